@@ -1,0 +1,103 @@
+import {
+  DescribePipelineExecutionCommand,
+  type DescribePipelineExecutionCommandOutput,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { PipelineExecutionNotFound } from './errors.js';
+import type { Clock } from './clock.js';
+import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
+import { nextWaitSeconds, pollIntervalSeconds } from './schedule.js';
+import { isNotFoundError } from './sagemaker-errors.js';
+import { inferStepType, isDraining, listAllSteps, toStepView } from './steps.js';
+
+/** Steps kept in the state document (a Step Functions payload is at most 256 KB). */
+export const MAX_REPORTED_STEPS = 200;
+
+export interface CheckConfig {
+  /** Upper bound of one poll interval and of Wait For Drain. */
+  pollCapSeconds: number;
+  /** How long one check may keep watching the status before handing back to the Wait state. */
+  watchSeconds: number;
+}
+
+export interface CheckDependencies {
+  sagemaker: SageMakerClient;
+  clock: Clock;
+  config: CheckConfig;
+}
+
+const isTerminal = (status: ExecutionStatus): boolean => TERMINAL_STATUSES.includes(status);
+
+/**
+ * Describes the execution (watching it for up to `watchSeconds`, so a drain
+ * that ends is seen within one poll interval without extra state
+ * transitions), then reads every page of its steps and decides how long to
+ * wait next.
+ */
+export async function checkPipelineExecution(state: StoppedState, deps: CheckDependencies): Promise<CheckedState> {
+  const { request, stop } = state;
+  const { clock, config } = deps;
+  let polls = state.check?.polls ?? 0;
+  const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {
+    polls += 1;
+    try {
+      return await deps.sagemaker.send(
+        new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }),
+      );
+    } catch (error) {
+      if (isNotFoundError(error)) {
+        throw new PipelineExecutionNotFound(
+          `SageMaker no longer knows pipeline execution ${request.pipelineExecutionArn} (was the pipeline deleted?).`,
+          error,
+        );
+      }
+      throw error;
+    }
+  };
+
+  let execution = await describe();
+  let status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
+  const releasePending = request.releaseCallbacksAfterSeconds !== undefined && stopInEffect(stop);
+  const watchUntil = Math.min(
+    clock.secondsSince(stop.requestedAt) + config.watchSeconds,
+    request.maxWaitSeconds,
+    releasePending && clock.secondsSince(stop.requestedAt) < request.releaseCallbacksAfterSeconds!
+      ? request.releaseCallbacksAfterSeconds!
+      : Number.POSITIVE_INFINITY,
+  );
+  // Bounded: each round sleeps at least 1 simulated second, so rounds <= watchSeconds.
+  for (let round = 0; round < config.watchSeconds && !isTerminal(status); round += 1) {
+    const elapsed = clock.secondsSince(stop.requestedAt);
+    const left = watchUntil - elapsed;
+    if (left <= 0) break;
+    await clock.sleep(Math.min(pollIntervalSeconds(elapsed, config.pollCapSeconds), left));
+    execution = await describe();
+    status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
+  }
+
+  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn);
+  const elapsed = clock.secondsSince(stop.requestedAt);
+  const remaining = request.maxWaitSeconds - elapsed;
+  const draining = isTerminal(status) ? [] : steps.filter(isDraining);
+  const releasedNames = new Set((state.released ?? []).map((released) => released.stepName));
+  const releaseDue =
+    releasePending &&
+    !isTerminal(status) &&
+    elapsed >= request.releaseCallbacksAfterSeconds! &&
+    draining.some((step) => inferStepType(step) === 'Callback' && !releasedNames.has(step.StepName ?? ''));
+
+  const check: CheckRecord = {
+    checkedAt: new Date(clock.now()).toISOString(),
+    status,
+    ...(execution.FailureReason ? { failureReason: execution.FailureReason } : {}),
+    steps: steps.slice(0, MAX_REPORTED_STEPS).map(toStepView),
+    stepsOmitted: Math.max(0, steps.length - MAX_REPORTED_STEPS),
+    draining: draining.slice(0, MAX_REPORTED_STEPS).map(toStepView),
+    nextWaitSeconds: nextWaitSeconds(elapsed, remaining, config.pollCapSeconds),
+    deadlinePassed: !isTerminal(status) && remaining <= 0,
+    releaseDue,
+    polls,
+    waitedSeconds: Math.round(elapsed * 10) / 10,
+  };
+  return { ...state, check };
+}

@@ -1,0 +1,63 @@
+import { SendPipelineExecutionStepFailureCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { Clock } from './clock.js';
+import { isErrorNamed } from './errors.js';
+import type { CheckedState, ReleasedStep, StopRequest } from './model.js';
+import { callbackTokenOf, inferStepType, isDraining, listAllSteps } from './steps.js';
+import { deriveClientRequestToken, maskToken } from './tokens.js';
+
+export const MAX_FAILURE_REASON_LENGTH = 256;
+
+export interface ReleaseDependencies {
+  sagemaker: SageMakerClient;
+  clock: Clock;
+}
+
+/** The FailureReason SageMaker records for a force-released callback step (at most 256 chars). */
+export function releaseFailureReason(request: StopRequest, graceSeconds: number): string {
+  const why = request.reason ? `: ${request.reason}` : '';
+  const text = `Released by graceful stop after ${graceSeconds} s without an answer to the Stopping message${why}`;
+  return text.length > MAX_FAILURE_REASON_LENGTH ? `${text.slice(0, MAX_FAILURE_REASON_LENGTH - 1)}…` : text;
+}
+
+/** The consumer answered first, or SageMaker closed the step: the release has nothing left to do. */
+function isAlreadyClosed(error: unknown): boolean {
+  return isErrorNamed(error, 'ConflictException', 'ResourceNotFound', 'ValidationException');
+}
+
+/**
+ * Fails every callback step still draining after the grace period with
+ * SendPipelineExecutionStepFailure, so SageMaker can finish the stop.
+ * Reads tokens fresh from ListPipelineExecutionSteps; never logs or returns them in full.
+ */
+export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDependencies): Promise<CheckedState> {
+  const { request } = state;
+  const grace = request.releaseCallbacksAfterSeconds ?? 0;
+  const already = new Set((state.released ?? []).map((released) => released.stepName));
+  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn);
+  const released: ReleasedStep[] = [...(state.released ?? [])];
+  for (const step of steps) {
+    const token = callbackTokenOf(step);
+    const name = step.StepName ?? '';
+    if (inferStepType(step) !== 'Callback' || !token || !isDraining(step) || already.has(name)) continue;
+    let result: ReleasedStep['result'] = 'Released';
+    try {
+      await deps.sagemaker.send(
+        new SendPipelineExecutionStepFailureCommand({
+          CallbackToken: token,
+          FailureReason: releaseFailureReason(request, grace),
+          ClientRequestToken: deriveClientRequestToken(`${state.executionId}:${token}`, 'release'),
+        }),
+      );
+    } catch (error) {
+      if (!isAlreadyClosed(error)) throw error;
+      result = 'AlreadyClosed';
+    }
+    released.push({
+      stepName: name,
+      releasedAt: new Date(deps.clock.now()).toISOString(),
+      callbackToken: maskToken(token),
+      result,
+    });
+  }
+  return { ...state, released };
+}

@@ -1,0 +1,16 @@
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { systemClock } from './lib/clock.js';
+import { logger } from './lib/logger.js';
+import type { CheckedState } from './lib/model.js';
+import { releaseCallbackSteps } from './lib/release.js';
+
+const sagemaker = new SageMakerClient({});
+
+export const handler = async (event: CheckedState): Promise<CheckedState> => {
+  logger.appendKeys({ executionId: event.executionId, pipelineExecutionArn: event.request.pipelineExecutionArn });
+  const before = event.released?.length ?? 0;
+  const state = await releaseCallbackSteps(event, { sagemaker, clock: systemClock });
+  // Masked tokens only: the released list never holds a full callback token.
+  logger.info('Callback steps released', { released: state.released?.slice(before) });
+  return state;
+};

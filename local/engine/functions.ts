@@ -1,0 +1,30 @@
+/**
+ * The graceful-stop Lambda functions by logical id (as in template.yaml and
+ * the ASL's `${<LogicalId>Arn}` substitutions) and their handler file name.
+ * A template test keeps this table and template.yaml in step.
+ */
+export const GRACEFUL_STOP_FUNCTIONS = {
+  StopPipelineExecutionFunction: 'stop-pipeline-execution',
+  CheckPipelineExecutionFunction: 'check-pipeline-execution',
+  ReleaseCallbackStepsFunction: 'release-callback-steps',
+  ReportOutcomeFunction: 'report-outcome',
+  PublishCompletionEventFunction: 'publish-completion-event',
+} as const;
+
+export type FunctionLogicalId = keyof typeof GRACEFUL_STOP_FUNCTIONS;
+/** A Lambda handler as the runner calls it: JSON in, JSON out. */
+export type LocalHandler = (event: unknown) => Promise<unknown>;
+export type HandlerTable = Record<FunctionLogicalId, LocalHandler>;
+
+/** Environment the handlers read at load; values a local run uses unless the caller set them. */
+export const LOCAL_FUNCTION_ENVIRONMENT: Record<string, string> = {
+  DEFAULT_MAX_WAIT_SECONDS: '900',
+  DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS: '',
+  POLL_CAP_SECONDS: '20',
+  WATCH_SECONDS: '0',
+  COMPLETION_EVENT_BUS_NAME: '',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  AWS_REGION: 'us-east-1',
+  // Node 20 is supported here until the SDK drops it; the warning would drown the CLI output.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};

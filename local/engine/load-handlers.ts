@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GRACEFUL_STOP_FUNCTIONS, LOCAL_FUNCTION_ENVIRONMENT, type HandlerTable, type LocalHandler } from './functions.js';
+import { projectRoot } from './paths.js';
+
+export class BundlesNotBuilt extends Error {
+  constructor(missing: string) {
+    super(`The handler bundle ${missing} does not exist; run "npm run build" first.`);
+    this.name = 'BundlesNotBuilt';
+  }
+}
+
+/** Sets the handlers' environment (unless already set) before they load: they read it once at import. */
+export function applyFunctionEnvironment(overrides: Record<string, string> = {}): void {
+  for (const [name, value] of Object.entries({ ...LOCAL_FUNCTION_ENVIRONMENT, ...overrides })) {
+    if (overrides[name] !== undefined || process.env[name] === undefined) process.env[name] = value;
+  }
+}
+
+/** Loads the esbuild bundles from dist/functions (what `npm run build` and `sam build` produce). */
+export async function loadBuiltHandlers(distDir = join(projectRoot, 'dist', 'functions')): Promise<HandlerTable> {
+  applyFunctionEnvironment();
+  const entries = await Promise.all(
+    Object.entries(GRACEFUL_STOP_FUNCTIONS).map(async ([logicalId, file]) => {
+      const path = join(distDir, `${file}.mjs`);
+      if (!existsSync(path)) throw new BundlesNotBuilt(path);
+      const module = (await import(pathToFileURL(path).href)) as { handler: LocalHandler };
+      return [logicalId, module.handler] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as HandlerTable;
+}

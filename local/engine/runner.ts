@@ -1,0 +1,187 @@
+import './polyfill.js';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { LocalHandler } from './functions.js';
+
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+type Json = unknown;
+/** One history event of the embedded engine (ExecutionStarted, StateEntered, StateRetried, ...). */
+export type EventLog = { type: string; timestamp: number; state?: { name: string; type: string; input?: Json; output?: Json }; Error?: string; Cause?: unknown; retry?: { attempt: number }; index?: number };
+type StateDefinition = { Type: string; Resource?: string; Parameters?: Record<string, unknown>; SecondsPath?: string; Iterator?: Definition; ItemProcessor?: Definition; Branches?: Definition[] };
+type Definition = { StartAt: string; States: Record<string, StateDefinition> };
+
+export const localFunctionArn = (logicalId: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
+export const localStateMachineArn = (name: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+
+export interface RunnerOptions {
+  /** Name used in execution ARNs. */
+  stateMachineName: string;
+  /** `${Key}` → value, as DefinitionSubstitutions does on AWS. */
+  substitutions: Record<string, string>;
+  /** Handlers by Lambda function ARN (for `arn:aws:states:::lambda:invoke`). */
+  lambdaHandlers: Record<string, LocalHandler>;
+  /** Handlers by Task Resource for other integrations (e.g. states:startExecution.sync:2). */
+  resourceHandlers?: Record<string, (input: Json, context: { executionArn: string }) => Promise<Json>>;
+}
+
+export interface RunOptions {
+  executionName?: string;
+  /** Simulated seconds per real second: Wait states with SecondsPath sleep K times shorter. */
+  timeScale?: number;
+  /** Replaces every Retry interval (ms), e.g. to keep fault tests fast. */
+  retryIntervalMs?: number;
+  /** Called for every event of the execution history, as it happens. */
+  onEvent?: (event: EventLog) => void;
+}
+
+export interface RunResult {
+  executionArn: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  output?: Json;
+  error?: string;
+  cause?: string;
+  events: EventLog[];
+  /** StateEntered events: what Step Functions bills as state transitions. */
+  stateTransitions: number;
+  lambdaInvocations: number;
+  startedAt: number;
+  stoppedAt: number;
+}
+
+export class SubstitutionMissing extends Error {
+  constructor(key: string) {
+    super(`The definition uses \${${key}} but no substitution was given for it.`);
+    this.name = 'SubstitutionMissing';
+  }
+}
+
+/** Replaces `${Key}` like DefinitionSubstitutions; an unknown key is an error, never left in place. */
+export function substitute(text: string, substitutions: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z0-9]+)\}/g, (_, key: string) => {
+    const value = substitutions[key];
+    if (value === undefined) throw new SubstitutionMissing(key);
+    return value;
+  });
+}
+
+function forEachState(definition: Definition, visit: (name: string, state: StateDefinition) => void): void {
+  for (const [name, state] of Object.entries(definition.States)) {
+    visit(name, state);
+    const nested = [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])].filter(Boolean) as Definition[];
+    nested.forEach((child) => forEachState(child, visit));
+  }
+}
+
+function valueAt(document: Json, path: string): Json {
+  return path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)
+    .reduce<Json>((node, key) => (node && typeof node === 'object' ? (node as Record<string, Json>)[key] : undefined), document);
+}
+
+/** Lambda passes JSON: a round trip keeps the local run honest about what survives serialization. */
+const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+
+/**
+ * Runs an ASL definition on the embedded engine (aws-local-stepfunctions)
+ * with local handlers in place of Lambda functions and nested workflows.
+ * Validation happens once, here; each run is cheap.
+ */
+export class LocalStateMachine {
+  private readonly machine: StateMachine;
+  private readonly definition: Definition;
+
+  constructor(definitionText: string, private readonly options: RunnerOptions) {
+    this.definition = JSON.parse(substitute(definitionText, options.substitutions)) as Definition;
+    this.machine = new StateMachine(this.definition as never);
+  }
+
+  static fromFile(path: string, options: RunnerOptions): LocalStateMachine {
+    return new LocalStateMachine(readFileSync(path, 'utf8'), options);
+  }
+
+  get arn(): string {
+    return localStateMachineArn(this.options.stateMachineName);
+  }
+
+  async run(input: Json, runOptions: RunOptions = {}): Promise<RunResult> {
+    const name = runOptions.executionName ?? randomUUID();
+    const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
+    const timeScale = runOptions.timeScale ?? 1;
+    let lambdaInvocations = 0;
+    let lastTaskOutput: Json;
+    const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
+
+    const waitTimeOverrides: Record<string, number> = {};
+    const retryIntervalOverrides: Record<string, number> = {};
+
+    forEachState(this.definition, (stateName, state) => {
+      if (state.Type === 'Task') {
+        if (runOptions.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = runOptions.retryIntervalMs;
+        taskResourceLocalHandlers[stateName] = (async (taskInput: Json) => {
+          const output = await this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1));
+          lastTaskOutput = (output as { Payload?: Json }).Payload ?? output;
+          return output;
+        }) as never;
+      }
+      if (state.Type === 'Wait' && state.SecondsPath && timeScale !== 1) {
+        const secondsPath = state.SecondsPath;
+        Object.defineProperty(waitTimeOverrides, stateName, {
+          enumerable: true,
+          get: () => (Number(valueAt(lastTaskOutput, secondsPath) ?? 0) * 1000) / timeScale,
+        });
+      }
+    });
+
+    const startedAt = Date.now();
+    const execution = this.machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
+      context: { Execution: { Id: executionArn, Name: name, StartTime: new Date(startedAt).toISOString(), Input: input as never } },
+    });
+    const events: EventLog[] = [];
+    const collecting = (async () => {
+      for await (const logged of execution.eventLogs) {
+        const event = logged as unknown as EventLog;
+        events.push(event);
+        runOptions.onEvent?.(event);
+      }
+    })();
+    let result: Omit<RunResult, 'events' | 'stateTransitions' | 'lambdaInvocations' | 'startedAt' | 'stoppedAt'>;
+    try {
+      result = { executionArn, status: 'SUCCEEDED', output: await execution.result };
+    } catch {
+      result = { executionArn, status: 'FAILED' };
+    }
+    await collecting;
+    const failed = events.find((event) => event.type === 'ExecutionFailed') as { Error?: string; Cause?: unknown } | undefined;
+    if (result.status === 'FAILED') {
+      result.error = failed?.Error ?? 'States.Runtime';
+      result.cause = typeof failed?.Cause === 'string' ? failed.Cause : JSON.stringify(failed?.Cause ?? '');
+    }
+    return {
+      ...result,
+      events,
+      stateTransitions: events.filter((event) => event.type === 'StateEntered').length,
+      lambdaInvocations,
+      startedAt,
+      stoppedAt: Date.now(),
+    };
+  }
+
+  private async invokeTask(stateName: string, state: StateDefinition, taskInput: Json, executionArn: string, count: () => void): Promise<Json> {
+    const resource = state.Resource ?? '';
+    if (resource.endsWith(':states:::lambda:invoke')) {
+      const { FunctionName, Payload } = taskInput as { FunctionName: string; Payload: Json };
+      const handler = this.options.lambdaHandlers[FunctionName];
+      if (!handler) throw new Error(`State "${stateName}" invokes ${FunctionName}, which has no local handler.`);
+      count();
+      return { StatusCode: 200, Payload: overTheWire(await handler(overTheWire(Payload))) };
+    }
+    const handler = this.options.resourceHandlers?.[resource];
+    if (!handler) throw new Error(`State "${stateName}" uses resource ${resource}, which has no local handler.`);
+    return overTheWire(await handler(overTheWire(taskInput), { executionArn }));
+  }
+}

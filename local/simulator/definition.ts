@@ -1,0 +1,219 @@
+import { validationError } from './errors.js';
+import { SUPPORTED_STEP_TYPES, stepTypeInfo } from './step-types.js';
+import type { JsonObject, JsonValue, StepDefinition, StepSimulation } from './types.js';
+
+/**
+ * Parses and checks a pipeline definition (`Version: "2020-12-01"`). Every
+ * problem found is reported in one ValidationException so a test author can
+ * fix the definition in one go.
+ */
+
+export interface ParsedDefinition {
+  steps: StepDefinition[];
+  parameterDefaults: Record<string, string>;
+}
+
+const STEP_NAME = /^[A-Za-z0-9\-_]{1,64}$/;
+const DEFAULT_DURATION_SECONDS = 5;
+const INSTANT_DURATION_SECONDS = 0;
+export const LAMBDA_TIMEOUT_DEFAULT_SECONDS = 120;
+export const LAMBDA_TIMEOUT_MAX_SECONDS = 600;
+
+const isObject = (value: JsonValue | undefined): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+export function parsePipelineDefinition(definitionJson: string): ParsedDefinition {
+  let document: JsonValue;
+  try {
+    document = JSON.parse(definitionJson) as JsonValue;
+  } catch (error) {
+    throw validationError(`Invalid pipeline definition: not valid JSON (${(error as Error).message})`);
+  }
+  const problems: string[] = [];
+  if (!isObject(document)) throw validationError('Invalid pipeline definition: the document must be a JSON object');
+
+  const version = document['Version'];
+  if (version !== undefined && version !== '2020-12-01') {
+    problems.push(`Version must be "2020-12-01", got ${JSON.stringify(version)}`);
+  }
+  const parameterDefaults = readParameters(document['Parameters'], problems);
+  const rawSteps = document['Steps'];
+  const steps: StepDefinition[] = [];
+  if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
+    problems.push('"Steps" must be a non-empty array');
+  } else {
+    rawSteps.forEach((raw, index) => {
+      const step = readStep(raw, index, problems);
+      if (step) steps.push(step);
+    });
+    checkNamesAndDependencies(steps, problems);
+  }
+  if (problems.length > 0) throw validationError(`Invalid pipeline definition: ${problems.join('; ')}`);
+  return { steps, parameterDefaults };
+}
+
+function readParameters(raw: JsonValue | undefined, problems: string[]): Record<string, string> {
+  const defaults: Record<string, string> = {};
+  if (raw === undefined) return defaults;
+  if (!Array.isArray(raw)) {
+    problems.push('"Parameters" must be an array');
+    return defaults;
+  }
+  for (const parameter of raw) {
+    if (!isObject(parameter) || typeof parameter['Name'] !== 'string') {
+      problems.push('every parameter needs a string "Name"');
+      continue;
+    }
+    const value = parameter['DefaultValue'];
+    defaults[parameter['Name']] = value === undefined || value === null ? '' : String(value);
+  }
+  return defaults;
+}
+
+function readStep(raw: JsonValue, index: number, problems: string[]): StepDefinition | undefined {
+  if (!isObject(raw)) {
+    problems.push(`Steps[${index}] must be an object`);
+    return undefined;
+  }
+  const name = raw['Name'];
+  const label = typeof name === 'string' ? `step '${name}'` : `Steps[${index}]`;
+  if (typeof name !== 'string' || !STEP_NAME.test(name)) {
+    problems.push(`${label}: "Name" must match ${STEP_NAME.source}`);
+    return undefined;
+  }
+  const type = raw['Type'];
+  const info = typeof type === 'string' ? stepTypeInfo(type) : undefined;
+  if (typeof type !== 'string' || !info) {
+    problems.push(`${label}: "Type" must be one of ${SUPPORTED_STEP_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
+    return undefined;
+  }
+  const args = raw['Arguments'];
+  if (args !== undefined && !isObject(args)) problems.push(`${label}: "Arguments" must be an object`);
+  if (args === undefined && info.argumentsRequired) problems.push(`${label}: ${type} steps require "Arguments"`);
+
+  const dependsOn = raw['DependsOn'] ?? [];
+  if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string')) {
+    problems.push(`${label}: "DependsOn" must be an array of step names`);
+  }
+  const definition: StepDefinition = {
+    name,
+    type,
+    dependsOn: Array.isArray(dependsOn) ? dependsOn.filter((d): d is string => typeof d === 'string') : [],
+    arguments: isObject(args) ? args : {},
+    simulation: readSimulation(raw['Simulation'], type, label, problems),
+  };
+  if (typeof raw['DisplayName'] === 'string') definition.displayName = raw['DisplayName'];
+  if (typeof raw['Description'] === 'string') definition.description = raw['Description'];
+
+  if (info.kind === 'callback') {
+    const queueUrl = raw['SqsQueueUrl'];
+    if (typeof queueUrl !== 'string' || !/^https?:\/\/\S+$/.test(queueUrl)) {
+      problems.push(`${label}: Callback steps require a top-level "SqsQueueUrl" (an http(s) SQS queue URL)`);
+    } else {
+      definition.sqsQueueUrl = queueUrl;
+    }
+  }
+  if (info.kind === 'lambda') {
+    const functionArn = raw['FunctionArn'];
+    if (typeof functionArn !== 'string' || !/^arn:aws[a-z-]*:lambda:/.test(functionArn)) {
+      problems.push(`${label}: Lambda steps require a top-level "FunctionArn" (a Lambda function ARN)`);
+    } else {
+      definition.functionArn = functionArn;
+    }
+  }
+  const outputParameters = raw['OutputParameters'];
+  if (outputParameters !== undefined && !Array.isArray(outputParameters)) {
+    problems.push(`${label}: "OutputParameters" must be an array of {OutputName, OutputType}`);
+  }
+  return definition;
+}
+
+function readSimulation(raw: JsonValue | undefined, type: string, label: string, problems: string[]): StepSimulation {
+  const kind = stepTypeInfo(type)?.kind;
+  const simulation: StepSimulation = {
+    durationSeconds: kind === 'instant' ? INSTANT_DURATION_SECONDS : DEFAULT_DURATION_SECONDS,
+    outcome: type === 'Fail' ? 'Failed' : 'Succeeded',
+    failureReason: 'Simulated step failure',
+    timeoutSeconds: LAMBDA_TIMEOUT_DEFAULT_SECONDS,
+  };
+  if (raw === undefined) return simulation;
+  if (!isObject(raw)) {
+    problems.push(`${label}: "Simulation" must be an object`);
+    return simulation;
+  }
+  const allowed = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds'];
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) problems.push(`${label}: unknown Simulation field "${key}" (allowed: ${allowed.join(', ')})`);
+  }
+  const { DurationSeconds: duration, Outcome: outcome, FailureReason: reason, TimeoutSeconds: timeout } = raw;
+  if (duration !== undefined) {
+    if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) {
+      problems.push(`${label}: Simulation.DurationSeconds must be a number >= 0`);
+    } else {
+      simulation.durationSeconds = duration;
+    }
+  }
+  if (outcome !== undefined) {
+    if (outcome !== 'Succeeded' && outcome !== 'Failed') {
+      problems.push(`${label}: Simulation.Outcome must be "Succeeded" or "Failed"`);
+    } else {
+      simulation.outcome = outcome;
+    }
+  }
+  if (reason !== undefined) {
+    if (typeof reason !== 'string') problems.push(`${label}: Simulation.FailureReason must be a string`);
+    else simulation.failureReason = reason;
+  }
+  if (timeout !== undefined) {
+    if (kind !== 'lambda') {
+      problems.push(`${label}: Simulation.TimeoutSeconds applies to Lambda steps only`);
+    } else if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > LAMBDA_TIMEOUT_MAX_SECONDS) {
+      problems.push(`${label}: Simulation.TimeoutSeconds must be a number in (0, ${LAMBDA_TIMEOUT_MAX_SECONDS}]`);
+    } else {
+      simulation.timeoutSeconds = timeout;
+    }
+  }
+  return simulation;
+}
+
+function checkNamesAndDependencies(steps: StepDefinition[], problems: string[]): void {
+  const names = new Set<string>();
+  for (const step of steps) {
+    if (names.has(step.name)) problems.push(`step names must be unique; '${step.name}' appears more than once`);
+    names.add(step.name);
+  }
+  for (const step of steps) {
+    for (const dependency of step.dependsOn) {
+      if (dependency === step.name) problems.push(`step '${step.name}' cannot depend on itself`);
+      else if (!names.has(dependency)) problems.push(`step '${step.name}' depends on unknown step '${dependency}'`);
+    }
+  }
+  const cycle = findCycle(steps);
+  if (cycle) problems.push(`DependsOn forms a cycle: ${cycle.join(' -> ')}`);
+}
+
+/** Depth-first search; returns one cycle as a path of step names, if any. */
+function findCycle(steps: StepDefinition[]): string[] | undefined {
+  const byName = new Map(steps.map((s) => [s.name, s]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'visiting');
+    path.push(name);
+    for (const dependency of byName.get(name)?.dependsOn ?? []) {
+      if (dependency === name || !byName.has(dependency)) continue;
+      const cycle = visit(dependency);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const step of steps) {
+    const cycle = visit(step.name);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}

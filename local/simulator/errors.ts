@@ -1,0 +1,20 @@
+/** An error SageMaker would answer with: `{"__type": code, "message": ...}` and an HTTP status. */
+export class SageMakerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus = 400,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export function validationError(message: string): SageMakerError {
+  return new SageMakerError('ValidationException', message);
+}
+
+/** SageMaker's not-found error has no `Exception` suffix. */
+export function resourceNotFound(message: string): SageMakerError {
+  return new SageMakerError('ResourceNotFound', message);
+}

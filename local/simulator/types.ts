@@ -1,0 +1,91 @@
+/** Shapes shared by the simulator's modules (internal state, not wire formats). */
+
+export type ExecutionStatus = 'Executing' | 'Stopping' | 'Stopped' | 'Failed' | 'Succeeded';
+export type StepStatus = 'Starting' | 'Executing' | 'Stopping' | 'Stopped' | 'Failed' | 'Succeeded';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export interface NameValue {
+  Name: string;
+  Value: string;
+}
+
+/** The simulator-only `Simulation` block of a step, with defaults applied. */
+export interface StepSimulation {
+  durationSeconds: number;
+  outcome: 'Succeeded' | 'Failed';
+  failureReason: string;
+  /** Lambda steps only. */
+  timeoutSeconds: number;
+}
+
+export interface StepDefinition {
+  name: string;
+  type: string;
+  displayName?: string;
+  description?: string;
+  dependsOn: string[];
+  arguments: JsonObject;
+  /** Callback steps. */
+  sqsQueueUrl?: string;
+  /** Lambda steps. */
+  functionArn?: string;
+  simulation: StepSimulation;
+}
+
+export interface Pipeline {
+  name: string;
+  arn: string;
+  displayName: string;
+  description?: string;
+  roleArn: string;
+  definitionJson: string;
+  steps: StepDefinition[];
+  parameterDefaults: Record<string, string>;
+  clientRequestToken: string;
+  creationTime: number;
+  lastModifiedTime: number;
+  lastRunTime?: number;
+}
+
+export interface StepRun {
+  definition: StepDefinition;
+  /** Start order within the execution; the stable key for listing and paging. */
+  sequence: number;
+  status: StepStatus;
+  startTime: number;
+  endTime?: number;
+  failureReason?: string;
+  callbackToken?: string;
+  outputParameters?: NameValue[];
+  jobArn?: string;
+  /** Cancels whatever timers the step still has pending. */
+  cancelTimers: () => void;
+  /** Serialises the SQS messages of a callback step so "Stopping" never overtakes "Executing". */
+  delivery: Promise<void>;
+}
+
+export interface Execution {
+  arn: string;
+  id: string;
+  pipeline: Pipeline;
+  sequence: number;
+  displayName: string;
+  description?: string;
+  status: ExecutionStatus;
+  failureReason?: string;
+  creationTime: number;
+  lastModifiedTime: number;
+  definitionJson: string;
+  parameters: Record<string, string>;
+  clientRequestToken: string;
+  steps: Map<string, StepRun>;
+  stopClientRequestTokens: Set<string>;
+  /** Set when a Lambda step times out during a stop: the run then ends Failed, not Stopped. */
+  stopFailureReason?: string;
+  /** Set once the pipeline is deleted: late timers and SQS replies must not touch it. */
+  discarded: boolean;
+}
