@@ -8,7 +8,7 @@ import type { Clock } from './clock.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
 import { nextWaitSeconds, pollIntervalSeconds } from './schedule.js';
 import { isNotFoundError } from './sagemaker-errors.js';
-import { inferStepType, isDraining, listAllSteps, toStepView } from './steps.js';
+import { callbackTokenOf, inferStepType, isDraining, listAllSteps, toStepView } from './steps.js';
 
 /** Steps kept in the state document (a Step Functions payload is at most 256 KB). */
 export const MAX_REPORTED_STEPS = 200;
@@ -38,6 +38,13 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   const { request, stop } = state;
   const { clock, config } = deps;
   let polls = state.check?.polls ?? 0;
+  const notFoundMidRun = (error: unknown): unknown =>
+    isNotFoundError(error)
+      ? new PipelineExecutionNotFound(
+          `SageMaker no longer knows pipeline execution ${request.pipelineExecutionArn} (was the pipeline deleted?).`,
+          error,
+        )
+      : error;
   const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {
     polls += 1;
     try {
@@ -45,13 +52,7 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
         new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }),
       );
     } catch (error) {
-      if (isNotFoundError(error)) {
-        throw new PipelineExecutionNotFound(
-          `SageMaker no longer knows pipeline execution ${request.pipelineExecutionArn} (was the pipeline deleted?).`,
-          error,
-        );
-      }
-      throw error;
+      throw notFoundMidRun(error);
     }
   };
 
@@ -75,7 +76,9 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
   }
 
-  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn);
+  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
+    throw notFoundMidRun(error);
+  });
   const elapsed = clock.secondsSince(stop.requestedAt);
   const remaining = request.maxWaitSeconds - elapsed;
   const draining = isTerminal(status) ? [] : steps.filter(isDraining);
@@ -84,7 +87,11 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     releasePending &&
     !isTerminal(status) &&
     elapsed >= request.releaseCallbacksAfterSeconds! &&
-    draining.some((step) => inferStepType(step) === 'Callback' && !releasedNames.has(step.StepName ?? ''));
+    // Only a step with a token can be released: without this, a tokenless callback step would send the
+    // loop from Release Callback Steps straight back here, with no wait, until the deadline.
+    draining.some(
+      (step) => inferStepType(step) === 'Callback' && !!callbackTokenOf(step) && !releasedNames.has(step.StepName ?? ''),
+    );
 
   const check: CheckRecord = {
     checkedAt: new Date(clock.now()).toISOString(),

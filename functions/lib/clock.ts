@@ -4,6 +4,8 @@
  * slept K times faster while timestamps stay real wall-clock times. On AWS it
  * is never set.
  */
+import { ConfigurationError } from './errors.js';
+
 export interface Clock {
   /** Current wall-clock time in epoch milliseconds. */
   now(): number;
@@ -18,7 +20,7 @@ export function readTimeScale(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return 1;
   const scale = Number(raw);
   if (!Number.isFinite(scale) || scale < 1 || scale > 10_000) {
-    throw new Error(`GRACEFUL_STOP_TIME_SCALE is "${raw}"; expected a number from 1 to 10000.`);
+    throw new ConfigurationError(`GRACEFUL_STOP_TIME_SCALE is "${raw}"; expected a number from 1 to 10000.`);
   }
   return scale;
 }

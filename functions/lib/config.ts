@@ -16,7 +16,8 @@ export function requireIntegerEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): number {
   const raw = requireEnv(name, env);
-  const value = Number(raw);
+  // Decimal digits only: Number() would read '' and '  ' as 0, and accept '0x10' or '1e2'.
+  const value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
     throw new ConfigurationError(
       `Environment variable ${name} is "${raw}"; expected an integer from ${bounds.min} to ${bounds.max}.`,

@@ -127,8 +127,13 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
   }
 
   const maxWaitSeconds = readSeconds(body, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT) ?? defaults.maxWaitSeconds;
-  const releaseCallbacksAfterSeconds =
-    readSeconds(body, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT) ?? defaults.releaseCallbacksAfterSeconds;
+  const requestedGrace = readSeconds(body, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT);
+  // A configured default that could never fire before this input's deadline is dropped, not blamed on the input.
+  const defaultGrace =
+    defaults.releaseCallbacksAfterSeconds !== undefined && defaults.releaseCallbacksAfterSeconds < maxWaitSeconds
+      ? defaults.releaseCallbacksAfterSeconds
+      : undefined;
+  const releaseCallbacksAfterSeconds = requestedGrace ?? defaultGrace;
   if (releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
     throw new InvalidInput(
       `releaseCallbacksAfterSeconds (${releaseCallbacksAfterSeconds}) is not below maxWaitSeconds (${maxWaitSeconds}); expected a grace period shorter than the deadline, or no releaseCallbacksAfterSeconds.`,

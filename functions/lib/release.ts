@@ -1,6 +1,7 @@
 import { SendPipelineExecutionStepFailureCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Clock } from './clock.js';
-import { isErrorNamed } from './errors.js';
+import { PipelineExecutionNotFound, isErrorNamed } from './errors.js';
+import { isNotFoundError } from './sagemaker-errors.js';
 import type { CheckedState, ReleasedStep, StopRequest } from './model.js';
 import { callbackTokenOf, inferStepType, isDraining, listAllSteps } from './steps.js';
 import { deriveClientRequestToken, maskToken } from './tokens.js';
@@ -33,7 +34,14 @@ export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDep
   const { request } = state;
   const grace = request.releaseCallbacksAfterSeconds ?? 0;
   const already = new Set((state.released ?? []).map((released) => released.stepName));
-  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn);
+  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
+    throw isNotFoundError(error)
+      ? new PipelineExecutionNotFound(
+          `SageMaker no longer knows pipeline execution ${request.pipelineExecutionArn} (was the pipeline deleted?).`,
+          error,
+        )
+      : error;
+  });
   const released: ReleasedStep[] = [...(state.released ?? [])];
   for (const step of steps) {
     const token = callbackTokenOf(step);

@@ -50,8 +50,8 @@ function facts(document: OutputDocument): string {
   return ` [pipelineExecutionArn=${document.pipelineExecutionArn || '(none)'}, finalStatus=${document.finalStatus ?? 'unknown'}, waitedSeconds=${document.waitedSeconds}, polls=${document.polls}]`;
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_CAUSE_LENGTH ? `${text.slice(0, MAX_CAUSE_LENGTH - 1)}…` : text;
+function truncate(text: string, limit = MAX_CAUSE_LENGTH): string {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
 /**
@@ -76,11 +76,12 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
     releasedCallbackSteps: state.released ?? [],
     ...(request?.reason ? { reason: request.reason } : {}),
   };
-  const fail = (error: string, sentence: string): ReportedResult => ({
-    error,
-    cause: truncate(`${sentence}${facts(document)}`),
-    document,
-  });
+  const fail = (error: string, sentence: string): ReportedResult => {
+    // Shorten the sentence, not the facts, so a long list of steps cannot push the facts out.
+    const tail = facts(document);
+    const room = Math.max(MAX_CAUSE_LENGTH - tail.length, MAX_CAUSE_LENGTH / 4);
+    return { error, cause: truncate(`${truncate(sentence, room)}${tail}`), document };
+  };
   const succeed = (outcome: Outcome): ReportedResult => ({ document: { ...document, outcome } });
 
   if (state.failure) {

@@ -82,6 +82,19 @@ function valueAt(document: Json, path: string): Json {
     .reduce<Json>((node, key) => (node && typeof node === 'object' ? (node as Record<string, Json>)[key] : undefined), document);
 }
 
+/**
+ * A function error as Step Functions sees it through `lambda:invoke`: the
+ * Error is the errorType (the thrown error's name) and the Cause is Lambda's
+ * JSON error payload, not the bare message.
+ */
+export class LambdaFunctionError extends Error {
+  constructor(thrown: unknown) {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    super(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') }));
+    this.name = error.name;
+  }
+}
+
 /** Lambda passes JSON: a round trip keeps the local run honest about what survives serialization. */
 const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
 
@@ -178,7 +191,10 @@ export class LocalStateMachine {
       const handler = this.options.lambdaHandlers[FunctionName];
       if (!handler) throw new Error(`State "${stateName}" invokes ${FunctionName}, which has no local handler.`);
       count();
-      return { StatusCode: 200, Payload: overTheWire(await handler(overTheWire(Payload))) };
+      const payload = await handler(overTheWire(Payload)).catch((error: unknown) => {
+        throw new LambdaFunctionError(error);
+      });
+      return { StatusCode: 200, Payload: overTheWire(payload) };
     }
     const handler = this.options.resourceHandlers?.[resource];
     if (!handler) throw new Error(`State "${stateName}" uses resource ${resource}, which has no local handler.`);

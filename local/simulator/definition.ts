@@ -1,6 +1,8 @@
+import { checkNamesAndDependencies } from './dependencies.js';
 import { validationError } from './errors.js';
+import { readSimulation } from './simulation.js';
 import { SUPPORTED_STEP_TYPES, stepTypeInfo } from './step-types.js';
-import type { JsonObject, JsonValue, StepDefinition, StepSimulation } from './types.js';
+import { isJsonObject as isObject, type JsonValue, type StepDefinition } from './types.js';
 
 /**
  * Parses and checks a pipeline definition (`Version: "2020-12-01"`). Every
@@ -14,13 +16,6 @@ export interface ParsedDefinition {
 }
 
 const STEP_NAME = /^[A-Za-z0-9\-_]{1,64}$/;
-const DEFAULT_DURATION_SECONDS = 5;
-const INSTANT_DURATION_SECONDS = 0;
-export const LAMBDA_TIMEOUT_DEFAULT_SECONDS = 120;
-export const LAMBDA_TIMEOUT_MAX_SECONDS = 600;
-
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export function parsePipelineDefinition(definitionJson: string): ParsedDefinition {
   let document: JsonValue;
@@ -126,94 +121,4 @@ function readStep(raw: JsonValue, index: number, problems: string[]): StepDefini
     problems.push(`${label}: "OutputParameters" must be an array of {OutputName, OutputType}`);
   }
   return definition;
-}
-
-function readSimulation(raw: JsonValue | undefined, type: string, label: string, problems: string[]): StepSimulation {
-  const kind = stepTypeInfo(type)?.kind;
-  const simulation: StepSimulation = {
-    durationSeconds: kind === 'instant' ? INSTANT_DURATION_SECONDS : DEFAULT_DURATION_SECONDS,
-    outcome: type === 'Fail' ? 'Failed' : 'Succeeded',
-    failureReason: 'Simulated step failure',
-    timeoutSeconds: LAMBDA_TIMEOUT_DEFAULT_SECONDS,
-  };
-  if (raw === undefined) return simulation;
-  if (!isObject(raw)) {
-    problems.push(`${label}: "Simulation" must be an object`);
-    return simulation;
-  }
-  const allowed = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds'];
-  for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) problems.push(`${label}: unknown Simulation field "${key}" (allowed: ${allowed.join(', ')})`);
-  }
-  const { DurationSeconds: duration, Outcome: outcome, FailureReason: reason, TimeoutSeconds: timeout } = raw;
-  if (duration !== undefined) {
-    if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) {
-      problems.push(`${label}: Simulation.DurationSeconds must be a number >= 0`);
-    } else {
-      simulation.durationSeconds = duration;
-    }
-  }
-  if (outcome !== undefined) {
-    if (outcome !== 'Succeeded' && outcome !== 'Failed') {
-      problems.push(`${label}: Simulation.Outcome must be "Succeeded" or "Failed"`);
-    } else {
-      simulation.outcome = outcome;
-    }
-  }
-  if (reason !== undefined) {
-    if (typeof reason !== 'string') problems.push(`${label}: Simulation.FailureReason must be a string`);
-    else simulation.failureReason = reason;
-  }
-  if (timeout !== undefined) {
-    if (kind !== 'lambda') {
-      problems.push(`${label}: Simulation.TimeoutSeconds applies to Lambda steps only`);
-    } else if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > LAMBDA_TIMEOUT_MAX_SECONDS) {
-      problems.push(`${label}: Simulation.TimeoutSeconds must be a number in (0, ${LAMBDA_TIMEOUT_MAX_SECONDS}]`);
-    } else {
-      simulation.timeoutSeconds = timeout;
-    }
-  }
-  return simulation;
-}
-
-function checkNamesAndDependencies(steps: StepDefinition[], problems: string[]): void {
-  const names = new Set<string>();
-  for (const step of steps) {
-    if (names.has(step.name)) problems.push(`step names must be unique; '${step.name}' appears more than once`);
-    names.add(step.name);
-  }
-  for (const step of steps) {
-    for (const dependency of step.dependsOn) {
-      if (dependency === step.name) problems.push(`step '${step.name}' cannot depend on itself`);
-      else if (!names.has(dependency)) problems.push(`step '${step.name}' depends on unknown step '${dependency}'`);
-    }
-  }
-  const cycle = findCycle(steps);
-  if (cycle) problems.push(`DependsOn forms a cycle: ${cycle.join(' -> ')}`);
-}
-
-/** Depth-first search; returns one cycle as a path of step names, if any. */
-function findCycle(steps: StepDefinition[]): string[] | undefined {
-  const byName = new Map(steps.map((s) => [s.name, s]));
-  const state = new Map<string, 'visiting' | 'done'>();
-  const path: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
-    state.set(name, 'visiting');
-    path.push(name);
-    for (const dependency of byName.get(name)?.dependsOn ?? []) {
-      if (dependency === name || !byName.has(dependency)) continue;
-      const cycle = visit(dependency);
-      if (cycle) return cycle;
-    }
-    path.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const step of steps) {
-    const cycle = visit(step.name);
-    if (cycle) return cycle;
-  }
-  return undefined;
 }

@@ -8,6 +8,9 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+export const isJsonObject = (value: JsonValue | undefined): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
 export interface NameValue {
   Name: string;
   Value: string;
@@ -20,6 +23,8 @@ export interface StepSimulation {
   failureReason: string;
   /** Lambda steps only. */
   timeoutSeconds: number;
+  /** Job steps (Training, Processing, ...): time from Stopping to Stopped. */
+  stopDurationSeconds: number;
 }
 
 export interface StepDefinition {

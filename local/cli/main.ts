@@ -1,0 +1,69 @@
+import { runDemo } from '../demo/demo.js';
+import { startLocalStack } from '../stack.js';
+import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
+import { exitCodeOf, humanResult, jsonResult } from './report.js';
+import { runGracefulStopLocally } from './run-local.js';
+
+export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
+
+async function simulate(command: Extract<Command, { name: 'simulate' }>): Promise<number> {
+  const stack = await startLocalStack({ port: command.port, sqsPort: command.sqsPort, timeScale: command.timeScale });
+  process.stdout.write(`${JSON.stringify(stack.endpoints)}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stack.close();
+  return EXIT.success;
+}
+
+async function stopLocally(command: Extract<Command, { name: 'stop' }>): Promise<number> {
+  const progress = command.json ? undefined : { isTTY: process.stderr.isTTY === true, write: (text: string) => process.stderr.write(text) };
+  const result = await runGracefulStopLocally(command.input, progress ? { progress } : {});
+  process.stdout.write(`${command.json ? jsonResult(result) : humanResult(result)}\n`);
+  return exitCodeOf(result);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // Node 20 is supported until the SDK drops it; its warning would drown the output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let command: Command;
+  try {
+    command = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  switch (command.name) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.success;
+    case 'simulate':
+      return simulate(command);
+    case 'demo': {
+      const result = await runDemo({ ...(command.scenario ? { scenario: command.scenario } : {}), json: command.json });
+      return result.asExpected ? EXIT.success : EXIT.namedFailure;
+    }
+    case 'stop':
+      if (command.stateMachineArn || command.stackName) {
+        process.stderr.write('Running on AWS Step Functions (--state-machine-arn/--stack-name) is not available in this build.\n');
+        return EXIT.usage;
+      }
+      return stopLocally(command);
+    case 'stop-all':
+      process.stderr.write('stop-all is not available in this build.\n');
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const named = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(`${named}\n`);
+    process.exitCode = error instanceof Error && error.name === 'UnknownScenario' ? EXIT.usage : EXIT.namedFailure;
+  },
+);

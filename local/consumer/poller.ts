@@ -1,0 +1,323 @@
+/**
+ * A bounded SQS poller that stands in for the Lambda event-source mapping off
+ * AWS (fauxqs has none). It receives a batch, builds the SQSEvent Lambda
+ * would build, invokes the handler, deletes the records NOT listed in
+ * `batchItemFailures` and leaves the failed ones to become visible again, so
+ * SQS redelivers them and, after the queue's maxReceiveCount, moves them to
+ * the dead-letter queue. Like Lambda, a handler that throws, or that reports
+ * an itemIdentifier outside the batch, fails the whole batch.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+  type MessageAttributeValue,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+
+/** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */
+const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+const REGION = 'us-east-1';
+/** Pause after a failed ReceiveMessage or an empty short poll, so an error never turns into a busy loop. */
+const ERROR_BACKOFF_MS = 250;
+const EMPTY_SHORT_POLL_PAUSE_MS = 100;
+
+export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface CallbackPollerOptions {
+  /** SQS endpoint, e.g. the fauxqs emulator's http://127.0.0.1:PORT */
+  sqsEndpoint: string;
+  queueUrl: string;
+  handler: SqsBatchHandler;
+  /** 1–10 (SQS's MaxNumberOfMessages). Default 10, like the template's event source. */
+  batchSize?: number;
+  /** Long-poll wait, 0–20 s. Default 1 s, so stop() returns quickly. */
+  waitTimeSeconds?: number;
+  /** Overrides the queue's VisibilityTimeout for received messages (how soon a failed record comes back). */
+  visibilityTimeoutSeconds?: number;
+  /** Hard bound on receive rounds. Default 100,000. */
+  maxIterations?: number;
+  /** Hard bound on the poller's life; it stops itself after this. Default 15 minutes. */
+  maxRunMilliseconds?: number;
+  /** The handler's simulated Lambda timeout, for context.getRemainingTimeInMillis(). Default 30 s. */
+  functionTimeoutMilliseconds?: number;
+  /** Reported as context.functionName. */
+  functionName?: string;
+  /** Defaults to the ARN derived from the queue URL (arn:aws:sqs:us-east-1:<account>:<name>). */
+  queueArn?: string;
+}
+
+export interface CallbackPollerStats {
+  running: boolean;
+  /** Why the loop ended: stop(), maxIterations, maxRunMilliseconds. */
+  endedBy?: 'stop' | 'maxIterations' | 'deadline';
+  iterations: number;
+  /** ReceiveMessage calls that returned no message. */
+  emptyReceives: number;
+  /** Handler invocations. */
+  batches: number;
+  received: number;
+  deleted: number;
+  /** Records left on the queue for redelivery (listed in batchItemFailures, or the whole batch when the handler threw). */
+  failed: number;
+  handlerErrors: number;
+  receiveErrors: number;
+  deleteErrors: number;
+  /** Epoch ms of the last handler invocation that ended. */
+  lastBatchAt?: number;
+  /** Name and message of the last error the poller saw (handler, receive or delete). */
+  lastError?: string;
+}
+
+export interface CallbackPoller {
+  /** Stops receiving, lets a batch in progress finish (and its deletes), then resolves. Idempotent. */
+  stop(): Promise<void>;
+  stats(): CallbackPollerStats;
+}
+
+/** arn:aws:sqs:<region>:<account>:<name> from http(s)://host/<account>/<name>. */
+export function queueArnFromUrl(queueUrl: string, region = REGION): string {
+  const [account = '000000000000', name = 'queue'] = new URL(queueUrl).pathname.split('/').filter(Boolean);
+  return `arn:aws:sqs:${region}:${account}:${name}`;
+}
+
+function toRecordAttributes(attributes: Message['Attributes'] = {}): SQSRecord['attributes'] {
+  const now = String(Date.now());
+  return {
+    ...(attributes as Record<string, string>),
+    ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+    SentTimestamp: attributes.SentTimestamp ?? now,
+    SenderId: attributes.SenderId ?? '000000000000',
+    ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? now,
+  };
+}
+
+function toRecordMessageAttributes(attributes: Record<string, MessageAttributeValue> = {}): SQSMessageAttributes {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [
+      name,
+      {
+        dataType: value.DataType ?? 'String',
+        ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+        ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
+        stringListValues: value.StringListValues ?? [],
+        binaryListValues: (value.BinaryListValues ?? []).map((item) => Buffer.from(item).toString('base64')),
+      },
+    ]),
+  );
+}
+
+/** The SQSEvent Lambda's event-source mapping would build for these messages. */
+export function toSqsEvent(messages: Message[], queueArn: string, region = REGION): SQSEvent {
+  return {
+    Records: messages.map(
+      (message): SQSRecord => ({
+        messageId: message.MessageId ?? randomUUID(),
+        receiptHandle: message.ReceiptHandle ?? '',
+        body: message.Body ?? '',
+        attributes: toRecordAttributes(message.Attributes),
+        messageAttributes: toRecordMessageAttributes(message.MessageAttributes),
+        md5OfBody: message.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: queueArn,
+        awsRegion: region,
+      }),
+    ),
+  };
+}
+
+function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const started = Date.now();
+  const requestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/${requestId}`,
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Which records to delete. Lambda's rules: no response or an empty
+ * batchItemFailures → all succeeded; an identifier that is empty or not in
+ * the batch → the whole batch failed.
+ */
+export function recordsToDelete(records: SQSRecord[], response: SQSBatchResponse | void): SQSRecord[] {
+  const failures = response?.batchItemFailures ?? [];
+  const ids = new Set(records.map((record) => record.messageId));
+  if (failures.some((failure) => !failure.itemIdentifier || !ids.has(failure.itemIdentifier))) return [];
+  const failed = new Set(failures.map((failure) => failure.itemIdentifier));
+  return records.filter((record) => !failed.has(record.messageId));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'AbortedError');
+}
+
+/** Sleeps, or returns early when the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function bounded(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} is ${value}; expected an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+/** Starts polling at once; call stop() when done (tests: in afterEach). */
+export function startCallbackPoller(options: CallbackPollerOptions): CallbackPoller {
+  const batchSize = bounded('batchSize', options.batchSize ?? 10, 1, 10);
+  const waitTimeSeconds = bounded('waitTimeSeconds', options.waitTimeSeconds ?? 1, 0, 20);
+  const visibilityTimeoutSeconds =
+    options.visibilityTimeoutSeconds === undefined
+      ? undefined
+      : bounded('visibilityTimeoutSeconds', options.visibilityTimeoutSeconds, 0, 43_200);
+  const maxIterations = bounded('maxIterations', options.maxIterations ?? 100_000, 1, 10_000_000);
+  const deadline = Date.now() + bounded('maxRunMilliseconds', options.maxRunMilliseconds ?? 15 * 60_000, 1, 24 * 3_600_000);
+  const functionName = options.functionName ?? 'callback-consumer-local';
+  const timeoutMs = options.functionTimeoutMilliseconds ?? 30_000;
+  const queueArn = options.queueArn ?? queueArnFromUrl(options.queueUrl);
+
+  const client = new SQSClient({ endpoint: options.sqsEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS, maxAttempts: 2 });
+  const abort = new AbortController();
+  const stats: CallbackPollerStats = {
+    running: true,
+    iterations: 0,
+    emptyReceives: 0,
+    batches: 0,
+    received: 0,
+    deleted: 0,
+    failed: 0,
+    handlerErrors: 0,
+    receiveErrors: 0,
+    deleteErrors: 0,
+  };
+
+  async function receive(): Promise<Message[] | undefined> {
+    try {
+      const response = await client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: options.queueUrl,
+          MaxNumberOfMessages: batchSize,
+          WaitTimeSeconds: waitTimeSeconds,
+          ...(visibilityTimeoutSeconds === undefined ? {} : { VisibilityTimeout: visibilityTimeoutSeconds }),
+          AttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+        { abortSignal: abort.signal },
+      );
+      return response.Messages ?? [];
+    } catch (error) {
+      if (abort.signal.aborted || isAbort(error)) return undefined;
+      stats.receiveErrors += 1;
+      stats.lastError = errorText(error);
+      await pause(ERROR_BACKOFF_MS, abort.signal);
+      return [];
+    }
+  }
+
+  async function deleteRecords(records: SQSRecord[]): Promise<void> {
+    // Not aborted by stop(): the handler's work is done, the deletes must land.
+    if (records.length === 0) return;
+    try {
+      const response = await client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: records.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
+      );
+      const failed = response.Failed?.length ?? 0;
+      stats.deleted += records.length - failed;
+      if (failed > 0) {
+        stats.deleteErrors += failed;
+        stats.lastError = `DeleteMessageBatch: ${response.Failed?.[0]?.Code ?? 'unknown'} ${response.Failed?.[0]?.Message ?? ''}`.trim();
+      }
+    } catch (error) {
+      stats.deleteErrors += records.length;
+      stats.lastError = errorText(error);
+    }
+  }
+
+  async function invoke(messages: Message[]): Promise<void> {
+    const event = toSqsEvent(messages, queueArn);
+    stats.batches += 1;
+    stats.received += event.Records.length;
+    let toDelete: SQSRecord[];
+    try {
+      const response = await options.handler(event, lambdaContext(functionName, timeoutMs));
+      toDelete = recordsToDelete(event.Records, response);
+    } catch (error) {
+      stats.handlerErrors += 1;
+      stats.lastError = errorText(error);
+      toDelete = [];
+    }
+    stats.failed += event.Records.length - toDelete.length;
+    await deleteRecords(toDelete);
+    stats.lastBatchAt = Date.now();
+  }
+
+  async function loop(): Promise<void> {
+    for (;;) {
+      if (abort.signal.aborted) {
+        stats.endedBy = 'stop';
+        return;
+      }
+      if (stats.iterations >= maxIterations) {
+        stats.endedBy = 'maxIterations';
+        return;
+      }
+      if (Date.now() >= deadline) {
+        stats.endedBy = 'deadline';
+        return;
+      }
+      stats.iterations += 1;
+      const messages = await receive();
+      if (messages === undefined) continue; // aborted: the next round ends the loop
+      if (messages.length === 0) {
+        stats.emptyReceives += 1;
+        if (waitTimeSeconds === 0) await pause(EMPTY_SHORT_POLL_PAUSE_MS, abort.signal);
+        continue;
+      }
+      await invoke(messages);
+    }
+  }
+
+  const done = loop().finally(() => {
+    stats.running = false;
+    client.destroy();
+  });
+
+  return {
+    async stop() {
+      abort.abort();
+      await done;
+    },
+    stats: () => ({ ...stats }),
+  };
+}

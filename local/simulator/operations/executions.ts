@@ -1,0 +1,120 @@
+import { executionArn, newExecutionId } from '../arns.js';
+import { validationError } from '../errors.js';
+import { MAX_RESULTS_LIMIT, paginate } from '../pagination.js';
+import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '../validation.js';
+import type { Execution, JsonObject } from '../types.js';
+import type { OperationHandler } from './context.js';
+
+export const startPipelineExecution: OperationHandler = (body, { store, engine, clock, scope }) => {
+  const request = new RequestReader(body);
+  const nameOrArn = request.string('PipelineName', { required: true, minLength: 1, maxLength: 2048, pattern: PATTERNS.pipelineNameOrArn });
+  const displayName = request.string('PipelineExecutionDisplayName', { minLength: 1, maxLength: 82, pattern: PATTERNS.pipelineName });
+  const description = request.string('PipelineExecutionDescription', { maxLength: 3072 });
+  const clientRequestToken = request.string('ClientRequestToken', { required: true, ...CLIENT_REQUEST_TOKEN });
+  const parameters = request.nameValueList('PipelineParameters', 200) ?? [];
+  request.assertValid();
+
+  const pipeline = store.getPipeline(nameOrArn);
+  const retried = store.executionsOf(pipeline).find((e) => e.clientRequestToken === clientRequestToken);
+  if (retried) return { PipelineExecutionArn: retried.arn };
+
+  const values = { ...pipeline.parameterDefaults };
+  for (const { Name, Value } of parameters) {
+    if (!(Name in pipeline.parameterDefaults)) {
+      throw validationError(`Parameter '${Name}' is not defined in the definition of pipeline '${pipeline.name}'.`);
+    }
+    values[Name] = Value;
+  }
+  const now = clock.nowSeconds();
+  const id = newExecutionId();
+  const execution: Execution = {
+    arn: executionArn(scope, pipeline.name, id),
+    id,
+    pipeline,
+    sequence: store.nextExecutionSequence(),
+    displayName: displayName ?? `execution-${Math.round(now * 1000)}`,
+    ...(description !== undefined ? { description } : {}),
+    status: 'Executing',
+    creationTime: now,
+    lastModifiedTime: now,
+    definitionJson: pipeline.definitionJson,
+    parameters: values,
+    clientRequestToken,
+    steps: new Map(),
+    stopClientRequestTokens: new Set(),
+    discarded: false,
+  };
+  store.addExecution(execution);
+  pipeline.lastRunTime = now;
+  engine.start(execution);
+  return { PipelineExecutionArn: execution.arn };
+};
+
+export const describePipelineExecution: OperationHandler = (body, { store }) => {
+  const execution = store.getExecution(readExecutionArn(body));
+  const response: JsonObject = {
+    PipelineArn: execution.pipeline.arn,
+    PipelineExecutionArn: execution.arn,
+    PipelineExecutionDisplayName: execution.displayName,
+    PipelineExecutionStatus: execution.status,
+    CreationTime: execution.creationTime,
+    LastModifiedTime: execution.lastModifiedTime,
+    PipelineVersionId: 1,
+  };
+  if (execution.description !== undefined) response['PipelineExecutionDescription'] = execution.description;
+  if (execution.failureReason !== undefined) response['FailureReason'] = execution.failureReason;
+  return response;
+};
+
+export const describePipelineDefinitionForExecution: OperationHandler = (body, { store }) => {
+  const execution = store.getExecution(readExecutionArn(body));
+  return { PipelineDefinition: execution.definitionJson, CreationTime: execution.creationTime };
+};
+
+export const listPipelineExecutions: OperationHandler = (body, { store }) => {
+  const request = new RequestReader(body);
+  const nameOrArn = request.string('PipelineName', { required: true, minLength: 1, maxLength: 2048, pattern: PATTERNS.pipelineNameOrArn });
+  const createdAfter = request.timestamp('CreatedAfter');
+  const createdBefore = request.timestamp('CreatedBefore');
+  const sortBy = request.string('SortBy', { oneOf: ['CreationTime', 'PipelineExecutionArn'] }) ?? 'CreationTime';
+  const sortOrder = request.string('SortOrder', { oneOf: ['Ascending', 'Descending'] }) ?? 'Descending';
+  const nextToken = request.string('NextToken', { maxLength: 8192 });
+  const maxResults = request.integer('MaxResults', { min: 1, max: MAX_RESULTS_LIMIT });
+  request.assertValid();
+
+  const pipeline = store.getPipeline(nameOrArn);
+  const byArn = sortBy === 'PipelineExecutionArn';
+  const keyOf = (e: Execution): string => (byArn ? e.arn : String(e.sequence));
+  const executions = store
+    .executionsOf(pipeline)
+    .filter((e) => (createdAfter === undefined || e.creationTime > createdAfter) && (createdBefore === undefined || e.creationTime < createdBefore))
+    .sort((a, b) => (byArn ? a.arn.localeCompare(b.arn) : a.sequence - b.sequence));
+  if (sortOrder === 'Descending') executions.reverse();
+
+  const scope = `executions:${pipeline.arn}:${sortBy}:${sortOrder}`;
+  const page = paginate(executions, keyOf, { scope, maxResults, nextToken });
+  return {
+    PipelineExecutionSummaries: page.items.map(summarize),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
+};
+
+function summarize(execution: Execution): JsonObject {
+  const summary: JsonObject = {
+    PipelineExecutionArn: execution.arn,
+    StartTime: execution.creationTime,
+    PipelineExecutionStatus: execution.status,
+    PipelineExecutionDisplayName: execution.displayName,
+  };
+  if (execution.description !== undefined) summary['PipelineExecutionDescription'] = execution.description;
+  if (execution.failureReason !== undefined) summary['PipelineExecutionFailureReason'] = execution.failureReason;
+  return summary;
+}
+
+/** The `PipelineExecutionArn` member, validated (shared by several operations). */
+export function readExecutionArn(body: JsonObject): string {
+  const request = new RequestReader(body);
+  const arn = request.string('PipelineExecutionArn', { required: true, maxLength: 2048, pattern: PATTERNS.pipelineExecutionArn });
+  request.assertValid();
+  return arn;
+}

@@ -1,0 +1,34 @@
+import { createPipeline, deletePipeline, describePipeline } from './pipelines.js';
+import {
+  describePipelineDefinitionForExecution,
+  describePipelineExecution,
+  listPipelineExecutions,
+  startPipelineExecution,
+} from './executions.js';
+import { listPipelineExecutionSteps } from './steps.js';
+import { stopPipelineExecution } from './stop.js';
+import { sendPipelineExecutionStepFailure, sendPipelineExecutionStepSuccess } from './callbacks.js';
+import type { OperationHandler } from './context.js';
+
+export type { OperationContext, OperationHandler } from './context.js';
+
+/** The SageMaker operations the simulator answers, by `X-Amz-Target` suffix. */
+export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
+  CreatePipeline: createPipeline,
+  DescribePipeline: describePipeline,
+  DeletePipeline: deletePipeline,
+  StartPipelineExecution: startPipelineExecution,
+  DescribePipelineExecution: describePipelineExecution,
+  ListPipelineExecutions: listPipelineExecutions,
+  ListPipelineExecutionSteps: listPipelineExecutionSteps,
+  StopPipelineExecution: stopPipelineExecution,
+  SendPipelineExecutionStepSuccess: sendPipelineExecutionStepSuccess,
+  SendPipelineExecutionStepFailure: sendPipelineExecutionStepFailure,
+  DescribePipelineDefinitionForExecution: describePipelineDefinitionForExecution,
+};
+
+export const OPERATION_NAMES: readonly string[] = Object.keys(OPERATIONS);
+
+export function findOperation(name: string): OperationHandler | undefined {
+  return Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+}

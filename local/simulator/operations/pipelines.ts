@@ -1,0 +1,77 @@
+import { pipelineArn } from '../arns.js';
+import { parsePipelineDefinition } from '../definition.js';
+import { validationError } from '../errors.js';
+import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '../validation.js';
+import type { JsonObject } from '../types.js';
+import type { OperationHandler } from './context.js';
+
+export const createPipeline: OperationHandler = (body, { store, clock, scope }) => {
+  const request = new RequestReader(body);
+  const name = request.string('PipelineName', { required: true, minLength: 1, maxLength: 256, pattern: PATTERNS.pipelineName });
+  const definitionJson = request.string('PipelineDefinition', { minLength: 1, maxLength: 1_048_576 });
+  const roleArn = request.string('RoleArn', { required: true, minLength: 20, maxLength: 2048, pattern: PATTERNS.roleArn });
+  const clientRequestToken = request.string('ClientRequestToken', { required: true, ...CLIENT_REQUEST_TOKEN });
+  const displayName = request.string('PipelineDisplayName', { minLength: 1, maxLength: 256, pattern: PATTERNS.pipelineName });
+  const description = request.string('PipelineDescription', { maxLength: 3072 });
+  request.assertValid();
+  if (body['PipelineDefinitionS3Location'] !== undefined) {
+    throw validationError('PipelineDefinitionS3Location is not supported by the simulator; pass PipelineDefinition inline.');
+  }
+  if (definitionJson === undefined) throw validationError('PipelineDefinition is required.');
+
+  const existing = store.findPipeline(name);
+  if (existing) {
+    // A retry of the same request (same token) is idempotent, like the real service.
+    if (existing.clientRequestToken === clientRequestToken) return { PipelineArn: existing.arn };
+    throw validationError(`Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`);
+  }
+  const { steps, parameterDefaults } = parsePipelineDefinition(definitionJson);
+  const now = clock.nowSeconds();
+  const arn = pipelineArn(scope, name);
+  store.addPipeline({
+    name,
+    arn,
+    displayName: displayName ?? name,
+    ...(description !== undefined ? { description } : {}),
+    roleArn,
+    definitionJson,
+    steps,
+    parameterDefaults,
+    clientRequestToken,
+    creationTime: now,
+    lastModifiedTime: now,
+  });
+  return { PipelineArn: arn };
+};
+
+export const describePipeline: OperationHandler = (body, { store }) => {
+  const request = new RequestReader(body);
+  const nameOrArn = request.string('PipelineName', { required: true, minLength: 1, maxLength: 2048, pattern: PATTERNS.pipelineNameOrArn });
+  request.assertValid();
+  const pipeline = store.getPipeline(nameOrArn);
+  const response: JsonObject = {
+    PipelineArn: pipeline.arn,
+    PipelineName: pipeline.name,
+    PipelineDisplayName: pipeline.displayName,
+    PipelineDefinition: pipeline.definitionJson,
+    RoleArn: pipeline.roleArn,
+    PipelineStatus: 'Active',
+    CreationTime: pipeline.creationTime,
+    LastModifiedTime: pipeline.lastModifiedTime,
+    PipelineVersionId: 1,
+  };
+  if (pipeline.description !== undefined) response['PipelineDescription'] = pipeline.description;
+  if (pipeline.lastRunTime !== undefined) response['LastRunTime'] = pipeline.lastRunTime;
+  return response;
+};
+
+/** Deleting a pipeline deletes its executions: later calls about them get ResourceNotFound. */
+export const deletePipeline: OperationHandler = (body, { store, engine }) => {
+  const request = new RequestReader(body);
+  const nameOrArn = request.string('PipelineName', { required: true, minLength: 1, maxLength: 2048, pattern: PATTERNS.pipelineNameOrArn });
+  request.string('ClientRequestToken', { required: true, ...CLIENT_REQUEST_TOKEN });
+  request.assertValid();
+  const pipeline = store.getPipeline(nameOrArn);
+  for (const execution of store.deletePipeline(pipeline)) engine.discard(execution);
+  return { PipelineArn: pipeline.arn };
+};

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SageMakerError, validationError } from './errors.js';
+import type { JsonObject, JsonValue } from './types.js';
+
+/** The AWS JSON 1.1 wire format: bodies, errors and the target header. */
+
+export const CONTENT_TYPE = 'application/x-amz-json-1.1';
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const TARGET_PREFIX = 'SageMaker.';
+
+/** Reads the whole body; an oversized body is drained (so the client sees an answer) and rejected. */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
+  }
+  if (size > MAX_BODY_BYTES) throw validationError(`Request body exceeds ${MAX_BODY_BYTES} bytes.`);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An empty body counts as `{}`; anything but a JSON object is a ValidationException. */
+export function parseJsonObject(text: string): JsonObject {
+  if (text.trim() === '') return {};
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch (error) {
+    throw validationError(`Malformed request body: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw validationError('Malformed request body: expected a JSON object.');
+  }
+  return value;
+}
+
+/** `SageMaker.DescribePipeline` → `DescribePipeline`; anything else → undefined. */
+export function operationFromTarget(target: string | string[] | undefined): string | undefined {
+  if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) return undefined;
+  return target.slice(TARGET_PREFIX.length);
+}
+
+export function sendJson(response: ServerResponse, status: number, body: object, contentType = CONTENT_TYPE): void {
+  if (response.headersSent || response.destroyed) return;
+  const payload = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(payload),
+    'x-amzn-RequestId': randomUUID(),
+  });
+  response.end(payload);
+}
+
+export function sendError(response: ServerResponse, error: SageMakerError, contentType = CONTENT_TYPE): void {
+  sendJson(response, error.httpStatus, { __type: error.code, message: error.message }, contentType);
+}
+
+/** What unexpected exceptions turn into: the client sees a 500, the server keeps running. */
+export const internalFailure = (): SageMakerError =>
+  new SageMakerError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);

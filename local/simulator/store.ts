@@ -1,0 +1,82 @@
+import { pipelineKey } from './arns.js';
+import { resourceNotFound } from './errors.js';
+import type { Execution, Pipeline } from './types.js';
+
+/** Where a callback token leads, and how it was answered (for idempotent retries). */
+export interface CallbackRegistration {
+  execution: Execution;
+  stepName: string;
+  answeredWith?: { clientRequestToken?: string };
+}
+
+/** In-memory state: pipelines, their executions and the open callback tokens. */
+export class SimulatorStore {
+  private readonly pipelines = new Map<string, Pipeline>();
+  private readonly executions = new Map<string, Execution>();
+  private readonly callbacks = new Map<string, CallbackRegistration>();
+  private executionSequence = 0;
+
+  addPipeline(pipeline: Pipeline): void {
+    this.pipelines.set(pipelineKey(pipeline.name), pipeline);
+  }
+
+  findPipeline(nameOrArn: string): Pipeline | undefined {
+    return this.pipelines.get(pipelineKey(nameOrArn));
+  }
+
+  getPipeline(nameOrArn: string): Pipeline {
+    const pipeline = this.findPipeline(nameOrArn);
+    if (!pipeline) throw resourceNotFound(`Pipeline '${nameOrArn}' does not exist.`);
+    return pipeline;
+  }
+
+  /** Removes the pipeline with everything that belongs to it; returns its executions. */
+  deletePipeline(pipeline: Pipeline): Execution[] {
+    this.pipelines.delete(pipelineKey(pipeline.name));
+    const removed = this.executionsOf(pipeline);
+    for (const execution of removed) this.executions.delete(execution.arn);
+    for (const [token, registration] of this.callbacks) {
+      if (registration.execution.pipeline === pipeline) this.callbacks.delete(token);
+    }
+    return removed;
+  }
+
+  nextExecutionSequence(): number {
+    this.executionSequence += 1;
+    return this.executionSequence;
+  }
+
+  addExecution(execution: Execution): void {
+    this.executions.set(execution.arn, execution);
+  }
+
+  getExecution(arn: string): Execution {
+    const execution = this.executions.get(arn);
+    if (!execution) throw resourceNotFound(`Pipeline execution '${arn}' does not exist.`);
+    return execution;
+  }
+
+  executionsOf(pipeline: Pipeline): Execution[] {
+    return [...this.executions.values()].filter((e) => e.pipeline === pipeline);
+  }
+
+  allExecutions(): Execution[] {
+    return [...this.executions.values()];
+  }
+
+  pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
+  isCallbackTokenTaken(token: string): boolean {
+    return this.callbacks.has(token);
+  }
+
+  registerCallback(token: string, registration: CallbackRegistration): void {
+    this.callbacks.set(token, registration);
+  }
+
+  findCallback(token: string): CallbackRegistration | undefined {
+    return this.callbacks.get(token);
+  }
+}

@@ -1,0 +1,278 @@
+import {
+  CreatePipelineCommand,
+  DescribePipelineDefinitionForExecutionCommand,
+  DescribePipelineExecutionCommand,
+  ListPipelineExecutionsCommand,
+  ListPipelineExecutionStepsCommand,
+  StartPipelineExecutionCommand,
+  type PipelineExecutionSummary,
+} from '@aws-sdk/client-sagemaker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from './support/definitions.js';
+import { createQueue, ROLE_ARN, startHarness, uniqueName, type Harness } from './support/harness.js';
+import { listAllSteps, waitForExecutionStatus, waitForStepStatus, waitUntil } from './support/wait.js';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({ timeScale: 100 });
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+async function createPipeline(steps: StepJson[]): Promise<string> {
+  const name = uniqueName('exec');
+  await harness.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
+  return name;
+}
+
+async function start(pipelineName: string, token?: string): Promise<string> {
+  const { PipelineExecutionArn } = await harness.sagemaker.send(
+    new StartPipelineExecutionCommand({ PipelineName: pipelineName, ClientRequestToken: token }),
+  );
+  return PipelineExecutionArn ?? '';
+}
+
+describe('StartPipelineExecution and DescribePipelineExecution', () => {
+  it('runs an execution from Executing to Succeeded and describes it', async () => {
+    // Prepare
+    const name = await createPipeline([jobStep('Train', 'Training', { DurationSeconds: 5 })]);
+
+    // Act
+    const arn = await start(name);
+    const first = await harness.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+    const last = await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded');
+
+    // Assess
+    expect(arn).toMatch(new RegExp(`^arn:aws:sagemaker:us-east-1:123456789012:pipeline/${name.toLowerCase()}/execution/[a-z0-9]{12}$`));
+    expect(first.PipelineExecutionStatus).toBe('Executing');
+    expect(last).toMatchObject({ PipelineExecutionArn: arn, PipelineArn: expect.stringContaining(name.toLowerCase()) });
+    expect(last.PipelineExecutionDisplayName).toMatch(/^execution-\d+$/);
+    expect(last.FailureReason).toBeUndefined();
+    expect(last.LastModifiedTime?.getTime()).toBeGreaterThanOrEqual(last.CreationTime?.getTime() ?? Infinity);
+  });
+
+  it('returns the same execution for a retried ClientRequestToken', async () => {
+    // Prepare
+    const name = await createPipeline([jobStep('Train')]);
+    const token = 'start-token-0123456789abcdef-0123456789';
+
+    // Act
+    const first = await start(name, token);
+    const second = await start(name, token);
+
+    // Assess
+    expect(second).toBe(first);
+  });
+
+  it('returns the definition an execution runs with', async () => {
+    // Prepare
+    const steps = [jobStep('Train')];
+    const arn = await start(await createPipeline(steps));
+
+    // Act
+    const answer = await harness.sagemaker.send(new DescribePipelineDefinitionForExecutionCommand({ PipelineExecutionArn: arn }));
+
+    // Assess
+    expect(JSON.parse(answer.PipelineDefinition ?? '{}')).toMatchObject({ Version: '2020-12-01', Steps: steps });
+    expect(answer.CreationTime).toBeInstanceOf(Date);
+  });
+});
+
+describe('step scheduling', () => {
+  it('starts a step only after everything it DependsOn has succeeded, and runs independent steps in parallel', async () => {
+    // Prepare
+    const name = await createPipeline([
+      jobStep('Prepare', 'Processing', { DurationSeconds: 5 }),
+      jobStep('TrainA', 'Training', { DurationSeconds: 5 }, ['Prepare']),
+      jobStep('TrainB', 'Training', { DurationSeconds: 5 }, ['Prepare']),
+      jobStep('Register', 'RegisterModel', { DurationSeconds: 1 }, ['TrainA', 'TrainB']),
+    ]);
+
+    // Act
+    const arn = await start(name);
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded');
+    const { steps } = await listAllSteps(harness.sagemaker, arn, { sortOrder: 'Ascending' });
+
+    // Assess
+    const byName = new Map(steps.map((s) => [s.StepName, s]));
+    const time = (step: string, field: 'StartTime' | 'EndTime'): number => byName.get(step)?.[field]?.getTime() ?? NaN;
+    expect(steps.map((s) => s.StepName)).toEqual(['Prepare', 'TrainA', 'TrainB', 'Register']);
+    expect(time('TrainA', 'StartTime')).toBeGreaterThanOrEqual(time('Prepare', 'EndTime'));
+    expect(time('TrainB', 'StartTime')).toBeLessThan(time('TrainA', 'EndTime'));
+    expect(time('Register', 'StartTime')).toBeGreaterThanOrEqual(Math.max(time('TrainA', 'EndTime'), time('TrainB', 'EndTime')));
+    expect(steps.every((s) => s.StepStatus === 'Succeeded')).toBe(true);
+  });
+
+  it('fails the execution when a step fails, names the step, and starts nothing that depends on it', async () => {
+    // Prepare
+    const name = await createPipeline([
+      jobStep('Train', 'Training', { DurationSeconds: 2, Outcome: 'Failed', FailureReason: 'AlgorithmError: out of memory' }),
+      jobStep('Evaluate', 'Processing', {}, ['Train']),
+    ]);
+
+    // Act
+    const arn = await start(name);
+    const described = await waitForExecutionStatus(harness.sagemaker, arn, 'Failed');
+    const { steps } = await listAllSteps(harness.sagemaker, arn);
+
+    // Assess
+    expect(described.FailureReason).toContain("'Train'");
+    expect(described.FailureReason).toContain('AlgorithmError: out of memory');
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ StepName: 'Train', StepStatus: 'Failed', FailureReason: 'AlgorithmError: out of memory' });
+  });
+
+  it('ends the execution Failed at a Fail step with its ErrorMessage', async () => {
+    // Prepare
+    const name = await createPipeline([{ Name: 'Abort', Type: 'Fail', Arguments: { ErrorMessage: 'quality gate not met' } }]);
+
+    // Act
+    const arn = await start(name);
+    const described = await waitForExecutionStatus(harness.sagemaker, arn, 'Failed');
+
+    // Assess
+    expect(described.FailureReason).toContain('quality gate not met');
+  });
+});
+
+describe('ListPipelineExecutionSteps', () => {
+  it('gives every step exactly one Metadata key, named by its type', async () => {
+    // Prepare
+    const queueUrl = await createQueue(harness.sqs);
+    const long = { DurationSeconds: 1_000 };
+    const name = await createPipeline([
+      callbackStep('Cb', queueUrl),
+      lambdaStep('Fn', { DurationSeconds: 100 }),
+      jobStep('Train', 'Training', long),
+      jobStep('Process', 'Processing', long),
+      jobStep('Transform', 'Transform', long),
+      jobStep('Tune', 'Tuning', long),
+      jobStep('CreateModel', 'Model', long),
+      jobStep('Register', 'RegisterModel', long),
+      { Name: 'Check', Type: 'Condition', Arguments: { Conditions: [] } },
+    ]);
+
+    // Act
+    const arn = await start(name);
+    await waitForStepStatus(harness.sagemaker, arn, 'Check', 'Succeeded');
+    const { steps } = await listAllSteps(harness.sagemaker, arn);
+
+    // Assess
+    const metadata = Object.fromEntries(steps.map((s) => [s.StepName, s.Metadata ?? {}]));
+    for (const step of steps) expect(Object.keys(step.Metadata ?? {})).toHaveLength(1);
+    expect(metadata['Cb']).toEqual({ Callback: { CallbackToken: expect.stringMatching(/^[A-Za-z0-9]{10}$/), SqsQueueUrl: queueUrl } });
+    expect(metadata['Fn']).toEqual({ Lambda: { Arn: LAMBDA_ARN } });
+    expect(metadata['Train']).toEqual({ TrainingJob: { Arn: expect.stringMatching(/:training-job\/pipelines-/) } });
+    expect(metadata['Process']).toEqual({ ProcessingJob: { Arn: expect.stringMatching(/:processing-job\//) } });
+    expect(metadata['Transform']).toEqual({ TransformJob: { Arn: expect.stringMatching(/:transform-job\//) } });
+    expect(metadata['Tune']).toEqual({ TuningJob: { Arn: expect.stringMatching(/:hyper-parameter-tuning-job\//) } });
+    expect(metadata['CreateModel']).toEqual({ Model: { Arn: expect.stringMatching(/:model\//) } });
+    expect(metadata['Register']).toEqual({ RegisterModel: { Arn: expect.stringMatching(/:model-package\//) } });
+    expect(metadata['Check']).toEqual({ Condition: { Outcome: 'True' } });
+  });
+
+  it('pages through 120 steps: newest first by default, every step exactly once', async () => {
+    // Prepare
+    const steps = Array.from({ length: 120 }, (_, i) => jobStep(`Step${String(i).padStart(3, '0')}`, 'Processing', { DurationSeconds: 1 }));
+    const arn = await start(await createPipeline(steps));
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded');
+
+    // Act
+    const fullPages = await listAllSteps(harness.sagemaker, arn, { maxResults: 100 });
+    const defaultPages = await listAllSteps(harness.sagemaker, arn);
+    const ascending = await listAllSteps(harness.sagemaker, arn, { maxResults: 7, sortOrder: 'Ascending' });
+
+    // Assess
+    const expected = steps.map((s) => s['Name']);
+    expect(fullPages.pages).toBe(2);
+    expect(fullPages.steps.map((s) => s.StepName)).toEqual([...expected].reverse());
+    expect(defaultPages.pages).toBe(12);
+    expect(defaultPages.steps).toHaveLength(120);
+    expect(ascending.pages).toBe(18);
+    expect(ascending.steps.map((s) => s.StepName)).toEqual(expected);
+  });
+
+  it('rejects MaxResults above 100 and a NextToken from another request', async () => {
+    // Prepare
+    const arn = await start(await createPipeline([jobStep('A'), jobStep('B'), jobStep('C')]));
+    const otherArn = await start(await createPipeline([jobStep('A'), jobStep('B'), jobStep('C')]));
+    const { NextToken } = await harness.sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 1 }));
+
+    // Act
+    const tooMany = harness.sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 101 }));
+    const foreignToken = harness.sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: otherArn, NextToken }));
+
+    // Assess
+    expect(NextToken).toBeDefined();
+    await expect(tooMany).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('less than or equal to 100') });
+    await expect(foreignToken).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('NextToken') });
+  });
+});
+
+describe('ListPipelineExecutions', () => {
+  async function listAll(input: { PipelineName: string; SortBy?: 'CreationTime' | 'PipelineExecutionArn'; SortOrder?: 'Ascending' | 'Descending'; MaxResults?: number; CreatedAfter?: Date }) {
+    const summaries: PipelineExecutionSummary[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await harness.sagemaker.send(new ListPipelineExecutionsCommand({ ...input, NextToken }));
+      summaries.push(...(page.PipelineExecutionSummaries ?? []));
+      NextToken = page.NextToken;
+      pages += 1;
+    } while (NextToken && pages < 100);
+    return { summaries, pages };
+  }
+
+  it('pages through 120 executions newest first, filters by creation time and sorts by ARN', async () => {
+    // Prepare
+    const name = await createPipeline([jobStep('Train', 'Training', { DurationSeconds: 1_000 })]);
+    const started: string[] = [];
+    for (let i = 0; i < 120; i += 1) started.push(await start(name));
+    const described = await harness.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: started[59] }));
+
+    // Act
+    const newestFirst = await listAll({ PipelineName: name, MaxResults: 100 });
+    const byDefault = await listAll({ PipelineName: name });
+    const byArn = await listAll({ PipelineName: name, SortBy: 'PipelineExecutionArn', SortOrder: 'Ascending', MaxResults: 50 });
+    const recent = await listAll({ PipelineName: name, CreatedAfter: described.CreationTime, MaxResults: 100 });
+
+    // Assess
+    expect(newestFirst.pages).toBe(2);
+    expect(newestFirst.summaries.map((s) => s.PipelineExecutionArn)).toEqual([...started].reverse());
+    expect(newestFirst.summaries[0]).toMatchObject({ PipelineExecutionStatus: 'Executing', StartTime: expect.any(Date) });
+    expect(byDefault.summaries).toHaveLength(120);
+    expect(byArn.summaries.map((s) => s.PipelineExecutionArn)).toEqual([...started].sort());
+    expect(recent.summaries.length).toBeGreaterThan(0);
+    expect(recent.summaries.length).toBeLessThanOrEqual(60);
+    expect(recent.summaries.every((s) => (s.StartTime?.getTime() ?? 0) > (described.CreationTime?.getTime() ?? 0))).toBe(true);
+  });
+
+  it('answers ResourceNotFound for an unknown pipeline', async () => {
+    // Act
+    const call = harness.sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: 'unknown-pipeline' }));
+
+    // Assess
+    await expect(call).rejects.toMatchObject({ name: 'ResourceNotFound' });
+  });
+
+  it('shows the failure reason of a failed execution in its summary', async () => {
+    // Prepare
+    const name = await createPipeline([jobStep('Train', 'Training', { DurationSeconds: 1, Outcome: 'Failed' })]);
+    const arn = await start(name);
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Failed');
+
+    // Act
+    const { PipelineExecutionSummaries } = await waitUntil(
+      () => harness.sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: name })),
+      (page) => (page.PipelineExecutionSummaries ?? []).length === 1,
+      'one execution summary',
+    );
+
+    // Assess
+    expect(PipelineExecutionSummaries?.[0]).toMatchObject({
+      PipelineExecutionStatus: 'Failed',
+      PipelineExecutionFailureReason: expect.stringContaining("'Train'"),
+    });
+  });
+});
