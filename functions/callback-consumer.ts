@@ -1,9 +1,9 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createSageMakerClient } from './lib/sagemaker-client.js';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAcknowledgementLedger, processCallbackBatch, readConsumerConfig } from './lib/callback-consumer.js';
 import { logger } from './lib/logger.js';
 
-const sagemaker = new SageMakerClient({});
+const sagemaker = createSageMakerClient();
 const config = readConsumerConfig();
 // Module scope: a warm container remembers the tokens it already answered.
 const ledger = createAcknowledgementLedger();

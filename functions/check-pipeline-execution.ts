@@ -1,14 +1,15 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createSageMakerClient } from './lib/sagemaker-client.js';
 import { checkPipelineExecution } from './lib/check.js';
 import { systemClock } from './lib/clock.js';
 import { requireIntegerEnv } from './lib/config.js';
 import { logger } from './lib/logger.js';
 import type { CheckedState, StoppedState } from './lib/model.js';
 
-const sagemaker = new SageMakerClient({});
+const sagemaker = createSageMakerClient();
 const config = {
   pollCapSeconds: requireIntegerEnv('POLL_CAP_SECONDS', { min: 1, max: 300 }),
   watchSeconds: requireIntegerEnv('WATCH_SECONDS', { min: 0, max: 600 }),
+  pollMinSeconds: requireIntegerEnv('POLL_MIN_SECONDS', { min: 1, max: 300 }),
 };
 
 export const handler = async (event: StoppedState): Promise<CheckedState> => {

@@ -1,10 +1,10 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createSageMakerClient } from './lib/sagemaker-client.js';
 import { systemClock } from './lib/clock.js';
 import { logger } from './lib/logger.js';
 import type { CheckedState } from './lib/model.js';
 import { releaseCallbackSteps } from './lib/release.js';
 
-const sagemaker = new SageMakerClient({});
+const sagemaker = createSageMakerClient();
 
 export const handler = async (event: CheckedState): Promise<CheckedState> => {
   logger.appendKeys({ executionId: event.executionId, pipelineExecutionArn: event.request.pipelineExecutionArn });

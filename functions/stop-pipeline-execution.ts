@@ -1,4 +1,4 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createSageMakerClient } from './lib/sagemaker-client.js';
 import { optionalIntegerEnv, requireIntegerEnv } from './lib/config.js';
 import { systemClock } from './lib/clock.js';
 import { MAX_WAIT_SECONDS_LIMIT } from './lib/input.js';
@@ -6,7 +6,7 @@ import { logger } from './lib/logger.js';
 import type { GracefulStopState, StoppedState } from './lib/model.js';
 import { stopPipelineExecution } from './lib/stop.js';
 
-const sagemaker = new SageMakerClient({});
+const sagemaker = createSageMakerClient();
 const defaults = {
   maxWaitSeconds: requireIntegerEnv('DEFAULT_MAX_WAIT_SECONDS', { min: 1, max: MAX_WAIT_SECONDS_LIMIT }),
   releaseCallbacksAfterSeconds: optionalIntegerEnv('DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS', {

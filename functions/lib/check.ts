@@ -3,7 +3,7 @@ import {
   type DescribePipelineExecutionCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { PipelineExecutionNotFound } from './errors.js';
+import { PipelineExecutionNotFound, isErrorNamed } from './errors.js';
 import type { Clock } from './clock.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
 import { nextWaitSeconds, pollIntervalSeconds } from './schedule.js';
@@ -18,6 +18,8 @@ export interface CheckConfig {
   pollCapSeconds: number;
   /** How long one check may keep watching the status before handing back to the Wait state. */
   watchSeconds: number;
+  /** Lower bound of one poll interval (default 1 s). */
+  pollMinSeconds?: number;
 }
 
 export interface CheckDependencies {
@@ -71,8 +73,14 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     const elapsed = clock.secondsSince(stop.requestedAt);
     const left = watchUntil - elapsed;
     if (left <= 0) break;
-    await clock.sleep(Math.min(pollIntervalSeconds(elapsed, config.pollCapSeconds), left));
-    execution = await describe();
+    await clock.sleep(Math.min(pollIntervalSeconds(elapsed, config.pollCapSeconds, config.pollMinSeconds), left));
+    try {
+      execution = await describe();
+    } catch (error) {
+      // Throttled while merely watching: stop watching and report what is known; the Wait state paces the next try.
+      if (isErrorNamed(error, 'ThrottlingException')) break;
+      throw error;
+    }
     status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
   }
 
@@ -100,7 +108,7 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     steps: steps.slice(0, MAX_REPORTED_STEPS).map(toStepView),
     stepsOmitted: Math.max(0, steps.length - MAX_REPORTED_STEPS),
     draining: draining.slice(0, MAX_REPORTED_STEPS).map(toStepView),
-    nextWaitSeconds: nextWaitSeconds(elapsed, remaining, config.pollCapSeconds),
+    nextWaitSeconds: nextWaitSeconds(elapsed, remaining, config.pollCapSeconds, config.pollMinSeconds),
     deadlinePassed: !isTerminal(status) && remaining <= 0,
     releaseDue,
     polls,

@@ -63,11 +63,14 @@ class FakeExecution {
   onDescribe: (count: number) => void = () => undefined;
   /** Set to make the consumer answer the token while the release is in flight. */
   consumerAnswersDuringRelease = false;
+  /** Real milliseconds StopPipelineExecution takes to answer. */
+  stopLatencyMs = 0;
   private describes = 0;
 
   constructor(steps: PipelineExecutionStep[]) {
     this.steps = steps;
-    sagemaker.on(StopPipelineExecutionCommand).callsFake(() => {
+    sagemaker.on(StopPipelineExecutionCommand).callsFake(async () => {
+      if (this.stopLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.stopLatencyMs));
       if (this.status !== 'Executing') throw notExecuting(this.status);
       this.status = 'Stopping';
       for (const step of this.steps) if (step.StepStatus === 'Executing') step.StepStatus = 'Stopping';
@@ -162,6 +165,26 @@ describe('graceful-stop state machine: drain deadline', () => {
     expect(result.cause).toMatch(new RegExp(`still draining: Callback step '${CALLBACK}' \\(Stopping for \\d+ s\\)\\. `));
     expect(sentFailures()).toHaveLength(0);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('gives up at the deadline without releasing when the deadline and the grace period have both passed', async () => {
+    // Prepare
+    const execution = new FakeExecution([callbackStep(CALLBACK, 'Executing', TOKEN)]);
+    // SageMaker answers the stop after 15 simulated seconds: the first check comes after the 10 s deadline.
+    execution.stopLatencyMs = (15 * 1000) / SCALED.timeScale!;
+
+    // Act
+    const result = await machine.run(
+      { pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 10, releaseCallbacksAfterSeconds: 5 },
+      SCALED,
+    );
+
+    // Assess
+    expect(pathOf(result)).toEqual(drainPath(0, ...finish(S.drainTimedOut)));
+    const firstCheck = lastInputOf(result, S.report) as { check: { deadlinePassed: boolean; releaseDue: boolean } };
+    expect(firstCheck.check).toMatchObject({ deadlinePassed: true, releaseDue: true });
+    expectEndedInFailState(result, S.drainTimedOut, 'DrainTimedOut');
+    expect(sentFailures()).toHaveLength(0);
   });
 });
 
