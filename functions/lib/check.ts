@@ -108,7 +108,15 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     steps: steps.slice(0, MAX_REPORTED_STEPS).map(toStepView),
     stepsOmitted: Math.max(0, steps.length - MAX_REPORTED_STEPS),
     draining: draining.slice(0, MAX_REPORTED_STEPS).map(toStepView),
-    nextWaitSeconds: nextWaitSeconds(elapsed, remaining, config.pollCapSeconds, config.pollMinSeconds),
+    // Wake up for whichever comes first: the deadline or the end of the force-release grace period.
+    nextWaitSeconds: nextWaitSeconds(
+      elapsed,
+      releasePending && elapsed < request.releaseCallbacksAfterSeconds!
+        ? Math.min(remaining, request.releaseCallbacksAfterSeconds! - elapsed)
+        : remaining,
+      config.pollCapSeconds,
+      config.pollMinSeconds,
+    ),
     deadlinePassed: !isTerminal(status) && remaining <= 0,
     releaseDue,
     polls,

@@ -23,6 +23,13 @@ export class PipelineExecutionNotFound extends NamedError {
   }
 }
 
+/** SageMaker does not know the pipeline (stop-all was given a name that does not exist). */
+export class PipelineNotFound extends NamedError {
+  constructor(message: string, cause?: unknown) {
+    super('PipelineNotFound', message, cause);
+  }
+}
+
 /** A required environment variable is missing or malformed: a deployment bug. */
 export class ConfigurationError extends NamedError {
   constructor(message: string) {

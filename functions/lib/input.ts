@@ -11,6 +11,12 @@ const ALLOWED_KEYS = [
   'failIfNotRunning',
   'releaseCallbacksAfterSeconds',
 ] as const;
+/**
+ * Step Functions links a nested execution to its parent through this input
+ * field (`states:startExecution.sync:2` with `$$.Execution.Id`); the child
+ * receives it in its input. It is accepted and ignored.
+ */
+export const STARTED_BY_EXECUTION_ID_KEY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
 const MAX_ARN_LENGTH = 2048;
 const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const EXECUTION_ID = /^[a-zA-Z0-9]{1,64}$/;
@@ -100,7 +106,9 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
   if (!isPlainObject(body)) {
     throw new InvalidInput(`The input is ${describeValue(body)}; expected a JSON object with pipelineExecutionArn.`);
   }
-  const unknownKeys = Object.keys(body).filter((key) => !(ALLOWED_KEYS as readonly string[]).includes(key));
+  const unknownKeys = Object.keys(body).filter(
+    (key) => key !== STARTED_BY_EXECUTION_ID_KEY && !(ALLOWED_KEYS as readonly string[]).includes(key),
+  );
   if (unknownKeys.length > 0) {
     const shown = unknownKeys.slice(0, 5).map((key) => `"${key.slice(0, 60)}"`).join(', ');
     throw new InvalidInput(`The input has unknown field(s) ${shown}; expected only ${ALLOWED_KEYS.join(', ')}.`);

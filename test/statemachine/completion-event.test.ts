@@ -31,6 +31,7 @@ import {
 const BUS = 'ml-platform-events';
 vi.stubEnv('COMPLETION_EVENT_BUS_NAME', BUS);
 const { sourceHandlers } = await import('../support/source-handlers.js');
+afterAll(() => vi.unstubAllEnvs());
 
 const sagemaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -55,7 +56,6 @@ describe('graceful-stop state machine: completion event', () => {
     sagemaker.reset();
     eventBridge.reset();
   });
-  afterAll(() => vi.unstubAllEnvs());
 
   it('publishes one event carrying the output document when the stop succeeds', async () => {
     // Prepare

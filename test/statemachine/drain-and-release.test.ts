@@ -39,9 +39,11 @@ import {
   waitRounds,
 } from './helpers.js';
 
-const SCALED: RunOptions = { timeScale: 100, retryIntervalMs: 0 };
-vi.stubEnv('GRACEFUL_STOP_TIME_SCALE', String(SCALED.timeScale));
+const SCALE = 100;
+const SCALED: RunOptions = { timeScale: SCALE, retryIntervalMs: 0 };
+vi.stubEnv('GRACEFUL_STOP_TIME_SCALE', String(SCALE));
 const { sourceHandlers } = await import('../support/source-handlers.js');
+afterAll(() => vi.unstubAllEnvs());
 
 const sagemaker = mockClient(SageMakerClient);
 const machine = createGracefulStopMachine(sourceHandlers);
@@ -50,10 +52,12 @@ const TOKEN = 'Q7wErTy9Zk';
 const CALLBACK = 'AwaitApproval';
 
 /**
- * A pipeline execution that behaves like SageMaker: a stop moves it to
- * Stopping; it reaches Stopped only once no step is draining. A callback step
- * drains until its token is answered (SendPipelineExecutionStepFailure, or the
- * consumer via `consumerAnswers`); Lambda steps are given at construction.
+ * A stateful stand-in for one pipeline execution, behaving as SageMaker does:
+ * the stop moves it and its running steps to Stopping, and it reaches Stopped
+ * only once no step is draining. A callback step drains until its token is
+ * answered, by SendPipelineExecutionStepFailure (the step ends Failed) or by
+ * its own consumer (`consumerAnswers`: the step ends Stopped); a token can be
+ * answered once. Other steps keep the status they were given.
  */
 class FakeExecution {
   status: PipelineExecutionStatus = 'Executing';
@@ -121,7 +125,6 @@ const drainPath = (rounds: number, ...tail: string[]): string[] => [...START, ..
 
 describe('graceful-stop state machine: drain deadline', () => {
   beforeEach(() => sagemaker.reset());
-  afterAll(() => vi.unstubAllEnvs());
 
   it('fails with DrainTimedOut naming the steps still draining when the deadline passes', async () => {
     // Prepare
@@ -171,7 +174,7 @@ describe('graceful-stop state machine: drain deadline', () => {
     // Prepare
     const execution = new FakeExecution([callbackStep(CALLBACK, 'Executing', TOKEN)]);
     // SageMaker answers the stop after 15 simulated seconds: the first check comes after the 10 s deadline.
-    execution.stopLatencyMs = (15 * 1000) / SCALED.timeScale!;
+    execution.stopLatencyMs = (15 * 1000) / SCALE;
 
     // Act
     const result = await machine.run(

@@ -221,6 +221,27 @@ describe('checkPipelineExecution', () => {
       expect(check.deadlinePassed).toBe(expected);
     });
 
+    it('wakes up when the force-release grace period ends, not a whole poll interval later', async () => {
+      // Prepare
+      givenStatus('Stopping');
+      givenSteps();
+      // Act
+      const { check } = await run(stoppedState({ request: { releaseCallbacksAfterSeconds: 302 } }), clockAt(300));
+      // Assess: the interval at 300 s would be 12 s; the grace ends in 2 s
+      expect(check.nextWaitSeconds).toBe(2);
+    });
+
+    it('goes back to the normal interval once the grace period is over and nothing is left to release', async () => {
+      // Prepare
+      givenStatus('Stopping');
+      givenSteps();
+      // Act
+      const { check } = await run(stoppedState({ request: { releaseCallbacksAfterSeconds: 30 } }), clockAt(300));
+      // Assess
+      expect(check.releaseDue).toBe(false);
+      expect(check.nextWaitSeconds).toBe(12);
+    });
+
     it('reports waitedSeconds rounded to a tenth of a second', async () => {
       // Prepare
       givenStatus('Stopping');

@@ -1,0 +1,173 @@
+import { ListPipelineExecutionsCommand, type PipelineExecutionSummary, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { Clock } from './clock.js';
+import { InvalidInput, PipelineNotFound } from './errors.js';
+import { MAX_REASON_LENGTH, MAX_WAIT_SECONDS_LIMIT } from './input.js';
+import { isNotFoundError } from './sagemaker-errors.js';
+
+/** The stop-all input contract: which pipeline, which of its runs, how many graceful stops at once. */
+export interface StopAllRequest {
+  pipelineName: string;
+  /** Only runs started at least this long ago (0 = every running execution). */
+  olderThanSeconds: number;
+  /** Graceful stops running at the same time (the Map's MaxConcurrencyPath). */
+  maxConcurrency: number;
+  /** Passed on to every graceful stop. */
+  reason?: string;
+  maxWaitSeconds?: number;
+}
+
+/** One graceful-stop input, as the Map hands it to the graceful-stop state machine. */
+export interface ChildInput {
+  pipelineExecutionArn: string;
+  reason?: string;
+  maxWaitSeconds?: number;
+}
+
+/** What List Running Executions returns: the items to stop, and how complete that list is. */
+export interface RunningListing {
+  request: StopAllRequest;
+  listedAt: string;
+  /** Execution summaries read, of any status. */
+  scanned: number;
+  pagesRead: number;
+  /** False when the page bound stopped the listing before the last page: older runs were not seen. */
+  scanComplete: boolean;
+  /** Executing runs old enough, found in the pages read. */
+  running: number;
+  /** Oldest first, at most `limits.maxItems`. */
+  items: ChildInput[];
+  /** Running executions left out by the cap (`running - items.length`): run stop-all again for them. */
+  omitted: number;
+  /** Executing runs younger than `olderThanSeconds`, left running. */
+  tooRecent: number;
+}
+
+export interface ListingLimits {
+  /** At most this many graceful stops per stop-all run (keeps the Map's results under the 256 KB payload limit). */
+  maxItems: number;
+  /** At most this many ListPipelineExecutions pages of 100. */
+  maxPages: number;
+}
+
+export const DEFAULT_MAX_CONCURRENCY = 5;
+export const MAX_CONCURRENCY_LIMIT = 40;
+export const MAX_OLDER_THAN_SECONDS = 31_536_000;
+export const MAX_LISTING_PAGES = 100;
+const PAGE_SIZE = 100;
+const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+const ALLOWED_KEYS = ['pipelineName', 'olderThanSeconds', 'maxConcurrency', 'reason', 'maxWaitSeconds'] as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 60 ? `a ${value.length}-character string` : `"${value}"`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function integerField(body: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidInput(`${key} is ${shown(value)}; expected an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+/** Validates and normalises the stop-all input. Throws InvalidInput with one sentence saying what is wrong. */
+export function parseStopAllRequest(raw: unknown): StopAllRequest {
+  if (!isPlainObject(raw)) throw new InvalidInput(`The input is ${shown(raw)}; expected a JSON object with pipelineName.`);
+  const unknownKeys = Object.keys(raw).filter((key) => !(ALLOWED_KEYS as readonly string[]).includes(key));
+  if (unknownKeys.length > 0) {
+    const names = unknownKeys.slice(0, 5).map((key) => `"${key.slice(0, 60)}"`).join(', ');
+    throw new InvalidInput(`The input has unknown field(s) ${names}; expected only ${ALLOWED_KEYS.join(', ')}.`);
+  }
+  const { pipelineName, reason } = raw;
+  if (typeof pipelineName !== 'string' || !PIPELINE_NAME.test(pipelineName)) {
+    throw new InvalidInput(`pipelineName is ${shown(pipelineName)}; expected a pipeline name of 1-256 letters, digits and hyphens.`);
+  }
+  if (reason !== undefined && reason !== null && (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_LENGTH)) {
+    throw new InvalidInput(`reason is ${shown(reason)}; expected a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
+  }
+  const maxWaitSeconds = integerField(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
+  return {
+    pipelineName,
+    olderThanSeconds: integerField(raw, 'olderThanSeconds', 0, MAX_OLDER_THAN_SECONDS) ?? 0,
+    maxConcurrency: integerField(raw, 'maxConcurrency', 1, MAX_CONCURRENCY_LIMIT) ?? DEFAULT_MAX_CONCURRENCY,
+    ...(typeof reason === 'string' ? { reason } : {}),
+    ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),
+  };
+}
+
+const startedAt = (summary: PipelineExecutionSummary): number | undefined => summary.StartTime?.getTime();
+
+/**
+ * Reads every page of ListPipelineExecutions (newest first, at most
+ * `limits.maxPages`) and keeps the Executing runs started at least
+ * `olderThanSeconds` ago, oldest first, capped at `limits.maxItems`.
+ */
+export async function listRunningExecutions(
+  request: StopAllRequest,
+  deps: { sagemaker: SageMakerClient; clock: Clock; limits: ListingLimits },
+): Promise<RunningListing> {
+  const now = deps.clock.now();
+  const threshold = now - request.olderThanSeconds * 1000;
+  const running: PipelineExecutionSummary[] = [];
+  let tooRecent = 0;
+  let scanned = 0;
+  let pagesRead = 0;
+  let nextToken: string | undefined;
+  do {
+    let page;
+    try {
+      page = await deps.sagemaker.send(
+        new ListPipelineExecutionsCommand({
+          PipelineName: request.pipelineName,
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: PAGE_SIZE,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      );
+    } catch (error) {
+      if (isNotFoundError(error)) {
+        throw new PipelineNotFound(`SageMaker has no pipeline named "${request.pipelineName}" in this account and region; check the name (not the ARN or display name).`, error);
+      }
+      throw error;
+    }
+    pagesRead += 1;
+    const summaries = page.PipelineExecutionSummaries ?? [];
+    scanned += summaries.length;
+    for (const summary of summaries) {
+      if (summary.PipelineExecutionStatus !== 'Executing' || !summary.PipelineExecutionArn) continue;
+      const started = startedAt(summary);
+      // A run without a start time has an unknown age: it only qualifies when every age does.
+      const oldEnough = request.olderThanSeconds === 0 || (started !== undefined && started <= threshold);
+      if (oldEnough) running.push(summary);
+      else tooRecent += 1;
+    }
+    nextToken = page.NextToken;
+  } while (nextToken && pagesRead < deps.limits.maxPages);
+
+  const oldestFirst = [...running].sort((a, b) => (startedAt(a) ?? 0) - (startedAt(b) ?? 0));
+  const kept = oldestFirst.slice(0, deps.limits.maxItems);
+  return {
+    request,
+    listedAt: new Date(now).toISOString(),
+    scanned,
+    pagesRead,
+    scanComplete: nextToken === undefined,
+    running: running.length,
+    items: kept.map((summary) => ({
+      pipelineExecutionArn: summary.PipelineExecutionArn as string,
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      ...(request.maxWaitSeconds === undefined ? {} : { maxWaitSeconds: request.maxWaitSeconds }),
+    })),
+    omitted: running.length - kept.length,
+    tooRecent,
+  };
+}

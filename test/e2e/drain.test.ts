@@ -1,0 +1,199 @@
+/**
+ * Issue 3, end to end: how a graceful stop ends on the local test bed — the
+ * SageMaker Pipelines simulator, the fauxqs SQS emulator, the embedded engine
+ * and the BUILT handler bundles, with the reference callback consumer behind
+ * the SQS poller. Simulated time runs 20× faster (simulator, handler clock
+ * and Wait states alike).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { callbackStep, jobStep, lambdaStep, startTestBed, type TestBed } from './support/bed.js';
+import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
+import { S, failedReport, shapeOf, timesEntered } from './support/path.js';
+import { waitFor } from './support/wait.js';
+
+const TIME_SCALE = 20;
+let bed: TestBed;
+
+beforeAll(async () => {
+  bed = await startTestBed({ timeScale: TIME_SCALE });
+});
+afterEach(async () => {
+  await bed.stopConsumers();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+/** The Stop state's record of one run: was our StopPipelineExecution accepted? */
+function stopRecordOf(result: Awaited<ReturnType<TestBed['run']>>): { accepted: boolean; statusAtStop?: string } {
+  const exited = result.events.find((event) => event.type === 'StateExited' && event.state?.name === S.stop);
+  return (exited?.state?.output as { stop: { accepted: boolean; statusAtStop?: string } }).stop;
+}
+
+describe('Graceful stop of a pipeline execution with a callback step', () => {
+  it('ends Stopped once the reference consumer answers the Stopping message, releasing nothing', async () => {
+    // Prepare
+    const { queueUrl, deadLetterQueueUrl } = await bed.callbackQueue('answered');
+    const consumer = bed.consume(queueUrl, bed.referenceConsumer);
+    const arn = await bed.startExecution('answered', [callbackStep('AwaitApproval', queueUrl)]);
+    await bed.waitForSteps(arn, ['AwaitApproval']);
+    await waitFor('the Executing message to be consumed', () => consumer.stats().deleted, (deleted) => deleted >= 1);
+    const before = bed.stack.simulator.stats();
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn, reason: 'e2e: callback answered', maxWaitSeconds: 120 });
+
+    // Assess
+    const output = expectSucceeded(result);
+    expect(output).toMatchObject({ pipelineExecutionArn: arn, outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
+    expect(output.steps).toEqual([expect.objectContaining({ name: 'AwaitApproval', type: 'Callback', status: 'Stopped' })]);
+    expect([
+      [...START, ...LAST_CHECK, ...finish(S.succeeded)],
+      [...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)],
+    ]).toContainEqual(shapeOf(result));
+    expect(timesEntered(result, S.release)).toBe(0);
+    const delta = statsDelta(before, bed.stack.simulator.stats());
+    expect(delta.calls.StopPipelineExecution).toBe(1);
+    expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
+    expect(delta.errors).toEqual({});
+    const [step] = await bed.steps(arn);
+    expect(step?.FailureReason).toMatch(/consumer acknowledged the Stopping message/);
+    await waitFor('the Stopping message to be deleted', () => consumer.stats().deleted, (deleted) => deleted >= 2);
+    expect(consumer.stats()).toMatchObject({ received: 2, deleted: 2, failed: 0, handlerErrors: 0 });
+    expect(await bed.queueCounts(deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+  });
+
+  it('fails with DrainTimedOut naming the callback step when nobody answers and no release is configured', async () => {
+    // Prepare
+    const { queueUrl } = await bed.callbackQueue('unanswered');
+    const arn = await bed.startExecution('unanswered', [callbackStep('AwaitApproval', queueUrl)]);
+    await bed.waitForSteps(arn, ['AwaitApproval']);
+    const before = bed.stack.simulator.stats();
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 10 });
+
+    // Assess
+    const cause = expectFailed(result, S.drainTimedOut, 'DrainTimedOut');
+    expect(cause).toMatch(/^The pipeline execution was still Stopping after the 10 s deadline; still draining: Callback step 'AwaitApproval' \(Stopping/);
+    expect(cause).toContain(`pipelineExecutionArn=${arn}`);
+    expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.drainTimedOut)]);
+    expect(failedReport(result, S.drainTimedOut).document).toMatchObject({ finalStatus: 'Stopping', releasedCallbackSteps: [] });
+    expect(failedReport(result, S.drainTimedOut).document.waitedSeconds).toBeGreaterThanOrEqual(10);
+    // Nothing answered the token: SageMaker is still waiting, both messages are still queued.
+    expect(statsDelta(before, bed.stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
+    expect((await bed.describe(arn)).PipelineExecutionStatus).toBe('Stopping');
+    expect((await bed.queueCounts(queueUrl)).visible).toBe(2);
+  });
+});
+
+describe('Graceful stop of a pipeline execution with a Lambda step', () => {
+  it('waits for the Lambda step to finish and ends Stopped', async () => {
+    // Prepare
+    const arn = await bed.startExecution('lambda-finishes', [lambdaStep('Evaluate', { DurationSeconds: 40 })]);
+    await bed.waitForSteps(arn, ['Evaluate']);
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
+
+    // Assess
+    const output = expectSucceeded(result);
+    expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
+    expect(output.steps).toEqual([expect.objectContaining({ name: 'Evaluate', type: 'Lambda', status: 'Succeeded' })]);
+    // The Lambda step had more than 30 of its 40 simulated seconds left when the stop came.
+    expect(output.waitedSeconds).toBeGreaterThanOrEqual(30);
+    expect(output.polls).toBeGreaterThanOrEqual(2);
+    expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)]);
+    const [step] = await bed.steps(arn);
+    expect(step?.EndTime?.getTime()).toBeGreaterThanOrEqual(Date.parse(output.stopRequestedAt ?? ''));
+  });
+
+  it('fails with PipelineExecutionFailed naming the step when the Lambda step times out while draining', async () => {
+    // Prepare
+    const arn = await bed.startExecution('lambda-timeout', [lambdaStep('Evaluate', { DurationSeconds: 600, TimeoutSeconds: 30 })]);
+    await bed.waitForSteps(arn, ['Evaluate']);
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
+
+    // Assess
+    const cause = expectFailed(result, S.failed, 'PipelineExecutionFailed');
+    expect(cause).toMatch(/^The pipeline execution ended Failed instead of Stopped after the stop was requested: Lambda step 'Evaluate' failed \(.*timed out.*\)\./);
+    expect(cause).toContain('finalStatus=Failed');
+    expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.failed)]);
+    const { document } = failedReport(result, S.failed);
+    expect(document.steps).toEqual([expect.objectContaining({ name: 'Evaluate', type: 'Lambda', status: 'Failed' })]);
+    expect((await bed.describe(arn)).FailureReason).toMatch(/Lambda step 'Evaluate' timed out after 30 seconds/);
+  });
+});
+
+describe('Graceful stop of an execution that is not running', () => {
+  it('reports AlreadyStopped without waiting when someone else stopped the run first', async () => {
+    // Prepare
+    const arn = await bed.startExecution('already-stopped', [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 2 })]);
+    await bed.waitForSteps(arn, ['Train']);
+    await bed.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'e2e-someone-else-stopped-it-first-0001' }));
+    await bed.waitForStatus(arn, 'Stopped');
+    const before = bed.stack.simulator.stats();
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn });
+
+    // Assess
+    const output = expectSucceeded(result);
+    expect(output).toMatchObject({ outcome: 'AlreadyStopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
+    expect(shapeOf(result)).toEqual([...START, ...LAST_CHECK, ...finish(S.succeeded)]);
+    expect(stopRecordOf(result)).toEqual({ accepted: false, statusAtStop: 'Stopped' });
+    const delta = statsDelta(before, bed.stack.simulator.stats());
+    expect(delta.calls.StopPipelineExecution).toBe(1);
+    expect(delta.errors).toEqual({ ValidationException: 1 });
+  });
+
+  it('fails with PipelineExecutionNotFound for a well-formed ARN SageMaker does not know', async () => {
+    // Prepare
+    const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/e2e-nowhere/execution/0a1b2c3d4e5f';
+    const before = bed.stack.simulator.stats();
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn });
+
+    // Assess
+    const cause = expectFailed(result, S.notFound, 'PipelineExecutionNotFound');
+    expect(cause).toContain(`SageMaker has no pipeline execution ${arn}`);
+    expect(shapeOf(result)).toEqual([...START, ...finish(S.notFound)]);
+    const delta = statsDelta(before, bed.stack.simulator.stats());
+    expect(delta.calls).toEqual({ StopPipelineExecution: 1 });
+    expect(delta.errors).toEqual({ ResourceNotFound: 1 });
+  });
+});
+
+describe('Two graceful stops of the same execution at once', () => {
+  it('both end Stopped: one stop is accepted, the other finds the run Stopping and drains with it', async () => {
+    // Prepare
+    const arn = await bed.startExecution('concurrent', [lambdaStep('Evaluate', { DurationSeconds: 40 })]);
+    await bed.waitForSteps(arn, ['Evaluate']);
+    const before = bed.stack.simulator.stats();
+
+    // Act
+    const results = await Promise.all([
+      bed.run({ pipelineExecutionArn: arn, reason: 'e2e: first' }),
+      bed.run({ pipelineExecutionArn: arn, reason: 'e2e: second' }),
+    ]);
+
+    // Assess
+    const outputs = results.map(expectSucceeded);
+    expect(outputs.map((output) => [output.outcome, output.finalStatus])).toEqual([
+      ['Stopped', 'Stopped'],
+      ['Stopped', 'Stopped'],
+    ]);
+    expect(results.map(stopRecordOf).sort((a, b) => Number(b.accepted) - Number(a.accepted))).toEqual([
+      { accepted: true },
+      { accepted: false, statusAtStop: 'Stopping' },
+    ]);
+    for (const result of results) expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)]);
+    const delta = statsDelta(before, bed.stack.simulator.stats());
+    expect(delta.calls.StopPipelineExecution).toBe(2);
+    expect(delta.errors).toEqual({ ValidationException: 1 });
+  });
+});
