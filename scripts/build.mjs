@@ -65,6 +65,25 @@ async function main() {
       }),
     );
   }
+  // npm run bench: the runner and the child processes it spawns (bench/README.md).
+  const benchEntries = ['run', 'drain-child', 'concurrency-child', 'import-child']
+    .map((name) => join(root, 'bench', `${name}.ts`))
+    .filter((entry) => existsSync(entry));
+  if (benchEntries.length > 0) {
+    jobs.push(
+      build({
+        entryPoints: benchEntries,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        outdir: join(root, 'dist', 'bench'),
+        outExtension: { '.js': '.mjs' },
+        logLevel: 'warning',
+      }),
+    );
+  }
   await Promise.all(jobs);
 }
 

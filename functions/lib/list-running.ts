@@ -87,6 +87,9 @@ export function parseStopAllRequest(raw: unknown): StopAllRequest {
     throw new InvalidInput(`The input has unknown field(s) ${names}; expected only ${ALLOWED_KEYS.join(', ')}.`);
   }
   const { pipelineName, reason } = raw;
+  if (typeof pipelineName === 'string' && pipelineName.startsWith('arn:')) {
+    throw new InvalidInput(`pipelineName is an ARN; expected the pipeline's name (what follows "pipeline/" in its ARN).`);
+  }
   if (typeof pipelineName !== 'string' || !PIPELINE_NAME.test(pipelineName)) {
     throw new InvalidInput(`pipelineName is ${shown(pipelineName)}; expected a pipeline name of 1-256 letters, digits and hyphens.`);
   }

@@ -20,7 +20,10 @@ export const USAGE = `Usage:
 
 Without --state-machine-arn/--stack-name, the state machine runs on the embedded engine in this
 process against the SageMaker endpoint of the environment (AWS by default; the simulator when
-AWS_ENDPOINT_URL_SAGEMAKER points at it). Exit codes: 0 success, 1 named failure, 2 usage error.`;
+AWS_ENDPOINT_URL_SAGEMAKER points at it). With them, the deployed state machine runs on AWS Step
+Functions (--stack-name reads its ARN from the stack outputs) and the CLI follows it to the end.
+stop-all exits 1 when any of its graceful stops failed.
+Exit codes: 0 success, 1 named failure, 2 usage error.`;
 
 export type Command =
   | { name: 'help' }

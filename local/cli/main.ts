@@ -3,6 +3,9 @@ import { startLocalStack } from '../stack.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { exitCodeOf, humanResult, jsonResult } from './report.js';
 import { runGracefulStopLocally } from './run-local.js';
+import { runAwsCommand } from './aws-mode.js';
+import { runStopAllLocally } from './run-stop-all-local.js';
+import { humanStopAllResult, stopAllExitCode } from './stop-all-view.js';
 
 export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
 
@@ -23,6 +26,19 @@ async function stopLocally(command: Extract<Command, { name: 'stop' }>): Promise
   process.stdout.write(`${command.json ? jsonResult(result) : humanResult(result)}\n`);
   return exitCodeOf(result);
 }
+
+async function stopAllLocally(command: Extract<Command, { name: 'stop-all' }>): Promise<number> {
+  const progress = command.json ? undefined : { isTTY: process.stderr.isTTY === true, write: (text: string) => process.stderr.write(text) };
+  const result = await runStopAllLocally(command.input, progress ? { progress } : {});
+  process.stdout.write(`${command.json ? jsonResult(result) : humanStopAllResult(result)}\n`);
+  return stopAllExitCode(result);
+}
+
+const consoleIO = {
+  out: (text: string) => process.stdout.write(text),
+  err: (text: string) => process.stderr.write(text),
+  isTTY: process.stderr.isTTY === true,
+};
 
 export async function main(argv: string[]): Promise<number> {
   // Node 20 is supported until the SDK drops it; its warning would drown the output.
@@ -46,14 +62,9 @@ export async function main(argv: string[]): Promise<number> {
       return result.asExpected ? EXIT.success : EXIT.namedFailure;
     }
     case 'stop':
-      if (command.stateMachineArn || command.stackName) {
-        process.stderr.write('Running on AWS Step Functions (--state-machine-arn/--stack-name) is not available in this build.\n');
-        return EXIT.usage;
-      }
-      return stopLocally(command);
+      return command.stateMachineArn || command.stackName ? runAwsCommand(command, consoleIO) : stopLocally(command);
     case 'stop-all':
-      process.stderr.write('stop-all is not available in this build.\n');
-      return EXIT.usage;
+      return command.stateMachineArn || command.stackName ? runAwsCommand(command, consoleIO) : stopAllLocally(command);
   }
 }
 

@@ -261,17 +261,23 @@ describe('least privilege in template.yaml', () => {
     expect(Object.keys(RESOURCE_STAR_ALLOWED).every((action) => action.startsWith('logs:'))).toBe(true);
   });
 
-  it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope', () => {
+  it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope (ListPipelineExecutions: to the pipelines)', () => {
     // Prepare
     const sagemaker = walk.statements.filter((found) =>
       [found.statement.Action].flat().some((action) => typeof action === 'string' && action.startsWith('sagemaker:')),
     );
+    const pipelineScope = 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:pipeline/${PipelineNamePattern}';
     // Act
-    const resources = sagemaker.map((found) => JSON.stringify(found.statement.Resource));
+    const resources = sagemaker.map((found) => ({
+      // ListPipelineExecutions authorizes on the pipeline, not on an execution; alone in its statement, it gets exactly the pipeline scope.
+      listsExecutions: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelineExecutions']),
+      resource: JSON.stringify(found.statement.Resource),
+    }));
     // Assess
     expect(sagemaker.length).toBeGreaterThan(0);
-    for (const resource of resources) {
-      expect(resource).toContain('arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:pipeline/${PipelineNamePattern}/execution/');
+    for (const { listsExecutions, resource } of resources) {
+      if (listsExecutions) expect(resource).toBe(JSON.stringify({ 'Fn::Sub': pipelineScope }));
+      else expect(resource).toContain(`${pipelineScope}/execution/`);
     }
   });
 

@@ -1,0 +1,73 @@
+/**
+ * Child process: graceful stops of pipeline executions that drain for given
+ * times, under one polling policy and one time scale K (the handlers read both
+ * from the environment at import, hence one process per (policy, K)).
+ * Started by bench/run.ts; see bench/README.md.
+ */
+import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { readTimeScale } from '../functions/lib/clock.js';
+import type { RunResult } from '../local/engine/runner.js';
+import { runChild, readChildSpec } from './child-protocol.js';
+import { BENCH_ROLE_ARN, drainPipelineDefinition } from './drain-pipeline.js';
+import { counterDelta, startLocalBed, type LocalBed } from './local-bed.js';
+import { billedTransitions, outcomeOf, stopRequestedAtOf } from './run-counts.js';
+import { simulatedGbSeconds } from './timed-handlers.js';
+import type { DrainChildResult, DrainChildSpec, DrainRunMeasurement } from './types.js';
+
+async function startDrainingExecution(bed: LocalBed, index: number, drainSeconds: number): Promise<string> {
+  const pipelineName = `bench-drain-${index}`;
+  await bed.sagemaker.send(
+    new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: BENCH_ROLE_ARN, PipelineDefinition: drainPipelineDefinition(drainSeconds) }),
+  );
+  const { PipelineExecutionArn: arn } = await bed.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
+  if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
+  return arn;
+}
+
+async function measure(bed: LocalBed, run: RunResult, arn: string, drainSeconds: number, timeScale: number): Promise<DrainRunMeasurement> {
+  const execution = await bed.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+  const terminalAtMs = execution.LastModifiedTime?.getTime() ?? Number.NaN;
+  const stopRequestedAt = stopRequestedAtOf(run);
+  const invocations = bed.invocations.filter((call) => call.executionId === run.executionArn);
+  return {
+    drainSeconds,
+    measuredDrainSeconds: stopRequestedAt ? ((terminalAtMs - Date.parse(stopRequestedAt)) / 1000) * timeScale : Number.NaN,
+    latencySeconds: ((run.stoppedAt - terminalAtMs) / 1000) * timeScale,
+    outcome: outcomeOf(run),
+    finalStatus: execution.PipelineExecutionStatus ?? 'unknown',
+    stateTransitions: billedTransitions(run),
+    lambdaInvocations: run.lambdaInvocations,
+    lambdaGbSeconds: simulatedGbSeconds(invocations, timeScale),
+    realSeconds: (run.stoppedAt - run.startedAt) / 1000,
+  };
+}
+
+async function main(): Promise<DrainChildResult> {
+  const spec = readChildSpec<DrainChildSpec>();
+  const timeScale = readTimeScale();
+  if (timeScale !== spec.timeScale) throw new Error(`GRACEFUL_STOP_TIME_SCALE is ${timeScale}, the spec says ${spec.timeScale}.`);
+  const bed = await startLocalBed({ timeScale, functionsDir: spec.functionsDir });
+  try {
+    const arns: string[] = [];
+    for (const [index, drainSeconds] of spec.drains.entries()) arns.push(await startDrainingExecution(bed, index, drainSeconds));
+    const before = bed.stack.simulator.stats();
+    const runs = await Promise.all(
+      arns.map((arn, index) => bed.machine.run({ pipelineExecutionArn: arn }, { timeScale, executionName: `bench-${index}` })),
+    );
+    const after = bed.stack.simulator.stats();
+    const measurements: DrainRunMeasurement[] = [];
+    for (const [index, run] of runs.entries()) measurements.push(await measure(bed, run, arns[index]!, spec.drains[index]!, timeScale));
+    return {
+      policy: spec.policy.name,
+      nominalDrainSeconds: spec.nominalDrainSeconds,
+      timeScale,
+      runs: measurements,
+      sageMakerCalls: counterDelta(after.callsByOperation, before.callsByOperation),
+      throttledCalls: (after.faultsInjected.throttle ?? 0) - (before.faultsInjected.throttle ?? 0),
+    };
+  } finally {
+    await bed.close();
+  }
+}
+
+runChild(main);

@@ -1,0 +1,119 @@
+import type { FunctionColdStart } from './cold-start.js';
+import type { ConcurrencyReport } from './concurrency-suite.js';
+import type { DrainRow } from './drain-suite.js';
+import { latencyTargetSeconds, NOMINAL_DRAIN_SECONDS } from './drains.js';
+import { dollars, formatNumber, mark, markdownTable } from './markdown.js';
+import type { PollingPolicy } from './policies.js';
+import type { TargetCheck } from './targets.js';
+
+const drainLabel = (seconds: number): string => (seconds >= 60 ? `${seconds / 60} min` : `${seconds} s`);
+
+function rowFor(rows: readonly DrainRow[], policy: string, drain: number): DrainRow | undefined {
+  return rows.find((row) => row.policy === policy && row.nominalDrainSeconds === drain);
+}
+
+/** Detection latency, simulated seconds: median / max over the repeats. */
+export function latencyTable(rows: readonly DrainRow[], policies: readonly PollingPolicy[]): string {
+  const header = ['Drain (measured)', 'K', 'Target', ...policies.map((policy) => policy.label)];
+  const body = NOMINAL_DRAIN_SECONDS.map((drain) => {
+    const any = policies.map((policy) => rowFor(rows, policy.name, drain)).find((row) => row && !row.error);
+    const measured = any ? `${formatNumber(any.drainSeconds.min)}–${formatNumber(any.drainSeconds.max)} s` : '?';
+    const cells = policies.map((policy) => {
+      const row = rowFor(rows, policy.name, drain);
+      if (!row || row.error) return `failed: ${row?.error?.slice(0, 80) ?? 'missing'}`;
+      return `${formatNumber(row.latencySeconds.median)} / ${formatNumber(row.latencySeconds.max)} ${mark(row.latencyTargetMet)}`;
+    });
+    return [`${drainLabel(drain)} (${measured})`, any?.timeScale ?? '?', `≤ ${formatNumber(latencyTargetSeconds(drain))} s`, ...cells];
+  });
+  return markdownTable(header, body);
+}
+
+/** Cost per graceful stop (median over the repeats; SageMaker calls are the mean). */
+export function costTable(rows: readonly DrainRow[], policies: readonly PollingPolicy[]): string {
+  const header = ['Drain', 'Policy', 'State transitions', 'Lambda invocations', 'SageMaker calls', 'Lambda GB-s', 'Est. $ per stop'];
+  const body = NOMINAL_DRAIN_SECONDS.flatMap((drain) =>
+    policies.map((policy) => {
+      const row = rowFor(rows, policy.name, drain);
+      const cost = row?.perStop;
+      return [
+        drainLabel(drain),
+        policy.name,
+        formatNumber(cost?.stateTransitions ?? Number.NaN, 0),
+        formatNumber(cost?.lambdaInvocations ?? Number.NaN, 0),
+        formatNumber(cost?.sageMakerCalls ?? Number.NaN, 0),
+        formatNumber(cost?.lambdaGbSeconds ?? Number.NaN, 2),
+        dollars(cost?.dollars ?? Number.NaN),
+      ];
+    }),
+  );
+  return markdownTable(header, body);
+}
+
+const times = (ms: { medianMs: number; minMs: number; samples: number; failures: number }): string =>
+  ms.samples === 0 ? `import failed ×${ms.failures}` : `${formatNumber(ms.medianMs)} (${formatNumber(ms.minMs)})`;
+
+/** Bundle size and cold import per function and bundling variant. */
+export function coldStartTable(functions: readonly FunctionColdStart[]): string {
+  const header = [
+    'Function',
+    'Template KB',
+    'Import ms, median (min)',
+    'With --enable-source-maps',
+    'Default main fields KB / ms',
+    '@aws-sdk/* external KB / ms',
+    'Largest packages (KB)',
+  ];
+  const body = functions.map((fn) => {
+    const variant = (name: string): string => {
+      const found = fn.variants[name];
+      return found ? `${formatNumber(found.kilobytes)} / ${times(found.importMs)}` : 'n/a';
+    };
+    const template = fn.variants.template;
+    return [
+      fn.logicalId.replace(/Function$/, ''),
+      formatNumber(template?.kilobytes ?? Number.NaN),
+      template ? times(template.importMs) : 'n/a',
+      times(fn.templateWithSourceMapsMs),
+      variant('default-main-fields'),
+      variant('sdk-external'),
+      fn.largestPackages
+        .slice(0, 4)
+        .map((pkg) => `${pkg.name.replace(/^@aws-sdk\//, 'sdk/').replace(/^@smithy\//, 'smithy/').replace(/^@aws-lambda-powertools\//, 'powertools/')} ${formatNumber(pkg.kilobytes, 0)}`)
+        .join(', '),
+    ];
+  });
+  return markdownTable(header, body);
+}
+
+export function concurrencyTable(report: ConcurrencyReport): string {
+  if (!report.ok) return `Concurrency run failed: ${report.error}`;
+  const calls = Object.entries(report.sageMakerCalls)
+    .map(([operation, count]) => `${operation} ${count}`)
+    .join(', ');
+  const retries = Object.entries(report.taskRetries)
+    .map(([state, count]) => `${state} ${count}`)
+    .join(', ');
+  return markdownTable(
+    ['Measure', 'Value'],
+    [
+      ['Graceful stops at once', `${report.stops} (${report.handlerInstances} handler copies = own SDK client each)`],
+      ['Throttle', `${report.tps} TPS per operation (every operation)`],
+      ['Drain per execution', `${report.drainSeconds} s`],
+      ['Outcomes', JSON.stringify(report.outcomes)],
+      ['Executions final status', JSON.stringify(report.finalStatuses)],
+      ['Runs ending in ThrottlingException', report.throttlingEscapes],
+      ['Total wall time', `${formatNumber(report.wallSeconds)} s`],
+      ['SageMaker calls', `${calls} (${report.throttledCalls} throttled)`],
+      ['ASL task retries', retries || 'none'],
+      ['State transitions / Lambda invocations (all stops)', `${report.stateTransitions} / ${report.lambdaInvocations}`],
+      ['Detection latency median / max', `${formatNumber(report.latencySeconds.median)} / ${formatNumber(report.latencySeconds.max)} s`],
+    ],
+  );
+}
+
+export function targetsTable(checks: readonly TargetCheck[]): string {
+  return markdownTable(
+    ['Target', 'Holds', 'Measured'],
+    checks.map((check) => [check.target, mark(check.met), check.detail]),
+  );
+}

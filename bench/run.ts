@@ -1,0 +1,105 @@
+/**
+ * npm run bench: detection latency, cost, cold start and concurrency of the
+ * graceful stop, adaptive polling against fixed intervals, on the local
+ * simulator and embedded engine. Prints Markdown, writes
+ * bench/results/latest.json (+ latest.md). See bench/README.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../local/engine/paths.js';
+import { importChildPath, measureColdStarts, type FunctionColdStart } from './cold-start.js';
+import { measureConcurrency, type ConcurrencyReport } from './concurrency-suite.js';
+import { measureDrains, type DrainRow } from './drain-suite.js';
+import { describeMachine } from './machine.js';
+import { comparedPolicies } from './policies.js';
+import { PRICES } from './prices.js';
+import { renderReport, type BenchResults } from './report.js';
+import { checkTargets } from './targets.js';
+import { adaptiveDefaultsOf, loadBuildScript, readTemplate } from './template-build.js';
+import { createWorkspace } from './workspace.js';
+
+const SECTIONS = ['drains', 'concurrency', 'cold-start'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Options {
+  sections: Section[];
+  parallel: number;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (name: string): string | undefined => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const only = value('only')?.split(',') ?? [...SECTIONS];
+  const unknown = only.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`Unknown section(s) ${unknown.join(', ')}; expected ${SECTIONS.join(', ')}.`);
+  const parallel = Number(value('parallel') ?? 3);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 8) throw new Error('--parallel must be an integer from 1 to 8.');
+  return { sections: only as Section[], parallel };
+}
+
+const log = (text: string): void => {
+  process.stderr.write(`[bench] ${text}\n`);
+};
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const machine = describeMachine();
+  const template = readTemplate(projectRoot);
+  const script = await loadBuildScript(projectRoot);
+  const policies = comparedPolicies(adaptiveDefaultsOf(template));
+  const workspace = createWorkspace(projectRoot);
+  let drains: DrainRow[] = [];
+  let concurrency: ConcurrencyReport | undefined;
+  let coldStarts: FunctionColdStart[] = [];
+  const sectionSeconds: Record<string, number> = {};
+  const timed = async <T>(section: Section, what: string, work: () => Promise<T>): Promise<T> => {
+    log(what);
+    const sectionStarted = Date.now();
+    const value = await work();
+    sectionSeconds[section] = Math.round((Date.now() - sectionStarted) / 1000);
+    log(`${section} took ${sectionSeconds[section]} s`);
+    return value;
+  };
+  try {
+    if (options.sections.includes('drains')) {
+      const what = `detection latency + cost: ${policies.length} policies × 5 drains, ${options.parallel} child processes at a time`;
+      drains = await timed('drains', what, () => measureDrains(policies, workspace.benchDir, workspace.functionsDir, options.parallel));
+    }
+    if (options.sections.includes('concurrency')) {
+      const what = '100 graceful stops at once against 10 TPS per operation';
+      concurrency = await timed('concurrency', what, () => measureConcurrency(policies[0]!, workspace.benchDir, workspace.functionsDir));
+    }
+    if (options.sections.includes('cold-start')) {
+      const what = 'cold start: building bundle variants and importing each in fresh node processes';
+      coldStarts = await timed('cold-start', what, () =>
+        measureColdStarts(script, template, projectRoot, workspace.variantsDir, importChildPath(workspace.benchDir)),
+      );
+    }
+  } finally {
+    workspace.remove();
+  }
+  const results: BenchResults = {
+    machine,
+    finishedAt: new Date().toISOString(),
+    totalRealSeconds: (Date.now() - started) / 1000,
+    sectionSeconds,
+    policies,
+    prices: PRICES,
+    drains,
+    coldStarts,
+    ...(concurrency ? { concurrency } : {}),
+    targets: checkTargets(drains, coldStarts, concurrency),
+  };
+  const markdown = renderReport(results);
+  const resultsDir = join(projectRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.md'), markdown);
+  process.stdout.write(markdown);
+  log(`done in ${Math.round(results.totalRealSeconds)} s; wrote bench/results/latest.json and latest.md`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

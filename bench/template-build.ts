@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { yamlParse } from 'yaml-cfn';
+import type { AdaptiveDefaults } from './policies.js';
+
+/** A function of template.yaml built with esbuild, as scripts/build.mjs lists them. */
+export interface TemplateFunction {
+  logicalId: string;
+  codeUri: string;
+  properties: { EntryPoints: string[] } & Record<string, unknown>;
+}
+
+/** What the bench uses of scripts/build.mjs (plain JavaScript, typed here). */
+export interface BuildScript {
+  esbuildOptionsFrom(properties: Record<string, unknown>): BuildOptions;
+  functionsOf(template: unknown): TemplateFunction[];
+}
+
+export type Template = { Parameters?: Record<string, { Default?: unknown }> };
+
+export function readTemplate(root: string): Template {
+  return yamlParse(readFileSync(join(root, 'template.yaml'), 'utf8')) as Template;
+}
+
+/** Loaded at run time from the project (not bundled: it reads template.yaml relative to itself). */
+export async function loadBuildScript(root: string): Promise<BuildScript> {
+  return (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as BuildScript;
+}
+
+/** The adaptive policy as deployed: the template's parameter defaults. */
+export function adaptiveDefaultsOf(template: Template): AdaptiveDefaults {
+  const numberParameter = (name: string): number => {
+    const value = Number(template.Parameters?.[name]?.Default);
+    if (!Number.isFinite(value)) throw new Error(`template.yaml has no numeric default for parameter ${name}.`);
+    return value;
+  };
+  return {
+    pollMinSeconds: numberParameter('PollMinSeconds'),
+    pollCapSeconds: numberParameter('PollCapSeconds'),
+    watchSeconds: numberParameter('WatchSeconds'),
+  };
+}

@@ -1,0 +1,54 @@
+import { performance } from 'node:perf_hooks';
+import type { FunctionLogicalId, HandlerTable, LocalHandler } from '../local/engine/functions.js';
+import { LAMBDA_MEMORY_GB } from './prices.js';
+import { installSleepMeter, metered, type SleepAccount } from './sleep-meter.js';
+
+/** One handler invocation: which graceful stop, which function, how long (real milliseconds) and how much of it asleep. */
+export interface Invocation {
+  executionId: string;
+  logicalId: FunctionLogicalId;
+  realMilliseconds: number;
+  sleptMilliseconds: number;
+}
+
+const executionIdOf = (event: unknown): string => {
+  const id = (event as { executionId?: unknown } | null)?.executionId;
+  return typeof id === 'string' ? id : 'unknown';
+};
+
+/** Wraps every handler to record its duration, keyed by the graceful stop's execution id. */
+export function timedHandlers(handlers: HandlerTable, record: (invocation: Invocation) => void): HandlerTable {
+  installSleepMeter();
+  const timed = {} as HandlerTable;
+  for (const [logicalId, handler] of Object.entries(handlers) as [FunctionLogicalId, LocalHandler][]) {
+    timed[logicalId] = async (event) => {
+      const started = performance.now();
+      let account: SleepAccount = { sleptMilliseconds: 0 };
+      try {
+        const run = await metered(() => handler(event));
+        account = run.account;
+        return run.value;
+      } finally {
+        const realMilliseconds = performance.now() - started;
+        record({ executionId: executionIdOf(event), logicalId, realMilliseconds, sleptMilliseconds: Math.min(account.sleptMilliseconds, realMilliseconds) });
+      }
+    };
+  }
+  return timed;
+}
+
+/**
+ * What Lambda would bill for the invocations, in GB-seconds of simulated
+ * time: the sleeps (the watch loop's poll intervals) count K times, the work
+ * (SageMaker calls, JSON) at its real duration; each invocation is rounded up
+ * to Lambda's 1 ms billing granularity and multiplied by the memory size.
+ * Local work is not AWS work: SageMaker calls take ~1 ms here and tens of ms
+ * on AWS, so the work part is a lower bound; it is small next to the sleeps.
+ */
+export function simulatedGbSeconds(invocations: readonly Invocation[], timeScale: number): number {
+  const billedMilliseconds = invocations.reduce(
+    (total, call) => total + Math.ceil(call.realMilliseconds - call.sleptMilliseconds + call.sleptMilliseconds * timeScale),
+    0,
+  );
+  return (billedMilliseconds / 1000) * LAMBDA_MEMORY_GB;
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { LocalHandler } from './functions.js';
+import { GRACEFUL_STOP_STATE_MACHINE_NAME } from './graceful-stop.js';
+import { applyFunctionEnvironment, BundlesNotBuilt } from './load-handlers.js';
+import { nestedExecutionResources, type NestedExecutionOptions } from './nested-execution.js';
+import { projectRoot } from './paths.js';
+import { LocalStateMachine, localFunctionArn, localStateMachineArn } from './runner.js';
+
+/**
+ * The stop-all Lambda functions by logical id (as in template.yaml and the
+ * stop-all ASL's `${<LogicalId>Arn}` substitutions) and their handler file
+ * name. They are not part of the graceful-stop machine, hence their own
+ * table; a template test keeps it and template.yaml in step.
+ */
+export const STOP_ALL_FUNCTIONS = {
+  ListRunningExecutionsFunction: 'list-running-executions',
+  SummariseStopAllFunction: 'summarise-stop-all',
+} as const;
+
+export type StopAllFunctionLogicalId = keyof typeof STOP_ALL_FUNCTIONS;
+export type StopAllHandlerTable = Record<StopAllFunctionLogicalId, LocalHandler>;
+
+/** Environment the stop-all handlers read at load; values a local run uses unless the caller set them. */
+export const STOP_ALL_FUNCTION_ENVIRONMENT: Record<string, string> = {
+  STOP_ALL_MAX_EXECUTIONS: '100',
+};
+
+export const STOP_ALL_STATE_MACHINE_NAME = 'stop-all';
+export const stopAllDefinitionPath = join(projectRoot, 'statemachine', 'stop-all.asl.json');
+
+/**
+ * The stop-all ASL on the embedded engine: its Lambda tasks served by
+ * `handlers`, its `startExecution.sync:2` tasks running `gracefulStop`
+ * in-process (see nested-execution.ts).
+ */
+export function createStopAllMachine(
+  handlers: StopAllHandlerTable,
+  gracefulStop: LocalStateMachine,
+  nested: NestedExecutionOptions = {},
+): LocalStateMachine {
+  const substitutions: Record<string, string> = { GracefulStopStateMachineArn: localStateMachineArn(GRACEFUL_STOP_STATE_MACHINE_NAME) };
+  const lambdaHandlers: Record<string, LocalHandler> = {};
+  for (const logicalId of Object.keys(STOP_ALL_FUNCTIONS) as StopAllFunctionLogicalId[]) {
+    substitutions[`${logicalId}Arn`] = localFunctionArn(logicalId);
+    lambdaHandlers[localFunctionArn(logicalId)] = handlers[logicalId];
+  }
+  return LocalStateMachine.fromFile(stopAllDefinitionPath, {
+    stateMachineName: STOP_ALL_STATE_MACHINE_NAME,
+    substitutions,
+    lambdaHandlers,
+    resourceHandlers: nestedExecutionResources(gracefulStop, nested),
+  });
+}
+
+/** Loads the stop-all bundles from dist/functions (what `npm run build` and `sam build` produce). */
+export async function loadBuiltStopAllHandlers(distDir = join(projectRoot, 'dist', 'functions')): Promise<StopAllHandlerTable> {
+  applyFunctionEnvironment();
+  for (const [name, value] of Object.entries(STOP_ALL_FUNCTION_ENVIRONMENT)) process.env[name] ??= value;
+  const entries = await Promise.all(
+    Object.entries(STOP_ALL_FUNCTIONS).map(async ([logicalId, file]) => {
+      const path = join(distDir, `${file}.mjs`);
+      if (!existsSync(path)) throw new BundlesNotBuilt(path);
+      const module = (await import(pathToFileURL(path).href)) as { handler: LocalHandler };
+      return [logicalId, module.handler] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as StopAllHandlerTable;
+}

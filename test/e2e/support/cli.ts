@@ -1,0 +1,35 @@
+/** Runs the built CLI (dist/cli/graceful-stop.mjs) in a child process, bounded in time. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../../local/engine/paths.js';
+
+export interface CliRun {
+  args: string[];
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  wallSeconds: number;
+}
+
+export const cliPath = join(projectRoot, 'dist', 'cli', 'graceful-stop.mjs');
+
+/** Resolves when the process exits; it is killed (SIGKILL) after `timeoutMs`. */
+export function runCli(args: string[], { timeoutMs = 25_000, env = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => resolve({ args, exitCode, signal, stdout, stderr, wallSeconds: (Date.now() - started) / 1000 }));
+  });
+}
