@@ -46,6 +46,21 @@ export async function buildVariant(
   return { logicalId: fn.logicalId, variant: variant.name, path, bytes: statSync(path).size, metafile: result.metafile };
 }
 
+/**
+ * The Node built-in modules a bundle imports statically: loading them is a
+ * floor under the bundle's cold import that no bundling option removes.
+ */
+export function staticBuiltinsOf(metafile: Metafile): string[] {
+  const builtins = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    if (!output.entryPoint) continue;
+    for (const imported of output.imports) {
+      if (imported.external && imported.kind === 'import-statement' && imported.path.startsWith('node:')) builtins.add(imported.path);
+    }
+  }
+  return [...builtins].sort();
+}
+
 /** Bytes in the output per npm package (or local folder), largest first. */
 export function bytesByPackage(metafile: Metafile, top = 6): { name: string; bytes: number }[] {
   const totals = new Map<string, number>();

@@ -1,5 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_VARIANTS, buildVariant, bytesByPackage, type BuiltBundle } from './bundle-variants.js';
+import { BUNDLE_VARIANTS, buildVariant, bytesByPackage, staticBuiltinsOf, type BuiltBundle } from './bundle-variants.js';
 import { functionEnvironment } from './function-environment.js';
 import { spawnChild } from './spawn-child.js';
 import { maximum, median, minimum, round } from './summary-stats.js';
@@ -26,12 +27,25 @@ export interface FunctionColdStart {
   templateWithSourceMapsMs: ImportTimes;
   /** What fills the template bundle, per package (KB). */
   largestPackages: { name: string; kilobytes: number }[];
+  /** The Node built-ins the bundle imports statically, and importing only them: the floor. */
+  builtins: string[];
+  builtinsOnlyMs: ImportTimes;
 }
 
 interface ImportJob {
-  bundle: BuiltBundle;
+  path: string;
+  logicalId: string;
   key: string;
   sourceMaps: boolean;
+}
+
+/** A module importing only the given built-ins, one file per distinct set. */
+function writeBuiltinsModule(outRoot: string, builtins: readonly string[]): string {
+  const dir = join(outRoot, 'builtins-only');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${builtins.map((name) => name.replace(/\W/g, '_')).join('-') || 'none'}.mjs`);
+  writeFileSync(path, `${builtins.map((name) => `import '${name}';`).join('\n')}\nexport {};\n`);
+  return path;
 }
 
 const summarize = (samples: number[], failures: number): ImportTimes => ({
@@ -59,16 +73,20 @@ export async function measureColdStarts(
   for (const fn of functions) {
     for (const variant of BUNDLE_VARIANTS) bundles.push(await buildVariant(script, root, fn, variant, outRoot));
   }
-  const jobs: ImportJob[] = bundles.flatMap((bundle) => [
-    { bundle, key: `${bundle.logicalId}/${bundle.variant}`, sourceMaps: false },
-    ...(bundle.variant === 'template' ? [{ bundle, key: `${bundle.logicalId}/template+maps`, sourceMaps: true }] : []),
-  ]);
+  const templates = bundles.filter((bundle) => bundle.variant === 'template');
+  const builtinsPaths = new Map(templates.map((bundle) => [bundle.logicalId, writeBuiltinsModule(outRoot, staticBuiltinsOf(bundle.metafile))]));
+  const jobs: ImportJob[] = [
+    ...bundles.map((bundle) => ({ path: bundle.path, logicalId: bundle.logicalId, key: `${bundle.logicalId}/${bundle.variant}`, sourceMaps: false })),
+    ...templates.map((bundle) => ({ path: bundle.path, logicalId: bundle.logicalId, key: `${bundle.logicalId}/template+maps`, sourceMaps: true })),
+    // One job per distinct built-in set: functions sharing a set share the measurement.
+    ...[...new Set(builtinsPaths.values())].map((path) => ({ path, logicalId: templates[0]!.logicalId, key: path, sourceMaps: false })),
+  ];
   const samples = new Map<string, number[]>();
   const failures = new Map<string, number>();
   for (let round = 0; round < IMPORT_REPEATS; round += 1) {
     for (const job of jobs) {
-      const env = { ...functionEnvironment(template, job.bundle.logicalId), NODE_OPTIONS: job.sourceMaps ? '--enable-source-maps' : '' };
-      const spec: ImportChildSpec = { bundlePath: job.bundle.path };
+      const env = { ...functionEnvironment(template, job.logicalId), NODE_OPTIONS: job.sourceMaps ? '--enable-source-maps' : '' };
+      const spec: ImportChildSpec = { bundlePath: job.path };
       const run = await spawnChild<ImportChildResult>(importChild, spec, env, IMPORT_TIMEOUT_MS);
       if (run.result) samples.set(job.key, [...(samples.get(job.key) ?? []), run.result.importMilliseconds]);
       else failures.set(job.key, (failures.get(job.key) ?? 0) + 1);
@@ -85,6 +103,8 @@ export async function measureColdStarts(
       ),
       templateWithSourceMapsMs: timesOf(`${fn.logicalId}/template+maps`),
       largestPackages: bytesByPackage(template.metafile).map(({ name, bytes }) => ({ name, kilobytes: round(bytes / 1000) })),
+      builtins: staticBuiltinsOf(template.metafile),
+      builtinsOnlyMs: timesOf(builtinsPaths.get(fn.logicalId) ?? ''),
     };
   });
 }

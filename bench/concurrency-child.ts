@@ -47,7 +47,8 @@ async function main(): Promise<ConcurrencyChildResult> {
       arns.map((arn) => bed.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))),
     );
     const latencies = runs.map((run, index) => (run.stoppedAt - (executions[index]?.LastModifiedTime?.getTime() ?? Number.NaN)) / 1000);
-    const retries = runs.flatMap((run) => run.events.filter((event) => event.type === 'StateRetried').map((event) => event.state?.name ?? '?'));
+    const retryEvents = runs.flatMap((run) => run.events.filter((event) => event.type === 'StateRetried'));
+    const retries = retryEvents.map((event) => event.state?.name ?? '?');
     return {
       stops: spec.stops,
       tps: spec.tps,
@@ -62,6 +63,7 @@ async function main(): Promise<ConcurrencyChildResult> {
       stateTransitions: sum(runs.map(billedTransitions)),
       lambdaInvocations: sum(runs.map((run) => run.lambdaInvocations)),
       taskRetries: tally(retries),
+      highestRetryAttempt: maximum([0, ...retryEvents.map((event) => event.retry?.attempt ?? 0)]),
       latencySeconds: { median: median(latencies), max: maximum(latencies) },
     };
   } finally {

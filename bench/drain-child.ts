@@ -7,12 +7,16 @@
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { readTimeScale } from '../functions/lib/clock.js';
 import type { RunResult } from '../local/engine/runner.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runChild, readChildSpec } from './child-protocol.js';
 import { BENCH_ROLE_ARN, drainPipelineDefinition } from './drain-pipeline.js';
 import { counterDelta, startLocalBed, type LocalBed } from './local-bed.js';
 import { billedTransitions, outcomeOf, stopRequestedAtOf } from './run-counts.js';
 import { simulatedGbSeconds } from './timed-handlers.js';
 import type { DrainChildResult, DrainChildSpec, DrainRunMeasurement } from './types.js';
+
+/** Real milliseconds between the starts of two repeats, so their polls do not all land on the same instant. */
+const STAGGER_MS = 100;
 
 async function startDrainingExecution(bed: LocalBed, index: number, drainSeconds: number): Promise<string> {
   const pipelineName = `bench-drain-${index}`;
@@ -52,7 +56,10 @@ async function main(): Promise<DrainChildResult> {
     for (const [index, drainSeconds] of spec.drains.entries()) arns.push(await startDrainingExecution(bed, index, drainSeconds));
     const before = bed.stack.simulator.stats();
     const runs = await Promise.all(
-      arns.map((arn, index) => bed.machine.run({ pipelineExecutionArn: arn }, { timeScale, executionName: `bench-${index}` })),
+      arns.map(async (arn, index) => {
+        await sleep(index * STAGGER_MS);
+        return bed.machine.run({ pipelineExecutionArn: arn }, { timeScale, executionName: `bench-${index}` });
+      }),
     );
     const after = bed.stack.simulator.stats();
     const measurements: DrainRunMeasurement[] = [];

@@ -14,16 +14,17 @@ function rowFor(rows: readonly DrainRow[], policy: string, drain: number): Drain
 
 /** Detection latency, simulated seconds: median / max over the repeats. */
 export function latencyTable(rows: readonly DrainRow[], policies: readonly PollingPolicy[]): string {
-  const header = ['Drain (measured)', 'K', 'Target', ...policies.map((policy) => policy.label)];
+  const header = ['Drain (repeats)', 'K', 'Target', ...policies.map((policy) => policy.label)];
   const body = NOMINAL_DRAIN_SECONDS.map((drain) => {
     const any = policies.map((policy) => rowFor(rows, policy.name, drain)).find((row) => row && !row.error);
-    const measured = any ? `${formatNumber(any.drainSeconds.min)}–${formatNumber(any.drainSeconds.max)} s` : '?';
+    const spread = any && any.drainSeconds.max > any.drainSeconds.min;
+    const range = spread ? ` (${formatNumber(any.drainSeconds.min, 0)}–${formatNumber(any.drainSeconds.max, 0)} s)` : '';
     const cells = policies.map((policy) => {
       const row = rowFor(rows, policy.name, drain);
       if (!row || row.error) return `failed: ${row?.error?.slice(0, 80) ?? 'missing'}`;
       return `${formatNumber(row.latencySeconds.median)} / ${formatNumber(row.latencySeconds.max)} ${mark(row.latencyTargetMet)}`;
     });
-    return [`${drainLabel(drain)} (${measured})`, any?.timeScale ?? '?', `≤ ${formatNumber(latencyTargetSeconds(drain))} s`, ...cells];
+    return [`${drainLabel(drain)}${range}`, any?.timeScale ?? '?', `≤ ${formatNumber(latencyTargetSeconds(drain))} s`, ...cells];
   });
   return markdownTable(header, body);
 }
@@ -59,6 +60,7 @@ export function coldStartTable(functions: readonly FunctionColdStart[]): string 
     'Template KB',
     'Import ms, median (min)',
     'With --enable-source-maps',
+    'Its Node built-ins alone',
     'Default main fields KB / ms',
     '@aws-sdk/* external KB / ms',
     'Largest packages (KB)',
@@ -74,6 +76,7 @@ export function coldStartTable(functions: readonly FunctionColdStart[]): string 
       formatNumber(template?.kilobytes ?? Number.NaN),
       template ? times(template.importMs) : 'n/a',
       times(fn.templateWithSourceMapsMs),
+      times(fn.builtinsOnlyMs),
       variant('default-main-fields'),
       variant('sdk-external'),
       fn.largestPackages
@@ -104,7 +107,7 @@ export function concurrencyTable(report: ConcurrencyReport): string {
       ['Runs ending in ThrottlingException', report.throttlingEscapes],
       ['Total wall time', `${formatNumber(report.wallSeconds)} s`],
       ['SageMaker calls', `${calls} (${report.throttledCalls} throttled)`],
-      ['ASL task retries', retries || 'none'],
+      ['ASL task retries', `${retries || 'none'}; at most ${report.highestRetryAttempt} for one task of one stop (Retry allows 6)`],
       ['State transitions / Lambda invocations (all stops)', `${report.stateTransitions} / ${report.lambdaInvocations}`],
       ['Detection latency median / max', `${formatNumber(report.latencySeconds.median)} / ${formatNumber(report.latencySeconds.max)} s`],
     ],

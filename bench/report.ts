@@ -33,11 +33,11 @@ export function renderReport(results: BenchResults): string {
       latencyTable(results.drains, results.policies),
       '## Cost per graceful stop',
       costTable(results.drains, results.policies),
-      `Prices: ${results.prices.source}: Step Functions $0.025 per 1,000 transitions, Lambda arm64 $0.0000133334 per GB-s + $0.20 per 1M requests. GB-s = handler durations × K (simulated time, 1 ms billing) × 0.25 GB.`,
+      `Prices: ${results.prices.source}: Step Functions $0.025 per 1,000 transitions, Lambda arm64 $0.0000133334 per GB-s + $0.20 per 1M requests. Lambda GB-s in simulated time = per invocation (work at its real duration + sleeps × K, rounded up to 1 ms) × 0.25 GB; SageMaker calls are free but count against its rate limits.`,
     );
   }
   if (results.coldStarts.length > 0) {
-    sections.push('## Cold start (KB = 1,000 bytes without the source map; import ms, median (min) of fresh node processes)', coldStartTable(results.coldStarts));
+    sections.push('## Cold start (KB = 1,000 bytes without the source map; ms = `await import(bundle)` in a fresh node process, median (min) of 10)', coldStartTable(results.coldStarts));
   }
   if (results.concurrency) sections.push('## Concurrency', concurrencyTable(results.concurrency));
   sections.push('## Targets', targetsTable(results.targets));

@@ -10,8 +10,9 @@ export interface DrainChildSpec {
 }
 
 export interface DrainRunMeasurement {
+  /** The configured drain (StopDurationSeconds): what the latency target is computed from. */
   drainSeconds: number;
-  /** Simulated seconds from the stop request (output document) to the execution's LastModifiedTime. */
+  /** Simulated seconds from the stop request (output document) to the execution's LastModifiedTime: the drain plus the delay of the StopPipelineExecution call itself. */
   measuredDrainSeconds: number;
   /** Simulated seconds from the execution turning terminal to the state machine finishing. */
   latencySeconds: number;
@@ -58,6 +59,8 @@ export interface ConcurrencyChildResult {
   stateTransitions: number;
   lambdaInvocations: number;
   taskRetries: Record<string, number>;
+  /** The most retries one Task needed in one stop (the ASL allows 6 for ThrottlingException). */
+  highestRetryAttempt: number;
   latencySeconds: { median: number; max: number };
 }
 

@@ -3,7 +3,7 @@
 // SAM template declares (read from template.yaml: one source of truth), and
 // the local CLI. Output goes to dist/ (git-ignored).
 import { build } from 'esbuild';
-import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { yamlParse } from 'yaml-cfn';
@@ -39,14 +39,27 @@ export function functionsOf(parsed) {
     }));
 }
 
+/** Moves every file of `from` into `to`, one atomic rename each, so a reader never sees a half-written bundle. */
+function moveInto(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    const source = join(from, name);
+    if (statSync(source).isDirectory()) moveInto(source, join(to, name));
+    else renameSync(source, join(to, name));
+  }
+}
+
 async function main() {
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  // Build into a staging folder and swap files in: tests running meanwhile keep working bundles.
+  const staging = join(root, 'dist', `.staging-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  const out = (...parts) => join(staging, ...parts);
   const jobs = functionsOf(template).map(({ logicalId, codeUri: uri, properties }) => {
     const entryPoints = properties.EntryPoints.map((entry) => join(root, uri, entry));
     for (const entry of entryPoints) {
       if (!existsSync(entry)) throw new Error(`${logicalId}: entry point ${entry} does not exist`);
     }
-    return build({ ...esbuildOptionsFrom(properties), entryPoints, outdir: join(root, 'dist', 'functions'), metafile: false });
+    return build({ ...esbuildOptionsFrom(properties), entryPoints, outdir: out('functions'), metafile: false });
   });
   const cli = join(root, 'local', 'cli', 'main.ts');
   if (existsSync(cli)) {
@@ -59,7 +72,7 @@ async function main() {
         target: 'node20',
         packages: 'external',
         sourcemap: true,
-        outfile: join(root, 'dist', 'cli', 'graceful-stop.mjs'),
+        outfile: out('cli', 'graceful-stop.mjs'),
         banner: { js: '#!/usr/bin/env node' },
         logLevel: 'warning',
       }),
@@ -78,13 +91,18 @@ async function main() {
         format: 'esm',
         target: 'node20',
         packages: 'external',
-        outdir: join(root, 'dist', 'bench'),
+        outdir: out('bench'),
         outExtension: { '.js': '.mjs' },
         logLevel: 'warning',
       }),
     );
   }
-  await Promise.all(jobs);
+  try {
+    await Promise.all(jobs);
+    moveInto(staging, join(root, 'dist'));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

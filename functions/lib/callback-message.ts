@@ -133,7 +133,18 @@ export function parseCallbackMessage(body: string, options: ParseOptions = {}): 
   if (!isPlainObject(parsed)) {
     throw new MalformedCallbackMessage('body', `The message body is ${describe(parsed)}; ${EXPECTED_SHAPE}.`);
   }
+  // A well-formed token may be repeated in a field the error echoes (a key, the ARN, the status): never let it out.
+  const token = typeof parsed.token === 'string' && TOKEN.test(parsed.token) ? parsed.token : undefined;
+  try {
+    return parseFields(parsed, options);
+  } catch (error) {
+    if (!(error instanceof MalformedCallbackMessage) || token === undefined || !error.message.includes(token)) throw error;
+    // The cause would quote the token too: drop it.
+    throw new MalformedCallbackMessage(error.field, redactToken(error.message, token));
+  }
+}
 
+function parseFields(parsed: Record<string, unknown>, options: ParseOptions): CallbackMessage {
   const keys = Object.keys(parsed);
   const miscased = keys.filter((key) => !(FIELDS as readonly string[]).includes(key) && FIELDS.some((field) => field.toLowerCase() === key.toLowerCase()));
   if (miscased.length > 0) {

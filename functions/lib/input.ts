@@ -56,7 +56,7 @@ export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecu
   }
   if (value.trim() === '') throw new InvalidInput(`${field} is empty; expected a SageMaker pipeline execution ARN.`);
   if (value.length > MAX_ARN_LENGTH) {
-    throw new InvalidInput(`${field} is ${value.length} characters long; an ARN has at most ${MAX_ARN_LENGTH}.`);
+    throw new InvalidInput(`${field} is ${value.length} characters long; expected an ARN of at most ${MAX_ARN_LENGTH} characters.`);
   }
   const expected = 'expected arn:aws:sagemaker:<region>:<account>:pipeline/<name>/execution/<id>';
   if (!isArn(value)) throw new InvalidInput(`${field} ${describeValue(value)} is not an ARN; ${expected}.`);

@@ -56,11 +56,15 @@ function numberFlag(flag: string, raw: string | undefined, min: number, max: num
   return value;
 }
 
+/** A usage message never grows with the argv (parseArgs quotes unknown options in full, twice). */
+const MAX_USAGE_MESSAGE_LENGTH = 300;
+const bounded = (text: string): string => (text.length > MAX_USAGE_MESSAGE_LENGTH ? `${text.slice(0, MAX_USAGE_MESSAGE_LENGTH - 1)}…` : text);
+
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'Invalid arguments.');
+    throw new UsageError(bounded((error as Error).message.split('\n')[0] || 'Invalid arguments.'));
   }
 }
 
@@ -98,7 +102,7 @@ export function parseCommandLine(argv: string[]): Command {
   switch (name) {
     case 'demo': {
       const { values, positionals } = parse(rest, { scenario: { type: 'string' }, json: { type: 'boolean' } });
-      if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got "${positionals[0]}".`);
+      if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got "${positionals[0]?.slice(0, 60)}".`);
       return { name: 'demo', json: values.json === true, ...(values.scenario ? { scenario: values.scenario as string } : {}) };
     }
     case 'simulate': {
@@ -107,7 +111,7 @@ export function parseCommandLine(argv: string[]): Command {
         'sqs-port': { type: 'string' },
         'time-scale': { type: 'string' },
       });
-      if (positionals.length > 0) throw new UsageError(`simulate takes no positional arguments; got "${positionals[0]}".`);
+      if (positionals.length > 0) throw new UsageError(`simulate takes no positional arguments; got "${positionals[0]?.slice(0, 60)}".`);
       return {
         name: 'simulate',
         port: integerFlag('port', values.port as string | undefined, 0, 65535) ?? 0,

@@ -1,6 +1,6 @@
 import { createGracefulStopMachine } from '../engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../engine/load-handlers.js';
-import type { RunResult } from '../engine/runner.js';
+import type { LocalStateMachine, RunResult } from '../engine/runner.js';
 import { ProgressView, type ProgressSink } from './progress.js';
 
 export interface LocalRunOptions {
@@ -9,9 +9,18 @@ export interface LocalRunOptions {
   executionName?: string;
 }
 
+/** Loads the built handler bundles and validates the ASL once: do it before the clock matters. */
+export async function prepareGracefulStopMachine(): Promise<LocalStateMachine> {
+  return createGracefulStopMachine(await loadBuiltHandlers());
+}
+
 /** Runs the graceful-stop state machine on the embedded engine with the built handler bundles. */
-export async function runGracefulStopLocally(input: Record<string, unknown>, options: LocalRunOptions = {}): Promise<RunResult> {
-  const machine = createGracefulStopMachine(await loadBuiltHandlers());
+export async function runGracefulStopLocally(
+  input: Record<string, unknown>,
+  options: LocalRunOptions = {},
+  machine?: LocalStateMachine,
+): Promise<RunResult> {
+  machine ??= await prepareGracefulStopMachine();
   const view = new ProgressView(options.progress ?? { write: () => true }, options.progress !== undefined);
   return machine.run(input, {
     ...(options.timeScale ? { timeScale: options.timeScale } : {}),

@@ -12,7 +12,7 @@ import {
 import { startCallbackPoller, type SqsBatchHandler } from '../consumer/poller.js';
 import { applyFunctionEnvironment, BundlesNotBuilt } from '../engine/load-handlers.js';
 import { projectRoot } from '../engine/paths.js';
-import { runGracefulStopLocally } from '../cli/run-local.js';
+import { prepareGracefulStopMachine, runGracefulStopLocally } from '../cli/run-local.js';
 import { humanResult, jsonResult, type StopRunOutcome } from '../cli/report.js';
 import { createQueueWithDeadLetterQueue } from '../sqs/emulator.js';
 import { startLocalStack, useLocalEndpoints } from '../stack.js';
@@ -95,11 +95,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       }),
     );
     say(`pipeline created: ${PipelineArn} (Preprocess → WaitForApproval [Callback] + Evaluate [Lambda] → Register)`);
+    // Load the bundles and validate the ASL before the run starts: on a busy machine that takes seconds,
+    // and the stop must still land while the steps are running.
+    const machine = await prepareGracefulStopMachine();
+    const consumer = await loadConsumer();
     const { PipelineExecutionArn: arn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'demo-training' }));
     if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
     say(`execution started: ${arn}`);
 
-    const consumer = await loadConsumer();
     poller = startCallbackPoller({
       sqsEndpoint: stack.endpoints.sqsEndpoint,
       queueUrl,
@@ -147,6 +150,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const result = await runGracefulStopLocally(
       { pipelineExecutionArn: arn, ...scenario.input },
       { progress: { isTTY: false, write: (text: string) => text.trimEnd().split('\n').forEach((line) => say(line)) } },
+      machine,
     );
     const outcome: StopRunOutcome = result;
     const asExpected = scenario.expect.error

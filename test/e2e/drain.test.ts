@@ -2,14 +2,18 @@
  * Issue 3, end to end: how a graceful stop ends on the local test bed — the
  * SageMaker Pipelines simulator, the fauxqs SQS emulator, the embedded engine
  * and the BUILT handler bundles, with the reference callback consumer behind
- * the SQS poller. Simulated time runs 20× faster (simulator, handler clock
- * and Wait states alike).
+ * the SQS poller — and that HTTP 500 bursts and dropped connections, injected
+ * by the simulator, do not change it (the SDK's retries absorb short bursts; a
+ * longer one reaches the ASL Retry, its intervals shortened to 20 ms here).
+ * Throttling has its own file (throttling.test.ts). Simulated time runs 20×
+ * faster (simulator, handler clock and Wait states alike).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { callbackStep, jobStep, lambdaStep, startTestBed, type TestBed } from './support/bed.js';
+import { drainingExecution, expectStoppedCleanly } from './support/draining.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
-import { S, failedReport, shapeOf, timesEntered } from './support/path.js';
+import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from './support/path.js';
 import { waitFor } from './support/wait.js';
 
 const TIME_SCALE = 20;
@@ -19,6 +23,7 @@ beforeAll(async () => {
   bed = await startTestBed({ timeScale: TIME_SCALE });
 });
 afterEach(async () => {
+  bed.stack.simulator.faults.clear();
   await bed.stopConsumers();
 });
 afterAll(async () => {
@@ -112,7 +117,7 @@ describe('Graceful stop of a pipeline execution with a Lambda step', () => {
 
   it('fails with PipelineExecutionFailed naming the step when the Lambda step times out while draining', async () => {
     // Prepare
-    const arn = await bed.startExecution('lambda-timeout', [lambdaStep('Evaluate', { DurationSeconds: 600, TimeoutSeconds: 16 })]);
+    const arn = await bed.startExecution('lambda-timeout', [lambdaStep('Evaluate', { DurationSeconds: 600, TimeoutSeconds: 20 })]);
     await bed.waitForSteps(arn, ['Evaluate']);
 
     // Act
@@ -125,7 +130,7 @@ describe('Graceful stop of a pipeline execution with a Lambda step', () => {
     expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.failed)]);
     const { document } = failedReport(result, S.failed);
     expect(document.steps).toEqual([expect.objectContaining({ name: 'Evaluate', type: 'Lambda', status: 'Failed' })]);
-    expect((await bed.describe(arn)).FailureReason).toMatch(/Lambda step 'Evaluate' timed out after 16 seconds/);
+    expect((await bed.describe(arn)).FailureReason).toMatch(/Lambda step 'Evaluate' timed out after 20 seconds/);
   });
 });
 
@@ -196,5 +201,51 @@ describe('Two graceful stops of the same execution at once', () => {
     const delta = statsDelta(before, bed.stack.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(2);
     expect(delta.errors).toEqual({ ValidationException: 1 });
+  });
+});
+
+describe('Graceful stop under SageMaker server errors', () => {
+  it('ends Stopped after HTTP 500 bursts, retrying Check Pipeline Execution in the state machine once the SDK gives up', async () => {
+    // Prepare
+    const arn = await drainingExecution(bed, 'server-error', 40);
+    const { faults } = bed.stack.simulator;
+    faults.set('StopPipelineExecution', { serverError: { nextCalls: 2 } });
+    // More than the SDK's 5 attempts: the handler fails with InternalFailure once and the ASL Retry runs it again.
+    faults.set('DescribePipelineExecution', { serverError: { nextCalls: 6 } });
+    const before = bed.stack.simulator.stats();
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
+
+    // Assess
+    expectStoppedCleanly(result, arn);
+    expect(pathOf(result).filter((state) => state.startsWith('retried: '))).toEqual([retried(S.check)]);
+    expect(faults.list()).toEqual({});
+    const delta = statsDelta(before, bed.stack.simulator.stats());
+    expect(delta.faults).toEqual({ serverError: 8 });
+    expect(delta.errors).toEqual({ InternalFailure: 8 });
+    expect(delta.calls.StopPipelineExecution).toBe(3);
+  });
+});
+
+describe('Graceful stop over dropped connections', () => {
+  it('ends Stopped when connections to SageMaker are reset during the stop and the step listing', async () => {
+    // Prepare
+    const arn = await drainingExecution(bed, 'connection-reset', 24);
+    const { faults } = bed.stack.simulator;
+    faults.set('StopPipelineExecution', { connectionReset: { nextCalls: 2 } });
+    faults.set('ListPipelineExecutionSteps', { connectionReset: { nextCalls: 2 } });
+    const before = bed.stack.simulator.stats();
+
+    // Act
+    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
+
+    // Assess
+    expectStoppedCleanly(result, arn);
+    expect(faults.list()).toEqual({});
+    const delta = statsDelta(before, bed.stack.simulator.stats());
+    expect(delta.faults).toEqual({ connectionReset: 2 + 2 });
+    expect(delta.calls.StopPipelineExecution).toBe(3);
+    expect(delta.errors).toEqual({});
   });
 });

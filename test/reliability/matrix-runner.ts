@@ -19,12 +19,11 @@ import {
   StopPipelineExecutionCommand,
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '../../local/consumer/poller.js';
 import type { EventLog, LocalStateMachine, RunResult } from '../../local/engine/runner.js';
 import { startSageMakerSimulator, type SageMakerSimulator } from '../../local/simulator/index.js';
-import { createQueueWithDeadLetterQueue } from '../../local/sqs/emulator.js';
 import { waitFor, withDeadline, type Bounded } from '../support/bounded.js';
 import type { SageMakerInterceptor } from '../support/sagemaker-interceptor.js';
 import { DEFAULT_LAMBDA, RETRY_INTERVAL_MS, TIME_SCALE, cellId, type Cell } from './fault-table.js';
@@ -140,6 +139,7 @@ class CellRun {
   constructor(
     private readonly cell: Cell,
     private readonly env: MatrixEnvironment,
+    container: Container,
   ) {
     counter += 1;
     this.id = cellId(cell);
@@ -147,7 +147,7 @@ class CellRun {
     this.accountId = String(100_000_000_000 + counter);
     this.stopAccepted = new Promise((resolve) => (this.markStopAccepted = resolve));
     this.deleted = new Promise((resolve) => (this.markDeleted = resolve));
-    this.container = env.shared;
+    this.container = container;
   }
 
   private get client(): SageMakerClient {
@@ -157,16 +157,12 @@ class CellRun {
 
   /** Simulator up and routed, consumer polling, pipeline created, execution started, draining steps running. */
   async prepare(): Promise<void> {
-    const { scenario, fault } = this.cell;
-    if (fault.ownContainers) this.container = await this.env.ownContainer(this.name);
+    const { scenario } = this.cell;
     this.simulator = await startSageMakerSimulator({ timeScale: TIME_SCALE, sqsEndpoint: this.env.sqsEndpoint, accountId: this.accountId });
     this.sagemaker = new SageMakerClient({ endpoint: this.simulator.endpoint, region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 3 });
     this.env.interceptor.route(this.accountId, this.simulator.endpoint);
     if (scenario.callback) {
-      ({ queueUrl: this.queueUrl } = await createQueueWithDeadLetterQueue(this.env.sqsEndpoint, this.name, {
-        maxReceiveCount: 5,
-        visibilityTimeoutSeconds: 1,
-      }));
+      this.queueUrl = await this.createQueueWithDeadLetterQueue();
       this.poller = startCallbackPoller({
         sqsEndpoint: this.env.sqsEndpoint,
         queueUrl: this.queueUrl,
@@ -196,6 +192,21 @@ class CellRun {
     this.token = steps.find((step) => step.StepName === 'Approve')?.Metadata?.Callback?.CallbackToken;
     if (this.token) this.env.interceptor.routeToken(this.token, this.accountId);
     this.preparedAt = Date.now();
+  }
+
+  /** The step's queue, redriving to a DLQ after 5 receives; a failed record is visible again after 1 s. */
+  private async createQueueWithDeadLetterQueue(): Promise<string> {
+    const { sqs } = this.env;
+    const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: `${this.name}-dlq` }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }));
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: this.name,
+        Attributes: { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 5 }) },
+      }),
+    );
+    if (!QueueUrl) throw new Error(`${this.id}: CreateQueue returned no URL`);
+    return QueueUrl;
   }
 
   /** The consumer side: the row's delivery faults, then the reference consumer (or silence). */
@@ -380,8 +391,8 @@ const failed = (cell: Cell, error: unknown): CellResult => ({
   timings: { prepareMs: 0, runMs: 0, cleanupMs: 0 },
 });
 
-async function runCell(cell: Cell, env: MatrixEnvironment): Promise<CellResult> {
-  const run = new CellRun(cell, env);
+async function runCell(cell: Cell, env: MatrixEnvironment, container: Container): Promise<CellResult> {
+  const run = new CellRun(cell, env, container);
   try {
     await run.prepare();
   } catch (error) {
@@ -397,12 +408,30 @@ export interface MatrixRun {
   done: Promise<void>;
 }
 
+/** Real ms between two cells' starts: spreads the CPU burst of 30-odd simulators, pipelines and first polls. */
+const START_SPACING_MS = 40;
+
 /**
- * Starts every cell at once in the background. Never rejects: a cell that
- * cannot even be prepared resolves to a `rejected` run.
+ * Starts the matrix in the background: loads the cells' own containers
+ * first (rows with `ownContainers`), then starts every cell, a few ms apart.
+ * Never rejects: a cell that cannot even be prepared resolves to a
+ * `rejected` run.
  */
 export function startMatrix(cells: Cell[], env: MatrixEnvironment): MatrixRun {
-  const results = new Map(cells.map((cell) => [cellId(cell), runCell(cell, env).catch((error: unknown) => failed(cell, error))] as const));
+  const containers = Promise.all(
+    cells.map((cell, index) => (cell.fault.ownContainers ? env.ownContainer(`cell-${index}`) : Promise.resolve(env.shared))),
+  );
+  const results = new Map(
+    cells.map((cell, index) => {
+      const result = containers
+        .then(async (loaded) => {
+          await new Promise((resolve) => setTimeout(resolve, index * START_SPACING_MS));
+          return runCell(cell, env, loaded[index] as Container);
+        })
+        .catch((error: unknown) => failed(cell, error));
+      return [cellId(cell), result] as const;
+    }),
+  );
   return {
     result: (id) => {
       const result = results.get(id);

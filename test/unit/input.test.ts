@@ -87,7 +87,7 @@ const MALFORMED: [string, unknown, RegExp][] = [
   [
     'an over-long ARN',
     { pipelineExecutionArn: arnWithResource(`pipeline/${'p'.repeat(2100)}/execution/abc`) },
-    /is \d{4} characters long; an ARN has at most 2048/,
+    /is \d{4} characters long; expected an ARN of at most 2048 characters/,
   ],
   ['maxWaitSeconds of 0', { pipelineExecutionArn: ARN, maxWaitSeconds: 0 }, /maxWaitSeconds is number 0; expected an integer number of seconds from 1 to 86400/],
   ['a negative maxWaitSeconds', { pipelineExecutionArn: ARN, maxWaitSeconds: -60 }, /maxWaitSeconds is number -60; expected an integer .* from 1 to 86400/],

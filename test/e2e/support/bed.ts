@@ -172,6 +172,10 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
     }
     return all;
   };
+  const stopConsumers = async (): Promise<void> => {
+    const running = pollers.splice(0);
+    await within('stopping the SQS pollers', Promise.all(running.map((poller) => poller.stop())), 10_000);
+  };
   const describe = (executionArn: string) =>
     sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
 
@@ -237,10 +241,7 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
       pollers.push(poller);
       return poller;
     },
-    async stopConsumers() {
-      const running = pollers.splice(0);
-      await within('stopping the SQS pollers', Promise.all(running.map((poller) => poller.stop())), 10_000);
-    },
+    stopConsumers,
     async send(queueUrl, body) {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     },
@@ -275,7 +276,7 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
       return [...messages.values()];
     },
     async close() {
-      await this.stopConsumers().catch(() => undefined);
+      await stopConsumers();
       sagemaker.destroy();
       sqs.destroy();
       await stack.close();

@@ -14,8 +14,16 @@ export interface CliRun {
 
 export const cliPath = join(projectRoot, 'dist', 'cli', 'graceful-stop.mjs');
 
-/** Resolves when the process exits; it is killed (SIGKILL) after `timeoutMs`. */
-export function runCli(args: string[], { timeoutMs = 25_000, env = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+export interface CliOptions {
+  /** The process is killed (SIGKILL) after this many ms. */
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  /** Called for every complete stdout line, as it is printed. */
+  onLine?: (line: string) => void;
+}
+
+/** Resolves when the process exits (bounded by `timeoutMs`). */
+export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine }: CliOptions = {}): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
@@ -27,7 +35,14 @@ export function runCli(args: string[], { timeoutMs = 25_000, env = {} }: { timeo
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      stdout += text;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine?.(line);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (exitCode, signal) => resolve({ args, exitCode, signal, stdout, stderr, wallSeconds: (Date.now() - started) / 1000 }));
