@@ -145,6 +145,11 @@ export function parseCommandLine(argv: string[]): Command {
         0,
         MAX_WAIT_SECONDS_LIMIT,
       );
+      if (maxWaitSeconds !== undefined && releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
+        throw new UsageError(
+          `--release-callbacks-after (${releaseCallbacksAfterSeconds}) is not below --max-wait (${maxWaitSeconds}); expected a grace period shorter than the deadline.`,
+        );
+      }
       return {
         name: 'stop',
         json: values.json === true,

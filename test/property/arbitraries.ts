@@ -197,6 +197,29 @@ const cliWord = fc.oneof(
   { weight: 1, arbitrary: oversizeString.map((text) => text.slice(0, 200_000)) },
 );
 
+/** `stop` with well-formed flags in any order and combination (so the flags' interplay gets exercised). */
+export const stopArgv = fc
+  .record(
+    {
+      arn: validExecutionArn,
+      maxWait: fc.integer({ min: 1, max: 86_400 }),
+      release: fc.integer({ min: 0, max: 86_400 }),
+      reason: fc.string({ minLength: 1, maxLength: 256 }),
+      failIfNotRunning: fc.constant(true),
+      json: fc.constant(true),
+    },
+    { requiredKeys: ['arn'] },
+  )
+  .chain(({ arn, maxWait, release, reason, failIfNotRunning, json }) => {
+    const flags: string[][] = [];
+    if (maxWait !== undefined) flags.push(['--max-wait', String(maxWait)]);
+    if (release !== undefined) flags.push(['--release-callbacks-after', String(release)]);
+    if (reason !== undefined) flags.push([`--reason=${reason}`]);
+    if (failIfNotRunning) flags.push(['--fail-if-not-running']);
+    if (json) flags.push(['--json']);
+    return fc.shuffledSubarray(flags, { minLength: flags.length, maxLength: flags.length }).map((shuffled) => ['stop', arn, ...shuffled.flat()]);
+  });
+
 /** An argv (without node and the script): a command word then anything. */
 export const hostileArgv = fc.oneof(
   fc.array(fc.string({ maxLength: 30 }), { maxLength: 8 }),

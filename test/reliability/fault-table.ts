@@ -25,14 +25,14 @@ export type ScenarioId = 'callback' | 'lambda' | 'callback+lambda';
 export interface Scenario {
   id: ScenarioId;
   title: string;
-  /** A Callback step (`Approve`) is draining; its consumer is the reference consumer bundle. */
+  /** A Callback step (`Approve`) is draining; its consumer is the reference consumer bundle, answering "Stopping" unless the row says otherwise. */
   callback: boolean;
   /** A Lambda step (`Export`) is draining; it cannot be interrupted. */
   lambda: boolean;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
-  { id: 'callback', title: 'callback step draining (consumer answers "Stopping")', callback: true, lambda: false },
+  { id: 'callback', title: 'callback step draining', callback: true, lambda: false },
   { id: 'lambda', title: 'Lambda step draining', callback: false, lambda: true },
   { id: 'callback+lambda', title: 'callback and Lambda steps draining side by side', callback: true, lambda: true },
 ];

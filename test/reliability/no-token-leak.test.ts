@@ -20,7 +20,7 @@ import { createSqsClient } from '../../local/sqs/emulator.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
 import { maskToken } from '../../functions/lib/tokens.js';
 import { waitFor, withDeadline } from '../support/bounded.js';
-import { loadBundleInstance, removeBundleInstances } from '../support/bundle-instances.js';
+import { loadBundleInstance } from '../support/bundle-instances.js';
 
 const TIME_SCALE = 50;
 const REGION = 'us-east-1';
@@ -75,7 +75,6 @@ afterAll(async () => {
   sagemaker?.destroy();
   sqs?.destroy();
   await stack?.close();
-  removeBundleInstances();
 });
 
 async function queue(name: string): Promise<string> {

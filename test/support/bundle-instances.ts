@@ -2,15 +2,13 @@
  * Instances of the BUILT handler bundles (dist/functions), each with its own
  * module state and SDK clients, like separate Lambda containers.
  *
- * Node caches an ES module by URL, so each instance is a byte-identical copy
- * of the bundles in its own directory. The copies live under
- * `node_modules/.cache/`: vitest imports files under node_modules natively
- * instead of transforming them, which takes milliseconds where transforming
- * six 300 KB bundles (and their source maps) takes seconds.
+ * Node caches an ES module by URL, so the same bundle imported with another
+ * `?instance=` query is evaluated again. vitest.config.ts lets Node load
+ * dist/ itself (no transform), so an instance costs milliseconds.
  *
  * The bundles read their environment once, at import: set it first.
  */
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SqsBatchHandler } from '../../local/consumer/poller.js';
@@ -26,33 +24,23 @@ export interface BundleInstance {
 }
 
 const distDir = join(projectRoot, 'dist', 'functions');
-const instancesDir = join(projectRoot, 'node_modules', '.cache', 'graceful-stop-bundle-instances', String(process.pid));
-const CONSUMER = 'callback-consumer';
 
-/** Copies the bundles for `tag` (once) and imports them. The same tag gives the same instance. */
+async function importInstance<T>(file: string, tag: string): Promise<T> {
+  const path = join(distDir, `${file}.mjs`);
+  if (!existsSync(path)) throw new BundlesNotBuilt(path);
+  return (await import(`${pathToFileURL(path).href}?instance=${encodeURIComponent(tag)}`)) as T;
+}
+
+/** The bundles evaluated under `tag`: the same tag gives the same instance, another tag a fresh one. */
 export async function loadBundleInstance(tag: string): Promise<BundleInstance> {
-  if (!/^[A-Za-z0-9-]{1,64}$/.test(tag)) throw new RangeError(`Bundle instance tag "${tag}" must be 1-64 letters, digits and hyphens.`);
   applyFunctionEnvironment();
-  const dir = join(instancesDir, tag);
-  const files = [...Object.values(GRACEFUL_STOP_FUNCTIONS), CONSUMER];
-  mkdirSync(dir, { recursive: true });
-  for (const file of files) {
-    const source = join(distDir, `${file}.mjs`);
-    if (!existsSync(source)) throw new BundlesNotBuilt(source);
-    const copy = join(dir, `${file}.mjs`);
-    if (!existsSync(copy)) cpSync(source, copy);
-  }
-  const load = async <T>(file: string): Promise<T> => (await import(pathToFileURL(join(dir, `${file}.mjs`)).href)) as T;
   const entries = await Promise.all(
-    Object.entries(GRACEFUL_STOP_FUNCTIONS).map(async ([logicalId, file]) => [logicalId, (await load<{ handler: LocalHandler }>(file)).handler] as const),
+    Object.entries(GRACEFUL_STOP_FUNCTIONS).map(
+      async ([logicalId, file]) => [logicalId, (await importInstance<{ handler: LocalHandler }>(file, tag)).handler] as const,
+    ),
   );
   return {
     handlers: Object.fromEntries(entries) as HandlerTable,
-    consumer: (await load<{ handler: SqsBatchHandler }>(CONSUMER)).handler,
+    consumer: (await importInstance<{ handler: SqsBatchHandler }>('callback-consumer', tag)).handler,
   };
-}
-
-/** Deletes this process's copies (the loaded modules stay usable). */
-export function removeBundleInstances(): void {
-  rmSync(instancesDir, { recursive: true, force: true });
 }
