@@ -18,16 +18,23 @@ export function applyFunctionEnvironment(overrides: Record<string, string> = {})
   }
 }
 
-/** Loads the esbuild bundles from dist/functions (what `npm run build` and `sam build` produce). */
-export async function loadBuiltHandlers(distDir = join(projectRoot, 'dist', 'functions')): Promise<HandlerTable> {
-  applyFunctionEnvironment();
+export const defaultBundleDir = join(projectRoot, 'dist', 'functions');
+
+/** Imports the `handler` of each bundle named in `table` (logical id → file name) from `distDir`. */
+export async function loadBundles<Id extends string>(table: Record<Id, string>, distDir = defaultBundleDir): Promise<Record<Id, LocalHandler>> {
   const entries = await Promise.all(
-    Object.entries(GRACEFUL_STOP_FUNCTIONS).map(async ([logicalId, file]) => {
+    (Object.entries(table) as [Id, string][]).map(async ([logicalId, file]) => {
       const path = join(distDir, `${file}.mjs`);
       if (!existsSync(path)) throw new BundlesNotBuilt(path);
       const module = (await import(pathToFileURL(path).href)) as { handler: LocalHandler };
       return [logicalId, module.handler] as const;
     }),
   );
-  return Object.fromEntries(entries) as HandlerTable;
+  return Object.fromEntries(entries) as Record<Id, LocalHandler>;
+}
+
+/** Loads the graceful-stop bundles from dist/functions (what `npm run build` and `sam build` produce). */
+export async function loadBuiltHandlers(distDir = defaultBundleDir): Promise<HandlerTable> {
+  applyFunctionEnvironment();
+  return loadBundles(GRACEFUL_STOP_FUNCTIONS, distDir);
 }

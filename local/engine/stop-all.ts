@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { LocalHandler } from './functions.js';
 import { GRACEFUL_STOP_STATE_MACHINE_NAME } from './graceful-stop.js';
-import { applyFunctionEnvironment, BundlesNotBuilt } from './load-handlers.js';
+import { applyFunctionEnvironment, defaultBundleDir, loadBundles } from './load-handlers.js';
 import { nestedExecutionResources, type NestedExecutionOptions } from './nested-execution.js';
 import { projectRoot } from './paths.js';
 import { LocalStateMachine, localFunctionArn, localStateMachineArn } from './runner.js';
@@ -55,16 +53,8 @@ export function createStopAllMachine(
 }
 
 /** Loads the stop-all bundles from dist/functions (what `npm run build` and `sam build` produce). */
-export async function loadBuiltStopAllHandlers(distDir = join(projectRoot, 'dist', 'functions')): Promise<StopAllHandlerTable> {
+export async function loadBuiltStopAllHandlers(distDir = defaultBundleDir): Promise<StopAllHandlerTable> {
   applyFunctionEnvironment();
   for (const [name, value] of Object.entries(STOP_ALL_FUNCTION_ENVIRONMENT)) process.env[name] ??= value;
-  const entries = await Promise.all(
-    Object.entries(STOP_ALL_FUNCTIONS).map(async ([logicalId, file]) => {
-      const path = join(distDir, `${file}.mjs`);
-      if (!existsSync(path)) throw new BundlesNotBuilt(path);
-      const module = (await import(pathToFileURL(path).href)) as { handler: LocalHandler };
-      return [logicalId, module.handler] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as StopAllHandlerTable;
+  return loadBundles(STOP_ALL_FUNCTIONS, distDir);
 }
