@@ -1,5 +1,5 @@
 /** Runs the built CLI (dist/cli/graceful-stop.mjs) in a child process, bounded in time. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../../local/engine/paths.js';
 
@@ -20,10 +20,12 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Called for every complete stdout line, as it is printed. */
   onLine?: (line: string) => void;
+  /** Called with the child process once spawned (to signal it, or to kill it when a test ends early). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Resolves when the process exits (bounded by `timeoutMs`). */
-export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine }: CliOptions = {}): Promise<CliRun> {
+export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine, onSpawn }: CliOptions = {}): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
@@ -33,6 +35,7 @@ export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine }:
       timeout: timeoutMs,
       killSignal: 'SIGKILL',
     });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let partial = '';

@@ -1,0 +1,242 @@
+/**
+ * The BUILT CLI (dist/cli/graceful-stop.mjs, `node scripts/build.mjs`) as a
+ * child process: `simulate` prints its endpoints and ends on SIGTERM; `stop`
+ * runs the graceful stop on the embedded engine against a simulator started
+ * here (AWS_ENDPOINT_URL_SAGEMAKER, dummy credentials) with `--json` or with
+ * progress on stderr; usage errors exit 2. Every wait is bounded and every
+ * child still running when a test ends is killed.
+ */
+import type { ChildProcess } from 'node:child_process';
+import {
+  CreatePipelineCommand,
+  DescribePipelineCommand,
+  DescribePipelineExecutionCommand,
+  ListPipelineExecutionsCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { USAGE } from '../../local/cli/args.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { jobStep, type StepJson } from './support/bed.js';
+import { runCli, type CliOptions, type CliRun } from './support/cli.js';
+import type { OutputDocument } from './support/path.js';
+import { waitFor, within } from './support/wait.js';
+
+const REGION = 'us-east-1';
+const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/cli-e2e-role';
+/** Upper bound of one CLI run: a hung child fails its test instead of the file. */
+const CLI_TIMEOUT_MS = 10_000;
+
+const children = new Set<ChildProcess>();
+
+/** Runs the built CLI, bounded, with its child registered for afterEach. */
+function cli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return runCli(args, {
+    timeoutMs: CLI_TIMEOUT_MS,
+    ...options,
+    onSpawn: (child) => {
+      children.add(child);
+      options.onSpawn?.(child);
+    },
+  });
+}
+
+const diagnostics = (run: CliRun): string =>
+  `exit ${run.exitCode} (${run.signal ?? 'no signal'}) after ${run.wallSeconds} s\nstderr:\n${run.stderr.slice(-3000)}\nstdout:\n${run.stdout.slice(-3000)}`;
+
+afterEach(() => {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+});
+
+describe('graceful-stop simulate', () => {
+  it('prints one JSON line with both 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 5 s', async () => {
+    // Prepare
+    const lines: string[] = [];
+    let child: ChildProcess | undefined;
+    const run = cli(['simulate', '--port', '0'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
+    await waitFor('the endpoints line of simulate', () => lines.length, (count) => count > 0, { timeoutMs: 8_000 });
+    const endpoints = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    const sagemaker = new SageMakerClient({ endpoint: String(endpoints.sagemakerEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
+    const sqs = new SQSClient({ endpoint: String(endpoints.sqsEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
+
+    // Act
+    const unknownPipeline = await sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: 'no-such-pipeline' })).then(
+      () => undefined,
+      (error: unknown) => error as Error & { $metadata?: { httpStatusCode?: number } },
+    );
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: 'cli-simulate',
+        RoleArn: ROLE_ARN,
+        PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [jobStep('Train')] }),
+      }),
+    );
+    const described = await sagemaker.send(new DescribePipelineCommand({ PipelineName: 'cli-simulate' }));
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'cli-simulate' }));
+    sagemaker.destroy();
+    sqs.destroy();
+    const signalledAt = Date.now();
+    child?.kill('SIGTERM');
+    const ended = await within('simulate to end after SIGTERM', run, 5_000);
+    const secondsToEnd = (Date.now() - signalledAt) / 1000;
+
+    // Assess
+    expect(Object.keys(endpoints).sort()).toEqual(['sagemakerEndpoint', 'sqsEndpoint']);
+    expect(endpoints.sagemakerEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(endpoints.sqsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(unknownPipeline?.name).toBe('ResourceNotFound');
+    expect(unknownPipeline?.$metadata?.httpStatusCode).toBe(400);
+    expect(described).toMatchObject({ PipelineName: 'cli-simulate', PipelineStatus: 'Active' });
+    expect(queue.QueueUrl).toMatch(/cli-simulate$/);
+    expect(ended.exitCode, diagnostics(ended)).toBe(0);
+    expect(ended.signal).toBeNull();
+    expect(secondsToEnd).toBeLessThan(5);
+    expect(ended.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('graceful-stop stop (embedded engine against the simulator)', () => {
+  let stack: LocalStack;
+  let sagemaker: SageMakerClient;
+  let env: Record<string, string>;
+  let pipelineCounter = 0;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ timeScale: 1 });
+    sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
+    env = {
+      AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
+      AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: REGION,
+      // Real time for the child: no scaled handler clock.
+      GRACEFUL_STOP_TIME_SCALE: '',
+    };
+  });
+
+  afterAll(async () => {
+    sagemaker?.destroy();
+    await stack?.close();
+  });
+
+  /** A running execution of a new pipeline; resolves once it is Executing. */
+  async function runningExecution(label: string, steps: StepJson[]): Promise<string> {
+    pipelineCounter += 1;
+    const name = `cli-${label}-${pipelineCounter}`;
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: name,
+        RoleArn: ROLE_ARN,
+        PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: steps }),
+      }),
+    );
+    const { PipelineExecutionArn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name }));
+    if (!PipelineExecutionArn) throw new Error(`StartPipelineExecution of ${name} returned no ARN.`);
+    await waitFor(
+      `the execution of ${name} to be Executing`,
+      () => sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: name })),
+      (listed) => listed.PipelineExecutionSummaries?.[0]?.PipelineExecutionStatus === 'Executing',
+      { timeoutMs: 5_000 },
+    );
+    return PipelineExecutionArn;
+  }
+
+  /** A training step that runs far longer than the test and takes `stopSeconds` to stop once asked. */
+  const stoppableTraining = (stopSeconds: number): StepJson[] => [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: stopSeconds })];
+  const SECONDS = String.raw`\d+(?:\.\d+)?s`;
+
+  it('with --json, exits 0 and prints exactly the output document of a run that ends Stopped', async () => {
+    // Prepare
+    const arn = await runningExecution('json', stoppableTraining(1));
+
+    // Act
+    const run = await cli(['stop', arn, '--json', '--max-wait', '60', '--reason', 'e2e: cli --json'], { env });
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(0);
+    const document = JSON.parse(run.stdout) as OutputDocument;
+    expect(run.stdout, 'stdout holds the document and nothing else').toBe(`${JSON.stringify(document, null, 2)}\n`);
+    expect(document).toMatchObject({
+      pipelineExecutionArn: arn,
+      outcome: 'Stopped',
+      finalStatus: 'Stopped',
+      reason: 'e2e: cli --json',
+      releasedCallbackSteps: [],
+    });
+    expect(document.stopRequestedAt).not.toBeNull();
+    expect(document.steps).toEqual([expect.objectContaining({ name: 'Train', type: 'TrainingJob', status: 'Stopped' })]);
+    expect(run.stderr, 'no progress with --json').toBe('');
+    const described = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+    expect(described.PipelineExecutionStatus, 'the simulator agrees').toBe('Stopped');
+  });
+
+  it('with --json, exits 1 and prints {error, cause} for an execution that does not exist', async () => {
+    // Prepare
+    const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/cli-missing/execution/zz9y8x7w6v5u';
+
+    // Act
+    const run = await cli(['stop', arn, '--json', '--max-wait', '60'], { env });
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(1);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(result).sort()).toEqual(['cause', 'error']);
+    expect(result.error).toBe('PipelineExecutionNotFound');
+    expect(result.cause).toEqual(expect.stringContaining(arn));
+  });
+
+  it('without --json, prints plain progress lines on stderr and the human result on stdout', async () => {
+    // Prepare
+    // Long enough a stop for the first check (right after the stop) to see it draining.
+    const arn = await runningExecution('human', stoppableTraining(2));
+
+    // Act
+    const run = await cli(['stop', arn, '--max-wait', '60'], { env });
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(0);
+    const progress = run.stderr.trimEnd().split('\n');
+    expect(progress[0], diagnostics(run)).toBe(`stop requested for ${arn} (deadline 60s)`);
+    expect(progress.some((line) => new RegExp(`^status Stopping, waited ${SECONDS}, \\d+ poll\\(s\\), next check in ${SECONDS}$`).test(line)), diagnostics(run)).toBe(true);
+    expect(progress.some((line) => new RegExp(`^ {2}draining: TrainingJob step 'Train' Stopping for ${SECONDS}$`).test(line)), diagnostics(run)).toBe(true);
+    expect(progress.at(-1), diagnostics(run)).toMatch(new RegExp(`^status Stopped, waited ${SECONDS}, \\d+ poll\\(s\\)$`));
+    expect(run.stderr, 'plain lines, not a TTY').not.toContain('\x1b');
+    expect(run.stdout).toMatch(new RegExp(`^outcome Stopped \\(final status Stopped\\) after ${SECONDS} and \\d+ poll\\(s\\)\n {2}TrainingJob step 'Train': Stopped\n$`));
+  });
+});
+
+describe('graceful-stop usage errors', () => {
+  it('exits 2 for `stop not-an-arn`, with the message and the usage text on stderr and nothing on stdout', async () => {
+    // Prepare
+    const args = ['stop', 'not-an-arn'];
+
+    // Act
+    const run = await cli(args);
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^The pipeline execution ARN "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/);
+    expect(run.stderr).toContain(USAGE);
+  });
+
+  it('exits 2 for `demo --scenario nope`, naming the known scenarios', async () => {
+    // Prepare
+    const args = ['demo', '--scenario', 'nope'];
+
+    // Act
+    const run = await cli(args);
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^UnknownScenario: Unknown demo scenario "nope"; expected one of callback-and-lambda, /);
+  });
+});
