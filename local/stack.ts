@@ -33,8 +33,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqs,
     endpoints: { sagemakerEndpoint: simulator.endpoint, sqsEndpoint: sqs.endpoint },
     async close() {
-      await simulator.close();
-      await sqs.close();
+      try {
+        await simulator.close();
+      } finally {
+        await sqs.close();
+      }
     },
   };
 }

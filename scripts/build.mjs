@@ -10,7 +10,9 @@ import { yamlParse } from 'yaml-cfn';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const template = yamlParse(readFileSync(join(root, 'template.yaml'), 'utf8'));
-const codeUri = template.Globals?.Function?.CodeUri ?? '';
+
+/** `KEY=VALUE` (SAM's list form) → [KEY, VALUE]; the value may itself contain `=`. */
+const keyValue = (pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
 
 /** Maps SAM's esbuild BuildProperties onto esbuild's API options. */
 export function esbuildOptionsFrom(properties) {
@@ -22,14 +24,15 @@ export function esbuildOptionsFrom(properties) {
     minify: properties.Minify === true,
     sourcemap: properties.Sourcemap === true,
     mainFields: properties.MainFields ? String(properties.MainFields).split(',') : undefined,
-    outExtension: Object.fromEntries((properties.OutExtension ?? []).map((pair) => pair.split('='))),
-    banner: Object.fromEntries((properties.Banner ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+    outExtension: Object.fromEntries((properties.OutExtension ?? []).map(keyValue)),
+    banner: Object.fromEntries((properties.Banner ?? []).map(keyValue)),
     external: properties.External ?? [],
     logLevel: 'warning',
   };
 }
 
 export function functionsOf(parsed) {
+  const codeUri = parsed.Globals?.Function?.CodeUri ?? '';
   return Object.entries(parsed.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function' && resource.Metadata?.BuildMethod === 'esbuild')
     .map(([logicalId, resource]) => ({
@@ -61,20 +64,17 @@ async function main() {
     }
     return build({ ...esbuildOptionsFrom(properties), entryPoints, outdir: out('functions'), metafile: false });
   });
+  // The CLI and the bench run on this machine's Node, with node_modules beside them.
+  const localBundle = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' };
   const cli = join(root, 'local', 'cli', 'main.ts');
   if (existsSync(cli)) {
     jobs.push(
       build({
+        ...localBundle,
         entryPoints: [cli],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        packages: 'external',
         sourcemap: true,
         outfile: out('cli', 'graceful-stop.mjs'),
         banner: { js: '#!/usr/bin/env node' },
-        logLevel: 'warning',
       }),
     );
   }
@@ -85,15 +85,10 @@ async function main() {
   if (benchEntries.length > 0) {
     jobs.push(
       build({
+        ...localBundle,
         entryPoints: benchEntries,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        packages: 'external',
         outdir: out('bench'),
         outExtension: { '.js': '.mjs' },
-        logLevel: 'warning',
       }),
     );
   }

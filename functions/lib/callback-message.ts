@@ -21,9 +21,10 @@ import {
   type OutputParameter,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { isErrorNamed } from './errors.js';
-import { parsePipelineExecutionArn } from './input.js';
+import { isPlainObject, parsePipelineExecutionArn } from './input.js';
 import { logger as defaultLogger } from './logger.js';
+import { isClosedTokenError } from './sagemaker-errors.js';
+import { clip } from './text.js';
 import { deriveClientRequestToken, maskToken } from './tokens.js';
 
 export const CALLBACK_STATUSES = ['Executing', 'Stopping'] as const;
@@ -61,8 +62,7 @@ export class MalformedCallbackMessage extends Error {
   /** The field that is wrong, or `body` when the whole body is. */
   readonly field: Field | 'body';
   constructor(field: Field | 'body', message: string, cause?: unknown) {
-    const bounded = message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : message;
-    super(bounded, cause === undefined ? undefined : { cause });
+    super(clip(message, MAX_ERROR_MESSAGE_LENGTH), cause === undefined ? undefined : { cause });
     this.name = 'MalformedCallbackMessage';
     this.field = field;
   }
@@ -84,10 +84,6 @@ const quoteKey = (key: string): string => JSON.stringify(key.length > 40 ? `${ke
 function jsonSyntaxCause(error: unknown): SyntaxError {
   const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
   return new SyntaxError(`JSON.parse rejected the body${position === undefined ? '' : ` at position ${position}`}`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseToken(value: unknown): string {
@@ -224,14 +220,12 @@ export interface SucceedCallbackOptions {
 }
 
 /** SageMaker's answers for a token that was already answered or whose step ended: nothing left to do. */
-export function isClosedTokenError(error: unknown): boolean {
-  return isErrorNamed(error, 'ValidationException', 'ConflictException', 'ResourceNotFound', 'ResourceNotFoundException');
-}
+export { isClosedTokenError };
 
 /** The FailureReason recorded for a step whose consumer acknowledged the stop (at most 256 characters). */
 export function stopFailureReason(reason?: string): string {
   const text = `Stopped: the consumer acknowledged the Stopping message after its cleanup${reason ? `: ${reason}` : ''}`;
-  return text.length > MAX_FAILURE_REASON_LENGTH ? `${text.slice(0, MAX_FAILURE_REASON_LENGTH - 1)}…` : text;
+  return clip(text, MAX_FAILURE_REASON_LENGTH);
 }
 
 /** Replaces every occurrence of the token in a text with its masked form (SDK messages may quote it). */

@@ -3,12 +3,12 @@ import {
   type DescribePipelineExecutionCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { PipelineExecutionNotFound, isErrorNamed } from './errors.js';
+import { isErrorNamed } from './errors.js';
 import type { Clock } from './clock.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
 import { nextWaitSeconds, pollIntervalSeconds } from './schedule.js';
-import { isNotFoundError } from './sagemaker-errors.js';
-import { callbackTokenOf, inferStepType, isDraining, listAllSteps, toStepView } from './steps.js';
+import { notFoundMidRun } from './sagemaker-errors.js';
+import { isDraining, isReleasable, listAllSteps, toStepView } from './steps.js';
 
 /** Steps kept in the state document (a Step Functions payload is at most 256 KB). */
 export const MAX_REPORTED_STEPS = 200;
@@ -40,13 +40,6 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   const { request, stop } = state;
   const { clock, config } = deps;
   let polls = state.check?.polls ?? 0;
-  const notFoundMidRun = (error: unknown): unknown =>
-    isNotFoundError(error)
-      ? new PipelineExecutionNotFound(
-          `SageMaker no longer knows pipeline execution ${request.pipelineExecutionArn} (was the pipeline deleted?).`,
-          error,
-        )
-      : error;
   const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {
     polls += 1;
     try {
@@ -54,20 +47,19 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
         new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }),
       );
     } catch (error) {
-      throw notFoundMidRun(error);
+      throw notFoundMidRun(request.pipelineExecutionArn, error);
     }
   };
+  // Seconds after the stop when callback steps may be force-released; undefined = never.
+  const releaseAt = stopInEffect(stop) ? request.releaseCallbacksAfterSeconds : undefined;
+  // The next moment worth waking for: the end of the grace period while it runs, else the deadline.
+  const wakeAt = (elapsed: number): number =>
+    releaseAt !== undefined && elapsed < releaseAt ? Math.min(releaseAt, request.maxWaitSeconds) : request.maxWaitSeconds;
 
   let execution = await describe();
   let status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
-  const releasePending = request.releaseCallbacksAfterSeconds !== undefined && stopInEffect(stop);
-  const watchUntil = Math.min(
-    clock.secondsSince(stop.requestedAt) + config.watchSeconds,
-    request.maxWaitSeconds,
-    releasePending && clock.secondsSince(stop.requestedAt) < request.releaseCallbacksAfterSeconds!
-      ? request.releaseCallbacksAfterSeconds!
-      : Number.POSITIVE_INFINITY,
-  );
+  const watchFrom = clock.secondsSince(stop.requestedAt);
+  const watchUntil = Math.min(watchFrom + config.watchSeconds, wakeAt(watchFrom));
   // Bounded: each round sleeps at least 1 simulated second, so rounds <= watchSeconds.
   for (let round = 0; round < config.watchSeconds && !isTerminal(status); round += 1) {
     const elapsed = clock.secondsSince(stop.requestedAt);
@@ -85,21 +77,19 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   }
 
   const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
-    throw notFoundMidRun(error);
+    throw notFoundMidRun(request.pipelineExecutionArn, error);
   });
   const elapsed = clock.secondsSince(stop.requestedAt);
   const remaining = request.maxWaitSeconds - elapsed;
   const draining = isTerminal(status) ? [] : steps.filter(isDraining);
   const releasedNames = new Set((state.released ?? []).map((released) => released.stepName));
   const releaseDue =
-    releasePending &&
+    releaseAt !== undefined &&
     !isTerminal(status) &&
-    elapsed >= request.releaseCallbacksAfterSeconds! &&
-    // Only a step with a token can be released: without this, a tokenless callback step would send the
+    elapsed >= releaseAt &&
+    // Only what Release Callback Steps will act on (a token is required): anything else would send the
     // loop from Release Callback Steps straight back here, with no wait, until the deadline.
-    draining.some(
-      (step) => inferStepType(step) === 'Callback' && !!callbackTokenOf(step) && !releasedNames.has(step.StepName ?? ''),
-    );
+    steps.some((step) => isReleasable(step, releasedNames));
 
   const check: CheckRecord = {
     checkedAt: new Date(clock.now()).toISOString(),
@@ -109,14 +99,7 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     stepsOmitted: Math.max(0, steps.length - MAX_REPORTED_STEPS),
     draining: draining.slice(0, MAX_REPORTED_STEPS).map(toStepView),
     // Wake up for whichever comes first: the deadline or the end of the force-release grace period.
-    nextWaitSeconds: nextWaitSeconds(
-      elapsed,
-      releasePending && elapsed < request.releaseCallbacksAfterSeconds!
-        ? Math.min(remaining, request.releaseCallbacksAfterSeconds! - elapsed)
-        : remaining,
-      config.pollCapSeconds,
-      config.pollMinSeconds,
-    ),
+    nextWaitSeconds: nextWaitSeconds(elapsed, wakeAt(elapsed) - elapsed, config.pollCapSeconds, config.pollMinSeconds),
     deadlinePassed: !isTerminal(status) && remaining <= 0,
     releaseDue,
     polls,

@@ -18,7 +18,7 @@ const ALLOWED_KEYS = [
  */
 export const STARTED_BY_EXECUTION_ID_KEY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
 const MAX_ARN_LENGTH = 2048;
-const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+export const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const EXECUTION_ID = /^[a-zA-Z0-9]{1,64}$/;
 const PARTITION = /^aws(-[a-z]+)*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -37,7 +37,8 @@ export interface ParsedExecutionArn {
   executionId: string;
 }
 
-function describeValue(value: unknown): string {
+/** Describes an input value for an error sentence, without echoing a long string. */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 60 ? `a ${value.length}-character string` : `"${value}"`;
@@ -45,7 +46,7 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -91,6 +92,24 @@ function readSeconds(body: Record<string, unknown>, key: string, min: number, ma
   return value;
 }
 
+/** Throws InvalidInput naming (at most 5 of) the keys outside `allowed`; `ignored` keys are accepted silently. */
+export function rejectUnknownKeys(body: Record<string, unknown>, allowed: readonly string[], ignored: readonly string[] = []): void {
+  const unknownKeys = Object.keys(body).filter((key) => !ignored.includes(key) && !allowed.includes(key));
+  if (unknownKeys.length > 0) {
+    const shown = unknownKeys.slice(0, 5).map((key) => `"${key.slice(0, 60)}"`).join(', ');
+    throw new InvalidInput(`The input has unknown field(s) ${shown}; expected only ${allowed.join(', ')}.`);
+  }
+}
+
+/** The optional `reason`: a non-empty string of at most MAX_REASON_LENGTH characters (null = absent). */
+export function readReason(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_REASON_LENGTH) {
+    throw new InvalidInput(`reason is ${describeValue(value)}; expected a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
+  }
+  return value;
+}
+
 /** Accepts the input contract itself or an EventBridge envelope carrying it in `detail`. */
 export function unwrapEnvelope(raw: unknown): unknown {
   if (isPlainObject(raw) && 'detail' in raw && ('detail-type' in raw || 'source' in raw)) return raw.detail;
@@ -106,25 +125,13 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
   if (!isPlainObject(body)) {
     throw new InvalidInput(`The input is ${describeValue(body)}; expected a JSON object with pipelineExecutionArn.`);
   }
-  const unknownKeys = Object.keys(body).filter(
-    (key) => key !== STARTED_BY_EXECUTION_ID_KEY && !(ALLOWED_KEYS as readonly string[]).includes(key),
-  );
-  if (unknownKeys.length > 0) {
-    const shown = unknownKeys.slice(0, 5).map((key) => `"${key.slice(0, 60)}"`).join(', ');
-    throw new InvalidInput(`The input has unknown field(s) ${shown}; expected only ${ALLOWED_KEYS.join(', ')}.`);
-  }
+  rejectUnknownKeys(body, ALLOWED_KEYS, [STARTED_BY_EXECUTION_ID_KEY]);
   if (body.pipelineExecutionArn === undefined) {
     throw new InvalidInput('The input has no pipelineExecutionArn; expected the ARN of the pipeline execution to stop.');
   }
   const arn = parsePipelineExecutionArn(body.pipelineExecutionArn);
 
-  let reason: string | undefined;
-  if (body.reason !== undefined && body.reason !== null) {
-    if (typeof body.reason !== 'string' || body.reason.trim() === '' || body.reason.length > MAX_REASON_LENGTH) {
-      throw new InvalidInput(`reason is ${describeValue(body.reason)}; expected a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
-    }
-    reason = body.reason;
-  }
+  const reason = readReason(body.reason);
 
   let failIfNotRunning = false;
   if (body.failIfNotRunning !== undefined && body.failIfNotRunning !== null) {

@@ -1,7 +1,14 @@
 import { ListPipelineExecutionsCommand, type PipelineExecutionSummary, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Clock } from './clock.js';
 import { InvalidInput, PipelineNotFound } from './errors.js';
-import { MAX_REASON_LENGTH, MAX_WAIT_SECONDS_LIMIT } from './input.js';
+import {
+  MAX_WAIT_SECONDS_LIMIT,
+  PIPELINE_NAME,
+  describeValue,
+  isPlainObject,
+  readReason,
+  rejectUnknownKeys,
+} from './input.js';
 import { isNotFoundError } from './sagemaker-errors.js';
 
 /** The stop-all input contract: which pipeline, which of its runs, how many graceful stops at once. */
@@ -54,54 +61,35 @@ export const MAX_CONCURRENCY_LIMIT = 40;
 export const MAX_OLDER_THAN_SECONDS = 31_536_000;
 export const MAX_LISTING_PAGES = 100;
 const PAGE_SIZE = 100;
-const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const ALLOWED_KEYS = ['pipelineName', 'olderThanSeconds', 'maxConcurrency', 'reason', 'maxWaitSeconds'] as const;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function shown(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 60 ? `a ${value.length}-character string` : `"${value}"`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
 
 function integerField(body: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidInput(`${key} is ${shown(value)}; expected an integer from ${min} to ${max}.`);
+    throw new InvalidInput(`${key} is ${describeValue(value)}; expected an integer from ${min} to ${max}.`);
   }
   return value;
 }
 
 /** Validates and normalises the stop-all input. Throws InvalidInput with one sentence saying what is wrong. */
 export function parseStopAllRequest(raw: unknown): StopAllRequest {
-  if (!isPlainObject(raw)) throw new InvalidInput(`The input is ${shown(raw)}; expected a JSON object with pipelineName.`);
-  const unknownKeys = Object.keys(raw).filter((key) => !(ALLOWED_KEYS as readonly string[]).includes(key));
-  if (unknownKeys.length > 0) {
-    const names = unknownKeys.slice(0, 5).map((key) => `"${key.slice(0, 60)}"`).join(', ');
-    throw new InvalidInput(`The input has unknown field(s) ${names}; expected only ${ALLOWED_KEYS.join(', ')}.`);
-  }
-  const { pipelineName, reason } = raw;
+  if (!isPlainObject(raw)) throw new InvalidInput(`The input is ${describeValue(raw)}; expected a JSON object with pipelineName.`);
+  rejectUnknownKeys(raw, ALLOWED_KEYS);
+  const { pipelineName } = raw;
   if (typeof pipelineName === 'string' && pipelineName.startsWith('arn:')) {
     throw new InvalidInput(`pipelineName is an ARN; expected the pipeline's name (what follows "pipeline/" in its ARN).`);
   }
   if (typeof pipelineName !== 'string' || !PIPELINE_NAME.test(pipelineName)) {
-    throw new InvalidInput(`pipelineName is ${shown(pipelineName)}; expected a pipeline name of 1-256 letters, digits and hyphens.`);
+    throw new InvalidInput(`pipelineName is ${describeValue(pipelineName)}; expected a pipeline name of 1-256 letters, digits and hyphens.`);
   }
-  if (reason !== undefined && reason !== null && (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_LENGTH)) {
-    throw new InvalidInput(`reason is ${shown(reason)}; expected a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
-  }
+  const reason = readReason(raw.reason);
   const maxWaitSeconds = integerField(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
   return {
     pipelineName,
     olderThanSeconds: integerField(raw, 'olderThanSeconds', 0, MAX_OLDER_THAN_SECONDS) ?? 0,
     maxConcurrency: integerField(raw, 'maxConcurrency', 1, MAX_CONCURRENCY_LIMIT) ?? DEFAULT_MAX_CONCURRENCY,
-    ...(typeof reason === 'string' ? { reason } : {}),
+    ...(reason === undefined ? {} : { reason }),
     ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),
   };
 }
@@ -163,7 +151,7 @@ export async function listRunningExecutions(
     listedAt: new Date(now).toISOString(),
     scanned,
     pagesRead,
-    scanComplete: nextToken === undefined,
+    scanComplete: !nextToken,
     running: running.length,
     items: kept.map((summary) => ({
       pipelineExecutionArn: summary.PipelineExecutionArn as string,

@@ -1,9 +1,9 @@
 import { SendPipelineExecutionStepFailureCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Clock } from './clock.js';
-import { PipelineExecutionNotFound, isErrorNamed } from './errors.js';
-import { isNotFoundError } from './sagemaker-errors.js';
+import { isClosedTokenError, notFoundMidRun } from './sagemaker-errors.js';
 import type { CheckedState, ReleasedStep, StopRequest } from './model.js';
-import { callbackTokenOf, inferStepType, isDraining, listAllSteps } from './steps.js';
+import { callbackTokenOf, isReleasable, listAllSteps } from './steps.js';
+import { clip } from './text.js';
 import { deriveClientRequestToken, maskToken } from './tokens.js';
 
 export const MAX_FAILURE_REASON_LENGTH = 256;
@@ -17,12 +17,7 @@ export interface ReleaseDependencies {
 export function releaseFailureReason(request: StopRequest, graceSeconds: number): string {
   const why = request.reason ? `: ${request.reason}` : '';
   const text = `Released by graceful stop after ${graceSeconds} s without an answer to the Stopping message${why}`;
-  return text.length > MAX_FAILURE_REASON_LENGTH ? `${text.slice(0, MAX_FAILURE_REASON_LENGTH - 1)}…` : text;
-}
-
-/** The consumer answered first, or SageMaker closed the step: the release has nothing left to do. */
-function isAlreadyClosed(error: unknown): boolean {
-  return isErrorNamed(error, 'ConflictException', 'ResourceNotFound', 'ValidationException');
+  return clip(text, MAX_FAILURE_REASON_LENGTH);
 }
 
 /**
@@ -35,18 +30,13 @@ export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDep
   const grace = request.releaseCallbacksAfterSeconds ?? 0;
   const already = new Set((state.released ?? []).map((released) => released.stepName));
   const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
-    throw isNotFoundError(error)
-      ? new PipelineExecutionNotFound(
-          `SageMaker no longer knows pipeline execution ${request.pipelineExecutionArn} (was the pipeline deleted?).`,
-          error,
-        )
-      : error;
+    throw notFoundMidRun(request.pipelineExecutionArn, error);
   });
   const released: ReleasedStep[] = [...(state.released ?? [])];
   for (const step of steps) {
     const token = callbackTokenOf(step);
+    if (!token || !isReleasable(step, already)) continue;
     const name = step.StepName ?? '';
-    if (inferStepType(step) !== 'Callback' || !token || !isDraining(step) || already.has(name)) continue;
     let result: ReleasedStep['result'] = 'Released';
     try {
       await deps.sagemaker.send(
@@ -57,7 +47,8 @@ export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDep
         }),
       );
     } catch (error) {
-      if (!isAlreadyClosed(error)) throw error;
+      // The consumer answered first, or SageMaker closed the step: nothing left to do.
+      if (!isClosedTokenError(error)) throw error;
       result = 'AlreadyClosed';
     }
     released.push({

@@ -1,5 +1,4 @@
 import type { Clock } from './clock.js';
-import { NAMED_FAILURES } from './errors.js';
 import { unwrapEnvelope } from './input.js';
 import {
   stopInEffect,
@@ -11,6 +10,7 @@ import {
   type ReportedResult,
   type StepView,
 } from './model.js';
+import { clip } from './text.js';
 
 const MAX_CAUSE_LENGTH = 2_000;
 
@@ -50,10 +50,6 @@ function facts(document: OutputDocument): string {
   return ` [pipelineExecutionArn=${document.pipelineExecutionArn || '(none)'}, finalStatus=${document.finalStatus ?? 'unknown'}, waitedSeconds=${document.waitedSeconds}, polls=${document.polls}]`;
 }
 
-function truncate(text: string, limit = MAX_CAUSE_LENGTH): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
-
 /**
  * Decides how the graceful stop ended and builds the output document.
  * Success outcomes carry no error; named failures carry `error` and a
@@ -80,14 +76,13 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
     // Shorten the sentence, not the facts, so a long list of steps cannot push the facts out.
     const tail = facts(document);
     const room = Math.max(MAX_CAUSE_LENGTH - tail.length, MAX_CAUSE_LENGTH / 4);
-    return { error, cause: truncate(`${truncate(sentence, room)}${tail}`), document };
+    return { error, cause: clip(`${clip(sentence, room)}${tail}`, MAX_CAUSE_LENGTH), document };
   };
   const succeed = (outcome: Outcome): ReportedResult => ({ document: { ...document, outcome } });
 
   if (state.failure) {
-    const known = (NAMED_FAILURES as readonly string[]).includes(state.failure.Error);
-    const error = known ? state.failure.Error : state.failure.Error || 'GracefulStopFailed';
-    return fail(error, readableCause(state.failure));
+    // A named failure or any other caught error keeps its name; only a nameless one gets ours.
+    return fail(state.failure.Error || 'GracefulStopFailed', readableCause(state.failure));
   }
   if (!request || !stop || !check) {
     return fail('GracefulStopFailed', 'The graceful stop reached its report without a stop request or a status check.');

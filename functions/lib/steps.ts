@@ -44,6 +44,16 @@ export function isDraining(step: { StepStatus?: string }): boolean {
   return step.StepStatus !== undefined && DRAINING_STEP_STATUSES.includes(step.StepStatus);
 }
 
+/**
+ * A draining callback step with a token that this graceful stop has not
+ * released yet (by step name). Check decides `releaseDue` and Release acts
+ * with this one predicate: if they disagreed, the Release → Check loop would
+ * spin without a wait until the deadline.
+ */
+export function isReleasable(step: PipelineExecutionStep, releasedNames: ReadonlySet<string>): boolean {
+  return inferStepType(step) === 'Callback' && !!callbackTokenOf(step) && isDraining(step) && !releasedNames.has(step.StepName ?? '');
+}
+
 const iso = (date: Date | undefined): string | undefined => (date ? date.toISOString() : undefined);
 
 /** A reportable view of a step: the callback token is masked. */

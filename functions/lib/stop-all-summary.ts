@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import { InvalidInput } from './errors.js';
 import type { RunningListing } from './list-running.js';
+import { clip } from './text.js';
 
 /** A Map iteration that ended with the graceful stop succeeding (Record Stop Succeeded). */
 export interface StopSucceededItem {
@@ -64,10 +65,6 @@ export interface StopAllSummary {
 export const MAX_CAUSE_LENGTH = 600;
 const STATUS_ERRORS: Record<string, string> = { TIMED_OUT: 'States.Timeout', ABORTED: 'ExecutionAborted' };
 
-function clip(text: string): string {
-  return text.length > MAX_CAUSE_LENGTH ? `${text.slice(0, MAX_CAUSE_LENGTH - 1)}…` : text;
-}
-
 function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   try {
@@ -96,7 +93,7 @@ export function readFailure(item: StopFailedItem): ChildReport {
       childExecutionArn: execution.ExecutionArn,
       succeeded: false,
       error: text(execution.Error) ?? STATUS_ERRORS[status] ?? caughtError,
-      cause: clip(text(execution.Cause) ?? `The graceful-stop execution ended ${status} without an error cause.`),
+      cause: clip(text(execution.Cause) ?? `The graceful-stop execution ended ${status} without an error cause.`, MAX_CAUSE_LENGTH),
       childStatus: status,
     };
   }
@@ -104,7 +101,7 @@ export function readFailure(item: StopFailedItem): ChildReport {
     pipelineExecutionArn: item.pipelineExecutionArn,
     succeeded: false,
     error: caughtError,
-    cause: clip(item.failure.Cause ?? ''),
+    cause: clip(item.failure.Cause ?? '', MAX_CAUSE_LENGTH),
   };
 }
 

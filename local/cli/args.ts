@@ -103,7 +103,7 @@ export function parseCommandLine(argv: string[]): Command {
     case 'demo': {
       const { values, positionals } = parse(rest, { scenario: { type: 'string' }, json: { type: 'boolean' } });
       if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got "${positionals[0]?.slice(0, 60)}".`);
-      return { name: 'demo', json: values.json === true, ...(values.scenario ? { scenario: values.scenario as string } : {}) };
+      return { name: 'demo', json: values.json === true, ...(values.scenario !== undefined ? { scenario: values.scenario as string } : {}) };
     }
     case 'simulate': {
       const { values, positionals } = parse(rest, {

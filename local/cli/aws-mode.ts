@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Command } from './args.js';
 import { ProgressView } from './progress.js';
-import { exitCodeOf, humanResult, jsonResult, type StopRunOutcome } from './report.js';
+import { EXIT, exitCodeOf, humanResult, jsonResult, type StopRunOutcome } from './report.js';
 import { humanStopAllResult, StopAllProgress, stopAllExitCode } from './stop-all-view.js';
 
 /** Which deployed state machine a command runs, and the stack output that names it. */
@@ -265,12 +265,11 @@ type AwsCommand = Extract<Command, { name: 'stop' | 'stop-all' }>;
 export async function runAwsCommand(command: AwsCommand, io: CliIO, clients: AwsClients = defaultClients, follow: FollowOptions = DEFAULT_FOLLOW): Promise<number> {
   const sink = { isTTY: io.isTTY, write: (text: string) => io.err(text) };
   const view = command.name === 'stop' ? new ProgressView(sink, !command.json) : new StopAllProgress(sink, !command.json);
-  const target = { ...(command.stateMachineArn ? { stateMachineArn: command.stateMachineArn } : {}), ...(command.stackName ? { stackName: command.stackName } : {}) };
   let result: AwsRunResult;
   try {
     result = await runOnAws(
       command.name,
-      target,
+      command,
       command.input,
       {
         onStarted: (executionArn, name) => io.err(`started execution ${name} on AWS Step Functions\n  ${consoleUrl(executionArn)}\n`),
@@ -282,11 +281,11 @@ export async function runAwsCommand(command: AwsCommand, io: CliIO, clients: Aws
   } catch (error) {
     if (error instanceof StackOutputMissing) {
       io.err(`${error.message}\n`);
-      return 2;
+      return EXIT.usage;
     }
     if (error instanceof FollowDeadlinePassed) {
       io.err(`${error.message}\n`);
-      return 1;
+      return EXIT.namedFailure;
     }
     throw error;
   }

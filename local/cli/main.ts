@@ -1,13 +1,11 @@
 import { runDemo } from '../demo/demo.js';
 import { startLocalStack } from '../stack.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
-import { exitCodeOf, humanResult, jsonResult } from './report.js';
+import { EXIT, exitCodeOf, humanResult, jsonResult } from './report.js';
 import { runGracefulStopLocally } from './run-local.js';
 import { runAwsCommand } from './aws-mode.js';
 import { runStopAllLocally } from './run-stop-all-local.js';
 import { humanStopAllResult, stopAllExitCode } from './stop-all-view.js';
-
-export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
 
 async function simulate(command: Extract<Command, { name: 'simulate' }>): Promise<number> {
   const stack = await startLocalStack({ port: command.port, sqsPort: command.sqsPort, timeScale: command.timeScale });
@@ -20,16 +18,17 @@ async function simulate(command: Extract<Command, { name: 'simulate' }>): Promis
   return EXIT.success;
 }
 
+/** Progress goes to stderr, and only with human output: `--json` keeps the terminal quiet. */
+const progressFor = (json: boolean) => (json ? {} : { progress: { isTTY: process.stderr.isTTY === true, write: (text: string) => process.stderr.write(text) } });
+
 async function stopLocally(command: Extract<Command, { name: 'stop' }>): Promise<number> {
-  const progress = command.json ? undefined : { isTTY: process.stderr.isTTY === true, write: (text: string) => process.stderr.write(text) };
-  const result = await runGracefulStopLocally(command.input, progress ? { progress } : {});
+  const result = await runGracefulStopLocally(command.input, progressFor(command.json));
   process.stdout.write(`${command.json ? jsonResult(result) : humanResult(result)}\n`);
   return exitCodeOf(result);
 }
 
 async function stopAllLocally(command: Extract<Command, { name: 'stop-all' }>): Promise<number> {
-  const progress = command.json ? undefined : { isTTY: process.stderr.isTTY === true, write: (text: string) => process.stderr.write(text) };
-  const result = await runStopAllLocally(command.input, progress ? { progress } : {});
+  const result = await runStopAllLocally(command.input, progressFor(command.json));
   process.stdout.write(`${command.json ? jsonResult(result) : humanStopAllResult(result)}\n`);
   return stopAllExitCode(result);
 }
@@ -58,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return simulate(command);
     case 'demo': {
-      const result = await runDemo({ ...(command.scenario ? { scenario: command.scenario } : {}), json: command.json });
+      const result = await runDemo({ ...(command.scenario !== undefined ? { scenario: command.scenario } : {}), json: command.json });
       return result.asExpected ? EXIT.success : EXIT.namedFailure;
     }
     case 'stop':

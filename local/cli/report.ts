@@ -8,7 +8,10 @@ export interface StopRunOutcome {
   cause?: string;
 }
 
-export const exitCodeOf = (outcome: StopRunOutcome): number => (outcome.status === 'SUCCEEDED' ? 0 : 1);
+/** The CLI's exit codes, whatever the mode. */
+export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
+
+export const exitCodeOf = (outcome: StopRunOutcome): number => (outcome.status === 'SUCCEEDED' ? EXIT.success : EXIT.namedFailure);
 
 /** `--json`: only the output document, or `{error, cause}`. */
 export function jsonResult(outcome: StopRunOutcome): string {

@@ -1,8 +1,7 @@
-import { createGracefulStopMachine } from '../engine/graceful-stop.js';
-import { loadBuiltHandlers } from '../engine/load-handlers.js';
 import type { RunResult } from '../engine/runner.js';
 import { createStopAllMachine, loadBuiltStopAllHandlers } from '../engine/stop-all.js';
 import type { ProgressSink } from './progress.js';
+import { prepareGracefulStopMachine } from './run-local.js';
 import { StopAllProgress } from './stop-all-view.js';
 
 export interface LocalStopAllOptions {
@@ -16,7 +15,7 @@ export interface LocalStopAllOptions {
  */
 export async function runStopAllLocally(input: Record<string, unknown>, options: LocalStopAllOptions = {}): Promise<RunResult> {
   const runOptions = options.timeScale ? { timeScale: options.timeScale } : {};
-  const gracefulStop = createGracefulStopMachine(await loadBuiltHandlers());
+  const gracefulStop = await prepareGracefulStopMachine();
   const machine = createStopAllMachine(await loadBuiltStopAllHandlers(), gracefulStop, { runOptions });
   const view = new StopAllProgress(options.progress ?? { write: () => true }, options.progress !== undefined);
   return machine.run(input, {

@@ -1,7 +1,7 @@
 import type { RunningListing } from '../../functions/lib/list-running.js';
 import { readFailure, type StopAllSummary, type StopFailedItem, type StopSucceededItem } from '../../functions/lib/stop-all-summary.js';
 import type { ProgressSink } from './progress.js';
-import type { StopRunOutcome } from './report.js';
+import { EXIT, type StopRunOutcome } from './report.js';
 
 /**
  * Progress of a stop-all run from its state outputs (local engine events or
@@ -35,8 +35,8 @@ export class StopAllProgress {
 
 /** 0 when the run succeeded and every child graceful stop did; 1 otherwise. */
 export function stopAllExitCode(outcome: StopRunOutcome): number {
-  if (outcome.status !== 'SUCCEEDED') return 1;
-  return (outcome.output as StopAllSummary | undefined)?.failed === 0 ? 0 : 1;
+  if (outcome.status !== 'SUCCEEDED') return EXIT.namedFailure;
+  return (outcome.output as StopAllSummary | undefined)?.failed === 0 ? EXIT.success : EXIT.namedFailure;
 }
 
 export function humanStopAllResult(outcome: StopRunOutcome): string {

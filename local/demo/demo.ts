@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   CreatePipelineCommand,
   ListPipelineExecutionStepsCommand,
@@ -10,8 +7,7 @@ import {
   DescribePipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { startCallbackPoller, type SqsBatchHandler } from '../consumer/poller.js';
-import { applyFunctionEnvironment, BundlesNotBuilt } from '../engine/load-handlers.js';
-import { projectRoot } from '../engine/paths.js';
+import { applyFunctionEnvironment, loadBundles } from '../engine/load-handlers.js';
 import { prepareGracefulStopMachine, runGracefulStopLocally } from '../cli/run-local.js';
 import { humanResult, jsonResult, type StopRunOutcome } from '../cli/report.js';
 import { createQueueWithDeadLetterQueue } from '../sqs/emulator.js';
@@ -52,9 +48,8 @@ async function waitUntil(what: string, ready: () => Promise<boolean>, timeoutMs 
 }
 
 async function loadConsumer(): Promise<SqsBatchHandler> {
-  const path = join(projectRoot, 'dist', 'functions', 'callback-consumer.mjs');
-  if (!existsSync(path)) throw new BundlesNotBuilt(path);
-  return ((await import(pathToFileURL(path).href)) as { handler: SqsBatchHandler }).handler;
+  const { consumer } = await loadBundles({ consumer: 'callback-consumer' });
+  return consumer as SqsBatchHandler;
 }
 
 /**

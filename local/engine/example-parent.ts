@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { GRACEFUL_STOP_STATE_MACHINE_NAME } from './graceful-stop.js';
 import { nestedExecutionResources, type NestedExecutionOptions } from './nested-execution.js';
 import { projectRoot } from './paths.js';
-import { LocalStateMachine, localStateMachineArn } from './runner.js';
+import { LocalStateMachine } from './runner.js';
 
 export const exampleParentDefinitionPath = join(projectRoot, 'statemachine', 'example-parent.asl.json');
 
@@ -10,7 +9,7 @@ export const exampleParentDefinitionPath = join(projectRoot, 'statemachine', 'ex
 export function createExampleParentMachine(gracefulStop: LocalStateMachine, nested: NestedExecutionOptions = {}): LocalStateMachine {
   return LocalStateMachine.fromFile(exampleParentDefinitionPath, {
     stateMachineName: 'example-parent',
-    substitutions: { GracefulStopStateMachineArn: localStateMachineArn(GRACEFUL_STOP_STATE_MACHINE_NAME) },
+    substitutions: { GracefulStopStateMachineArn: gracefulStop.arn },
     lambdaHandlers: {},
     resourceHandlers: nestedExecutionResources(gracefulStop, nested),
   });

@@ -101,9 +101,9 @@ export function nestedExecutionHandler(child: LocalStateMachine, options: Nested
       onEvent: (event) => {
         if (!started) {
           started = true;
-          options.onChildStarted?.({ executionArn: executionArnOf(child, name), input, parentExecutionArn: context.executionArn });
+          options.onChildStarted?.({ executionArn: child.executionArn(name), input, parentExecutionArn: context.executionArn });
         }
-        options.onChildEvent?.(executionArnOf(child, name), event);
+        options.onChildEvent?.(child.executionArn(name), event);
       },
     });
     options.onChildFinished?.(result);
@@ -112,8 +112,6 @@ export function nestedExecutionHandler(child: LocalStateMachine, options: Nested
     return described;
   };
 }
-
-const executionArnOf = (child: LocalStateMachine, name: string): string => child.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
 
 /** `resourceHandlers` for a parent whose Tasks start `child` with `startExecution.sync:2`. */
 export function nestedExecutionResources(child: LocalStateMachine, options: NestedExecutionOptions = {}): Record<string, ResourceHandler> {

@@ -50,6 +50,20 @@ export interface RunResult {
   stoppedAt: number;
 }
 
+/** The `${<LogicalId>Arn}` substitutions and `lambda:invoke` handlers of functions served in-process. */
+export function localLambdaFunctions<Id extends string>(
+  logicalIds: readonly Id[],
+  handlers: Record<Id, LocalHandler>,
+): Pick<RunnerOptions, 'substitutions' | 'lambdaHandlers'> {
+  const substitutions: Record<string, string> = {};
+  const lambdaHandlers: Record<string, LocalHandler> = {};
+  for (const logicalId of logicalIds) {
+    substitutions[`${logicalId}Arn`] = localFunctionArn(logicalId);
+    lambdaHandlers[localFunctionArn(logicalId)] = handlers[logicalId];
+  }
+  return { substitutions, lambdaHandlers };
+}
+
 export class SubstitutionMissing extends Error {
   constructor(key: string) {
     super(`The definition uses \${${key}} but no substitution was given for it.`);
@@ -120,9 +134,14 @@ export class LocalStateMachine {
     return localStateMachineArn(this.options.stateMachineName);
   }
 
+  /** The ARN of this machine's execution named `name`. */
+  executionArn(name: string): string {
+    return `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
+  }
+
   async run(input: Json, runOptions: RunOptions = {}): Promise<RunResult> {
     const name = runOptions.executionName ?? randomUUID();
-    const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
+    const executionArn = this.executionArn(name);
     const timeScale = runOptions.timeScale ?? 1;
     let lambdaInvocations = 0;
     let lastTaskOutput: Json;
@@ -169,7 +188,7 @@ export class LocalStateMachine {
       result = { executionArn, status: 'FAILED' };
     }
     await collecting;
-    const failed = events.find((event) => event.type === 'ExecutionFailed') as { Error?: string; Cause?: unknown } | undefined;
+    const failed = events.find((event) => event.type === 'ExecutionFailed');
     if (result.status === 'FAILED') {
       result.error = failed?.Error ?? 'States.Runtime';
       result.cause = typeof failed?.Cause === 'string' ? failed.Cause : JSON.stringify(failed?.Cause ?? '');

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { LocalHandler } from './functions.js';
-import { GRACEFUL_STOP_STATE_MACHINE_NAME } from './graceful-stop.js';
 import { applyFunctionEnvironment, defaultBundleDir, loadBundles } from './load-handlers.js';
 import { nestedExecutionResources, type NestedExecutionOptions } from './nested-execution.js';
 import { projectRoot } from './paths.js';
-import { LocalStateMachine, localFunctionArn, localStateMachineArn } from './runner.js';
+import { LocalStateMachine, localLambdaFunctions } from './runner.js';
 
 /**
  * The stop-all Lambda functions by logical id (as in template.yaml and the
@@ -38,15 +37,10 @@ export function createStopAllMachine(
   gracefulStop: LocalStateMachine,
   nested: NestedExecutionOptions = {},
 ): LocalStateMachine {
-  const substitutions: Record<string, string> = { GracefulStopStateMachineArn: localStateMachineArn(GRACEFUL_STOP_STATE_MACHINE_NAME) };
-  const lambdaHandlers: Record<string, LocalHandler> = {};
-  for (const logicalId of Object.keys(STOP_ALL_FUNCTIONS) as StopAllFunctionLogicalId[]) {
-    substitutions[`${logicalId}Arn`] = localFunctionArn(logicalId);
-    lambdaHandlers[localFunctionArn(logicalId)] = handlers[logicalId];
-  }
+  const { substitutions, lambdaHandlers } = localLambdaFunctions(Object.keys(STOP_ALL_FUNCTIONS) as StopAllFunctionLogicalId[], handlers);
   return LocalStateMachine.fromFile(stopAllDefinitionPath, {
     stateMachineName: STOP_ALL_STATE_MACHINE_NAME,
-    substitutions,
+    substitutions: { ...substitutions, GracefulStopStateMachineArn: gracefulStop.arn },
     lambdaHandlers,
     resourceHandlers: nestedExecutionResources(gracefulStop, nested),
   });
