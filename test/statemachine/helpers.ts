@@ -15,6 +15,7 @@ import {
 import { expect } from 'vitest';
 import { gracefulStopDefinitionPath } from '../../local/engine/paths.js';
 import type { RunOptions, RunResult } from '../../local/engine/runner.js';
+import { S, lastInputOf, pathOf } from '../support/run-path.js';
 
 export const PIPELINE_NAME = 'churn-model';
 export const EXECUTION_ARN = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE_NAME}/execution/k3x9p2m4q7ab`;
@@ -22,29 +23,7 @@ export const EXECUTION_ARN = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/
 /** Waits and retries take no real time: 1 simulated second is 1 ms, retry intervals are 0. */
 export const FAST: RunOptions = { timeScale: 1000, retryIntervalMs: 0 };
 
-/** The state names, as the ASL spells them. */
-export const S = {
-  capture: 'Capture Input',
-  stop: 'Stop Pipeline Execution',
-  check: 'Check Pipeline Execution',
-  drained: 'Pipeline Drained?',
-  wait: 'Wait For Drain',
-  release: 'Release Callback Steps',
-  report: 'Report Outcome',
-  publish: 'Publish Completion Event',
-  endedWell: 'Ended Well?',
-  succeeded: 'Graceful Stop Succeeded',
-  invalidInput: 'Invalid Input',
-  notFound: 'Pipeline Execution Not Found',
-  failed: 'Pipeline Execution Failed',
-  notRunning: 'Pipeline Execution Not Running',
-  drainTimedOut: 'Drain Timed Out',
-  errored: 'Graceful Stop Errored',
-} as const;
-
-/** Markers for the retry and catch events in a path. */
-export const retried = (state: string): string => `retried: ${state}`;
-export const caught = (state: string): string => `caught: ${state}`;
+export { S, caught, lastInputOf, pathOf, retried, timesEntered } from '../support/run-path.js';
 
 /** The start of every run that gets past the input. */
 export const START = [S.capture, S.stop];
@@ -54,32 +33,6 @@ export const WAIT_ROUND = [S.check, S.drained, S.wait];
 export const finish = (terminal: string): string[] => [S.report, S.publish, S.endedWell, terminal];
 /** `count` rounds of the drain loop that wait. */
 export const waitRounds = (count: number): string[] => Array.from({ length: count }, () => WAIT_ROUND).flat();
-
-/**
- * The path an execution took: every StateEntered name in order, with
- * StateRetried and StateCaught events marked where they happened.
- */
-export function pathOf(result: RunResult): string[] {
-  return result.events.flatMap((event) => {
-    const name = event.state?.name ?? '?';
-    if (event.type === 'StateEntered') return [name];
-    if (event.type === 'StateRetried') return [retried(name)];
-    if (event.type === 'StateCaught') return [caught(name)];
-    return [];
-  });
-}
-
-/** How many times the run entered a state. */
-export const timesEntered = (result: RunResult, state: string): number =>
-  result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state).length;
-
-/** The input a state received the last time it was entered. */
-export function lastInputOf(result: RunResult, state: string): Record<string, unknown> {
-  const entered = result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state);
-  const last = entered.at(-1);
-  if (!last) throw new Error(`The run never entered "${state}".`);
-  return last.state?.input as Record<string, unknown>;
-}
 
 type FailStateDefinition = { Type: string; Error?: string; ErrorPath?: string; CausePath?: string };
 const definition = JSON.parse(readFileSync(gracefulStopDefinitionPath, 'utf8')) as {

@@ -9,22 +9,13 @@ import {
   publishCompletionEvent,
 } from '../../functions/lib/completion-event.js';
 import type { GracefulStopState, OutputDocument } from '../../functions/lib/model.js';
-import { ARN, EXECUTION_ID, T0 } from './fixtures.js';
+import { ARN, EXECUTION_ID, outputDocument } from './fixtures.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 
-const document: OutputDocument = {
-  pipelineExecutionArn: ARN,
-  pipelineName: 'demo-pipeline',
-  outcome: 'Stopped',
-  finalStatus: 'Stopped',
-  stopRequestedAt: T0,
-  finishedAt: '2025-03-01T12:01:00.000Z',
-  waitedSeconds: 60,
-  polls: 5,
+const document: OutputDocument = outputDocument({
   steps: [{ name: 'Approve', type: 'Callback', status: 'Stopped', callbackToken: '***h12' }],
-  releasedCallbackSteps: [],
-};
+});
 const succeeded: GracefulStopState = { raw: {}, executionId: EXECUTION_ID, result: { document } };
 const failedCause = `The pipeline execution was still Stopping after the 900 s deadline; still draining: Lambda step 'Work' (Stopping for 900 s). [pipelineExecutionArn=${ARN}, finalStatus=Stopping, waitedSeconds=900, polls=40]`;
 const failed: GracefulStopState = {

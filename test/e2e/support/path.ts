@@ -1,45 +1,16 @@
 /** What a graceful-stop run did: the states it went through and what they carried. */
 import type { RunResult } from '../../../local/engine/runner.js';
+import { S, isMarker, lastInputOf, pathOf } from '../../support/run-path.js';
 
-/** State names as the ASL spells them. */
-export const S = {
-  capture: 'Capture Input',
-  stop: 'Stop Pipeline Execution',
-  check: 'Check Pipeline Execution',
-  drained: 'Pipeline Drained?',
-  wait: 'Wait For Drain',
-  release: 'Release Callback Steps',
-  report: 'Report Outcome',
-  publish: 'Publish Completion Event',
-  endedWell: 'Ended Well?',
-  succeeded: 'Graceful Stop Succeeded',
-  notFound: 'Pipeline Execution Not Found',
-  failed: 'Pipeline Execution Failed',
-  drainTimedOut: 'Drain Timed Out',
-} as const;
-
-export const retried = (state: string): string => `retried: ${state}`;
-
-/** StateEntered names in order, with `retried: <state>` where a Retry fired. */
-export function pathOf(result: RunResult): string[] {
-  return result.events.flatMap((event) => {
-    const name = event.state?.name ?? '?';
-    if (event.type === 'StateEntered') return [name];
-    if (event.type === 'StateRetried') return [retried(name)];
-    return [];
-  });
-}
-
-export const timesEntered = (result: RunResult, state: string): number =>
-  result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state).length;
+export { S, lastInputOf, pathOf, retried, timesEntered } from '../../support/run-path.js';
 
 /**
  * The path with the drain loop collapsed: consecutive rounds of
  * Check → Drained? → Wait show as one round, so a test can state the shape of
- * a run whose number of polls depends on timing. Retry markers are dropped.
+ * a run whose number of polls depends on timing. Retry and Catch markers are dropped.
  */
 export function shapeOf(result: RunResult): string[] {
-  const path = pathOf(result).filter((name) => !name.startsWith('retried: '));
+  const path = pathOf(result).filter((name) => !isMarker(name));
   const round: string[] = [S.check, S.drained, S.wait];
   const isRoundAt = (list: string[], at: number): boolean => at >= 0 && round.every((state, k) => list[at + k] === state);
   const shape: string[] = [];
@@ -53,13 +24,6 @@ export function shapeOf(result: RunResult): string[] {
     }
   }
   return shape;
-}
-
-/** The input a state got the last time it was entered (for Fail states: the report). */
-export function lastInputOf(result: RunResult, state: string): Record<string, unknown> {
-  const entered = result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state).at(-1);
-  if (!entered) throw new Error(`The run never entered "${state}".`);
-  return entered.state?.input as Record<string, unknown>;
 }
 
 /** The output document of a graceful stop as the contract defines it. */

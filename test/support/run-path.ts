@@ -1,0 +1,57 @@
+/**
+ * What a run on the embedded engine did, read from its event history: the
+ * states it entered (with Retry and Catch marked where they happened), how
+ * often, and what a state received. Shared by the state-machine, e2e and
+ * entry-point tests.
+ */
+import type { RunResult } from '../../local/engine/runner.js';
+
+/** The graceful-stop state names, as the ASL spells them. */
+export const S = {
+  capture: 'Capture Input',
+  stop: 'Stop Pipeline Execution',
+  check: 'Check Pipeline Execution',
+  drained: 'Pipeline Drained?',
+  wait: 'Wait For Drain',
+  release: 'Release Callback Steps',
+  report: 'Report Outcome',
+  publish: 'Publish Completion Event',
+  endedWell: 'Ended Well?',
+  succeeded: 'Graceful Stop Succeeded',
+  invalidInput: 'Invalid Input',
+  notFound: 'Pipeline Execution Not Found',
+  failed: 'Pipeline Execution Failed',
+  notRunning: 'Pipeline Execution Not Running',
+  drainTimedOut: 'Drain Timed Out',
+  errored: 'Graceful Stop Errored',
+} as const;
+
+/** Markers for the retry and catch events in a path. */
+export const retried = (state: string): string => `retried: ${state}`;
+export const caught = (state: string): string => `caught: ${state}`;
+export const isMarker = (entry: string): boolean => entry.startsWith('retried: ') || entry.startsWith('caught: ');
+
+/**
+ * The path an execution took: every StateEntered name in order, with
+ * StateRetried and StateCaught events marked where they happened.
+ */
+export function pathOf(result: RunResult): string[] {
+  return result.events.flatMap((event) => {
+    const name = event.state?.name ?? '?';
+    if (event.type === 'StateEntered') return [name];
+    if (event.type === 'StateRetried') return [retried(name)];
+    if (event.type === 'StateCaught') return [caught(name)];
+    return [];
+  });
+}
+
+/** How many times the run entered a state. */
+export const timesEntered = (result: RunResult, state: string): number =>
+  result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state).length;
+
+/** The input a state received the last time it was entered (for Fail states: the report). */
+export function lastInputOf(result: RunResult, state: string): Record<string, unknown> {
+  const entered = result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state).at(-1);
+  if (!entered) throw new Error(`The run never entered "${state}".`);
+  return entered.state?.input as Record<string, unknown>;
+}
