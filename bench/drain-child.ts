@@ -5,7 +5,7 @@
  * Started by bench/run.ts; see bench/README.md.
  */
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { readTimeScale } from '../functions/lib/clock.js';
+import { readTimeScale } from '../functions/commons/clock.js';
 import type { RunResult } from '../local/engine/runner.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runChild, readChildSpec } from './child-protocol.js';

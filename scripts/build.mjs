@@ -66,7 +66,7 @@ async function main() {
   });
   // The CLI and the bench run on this machine's Node, with node_modules beside them.
   const localBundle = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' };
-  const cli = join(root, 'local', 'cli', 'main.ts');
+  const cli = join(root, 'cli', 'main.ts');
   if (existsSync(cli)) {
     jobs.push(
       build({

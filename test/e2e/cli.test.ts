@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { USAGE } from '../../local/cli/args.js';
+import { USAGE } from '../../cli/args.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { jobStep, type StepJson } from './support/bed.js';
 import { runCli, type CliOptions, type CliRun } from './support/cli.js';

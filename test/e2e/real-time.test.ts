@@ -15,8 +15,8 @@
  * after runDemo() it needs a process (test file) of its own.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDemo } from '../../local/demo/demo.js';
-import { DEMO_SCENARIOS } from '../../local/demo/scenarios.js';
+import { runDemo } from '../../cli/demo/demo.js';
+import { DEMO_SCENARIOS } from '../../cli/demo/scenarios.js';
 import { runCli, type CliRun } from './support/cli.js';
 import type { OutputDocument } from './support/path.js';
 import { waitFor, within } from './support/wait.js';

@@ -12,8 +12,8 @@ import {
   SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { parseStopRequest } from '../../functions/lib/input.js';
-import { parseStopAllRequest } from '../../functions/lib/list-running.js';
+import { parseStopRequest } from '../../functions/graceful-stop/stop-request.js';
+import { parseStopAllRequest } from '../../functions/stop-all/list-running-executions.logic.js';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { sourceHandlers } from '../support/source-handlers.js';
 import { FAST, expectSucceeded } from '../statemachine/helpers.js';

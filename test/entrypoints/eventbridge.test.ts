@@ -13,7 +13,7 @@ import {
   SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { COMPLETED_DETAIL_TYPE } from '../../functions/lib/completion-event.js';
+import { COMPLETED_DETAIL_TYPE } from '../../functions/graceful-stop/publish-completion-event.logic.js';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { sourceHandlers } from '../support/source-handlers.js';
 import { FAST, S, START, expectSucceeded, finish, pathOf } from '../statemachine/helpers.js';

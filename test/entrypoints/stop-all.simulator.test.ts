@@ -22,14 +22,14 @@ import {
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { runStopAllLocally } from '../../local/cli/run-stop-all-local.js';
-import { humanStopAllResult, stopAllExitCode } from '../../local/cli/stop-all-view.js';
+import { runStopAllLocally } from '../../cli/stop-all-local.js';
+import { humanStopAllResult, stopAllExitCode } from '../../cli/stop-all-view.js';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
 import type { LocalStateMachine, RunResult } from '../../local/engine/runner.js';
 import { createStopAllMachine, loadBuiltStopAllHandlers } from '../../local/engine/stop-all.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
-import type { StopAllSummary } from '../../functions/lib/stop-all-summary.js';
+import type { StopAllSummary } from '../../functions/stop-all/summarise-stop-all.logic.js';
 import { pathOf } from '../statemachine/helpers.js';
 
 const K = 20;

@@ -9,11 +9,11 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_ERROR_MESSAGE_LENGTH, MalformedCallbackMessage, parseCallbackMessage } from '../../functions/lib/callback-message.js';
-import { InvalidInput } from '../../functions/lib/errors.js';
-import { parseStopRequest } from '../../functions/lib/input.js';
-import { handler as stopHandler } from '../../functions/stop-pipeline-execution.js';
-import { UsageError, parseCommandLine } from '../../local/cli/args.js';
+import { MAX_ERROR_MESSAGE_LENGTH, MalformedCallbackMessage, parseCallbackMessage } from '../../functions/callback/callback-message.js';
+import { InvalidInput } from '../../functions/commons/errors.js';
+import { parseStopRequest } from '../../functions/graceful-stop/stop-request.js';
+import { handler as stopHandler } from '../../functions/graceful-stop/stop-pipeline-execution.js';
+import { UsageError, parseCommandLine } from '../../cli/args.js';
 import {
   ONE_MIB,
   deeplyNested,

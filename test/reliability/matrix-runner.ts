@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '../../local/consumer/poller.js';
+import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
 import type { EventLog, LocalStateMachine, RunResult } from '../../local/engine/runner.js';
 import { startSageMakerSimulator, type SageMakerSimulator } from '../../local/simulator/index.js';
 import { waitFor, withDeadline, type Bounded } from '../support/bounded.js';

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SqsBatchHandler } from '../../local/consumer/poller.js';
+import type { SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
 import { GRACEFUL_STOP_FUNCTIONS, type HandlerTable, type LocalHandler } from '../../local/engine/functions.js';
 import { applyFunctionEnvironment, BundlesNotBuilt } from '../../local/engine/load-handlers.js';
 import { projectRoot } from '../../local/engine/paths.js';

@@ -29,7 +29,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '../../../local/consumer/poller.js';
+import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '../../../local/event-source/sqs-event-source.js';
 import { createGracefulStopMachine } from '../../../local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../../../local/engine/load-handlers.js';
 import { projectRoot } from '../../../local/engine/paths.js';

@@ -1,0 +1,166 @@
+import {
+  CreatePipelineCommand,
+  ListPipelineExecutionStepsCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
+  DescribePipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
+import { startCallbackPoller, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
+import { applyFunctionEnvironment, loadBundles } from '../../local/engine/load-handlers.js';
+import { prepareGracefulStopMachine, runGracefulStopLocally } from '../stop-local.js';
+import { humanResult, jsonResult, type StopRunOutcome } from '../result-view.js';
+import { createQueueWithDeadLetterQueue } from '../../local/sqs/emulator.js';
+import { startLocalStack, useLocalEndpoints } from '../../local/stack.js';
+import { demoPipelineDefinition } from './pipeline.js';
+import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
+
+export class UnknownScenario extends Error {
+  constructor(name: string) {
+    super(`Unknown demo scenario "${name.slice(0, 60)}"; expected one of ${Object.keys(DEMO_SCENARIOS).join(', ')}.`);
+    this.name = 'UnknownScenario';
+  }
+}
+
+export interface DemoOptions {
+  scenario?: string;
+  json?: boolean;
+  out?: (line: string) => void;
+}
+
+export interface DemoResult {
+  scenario: string;
+  outcome: StopRunOutcome;
+  asExpected: boolean;
+  wallSeconds: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `ready()` is true: at most `timeoutMs`, every 100 ms. */
+async function waitUntil(what: string, ready: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await ready()) return;
+    await sleep(100);
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+}
+
+async function loadConsumer(): Promise<SqsBatchHandler> {
+  const { consumer } = await loadBundles({ consumer: 'callback-consumer' });
+  return consumer as SqsBatchHandler;
+}
+
+/**
+ * The whole story on the local test bed: simulator + SQS emulator start, a
+ * pipeline with a callback step and a Lambda step runs, and the graceful
+ * stop drains it on the embedded engine with the built handler bundles.
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const scenario: DemoScenario | undefined = DEMO_SCENARIOS[options.scenario ?? 'callback-and-lambda'];
+  if (!scenario) throw new UnknownScenario(options.scenario ?? '');
+  const started = Date.now();
+  const write = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const say = (text: string) => {
+    if (!options.json) write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${text}`);
+  };
+
+  say(`scenario ${scenario.name}: ${scenario.title}`);
+  const stack = await startLocalStack();
+  useLocalEndpoints(stack.endpoints);
+  applyFunctionEnvironment();
+  say(`SageMaker simulator on ${stack.endpoints.sagemakerEndpoint}, SQS emulator on ${stack.endpoints.sqsEndpoint}`);
+  const sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
+  let poller: ReturnType<typeof startCallbackPoller> | undefined;
+  try {
+    const { queueUrl } = await createQueueWithDeadLetterQueue(stack.endpoints.sqsEndpoint, 'demo-callbacks', {
+      maxReceiveCount: 3,
+      visibilityTimeoutSeconds: 5,
+    });
+    const { PipelineArn } = await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: 'demo-training',
+        RoleArn: 'arn:aws:iam::123456789012:role/demo-pipeline-role',
+        PipelineDefinition: demoPipelineDefinition({
+          callbackQueueUrl: queueUrl,
+          lambdaDurationSeconds: scenario.lambdaDurationSeconds,
+          lambdaTimeoutSeconds: scenario.lambdaTimeoutSeconds,
+        }),
+      }),
+    );
+    say(`pipeline created: ${PipelineArn} (Preprocess → WaitForApproval [Callback] + Evaluate [Lambda] → Register)`);
+    // Load the bundles and validate the ASL before the run starts: on a busy machine that takes seconds,
+    // and the stop must still land while the steps are running.
+    const machine = await prepareGracefulStopMachine();
+    const consumer = await loadConsumer();
+    const { PipelineExecutionArn: arn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'demo-training' }));
+    if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
+    say(`execution started: ${arn}`);
+
+    poller = startCallbackPoller({
+      sqsEndpoint: stack.endpoints.sqsEndpoint,
+      queueUrl,
+      waitTimeSeconds: 1,
+      handler: async (event, context) => {
+        for (const record of event.Records) {
+          const status = (() => {
+            try {
+              return (JSON.parse(record.body) as { status?: string }).status;
+            } catch {
+              return 'malformed';
+            }
+          })();
+          if (status === 'Stopping' && !scenario.consumerAnswersStopping) {
+            say('callback consumer received "Stopping" and ignores it (like most consumers do)');
+            return { batchItemFailures: [] };
+          }
+          say(`callback consumer received a "${status}" message${status === 'Stopping' ? ': cleaning up and acknowledging the stop' : ': the approval job runs elsewhere'}`);
+        }
+        if (!scenario.consumerAnswersStopping) return { batchItemFailures: [] };
+        return consumer(event, context);
+      },
+    });
+
+    await waitUntil('the callback and Lambda steps to run', async () => {
+      const { PipelineExecutionSteps = [] } = await sagemaker.send(
+        new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 100 }),
+      );
+      const running = PipelineExecutionSteps.filter((step) => step.StepStatus === 'Executing').map((step) => step.StepName);
+      return running.includes('WaitForApproval') && running.includes('Evaluate');
+    });
+    say('steps running: WaitForApproval (Callback, waiting for its consumer), Evaluate (Lambda, cannot be interrupted)');
+
+    if (scenario.stopFirst) {
+      await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'someone-else-stopped-this-run-0001' }));
+      say('someone else stops the run first');
+      await waitUntil('the run to be Stopped', async () => {
+        const execution = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+        return execution.PipelineExecutionStatus === 'Stopped';
+      });
+      say('the run is Stopped');
+    }
+
+    say(`graceful stop started: ${JSON.stringify({ pipelineExecutionArn: '…', ...scenario.input })}`);
+    const result = await runGracefulStopLocally(
+      { pipelineExecutionArn: arn, ...scenario.input },
+      { progress: { isTTY: false, write: (text: string) => text.trimEnd().split('\n').forEach((line) => say(line)) } },
+      machine,
+    );
+    const outcome: StopRunOutcome = result;
+    const asExpected = scenario.expect.error
+      ? result.error === scenario.expect.error
+      : (result.output as { outcome?: string } | undefined)?.outcome === scenario.expect.outcome;
+    if (options.json) write(jsonResult(outcome));
+    else {
+      say(`graceful stop ended after ${((result.stoppedAt - result.startedAt) / 1000).toFixed(1)}s, ${result.stateTransitions} state transitions, ${result.lambdaInvocations} Lambda invocations:`);
+      humanResult(outcome).split('\n').forEach((line) => say(line));
+      say(asExpected ? 'as expected for this scenario' : `NOT as expected: wanted ${JSON.stringify(scenario.expect)}`);
+    }
+    return { scenario: scenario.name, outcome, asExpected, wallSeconds: (Date.now() - started) / 1000 };
+  } finally {
+    await poller?.stop();
+    sagemaker.destroy();
+    await stack.close();
+  }
+}

@@ -1,0 +1,27 @@
+import type { RunResult } from '../local/engine/runner.js';
+import { createStopAllMachine, loadBuiltStopAllHandlers } from '../local/engine/stop-all.js';
+import type { ProgressSink } from './progress.js';
+import { prepareGracefulStopMachine } from './stop-local.js';
+import { StopAllProgress } from './stop-all-view.js';
+
+export interface LocalStopAllOptions {
+  progress?: ProgressSink;
+  timeScale?: number;
+}
+
+/**
+ * Runs the stop-all state machine on the embedded engine with the built
+ * bundles; each child graceful stop runs in-process (nested-execution.ts).
+ */
+export async function runStopAllLocally(input: Record<string, unknown>, options: LocalStopAllOptions = {}): Promise<RunResult> {
+  const runOptions = options.timeScale ? { timeScale: options.timeScale } : {};
+  const gracefulStop = await prepareGracefulStopMachine();
+  const machine = createStopAllMachine(await loadBuiltStopAllHandlers(), gracefulStop, { runOptions });
+  const view = new StopAllProgress(options.progress ?? { write: () => true }, options.progress !== undefined);
+  return machine.run(input, {
+    ...runOptions,
+    onEvent: (event) => {
+      if (event.type === 'StateExited' && event.state) view.onStateExited(event.state.name, event.state.output);
+    },
+  });
+}

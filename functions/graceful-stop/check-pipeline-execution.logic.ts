@@ -1,0 +1,109 @@
+import {
+  DescribePipelineExecutionCommand,
+  type DescribePipelineExecutionCommandOutput,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { isErrorNamed } from '../commons/errors.js';
+import type { Clock } from '../commons/clock.js';
+import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
+import { nextWaitSeconds, pollIntervalSeconds } from './poll-schedule.js';
+import { notFoundMidRun } from '../commons/sagemaker-errors.js';
+import { isDraining, isReleasable, listAllSteps, toStepView } from './pipeline-steps.js';
+
+/** Steps kept in the state document (a Step Functions payload is at most 256 KB). */
+export const MAX_REPORTED_STEPS = 200;
+
+export interface CheckConfig {
+  /** Upper bound of one poll interval and of Wait For Drain. */
+  pollCapSeconds: number;
+  /** How long one check may keep watching the status before handing back to the Wait state. */
+  watchSeconds: number;
+  /** Lower bound of one poll interval (default 1 s). */
+  pollMinSeconds?: number;
+}
+
+export interface CheckDependencies {
+  sagemaker: SageMakerClient;
+  clock: Clock;
+  config: CheckConfig;
+}
+
+const isTerminal = (status: ExecutionStatus): boolean => TERMINAL_STATUSES.includes(status);
+
+/**
+ * Describes the execution (watching it for up to `watchSeconds`, so a drain
+ * that ends is seen within one poll interval without extra state
+ * transitions), then reads every page of its steps and decides how long to
+ * wait next.
+ */
+export async function checkPipelineExecution(state: StoppedState, deps: CheckDependencies): Promise<CheckedState> {
+  const { request, stop } = state;
+  const { clock, config } = deps;
+  let polls = state.check?.polls ?? 0;
+  const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {
+    polls += 1;
+    try {
+      return await deps.sagemaker.send(
+        new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }),
+      );
+    } catch (error) {
+      throw notFoundMidRun(request.pipelineExecutionArn, error);
+    }
+  };
+  // Seconds after the stop when callback steps may be force-released; undefined = never.
+  const releaseAt = stopInEffect(stop) ? request.releaseCallbacksAfterSeconds : undefined;
+  // The next moment worth waking for: the end of the grace period while it runs, else the deadline.
+  const wakeAt = (elapsed: number): number =>
+    releaseAt !== undefined && elapsed < releaseAt ? Math.min(releaseAt, request.maxWaitSeconds) : request.maxWaitSeconds;
+
+  let execution = await describe();
+  let status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
+  const watchFrom = clock.secondsSince(stop.requestedAt);
+  const watchUntil = Math.min(watchFrom + config.watchSeconds, wakeAt(watchFrom));
+  // Bounded: each round sleeps at least 1 simulated second, so rounds <= watchSeconds.
+  for (let round = 0; round < config.watchSeconds && !isTerminal(status); round += 1) {
+    const elapsed = clock.secondsSince(stop.requestedAt);
+    const left = watchUntil - elapsed;
+    if (left <= 0) break;
+    await clock.sleep(Math.min(pollIntervalSeconds(elapsed, config.pollCapSeconds, config.pollMinSeconds), left));
+    try {
+      execution = await describe();
+    } catch (error) {
+      // Throttled while merely watching: stop watching and report what is known; the Wait state paces the next try.
+      if (isErrorNamed(error, 'ThrottlingException')) break;
+      throw error;
+    }
+    status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
+  }
+
+  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
+    throw notFoundMidRun(request.pipelineExecutionArn, error);
+  });
+  const elapsed = clock.secondsSince(stop.requestedAt);
+  const remaining = request.maxWaitSeconds - elapsed;
+  const draining = isTerminal(status) ? [] : steps.filter(isDraining);
+  const releasedNames = new Set((state.released ?? []).map((released) => released.stepName));
+  const releaseDue =
+    releaseAt !== undefined &&
+    !isTerminal(status) &&
+    elapsed >= releaseAt &&
+    // Only what Release Callback Steps will act on (a token is required): anything else would send the
+    // loop from Release Callback Steps straight back here, with no wait, until the deadline.
+    steps.some((step) => isReleasable(step, releasedNames));
+
+  const check: CheckRecord = {
+    checkedAt: new Date(clock.now()).toISOString(),
+    status,
+    ...(execution.FailureReason ? { failureReason: execution.FailureReason } : {}),
+    steps: steps.slice(0, MAX_REPORTED_STEPS).map(toStepView),
+    stepsOmitted: Math.max(0, steps.length - MAX_REPORTED_STEPS),
+    draining: draining.slice(0, MAX_REPORTED_STEPS).map(toStepView),
+    // Wake up for whichever comes first: the deadline or the end of the force-release grace period.
+    nextWaitSeconds: nextWaitSeconds(elapsed, wakeAt(elapsed) - elapsed, config.pollCapSeconds, config.pollMinSeconds),
+    deadlinePassed: !isTerminal(status) && remaining <= 0,
+    releaseDue,
+    polls,
+    waitedSeconds: Math.round(elapsed * 10) / 10,
+  };
+  return { ...state, check };
+}

@@ -1,0 +1,121 @@
+import type { Clock } from '../commons/clock.js';
+import { unwrapEnvelope } from './stop-request.js';
+import {
+  stopInEffect,
+  type CaughtFailure,
+  type CheckRecord,
+  type GracefulStopState,
+  type OutputDocument,
+  type Outcome,
+  type ReportedResult,
+  type StepView,
+} from './model.js';
+import { clip } from '../commons/text.js';
+
+const MAX_CAUSE_LENGTH = 2_000;
+
+/** Step Functions gives a Lambda error's Cause as JSON {errorType, errorMessage, trace}; other causes as text. */
+export function readableCause(failure: CaughtFailure): string {
+  const cause = failure.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (parsed && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: the cause is already text.
+  }
+  return cause || `The graceful stop failed with ${failure.Error}.`;
+}
+
+/** The ARN from a (possibly invalid) raw input, only when it is a string: for the report's facts. */
+function rawArn(raw: unknown): string {
+  const body = unwrapEnvelope(raw);
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).pipelineExecutionArn : undefined;
+  return typeof value === 'string' ? value.slice(0, 2048) : '';
+}
+
+function describeStep(step: StepView, now: number): string {
+  const age = step.startedAt ? ` for ${Math.round((now - Date.parse(step.startedAt)) / 1000)} s` : '';
+  return `${step.type} step '${step.name}' (${step.status}${age})`;
+}
+
+function failedStepsSentence(check: CheckRecord): string {
+  const failed = check.steps.filter((step) => step.status === 'Failed');
+  if (failed.length === 0) return check.failureReason ? `: ${check.failureReason}` : '';
+  return `: ${failed
+    .map((step) => `${step.type} step '${step.name}' failed${step.failureReason ? ` (${step.failureReason})` : ''}`)
+    .join('; ')}`;
+}
+
+function facts(document: OutputDocument): string {
+  return ` [pipelineExecutionArn=${document.pipelineExecutionArn || '(none)'}, finalStatus=${document.finalStatus ?? 'unknown'}, waitedSeconds=${document.waitedSeconds}, polls=${document.polls}]`;
+}
+
+/**
+ * Decides how the graceful stop ended and builds the output document.
+ * Success outcomes carry no error; named failures carry `error` and a
+ * one-sentence `cause` followed by facts.
+ */
+export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedResult {
+  const { request, stop, check } = state;
+  const now = clock.now();
+  const document: OutputDocument = {
+    pipelineExecutionArn: request?.pipelineExecutionArn ?? rawArn(state.raw),
+    pipelineName: request?.pipelineName ?? '',
+    outcome: null,
+    finalStatus: check?.status ?? null,
+    ...(check?.failureReason ? { failureReason: check.failureReason } : {}),
+    stopRequestedAt: stop?.requestedAt ?? null,
+    finishedAt: new Date(now).toISOString(),
+    waitedSeconds: check?.waitedSeconds ?? 0,
+    polls: check?.polls ?? 0,
+    steps: check?.steps ?? [],
+    releasedCallbackSteps: state.released ?? [],
+    ...(request?.reason ? { reason: request.reason } : {}),
+  };
+  const fail = (error: string, sentence: string): ReportedResult => {
+    // Shorten the sentence, not the facts, so a long list of steps cannot push the facts out.
+    const tail = facts(document);
+    const room = Math.max(MAX_CAUSE_LENGTH - tail.length, MAX_CAUSE_LENGTH / 4);
+    return { error, cause: clip(`${clip(sentence, room)}${tail}`, MAX_CAUSE_LENGTH), document };
+  };
+  const succeed = (outcome: Outcome): ReportedResult => ({ document: { ...document, outcome } });
+
+  if (state.failure) {
+    // A named failure or any other caught error keeps its name; only a nameless one gets ours.
+    return fail(state.failure.Error || 'GracefulStopFailed', readableCause(state.failure));
+  }
+  if (!request || !stop || !check) {
+    return fail('GracefulStopFailed', 'The graceful stop reached its report without a stop request or a status check.');
+  }
+  if (check.deadlinePassed) {
+    const draining = check.draining.map((step) => describeStep(step, now)).join(', ') || 'no step reported as running';
+    return fail(
+      'DrainTimedOut',
+      `The pipeline execution was still ${check.status} after the ${request.maxWaitSeconds} s deadline; still draining: ${draining}.`,
+    );
+  }
+  if (!stopInEffect(stop)) {
+    if (request.failIfNotRunning) {
+      return fail(
+        'PipelineExecutionNotRunning',
+        `The pipeline execution was already ${stop.statusAtStop ?? check.status} when the stop was requested, and failIfNotRunning is true.`,
+      );
+    }
+    if (check.status === 'Stopped') return succeed('AlreadyStopped');
+    if (check.status === 'Failed') return succeed('AlreadyFailed');
+    if (check.status === 'Succeeded') return succeed('CompletedBeforeStop');
+  }
+  switch (check.status) {
+    case 'Stopped':
+      return succeed('Stopped');
+    case 'Succeeded':
+      return succeed('CompletedBeforeStop');
+    case 'Failed':
+      return fail(
+        'PipelineExecutionFailed',
+        `The pipeline execution ended Failed instead of Stopped after the stop was requested${failedStepsSentence(check)}.`,
+      );
+    default:
+      return fail('GracefulStopFailed', `The report was reached while the pipeline execution was still ${check.status}.`);
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  DescribePipelineExecutionCommand,
+  StopPipelineExecutionCommand,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { InvalidInput, PipelineExecutionNotFound, isErrorNamed } from '../commons/errors.js';
+import { parseStopRequest, type RequestDefaults } from './stop-request.js';
+import type { Clock } from '../commons/clock.js';
+import type { ExecutionStatus, GracefulStopState, StopRequest, StoppedState } from './model.js';
+import { isNotExecutingError, isNotFoundError } from '../commons/sagemaker-errors.js';
+import { deriveClientRequestToken } from '../commons/tokens.js';
+
+export interface StopDependencies {
+  sagemaker: SageMakerClient;
+  clock: Clock;
+  defaults: RequestDefaults;
+}
+
+function notFound(request: StopRequest, cause: unknown): PipelineExecutionNotFound {
+  return new PipelineExecutionNotFound(
+    `SageMaker has no pipeline execution ${request.pipelineExecutionArn}; check the ARN, its region and account.`,
+    cause,
+  );
+}
+
+/**
+ * Validates the input and requests the stop. The ClientRequestToken comes
+ * from the Step Functions execution id, so a retried attempt is the same
+ * request to SageMaker. ConflictException and throttling propagate by name
+ * for the ASL Retry.
+ */
+export async function stopPipelineExecution(state: GracefulStopState, deps: StopDependencies): Promise<StoppedState> {
+  const request = parseStopRequest(state.raw, deps.defaults);
+  if (typeof state.executionId !== 'string' || state.executionId === '') {
+    throw new InvalidInput('The state has no executionId; expected the Step Functions execution id ($$.Execution.Id).');
+  }
+  const requestedAt = deps.clock.now();
+  let accepted = true;
+  let statusAtStop: ExecutionStatus | undefined;
+  try {
+    await deps.sagemaker.send(
+      new StopPipelineExecutionCommand({
+        PipelineExecutionArn: request.pipelineExecutionArn,
+        ClientRequestToken: deriveClientRequestToken(state.executionId, 'stop'),
+      }),
+    );
+  } catch (error) {
+    if (isNotFoundError(error)) throw notFound(request, error);
+    if (!isNotExecutingError(error)) {
+      if (isErrorNamed(error, 'ValidationException')) {
+        throw new InvalidInput(`SageMaker rejected the stop request: ${(error as Error).message}`, error);
+      }
+      throw error;
+    }
+    accepted = false;
+    statusAtStop = await describeStatus(deps.sagemaker, request).catch((describeError: unknown) => {
+      throw isNotFoundError(describeError) ? notFound(request, describeError) : describeError;
+    });
+  }
+  return {
+    ...state,
+    request,
+    stop: {
+      requestedAt: new Date(requestedAt).toISOString(),
+      deadlineAt: new Date(requestedAt + request.maxWaitSeconds * 1000).toISOString(),
+      accepted,
+      ...(statusAtStop ? { statusAtStop } : {}),
+    },
+    released: state.released ?? [],
+  };
+}
+
+async function describeStatus(sagemaker: SageMakerClient, request: StopRequest): Promise<ExecutionStatus> {
+  const response = await sagemaker.send(
+    new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }),
+  );
+  return (response.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
+}

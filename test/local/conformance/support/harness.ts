@@ -1,0 +1,62 @@
+/**
+ * Conformance harness: starts the simulator and the SQS emulator and hands out
+ * plain AWS SDK clients pointed at them. Only the two start functions come from
+ * the project; everything else the tests do goes over the wire.
+ */
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startSageMakerSimulator, type SageMakerSimulator } from '../../../../local/simulator/index.js';
+import { startSqsEmulator, type SqsEmulator } from '../../../../local/sqs/emulator.js';
+
+export const REGION = 'us-east-1';
+export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/SimulatedPipelineRole';
+
+export interface Harness {
+  simulator: SageMakerSimulator;
+  sqsEmulator: SqsEmulator;
+  sagemaker: SageMakerClient;
+  /** No retries: a fault injected once is seen once. */
+  sagemakerNoRetry: SageMakerClient;
+  sqs: SQSClient;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { timeScale?: number } = {}): Promise<Harness> {
+  const sqsEmulator = await startSqsEmulator();
+  const simulator = await startSageMakerSimulator({ timeScale: options.timeScale ?? 100, sqsEndpoint: sqsEmulator.endpoint });
+  const sagemaker = sageMakerClient(simulator.endpoint);
+  const sagemakerNoRetry = sageMakerClient(simulator.endpoint, { maxAttempts: 1 });
+  const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: REGION, credentials: CREDENTIALS });
+  return {
+    simulator,
+    sqsEmulator,
+    sagemaker,
+    sagemakerNoRetry,
+    sqs,
+    async close() {
+      sagemaker.destroy();
+      sagemakerNoRetry.destroy();
+      sqs.destroy();
+      await simulator.close();
+      await sqsEmulator.close();
+    },
+  };
+}
+
+export function sageMakerClient(endpoint: string, options: { maxAttempts?: number } = {}): SageMakerClient {
+  return new SageMakerClient({ endpoint, region: REGION, credentials: CREDENTIALS, ...options });
+}
+
+let counter = 0;
+/** Unique within a test file (pipelines and queues live for the whole file). */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export async function createQueue(sqs: SQSClient, name = uniqueName('callbacks')): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!QueueUrl) throw new Error('CreateQueue returned no QueueUrl');
+  return QueueUrl;
+}
