@@ -4,9 +4,11 @@ import { LOCAL_FUNCTION_ENVIRONMENT } from './local/engine/functions.js';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Handlers read their configuration once at import: the in-process ones get the same local setup as the CLI.
+    // Handlers read their configuration once at import: the in-process ones get the template's defaults, as the CLI does.
     env: {
       ...LOCAL_FUNCTION_ENVIRONMENT,
+      // The suites assert each poll's path through Wait For Drain: Check hands back after every poll.
+      WATCH_SECONDS: '0',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     },

@@ -1,11 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parsePipelineExecutionArn, MAX_REASON_LENGTH, MAX_WAIT_SECONDS_LIMIT } from '../functions/graceful-stop/stop-request.js';
+import { parsePipelineExecutionArn, MAX_REASON_LENGTH, MAX_WAIT_SECONDS_LIMIT } from '../functions/commons/validation.js';
+import { NamedError } from '../functions/commons/errors.js';
 
 /** A command line that cannot run: exit code 2 with a message saying what was expected. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+export class UsageError extends NamedError {
+  constructor(message: string, cause?: unknown) {
+    super('UsageError', message, cause);
   }
 }
 

@@ -19,26 +19,26 @@ import type { Command } from './args.js';
 import { ProgressView } from './progress.js';
 import { EXIT, exitCodeOf, humanResult, jsonResult, type StopRunOutcome } from './result-view.js';
 import { humanStopAllResult, StopAllProgress, stopAllExitCode } from './stop-all-view.js';
+import { NamedError, isErrorNamed } from '../functions/commons/errors.js';
 
 /** Which deployed state machine a command runs, and the stack output that names it. */
 export const STACK_OUTPUTS = { stop: 'GracefulStopStateMachineArn', 'stop-all': 'StopAllStateMachineArn' } as const;
 export type AwsCommandKind = keyof typeof STACK_OUTPUTS;
 
 /** The stack or its output cannot be found: the command line names something that is not there (exit 2). */
-export class StackOutputMissing extends Error {
+export class StackOutputMissing extends NamedError {
   constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'StackOutputMissing';
+    super('StackOutputMissing', message, cause);
   }
 }
 
 /** The follow deadline passed while the execution was still running; it keeps running on AWS. */
-export class FollowDeadlinePassed extends Error {
+export class FollowDeadlinePassed extends NamedError {
   constructor(readonly executionArn: string, deadlineSeconds: number) {
     super(
+      'FollowDeadlinePassed',
       `Stopped following ${executionArn} after ${deadlineSeconds} s; it is still RUNNING on AWS Step Functions (aws stepfunctions describe-execution --execution-arn ${executionArn}).`,
     );
-    this.name = 'FollowDeadlinePassed';
   }
 }
 
@@ -86,7 +86,7 @@ export async function stateMachineArnFromStack(cloudFormation: CloudFormationCli
   try {
     response = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
   } catch (error) {
-    if (error instanceof Error && error.name === 'ValidationError') {
+    if (isErrorNamed(error, 'ValidationError')) {
       throw new StackOutputMissing(`CloudFormation has no stack "${stackName}" in this region (${error.message}).`, error);
     }
     throw error;

@@ -1,4 +1,4 @@
-import { runDemo } from './demo/demo.js';
+import { runDemo, UnknownScenario } from './demo/demo.js';
 import { startLocalStack } from '../local/stack.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { EXIT, exitCodeOf, humanResult, jsonResult } from './result-view.js';
@@ -74,6 +74,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const named = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     process.stderr.write(`${named}\n`);
-    process.exitCode = error instanceof Error && error.name === 'UnknownScenario' ? EXIT.usage : EXIT.namedFailure;
+    process.exitCode = error instanceof UnknownScenario ? EXIT.usage : EXIT.namedFailure;
   },
 );

@@ -14,11 +14,11 @@ import { createQueueWithDeadLetterQueue } from '../../local/sqs/emulator.js';
 import { startLocalStack, useLocalEndpoints } from '../../local/stack.js';
 import { demoPipelineDefinition } from './pipeline.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
+import { NamedError } from '../../functions/commons/errors.js';
 
-export class UnknownScenario extends Error {
+export class UnknownScenario extends NamedError {
   constructor(name: string) {
-    super(`Unknown demo scenario "${name.slice(0, 60)}"; expected one of ${Object.keys(DEMO_SCENARIOS).join(', ')}.`);
-    this.name = 'UnknownScenario';
+    super('UnknownScenario', `Unknown demo scenario "${name.slice(0, 60)}"; expected one of ${Object.keys(DEMO_SCENARIOS).join(', ')}.`);
   }
 }
 
@@ -69,7 +69,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   say(`scenario ${scenario.name}: ${scenario.title}`);
   const stack = await startLocalStack();
   useLocalEndpoints(stack.endpoints);
-  applyFunctionEnvironment();
+  // The demo narrates every poll: Check hands back to Wait For Drain after each one instead of watching
+  // inside the Lambda (the deployed default), so each status change appears as it happens.
+  applyFunctionEnvironment({ WATCH_SECONDS: '0' });
   say(`SageMaker simulator on ${stack.endpoints.sagemakerEndpoint}, SQS emulator on ${stack.endpoints.sqsEndpoint}`);
   const sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
   let poller: ReturnType<typeof startCallbackPoller> | undefined;

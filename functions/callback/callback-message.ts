@@ -21,11 +21,12 @@ import {
   type OutputParameter,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { isPlainObject, parsePipelineExecutionArn } from '../graceful-stop/stop-request.js';
+import { isPlainObject, parsePipelineExecutionArn } from '../commons/validation.js';
 import { logger as defaultLogger } from '../commons/logger.js';
 import { isClosedTokenError } from '../commons/sagemaker-errors.js';
 import { clip } from '../commons/text.js';
 import { deriveClientRequestToken, maskToken } from '../commons/tokens.js';
+import { NamedError } from '../commons/errors.js';
 
 export const CALLBACK_STATUSES = ['Executing', 'Stopping'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
@@ -58,12 +59,11 @@ const EXPECTED_SHAPE =
   'expected a JSON object {"token": "<10 letters and digits>", "pipelineExecutionArn": "<pipeline execution ARN>", "arguments": {...}, "status": "Executing" | "Stopping"}';
 
 /** The SQS body is not a SageMaker callback message. The message never holds the body nor a full token. */
-export class MalformedCallbackMessage extends Error {
+export class MalformedCallbackMessage extends NamedError {
   /** The field that is wrong, or `body` when the whole body is. */
   readonly field: Field | 'body';
   constructor(field: Field | 'body', message: string, cause?: unknown) {
-    super(clip(message, MAX_ERROR_MESSAGE_LENGTH), cause === undefined ? undefined : { cause });
-    this.name = 'MalformedCallbackMessage';
+    super('MalformedCallbackMessage', clip(message, MAX_ERROR_MESSAGE_LENGTH), cause);
     this.field = field;
   }
 }

@@ -2,7 +2,7 @@
  * Named errors. Each `name` is what Step Functions sees as the `Error` of a
  * failed Lambda task, so the ASL routes them with `Retry`/`Catch` by name.
  */
-abstract class NamedError extends Error {
+export abstract class NamedError extends Error {
   constructor(name: string, message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = name;
@@ -48,6 +48,6 @@ export const NAMED_FAILURES = [
 export type NamedFailure = (typeof NAMED_FAILURES)[number];
 
 /** True when `error` is an AWS SDK (or Lambda) error with the given name. */
-export function isErrorNamed(error: unknown, ...names: string[]): boolean {
+export function isErrorNamed(error: unknown, ...names: string[]): error is Error {
   return error instanceof Error && names.includes(error.name);
 }

@@ -2,14 +2,15 @@ import { createSageMakerClient } from '../commons/clients.js';
 import { checkPipelineExecution } from './check-pipeline-execution.logic.js';
 import { systemClock } from '../commons/clock.js';
 import { requireIntegerEnv } from '../commons/config.js';
+import { SETTING_BOUNDS } from '../commons/settings.js';
 import { logger } from '../commons/logger.js';
 import type { CheckedState, StoppedState } from './model.js';
 
 const sagemaker = createSageMakerClient();
 const config = {
-  pollCapSeconds: requireIntegerEnv('POLL_CAP_SECONDS', { min: 1, max: 300 }),
-  watchSeconds: requireIntegerEnv('WATCH_SECONDS', { min: 0, max: 600 }),
-  pollMinSeconds: requireIntegerEnv('POLL_MIN_SECONDS', { min: 1, max: 300 }),
+  pollCapSeconds: requireIntegerEnv('POLL_CAP_SECONDS', SETTING_BOUNDS.POLL_CAP_SECONDS),
+  watchSeconds: requireIntegerEnv('WATCH_SECONDS', SETTING_BOUNDS.WATCH_SECONDS),
+  pollMinSeconds: requireIntegerEnv('POLL_MIN_SECONDS', SETTING_BOUNDS.POLL_MIN_SECONDS),
 };
 
 export const handler = async (event: StoppedState): Promise<CheckedState> => {

@@ -1,14 +1,14 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { GracefulStopState } from './model.js';
+import { NamedError } from '../commons/errors.js';
 
 export const EVENT_SOURCE = 'sagemaker-pipelines.graceful-stop';
 export const COMPLETED_DETAIL_TYPE = 'Graceful Stop Completed';
 export const REQUESTED_DETAIL_TYPE = 'Graceful Stop Requested';
 
-export class CompletionEventNotDelivered extends Error {
+export class CompletionEventNotDelivered extends NamedError {
   constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'CompletionEventNotDelivered';
+    super('CompletionEventNotDelivered', message, cause);
   }
 }
 

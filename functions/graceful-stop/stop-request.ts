@@ -1,9 +1,15 @@
-import { parse as parseArn, validate as isArn } from '@aws-sdk/util-arn-parser';
 import { InvalidInput } from '../commons/errors.js';
+import {
+  MAX_WAIT_SECONDS_LIMIT,
+  describeValue,
+  isPlainObject,
+  parsePipelineExecutionArn,
+  readInteger,
+  readReason,
+  rejectUnknownKeys,
+} from '../commons/validation.js';
 import type { StopRequest } from './model.js';
 
-export const MAX_REASON_LENGTH = 256;
-export const MAX_WAIT_SECONDS_LIMIT = 86_400;
 const ALLOWED_KEYS = [
   'pipelineExecutionArn',
   'reason',
@@ -17,97 +23,10 @@ const ALLOWED_KEYS = [
  * receives it in its input. It is accepted and ignored.
  */
 export const STARTED_BY_EXECUTION_ID_KEY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
-const MAX_ARN_LENGTH = 2048;
-export const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
-const EXECUTION_ID = /^[a-zA-Z0-9]{1,64}$/;
-const PARTITION = /^aws(-[a-z]+)*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const ACCOUNT_ID = /^\d{12}$/;
 
 export interface RequestDefaults {
   maxWaitSeconds: number;
   releaseCallbacksAfterSeconds?: number;
-}
-
-export interface ParsedExecutionArn {
-  partition: string;
-  region: string;
-  accountId: string;
-  pipelineName: string;
-  executionId: string;
-}
-
-/** Describes an input value for an error sentence, without echoing a long string. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 60 ? `a ${value.length}-character string` : `"${value}"`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Parses `arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>/execution/<id>`. */
-export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecutionArn'): ParsedExecutionArn {
-  if (typeof value !== 'string') {
-    throw new InvalidInput(`${field} is ${describeValue(value)}; expected a SageMaker pipeline execution ARN string.`);
-  }
-  if (value.trim() === '') throw new InvalidInput(`${field} is empty; expected a SageMaker pipeline execution ARN.`);
-  if (value.length > MAX_ARN_LENGTH) {
-    throw new InvalidInput(`${field} is ${value.length} characters long; expected an ARN of at most ${MAX_ARN_LENGTH} characters.`);
-  }
-  const expected = 'expected arn:aws:sagemaker:<region>:<account>:pipeline/<name>/execution/<id>';
-  if (!isArn(value)) throw new InvalidInput(`${field} ${describeValue(value)} is not an ARN; ${expected}.`);
-  const arn = parseArn(value);
-  if (arn.service !== 'sagemaker') {
-    throw new InvalidInput(`${field} is an ARN of service "${arn.service}", not sagemaker; ${expected}.`);
-  }
-  if (!PARTITION.test(arn.partition) || !REGION.test(arn.region) || !ACCOUNT_ID.test(arn.accountId)) {
-    throw new InvalidInput(`${field} has a malformed partition, region or account id; ${expected}.`);
-  }
-  const parts = arn.resource.split('/');
-  if (parts[0] !== 'pipeline' || parts.length !== 4 || parts[2] !== 'execution') {
-    const hint = parts[0] === 'pipeline' && parts.length === 2 ? ' (this is a pipeline ARN without an execution)' : '';
-    throw new InvalidInput(`${field} names the resource "${arn.resource.slice(0, 120)}"${hint}; ${expected}.`);
-  }
-  const [, pipelineName = '', , executionId = ''] = parts;
-  if (!PIPELINE_NAME.test(pipelineName)) {
-    throw new InvalidInput(`${field} has an invalid pipeline name; expected 1-256 letters, digits and hyphens.`);
-  }
-  if (!EXECUTION_ID.test(executionId)) {
-    throw new InvalidInput(`${field} has an invalid execution id; expected 1-64 letters and digits.`);
-  }
-  return { partition: arn.partition, region: arn.region, accountId: arn.accountId, pipelineName, executionId };
-}
-
-function readSeconds(body: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidInput(`${key} is ${describeValue(value)}; expected an integer number of seconds from ${min} to ${max}.`);
-  }
-  return value;
-}
-
-/** Throws InvalidInput naming (at most 5 of) the keys outside `allowed`; `ignored` keys are accepted silently. */
-export function rejectUnknownKeys(body: Record<string, unknown>, allowed: readonly string[], ignored: readonly string[] = []): void {
-  const unknownKeys = Object.keys(body).filter((key) => !ignored.includes(key) && !allowed.includes(key));
-  if (unknownKeys.length > 0) {
-    const shown = unknownKeys.slice(0, 5).map((key) => `"${key.slice(0, 60)}"`).join(', ');
-    throw new InvalidInput(`The input has unknown field(s) ${shown}; expected only ${allowed.join(', ')}.`);
-  }
-}
-
-/** The optional `reason`: a non-empty string of at most MAX_REASON_LENGTH characters (null = absent). */
-export function readReason(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_REASON_LENGTH) {
-    throw new InvalidInput(`reason is ${describeValue(value)}; expected a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
-  }
-  return value;
 }
 
 /** Accepts the input contract itself or an EventBridge envelope carrying it in `detail`. */
@@ -141,8 +60,8 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
     failIfNotRunning = body.failIfNotRunning;
   }
 
-  const maxWaitSeconds = readSeconds(body, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT) ?? defaults.maxWaitSeconds;
-  const requestedGrace = readSeconds(body, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT);
+  const maxWaitSeconds = readInteger(body, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT, 'seconds') ?? defaults.maxWaitSeconds;
+  const requestedGrace = readInteger(body, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT, 'seconds');
   // A configured default that could never fire before this input's deadline is dropped, not blamed on the input.
   const defaultGrace =
     defaults.releaseCallbacksAfterSeconds !== undefined && defaults.releaseCallbacksAfterSeconds < maxWaitSeconds

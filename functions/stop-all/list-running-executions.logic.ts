@@ -5,10 +5,11 @@ import {
   MAX_WAIT_SECONDS_LIMIT,
   PIPELINE_NAME,
   describeValue,
+  readInteger,
   isPlainObject,
   readReason,
   rejectUnknownKeys,
-} from '../graceful-stop/stop-request.js';
+} from '../commons/validation.js';
 import { isNotFoundError } from '../commons/sagemaker-errors.js';
 
 /** The stop-all input contract: which pipeline, which of its runs, how many graceful stops at once. */
@@ -63,15 +64,6 @@ export const MAX_LISTING_PAGES = 100;
 const PAGE_SIZE = 100;
 const ALLOWED_KEYS = ['pipelineName', 'olderThanSeconds', 'maxConcurrency', 'reason', 'maxWaitSeconds'] as const;
 
-function integerField(body: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidInput(`${key} is ${describeValue(value)}; expected an integer from ${min} to ${max}.`);
-  }
-  return value;
-}
-
 /** Validates and normalises the stop-all input. Throws InvalidInput with one sentence saying what is wrong. */
 export function parseStopAllRequest(raw: unknown): StopAllRequest {
   if (!isPlainObject(raw)) throw new InvalidInput(`The input is ${describeValue(raw)}; expected a JSON object with pipelineName.`);
@@ -84,11 +76,11 @@ export function parseStopAllRequest(raw: unknown): StopAllRequest {
     throw new InvalidInput(`pipelineName is ${describeValue(pipelineName)}; expected a pipeline name of 1-256 letters, digits and hyphens.`);
   }
   const reason = readReason(raw.reason);
-  const maxWaitSeconds = integerField(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
+  const maxWaitSeconds = readInteger(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
   return {
     pipelineName,
-    olderThanSeconds: integerField(raw, 'olderThanSeconds', 0, MAX_OLDER_THAN_SECONDS) ?? 0,
-    maxConcurrency: integerField(raw, 'maxConcurrency', 1, MAX_CONCURRENCY_LIMIT) ?? DEFAULT_MAX_CONCURRENCY,
+    olderThanSeconds: readInteger(raw, 'olderThanSeconds', 0, MAX_OLDER_THAN_SECONDS) ?? 0,
+    maxConcurrency: readInteger(raw, 'maxConcurrency', 1, MAX_CONCURRENCY_LIMIT) ?? DEFAULT_MAX_CONCURRENCY,
     ...(reason === undefined ? {} : { reason }),
     ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),
   };

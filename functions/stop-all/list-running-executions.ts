@@ -1,12 +1,13 @@
 import { systemClock } from '../commons/clock.js';
 import { requireIntegerEnv } from '../commons/config.js';
+import { SETTING_BOUNDS } from '../commons/settings.js';
 import { listRunningExecutions, MAX_LISTING_PAGES, parseStopAllRequest, type RunningListing } from './list-running-executions.logic.js';
 import { logger } from '../commons/logger.js';
 import { createSageMakerClient } from '../commons/clients.js';
 
 const sagemaker = createSageMakerClient();
 const limits = {
-  maxItems: requireIntegerEnv('STOP_ALL_MAX_EXECUTIONS', { min: 1, max: 200 }),
+  maxItems: requireIntegerEnv('STOP_ALL_MAX_EXECUTIONS', SETTING_BOUNDS.STOP_ALL_MAX_EXECUTIONS),
   maxPages: MAX_LISTING_PAGES,
 };
 

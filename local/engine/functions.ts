@@ -1,3 +1,5 @@
+import { allFunctionsEnvironment } from './template-environment.js';
+
 /**
  * The graceful-stop Lambda functions by logical id (as in template.yaml and
  * the ASL's `${<LogicalId>Arn}` substitutions) and their handler file name.
@@ -16,14 +18,12 @@ export type FunctionLogicalId = keyof typeof GRACEFUL_STOP_FUNCTIONS;
 export type LocalHandler = (event: unknown) => Promise<unknown>;
 export type HandlerTable = Record<FunctionLogicalId, LocalHandler>;
 
-/** Environment the handlers read at load; values a local run uses unless the caller set them. */
+/**
+ * Environment the handlers read at load, for a local run: what template.yaml
+ * deploys with its parameter defaults, plus what Lambda itself would set.
+ */
 export const LOCAL_FUNCTION_ENVIRONMENT: Record<string, string> = {
-  DEFAULT_MAX_WAIT_SECONDS: '900',
-  DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS: '',
-  POLL_CAP_SECONDS: '20',
-  POLL_MIN_SECONDS: '1',
-  WATCH_SECONDS: '0',
-  COMPLETION_EVENT_BUS_NAME: '',
+  ...allFunctionsEnvironment(),
   POWERTOOLS_LOG_LEVEL: 'WARN',
   AWS_REGION: 'us-east-1',
   // Node 20 is supported here until the SDK drops it; the warning would drown the CLI output.

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GRACEFUL_STOP_FUNCTIONS, LOCAL_FUNCTION_ENVIRONMENT, type HandlerTable, type LocalHandler } from './functions.js';
 import { projectRoot } from './paths.js';
+import { NamedError } from '../../functions/commons/errors.js';
 
-export class BundlesNotBuilt extends Error {
+export class BundlesNotBuilt extends NamedError {
   constructor(missing: string) {
-    super(`The handler bundle ${missing} does not exist; run "npm run build" first.`);
-    this.name = 'BundlesNotBuilt';
+    super('BundlesNotBuilt', `The handler bundle ${missing} does not exist; run "npm run build" first.`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { LocalStateMachine, RunOptions, RunResult, RunnerOptions } from './runner.js';
+import { NamedError } from '../../functions/commons/errors.js';
 
 /** The Task Resource of a nested workflow that waits for the child and receives its output as JSON. */
 export const START_EXECUTION_SYNC_2 = 'arn:aws:states:::states:startExecution.sync:2';
@@ -31,21 +32,19 @@ export interface DescribedExecution {
  * The engine takes the Cause from the message (and from `cause` when set, so
  * the DescribeExecution document is kept in `execution`, not in `cause`).
  */
-export class NestedExecutionFailed extends Error {
+export class NestedExecutionFailed extends NamedError {
   readonly execution: DescribedExecution;
 
   constructor(execution: DescribedExecution) {
-    super(JSON.stringify(execution));
-    this.name = 'States.TaskFailed';
+    super('States.TaskFailed', JSON.stringify(execution));
     this.execution = execution;
   }
 }
 
 /** The parent asked for a state machine this adapter does not run. */
-export class StateMachineDoesNotExist extends Error {
+export class StateMachineDoesNotExist extends NamedError {
   constructor(requested: unknown, known: string) {
-    super(`State machine ${String(requested).slice(0, 200)} does not exist here; the local child is ${known}.`);
-    this.name = 'StepFunctions.StateMachineDoesNotExistException';
+    super('StepFunctions.StateMachineDoesNotExistException', `State machine ${String(requested).slice(0, 200)} does not exist here; the local child is ${known}.`);
   }
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalHandler } from './functions.js';
+import { NamedError } from '../../functions/commons/errors.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -64,10 +65,9 @@ export function localLambdaFunctions<Id extends string>(
   return { substitutions, lambdaHandlers };
 }
 
-export class SubstitutionMissing extends Error {
+export class SubstitutionMissing extends NamedError {
   constructor(key: string) {
-    super(`The definition uses \${${key}} but no substitution was given for it.`);
-    this.name = 'SubstitutionMissing';
+    super('SubstitutionMissing', `The definition uses \${${key}} but no substitution was given for it.`);
   }
 }
 
@@ -101,11 +101,10 @@ function valueAt(document: Json, path: string): Json {
  * Error is the errorType (the thrown error's name) and the Cause is Lambda's
  * JSON error payload, not the bare message.
  */
-export class LambdaFunctionError extends Error {
+export class LambdaFunctionError extends NamedError {
   constructor(thrown: unknown) {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-    super(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') }));
-    this.name = error.name;
+    super(error.name, JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') }), thrown);
   }
 }
 

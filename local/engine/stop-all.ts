@@ -19,11 +19,6 @@ export const STOP_ALL_FUNCTIONS = {
 export type StopAllFunctionLogicalId = keyof typeof STOP_ALL_FUNCTIONS;
 export type StopAllHandlerTable = Record<StopAllFunctionLogicalId, LocalHandler>;
 
-/** Environment the stop-all handlers read at load; values a local run uses unless the caller set them. */
-export const STOP_ALL_FUNCTION_ENVIRONMENT: Record<string, string> = {
-  STOP_ALL_MAX_EXECUTIONS: '100',
-};
-
 export const STOP_ALL_STATE_MACHINE_NAME = 'stop-all';
 export const stopAllDefinitionPath = join(projectRoot, 'statemachine', 'stop-all.asl.json');
 
@@ -49,6 +44,5 @@ export function createStopAllMachine(
 /** Loads the stop-all bundles from dist/functions (what `npm run build` and `sam build` produce). */
 export async function loadBuiltStopAllHandlers(distDir = defaultBundleDir): Promise<StopAllHandlerTable> {
   applyFunctionEnvironment();
-  for (const [name, value] of Object.entries(STOP_ALL_FUNCTION_ENVIRONMENT)) process.env[name] ??= value;
   return loadBundles(STOP_ALL_FUNCTIONS, distDir);
 }

@@ -15,6 +15,7 @@ import {
   type Message,
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
+import { isErrorNamed } from '../../functions/commons/errors.js';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 /** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */
@@ -165,7 +166,7 @@ function errorText(error: unknown): string {
 }
 
 function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'AbortedError');
+  return isErrorNamed(error, 'AbortError', 'AbortedError');
 }
 
 /** Sleeps, or returns early when the signal aborts. */

@@ -1,12 +1,13 @@
+import { NamedError } from '../../functions/commons/errors.js';
+
 /** An error SageMaker would answer with: `{"__type": code, "message": ...}` and an HTTP status. */
-export class SageMakerError extends Error {
+export class SageMakerError extends NamedError {
   constructor(
     readonly code: string,
     message: string,
     readonly httpStatus = 400,
   ) {
-    super(message);
-    this.name = code;
+    super(code, message);
   }
 }
 

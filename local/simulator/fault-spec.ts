@@ -1,4 +1,5 @@
 /** The shape of a fault spec and its validation (shared by code and the admin API). */
+import { NamedError } from '../../functions/commons/errors.js';
 
 export interface FaultSpec {
   /** ThrottlingException ("Rate exceeded") for the next N calls and/or above N calls per second. */
@@ -15,8 +16,10 @@ export interface FaultSpec {
   accessDenied?: { nextCalls: number };
 }
 
-export class FaultSpecError extends Error {
-  override name = 'FaultSpecError';
+export class FaultSpecError extends NamedError {
+  constructor(message: string) {
+    super('FaultSpecError', message);
+  }
 }
 
 export const COUNTED_FAULTS = ['connectionReset', 'serverError', 'accessDenied', 'conflict'] as const;

@@ -164,7 +164,7 @@ describe('handler configuration read at load', () => {
     ['check', 'POLL_CAP_SECONDS', undefined],
     ['check', 'POLL_CAP_SECONDS', '0'],
     ['check', 'WATCH_SECONDS', ''],
-    ['check', 'WATCH_SECONDS', '601'],
+    ['check', 'WATCH_SECONDS', '241'],
     ['check', 'GRACEFUL_STOP_TIME_SCALE', '0.5'],
     ['publish', 'COMPLETION_EVENT_BUS_NAME', undefined],
   ])('refuses to load the %s handler when %s is %j, naming the variable', async (handler, name, value) => {

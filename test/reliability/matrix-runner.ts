@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { isErrorNamed } from '../../functions/commons/errors.js';
 import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
 import type { EventLog, LocalStateMachine, RunResult } from '../../local/engine/runner.js';
 import { startSageMakerSimulator, type SageMakerSimulator } from '../../local/simulator/index.js';
@@ -351,7 +352,7 @@ class CellRun {
       const { PipelineExecutionStatus } = await this.client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: this.arn }));
       return PipelineExecutionStatus ?? 'Unknown';
     } catch (error) {
-      if ((error as Error).name === 'ResourceNotFound') return 'NotFound';
+      if (isErrorNamed(error, 'ResourceNotFound')) return 'NotFound';
       throw error;
     }
   }

@@ -1,12 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import {
-  MAX_REASON_LENGTH,
-  parsePipelineExecutionArn,
-  parseStopRequest,
-  unwrapEnvelope,
-} from '../../../functions/graceful-stop/stop-request.js';
+import { parseStopRequest, unwrapEnvelope } from '../../../functions/graceful-stop/stop-request.js';
+import { MAX_REASON_LENGTH, parsePipelineExecutionArn } from '../../../functions/commons/validation.js';
 import { stopPipelineExecution } from '../../../functions/graceful-stop/stop-pipeline-execution.logic.js';
 import { ARN, EXECUTION_ID, FakeClock } from '../fixtures.js';
 

@@ -1,0 +1,17 @@
+import { MAX_WAIT_SECONDS_LIMIT } from './validation.js';
+
+/**
+ * Bounds of the integer settings the functions read from their environment.
+ * template.yaml's parameters for the same settings have these MinValue and
+ * MaxValue (a template test proves it), so a stack that deploys also starts.
+ */
+export const SETTING_BOUNDS = {
+  DEFAULT_MAX_WAIT_SECONDS: { min: 1, max: MAX_WAIT_SECONDS_LIMIT },
+  DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS: { min: 0, max: MAX_WAIT_SECONDS_LIMIT },
+  POLL_CAP_SECONDS: { min: 1, max: 300 },
+  POLL_MIN_SECONDS: { min: 1, max: 300 },
+  WATCH_SECONDS: { min: 0, max: 240 },
+  STOP_ALL_MAX_EXECUTIONS: { min: 1, max: 200 },
+} as const;
+
+export type IntegerSetting = keyof typeof SETTING_BOUNDS;
