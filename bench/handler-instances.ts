@@ -40,7 +40,7 @@ export async function loadHandlerInstances(functionsDir: string, instances: numb
   };
   const dispatching = {} as HandlerTable;
   for (const logicalId of Object.keys(GRACEFUL_STOP_FUNCTIONS) as FunctionLogicalId[]) {
-    dispatching[logicalId] = (event) => copyFor(event)[logicalId](event);
+    dispatching[logicalId] = (event, context) => copyFor(event)[logicalId](event, context);
   }
   return dispatching;
 }

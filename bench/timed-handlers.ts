@@ -21,11 +21,11 @@ export function timedHandlers(handlers: HandlerTable, record: (invocation: Invoc
   installSleepMeter();
   const timed = {} as HandlerTable;
   for (const [logicalId, handler] of Object.entries(handlers) as [FunctionLogicalId, LocalHandler][]) {
-    timed[logicalId] = async (event) => {
+    timed[logicalId] = async (event, context) => {
       const started = performance.now();
       let account: SleepAccount = { sleptMilliseconds: 0 };
       try {
-        const run = await metered(() => handler(event));
+        const run = await metered(() => handler(event, context));
         account = run.account;
         return run.value;
       } finally {

@@ -5,6 +5,7 @@ import { requireIntegerEnv } from '../commons/config.js';
 import { SETTING_BOUNDS } from '../commons/settings.js';
 import { logger } from '../commons/logger.js';
 import type { CheckedState, StoppedState } from './model.js';
+import { lambdaHandler } from '../commons/handler.js';
 
 const sagemaker = createSageMakerClient();
 const config = {
@@ -13,7 +14,7 @@ const config = {
   pollMinSeconds: requireIntegerEnv('POLL_MIN_SECONDS', SETTING_BOUNDS.POLL_MIN_SECONDS),
 };
 
-export const handler = async (event: StoppedState): Promise<CheckedState> => {
+export const handler = lambdaHandler(async (event: StoppedState): Promise<CheckedState> => {
   logger.appendKeys({ executionId: event.executionId, pipelineExecutionArn: event.request.pipelineExecutionArn });
   const state = await checkPipelineExecution(event, { sagemaker, clock: systemClock, config });
   const { status, draining, nextWaitSeconds, deadlinePassed, releaseDue, polls } = state.check;
@@ -26,4 +27,4 @@ export const handler = async (event: StoppedState): Promise<CheckedState> => {
     polls,
   });
   return state;
-};
+});

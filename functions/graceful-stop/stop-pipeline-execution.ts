@@ -5,6 +5,7 @@ import { systemClock } from '../commons/clock.js';
 import { logger } from '../commons/logger.js';
 import type { GracefulStopState, StoppedState } from './model.js';
 import { stopPipelineExecution } from './stop-pipeline-execution.logic.js';
+import { lambdaHandler } from '../commons/handler.js';
 
 const sagemaker = createSageMakerClient();
 const defaults = {
@@ -12,10 +13,10 @@ const defaults = {
   releaseCallbacksAfterSeconds: optionalIntegerEnv('DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS', SETTING_BOUNDS.DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS),
 };
 
-export const handler = async (event: GracefulStopState): Promise<StoppedState> => {
+export const handler = lambdaHandler(async (event: GracefulStopState): Promise<StoppedState> => {
   logger.appendKeys({ executionId: event.executionId });
   const state = await stopPipelineExecution(event, { sagemaker, clock: systemClock, defaults });
   logger.appendKeys({ pipelineExecutionArn: state.request.pipelineExecutionArn });
   logger.info('Stop requested', { accepted: state.stop.accepted, statusAtStop: state.stop.statusAtStop });
   return state;
-};
+});

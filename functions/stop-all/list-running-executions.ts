@@ -4,6 +4,7 @@ import { SETTING_BOUNDS } from '../commons/settings.js';
 import { listRunningExecutions, MAX_LISTING_PAGES, parseStopAllRequest, type RunningListing } from './list-running-executions.logic.js';
 import { logger } from '../commons/logger.js';
 import { createSageMakerClient } from '../commons/clients.js';
+import { lambdaHandler } from '../commons/handler.js';
 
 const sagemaker = createSageMakerClient();
 const limits = {
@@ -11,7 +12,7 @@ const limits = {
   maxPages: MAX_LISTING_PAGES,
 };
 
-export const handler = async (event: unknown): Promise<RunningListing> => {
+export const handler = lambdaHandler(async (event: unknown): Promise<RunningListing> => {
   const request = parseStopAllRequest(event);
   logger.appendKeys({ pipelineName: request.pipelineName });
   const listing = await listRunningExecutions(request, { sagemaker, clock: systemClock, limits });
@@ -24,4 +25,4 @@ export const handler = async (event: unknown): Promise<RunningListing> => {
     scanComplete: listing.scanComplete,
   });
   return listing;
-};
+});

@@ -1,8 +1,9 @@
 import { systemClock } from '../commons/clock.js';
 import { logger } from '../commons/logger.js';
 import { summariseStopAll, type StopAllState, type StopAllSummary } from './summarise-stop-all.logic.js';
+import { lambdaHandler } from '../commons/handler.js';
 
-export const handler = async (event: StopAllState): Promise<StopAllSummary> => {
+export const handler = lambdaHandler(async (event: StopAllState): Promise<StopAllSummary> => {
   const summary = summariseStopAll(event, systemClock);
   logger.appendKeys({ pipelineName: summary.pipelineName });
   logger.info('Stop-all finished', {
@@ -14,4 +15,4 @@ export const handler = async (event: StopAllState): Promise<StopAllSummary> => {
     omitted: summary.omitted,
   });
   return summary;
-};
+});

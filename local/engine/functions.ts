@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { allFunctionsEnvironment } from './template-environment.js';
 
 /**
@@ -14,8 +15,8 @@ export const GRACEFUL_STOP_FUNCTIONS = {
 } as const;
 
 export type FunctionLogicalId = keyof typeof GRACEFUL_STOP_FUNCTIONS;
-/** A Lambda handler as the runner calls it: JSON in, JSON out. */
-export type LocalHandler = (event: unknown) => Promise<unknown>;
+/** A Lambda handler as the runner calls it: JSON in (with a Lambda context), JSON out. */
+export type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
 export type HandlerTable = Record<FunctionLogicalId, LocalHandler>;
 
 /**

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalHandler } from './functions.js';
+import { localLambdaContext } from './lambda-context.js';
 import { NamedError } from '../../functions/commons/errors.js';
 
 const REGION = 'us-east-1';
@@ -209,7 +210,7 @@ export class LocalStateMachine {
       const handler = this.options.lambdaHandlers[FunctionName];
       if (!handler) throw new Error(`State "${stateName}" invokes ${FunctionName}, which has no local handler.`);
       count();
-      const payload = await handler(overTheWire(Payload)).catch((error: unknown) => {
+      const payload = await handler(overTheWire(Payload), localLambdaContext(FunctionName)).catch((error: unknown) => {
         throw new LambdaFunctionError(error);
       });
       return { StatusCode: 200, Payload: overTheWire(payload) };

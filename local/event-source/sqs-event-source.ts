@@ -16,6 +16,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { isErrorNamed } from '../../functions/commons/errors.js';
+import { localLambdaContext } from '../engine/lambda-context.js';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 /** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */
@@ -126,25 +127,6 @@ export function toSqsEvent(messages: Message[], queueArn: string, region = REGIO
         awsRegion: region,
       }),
     ),
-  };
-}
-
-function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const started = Date.now();
-  const requestId = randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${requestId}`,
-    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 
@@ -271,7 +253,7 @@ export function startCallbackPoller(options: CallbackPollerOptions): CallbackPol
     stats.received += event.Records.length;
     let toDelete: SQSRecord[];
     try {
-      const response = await options.handler(event, lambdaContext(functionName, timeoutMs));
+      const response = await options.handler(event, localLambdaContext(`arn:aws:lambda:${REGION}:000000000000:function:${functionName}`, timeoutMs));
       toDelete = recordsToDelete(event.Records, response);
     } catch (error) {
       stats.handlerErrors += 1;

@@ -18,6 +18,7 @@ import { logger } from '../../functions/commons/logger.js';
 import { deriveClientRequestToken } from '../../functions/commons/tokens.js';
 import type { GracefulStopState } from '../../functions/graceful-stop/model.js';
 import { ARN, EXECUTION_ID, callbackStep, checkedState, lambdaStep, outputDocument, stoppedState } from './fixtures.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -38,7 +39,7 @@ describe('handlers', () => {
       // Prepare
       sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: ARN });
       // Act
-      const state = await stopHandler({ raw: { pipelineExecutionArn: ARN }, executionId: EXECUTION_ID, released: [] });
+      const state = await stopHandler({ raw: { pipelineExecutionArn: ARN }, executionId: EXECUTION_ID, released: [] }, lambdaContext());
       // Assess
       expect(state.request).toEqual({ pipelineExecutionArn: ARN, pipelineName: 'demo-pipeline', maxWaitSeconds: 900, failIfNotRunning: false });
       expect(state.stop.accepted).toBe(true);
@@ -50,7 +51,7 @@ describe('handlers', () => {
 
     it('rejects malformed input with InvalidInput and no SageMaker call', async () => {
       // Act
-      const stopping = stopHandler({ raw: { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo' }, executionId: EXECUTION_ID });
+      const stopping = stopHandler({ raw: { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo' }, executionId: EXECUTION_ID }, lambdaContext());
       // Assess
       await expect(stopping).rejects.toMatchObject({ name: 'InvalidInput' });
       expect(sagemaker.calls()).toHaveLength(0);
@@ -64,7 +65,7 @@ describe('handlers', () => {
       sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [callbackStep('Approve', TOKEN)] });
       const state = stoppedState({ stop: { requestedAt: requestedAgo(3000) }, request: { maxWaitSeconds: 86_400 } });
       // Act
-      const result = await checkHandler(state);
+      const result = await checkHandler(state, lambdaContext());
       // Assess
       expect(result.check).toMatchObject({ status: 'Stopping', polls: 1, nextWaitSeconds: 20, deadlinePassed: false });
       expect(sagemaker).toHaveReceivedCommandTimes(DescribePipelineExecutionCommand, 1);
@@ -76,7 +77,7 @@ describe('handlers', () => {
       sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Stopping' });
       sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [callbackStep('Approve', TOKEN)] });
       // Act
-      const result = await checkHandler(stoppedState({ stop: { requestedAt: requestedAgo(10) } }));
+      const result = await checkHandler(stoppedState({ stop: { requestedAt: requestedAgo(10) } }), lambdaContext());
       // Assess
       expect(info).toHaveBeenCalledWith('Pipeline execution checked', expect.objectContaining({ status: 'Stopping' }));
       expect(JSON.stringify(info.mock.calls)).not.toContain(TOKEN);
@@ -92,7 +93,7 @@ describe('handlers', () => {
       sagemaker.on(SendPipelineExecutionStepFailureCommand).resolves({});
       const state = checkedState({ request: { releaseCallbacksAfterSeconds: 60 }, check: { status: 'Stopping', releaseDue: true } });
       // Act
-      const result = await releaseHandler(state);
+      const result = await releaseHandler(state, lambdaContext());
       // Assess
       expect(sagemaker).toHaveReceivedCommandExactlyOnceWith(SendPipelineExecutionStepFailureCommand, { CallbackToken: TOKEN });
       expect(result.released).toEqual([expect.objectContaining({ stepName: 'Approve', callbackToken: '***123', result: 'Released' })]);
@@ -107,7 +108,7 @@ describe('handlers', () => {
       // Prepare
       const state = checkedState({ check: { status: 'Stopped' } });
       // Act
-      const result = await reportHandler(state);
+      const result = await reportHandler(state, lambdaContext());
       // Assess
       expect(result).toEqual({ ...state, result: expect.objectContaining({ document: expect.objectContaining({ outcome: 'Stopped' }) }) });
       expect(result.result?.error).toBeUndefined();
@@ -121,7 +122,7 @@ describe('handlers', () => {
         failure: { Error: 'PipelineExecutionNotFound', Cause: JSON.stringify({ errorType: 'PipelineExecutionNotFound', errorMessage: 'Gone.' }) },
       };
       // Act
-      const result = await reportHandler(state);
+      const result = await reportHandler(state, lambdaContext());
       // Assess
       expect(result.result).toMatchObject({ error: 'PipelineExecutionNotFound', cause: expect.stringMatching(/^Gone\. \[/) });
     });
@@ -130,7 +131,7 @@ describe('handlers', () => {
   describe('publish-completion-event', () => {
     it('publishes nothing when COMPLETION_EVENT_BUS_NAME is empty', async () => {
       // Act
-      const result = await publishHandler({ ...checkedState(), result: { document: outputDocument() } });
+      const result = await publishHandler({ ...checkedState(), result: { document: outputDocument() } }, lambdaContext());
       // Assess
       expect(result).toEqual({ published: false });
       expect(eventBridge.calls()).toHaveLength(0);
@@ -182,7 +183,7 @@ describe('handler configuration read at load', () => {
     const { handler } = await load.stop();
     sagemaker.on(StopPipelineExecutionCommand).resolves({});
     // Act
-    const state = await handler({ raw: { pipelineExecutionArn: ARN }, executionId: EXECUTION_ID });
+    const state = await handler({ raw: { pipelineExecutionArn: ARN }, executionId: EXECUTION_ID }, lambdaContext());
     // Assess
     expect(state.request.releaseCallbacksAfterSeconds).toBe(120);
   });
@@ -198,7 +199,7 @@ describe('handler configuration read at load', () => {
       .resolves({ PipelineExecutionStatus: 'Stopped' });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [] });
     // Act
-    const state = await handler(stoppedState({ stop: { requestedAt: new Date().toISOString() } }));
+    const state = await handler(stoppedState({ stop: { requestedAt: new Date().toISOString() } }), lambdaContext());
     // Assess
     expect(state.check).toMatchObject({ status: 'Stopped', polls: 2 });
   });
@@ -210,7 +211,7 @@ describe('handler configuration read at load', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
     const state: GracefulStopState = { ...checkedState(), result: { error: 'DrainTimedOut', cause: 'Late.', document: outputDocument({ outcome: null, finalStatus: 'Stopping' }) } };
     // Act
-    const result = await handler(state);
+    const result = await handler(state, lambdaContext());
     // Assess
     expect(result).toEqual({ published: true });
     expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {

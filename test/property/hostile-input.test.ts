@@ -29,6 +29,7 @@ import {
   wrongTypedInput,
   MESSAGE_KEYS,
 } from './arbitraries.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 /** The longest InvalidInput / UsageError message accepted as "clear". */
 const MAX_MESSAGE_LENGTH = 500;
@@ -168,7 +169,7 @@ describe('the Stop handler (SageMaker mocked)', () => {
         const event = JSON.parse(JSON.stringify({ raw, executionId: EXECUTION_ID, released: [] }));
         fc.pre((await attempt(() => parseStopRequest(event.raw, DEFAULTS))).error !== undefined);
         // Act
-        const error = await thrownBy(() => stopHandler(event));
+        const error = await thrownBy(() => stopHandler(event, lambdaContext()));
         // Assess
         expectClearInvalidInput(error);
         expect(sagemaker.calls()).toHaveLength(0);

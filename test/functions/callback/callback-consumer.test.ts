@@ -17,6 +17,7 @@ import {
 import type { CleanupHook } from '../../../functions/callback/callback-message.js';
 import { ConfigurationError } from '../../../functions/commons/errors.js';
 import { logger } from '../../../functions/commons/logger.js';
+import { captureLogs } from '../../support/log-capture.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const TOKEN = 'AbC123xYz9';
@@ -77,24 +78,6 @@ function fakeCallbackAnswers(): { effects: () => number } {
   sagemaker.on(SendPipelineExecutionStepFailureCommand).callsFake(answer);
   sagemaker.on(SendPipelineExecutionStepSuccessCommand).callsFake(answer);
   return { effects: () => effects };
-}
-
-/** Everything the logger writes (stdout and stderr) while `act` runs. */
-async function captureLogs(act: () => Promise<unknown>): Promise<string> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown): boolean => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await act();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return lines.join('');
 }
 
 describe('readConsumerConfig', () => {
@@ -305,9 +288,14 @@ describe('processCallbackBatch', () => {
 describe('callback-consumer logs', () => {
   beforeEach(() => {
     sagemaker.reset();
+    // Powertools resets the level to the configured one at each invocation (debug sampling): hold DEBUG here.
+    vi.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined);
     logger.setLogLevel('DEBUG');
   });
-  afterEach(() => logger.setLogLevel('WARN'));
+  afterEach(() => {
+    vi.restoreAllMocks();
+    logger.setLogLevel('WARN');
+  });
 
   it('never contain a full token, a body or the arguments, across every path', async () => {
     // Prepare

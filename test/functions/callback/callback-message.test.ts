@@ -20,6 +20,7 @@ import {
 import { InvalidInput } from '../../../functions/commons/errors.js';
 import { logger } from '../../../functions/commons/logger.js';
 import { deriveClientRequestToken } from '../../../functions/commons/tokens.js';
+import { captureLogs } from '../../support/log-capture.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const TOKEN = 'AbC123xYz9';
@@ -49,24 +50,6 @@ function rejection(raw: string): MalformedCallbackMessage {
   })();
   expect(thrown).toBeInstanceOf(MalformedCallbackMessage);
   return thrown as MalformedCallbackMessage;
-}
-
-/** Everything the logger writes (stdout and stderr) while `act` runs. */
-async function captureLogs(act: () => Promise<unknown>): Promise<string> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown): boolean => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await act();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return lines.join('');
 }
 
 describe('parseCallbackMessage', () => {

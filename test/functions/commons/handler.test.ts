@@ -1,0 +1,51 @@
+/** lambdaHandler: the Lambda context on every log line, and no appended key outliving its invocation. */
+import { describe, expect, it } from 'vitest';
+import { lambdaHandler } from '../../../functions/commons/handler.js';
+import { logger } from '../../../functions/commons/logger.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+import { captureLogs, jsonLogLines } from '../../support/log-capture.js';
+
+const handler = lambdaHandler(async (event: { executionId: string; appendArn: boolean }): Promise<string> => {
+  logger.appendKeys({ executionId: event.executionId });
+  if (event.appendArn) logger.appendKeys({ pipelineExecutionArn: `arn-of-${event.executionId}` });
+  logger.warn('step ran');
+  return event.executionId;
+});
+
+describe('lambdaHandler', () => {
+  it('adds the request id and cold start of the Lambda context to every log line', async () => {
+    // Prepare
+    const context = lambdaContext('CheckPipelineExecutionFunction');
+
+    // Act
+    const logs = jsonLogLines(await captureLogs(() => handler({ executionId: 'first', appendArn: false }, context)));
+
+    // Assess
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ function_request_id: context.awsRequestId, function_name: 'CheckPipelineExecutionFunction', executionId: 'first' });
+    expect(logs[0]).toHaveProperty('cold_start');
+  });
+
+  it('does not carry one invocation’s keys into the next on a warm container', async () => {
+    // Prepare
+    const first = lambdaContext();
+    const second = lambdaContext();
+
+    // Act
+    const logs = jsonLogLines(
+      await captureLogs(async () => {
+        await handler({ executionId: 'first', appendArn: true }, first);
+        await handler({ executionId: 'second', appendArn: false }, second);
+        logger.warn('between invocations');
+      }),
+    );
+
+    // Assess
+    expect(logs).toHaveLength(3);
+    expect(logs[0]).toMatchObject({ executionId: 'first', pipelineExecutionArn: 'arn-of-first', function_request_id: first.awsRequestId });
+    expect(logs[1]).toMatchObject({ executionId: 'second', function_request_id: second.awsRequestId });
+    expect(logs[1]).not.toHaveProperty('pipelineExecutionArn');
+    expect(logs[2]).not.toHaveProperty('executionId');
+    expect(logs[2]).not.toHaveProperty('pipelineExecutionArn');
+  });
+});
