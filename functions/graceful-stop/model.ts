@@ -71,7 +71,7 @@ export interface CaughtFailure {
 
 export type Outcome = 'Stopped' | 'AlreadyStopped' | 'CompletedBeforeStop' | 'AlreadyFailed';
 
-/** The output document of a graceful stop (DESIGN.md contract). */
+/** The output document of a graceful stop (the contract in docs/contracts.md). */
 export interface OutputDocument {
   pipelineExecutionArn: string;
   pipelineName: string;

@@ -1,5 +1,5 @@
 /**
- * Issue 4, end to end, on the simulator + SQS emulator + embedded engine with
+ * Callback steps end to end, on the simulator + SQS emulator + embedded engine with
  * the built bundles:
  * - force-releasing callback steps whose consumer ignores "Stopping";
  * - the reference callback consumer (the BUILT bundle

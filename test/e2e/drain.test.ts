@@ -1,5 +1,5 @@
 /**
- * Issue 3, end to end: how a graceful stop ends on the local test bed — the
+ * End to end: how a graceful stop ends on the local test bed — the
  * SageMaker Pipelines simulator, the fauxqs SQS emulator, the embedded engine
  * and the BUILT handler bundles, with the reference callback consumer behind
  * the SQS poller — and that HTTP 500 bursts and dropped connections, injected

@@ -2,7 +2,7 @@
  * The real-time (time scale 1) part of the e2e suite, in one file so its
  * waits overlap:
  *
- * 1. Issue 3's "Done when": `npm start` (runDemo() with its default
+ * 1. `npm start` (runDemo() with its default
  *    scenario) tells the whole story and ends as expected in under 15 s.
  * 2. Every other demo scenario (`graceful-stop demo --scenario NAME`) ends as
  *    it expects. They run as child processes of the built CLI, so they overlap
@@ -10,7 +10,7 @@
  *    stop (its CPU-heavy start, which loads the bundles, is over), and staggered
  *    (see startOtherScenarios).
  *
- * Issue 4's real-time measurement lives in release-timing.test.ts: the handler
+ * The force-release measurement in real time lives in release-timing.test.ts: the handler
  * bundles bind their SageMaker endpoint on first use and Node caches them, so
  * after runDemo() it needs a process (test file) of its own.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4's measurement in real time (time scale 1): stop → Stopped with a
+ * The force-release measurement in real time (time scale 1): stop → Stopped with a
  * silent callback consumer and a 5 s grace period, printed in a line starting
  * with "[measurement]". A file of its own: the handler bundles bind their
  * SageMaker endpoint on first use, and Node caches them per process.

@@ -1,5 +1,5 @@
 /**
- * Issue 3, end to end: SageMaker throttling during a graceful stop (a TPS
+ * End to end: SageMaker throttling during a graceful stop (a TPS
  * limit, then bursts of ThrottlingException) must not change how it ends.
  *
  * Its own file on purpose: the handlers' SDK clients use adaptive retry mode,

@@ -1,5 +1,5 @@
 /**
- * The fault matrix (issue 7): every fault of fault-table.ts × every scenario,
+ * The fault matrix: every fault of fault-table.ts × every scenario,
  * end to end on the SageMaker simulator + SQS emulator + embedded engine with
  * the BUILT handler bundles (run `node scripts/build.mjs` first; `npm test`
  * does). Each cell must end in its documented named outcome within its

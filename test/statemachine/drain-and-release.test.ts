@@ -1,6 +1,6 @@
 /**
  * Drains that take time: the deadline (DrainTimedOut) and the force-release
- * of callback steps whose consumer ignores the Stopping message (issue 4).
+ * of callback steps whose consumer ignores the Stopping message.
  *
  * The handlers measure elapsed time with the real clock scaled by
  * GRACEFUL_STOP_TIME_SCALE, read when they load: this file sets it to the

@@ -1,6 +1,6 @@
 /**
- * Least privilege, the parts issue 7 asks for that least-privilege.test.ts
- * does not already prove: each function is granted exactly the SageMaker and
+ * Least privilege, the parts least-privilege.test.ts does not already
+ * prove: each function is granted exactly the SageMaker and
  * EventBridge actions its code calls (read from the source, import by
  * import), every log line lands in a log group with a retention, and no SQS
  * queue is created behind the template's back (SAM-made queues would be
@@ -18,7 +18,7 @@ import {
   isObject,
   loadTemplate,
   projectRoot,
-  readSharedSchema,
+  readVendoredSchema,
   refTarget,
   resourcesOfType,
   type Template,
@@ -107,13 +107,13 @@ describe('actionsCalledBy', () => {
   });
 });
 
-describe('least privilege in template.yaml (issue 7)', () => {
+describe('least privilege in template.yaml, function by function', () => {
   let template: Template;
   let walk: PolicyWalk;
 
   beforeAll(() => {
     template = loadTemplate();
-    walk = walkPolicies(template, readSharedSchema('policy_templates.json') as PolicyTemplates);
+    walk = walkPolicies(template, readVendoredSchema('policy_templates.json') as PolicyTemplates);
   });
 
   it('grants each function exactly the SageMaker and EventBridge actions its code calls, no more and no fewer', () => {

@@ -108,9 +108,9 @@ describe('esbuild functions in template.yaml', () => {
     expect(findings).toEqual([]);
   });
 
-  it('bundles with MainFields module,main, minified, with source maps, as ESM .mjs for node22', () => {
+  it('bundles with MainFields module,main, minified, with source maps, as ESM .mjs for the Node version of the runtime (node24)', () => {
     // Prepare
-    const expected = { MainFields: 'module,main', Minify: true, Sourcemap: true, Format: 'esm', OutExtension: ['.js=.mjs'], Target: 'node22', Platform: 'node' };
+    const expected = { MainFields: 'module,main', Minify: true, Sourcemap: true, Format: 'esm', OutExtension: ['.js=.mjs'], Target: 'node24', Platform: 'node' };
     // Act
     const differing = functions.flatMap((fn) =>
       Object.entries(expected)
@@ -121,17 +121,17 @@ describe('esbuild functions in template.yaml', () => {
     expect(differing).toEqual([]);
   });
 
-  it('runs on nodejs22.x, arm64, set once in Globals', () => {
+  it('runs on nodejs24.x, arm64, set once in Globals', () => {
     // Prepare
     const globals = template.Globals?.Function ?? {};
     // Act
     const overriding = allFunctions.filter(([, resource]) => {
       const runtime = effective(template, resource, 'Runtime');
       const architectures = effective(template, resource, 'Architectures');
-      return runtime !== 'nodejs22.x' || JSON.stringify(architectures) !== '["arm64"]';
+      return runtime !== 'nodejs24.x' || JSON.stringify(architectures) !== '["arm64"]';
     });
     // Assess
-    expect(globals.Runtime).toBe('nodejs22.x');
+    expect(globals.Runtime).toBe('nodejs24.x');
     expect(globals.Architectures).toEqual(['arm64']);
     expect(overriding.map(([logicalId]) => logicalId)).toEqual([]);
   });

@@ -9,7 +9,7 @@ import {
   type PolicyTemplates,
   type PolicyWalk,
 } from './support/iam.js';
-import { getAttTarget, isObject, loadTemplate, parseTemplate, readSharedSchema, refTarget, resourcesOfType, type Template } from './support/template.js';
+import { getAttTarget, isObject, loadTemplate, parseTemplate, readVendoredSchema, refTarget, resourcesOfType, type Template } from './support/template.js';
 
 /** Functions a state machine's definition names through DefinitionSubstitutions. */
 function functionsNamedBy(template: Template, stateMachineId: string): string[] {
@@ -109,7 +109,7 @@ describe('IAM policy walker', () => {
   let walk: PolicyWalk;
 
   beforeAll(() => {
-    templates = readSharedSchema('policy_templates.json') as PolicyTemplates;
+    templates = readVendoredSchema('policy_templates.json') as PolicyTemplates;
     hostile = parseTemplate(HOSTILE);
     walk = walkPolicies(hostile, templates);
   });
@@ -207,7 +207,7 @@ describe('least privilege in template.yaml', () => {
 
   beforeAll(() => {
     template = loadTemplate();
-    walk = walkPolicies(template, readSharedSchema('policy_templates.json') as PolicyTemplates);
+    walk = walkPolicies(template, readVendoredSchema('policy_templates.json') as PolicyTemplates);
   });
 
   it('reads every policy entry of the template', () => {

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import AjvDraft04, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isObject, loadTemplate, parseTemplate, readSharedSchema, resourcesOfType, sharedSchemasDir, templatePath, type Template } from './support/template.js';
+import { isObject, loadTemplate, parseTemplate, readVendoredSchema, resourcesOfType, schemasDir, templatePath, type Template } from './support/template.js';
 
 describe('template.yaml parsing (yaml-cfn)', () => {
   it('turns the short-form tags into Ref, Fn::Sub and Fn::GetAtt objects', () => {
@@ -73,21 +75,31 @@ describe('template.yaml against the SAM JSON schema', () => {
   let validate: ValidateFunction;
 
   beforeAll(() => {
-    schema = readSharedSchema('sam.schema.json') as Record<string, unknown>;
+    schema = readVendoredSchema('sam.schema.json') as Record<string, unknown>;
     ajv = new Ajv({ strict: false, allErrors: true });
     ajv.addSchema(schema, 'sam');
     const compiled = ajv.getSchema('sam');
-    if (!compiled) throw new Error(`could not compile ${sharedSchemasDir}/sam.schema.json`);
+    if (!compiled) throw new Error(`could not compile ${schemasDir}/sam.schema.json`);
     validate = compiled;
   });
 
-  it('says where the shared schemas were expected when they are absent', () => {
+  it.each([
+    ['sam.schema.json', '18a02eee06fa707271eb41ccb95d88b38a4f288772466ab9f9c3e780b549a283'],
+    ['policy_templates.json', '3da6e0e839d44360b0f68d0d15f5962e709099e7b398f035a062e82c9f27ed89'],
+  ])('reads %s byte for byte as upstream published it', (name, sha256) => {
+    // Act
+    const digest = createHash('sha256').update(readFileSync(join(schemasDir, name))).digest('hex');
+    // Assess
+    expect(digest).toBe(sha256);
+  });
+
+  it('says where a vendored schema was expected when it is absent', () => {
     // Prepare
     const name = 'no-such-schema.json';
     // Act
-    const read = (): unknown => readSharedSchema(name);
+    const read = (): unknown => readVendoredSchema(name);
     // Assess
-    expect(read).toThrow(/no-such-schema\.json is missing: expected it at .*shared\/schemas\/no-such-schema\.json/);
+    expect(read).toThrow(/no-such-schema\.json is missing: expected it at .*test\/template\/schemas\/no-such-schema\.json/);
   });
 
   it('is valid against the official SAM schema', () => {
@@ -97,7 +109,7 @@ describe('template.yaml against the SAM JSON schema', () => {
     const valid = validate(template);
     // Assess
     const problems = valid ? [] : explain(ajv, schema, template, validate.errors ?? []);
-    expect(problems, `template.yaml does not match ${sharedSchemasDir}/sam.schema.json`).toEqual([]);
+    expect(problems, `template.yaml does not match ${schemasDir}/sam.schema.json`).toEqual([]);
     expect(valid).toBe(true);
   });
 

@@ -55,13 +55,13 @@ describe('samconfig.toml', () => {
     expect(capabilities.every((capability) => ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'].includes(capability))).toBe(true);
   });
 
-  it('builds cached and in parallel, and lints on validate', () => {
+  it('builds cached, in parallel and in the project folder (where npm ci put esbuild), and lints on validate', () => {
     // Prepare
     const build = config.tables['default.build.parameters'] ?? {};
     // Act
     const validate = config.tables['default.validate.parameters'] ?? {};
     // Assess
-    expect(build).toMatchObject({ cached: true, parallel: true });
+    expect(build).toMatchObject({ cached: true, parallel: true, build_in_source: true });
     expect(validate).toMatchObject({ lint: true });
   });
 });

@@ -10,8 +10,8 @@ import { yamlParse } from 'yaml-cfn';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const templatePath = join(projectRoot, 'template.yaml');
-/** Upstream SAM schema and policy templates: not part of the project, see ../shared/schemas/README.md. */
-export const sharedSchemasDir = resolve(projectRoot, '..', 'shared', 'schemas');
+/** Unmodified upstream copies (provenance and licence in schemas/README.md). */
+export const schemasDir = join(projectRoot, 'test', 'template', 'schemas');
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -42,12 +42,12 @@ export function loadTemplate(): Template {
   return parseTemplate(readFileSync(templatePath, 'utf8'));
 }
 
-/** Reads a JSON file from ../shared/schemas/, failing with a message that says where it was expected. */
-export function readSharedSchema(fileName: string): unknown {
-  const path = join(sharedSchemasDir, fileName);
+/** Reads one of the vendored upstream schemas, failing with a message that says where it was expected. */
+export function readVendoredSchema(fileName: string): unknown {
+  const path = join(schemasDir, fileName);
   if (!existsSync(path)) {
     throw new Error(
-      `${fileName} is missing: expected it at ${path} (the folder ../shared/schemas/ next to the project root; it is present in CI, see its README.md).`,
+      `${fileName} is missing: expected it at ${path} (see test/template/schemas/README.md).`,
     );
   }
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;
