@@ -5,6 +5,7 @@ import type { LocalStateMachine } from '../local/engine/runner.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../local/stack.js';
 import { loadHandlerInstances } from './handler-instances.js';
 import { timedHandlers, type Invocation } from './timed-handlers.js';
+import { BOUNDED_CLIENT_OPTIONS } from '../functions/commons/clients.js';
 
 /** Simulator + SQS emulator + the graceful-stop machine with the built handlers, in this process. */
 export interface LocalBed {
@@ -30,6 +31,7 @@ export async function startLocalBed(options: { timeScale: number; functionsDir: 
   const loaded = instances > 1 ? await loadHandlerInstances(options.functionsDir, instances) : await loadBuiltHandlers(options.functionsDir);
   const handlers = timedHandlers(loaded, (call) => invocations.push(call));
   const sagemaker = new SageMakerClient({
+    ...BOUNDED_CLIENT_OPTIONS,
     endpoint: stack.endpoints.sagemakerEndpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -20,6 +20,7 @@ import { ProgressView } from './progress.js';
 import { EXIT, exitCodeOf, humanResult, jsonResult, type StopRunOutcome } from './result-view.js';
 import { humanStopAllResult, StopAllProgress, stopAllExitCode } from './stop-all-view.js';
 import { NamedError, isErrorNamed } from '../functions/commons/errors.js';
+import { BOUNDED_CLIENT_OPTIONS } from '../functions/commons/clients.js';
 
 /** Which deployed state machine a command runs, and the stack output that names it. */
 export const STACK_OUTPUTS = { stop: 'GracefulStopStateMachineArn', 'stop-all': 'StopAllStateMachineArn' } as const;
@@ -213,8 +214,8 @@ export interface AwsClients {
 }
 
 export const defaultClients: AwsClients = {
-  sfnFor: (region) => new SFNClient(region ? { region } : {}),
-  cloudFormation: () => new CloudFormationClient({}),
+  sfnFor: (region) => new SFNClient({ ...BOUNDED_CLIENT_OPTIONS, ...(region ? { region } : {}) }),
+  cloudFormation: () => new CloudFormationClient({ ...BOUNDED_CLIENT_OPTIONS }),
 };
 
 /** Resolves the target, starts the execution with a fresh name and follows it. */

@@ -15,6 +15,7 @@ import { startLocalStack, useLocalEndpoints } from '../../local/stack.js';
 import { demoPipelineDefinition } from './pipeline.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
 import { NamedError } from '../../functions/commons/errors.js';
+import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
 
 export class UnknownScenario extends NamedError {
   constructor(name: string) {
@@ -73,7 +74,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   // inside the Lambda (the deployed default), so each status change appears as it happens.
   applyFunctionEnvironment({ WATCH_SECONDS: '0' });
   say(`SageMaker simulator on ${stack.endpoints.sagemakerEndpoint}, SQS emulator on ${stack.endpoints.sqsEndpoint}`);
-  const sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
+  const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
   let poller: ReturnType<typeof startCallbackPoller> | undefined;
   try {
     const { queueUrl } = await createQueueWithDeadLetterQueue(stack.endpoints.sqsEndpoint, 'demo-callbacks', {

@@ -30,6 +30,13 @@ export class PipelineNotFound extends NamedError {
   }
 }
 
+/** SageMaker gave no usable answer (timeouts, resets, server errors, throttling) until the deadline passed. */
+export class SageMakerUnavailable extends NamedError {
+  constructor(message: string, cause?: unknown) {
+    super('SageMakerUnavailable', message, cause);
+  }
+}
+
 /** A required environment variable is missing or malformed: a deployment bug. */
 export class ConfigurationError extends NamedError {
   constructor(message: string) {
@@ -44,6 +51,7 @@ export const NAMED_FAILURES = [
   'PipelineExecutionFailed',
   'PipelineExecutionNotRunning',
   'DrainTimedOut',
+  'SageMakerUnavailable',
 ] as const;
 export type NamedFailure = (typeof NAMED_FAILURES)[number];
 

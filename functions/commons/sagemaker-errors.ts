@@ -1,4 +1,5 @@
-import { PipelineExecutionNotFound, isErrorNamed } from './errors.js';
+import { PipelineExecutionNotFound, SageMakerUnavailable, isErrorNamed } from './errors.js';
+import { clip } from './text.js';
 
 /** SageMaker's answer to stopping an execution that is no longer Executing. */
 const NOT_EXECUTING = "Only pipelines with 'Executing' status can be stopped";
@@ -25,4 +26,50 @@ export function notFoundMidRun(pipelineExecutionArn: string, error: unknown): un
         error,
       )
     : error;
+}
+
+/**
+ * Errors worth another attempt: SageMaker's throttling and "busy" answers,
+ * server errors (with or without an AWS error document), timeouts and reset
+ * connections. The ASL's SDK retrier lists exactly these (plus States.Timeout);
+ * a template test keeps the two in step.
+ */
+export const TRANSIENT_ERROR_NAMES = [
+  'ThrottlingException',
+  'ConflictException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServerErrorResponse',
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNRESET',
+] as const;
+
+export function isTransientError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isErrorNamed(error, ...TRANSIENT_ERROR_NAMES) || (typeof code === 'string' && (TRANSIENT_ERROR_NAMES as readonly string[]).includes(code));
+}
+
+export interface DeadlineContext {
+  /** What was asked of SageMaker, for the sentence ("DescribePipelineExecution"). */
+  operation: string;
+  pipelineExecutionArn: string;
+  /** ISO instant after which a transient error ends the graceful stop instead of being retried. */
+  deadlineAt: string;
+  now: number;
+}
+
+/**
+ * A transient error once the deadline has passed becomes SageMakerUnavailable,
+ * a named failure: retrying it would carry the graceful stop past its
+ * deadline. Before the deadline it is returned as it is, for the ASL Retry.
+ */
+export function unavailableAfterDeadline(error: unknown, context: DeadlineContext): unknown {
+  if (!isTransientError(error) || context.now < Date.parse(context.deadlineAt)) return error;
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  return new SageMakerUnavailable(
+    `SageMaker gave no usable answer to ${context.operation} for ${context.pipelineExecutionArn} (${name}: ${clip(message, 200)}) and the deadline ${context.deadlineAt} has passed; the execution's state is unknown, check it in the SageMaker console.`,
+    error,
+  );
 }

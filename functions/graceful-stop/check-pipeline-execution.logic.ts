@@ -7,7 +7,7 @@ import { isErrorNamed } from '../commons/errors.js';
 import type { Clock } from '../commons/clock.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
 import { nextWaitSeconds, pollIntervalSeconds } from './poll-schedule.js';
-import { notFoundMidRun } from '../commons/sagemaker-errors.js';
+import { notFoundMidRun, unavailableAfterDeadline } from '../commons/sagemaker-errors.js';
 import { isDraining, isReleasable, listAllSteps, toStepView } from './pipeline-steps.js';
 
 /** Steps kept in the state document (a Step Functions payload is at most 256 KB). */
@@ -40,14 +40,17 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   const { request, stop } = state;
   const { clock, config } = deps;
   let polls = state.check?.polls ?? 0;
+  // Not found: the execution vanished; transient past the deadline: SageMakerUnavailable; else as thrown, for the ASL Retry.
+  const failure = (operation: string) => (error: unknown): never => {
+    const context = { operation, pipelineExecutionArn: request.pipelineExecutionArn, deadlineAt: stop.deadlineAt, now: clock.now() };
+    throw unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error), context);
+  };
   const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {
     polls += 1;
     try {
-      return await deps.sagemaker.send(
-        new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }),
-      );
+      return await deps.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }));
     } catch (error) {
-      throw notFoundMidRun(request.pipelineExecutionArn, error);
+      return failure('DescribePipelineExecution')(error);
     }
   };
   // Seconds after the stop when callback steps may be force-released; undefined = never.
@@ -76,9 +79,7 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
   }
 
-  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
-    throw notFoundMidRun(request.pipelineExecutionArn, error);
-  });
+  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch(failure('ListPipelineExecutionSteps'));
   const elapsed = clock.secondsSince(stop.requestedAt);
   const remaining = request.maxWaitSeconds - elapsed;
   const draining = isTerminal(status) ? [] : steps.filter(isDraining);

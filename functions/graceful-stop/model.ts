@@ -97,6 +97,8 @@ export interface ReportedResult {
 export interface GracefulStopState {
   raw: unknown;
   executionId: string;
+  /** When the Step Functions execution started ($$.Execution.StartTime): the deadline of the stop request itself. */
+  startedAt?: string;
   request?: StopRequest;
   stop?: StopRecord;
   check?: CheckRecord;

@@ -1,11 +1,11 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { publishCompletionEvent } from './publish-completion-event.logic.js';
 import { requireEnv } from '../commons/config.js';
 import { logger } from '../commons/logger.js';
 import type { GracefulStopState } from './model.js';
 import { lambdaHandler } from '../commons/handler.js';
+import { createEventBridgeClient } from '../commons/clients.js';
 
-const eventBridge = new EventBridgeClient({});
+const eventBridge = createEventBridgeClient();
 /** Empty = completion events disabled. */
 const eventBusName = requireEnv('COMPLETION_EVENT_BUS_NAME');
 

@@ -1,6 +1,6 @@
 import { SendPipelineExecutionStepFailureCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Clock } from '../commons/clock.js';
-import { isClosedTokenError, notFoundMidRun } from '../commons/sagemaker-errors.js';
+import { isClosedTokenError, notFoundMidRun, unavailableAfterDeadline } from '../commons/sagemaker-errors.js';
 import type { CheckedState, ReleasedStep, StopRequest } from './model.js';
 import { callbackTokenOf, isReleasable, listAllSteps } from './pipeline-steps.js';
 import { clip } from '../commons/text.js';
@@ -29,8 +29,15 @@ export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDep
   const { request } = state;
   const grace = request.releaseCallbacksAfterSeconds ?? 0;
   const already = new Set((state.released ?? []).map((released) => released.stepName));
+  const failure = (operation: string, error: unknown): unknown =>
+    unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error), {
+      operation,
+      pipelineExecutionArn: request.pipelineExecutionArn,
+      deadlineAt: state.stop.deadlineAt,
+      now: deps.clock.now(),
+    });
   const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
-    throw notFoundMidRun(request.pipelineExecutionArn, error);
+    throw failure('ListPipelineExecutionSteps', error);
   });
   const released: ReleasedStep[] = [...(state.released ?? [])];
   for (const step of steps) {
@@ -48,7 +55,7 @@ export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDep
       );
     } catch (error) {
       // The consumer answered first, or SageMaker closed the step: nothing left to do.
-      if (!isClosedTokenError(error)) throw error;
+      if (!isClosedTokenError(error)) throw failure('SendPipelineExecutionStepFailure', error);
       result = 'AlreadyClosed';
     }
     released.push({

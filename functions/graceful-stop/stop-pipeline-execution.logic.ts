@@ -7,7 +7,7 @@ import { InvalidInput, PipelineExecutionNotFound, isErrorNamed } from '../common
 import { parseStopRequest, type RequestDefaults } from './stop-request.js';
 import type { Clock } from '../commons/clock.js';
 import type { ExecutionStatus, GracefulStopState, StopRequest, StoppedState } from './model.js';
-import { isNotExecutingError, isNotFoundError } from '../commons/sagemaker-errors.js';
+import { isNotExecutingError, isNotFoundError, unavailableAfterDeadline } from '../commons/sagemaker-errors.js';
 import { deriveClientRequestToken } from '../commons/tokens.js';
 
 export interface StopDependencies {
@@ -35,6 +35,15 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
     throw new InvalidInput('The state has no executionId; expected the Step Functions execution id ($$.Execution.Id).');
   }
   const requestedAt = deps.clock.now();
+  // Until the stop is accepted, the deadline runs from the start of the execution.
+  const startedAt = typeof state.startedAt === 'string' && Number.isFinite(Date.parse(state.startedAt)) ? Date.parse(state.startedAt) : requestedAt;
+  const unavailable = (operation: string, error: unknown): unknown =>
+    unavailableAfterDeadline(error, {
+      operation,
+      pipelineExecutionArn: request.pipelineExecutionArn,
+      deadlineAt: new Date(startedAt + request.maxWaitSeconds * 1000).toISOString(),
+      now: deps.clock.now(),
+    });
   let accepted = true;
   let statusAtStop: ExecutionStatus | undefined;
   try {
@@ -50,11 +59,11 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
       if (isErrorNamed(error, 'ValidationException')) {
         throw new InvalidInput(`SageMaker rejected the stop request: ${(error as Error).message}`, error);
       }
-      throw error;
+      throw unavailable('StopPipelineExecution', error);
     }
     accepted = false;
     statusAtStop = await describeStatus(deps.sagemaker, request).catch((describeError: unknown) => {
-      throw isNotFoundError(describeError) ? notFound(request, describeError) : describeError;
+      throw isNotFoundError(describeError) ? notFound(request, describeError) : unavailable('DescribePipelineExecution', describeError);
     });
   }
   return {

@@ -122,7 +122,8 @@ export class LocalStateMachine {
   private readonly definition: Definition;
 
   constructor(definitionText: string, private readonly options: RunnerOptions) {
-    this.definition = JSON.parse(substitute(definitionText, options.substitutions)) as Definition;
+    // The partition is a pseudo parameter on AWS; locally it is always aws.
+    this.definition = JSON.parse(substitute(definitionText, { Partition: 'aws', ...options.substitutions })) as Definition;
     this.machine = new StateMachine(this.definition as never);
   }
 

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { isErrorNamed } from '../../functions/commons/errors.js';
 import { localLambdaContext } from '../engine/lambda-context.js';
+import { boundedRequestHandler, REQUEST_TIMEOUT_MS } from '../../functions/commons/clients.js';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 /** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */
@@ -186,7 +187,14 @@ export function startCallbackPoller(options: CallbackPollerOptions): CallbackPol
   const timeoutMs = options.functionTimeoutMilliseconds ?? 30_000;
   const queueArn = options.queueArn ?? queueArnFromUrl(options.queueUrl);
 
-  const client = new SQSClient({ endpoint: options.sqsEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS, maxAttempts: 2 });
+  // A long poll answers after up to waitTimeSeconds: the request timeout starts above it.
+  const client = new SQSClient({
+    endpoint: options.sqsEndpoint,
+    region: REGION,
+    credentials: DUMMY_CREDENTIALS,
+    maxAttempts: 2,
+    requestHandler: boundedRequestHandler(waitTimeSeconds * 1000 + REQUEST_TIMEOUT_MS),
+  });
   const abort = new AbortController();
   const stats: CallbackPollerStats = {
     running: true,

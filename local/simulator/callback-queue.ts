@@ -1,5 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JsonObject } from './types.js';
+import { boundedRequestHandler } from '../../functions/commons/clients.js';
 
 /** The body SageMaker sends to a callback step's queue (lowercase keys). */
 export interface CallbackMessage {
@@ -24,7 +25,7 @@ export function createSqsCallbackSender(options: { endpoint?: string; region: st
     region: options.region,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+    requestHandler: boundedRequestHandler(),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   return {

@@ -14,6 +14,12 @@ export interface FaultSpec {
   conflict?: { nextCalls: number };
   /** AccessDeniedException. */
   accessDenied?: { nextCalls: number };
+  /** The connection is accepted and the request read, but no answer ever comes (until the client gives up). */
+  hang?: { nextCalls: number };
+  /** The next N calls are answered correctly, but only after `ms` real milliseconds. */
+  slow?: { nextCalls: number; ms: number };
+  /** An HTML error page with this HTTP status (default 502), as a proxy or load balancer returns it. */
+  htmlServerError?: { nextCalls: number; status?: number };
 }
 
 export class FaultSpecError extends NamedError {
@@ -22,9 +28,10 @@ export class FaultSpecError extends NamedError {
   }
 }
 
-export const COUNTED_FAULTS = ['connectionReset', 'serverError', 'accessDenied', 'conflict'] as const;
-export type CountedFault = (typeof COUNTED_FAULTS)[number];
-const FAULT_KEYS = ['throttle', 'serverError', 'connectionReset', 'latencyMs', 'conflict', 'accessDenied'] as const;
+export const COUNTED_FAULTS = ['connectionReset', 'serverError', 'accessDenied', 'conflict', 'hang'] as const;
+export type CountedFault = (typeof COUNTED_FAULTS)[number] | 'slow' | 'htmlServerError';
+const FAULT_KEYS = ['throttle', 'serverError', 'connectionReset', 'latencyMs', 'conflict', 'accessDenied', 'hang', 'slow', 'htmlServerError'] as const;
+const HTML_ERROR_STATUSES = [500, 502, 503, 504];
 const MAX_LATENCY_MS = 60_000;
 
 /** Validates a fault spec from code or from the admin API and returns a private copy. */
@@ -52,6 +59,22 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (raw[kind] === undefined) continue;
     const fault = readObject(raw[kind], kind, ['nextCalls']);
     spec[kind] = { nextCalls: positiveInteger(fault['nextCalls'], `${kind}.nextCalls`) };
+  }
+  if (raw['slow'] !== undefined) {
+    const slow = readObject(raw['slow'], 'slow', ['nextCalls', 'ms']);
+    const ms = slow['ms'];
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_LATENCY_MS) {
+      throw new FaultSpecError(`slow.ms must be a number of milliseconds between 0 and ${MAX_LATENCY_MS}`);
+    }
+    spec.slow = { nextCalls: positiveInteger(slow['nextCalls'], 'slow.nextCalls'), ms };
+  }
+  if (raw['htmlServerError'] !== undefined) {
+    const html = readObject(raw['htmlServerError'], 'htmlServerError', ['nextCalls', 'status']);
+    const status = html['status'] ?? 502;
+    if (typeof status !== 'number' || !HTML_ERROR_STATUSES.includes(status)) {
+      throw new FaultSpecError(`htmlServerError.status must be one of ${HTML_ERROR_STATUSES.join(', ')}`);
+    }
+    spec.htmlServerError = { nextCalls: positiveInteger(html['nextCalls'], 'htmlServerError.nextCalls'), status };
   }
   if (raw['latencyMs'] !== undefined) {
     const latency = raw['latencyMs'];

@@ -8,11 +8,13 @@ import { FaultSpecError, parseFaultSpec, type CountedFault, type FaultSpec } fro
 
 export { FaultSpecError, parseFaultSpec, type FaultSpec } from './fault-spec.js';
 
-export type FaultAction = 'none' | 'throttle' | 'serverError' | 'connectionReset' | 'conflict' | 'accessDenied';
+export type FaultAction = 'none' | 'throttle' | 'serverError' | 'connectionReset' | 'conflict' | 'accessDenied' | 'hang' | 'htmlServerError';
 
 export interface FaultDecision {
   latencyMs: number;
   action: FaultAction;
+  /** The HTTP status of an `htmlServerError`. */
+  status?: number;
 }
 
 interface Rule {
@@ -50,12 +52,20 @@ export class FaultController {
   /** Used by the server for every call: picks the fault to inject and consumes counters. */
   decide(operation: string, nowMs = Date.now()): FaultDecision {
     const rules = [this.rules.get(operation), this.rules.get('*')].filter((r): r is Rule => r !== undefined);
-    const latencyMs = rules.find((r) => r.spec.latencyMs !== undefined)?.spec.latencyMs ?? 0;
+    let latencyMs = rules.find((r) => r.spec.latencyMs !== undefined)?.spec.latencyMs ?? 0;
+    const slow = rules.find((r) => r.spec.slow !== undefined);
+    if (slow?.spec.slow) {
+      latencyMs = Math.max(latencyMs, slow.spec.slow.ms);
+      slow.spec.slow.nextCalls -= 1;
+      if (slow.spec.slow.nextCalls <= 0) delete slow.spec.slow;
+      this.dropIfEmpty(slow);
+    }
     for (const rule of rules) {
+      const status = rule.spec.htmlServerError?.status;
       const action = takeFault(rule, nowMs);
       if (action !== 'none') {
         this.dropIfEmpty(rule);
-        return { latencyMs, action };
+        return { latencyMs, action, ...(action === 'htmlServerError' ? { status: status ?? 502 } : {}) };
       }
     }
     return { latencyMs, action: 'none' };
@@ -73,10 +83,12 @@ export class FaultController {
   }
 }
 
-/** Order: connection reset, server error, throttling, access denied, conflict. */
+/** Order: hang, connection reset, server errors, throttling, access denied, conflict. */
 function takeFault(rule: Rule, nowMs: number): FaultAction {
   const { spec } = rule;
+  if (takeCounted(spec, 'hang')) return 'hang';
   if (takeCounted(spec, 'connectionReset')) return 'connectionReset';
+  if (takeCounted(spec, 'htmlServerError')) return 'htmlServerError';
   if (takeCounted(spec, 'serverError')) return 'serverError';
   if (takeThrottle(rule, nowMs)) return 'throttle';
   if (takeCounted(spec, 'accessDenied')) return 'accessDenied';
@@ -84,7 +96,7 @@ function takeFault(rule: Rule, nowMs: number): FaultAction {
   return 'none';
 }
 
-function takeCounted(spec: FaultSpec, kind: CountedFault): boolean {
+function takeCounted(spec: FaultSpec, kind: Exclude<CountedFault, 'slow'>): boolean {
   const fault = spec[kind];
   if (!fault || fault.nextCalls <= 0) return false;
   fault.nextCalls -= 1;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { handleAdminRequest, ADMIN_PREFIX, type AdminDependencies } from './admin-api.js';
 import type { SimulationClock } from './clock.js';
 import { SageMakerError } from './errors.js';
@@ -13,6 +13,8 @@ export interface ServerDependencies {
   stats: SimulatorStats;
   clock: SimulationClock;
   admin: AdminDependencies;
+  /** Responses held open by the `hang` fault, so closing the simulator can end them. */
+  hanging: Set<ServerResponse>;
 }
 
 /** The HTTP front door: routes to admin or SageMaker operations, injects faults, never lets an error escape. */
@@ -55,12 +57,30 @@ async function handleRequest(request: IncomingMessage, response: ServerResponse,
       request.socket.destroy();
       return;
     }
+    if (fault.action === 'hang') {
+      // Never answer: the socket stays open until the client gives up (or the simulator closes).
+      deps.hanging.add(response);
+      response.once('close', () => deps.hanging.delete(response));
+      return;
+    }
+    if (fault.action === 'htmlServerError') {
+      sendHtmlError(response, fault.status ?? 502);
+      return;
+    }
     throw injectedError(fault.action, operation, deps.context.scope.accountId);
   }
   sendJson(response, 200, handler(parseJsonObject(bodyText), deps.context));
 }
 
-function injectedError(action: Exclude<FaultAction, 'none' | 'connectionReset'>, operation: string, accountId: string): SageMakerError {
+/** What a proxy or load balancer in front of the API answers: an HTML page, not an AWS error document. */
+function sendHtmlError(response: ServerResponse, status: number): void {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Server Error'}`;
+  const body = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
+  response.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+function injectedError(action: Exclude<FaultAction, 'none' | 'connectionReset' | 'hang' | 'htmlServerError'>, operation: string, accountId: string): SageMakerError {
   switch (action) {
     case 'throttle':
       return new SageMakerError('ThrottlingException', 'Rate exceeded');

@@ -4,6 +4,7 @@ import { SimulationClock } from './clock.js';
 import { FaultController } from './faults.js';
 import { OPERATION_NAMES } from './operations/index.js';
 import { PipelineEngine } from './pipeline-engine.js';
+import type { ServerResponse } from 'node:http';
 import { createSimulatorServer } from './server.js';
 import { SimulatorStats, type SimulatorStatsSnapshot } from './stats.js';
 import { SimulatorStore } from './store.js';
@@ -46,12 +47,14 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
   const snapshot = (): SimulatorStatsSnapshot =>
     stats.snapshot({ pipelines: store.pipelineCount(), executionStatuses: store.allExecutions().map((e) => e.status) });
 
+  const hanging = new Set<ServerResponse>();
   const server = createSimulatorServer({
     context: { store, engine, clock, scope },
     faults,
     stats,
     clock,
     admin: { faults, stats: snapshot },
+    hanging,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -73,6 +76,7 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
         engine.dispose();
         clock.dispose();
         sender.close();
+        for (const response of hanging) response.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       });

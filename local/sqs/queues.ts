@@ -1,10 +1,11 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
 
 /** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 export function createSqsClient(endpoint: string, region = 'us-east-1'): SQSClient {
-  return new SQSClient({ endpoint, region, credentials: DUMMY_CREDENTIALS });
+  return new SQSClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint, region, credentials: DUMMY_CREDENTIALS });
 }
 
 /** Creates (or returns the existing) standard queue and gives back its URL. */

@@ -15,6 +15,7 @@ import { drainingExecution, expectStoppedCleanly } from './support/draining.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
 import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from './support/path.js';
 import { waitFor } from './support/wait.js';
+import { SDK_MAX_ATTEMPTS } from '../../functions/commons/clients.js';
 
 const TIME_SCALE = 20;
 let bed: TestBed;
@@ -210,8 +211,8 @@ describe('Graceful stop under SageMaker server errors', () => {
     const arn = await drainingExecution(bed, 'server-error', 40);
     const { faults } = bed.stack.simulator;
     faults.set('StopPipelineExecution', { serverError: { nextCalls: 2 } });
-    // More than the SDK's 5 attempts: the handler fails with InternalFailure once and the ASL Retry runs it again.
-    faults.set('DescribePipelineExecution', { serverError: { nextCalls: 6 } });
+    // One more than the SDK's attempts: the handler fails with InternalFailure once and the ASL Retry runs it again.
+    faults.set('DescribePipelineExecution', { serverError: { nextCalls: SDK_MAX_ATTEMPTS + 1 } });
     const before = bed.stack.simulator.stats();
 
     // Act
@@ -222,8 +223,8 @@ describe('Graceful stop under SageMaker server errors', () => {
     expect(pathOf(result).filter((state) => state.startsWith('retried: '))).toEqual([retried(S.check)]);
     expect(faults.list()).toEqual({});
     const delta = statsDelta(before, bed.stack.simulator.stats());
-    expect(delta.faults).toEqual({ serverError: 8 });
-    expect(delta.errors).toEqual({ InternalFailure: 8 });
+    expect(delta.faults).toEqual({ serverError: 2 + SDK_MAX_ATTEMPTS + 1 });
+    expect(delta.errors).toEqual({ InternalFailure: 2 + SDK_MAX_ATTEMPTS + 1 });
     expect(delta.calls.StopPipelineExecution).toBe(3);
   });
 });

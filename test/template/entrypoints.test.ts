@@ -23,9 +23,10 @@ const statementsOf = (document: Json | undefined): JsonObject[] => {
   const statement = isObject(document) ? document.Statement : undefined;
   return (Array.isArray(statement) ? statement : [statement]).filter(isObject);
 };
+/** An ASL file, and its definition with the partition resolved (as Step Functions receives it in aws). */
 const asl = (file: string): { text: string; definition: Record<string, unknown> } => {
   const text = readFileSync(join(projectRoot, 'statemachine', file), 'utf8');
-  return { text, definition: JSON.parse(text) as Record<string, unknown> };
+  return { text, definition: JSON.parse(text.replaceAll('${Partition}', 'aws')) as Record<string, unknown> };
 };
 
 /** The rule name the EventBridgeRule event gives (an Fn::Sub with a StackUuid variable). */
@@ -185,8 +186,8 @@ describe('IAM for parent workflows in template.yaml', () => {
     const resources = [...text.matchAll(/"Resource":\s*"([^"]+)"/g)].map((match) => match[1]);
     // Assess
     expect(result.isValid, result.errorsText('; ')).toBe(true);
-    expect([...new Set(placeholdersOf(text))]).toEqual(['GracefulStopStateMachineArn']);
-    expect(resources).toEqual(['arn:aws:states:::states:startExecution.sync:2']);
+    expect([...new Set(placeholdersOf(text))].sort()).toEqual(['GracefulStopStateMachineArn', 'Partition']);
+    expect(resources).toEqual(['arn:${Partition}:states:::states:startExecution.sync:2']);
     expect(text).toContain('"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"');
   });
 });
@@ -203,7 +204,7 @@ describe('stop-all state machine in template.yaml', () => {
     expect(machine.DefinitionUri).toBe('statemachine/stop-all.asl.json');
     expect(machine.Type).toBe('STANDARD');
     expect(child).toBe('GracefulStopStateMachine');
-    expect(asl('stop-all.asl.json').text).toContain('"Resource": "arn:aws:states:::states:startExecution.sync:2"');
+    expect(asl('stop-all.asl.json').text).toContain('"Resource": "arn:${Partition}:states:::states:startExecution.sync:2"');
   });
 
   it('keeps local/engine/stop-all.ts STOP_ALL_FUNCTIONS in step with the template and the ASL substitutions', () => {

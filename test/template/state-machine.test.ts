@@ -36,13 +36,17 @@ function machinesOf(template: Template): Machine[] {
   });
 }
 
-/** Placeholders without a substitution, substitutions never used, and keys that break the `<LogicalId>Arn` convention. */
+/** Placeholders without a substitution, substitutions never used, and keys that break the `<LogicalId>Arn` convention (besides `Partition`, the AWS::Partition pseudo parameter). */
 function substitutionFindings(text: string, substitutions: Record<string, Json>, template: Template): string[] {
   const findings: string[] = [];
   const used = new Set(placeholdersOf(text));
   for (const name of used) if (!(name in substitutions)) findings.push(`\${${name}} has no DefinitionSubstitutions key`);
   for (const [key, value] of Object.entries(substitutions)) {
     if (!used.has(key)) findings.push(`DefinitionSubstitutions key ${key} is never used`);
+    if (key === 'Partition') {
+      if (refTarget(value) !== 'AWS::Partition') findings.push(`Partition is ${JSON.stringify(value)}, not Ref AWS::Partition`);
+      continue;
+    }
     const logicalId = /^(.+)Arn$/.exec(key)?.[1];
     if (logicalId === undefined) {
       findings.push(`DefinitionSubstitutions key ${key} does not follow <LogicalId>Arn`);
@@ -84,7 +88,8 @@ describe('state machine definitions', () => {
 
   it('passes asl-validator for every DefinitionUri', () => {
     // Prepare
-    const results = machines.map((machine) => ({ machine, result: aslValidator(structuredClone(machine.definition)) }));
+    // As Step Functions receives it: SAM has resolved ${Partition}; the function ARNs stay placeholders here.
+    const results = machines.map((machine) => ({ machine, result: aslValidator(JSON.parse(machine.text.replaceAll('${Partition}', 'aws'))) }));
     // Act
     const invalid = results.filter(({ result }) => !result.isValid).map(({ machine, result }) => `${machine.definitionUri}: ${result.errorsText('; ')}`);
     // Assess
@@ -146,6 +151,44 @@ describe('state machine definitions', () => {
       'DefinitionSubstitutions key Oddly does not follow <LogicalId>Arn',
       'WrongTargetArn points at GoodFunction, not WrongTarget',
     ]);
+  });
+});
+
+describe('state machine definitions in every partition', () => {
+  const template = loadTemplate();
+  const machines = machinesOf(template);
+  const exampleParent = readFileSync(join(projectRoot, 'statemachine', 'example-parent.asl.json'), 'utf8');
+
+  /** The definition as Step Functions gets it: `${Partition}` resolved, the other keys as ARNs of that partition. */
+  const rendered = (text: string, substitutions: Record<string, Json>, partition: string): string =>
+    text.replace(/\$\{([A-Za-z0-9]+)\}/g, (_, key: string) =>
+      key === 'Partition' ? partition : `arn:${partition}:lambda:region:123456789012:function:${key in substitutions ? key : 'missing'}`,
+    );
+
+  it.each(['aws', 'aws-cn', 'aws-us-gov'])('leaves no literal arn:aws: in any definition rendered for %s', (partition) => {
+    // Prepare
+    const texts = [...machines.map((machine) => [machine.definitionUri, machine.text, machine.substitutions] as const), ['example-parent', exampleParent, {}] as const];
+
+    // Act
+    const results = texts.map(([name, text, substitutions]) => [name, rendered(text, substitutions, partition)] as const);
+
+    // Assess
+    for (const [name, text] of results) {
+      expect(text, name).toContain(`arn:${partition}:states:::`);
+      if (partition !== 'aws') expect(text, name).not.toMatch(/arn:aws:/);
+    }
+  });
+
+  it('builds every ARN in template.yaml from AWS::Partition', () => {
+    // Prepare
+    const text = readFileSync(join(projectRoot, 'template.yaml'), 'utf8');
+
+    // Act
+    const literal = text.split('\n').filter((line) => /arn:aws[:-]/.test(line) && !line.trim().startsWith('#'));
+
+    // Assess
+    expect(literal).toEqual([]);
+    expect(text).toContain('arn:${AWS::Partition}:');
   });
 });
 
