@@ -1,3 +1,4 @@
+import { REQUEST_TIMEOUT_MS } from '../functions/commons/clients.js';
 import type { CheckRecord, GracefulStopState, StepView } from '../functions/graceful-stop/model.js';
 
 /** Where progress goes: a TTY gets a live block redrawn in place, anything else plain lines. */
@@ -22,6 +23,17 @@ export function describeCheck(check: CheckRecord, now = Date.now()): string[] {
   return [head, ...steps];
 }
 
+/** Silence on the terminal never lasts longer than one request timeout of the functions' SDK clients. */
+export const HEARTBEAT_MS = REQUEST_TIMEOUT_MS;
+
+/** What a long-running task of the graceful stop is waiting for, in the heartbeat line. */
+const WAITING_FOR: Record<string, string> = {
+  'Stop Pipeline Execution': `waiting for SageMaker to answer StopPipelineExecution (each call times out after ${REQUEST_TIMEOUT_MS / 1000} s and is retried)`,
+  'Check Pipeline Execution': 'watching the execution; waiting for SageMaker to answer DescribePipelineExecution / ListPipelineExecutionSteps',
+  'Release Callback Steps': 'waiting for SageMaker to answer SendPipelineExecutionStepFailure',
+  'Publish Completion Event': 'waiting for EventBridge to accept the completion event',
+};
+
 /**
  * Turns the state outputs of a graceful stop (local engine events or AWS
  * execution history, same shape) into progress lines.
@@ -29,10 +41,40 @@ export function describeCheck(check: CheckRecord, now = Date.now()): string[] {
 export class ProgressView {
   private drawnLines = 0;
   private lastPlain = '';
+  private task?: { name: string; since: number };
+  private heartbeat?: ReturnType<typeof setInterval>;
 
-  constructor(private readonly sink: ProgressSink, private readonly enabled = true) {}
+  /** `heartbeatMs`: a task that runs longer than this gets a line saying what it waits for, and again every heartbeatMs. */
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly enabled = true,
+    private readonly heartbeatMs = HEARTBEAT_MS,
+  ) {}
+
+  /** A task state began: until it ends, the view says every heartbeatMs what it is waiting for. */
+  onTaskEntered(stateName: string, now = Date.now()): void {
+    if (!this.enabled) return;
+    this.task = { name: stateName, since: now };
+    this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.unref?.();
+  }
+
+  /** Stops the heartbeat; the view writes nothing more. */
+  close(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    this.task = undefined;
+  }
+
+  private beat(now = Date.now()): void {
+    if (!this.task) return;
+    const seconds = Math.round((now - this.task.since) / 1000);
+    const waitingFor = WAITING_FOR[this.task.name] ?? 'waiting for it to finish';
+    this.line(`… ${this.task.name} running for ${seconds}s: ${waitingFor}`);
+  }
 
   onStateExited(stateName: string, output: unknown): void {
+    if (this.task?.name === stateName) this.task = undefined;
     if (!this.enabled || typeof output !== 'object' || output === null) return;
     const state = output as GracefulStopState;
     if (stateName === 'Stop Pipeline Execution' && state.stop && state.request) {

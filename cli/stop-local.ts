@@ -22,11 +22,16 @@ export async function runGracefulStopLocally(
 ): Promise<RunResult> {
   machine ??= await prepareGracefulStopMachine();
   const view = new ProgressView(options.progress ?? { write: () => true }, options.progress !== undefined);
-  return machine.run(input, {
-    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
-    ...(options.executionName ? { executionName: options.executionName } : {}),
-    onEvent: (event) => {
-      if (event.type === 'StateExited' && event.state) view.onStateExited(event.state.name, event.state.output);
-    },
-  });
+  try {
+    return await machine.run(input, {
+      ...(options.timeScale ? { timeScale: options.timeScale } : {}),
+      ...(options.executionName ? { executionName: options.executionName } : {}),
+      onEvent: (event) => {
+        if (event.type === 'StateEntered' && event.state?.type === 'Task') view.onTaskEntered(event.state.name);
+        if (event.type === 'StateExited' && event.state) view.onStateExited(event.state.name, event.state.output);
+      },
+    });
+  } finally {
+    view.close();
+  }
 }

@@ -1,4 +1,5 @@
 import { PipelineExecutionNotFound, SageMakerUnavailable, isErrorNamed } from './errors.js';
+import { NETWORK_ERROR_CODES } from './service-errors.js';
 import { clip } from './text.js';
 
 /** SageMaker's answer to stopping an execution that is no longer Executing. */
@@ -42,7 +43,7 @@ export const TRANSIENT_ERROR_NAMES = [
   'ServerErrorResponse',
   'TimeoutError',
   'RequestTimeout',
-  'ECONNRESET',
+  ...NETWORK_ERROR_CODES,
 ] as const;
 
 export function isTransientError(error: unknown): boolean {
@@ -54,9 +55,9 @@ export interface DeadlineContext {
   /** What was asked of SageMaker, for the sentence ("DescribePipelineExecution"). */
   operation: string;
   pipelineExecutionArn: string;
-  /** ISO instant after which a transient error ends the graceful stop instead of being retried. */
-  deadlineAt: string;
-  now: number;
+  /** The deadline, and the seconds spent so far (the clock's, which a local time scale compresses). */
+  maxWaitSeconds: number;
+  elapsedSeconds: number;
 }
 
 /**
@@ -65,11 +66,11 @@ export interface DeadlineContext {
  * deadline. Before the deadline it is returned as it is, for the ASL Retry.
  */
 export function unavailableAfterDeadline(error: unknown, context: DeadlineContext): unknown {
-  if (!isTransientError(error) || context.now < Date.parse(context.deadlineAt)) return error;
+  if (!isTransientError(error) || context.elapsedSeconds < context.maxWaitSeconds) return error;
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   return new SageMakerUnavailable(
-    `SageMaker gave no usable answer to ${context.operation} for ${context.pipelineExecutionArn} (${name}: ${clip(message, 200)}) and the deadline ${context.deadlineAt} has passed; the execution's state is unknown, check it in the SageMaker console.`,
+    `SageMaker gave no usable answer to ${context.operation} for ${context.pipelineExecutionArn} (${name}: ${clip(message, 200)}) and the ${context.maxWaitSeconds} s deadline has passed (${Math.round(context.elapsedSeconds)} s); the execution's state is unknown, check it in the SageMaker console.`,
     error,
   );
 }

@@ -22,6 +22,16 @@ export class ServerErrorResponse extends NamedError {
   }
 }
 
+/** Node's socket errors that mean "the endpoint cannot be reached right now": worth another attempt. */
+export const NETWORK_ERROR_CODES = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'] as const;
+
+/** A socket error, named by its code (ECONNREFUSED, ...) so the ASL retries it by name. */
+export class NetworkError extends NamedError {
+  constructor(code: string, message: string, cause?: unknown) {
+    super(code, message, cause);
+  }
+}
+
 const statusOf = (error: Error): number | undefined => {
   const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
   const response = (error as { $response?: RawResponse }).$response;
@@ -30,13 +40,18 @@ const statusOf = (error: Error): number | undefined => {
 
 /**
  * A deserialization failure (SyntaxError and the like) on a 5xx answer
- * becomes ServerErrorResponse with one readable sentence; every other error
- * is returned as it is.
+ * becomes ServerErrorResponse, a bare socket error a NetworkError named by
+ * its code, each with one readable sentence; every other error is returned
+ * as it is.
  */
 export function toNamedServiceError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  const status = statusOf(error);
+  const code = (error as { code?: unknown }).code;
   const isServiceError = typeof (error as { $fault?: unknown }).$fault === 'string';
+  if (!isServiceError && !(error instanceof NamedError) && typeof code === 'string' && (NETWORK_ERROR_CODES as readonly string[]).includes(code)) {
+    return new NetworkError(code, `The endpoint could not be reached (${error.message}); it is retried like any network error.`, error);
+  }
+  const status = statusOf(error);
   if (status === undefined || status < 500 || isServiceError) return error;
   const contentType = (error as { $response?: RawResponse }).$response?.headers?.['content-type'] ?? 'an unknown content type';
   return new ServerErrorResponse(

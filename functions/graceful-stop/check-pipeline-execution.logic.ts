@@ -42,7 +42,8 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   let polls = state.check?.polls ?? 0;
   // Not found: the execution vanished; transient past the deadline: SageMakerUnavailable; else as thrown, for the ASL Retry.
   const failure = (operation: string) => (error: unknown): never => {
-    const context = { operation, pipelineExecutionArn: request.pipelineExecutionArn, deadlineAt: stop.deadlineAt, now: clock.now() };
+    const elapsedSeconds = clock.secondsSince(stop.requestedAt);
+    const context = { operation, pipelineExecutionArn: request.pipelineExecutionArn, maxWaitSeconds: request.maxWaitSeconds, elapsedSeconds };
     throw unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error), context);
   };
   const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {

@@ -33,8 +33,8 @@ export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDep
     unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error), {
       operation,
       pipelineExecutionArn: request.pipelineExecutionArn,
-      deadlineAt: state.stop.deadlineAt,
-      now: deps.clock.now(),
+      maxWaitSeconds: request.maxWaitSeconds,
+      elapsedSeconds: deps.clock.secondsSince(state.stop.requestedAt),
     });
   const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
     throw failure('ListPipelineExecutionSteps', error);

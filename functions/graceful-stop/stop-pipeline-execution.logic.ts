@@ -36,13 +36,13 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
   }
   const requestedAt = deps.clock.now();
   // Until the stop is accepted, the deadline runs from the start of the execution.
-  const startedAt = typeof state.startedAt === 'string' && Number.isFinite(Date.parse(state.startedAt)) ? Date.parse(state.startedAt) : requestedAt;
+  const startedAt = typeof state.startedAt === 'string' && Number.isFinite(Date.parse(state.startedAt)) ? state.startedAt : new Date(requestedAt).toISOString();
   const unavailable = (operation: string, error: unknown): unknown =>
     unavailableAfterDeadline(error, {
       operation,
       pipelineExecutionArn: request.pipelineExecutionArn,
-      deadlineAt: new Date(startedAt + request.maxWaitSeconds * 1000).toISOString(),
-      now: deps.clock.now(),
+      maxWaitSeconds: request.maxWaitSeconds,
+      elapsedSeconds: deps.clock.secondsSince(startedAt),
     });
   let accepted = true;
   let statusAtStop: ExecutionStatus | undefined;

@@ -11,7 +11,7 @@ const ACCOUNT = '123456789012';
 type Json = unknown;
 /** One history event of the embedded engine (ExecutionStarted, StateEntered, StateRetried, ...). */
 export type EventLog = { type: string; timestamp: number; state?: { name: string; type: string; input?: Json; output?: Json }; Error?: string; Cause?: unknown; retry?: { attempt: number }; index?: number };
-type StateDefinition = { Type: string; Resource?: string; Parameters?: Record<string, unknown>; SecondsPath?: string; Iterator?: Definition; ItemProcessor?: Definition; Branches?: Definition[] };
+type StateDefinition = { Type: string; Resource?: string; TimeoutSeconds?: number; Parameters?: Record<string, unknown>; SecondsPath?: string; Iterator?: Definition; ItemProcessor?: Definition; Branches?: Definition[] };
 type Definition = { StartAt: string; States: Record<string, StateDefinition> };
 
 export const localFunctionArn = (logicalId: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
@@ -109,6 +109,31 @@ export class LambdaFunctionError extends NamedError {
   }
 }
 
+/** A task that ran past its TimeoutSeconds, as Step Functions reports it. */
+export class StatesTimeout extends NamedError {
+  constructor(stateName: string, timeoutSeconds: number) {
+    super('States.Timeout', `State "${stateName}" did not finish within its TimeoutSeconds (${timeoutSeconds} s).`);
+  }
+}
+
+/**
+ * Enforces a Task's TimeoutSeconds as Step Functions does: the state fails
+ * with States.Timeout (for Retry/Catch) while the task itself may go on. In
+ * simulated time (timeScale K) the limit passes K times sooner, like the sleeps.
+ */
+async function withTaskTimeout<T>(task: Promise<T>, stateName: string, timeoutSeconds: number | undefined, timeScale: number): Promise<T> {
+  if (timeoutSeconds === undefined) return task;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StatesTimeout(stateName, timeoutSeconds)), (timeoutSeconds * 1000) / timeScale);
+  });
+  try {
+    return await Promise.race([task, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Lambda passes JSON: a round trip keeps the local run honest about what survives serialization. */
 const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
 
@@ -155,7 +180,8 @@ export class LocalStateMachine {
       if (state.Type === 'Task') {
         if (runOptions.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = runOptions.retryIntervalMs;
         taskResourceLocalHandlers[stateName] = (async (taskInput: Json) => {
-          const output = await this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1));
+          const task = this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1));
+          const output = await withTaskTimeout(task, stateName, state.TimeoutSeconds, timeScale);
           lastTaskOutput = (output as { Payload?: Json }).Payload ?? output;
           return output;
         }) as never;

@@ -14,7 +14,7 @@ import { createSqsClient, startSqsEmulator, type SqsEmulator } from '../../local
 import { useLocalEndpoints } from '../../local/stack.js';
 import { activeTimerCount, withDeadline } from '../support/bounded.js';
 import { startSageMakerInterceptor, type SageMakerInterceptor } from '../support/sagemaker-interceptor.js';
-import { FAULTS, SCENARIOS, TIME_SCALE, cellId, matrixCells, type Cell, type ExpectedEnd, type FaultRow } from './fault-table.js';
+import { FAULTS, REQUEST_TIMEOUT_MS, SCENARIOS, TIME_SCALE, cellId, matrixCells, type Cell, type ExpectedEnd, type FaultRow } from './fault-table.js';
 import { startMatrix, type CellResult, type MatrixRun } from './matrix-runner.js';
 
 const { run: CELLS, notApplicable: NOT_APPLICABLE } = matrixCells();
@@ -42,7 +42,7 @@ function injectionsOf(fault: FaultRow): Record<string, number> {
   const spec = fault.simulatorFault?.spec ?? {};
   return Object.fromEntries(
     Object.entries(spec).map(([kind, value]) =>
-      kind === 'latencyMs' ? ['latency', -1] : [kind, (value as { nextCalls?: number }).nextCalls ?? -1],
+      kind === 'latencyMs' || kind === 'slow' ? ['latency', -1] : [kind, (value as { nextCalls?: number }).nextCalls ?? -1],
     ),
   );
 }
@@ -68,6 +68,7 @@ beforeAll(async () => {
   // Before the bundles load: they read their environment once, at import.
   useLocalEndpoints({ sagemakerEndpoint: interceptor.endpoint, sqsEndpoint: sqsEmulator.endpoint });
   process.env.GRACEFUL_STOP_TIME_SCALE = String(TIME_SCALE);
+  process.env.GRACEFUL_STOP_REQUEST_TIMEOUT_MS = String(REQUEST_TIMEOUT_MS);
   const container = async (tag: string) => {
     const instance = await loadBundleInstance(tag);
     return { machine: createGracefulStopMachine(instance.handlers), consumer: instance.consumer };
@@ -134,8 +135,9 @@ describe.each(FAULTS.map((fault) => [`fault: ${fault.title}`, fault] as const))(
         for (const text of expected.causeIncludes ?? []) expect(cause).toContain(text);
       }
       for (const [kind, count] of Object.entries(injectionsOf(cell.fault))) {
-        // -1: a fault without a count (latency) must have hit at least one call.
-        if (count === -1) expect(result.faultsInjected[kind] ?? 0, kind).toBeGreaterThan(0);
+        // -1: a fault without a count (latency, slow) must have hit at least one call.
+        // A fault that persists (1,000 calls) must have hit at least one call; the run ends before it is spent.
+        if (count === -1 || count >= 1_000) expect(result.faultsInjected[kind] ?? 0, kind).toBeGreaterThan(0);
         else expect(result.faultsInjected[kind] ?? 0, `${kind} faults injected`).toBe(count);
       }
       if (cell.fault.drains !== false) {

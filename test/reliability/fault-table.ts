@@ -19,6 +19,11 @@ export const RETRY_INTERVAL_MS = 10;
  * SDK's retries of 500s and resets lands.
  */
 export const DEFAULT_LAMBDA = { durationSeconds: 200, timeoutSeconds: 400 };
+/**
+ * The handlers' SDK request timeout in the matrix (GRACEFUL_STOP_REQUEST_TIMEOUT_MS, real ms): short, so a
+ * hung endpoint costs a cell about a second (3 attempts) instead of the deployed 15 s.
+ */
+export const REQUEST_TIMEOUT_MS = 300;
 
 export type ScenarioId = 'callback' | 'lambda' | 'callback+lambda';
 
@@ -42,7 +47,7 @@ export type ExpectedEnd =
   | { outcome: 'Stopped' | 'AlreadyStopped' | 'CompletedBeforeStop' | 'AlreadyFailed'; state: 'Graceful Stop Succeeded' }
   | {
       error: string;
-      state: 'Invalid Input' | 'Pipeline Execution Not Found' | 'Pipeline Execution Failed' | 'Drain Timed Out' | 'Graceful Stop Errored';
+      state: 'Invalid Input' | 'Pipeline Execution Not Found' | 'Pipeline Execution Failed' | 'Drain Timed Out' | 'SageMaker Unavailable' | 'Graceful Stop Errored';
       /** Text the Cause must contain. */
       causeIncludes?: string[];
     };
@@ -142,6 +147,45 @@ export const FAULTS: readonly FaultRow[] = [
     simulatorFault: { operation: '*', spec: { latencyMs: 150 } },
     expected: STOPPED,
     deadlineMs: 15_000,
+  },
+  {
+    id: 'endpoint-hangs',
+    title: 'hung endpoint: every call is accepted and never answered (deadline 20 s)',
+    simulatorFault: { operation: '*', spec: { hang: { nextCalls: 1_000 } } },
+    input: { maxWaitSeconds: 20 },
+    expected: { error: 'SageMakerUnavailable', state: 'SageMaker Unavailable', causeIncludes: ['StopPipelineExecution', 'TimeoutError', 'deadline has passed'] },
+    drains: false,
+    deadlineMs: 8_000,
+  },
+  {
+    id: 'endpoint-hangs-while-draining',
+    title: 'hung endpoint once the stop is accepted: DescribePipelineExecution never answers (deadline 20 s)',
+    simulatorFault: { operation: 'DescribePipelineExecution', spec: { hang: { nextCalls: 1_000 } } },
+    input: { maxWaitSeconds: 20 },
+    expected: { error: 'SageMakerUnavailable', state: 'SageMaker Unavailable', causeIncludes: ['DescribePipelineExecution', 'TimeoutError', 'deadline has passed'] },
+    deadlineMs: 8_000,
+  },
+  {
+    id: 'answers-after-request-timeout',
+    title: 'slow endpoint: the next 2 calls of every operation answer only after twice the request timeout',
+    simulatorFault: { operation: '*', spec: { slow: { nextCalls: 2, ms: 2 * REQUEST_TIMEOUT_MS } } },
+    expected: STOPPED,
+    deadlineMs: 10_000,
+  },
+  {
+    id: 'html-5xx',
+    title: 'non-JSON 5xx: an HTML 502 page from a proxy on the next 4 calls of every operation',
+    simulatorFault: { operation: '*', spec: { htmlServerError: { nextCalls: 4 } } },
+    expected: STOPPED,
+    deadlineMs: 10_000,
+  },
+  {
+    id: 'html-5xx-persisting',
+    title: 'non-JSON 5xx that persists: every StopPipelineExecution gets an HTML 503 page, past every retry',
+    simulatorFault: { operation: 'StopPipelineExecution', spec: { htmlServerError: { nextCalls: 1_000, status: 503 } } },
+    expected: { error: 'ServerErrorResponse', state: 'Graceful Stop Errored', causeIncludes: ['answered HTTP 503 with text/html'] },
+    drains: false,
+    deadlineMs: 8_000,
   },
   {
     id: 'conflict-burst-on-stop',

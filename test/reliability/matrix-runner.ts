@@ -128,7 +128,8 @@ class CellRun {
   private markDeleted!: () => void;
   private midRunDone = false;
   private stoppingSeen = false;
-  private stopAcceptedAt?: number;
+  /** When Stop Pipeline Execution began: the earliest the stop can land (a slow or retried call lands before it returns). */
+  private stopRequestedAt?: number;
   private readonly drained = { callback: false, lambda: false };
   private readonly startedAt = Date.now();
   private preparedAt?: number;
@@ -262,10 +263,8 @@ class CellRun {
         executionName: this.name,
         onEvent: (event) => {
           this.env.trace?.(this.id, event);
-          if (event.type === 'StateExited' && event.state?.name === 'Stop Pipeline Execution') {
-            this.stopAcceptedAt ??= Date.now();
-            this.markStopAccepted();
-          }
+          if (event.type === 'StateEntered' && event.state?.name === 'Stop Pipeline Execution') this.stopRequestedAt ??= Date.now();
+          if (event.type === 'StateExited' && event.state?.name === 'Stop Pipeline Execution') this.markStopAccepted();
         },
       }),
       fault.deadlineMs,
@@ -304,14 +303,14 @@ class CellRun {
     return true;
   }
 
-  /** A scenario step drained when it was still running, or ended, after the stop was accepted. */
+  /** A scenario step drained when it was still running, or ended, after the stop was requested. */
   private noteDrain(steps: PipelineExecutionStep[]): void {
-    if (this.stopAcceptedAt === undefined) return;
+    if (this.stopRequestedAt === undefined) return;
     for (const [name, key] of [['Approve', 'callback'], ['Export', 'lambda']] as const) {
       const step = steps.find((candidate) => candidate.StepName === name);
       if (!step) continue;
       const endedAt = step.EndTime?.getTime();
-      if (endedAt === undefined ? DRAINING.includes(step.StepStatus ?? '') : endedAt >= this.stopAcceptedAt) this.drained[key] = true;
+      if (endedAt === undefined ? DRAINING.includes(step.StepStatus ?? '') : endedAt >= this.stopRequestedAt) this.drained[key] = true;
     }
   }
 

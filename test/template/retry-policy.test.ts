@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TRANSIENT_ERROR_NAMES } from '../../functions/commons/sagemaker-errors.js';
 import { projectRoot } from './support/template.js';
 
 interface Retrier {
@@ -63,6 +64,15 @@ describe('Retry policy of the Lambda tasks', () => {
         : reference;
       expect(retrier, name).toEqual(expected);
     }
+  });
+
+  it('retries exactly the transient errors the functions name (and States.Timeout)', () => {
+    // Prepare
+    const stopTask = lambdaTasks.find(([name]) => name.endsWith('› Stop Pipeline Execution'));
+    const retrier = stopTask?.[1].Retry?.find(isSageMakerRetrier);
+
+    // Assess
+    expect([...(retrier?.ErrorEquals ?? [])].sort()).toEqual([...TRANSIENT_ERROR_NAMES, 'States.Timeout'].sort());
   });
 
   it('gives the SDK retrier only to tasks that call AWS', () => {

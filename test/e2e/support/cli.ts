@@ -20,12 +20,14 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Called for every complete stdout line, as it is printed. */
   onLine?: (line: string) => void;
+  /** Called for every complete stderr line, as it is printed. */
+  onErrorLine?: (line: string) => void;
   /** Called with the child process once spawned (to signal it, or to kill it when a test ends early). */
   onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Resolves when the process exits (bounded by `timeoutMs`). */
-export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine, onSpawn }: CliOptions = {}): Promise<CliRun> {
+export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine, onErrorLine, onSpawn }: CliOptions = {}): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
@@ -38,15 +40,26 @@ export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine, o
     onSpawn?.(child);
     let stdout = '';
     let stderr = '';
-    let partial = '';
+    const splitter = (onComplete?: (line: string) => void) => {
+      let partial = '';
+      return (text: string) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onComplete?.(line);
+      };
+    };
+    const outLines = splitter(onLine);
+    const errLines = splitter(onErrorLine);
     child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       stdout += text;
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) onLine?.(line);
+      outLines(text);
     });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      stderr += text;
+      errLines(text);
+    });
     child.on('error', reject);
     child.on('close', (exitCode, signal) => resolve({ args, exitCode, signal, stdout, stderr, wallSeconds: (Date.now() - started) / 1000 }));
   });
