@@ -1,193 +1,359 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parsePipelineExecutionArn, MAX_REASON_LENGTH, MAX_WAIT_SECONDS_LIMIT } from '../functions/commons/validation.js';
-import { NamedError } from '../functions/commons/errors.js';
+/**
+ * The command line: one table of commands and flags, parsed by hand so every
+ * mistake gets its own clear message (a repeated flag, a negative duration, an
+ * unknown option). `stop` and `stop-all` build the very input document a
+ * console user would paste and validate it with the state machine's own
+ * parsers: an InvalidInput becomes a usage error with the same message.
+ */
+import { InvalidInput, NamedError } from '../functions/commons/errors.js';
+import { parseStopRequest, type RequestDefaults } from '../functions/graceful-stop/stop-request.js';
+import { parseStopAllRequest } from '../functions/stop-all/list-running-executions.logic.js';
+import { MAX_WAIT_SECONDS_LIMIT } from '../functions/commons/validation.js';
 
 /** A command line that cannot run: exit code 2 with a message saying what was expected. */
 export class UsageError extends NamedError {
-  constructor(message: string, cause?: unknown) {
+  constructor(
+    message: string,
+    /** The command whose usage to show with the message (the overview when absent). */
+    readonly command?: CommandName,
+    cause?: unknown,
+  ) {
     super('UsageError', message, cause);
   }
 }
 
+type FlagKind = 'boolean' | 'string' | 'duration' | 'integer' | 'number';
+interface FlagSpec {
+  kind: FlagKind;
+  /** Placeholder in the usage text. */
+  value?: string;
+  help: string;
+  min?: number;
+  max?: number;
+}
+interface CommandSpec {
+  synopsis: string;
+  summary: string;
+  positionals: { name: string; min: number; max: number };
+  flags: Record<string, FlagSpec>;
+}
+
+const AWS_TARGET: Record<string, FlagSpec> = {
+  'state-machine-arn': { kind: 'string', value: 'ARN', help: 'run the deployed state machine on AWS Step Functions and follow it' },
+  'stack-name': { kind: 'string', value: 'NAME', help: 'the same, reading the state machine ARN from the stack outputs' },
+};
+const OUTPUT: Record<string, FlagSpec> = {
+  json: { kind: 'boolean', help: 'print the result as one JSON document on stdout' },
+  quiet: { kind: 'boolean', help: 'no progress on stderr' },
+  metrics: { kind: 'boolean', help: 'local mode: show the metrics the functions emitted, on stderr' },
+};
+const STOP_INPUT: Record<string, FlagSpec> = {
+  'max-wait': { kind: 'duration', value: 'DURATION', help: 'deadline for the drain (900, 15m, 2h; default: the deployment\'s)', min: 1, max: MAX_WAIT_SECONDS_LIMIT },
+  'release-callbacks-after': { kind: 'duration', value: 'DURATION', help: 'fail callback steps still waiting after this grace period', min: 0, max: MAX_WAIT_SECONDS_LIMIT },
+  reason: { kind: 'string', value: 'TEXT', help: 'why, for the callback steps\' failure reason and the report (1-256 characters)' },
+};
+
+export const COMMANDS = {
+  demo: {
+    synopsis: 'graceful-stop demo [--scenario NAME] [--json] [--quiet] [--metrics]',
+    summary: 'run a graceful stop of a demo pipeline on a private local simulator, end to end',
+    positionals: { name: '', min: 0, max: 0 },
+    flags: { scenario: { kind: 'string', value: 'NAME', help: 'callback-and-lambda (default), silent-consumer, lambda-timeout, already-stopped' }, ...OUTPUT },
+  },
+  simulate: {
+    synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run SCENARIO]',
+    summary: 'run the SageMaker simulator and SQS emulator on 127.0.0.1 until Ctrl-C, printing the export lines to use them',
+    positionals: { name: '', min: 0, max: 0 },
+    flags: {
+      port: { kind: 'integer', value: 'N', help: 'SageMaker simulator port (default: any free port)', min: 0, max: 65535 },
+      'sqs-port': { kind: 'integer', value: 'N', help: 'SQS emulator port (default: any free port)', min: 0, max: 65535 },
+      'time-scale': { kind: 'number', value: 'K', help: 'simulated seconds per real second (default 1)', min: 1, max: 10_000 },
+      'with-run': { kind: 'string', value: 'SCENARIO', help: 'start a pipeline execution of a demo scenario and print its ARN' },
+    },
+  },
+  stop: {
+    synopsis:
+      'graceful-stop stop <pipelineExecutionArn> [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
+      '                   [--fail-if-not-running] [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
+      '                   [--state-machine-arn ARN | --stack-name NAME]',
+    summary: 'gracefully stop one pipeline execution and tell how it ended',
+    positionals: { name: 'pipelineExecutionArn', min: 1, max: 1 },
+    flags: {
+      ...STOP_INPUT,
+      'fail-if-not-running': { kind: 'boolean', help: 'end PipelineExecutionNotRunning (exit 1) if the run is no longer Executing' },
+      ...OUTPUT,
+      ...AWS_TARGET,
+    },
+  },
+  'stop-all': {
+    synopsis:
+      'graceful-stop stop-all [<pipelineName>...] [--pipeline-pattern PATTERN] [--older-than DURATION]\n' +
+      '                       [--max-concurrency N] [--dry-run] [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
+      '                       [--reason TEXT] [--json] [--quiet] [--metrics] [--state-machine-arn ARN | --stack-name NAME]',
+    summary: 'gracefully stop every running execution of some pipelines (by name, names or pattern), oldest first',
+    positionals: { name: 'pipelineName', min: 0, max: 100 },
+    flags: {
+      'pipeline-pattern': { kind: 'string', value: 'PATTERN', help: "pipelines whose name matches, e.g. 'training-*' (instead of names)" },
+      'older-than': { kind: 'duration', value: 'DURATION', help: 'only runs started at least this long ago (24h, 90m; default 0)', min: 0, max: 31_536_000 },
+      'max-concurrency': { kind: 'integer', value: 'N', help: 'graceful stops at once (default 5)', min: 1, max: 40 },
+      'dry-run': { kind: 'boolean', help: 'list what would be stopped, and stop nothing' },
+      ...STOP_INPUT,
+      ...OUTPUT,
+      ...AWS_TARGET,
+    },
+  },
+} satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+const EXIT_CODES = 'Exit codes: 0 success, 1 named failure, 2 usage error, 130 interrupted.';
+
 export const USAGE = `Usage:
-  graceful-stop demo [--scenario NAME] [--json]
-  graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K]
-  graceful-stop stop <pipelineExecutionArn> [--max-wait S] [--release-callbacks-after S]
-                     [--fail-if-not-running] [--reason TEXT] [--json]
-                     [--state-machine-arn ARN | --stack-name NAME]
-  graceful-stop stop-all <pipelineName> [--older-than S] [--max-concurrency N] [--json]
-                     [--state-machine-arn ARN | --stack-name NAME]
+${Object.values(COMMANDS)
+  .map((spec) => `  ${spec.synopsis.split('\n').join('\n  ')}`)
+  .join('\n')}
+  graceful-stop <command> --help | graceful-stop --version
 
 Without --state-machine-arn/--stack-name, the state machine runs on the embedded engine in this
 process against the SageMaker endpoint of the environment (AWS by default; the simulator when
 AWS_ENDPOINT_URL_SAGEMAKER points at it). With them, the deployed state machine runs on AWS Step
 Functions (--stack-name reads its ARN from the stack outputs) and the CLI follows it to the end.
-stop-all exits 1 when any of its graceful stops failed.
-Exit codes: 0 success, 1 named failure, 2 usage error.`;
+Durations are seconds (900) or with units (90s, 15m, 2h, 1d, 1h30m). Progress goes to stderr, the
+result alone to stdout. stop-all exits 1 when any of its graceful stops failed.
+${EXIT_CODES}`;
+
+/** The usage of one command: synopsis, summary and every flag. */
+export function commandUsage(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name];
+  const flags = Object.entries(spec.flags).map(([flag, flagSpec]) => {
+    const left = `--${flag}${flagSpec.value ? ` ${flagSpec.value}` : ''}`;
+    return `  ${left.padEnd(34)} ${flagSpec.help}`;
+  });
+  return `Usage: ${spec.synopsis}\n\n${spec.summary}.\n\n${[...flags, `  ${'-h, --help'.padEnd(34)} this text`].join('\n')}\n\n${EXIT_CODES}`;
+}
 
 export type Command =
-  | { name: 'help' }
-  | { name: 'demo'; scenario?: string; json: boolean }
-  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number }
-  | { name: 'stop'; input: Record<string, unknown>; json: boolean; stateMachineArn?: string; stackName?: string }
-  | {
-      name: 'stop-all';
-      input: Record<string, unknown>;
-      json: boolean;
-      stateMachineArn?: string;
-      stackName?: string;
-    };
+  | { name: 'help'; command?: CommandName }
+  | { name: 'version' }
+  | { name: 'demo'; scenario?: string; json: boolean; quiet: boolean; metrics: boolean }
+  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: string }
+  | { name: 'stop'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string }
+  | { name: 'stop-all'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string };
 
-function integerFlag(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${flag} is "${raw.slice(0, 40)}"; expected an integer from ${min} to ${max}.`);
-  }
-  return value;
+/** A usage message never grows with the argv. */
+const MAX_SHOWN = 60;
+const shown = (text: string): string => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text);
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** `900`, `90s`, `15m`, `2h`, `1d`, `1h30m` → seconds; undefined when it is no duration. */
+export function parseDuration(raw: string): number | undefined {
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  if (!/^(\d+[smhd])+$/.test(text)) return undefined;
+  let seconds = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(amount) * (UNIT_SECONDS[unit ?? 's'] ?? 1);
+  return seconds;
 }
 
-function numberFlag(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new UsageError(`--${flag} is "${raw.slice(0, 40)}"; expected a number from ${min} to ${max}.`);
+function flagValue(command: CommandName, flag: string, spec: FlagSpec, raw: string): string | number {
+  const min = spec.min ?? 0;
+  const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+  const bad = (expected: string): UsageError => new UsageError(`--${flag} is "${shown(raw)}"; expected ${expected}.`, command);
+  switch (spec.kind) {
+    case 'duration': {
+      if (/^\s*-/.test(raw)) throw bad(min > 0 ? 'a positive duration such as 900, 15m or 2h' : 'a duration of 0 or more, such as 0, 90s or 15m');
+      const seconds = parseDuration(raw);
+      if (seconds === undefined) throw bad(`a duration: seconds (${min > 0 ? '900' : '0'}) or with a unit (90s, 15m, 2h, 1d)`);
+      if (seconds < min || seconds > max) throw bad(`a duration from ${min} s to ${max} s`);
+      return seconds;
+    }
+    case 'integer': {
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw bad(`an integer from ${min} to ${max}`);
+      return value;
+    }
+    case 'number': {
+      const value = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) throw bad(`a number from ${min} to ${max}`);
+      return value;
+    }
+    default:
+      return raw;
   }
-  return value;
 }
 
-/** A usage message never grows with the argv (parseArgs quotes unknown options in full, twice). */
-const MAX_USAGE_MESSAGE_LENGTH = 300;
-const bounded = (text: string): string => (text.length > MAX_USAGE_MESSAGE_LENGTH ? `${text.slice(0, MAX_USAGE_MESSAGE_LENGTH - 1)}…` : text);
-
-function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(bounded((error as Error).message.split('\n')[0] || 'Invalid arguments.'));
-  }
+interface Parsed {
+  values: Record<string, string | number | boolean>;
+  positionals: string[];
+  help: boolean;
 }
 
-const awsTarget = {
-  'state-machine-arn': { type: 'string' },
-  'stack-name': { type: 'string' },
-} as const;
+/** Splits argv into flags and positionals by the command's table; every mistake is a UsageError naming it. */
+function parseFlags(command: CommandName, argv: string[]): Parsed {
+  const spec: CommandSpec = COMMANDS[command];
+  const values: Parsed['values'] = {};
+  const positionals: string[] = [];
+  let help = false;
+  let flagsEnded = false;
+  const known = Object.keys(spec.flags).map((flag) => `--${flag}`);
+  // --help wins over every other mistake on the line: whoever asks for help gets it.
+  const beforeDashDash = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (beforeDashDash.some((token) => token === '-h' || token === '--help')) return { values, positionals, help: true };
+  for (let index = 0; index < argv.length; index += 1) {
+    const token = argv[index] ?? '';
+    if (flagsEnded || !token.startsWith('-') || token === '-' || /^-\d/.test(token)) {
+      positionals.push(token);
+      continue;
+    }
+    if (token === '--') {
+      flagsEnded = true;
+      continue;
+    }
+    if (token === '-h' || token === '--help') {
+      help = true;
+      continue;
+    }
+    const [name = '', inline] = token.startsWith('--') ? [token.slice(2, token.includes('=') ? token.indexOf('=') : undefined), token.includes('=') ? token.slice(token.indexOf('=') + 1) : undefined] : [token];
+    const flag = Object.hasOwn(spec.flags, name) ? spec.flags[name] : undefined;
+    if (!token.startsWith('--') || !flag) {
+      throw new UsageError(`Unknown option '${shown(token.split('=')[0] ?? token)}' for ${command}; expected one of ${known.join(', ')}, --help.`, command);
+    }
+    if (Object.hasOwn(values, name)) throw new UsageError(`--${name} is given more than once; give it once.`, command);
+    if (flag.kind === 'boolean') {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value; got "${shown(inline)}".`, command);
+      values[name] = true;
+      continue;
+    }
+    let raw = inline;
+    if (raw === undefined) {
+      const next = argv[index + 1];
+      // A value may start with a dash only when it reads as a number (--max-wait -5 is a negative value, not a flag).
+      if (next === undefined || (next.startsWith('-') && !/^-\d/.test(next))) {
+        throw new UsageError(`--${name} needs a value (${flag.value ?? 'VALUE'}).`, command);
+      }
+      raw = next;
+      index += 1;
+    }
+    values[name] = flagValue(command, name, flag, raw);
+  }
+  if (!help) {
+    const { name, min, max } = spec.positionals;
+    if (positionals.length > max) {
+      throw new UsageError(
+        max === 0
+          ? `${command} takes no positional arguments; got "${shown(positionals[0] ?? '')}".`
+          : `Expected ${max === 1 ? 'exactly one' : `at most ${max}`} ${name}, got ${positionals.length}.`,
+        command,
+      );
+    }
+    if (positionals.length < min) throw new UsageError(`Expected exactly one ${name}, got none.`, command);
+  }
+  return { values, positionals, help };
+}
 
-function target(values: Record<string, unknown>): { stateMachineArn?: string; stackName?: string } {
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
+function target(command: CommandName, values: Parsed['values']): { stateMachineArn?: string; stackName?: string } {
   const stateMachineArn = values['state-machine-arn'] as string | undefined;
   const stackName = values['stack-name'] as string | undefined;
   if (stateMachineArn !== undefined && stackName !== undefined) {
-    throw new UsageError('Give either --state-machine-arn or --stack-name, not both.');
+    throw new UsageError('Give either --state-machine-arn or --stack-name, not both.', command);
   }
-  if (stateMachineArn !== undefined && !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
-    throw new UsageError(`--state-machine-arn "${stateMachineArn.slice(0, 120)}" is not a state machine ARN; expected arn:aws:states:<region>:<account>:stateMachine:<name>.`);
+  if (stateMachineArn !== undefined && !STATE_MACHINE_ARN.test(stateMachineArn)) {
+    throw new UsageError(`--state-machine-arn "${shown(stateMachineArn)}" is not a state machine ARN; expected arn:aws:states:<region>:<account>:stateMachine:<name>.`, command);
   }
   if (stackName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
-    throw new UsageError(`--stack-name "${stackName.slice(0, 120)}" is not a CloudFormation stack name.`);
+    throw new UsageError(`--stack-name "${shown(stackName)}" is not a CloudFormation stack name.`, command);
   }
   return { ...(stateMachineArn ? { stateMachineArn } : {}), ...(stackName ? { stackName } : {}) };
 }
 
-function exactlyOnePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1) {
-    throw new UsageError(`Expected exactly one ${what}, got ${positionals.length === 0 ? 'none' : positionals.length}.`);
+/** Runs a state machine parser: its InvalidInput becomes a usage error with the same message. */
+function validated<T>(command: CommandName, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new UsageError(error.message, command, error);
+    throw error;
   }
-  return positionals[0] as string;
+}
+
+const defined = <T extends Record<string, unknown>>(record: T): Partial<T> =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
+
+export interface ParseContext {
+  /**
+   * The defaults the input is checked against: the deployment's where they
+   * are known (local mode: template.yaml's), else the widest the contract
+   * allows (AWS mode, where the stack's own defaults decide).
+   */
+  defaults?: RequestDefaults;
 }
 
 /** Parses argv (without node and the script) into a command; throws UsageError. */
-export function parseCommandLine(argv: string[]): Command {
+export function parseCommandLine(argv: string[], context: ParseContext = {}): Command {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
-  switch (name) {
-    case 'demo': {
-      const { values, positionals } = parse(rest, { scenario: { type: 'string' }, json: { type: 'boolean' } });
-      if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got "${positionals[0]?.slice(0, 60)}".`);
-      return { name: 'demo', json: values.json === true, ...(values.scenario !== undefined ? { scenario: values.scenario as string } : {}) };
-    }
-    case 'simulate': {
-      const { values, positionals } = parse(rest, {
-        port: { type: 'string' },
-        'sqs-port': { type: 'string' },
-        'time-scale': { type: 'string' },
-      });
-      if (positionals.length > 0) throw new UsageError(`simulate takes no positional arguments; got "${positionals[0]?.slice(0, 60)}".`);
+  if (name === undefined) throw new UsageError('No command given.');
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const about = rest[0];
+    return about !== undefined && Object.hasOwn(COMMANDS, about) ? { name: 'help', command: about as CommandName } : { name: 'help' };
+  }
+  if (name === '--version' || name === '-V' || name === 'version') return { name: 'version' };
+  if (!Object.hasOwn(COMMANDS, name)) {
+    throw new UsageError(`Unknown command "${shown(name)}"; expected ${Object.keys(COMMANDS).join(', ')}, --help or --version.`);
+  }
+  const command = name as CommandName;
+  const { values, positionals, help } = parseFlags(command, rest);
+  if (help) return { name: 'help', command };
+  const output = { json: values.json === true, quiet: values.quiet === true, metrics: values.metrics === true };
+  switch (command) {
+    case 'demo':
+      return { name: 'demo', ...output, ...defined({ scenario: values.scenario as string | undefined }) };
+    case 'simulate':
       return {
         name: 'simulate',
-        port: integerFlag('port', values.port as string | undefined, 0, 65535) ?? 0,
-        sqsPort: integerFlag('sqs-port', values['sqs-port'] as string | undefined, 0, 65535) ?? 0,
-        timeScale: numberFlag('time-scale', values['time-scale'] as string | undefined, 1, 10_000) ?? 1,
+        port: (values.port as number | undefined) ?? 0,
+        sqsPort: (values['sqs-port'] as number | undefined) ?? 0,
+        timeScale: (values['time-scale'] as number | undefined) ?? 1,
+        ...defined({ withRun: values['with-run'] as string | undefined }),
       };
-    }
     case 'stop': {
-      const { values, positionals } = parse(rest, {
-        'max-wait': { type: 'string' },
-        'release-callbacks-after': { type: 'string' },
-        'fail-if-not-running': { type: 'boolean' },
-        reason: { type: 'string' },
-        json: { type: 'boolean' },
-        ...awsTarget,
+      const aws = target(command, values);
+      const input = defined({
+        pipelineExecutionArn: positionals[0],
+        reason: values.reason as string | undefined,
+        maxWaitSeconds: values['max-wait'] as number | undefined,
+        releaseCallbacksAfterSeconds: values['release-callbacks-after'] as number | undefined,
+        failIfNotRunning: values['fail-if-not-running'] === true ? true : undefined,
       });
-      const arn = exactlyOnePositional(positionals, 'pipeline execution ARN');
-      try {
-        parsePipelineExecutionArn(arn, 'The pipeline execution ARN');
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-      const reason = values.reason as string | undefined;
-      if (reason !== undefined && (reason.trim() === '' || reason.length > MAX_REASON_LENGTH)) {
-        throw new UsageError(`--reason must be 1 to ${MAX_REASON_LENGTH} characters; got ${reason.length}.`);
-      }
-      const maxWaitSeconds = integerFlag('max-wait', values['max-wait'] as string | undefined, 1, MAX_WAIT_SECONDS_LIMIT);
-      const releaseCallbacksAfterSeconds = integerFlag(
-        'release-callbacks-after',
-        values['release-callbacks-after'] as string | undefined,
-        0,
-        MAX_WAIT_SECONDS_LIMIT,
-      );
-      if (maxWaitSeconds !== undefined && releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
-        throw new UsageError(
-          `--release-callbacks-after (${releaseCallbacksAfterSeconds}) is not below --max-wait (${maxWaitSeconds}); expected a grace period shorter than the deadline.`,
-        );
-      }
-      return {
-        name: 'stop',
-        json: values.json === true,
-        ...target(values),
-        input: {
-          pipelineExecutionArn: arn,
-          ...(reason !== undefined ? { reason } : {}),
-          ...(maxWaitSeconds !== undefined ? { maxWaitSeconds } : {}),
-          ...(releaseCallbacksAfterSeconds !== undefined ? { releaseCallbacksAfterSeconds } : {}),
-          ...(values['fail-if-not-running'] === true ? { failIfNotRunning: true } : {}),
-        },
-      };
+      const remote = aws.stateMachineArn !== undefined || aws.stackName !== undefined;
+      const defaults = remote || !context.defaults ? { maxWaitSeconds: MAX_WAIT_SECONDS_LIMIT } : context.defaults;
+      validated(command, () => parseStopRequest(input, defaults));
+      return { name: 'stop', ...output, ...aws, input };
     }
     case 'stop-all': {
-      const { values, positionals } = parse(rest, {
-        'older-than': { type: 'string' },
-        'max-concurrency': { type: 'string' },
-        json: { type: 'boolean' },
-        ...awsTarget,
-      });
-      const pipelineName = exactlyOnePositional(positionals, 'pipeline name');
-      if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(pipelineName)) {
-        throw new UsageError(`"${pipelineName.slice(0, 60)}" is not a pipeline name; expected 1-256 letters, digits and hyphens.`);
+      const aws = target(command, values);
+      const pattern = values['pipeline-pattern'] as string | undefined;
+      if (pattern !== undefined && positionals.length > 0) {
+        throw new UsageError('Give pipeline names or --pipeline-pattern, not both.', command);
       }
-      const olderThanSeconds = integerFlag('older-than', values['older-than'] as string | undefined, 0, 31_536_000);
-      const maxConcurrency = integerFlag('max-concurrency', values['max-concurrency'] as string | undefined, 1, 40);
-      return {
-        name: 'stop-all',
-        json: values.json === true,
-        ...target(values),
-        input: {
-          pipelineName,
-          ...(olderThanSeconds !== undefined ? { olderThanSeconds } : {}),
-          ...(maxConcurrency !== undefined ? { maxConcurrency } : {}),
-        },
-      };
+      if (pattern === undefined && positionals.length === 0) {
+        throw new UsageError('Expected a pipelineName (or several), or --pipeline-pattern PATTERN.', command);
+      }
+      const input = defined({
+        ...(positionals.length === 1 ? { pipelineName: positionals[0] } : {}),
+        ...(positionals.length > 1 ? { pipelineNames: positionals } : {}),
+        pipelineNamePattern: pattern,
+        olderThanSeconds: values['older-than'] as number | undefined,
+        maxConcurrency: values['max-concurrency'] as number | undefined,
+        dryRun: values['dry-run'] === true ? true : undefined,
+        reason: values.reason as string | undefined,
+        maxWaitSeconds: values['max-wait'] as number | undefined,
+        releaseCallbacksAfterSeconds: values['release-callbacks-after'] as number | undefined,
+      });
+      validated(command, () => parseStopAllRequest(input));
+      return { name: 'stop-all', ...output, ...aws, input };
     }
-    default:
-      throw new UsageError(`Unknown command "${name.slice(0, 40)}"; expected demo, simulate, stop or stop-all.`);
   }
 }

@@ -163,6 +163,7 @@ export interface StartAndFollowRequest {
   input: unknown;
   name: string;
   onStarted?: (executionArn: string) => void;
+  onStateEntered?: (name: string, type: string) => void;
   onStateExited?: (name: string, output: unknown) => void;
 }
 
@@ -180,6 +181,9 @@ export async function startAndFollow(sfn: SFNClient, request: StartAndFollowRequ
   const emit = (events: HistoryEvent[]): void => {
     for (const event of events) {
       lastSeenId = Math.max(lastSeenId, event.id ?? 0);
+      if (event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name) {
+        request.onStateEntered?.(event.stateEnteredEventDetails.name, event.type.replace(/StateEntered$/, ''));
+      }
       const exit = stateExitOf(event);
       if (exit) request.onStateExited?.(exit.name, exit.output);
     }
@@ -223,7 +227,11 @@ export async function runOnAws(
   kind: AwsCommandKind,
   target: AwsTarget,
   input: unknown,
-  hooks: { onStarted?: (executionArn: string, name: string) => void; onStateExited?: (name: string, output: unknown) => void },
+  hooks: {
+    onStarted?: (executionArn: string, name: string) => void;
+    onStateEntered?: (name: string, type: string) => void;
+    onStateExited?: (name: string, output: unknown) => void;
+  },
   clients: AwsClients = defaultClients,
   follow: FollowOptions = DEFAULT_FOLLOW,
 ): Promise<AwsRunResult> {
@@ -237,6 +245,7 @@ export async function runOnAws(
       input,
       name,
       onStarted: (executionArn) => hooks.onStarted?.(executionArn, name),
+      ...(hooks.onStateEntered ? { onStateEntered: hooks.onStateEntered } : {}),
       ...(hooks.onStateExited ? { onStateExited: hooks.onStateExited } : {}),
     },
     follow,
@@ -256,6 +265,31 @@ export interface CliIO {
   isTTY: boolean;
 }
 
+/** One line saying which variable or flag fixes a failure to reach AWS (credentials, region, endpoint), or undefined. */
+export function awsErrorHint(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const named = (...names: string[]): boolean => isErrorNamed(error as unknown, ...names);
+  if (named('CredentialsProviderError') || /Could not load credentials|Unable to locate credentials/i.test(error.message)) {
+    return 'hint: no AWS credentials found; set AWS_PROFILE (after aws sso login / aws configure) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
+  }
+  if (/Region is missing/i.test(error.message)) return 'hint: no AWS region; set AWS_REGION (or a region in your AWS profile), or pass a --state-machine-arn, which names its region.';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /getaddrinfo/.test(error.message)) {
+    return 'hint: the AWS endpoint\'s host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL* variable, and your network or proxy.';
+  }
+  if (named('ExpiredTokenException', 'ExpiredToken')) return 'hint: the AWS session expired; log in again (aws sso login) or refresh the credentials.';
+  if (named('AccessDeniedException', 'AccessDenied')) return 'hint: these credentials may not start or follow this state machine; attach the stack\'s GracefulStopCallerPolicy to your role.';
+  return undefined;
+}
+
+/** An error that kept the command from running or following the execution, in the documented result format. */
+function failureOutcome(error: unknown): StopRunOutcome {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  const hint = awsErrorHint(error);
+  return { status: 'FAILED', error: name, cause: `${message}${hint ? ` (${hint})` : ''}` };
+}
+
 type AwsCommand = Extract<Command, { name: 'stop' | 'stop-all' }>;
 
 /**
@@ -263,9 +297,22 @@ type AwsCommand = Extract<Command, { name: 'stop' | 'stop-all' }>;
  * the same progress, result and exit codes as the local mode (0 success,
  * 1 named failure or a failed child, 2 when the stack or its output does not exist).
  */
-export async function runAwsCommand(command: AwsCommand, io: CliIO, clients: AwsClients = defaultClients, follow: FollowOptions = DEFAULT_FOLLOW): Promise<number> {
+export async function runAwsCommand(
+  command: AwsCommand,
+  io: CliIO,
+  clients: AwsClients = defaultClients,
+  follow: FollowOptions = DEFAULT_FOLLOW,
+  onInterrupt?: (notice: () => string) => void,
+): Promise<number> {
   const sink = { isTTY: io.isTTY, write: (text: string) => io.err(text) };
-  const view = command.name === 'stop' ? new ProgressView(sink, !command.json) : new StopAllProgress(sink, !command.json);
+  const stopView = new ProgressView(sink, true);
+  const view = command.name === 'stop' ? stopView : new StopAllProgress(sink, true);
+  let started: { executionArn: string; name: string } | undefined;
+  onInterrupt?.(() =>
+    started
+      ? `stopped following: execution ${started.name} goes on on AWS Step Functions (nothing was stopped by this Ctrl-C)\n  ${consoleUrl(started.executionArn)}`
+      : 'interrupted before the execution was started on AWS Step Functions: nothing was started.',
+  );
   let result: AwsRunResult;
   try {
     result = await runOnAws(
@@ -273,7 +320,13 @@ export async function runAwsCommand(command: AwsCommand, io: CliIO, clients: Aws
       command,
       command.input,
       {
-        onStarted: (executionArn, name) => io.err(`started execution ${name} on AWS Step Functions\n  ${consoleUrl(executionArn)}\n`),
+        onStarted: (executionArn, name) => {
+          started = { executionArn, name };
+          io.err(`started execution ${name} on AWS Step Functions\n  ${consoleUrl(executionArn)}\n`);
+        },
+        onStateEntered: (name, type) => {
+          if (type === 'Task') stopView.onTaskEntered(name);
+        },
         onStateExited: (name, output) => view.onStateExited(name, output),
       },
       clients,
@@ -288,7 +341,12 @@ export async function runAwsCommand(command: AwsCommand, io: CliIO, clients: Aws
       io.err(`${error.message}\n`);
       return EXIT.namedFailure;
     }
-    throw error;
+    // Credentials, region, network: the documented result format, with a hint, and exit 1.
+    const outcome = failureOutcome(error);
+    io.out(`${command.json ? jsonResult(outcome) : humanResult(outcome)}\n`);
+    return EXIT.namedFailure;
+  } finally {
+    stopView.close();
   }
   if (command.json) io.out(`${jsonResult(result)}\n`);
   else io.out(`${command.name === 'stop' ? humanResult(result) : humanStopAllResult(result)}\n`);

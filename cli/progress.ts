@@ -4,7 +4,25 @@ import type { CheckRecord, GracefulStopState, StepView } from '../functions/grac
 /** Where progress goes: a TTY gets a live block redrawn in place, anything else plain lines. */
 export interface ProgressSink {
   isTTY?: boolean;
+  /** The terminal's width now (a TTY's `columns`); undefined = 80. */
+  columns?: () => number | undefined;
   write(text: string): unknown;
+}
+
+const DEFAULT_COLUMNS = 80;
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/** How many screen rows `text` takes at `columns` (a full-width line wraps to a second row). */
+export function screenRows(text: string, columns: number): number {
+  const width = [...text.replace(ESCAPES, '')].length;
+  return Math.max(1, Math.ceil(width / Math.max(1, columns)));
+}
+
+/** Cuts a line to fit one row of the terminal, so the redraw knows exactly what it covers. */
+export function fitRow(text: string, columns: number): string {
+  const chars = [...text];
+  return chars.length < columns ? text : `${chars.slice(0, Math.max(1, columns - 2)).join('')}…`;
 }
 
 function age(step: StepView, now: number): string {
@@ -39,7 +57,10 @@ const WAITING_FOR: Record<string, string> = {
  * execution history, same shape) into progress lines.
  */
 export class ProgressView {
-  private drawnLines = 0;
+  /** The live block as drawn, line by line: a redraw moves up over exactly the rows they take now. */
+  private drawn: string[] = [];
+  /** The block's lines before fitting, to redraw them at a new width. */
+  private source: string[] = [];
   private lastPlain = '';
   private task?: { name: string; since: number };
   private heartbeat?: ReturnType<typeof setInterval>;
@@ -92,16 +113,27 @@ export class ProgressView {
   }
 
   private line(text: string): void {
-    this.drawnLines = 0;
+    this.drawn = [];
+    this.source = [];
     this.sink.write(`${text}\n`);
+  }
+
+  /** After a terminal resize: the block drawn at the old width is redrawn at the new one. */
+  onResize(): void {
+    if (this.sink.isTTY && this.drawn.length > 0) this.block(this.source);
   }
 
   private block(lines: string[]): void {
     if (this.sink.isTTY) {
-      // Redraw the live block in place: cursor up over the last block, clear to the end of screen.
-      const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A\x1b[0J` : '';
-      this.sink.write(`${up}${lines.join('\n')}\n`);
-      this.drawnLines = lines.length;
+      // Redraw the live block in place: cursor up over the rows the last block takes at today's width
+      // (a terminal reflows wrapped lines on resize), clear to the end of the screen, draw one row per line.
+      const columns = this.sink.columns?.() ?? DEFAULT_COLUMNS;
+      const rows = this.drawn.reduce((sum, drawnLine) => sum + screenRows(drawnLine, columns), 0);
+      const up = rows > 0 ? `\x1b[${rows}A\x1b[0J` : '';
+      const fitted = lines.map((text) => fitRow(text, columns));
+      this.sink.write(`${up}${fitted.join('\n')}\n`);
+      this.drawn = fitted;
+      this.source = lines;
       return;
     }
     const text = lines.join('\n');

@@ -5,6 +5,8 @@ import { ProgressView, type ProgressSink } from './progress.js';
 
 export interface LocalRunOptions {
   progress?: ProgressSink;
+  /** Every state's output as it exits (the Ctrl-C notice follows the run with it). */
+  onStateExited?: (stateName: string, output: unknown) => void;
   timeScale?: number;
   executionName?: string;
 }
@@ -22,16 +24,22 @@ export async function runGracefulStopLocally(
 ): Promise<RunResult> {
   machine ??= await prepareGracefulStopMachine();
   const view = new ProgressView(options.progress ?? { write: () => true }, options.progress !== undefined);
+  const redraw = (): void => view.onResize();
+  if (options.progress?.isTTY) process.stderr.on('resize', redraw);
   try {
     return await machine.run(input, {
       ...(options.timeScale ? { timeScale: options.timeScale } : {}),
       ...(options.executionName ? { executionName: options.executionName } : {}),
       onEvent: (event) => {
         if (event.type === 'StateEntered' && event.state?.type === 'Task') view.onTaskEntered(event.state.name);
-        if (event.type === 'StateExited' && event.state) view.onStateExited(event.state.name, event.state.output);
+        if (event.type === 'StateExited' && event.state) {
+          view.onStateExited(event.state.name, event.state.output);
+          options.onStateExited?.(event.state.name, event.state.output);
+        }
       },
     });
   } finally {
     view.close();
+    process.stderr.off('resize', redraw);
   }
 }

@@ -3,7 +3,7 @@
 // SAM template declares (read from template.yaml: one source of truth), and
 // the local CLI. Output goes to dist/ (git-ignored).
 import { build } from 'esbuild';
-import { readFileSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { yamlParse } from 'yaml-cfn';
@@ -94,6 +94,9 @@ async function main() {
   }
   try {
     await Promise.all(jobs);
+    // The package bin: npx graceful-stop runs it directly, so it must stay executable after every build.
+    const bin = out('cli', 'graceful-stop.mjs');
+    if (existsSync(bin)) chmodSync(bin, 0o755);
     moveInto(staging, join(root, 'dist'));
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -26,7 +26,10 @@ export class UnknownScenario extends NamedError {
 export interface DemoOptions {
   scenario?: string;
   json?: boolean;
+  /** The story, line by line (default: stderr). */
   out?: (line: string) => void;
+  /** The result: the human outcome or, with `json`, the output document (default: stdout). */
+  result?: (text: string) => void;
 }
 
 export interface DemoResult {
@@ -62,10 +65,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const scenario: DemoScenario | undefined = DEMO_SCENARIOS[options.scenario ?? 'callback-and-lambda'];
   if (!scenario) throw new UnknownScenario(options.scenario ?? '');
   const started = Date.now();
-  const write = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const say = (text: string) => {
-    if (!options.json) write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${text}`);
-  };
+  // The story is progress (stderr); the result alone goes to `result` (stdout).
+  const write = options.out ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const result_ = options.result ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const say = (text: string) => write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${text}`);
 
   say(`scenario ${scenario.name}: ${scenario.title}`);
   const stack = await startLocalStack();
@@ -154,12 +157,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const asExpected = scenario.expect.error
       ? result.error === scenario.expect.error
       : (result.output as { outcome?: string } | undefined)?.outcome === scenario.expect.outcome;
-    if (options.json) write(jsonResult(outcome));
-    else {
-      say(`graceful stop ended after ${((result.stoppedAt - result.startedAt) / 1000).toFixed(1)}s, ${result.stateTransitions} state transitions, ${result.lambdaInvocations} Lambda invocations:`);
-      humanResult(outcome).split('\n').forEach((line) => say(line));
-      say(asExpected ? 'as expected for this scenario' : `NOT as expected: wanted ${JSON.stringify(scenario.expect)}`);
-    }
+    say(`graceful stop ended after ${((result.stoppedAt - result.startedAt) / 1000).toFixed(1)}s, ${result.stateTransitions} state transitions, ${result.lambdaInvocations} Lambda invocations:`);
+    result_(options.json ? jsonResult(outcome) : humanResult(outcome));
+    say(asExpected ? 'as expected for this scenario' : `NOT as expected: wanted ${JSON.stringify(scenario.expect)}`);
     return { scenario: scenario.name, outcome, asExpected, wallSeconds: (Date.now() - started) / 1000 };
   } finally {
     await poller?.stop();

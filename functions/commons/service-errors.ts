@@ -1,4 +1,4 @@
-import { NamedError } from './errors.js';
+import { NamedError, isErrorNamed } from './errors.js';
 
 /** The HTTP status and a short, tag-free excerpt of a response the SDK could not read as an AWS error. */
 interface RawResponse {
@@ -48,7 +48,9 @@ export function toNamedServiceError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const code = (error as { code?: unknown }).code;
   const isServiceError = typeof (error as { $fault?: unknown }).$fault === 'string';
-  if (!isServiceError && !(error instanceof NamedError) && typeof code === 'string' && (NETWORK_ERROR_CODES as readonly string[]).includes(code)) {
+  // A timeout keeps its own name (TimeoutError carries code ETIMEDOUT too); only a bare socket error is renamed.
+  const named = isServiceError || error instanceof NamedError || isErrorNamed(error as unknown, 'TimeoutError', 'RequestTimeout', 'AbortError');
+  if (!named && typeof code === 'string' && (NETWORK_ERROR_CODES as readonly string[]).includes(code)) {
     return new NetworkError(code, `The endpoint could not be reached (${error.message}); it is retried like any network error.`, error);
   }
   const status = statusOf(error);

@@ -11,7 +11,7 @@ export const SETTING_BOUNDS = {
   POLL_CAP_SECONDS: { min: 1, max: 300 },
   POLL_MIN_SECONDS: { min: 1, max: 300 },
   WATCH_SECONDS: { min: 0, max: 240 },
-  STOP_ALL_MAX_EXECUTIONS: { min: 1, max: 200 },
+  STOP_ALL_MAX_EXECUTIONS: { min: 1, max: 2_000 },
 } as const;
 
 export type IntegerSetting = keyof typeof SETTING_BOUNDS;

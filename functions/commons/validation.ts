@@ -43,6 +43,9 @@ export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecu
     throw new InvalidInput(`${field} is ${describeValue(value)}; expected a SageMaker pipeline execution ARN string.`);
   }
   if (value.trim() === '') throw new InvalidInput(`${field} is empty; expected a SageMaker pipeline execution ARN.`);
+  if (value !== value.trim()) {
+    throw new InvalidInput(`${field} has leading or trailing whitespace; expected the ARN alone, without spaces or line breaks around it.`);
+  }
   if (value.length > MAX_ARN_LENGTH) {
     throw new InvalidInput(`${field} is ${value.length} characters long; expected an ARN of at most ${MAX_ARN_LENGTH} characters.`);
   }

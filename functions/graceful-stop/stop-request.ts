@@ -60,7 +60,8 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
     failIfNotRunning = body.failIfNotRunning;
   }
 
-  const maxWaitSeconds = readInteger(body, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT, 'seconds') ?? defaults.maxWaitSeconds;
+  const requestedMaxWait = readInteger(body, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT, 'seconds');
+  const maxWaitSeconds = requestedMaxWait ?? defaults.maxWaitSeconds;
   const requestedGrace = readInteger(body, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT, 'seconds');
   // A configured default that could never fire before this input's deadline is dropped, not blamed on the input.
   const defaultGrace =
@@ -70,7 +71,7 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
   const releaseCallbacksAfterSeconds = requestedGrace ?? defaultGrace;
   if (releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
     throw new InvalidInput(
-      `releaseCallbacksAfterSeconds (${releaseCallbacksAfterSeconds}) is not below maxWaitSeconds (${maxWaitSeconds}); expected a grace period shorter than the deadline, or no releaseCallbacksAfterSeconds.`,
+      `releaseCallbacksAfterSeconds (${releaseCallbacksAfterSeconds}) is not below maxWaitSeconds (${maxWaitSeconds}${requestedMaxWait === undefined ? ", the deployment's default DefaultMaxWaitSeconds" : ''}); expected a grace period shorter than the deadline${requestedMaxWait === undefined ? ': give a maxWaitSeconds above it' : ''}, or no releaseCallbacksAfterSeconds.`,
     );
   }
 

@@ -1,156 +1,224 @@
-import { ListPipelineExecutionsCommand, type PipelineExecutionSummary, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  ListPipelineExecutionsCommand,
+  ListPipelinesCommand,
+  type PipelineExecutionSummary,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import type { Clock } from '../commons/clock.js';
 import { InvalidInput, PipelineNotFound } from '../commons/errors.js';
-import {
-  MAX_WAIT_SECONDS_LIMIT,
-  PIPELINE_NAME,
-  describeValue,
-  readInteger,
-  isPlainObject,
-  readReason,
-  rejectUnknownKeys,
-} from '../commons/validation.js';
 import { isNotFoundError } from '../commons/sagemaker-errors.js';
+import { globToRegExp, parseStopAllRequest, selectionOf, type StopAllRequest } from './stop-all-request.js';
+import type { StopAllSummary } from './summarise-stop-all.logic.js';
 
-/** The stop-all input contract: which pipeline, which of its runs, how many graceful stops at once. */
-export interface StopAllRequest {
-  pipelineName: string;
-  /** Only runs started at least this long ago (0 = every running execution). */
-  olderThanSeconds: number;
-  /** Graceful stops running at the same time (the Map's MaxConcurrencyPath). */
-  maxConcurrency: number;
-  /** Passed on to every graceful stop. */
-  reason?: string;
-  maxWaitSeconds?: number;
-}
+export { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, MAX_OLDER_THAN_SECONDS, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
 
 /** One graceful-stop input, as the Map hands it to the graceful-stop state machine. */
 export interface ChildInput {
   pipelineExecutionArn: string;
   reason?: string;
   maxWaitSeconds?: number;
+  releaseCallbacksAfterSeconds?: number;
 }
 
-/** What List Running Executions returns: the items to stop, and how complete that list is. */
+/** A run in the batch, with what a dry run shows of it. */
+export interface Candidate {
+  pipelineName: string;
+  pipelineExecutionArn: string;
+  startedAt: string | null;
+  ageSeconds: number | null;
+}
+
+/**
+ * Where the next batch starts: runs are taken oldest first (start time, then
+ * ARN), only those started before the first listing, and only after the last
+ * run of the previous batch, so a run that failed to stop is not taken again.
+ */
+export interface ListingCursor {
+  startedBefore: string;
+  after?: { startedAt: number; pipelineExecutionArn: string };
+}
+
+/** What List Running Executions adds to the state: this batch, and how complete the listing is. */
 export interface RunningListing {
   request: StopAllRequest;
   listedAt: string;
+  /** Pipelines listed (by name, or matched by the pattern). */
+  pipelines: number;
   /** Execution summaries read, of any status. */
   scanned: number;
   pagesRead: number;
-  /** False when the page bound stopped the listing before the last page: older runs were not seen. */
+  /** False when a page bound stopped a listing before its last page: older runs were not seen. */
   scanComplete: boolean;
-  /** Executing runs old enough, found in the pages read. */
+  /** Executing runs old enough, not yet taken by an earlier batch. */
   running: number;
-  /** Oldest first, at most `limits.maxItems`. */
+  /** This batch: oldest first, at most one Map's worth. */
   items: ChildInput[];
-  /** Running executions left out by the cap (`running - items.length`): run stop-all again for them. */
+  batch: Candidate[];
+  /** Qualifying runs after this batch. */
+  remaining: number;
+  /** True when another batch follows (runs remain and the run's cap is not reached). */
+  more: boolean;
+  /** Runs left out because the cap of one stop-all run is reached: run stop-all again for them. */
   omitted: number;
   /** Executing runs younger than `olderThanSeconds`, left running. */
   tooRecent: number;
+  cursor: ListingCursor;
 }
 
 export interface ListingLimits {
-  /** At most this many graceful stops per stop-all run (keeps the Map's results under the 256 KB payload limit). */
+  /** At most this many runs per stop-all run (the execution history must stay under 25,000 events). */
   maxItems: number;
-  /** At most this many ListPipelineExecutions pages of 100. */
+  /** Runs per batch: one Map's results must stay under the 256 KB payload limit. */
+  batchSize: number;
+  /** At most this many pages of 100 per listing (executions of one pipeline, or pipelines). */
   maxPages: number;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 5;
-export const MAX_CONCURRENCY_LIMIT = 40;
-export const MAX_OLDER_THAN_SECONDS = 31_536_000;
+/** What the stop-all state machine hands the listing: the input first, the request and cursor on later batches. */
+export interface StopAllLoopState {
+  raw?: unknown;
+  request?: StopAllRequest;
+  cursor?: ListingCursor;
+  totals?: StopAllSummary;
+}
+
+export const BATCH_SIZE = 100;
 export const MAX_LISTING_PAGES = 100;
 const PAGE_SIZE = 100;
-const ALLOWED_KEYS = ['pipelineName', 'olderThanSeconds', 'maxConcurrency', 'reason', 'maxWaitSeconds'] as const;
-
-/** Validates and normalises the stop-all input. Throws InvalidInput with one sentence saying what is wrong. */
-export function parseStopAllRequest(raw: unknown): StopAllRequest {
-  if (!isPlainObject(raw)) throw new InvalidInput(`The input is ${describeValue(raw)}; expected a JSON object with pipelineName.`);
-  rejectUnknownKeys(raw, ALLOWED_KEYS);
-  const { pipelineName } = raw;
-  if (typeof pipelineName === 'string' && pipelineName.startsWith('arn:')) {
-    throw new InvalidInput(`pipelineName is an ARN; expected the pipeline's name (what follows "pipeline/" in its ARN).`);
-  }
-  if (typeof pipelineName !== 'string' || !PIPELINE_NAME.test(pipelineName)) {
-    throw new InvalidInput(`pipelineName is ${describeValue(pipelineName)}; expected a pipeline name of 1-256 letters, digits and hyphens.`);
-  }
-  const reason = readReason(raw.reason);
-  const maxWaitSeconds = readInteger(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
-  return {
-    pipelineName,
-    olderThanSeconds: readInteger(raw, 'olderThanSeconds', 0, MAX_OLDER_THAN_SECONDS) ?? 0,
-    maxConcurrency: readInteger(raw, 'maxConcurrency', 1, MAX_CONCURRENCY_LIMIT) ?? DEFAULT_MAX_CONCURRENCY,
-    ...(reason === undefined ? {} : { reason }),
-    ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),
-  };
-}
 
 const startedAt = (summary: PipelineExecutionSummary): number | undefined => summary.StartTime?.getTime();
 
-/**
- * Reads every page of ListPipelineExecutions (newest first, at most
- * `limits.maxPages`) and keeps the Executing runs started at least
- * `olderThanSeconds` ago, oldest first, capped at `limits.maxItems`.
- */
-export async function listRunningExecutions(
-  request: StopAllRequest,
-  deps: { sagemaker: SageMakerClient; clock: Clock; limits: ListingLimits },
-): Promise<RunningListing> {
-  const now = deps.clock.now();
-  const threshold = now - request.olderThanSeconds * 1000;
-  const running: PipelineExecutionSummary[] = [];
-  let tooRecent = 0;
-  let scanned = 0;
-  let pagesRead = 0;
+/** Every page of ListPipelines narrowed by the pattern's literal prefix, then matched whole. */
+async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number): Promise<{ names: string[]; complete: boolean; pages: number }> {
+  // SageMaker's PipelineNamePrefix must itself look like a name (no trailing hyphen): narrow by what does.
+  const prefix = (pattern.split('*')[0] ?? '').replace(/-+$/, '');
+  const matches = globToRegExp(pattern);
+  const names: string[] = [];
   let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const page = await sagemaker.send(
+      new ListPipelinesCommand({ MaxResults: PAGE_SIZE, ...(prefix ? { PipelineNamePrefix: prefix } : {}), ...(nextToken ? { NextToken: nextToken } : {}) }),
+    );
+    pages += 1;
+    for (const summary of page.PipelineSummaries ?? []) if (summary.PipelineName && matches.test(summary.PipelineName)) names.push(summary.PipelineName);
+    nextToken = page.NextToken;
+  } while (nextToken && pages < maxPages);
+  return { names: [...new Set(names)].sort(), complete: !nextToken, pages };
+}
+
+/** Every page (at most `maxPages`) of one pipeline's executions, newest first. */
+async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, maxPages: number): Promise<{ summaries: PipelineExecutionSummary[]; complete: boolean; pages: number }> {
+  const summaries: PipelineExecutionSummary[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
   do {
     let page;
     try {
-      page = await deps.sagemaker.send(
-        new ListPipelineExecutionsCommand({
-          PipelineName: request.pipelineName,
-          SortBy: 'CreationTime',
-          SortOrder: 'Descending',
-          MaxResults: PAGE_SIZE,
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
+      page = await sagemaker.send(
+        new ListPipelineExecutionsCommand({ PipelineName: pipelineName, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: PAGE_SIZE, ...(nextToken ? { NextToken: nextToken } : {}) }),
       );
     } catch (error) {
       if (isNotFoundError(error)) {
-        throw new PipelineNotFound(`SageMaker has no pipeline named "${request.pipelineName}" in this account and region; check the name (not the ARN or display name).`, error);
+        throw new PipelineNotFound(`SageMaker has no pipeline named "${pipelineName}" in this account and region; check the name (not the ARN or display name).`, error);
       }
       throw error;
     }
-    pagesRead += 1;
-    const summaries = page.PipelineExecutionSummaries ?? [];
-    scanned += summaries.length;
-    for (const summary of summaries) {
+    pages += 1;
+    summaries.push(...(page.PipelineExecutionSummaries ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken && pages < maxPages);
+  return { summaries, complete: !nextToken, pages };
+}
+
+const isAfter = (summary: { at: number; arn: string }, cursor: ListingCursor['after']): boolean =>
+  !cursor || summary.at > cursor.startedAt || (summary.at === cursor.startedAt && summary.arn > cursor.pipelineExecutionArn);
+
+/**
+ * Lists the running executions of the selected pipelines (every page) and
+ * returns the next batch: Executing runs started at least `olderThanSeconds`
+ * ago and before the first listing, after the cursor, oldest first.
+ */
+export async function listRunningExecutions(
+  state: StopAllLoopState,
+  deps: { sagemaker: SageMakerClient; clock: Clock; limits: ListingLimits; scope: string },
+): Promise<StopAllLoopState & { listing: RunningListing }> {
+  const request = state.request ?? parseStopAllRequest(state.raw, deps.scope);
+  const now = deps.clock.now();
+  const cursor: ListingCursor = state.cursor ?? { startedBefore: new Date(now).toISOString() };
+  const startedBefore = Date.parse(cursor.startedBefore);
+  const threshold = now - request.olderThanSeconds * 1000;
+  let scanComplete = true;
+  let pagesRead = 0;
+  let names: string[];
+  if (request.pipelineNamePattern !== undefined) {
+    const matched = await pipelinesMatching(deps.sagemaker, request.pipelineNamePattern, deps.limits.maxPages);
+    names = matched.names;
+    scanComplete = matched.complete;
+    pagesRead += matched.pages;
+  } else {
+    names = request.pipelineNames ?? (request.pipelineName ? [request.pipelineName] : []);
+  }
+  if (names.length === 0 && request.pipelineNamePattern === undefined) throw new InvalidInput('The request names no pipeline.');
+
+  const qualifying: Array<{ at: number; arn: string; pipelineName: string; started?: number }> = [];
+  let tooRecent = 0;
+  let scanned = 0;
+  for (const pipelineName of names) {
+    const listed = await executionsOf(deps.sagemaker, pipelineName, deps.limits.maxPages);
+    pagesRead += listed.pages;
+    scanComplete &&= listed.complete;
+    scanned += listed.summaries.length;
+    for (const summary of listed.summaries) {
       if (summary.PipelineExecutionStatus !== 'Executing' || !summary.PipelineExecutionArn) continue;
       const started = startedAt(summary);
+      if (started !== undefined && started >= startedBefore) continue;
       // A run without a start time has an unknown age: it only qualifies when every age does.
       const oldEnough = request.olderThanSeconds === 0 || (started !== undefined && started <= threshold);
-      if (oldEnough) running.push(summary);
-      else tooRecent += 1;
+      if (!oldEnough) {
+        tooRecent += 1;
+        continue;
+      }
+      const entry = { at: started ?? 0, arn: summary.PipelineExecutionArn, pipelineName, ...(started === undefined ? {} : { started }) };
+      if (isAfter(entry, cursor.after)) qualifying.push(entry);
     }
-    nextToken = page.NextToken;
-  } while (nextToken && pagesRead < deps.limits.maxPages);
+  }
+  qualifying.sort((a, b) => a.at - b.at || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
 
-  const oldestFirst = [...running].sort((a, b) => (startedAt(a) ?? 0) - (startedAt(b) ?? 0));
-  const kept = oldestFirst.slice(0, deps.limits.maxItems);
-  return {
+  const taken = (state.totals?.attempted ?? 0) + (state.totals?.wouldStopCount ?? 0);
+  const capacity = Math.max(0, deps.limits.maxItems - taken);
+  const batch = qualifying.slice(0, Math.min(deps.limits.batchSize, capacity));
+  const remaining = qualifying.length - batch.length;
+  const more = remaining > 0 && capacity - batch.length > 0;
+  const last = batch.at(-1);
+  const listing: RunningListing = {
     request,
     listedAt: new Date(now).toISOString(),
+    pipelines: names.length,
     scanned,
     pagesRead,
-    scanComplete: !nextToken,
-    running: running.length,
-    items: kept.map((summary) => ({
-      pipelineExecutionArn: summary.PipelineExecutionArn as string,
+    scanComplete,
+    running: qualifying.length,
+    items: batch.map((entry) => ({
+      pipelineExecutionArn: entry.arn,
       ...(request.reason === undefined ? {} : { reason: request.reason }),
       ...(request.maxWaitSeconds === undefined ? {} : { maxWaitSeconds: request.maxWaitSeconds }),
+      ...(request.releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds: request.releaseCallbacksAfterSeconds }),
     })),
-    omitted: running.length - kept.length,
+    batch: batch.map((entry) => ({
+      pipelineName: entry.pipelineName,
+      pipelineExecutionArn: entry.arn,
+      startedAt: entry.started === undefined ? null : new Date(entry.started).toISOString(),
+      ageSeconds: entry.started === undefined ? null : Math.round((now - entry.started) / 1000),
+    })),
+    remaining,
+    more,
+    omitted: more ? 0 : remaining,
     tooRecent,
+    cursor: { startedBefore: cursor.startedBefore, ...(last ? { after: { startedAt: last.at, pipelineExecutionArn: last.arn } } : cursor.after ? { after: cursor.after } : {}) },
   };
+  return { ...state, request, cursor, listing };
 }
+
+/** For the log line and the CLI: what the request selects. */
+export { selectionOf };

@@ -1,6 +1,7 @@
 import type { Clock } from '../commons/clock.js';
 import { InvalidInput } from '../commons/errors.js';
-import type { RunningListing } from './list-running-executions.logic.js';
+import type { Candidate, ListingCursor, RunningListing } from './list-running-executions.logic.js';
+import { selectionOf, type StopAllRequest } from './stop-all-request.js';
 import { clip } from '../commons/text.js';
 
 /** A Map iteration that ended with the graceful stop succeeding (Record Stop Succeeded). */
@@ -20,9 +21,22 @@ export interface StopFailedItem {
 
 export type StopItemResult = StopSucceededItem | StopFailedItem;
 
+/** The state after one batch: its listing, the Map's results (none in a dry run), the totals so far. */
 export interface StopAllState {
+  raw?: unknown;
+  request?: StopAllRequest;
   listing: RunningListing;
-  results: StopItemResult[];
+  results?: StopItemResult[];
+  totals?: StopAllSummary;
+}
+
+/** What Summarise Stop All hands back to the loop: the totals, and where the next batch starts. */
+export interface StopAllBatchResult {
+  raw?: unknown;
+  request: StopAllRequest;
+  cursor: ListingCursor;
+  more: boolean;
+  totals: StopAllSummary;
 }
 
 /** One child graceful stop, as the summary reports it. */
@@ -43,7 +57,13 @@ export interface ChildReport {
 
 /** The stop-all output document. */
 export interface StopAllSummary {
+  /** What was selected: the pipeline name, the names, or the pattern. */
   pipelineName: string;
+  dryRun: boolean;
+  /** Batches (Map runs) so far. */
+  batches: number;
+  /** Pipelines listed. */
+  pipelines: number;
   listedAt: string;
   finishedAt: string;
   /** Executing runs found old enough; `attempted` of them were stopped, `omitted` left for another run. */
@@ -58,8 +78,16 @@ export interface StopAllSummary {
   outcomes: Record<string, number>;
   /** Failed children per error name (PipelineExecutionFailed, DrainTimedOut, ...). */
   errors: Record<string, number>;
+  /** Failed children first, then succeeded ones; at most MAX_REPORTED_CHILDREN (the rest only counted). */
   children: ChildReport[];
+  childrenOmitted: number;
+  /** A dry run's candidates, oldest first (at most MAX_REPORTED_CHILDREN), and how many there were. */
+  wouldStop: Candidate[];
+  wouldStopCount: number;
 }
+
+/** Children and dry-run candidates listed in full: the summary stays far below the 256 KB payload limit. */
+export const MAX_REPORTED_CHILDREN = 100;
 
 /** Causes are cut to this length so 200 failed children stay well under the 256 KB payload limit. */
 export const MAX_CAUSE_LENGTH = 600;
@@ -113,12 +141,18 @@ const increment = (counts: Record<string, number>, key: string): void => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
 
-/** Builds the stop-all output: every child's outcome or error, and counts per outcome and per error. */
-export function summariseStopAll(state: StopAllState, clock: Clock): StopAllSummary {
-  if (!state || typeof state.listing !== 'object' || state.listing === null || !Array.isArray(state.results)) {
+/**
+ * Merges one batch into the totals: every child's outcome or error (failed
+ * ones listed first, at most MAX_REPORTED_CHILDREN), counts per outcome and
+ * per error, and in a dry run the runs that would have been stopped.
+ */
+export function summariseStopAll(state: StopAllState, clock: Clock): StopAllBatchResult {
+  if (!state || typeof state.listing !== 'object' || state.listing === null || (!state.listing.request.dryRun && !Array.isArray(state.results))) {
     throw new InvalidInput('The summary input has no listing or no results; expected the output of the Stop Each Execution Map.');
   }
-  const children = state.results.map((item): ChildReport => {
+  const { listing } = state;
+  const previous = state.totals;
+  const fresh = (state.results ?? []).map((item): ChildReport => {
     if (isFailed(item)) return readFailure(item);
     return {
       pipelineExecutionArn: item.pipelineExecutionArn,
@@ -129,27 +163,45 @@ export function summariseStopAll(state: StopAllState, clock: Clock): StopAllSumm
       waitedSeconds: item.waitedSeconds,
     };
   });
-  const outcomes: Record<string, number> = {};
-  const errors: Record<string, number> = {};
-  for (const child of children) {
+  const outcomes: Record<string, number> = { ...(previous?.outcomes ?? {}) };
+  const errors: Record<string, number> = { ...(previous?.errors ?? {}) };
+  for (const child of fresh) {
     if (child.succeeded) increment(outcomes, child.outcome ?? 'Unknown');
     else increment(errors, child.error ?? 'Unknown');
   }
-  const { listing } = state;
-  const succeeded = children.filter((child) => child.succeeded).length;
-  return {
-    pipelineName: listing.request.pipelineName,
-    listedAt: listing.listedAt,
+  const all = [...(previous?.children ?? []), ...fresh];
+  const ordered = [...all.filter((child) => !child.succeeded), ...all.filter((child) => child.succeeded)];
+  const children = ordered.slice(0, MAX_REPORTED_CHILDREN);
+  const succeeded = (previous?.succeeded ?? 0) + fresh.filter((child) => child.succeeded).length;
+  const attempted = (previous?.attempted ?? 0) + fresh.length;
+  const candidates = listing.request.dryRun ? listing.batch : [];
+  const wouldStop = [...(previous?.wouldStop ?? []), ...candidates].slice(0, MAX_REPORTED_CHILDREN);
+  const totals: StopAllSummary = {
+    pipelineName: selectionOf(listing.request),
+    dryRun: listing.request.dryRun,
+    batches: (previous?.batches ?? 0) + 1,
+    pipelines: listing.pipelines,
+    listedAt: previous?.listedAt ?? listing.listedAt,
     finishedAt: new Date(clock.now()).toISOString(),
-    running: listing.running,
-    attempted: children.length,
+    running: previous?.running ?? listing.running,
+    attempted,
     omitted: listing.omitted,
     tooRecent: listing.tooRecent,
-    scanComplete: listing.scanComplete,
+    scanComplete: (previous?.scanComplete ?? true) && listing.scanComplete,
     succeeded,
-    failed: children.length - succeeded,
+    failed: attempted - succeeded,
     outcomes,
     errors,
     children,
+    childrenOmitted: attempted - children.length,
+    wouldStop,
+    wouldStopCount: (previous?.wouldStopCount ?? 0) + candidates.length,
+  };
+  return {
+    ...(state.raw === undefined ? {} : { raw: state.raw }),
+    request: listing.request,
+    cursor: listing.cursor,
+    more: listing.more,
+    totals,
   };
 }

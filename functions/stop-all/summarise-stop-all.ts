@@ -1,18 +1,22 @@
 import { systemClock } from '../commons/clock.js';
-import { logger } from '../commons/logger.js';
-import { summariseStopAll, type StopAllState, type StopAllSummary } from './summarise-stop-all.logic.js';
 import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '../commons/logger.js';
+import { summariseStopAll, type StopAllBatchResult, type StopAllState } from './summarise-stop-all.logic.js';
 
-export const handler = lambdaHandler(async (event: StopAllState): Promise<StopAllSummary> => {
-  const summary = summariseStopAll(event, systemClock);
-  logger.appendKeys({ pipelineName: summary.pipelineName });
-  logger.info('Stop-all finished', {
-    attempted: summary.attempted,
-    succeeded: summary.succeeded,
-    failed: summary.failed,
-    outcomes: summary.outcomes,
-    errors: summary.errors,
-    omitted: summary.omitted,
+export const handler = lambdaHandler(async (event: StopAllState): Promise<StopAllBatchResult> => {
+  const result = summariseStopAll(event, systemClock);
+  const { totals } = result;
+  logger.appendKeys({ selection: totals.pipelineName, dryRun: totals.dryRun });
+  logger.info(result.more ? 'Stop-all batch finished' : 'Stop-all finished', {
+    batches: totals.batches,
+    attempted: totals.attempted,
+    succeeded: totals.succeeded,
+    failed: totals.failed,
+    outcomes: totals.outcomes,
+    errors: totals.errors,
+    omitted: totals.omitted,
+    wouldStop: totals.wouldStopCount,
+    more: result.more,
   });
-  return summary;
+  return result;
 });

@@ -24,6 +24,11 @@ export class SimulatorStore {
     return this.pipelines.get(pipelineKey(nameOrArn));
   }
 
+  /** Every pipeline, in the order they were created. */
+  allPipelines(): Pipeline[] {
+    return [...this.pipelines.values()];
+  }
+
   getPipeline(nameOrArn: string): Pipeline {
     const pipeline = this.findPipeline(nameOrArn);
     if (!pipeline) throw resourceNotFound(`Pipeline '${nameOrArn}' does not exist.`);

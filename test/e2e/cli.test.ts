@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { USAGE } from '../../cli/args.js';
+import { commandUsage } from '../../cli/args.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { jobStep, type StepJson } from './support/bed.js';
 import { runCli, type CliOptions, type CliRun } from './support/cli.js';
@@ -55,13 +55,14 @@ afterEach(() => {
 });
 
 describe('graceful-stop simulate', () => {
-  it('prints one JSON line with both 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 5 s', async () => {
+  it('prints the export lines for both 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 5 s', async () => {
     // Prepare
     const lines: string[] = [];
     let child: ChildProcess | undefined;
     const run = cli(['simulate', '--port', '0'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
-    await waitFor('the endpoints line of simulate', () => lines.length, (count) => count > 0, { timeoutMs: 8_000 });
-    const endpoints = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 5, { timeoutMs: 8_000 });
+    const exported = Object.fromEntries(lines.map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)).filter((match) => match !== null).map((match) => [match[1], match[2]]));
+    const endpoints = { sagemakerEndpoint: exported.AWS_ENDPOINT_URL_SAGEMAKER, sqsEndpoint: exported.AWS_ENDPOINT_URL_SQS };
     const sagemaker = new SageMakerClient({ endpoint: String(endpoints.sagemakerEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
     const sqs = new SQSClient({ endpoint: String(endpoints.sqsEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
 
@@ -97,7 +98,13 @@ describe('graceful-stop simulate', () => {
     expect(ended.exitCode, diagnostics(ended)).toBe(0);
     expect(ended.signal).toBeNull();
     expect(secondsToEnd).toBeLessThan(5);
-    expect(ended.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(ended.stdout.split('\n').filter(Boolean)).toEqual([
+      `export AWS_ENDPOINT_URL_SAGEMAKER=${String(endpoints.sagemakerEndpoint)}`,
+      `export AWS_ENDPOINT_URL_SQS=${String(endpoints.sqsEndpoint)}`,
+      'export AWS_REGION=us-east-1',
+      'export AWS_ACCESS_KEY_ID=local',
+      'export AWS_SECRET_ACCESS_KEY=local',
+    ]);
   });
 });
 
@@ -172,7 +179,7 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
     });
     expect(document.stopRequestedAt).not.toBeNull();
     expect(document.steps).toEqual([expect.objectContaining({ name: 'Train', type: 'TrainingJob', status: 'Stopped' })]);
-    expect(run.stderr, 'no progress with --json').toBe('');
+    expect(run.stderr, 'progress stays on stderr with --json').toContain('stop requested for');
     const described = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
     expect(described.PipelineExecutionStatus, 'the simulator agrees').toBe('Stopped');
   });
@@ -223,8 +230,8 @@ describe('graceful-stop usage errors', () => {
     // Assess
     expect(run.exitCode, diagnostics(run)).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^The pipeline execution ARN "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/);
-    expect(run.stderr).toContain(USAGE);
+    expect(run.stderr).toMatch(/^pipelineExecutionArn "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/);
+    expect(run.stderr).toContain(commandUsage('stop'));
   });
 
   it('exits 2 for `demo --scenario nope`, naming the known scenarios', async () => {
@@ -238,5 +245,23 @@ describe('graceful-stop usage errors', () => {
     expect(run.exitCode, diagnostics(run)).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^UnknownScenario: Unknown demo scenario "nope"; expected one of callback-and-lambda, /);
+  });
+});
+
+describe('graceful-stop as an installed command', () => {
+  it('is executable after a build, so npx graceful-stop runs it, and prints its version', async () => {
+    // Prepare
+    const { statSync, readFileSync } = await import('node:fs');
+    const { cliPath } = await import('./support/cli.js');
+    const { execFile } = await import('node:child_process');
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+    // Act
+    const mode = statSync(cliPath).mode;
+    const printed = await new Promise<string>((resolve, reject) => execFile(cliPath, ['--version'], { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+
+    // Assess
+    expect(mode & 0o111, 'execute bits').toBe(0o111);
+    expect(printed).toBe(`graceful-stop ${version}\n`);
   });
 });

@@ -87,7 +87,7 @@ describe('npm start (the default demo scenario)', () => {
     const started = Date.now();
 
     // Act
-    const result = await within('the default demo', runDemo({ out }), 25_000);
+    const result = await within('the default demo', runDemo({ out, result: (text) => lines.push(...text.split('\n')) }), 25_000);
     const wallSeconds = (Date.now() - started) / 1000;
 
     // Assess
@@ -142,12 +142,14 @@ describe('graceful-stop demo --scenario NAME (the other scenarios)', () => {
     const diagnostics = `exit ${run.exitCode} (${run.signal ?? 'no signal'}) after ${run.wallSeconds} s\nstderr: ${run.stderr.slice(-2000)}\nstdout:\n${run.stdout.slice(-4000)}`;
     // The CLI exits 0 exactly when the scenario ended as it expects.
     expect(run.exitCode, diagnostics).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(lines.at(-1), diagnostics).toMatch(/as expected for this scenario$/);
+    // The story on stderr, the result alone on stdout.
+    expect(run.stderr.trimEnd().split('\n').at(-1), diagnostics).toMatch(/as expected for this scenario$/);
+    const result = run.stdout.trimEnd();
     if (expected.error) {
-      expect(lines.some((line) => line.includes(`FAILED ${expected.error}: `)), diagnostics).toBe(true);
+      expect(result, diagnostics).toMatch(new RegExp(`^FAILED ${expected.error}: `));
     } else {
-      expect(lines.some((line) => line.includes(`outcome ${expected.outcome} (final status `)), diagnostics).toBe(true);
+      expect(result, diagnostics).toMatch(new RegExp(`^outcome ${expected.outcome} \\(final status `));
     }
+    expect(run.stdout, 'no timestamped story line on stdout').not.toMatch(/^\[ *\d+\.\ds\]/m);
   });
 });

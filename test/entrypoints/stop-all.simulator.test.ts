@@ -157,7 +157,7 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     expect(children.map((child) => child.executionArn).sort()).toEqual(summary.children.map((child) => child.childExecutionArn).sort());
     expect(mostAtOnce).toBeLessThanOrEqual(2);
     const path = pathOf(result);
-    expect(path[0]).toBe('List Running Executions');
+    expect(path.slice(0, 3)).toEqual(['Capture Input', 'List Running Executions', 'Dry Run?']);
     expect(path.filter((state) => state === 'Stop Gracefully')).toHaveLength(4);
     expect(path.filter((state) => state === 'Record Stop Failed')).toHaveLength(1);
     expect(path.at(-1)).toBe('Stop All Finished');
@@ -215,7 +215,7 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     const result = await stopAll.run(input, RUN);
 
     // Assess
-    expect(pathOf(result)).toEqual(['List Running Executions', 'caught: List Running Executions', 'Read Listing Failure', 'Listing Failed']);
+    expect(pathOf(result)).toEqual(['Capture Input', 'List Running Executions', 'caught: List Running Executions', 'Read Listing Failure', 'Listing Failed']);
     expect(result.error).toBe('PipelineNotFound');
     expect(result.cause).toBe('SageMaker has no pipeline named "no-such-pipeline" in this account and region; check the name (not the ARN or display name).');
   });

@@ -220,20 +220,24 @@ describe('stop-all state machine in template.yaml', () => {
     expect(handlerFiles).toEqual(Object.values(STOP_ALL_FUNCTIONS));
   });
 
-  it('lets the listing function list executions only of pipelines in the PipelineNamePattern scope, and caps the run', () => {
+  it('lets the listing function list executions only of pipelines in the PipelineNamePattern scope (and pipeline names), and caps the run', () => {
     // Prepare
     const fn = properties('ListRunningExecutionsFunction');
     // Act
     const statements = (fn.Policies as JsonObject[]).flatMap((policy) => statementsOf(policy));
+    const variables = (fn.Environment as JsonObject & { Variables: JsonObject }).Variables;
     // Assess
     expect(statements).toEqual([
       expect.objectContaining({
         Action: 'sagemaker:ListPipelineExecutions',
         Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:pipeline/${PipelineNamePattern}' },
       }),
+      // ListPipelines has no resource-level permissions; the function keeps to the scope itself.
+      expect.objectContaining({ Action: 'sagemaker:ListPipelines', Resource: '*' }),
     ]);
-    expect(refTarget((fn.Environment as JsonObject & { Variables: JsonObject }).Variables.STOP_ALL_MAX_EXECUTIONS)).toBe('StopAllMaxExecutions');
-    expect(template.Parameters?.StopAllMaxExecutions).toMatchObject({ MinValue: 1, MaxValue: 200 });
+    expect(refTarget(variables.STOP_ALL_MAX_EXECUTIONS)).toBe('StopAllMaxExecutions');
+    expect(refTarget(variables.PIPELINE_NAME_PATTERN)).toBe('PipelineNamePattern');
+    expect(template.Parameters?.StopAllMaxExecutions).toMatchObject({ MinValue: 1, MaxValue: 2000 });
   });
 
   it('bounds the Map concurrency by the listing, which accepts 1 to 40', () => {

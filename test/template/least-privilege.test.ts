@@ -258,10 +258,10 @@ describe('least privilege in template.yaml', () => {
     const findings = unscopedResourceFindings(statements, template);
     // Assess
     expect(findings).toEqual([]);
-    expect(Object.keys(RESOURCE_STAR_ALLOWED).every((action) => action.startsWith('logs:'))).toBe(true);
+    expect(Object.keys(RESOURCE_STAR_ALLOWED).filter((action) => !action.startsWith('logs:'))).toEqual(['sagemaker:ListPipelines']);
   });
 
-  it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope (ListPipelineExecutions: to the pipelines)', () => {
+  it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope (ListPipelineExecutions: to the pipelines; ListPipelines: names only)', () => {
     // Prepare
     const sagemaker = walk.statements.filter((found) =>
       [found.statement.Action].flat().some((action) => typeof action === 'string' && action.startsWith('sagemaker:')),
@@ -271,12 +271,15 @@ describe('least privilege in template.yaml', () => {
     const resources = sagemaker.map((found) => ({
       // ListPipelineExecutions authorizes on the pipeline, not on an execution; alone in its statement, it gets exactly the pipeline scope.
       listsExecutions: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelineExecutions']),
+      // ListPipelines has no resource-level permissions: alone in its statement, on '*' (RESOURCE_STAR_ALLOWED).
+      listsPipelines: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelines']),
       resource: JSON.stringify(found.statement.Resource),
     }));
     // Assess
     expect(sagemaker.length).toBeGreaterThan(0);
-    for (const { listsExecutions, resource } of resources) {
-      if (listsExecutions) expect(resource).toBe(JSON.stringify({ 'Fn::Sub': pipelineScope }));
+    for (const { listsExecutions, listsPipelines, resource } of resources) {
+      if (listsPipelines) expect(resource).toBe('"*"');
+      else if (listsExecutions) expect(resource).toBe(JSON.stringify({ 'Fn::Sub': pipelineScope }));
       else expect(resource).toContain(`${pipelineScope}/execution/`);
     }
   });

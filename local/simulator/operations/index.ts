@@ -1,4 +1,4 @@
-import { createPipeline, deletePipeline, describePipeline } from './pipelines.js';
+import { createPipeline, deletePipeline, describePipeline, listPipelines } from './pipelines.js';
 import {
   describePipelineDefinitionForExecution,
   describePipelineExecution,
@@ -17,6 +17,7 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   CreatePipeline: createPipeline,
   DescribePipeline: describePipeline,
   DeletePipeline: deletePipeline,
+  ListPipelines: listPipelines,
   StartPipelineExecution: startPipelineExecution,
   DescribePipelineExecution: describePipelineExecution,
   ListPipelineExecutions: listPipelineExecutions,

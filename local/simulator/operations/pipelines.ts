@@ -2,6 +2,7 @@ import { pipelineArn } from '../arns.js';
 import { parsePipelineDefinition } from '../definition.js';
 import { validationError } from '../errors.js';
 import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '../validation.js';
+import { MAX_RESULTS_LIMIT, paginate } from '../pagination.js';
 import type { JsonObject } from '../types.js';
 import type { OperationHandler } from './context.js';
 
@@ -74,4 +75,37 @@ export const deletePipeline: OperationHandler = (body, { store, engine }) => {
   const pipeline = store.getPipeline(nameOrArn);
   for (const execution of store.deletePipeline(pipeline)) engine.discard(execution);
   return { PipelineArn: pipeline.arn };
+};
+
+/** ListPipelines: by name prefix and creation time, sorted by Name or CreationTime, paginated like every List call. */
+export const listPipelines: OperationHandler = (body, { store }) => {
+  const request = new RequestReader(body);
+  const prefix = request.string('PipelineNamePrefix', { minLength: 1, maxLength: 256, pattern: PATTERNS.pipelineName });
+  const createdAfter = request.timestamp('CreatedAfter');
+  const createdBefore = request.timestamp('CreatedBefore');
+  const sortBy = request.string('SortBy', { oneOf: ['Name', 'CreationTime'] }) ?? 'CreationTime';
+  const sortOrder = request.string('SortOrder', { oneOf: ['Ascending', 'Descending'] }) ?? 'Descending';
+  const nextToken = request.string('NextToken', { maxLength: 8192 });
+  const maxResults = request.integer('MaxResults', { min: 1, max: MAX_RESULTS_LIMIT });
+  request.assertValid();
+  const byName = sortBy === 'Name';
+  const pipelines = store
+    .allPipelines()
+    .filter((p) => (prefix === undefined || p.name.startsWith(prefix)) && (createdAfter === undefined || p.creationTime > createdAfter) && (createdBefore === undefined || p.creationTime < createdBefore))
+    .sort((a, b) => (byName ? a.name.localeCompare(b.name) : a.creationTime - b.creationTime || a.name.localeCompare(b.name)));
+  if (sortOrder === 'Descending') pipelines.reverse();
+  const page = paginate(pipelines, (p) => p.name, { scope: `pipelines:${prefix ?? ''}:${sortBy}:${sortOrder}`, maxResults, nextToken });
+  return {
+    PipelineSummaries: page.items.map((p) => ({
+      PipelineArn: p.arn,
+      PipelineName: p.name,
+      PipelineDisplayName: p.displayName,
+      RoleArn: p.roleArn,
+      CreationTime: p.creationTime,
+      LastModifiedTime: p.lastModifiedTime,
+      ...(p.description !== undefined ? { PipelineDescription: p.description } : {}),
+      ...(p.lastRunTime !== undefined ? { LastExecutionTime: p.lastRunTime } : {}),
+    })),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
 };

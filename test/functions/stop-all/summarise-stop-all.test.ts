@@ -7,15 +7,20 @@ import { FakeClock, T0 } from '../fixtures.js';
 const arnOf = (id: string): string => `arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/${id}`;
 const CHILD = 'arn:aws:states:us-east-1:123456789012:execution:prod-graceful-stop:child-1';
 const listing = (overrides: Partial<RunningListing> = {}): RunningListing => ({
-  request: { pipelineName: 'p', olderThanSeconds: 0, maxConcurrency: 5 },
+  request: { pipelineName: 'p', olderThanSeconds: 0, maxConcurrency: 5, dryRun: false },
   listedAt: T0,
+  pipelines: 1,
   scanned: 10,
   pagesRead: 1,
   scanComplete: true,
   running: 4,
   items: [],
+  batch: [],
+  remaining: 0,
+  more: false,
   omitted: 0,
   tooRecent: 0,
+  cursor: { startedBefore: T0 },
   ...overrides,
 });
 const describeExecution = (fields: Record<string, unknown>): string =>
@@ -83,9 +88,10 @@ describe('summariseStopAll', () => {
     clock.advance(300);
 
     // Act
-    const summary = summariseStopAll({ listing: listing({ omitted: 2, tooRecent: 1 }), results }, clock);
+    const { totals: summary, more } = summariseStopAll({ listing: listing({ omitted: 2, tooRecent: 1 }), results }, clock);
 
     // Assess
+    expect(more).toBe(false);
     expect(summary).toMatchObject({
       pipelineName: 'p',
       listedAt: T0,
@@ -100,9 +106,10 @@ describe('summariseStopAll', () => {
       outcomes: { Stopped: 2, AlreadyStopped: 1 },
       errors: { PipelineExecutionFailed: 1 },
     });
+    // Failed children first: they are what a reader looks for.
     expect(summary.children.map((child) => [child.pipelineExecutionArn, child.succeeded, child.outcome ?? child.error])).toEqual([
-      [arnOf('a'), true, 'Stopped'],
       [arnOf('b'), false, 'PipelineExecutionFailed'],
+      [arnOf('a'), true, 'Stopped'],
       [arnOf('c'), true, 'AlreadyStopped'],
       [arnOf('d'), true, 'Stopped'],
     ]);
@@ -112,9 +119,39 @@ describe('summariseStopAll', () => {
     // Prepare
     const state = { listing: listing({ running: 0 }), results: [] };
     // Act
-    const summary = summariseStopAll(state, new FakeClock(T0));
+    const { totals } = summariseStopAll(state, new FakeClock(T0));
     // Assess
-    expect(summary).toMatchObject({ attempted: 0, succeeded: 0, failed: 0, outcomes: {}, errors: {}, children: [] });
+    expect(totals).toMatchObject({ attempted: 0, succeeded: 0, failed: 0, outcomes: {}, errors: {}, children: [], batches: 1 });
+  });
+
+  it('adds a batch to the totals of the batches before it, keeping the first listing time and at most 100 children', () => {
+    // Prepare
+    const stopped = (id: string): StopItemResult => ({ pipelineExecutionArn: arnOf(id), childExecutionArn: `${CHILD}${id}`, outcome: 'Stopped', finalStatus: 'Stopped', waitedSeconds: 1 });
+    const firstBatch = summariseStopAll({ listing: listing({ running: 150, more: true, cursor: { startedBefore: T0, after: { startedAt: 1, pipelineExecutionArn: arnOf('x') } } }), results: Array.from({ length: 90 }, (_, i) => stopped(`a${i}`)) }, new FakeClock(T0));
+    const clock = new FakeClock(T0);
+    clock.advance(60);
+
+    // Act
+    const second = summariseStopAll({ listing: listing({ running: 60, listedAt: new Date(clock.now()).toISOString() }), results: Array.from({ length: 60 }, (_, i) => stopped(`b${i}`)), totals: firstBatch.totals }, clock);
+
+    // Assess
+    expect(firstBatch.more).toBe(true);
+    expect(firstBatch.cursor.after?.pipelineExecutionArn).toBe(arnOf('x'));
+    expect(second.totals).toMatchObject({ batches: 2, listedAt: T0, running: 150, attempted: 150, succeeded: 150, outcomes: { Stopped: 150 }, childrenOmitted: 50 });
+    expect(second.totals.children).toHaveLength(100);
+    expect(JSON.stringify(second).length).toBeLessThan(64 * 1024);
+  });
+
+  it('lists a dry run\'s candidates and stops nothing', () => {
+    // Prepare
+    const candidate = { pipelineName: 'p', pipelineExecutionArn: arnOf('old'), startedAt: T0, ageSeconds: 90_000 };
+    const dry = listing({ request: { pipelineName: 'p', olderThanSeconds: 86_400, maxConcurrency: 5, dryRun: true }, batch: [candidate], items: [{ pipelineExecutionArn: arnOf('old') }] });
+
+    // Act
+    const { totals } = summariseStopAll({ listing: dry }, new FakeClock(T0));
+
+    // Assess
+    expect(totals).toMatchObject({ dryRun: true, attempted: 0, wouldStopCount: 1, wouldStop: [candidate] });
   });
 
   it('rejects an input without listing or results with InvalidInput', () => {

@@ -45,9 +45,11 @@ export const SCOPED_SERVICES = ['sagemaker', 'sqs', 'events', 'lambda', 'states'
  * Step Functions' (and other vended) log delivery goes through the CloudWatch
  * Logs delivery APIs, which have no resource-level permissions: AWS documents
  * `Resource: '*'` for them in "Logging Step Functions using CloudWatch Logs".
+ * ListPipelines has none either (it lists names; stop-all matches them
+ * against PipelineNamePattern before it lists or stops any execution).
  */
-export const RESOURCE_STAR_ALLOWED: Record<string, string> = Object.fromEntries(
-  [
+export const RESOURCE_STAR_ALLOWED: Record<string, string> = Object.fromEntries([
+  ...[
     'logs:CreateLogDelivery',
     'logs:GetLogDelivery',
     'logs:UpdateLogDelivery',
@@ -57,7 +59,8 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = Object.fromEntries(
     'logs:DescribeResourcePolicies',
     'logs:DescribeLogGroups',
   ].map((action) => [action, 'CloudWatch Logs vended-log delivery: no resource-level permissions (AWS documents Resource "*")']),
-);
+  ['sagemaker:ListPipelines', 'no resource-level permissions (AWS documents Resource "*"); reads pipeline names only, matched against PipelineNamePattern before any execution is listed'],
+]);
 
 /**
  * Managed policies that may be attached, each with the reason. Matched on the

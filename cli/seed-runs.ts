@@ -1,0 +1,66 @@
+import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { BOUNDED_CLIENT_OPTIONS } from '../functions/commons/clients.js';
+import { NamedError } from '../functions/commons/errors.js';
+import { createQueue } from '../local/sqs/queues.js';
+
+const QUEUE_URL_PLACEHOLDER = '<the walkthrough queue>';
+
+/** Runs `simulate --with-run NAME` can start in the simulator, for the local walkthrough. */
+export const SEED_RUNS = {
+  training: {
+    title: 'a training step that takes 20 s to stop (it saves a checkpoint)',
+    steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 3_600, StopDurationSeconds: 20 } }],
+  },
+  lambda: {
+    title: 'a Lambda step that cannot be interrupted and runs for another 30 s',
+    steps: [{ Name: 'Evaluate', Type: 'Lambda', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:evaluate', Arguments: {}, Simulation: { DurationSeconds: 30 } }],
+  },
+  callback: {
+    title: 'a callback step whose consumer never answers "Stopping" (use --release-callbacks-after)',
+    steps: [
+      {
+        Name: 'WaitForApproval',
+        Type: 'Callback',
+        Arguments: {},
+        SqsQueueUrl: QUEUE_URL_PLACEHOLDER,
+        OutputParameters: [{ OutputName: 'approved', OutputType: 'Boolean' }],
+      },
+    ],
+  },
+} as const;
+
+export type SeedRunName = keyof typeof SEED_RUNS;
+
+export class UnknownSeedRun extends NamedError {
+  constructor(name: string) {
+    super('UnknownSeedRun', `Unknown run "${name.slice(0, 60)}" for --with-run; expected one of ${Object.keys(SEED_RUNS).join(', ')}.`);
+  }
+}
+
+export function isSeedRunName(name: string): name is SeedRunName {
+  return Object.hasOwn(SEED_RUNS, name);
+}
+
+/** Creates the pipeline `walkthrough-<name>` in the simulator and starts one execution of it; returns its ARN. */
+export async function startSeedRun(endpoints: { sagemakerEndpoint: string; sqsEndpoint: string }, name: SeedRunName): Promise<string> {
+  // A callback step's messages go to a queue of the local SQS emulator that nobody reads.
+  const queueUrl = await createQueue(endpoints.sqsEndpoint, 'walkthrough-callbacks');
+  const steps = SEED_RUNS[name].steps.map((step) => ('SqsQueueUrl' in step ? { ...step, SqsQueueUrl: queueUrl } : step));
+  const sagemakerEndpoint = endpoints.sagemakerEndpoint;
+  const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: sagemakerEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const pipelineName = `walkthrough-${name}`;
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: pipelineName,
+        RoleArn: 'arn:aws:iam::123456789012:role/walkthrough',
+        PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: steps }),
+      }),
+    );
+    const { PipelineExecutionArn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
+    if (!PipelineExecutionArn) throw new Error(`StartPipelineExecution of ${pipelineName} returned no ARN.`);
+    return PipelineExecutionArn;
+  } finally {
+    sagemaker.destroy();
+  }
+}

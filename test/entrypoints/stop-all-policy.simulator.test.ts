@@ -1,0 +1,144 @@
+/**
+ * The runaway guard's stop-all, on the embedded engine with the BUILT bundles
+ * against the simulator: selection by pattern and by list, the age filter, a
+ * dry run that stops nothing, a pattern outside the deployment's scope, and
+ * more runs than one Map's worth (500, in batches of 100).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CreatePipelineCommand,
+  ListPipelineExecutionsCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+  type PipelineExecutionStatus,
+} from '@aws-sdk/client-sagemaker';
+import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
+import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
+import type { LocalStateMachine } from '../../local/engine/runner.js';
+import { createStopAllMachine, loadBuiltStopAllHandlers } from '../../local/engine/stop-all.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
+import type { StopAllSummary } from '../../functions/stop-all/summarise-stop-all.logic.js';
+import { pathOf } from '../statemachine/helpers.js';
+
+const K = 20;
+const RUN = { timeScale: K, retryIntervalMs: 20 };
+/** A training step that runs for hours and stops at once when asked. */
+const DEFINITION = JSON.stringify({
+  Version: '2020-12-01',
+  Metadata: {},
+  Parameters: [],
+  Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 36_000, StopDurationSeconds: 0 } }],
+});
+
+describe('stop-all by policy on the embedded engine against the simulator', () => {
+  let stack: LocalStack;
+  let sagemaker: SageMakerClient;
+  let stopAll: LocalStateMachine;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ timeScale: K });
+    useLocalEndpoints(stack.endpoints);
+    process.env.GRACEFUL_STOP_TIME_SCALE = String(K);
+    // The deployment's scope, as template.yaml passes PipelineNamePattern.
+    process.env.PIPELINE_NAME_PATTERN = 'training-*';
+    const gracefulStop = createGracefulStopMachine(await loadBuiltHandlers());
+    stopAll = createStopAllMachine(await loadBuiltStopAllHandlers(), gracefulStop, { runOptions: RUN });
+    sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
+  });
+
+  afterAll(async () => {
+    sagemaker?.destroy();
+    await stack?.close();
+  });
+
+  async function pipelineWithRuns(name: string, runs: number): Promise<string[]> {
+    await sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: DEFINITION }));
+    const arns: string[] = [];
+    for (let index = 0; index < runs; index += 1) {
+      const { PipelineExecutionArn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: `${name}-run-${String(index).padStart(4, '0')}`.padEnd(32, 'x') }));
+      arns.push(PipelineExecutionArn ?? '');
+    }
+    return arns;
+  }
+
+  async function statusesOf(name: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    let nextToken: string | undefined;
+    do {
+      const page = await sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: name, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      for (const summary of page.PipelineExecutionSummaries ?? []) {
+        const status = summary.PipelineExecutionStatus as PipelineExecutionStatus;
+        counts[status] = (counts[status] ?? 0) + 1;
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return counts;
+  }
+
+  it('rejects a pattern outside the deployment scope before any SageMaker call', async () => {
+    // Prepare
+    const before = stack.simulator.stats().callsByOperation;
+
+    // Act
+    const result = await stopAll.run({ pipelineNamePattern: '*' }, RUN);
+
+    // Assess
+    expect(result.error).toBe('InvalidInput');
+    expect(result.cause).toMatch(/^pipelineNamePattern "\*" reaches beyond this deployment's PipelineNamePattern "training-\*"/);
+    expect(stack.simulator.stats().callsByOperation).toEqual(before);
+  });
+
+  it('selects by list and by age: only the named pipelines, only runs old enough', async () => {
+    // Prepare
+    const [oldA = ''] = await pipelineWithRuns('training-list-a', 1);
+    await pipelineWithRuns('training-list-b', 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const [youngA = ''] = await pipelineWithRuns('training-list-c', 1);
+
+    // Act
+    const result = await stopAll.run({ pipelineNames: ['training-list-a', 'training-list-c'], olderThanSeconds: 1 }, RUN);
+
+    // Assess
+    const summary = result.output as StopAllSummary;
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(summary).toMatchObject({ pipelines: 2, attempted: 1, succeeded: 1, tooRecent: 1 });
+    expect(summary.children.map((child) => child.pipelineExecutionArn)).toEqual([oldA]);
+    expect(await statusesOf('training-list-b')).toEqual({ Executing: 1 });
+    expect(await statusesOf('training-list-c')).toEqual({ Executing: 1 });
+    expect(youngA).toContain('training-list-c');
+  });
+
+  it('handles 500 running executions of a pattern in batches of 100: a dry run stops none, the real run stops all of them and nothing else', async () => {
+    // Prepare
+    for (let pipeline = 0; pipeline < 5; pipeline += 1) await pipelineWithRuns(`training-bulk-${pipeline}`, 100);
+    await pipelineWithRuns('scoring-bulk', 3);
+
+    // Act
+    const dryRun = await stopAll.run({ pipelineNamePattern: 'training-bulk-*', dryRun: true }, RUN);
+    const afterDryRun = await statusesOf('training-bulk-0');
+    const started = Date.now();
+    const real = await stopAll.run({ pipelineNamePattern: 'training-bulk-*', maxConcurrency: 40, reason: 'runaway guard: older than the limit' }, RUN);
+    const wallSeconds = (Date.now() - started) / 1000;
+    console.log(`[measurement] stop-all of 500 running executions on the embedded engine: ${wallSeconds.toFixed(1)} s`);
+
+    // Assess
+    const dry = dryRun.output as StopAllSummary;
+    expect(dryRun.status, dryRun.cause).toBe('SUCCEEDED');
+    expect(dry).toMatchObject({ dryRun: true, pipelines: 5, attempted: 0, wouldStopCount: 500, batches: 5 });
+    expect(dry.wouldStop).toHaveLength(100);
+    expect(dry.wouldStop[0]).toEqual(expect.objectContaining({ pipelineName: expect.stringMatching(/^training-bulk-\d$/), ageSeconds: expect.any(Number) }));
+    expect(pathOf(dryRun)).not.toContain('Stop Each Execution');
+    expect(afterDryRun).toEqual({ Executing: 100 });
+
+    const summary = real.output as StopAllSummary;
+    expect(real.status, real.cause).toBe('SUCCEEDED');
+    expect(summary).toMatchObject({ pipelines: 5, running: 500, attempted: 500, succeeded: 500, failed: 0, omitted: 0, batches: 5, outcomes: { Stopped: 500 }, childrenOmitted: 400 });
+    expect(summary.children).toHaveLength(100);
+    expect(pathOf(real).filter((state) => state === 'List Running Executions')).toHaveLength(5);
+    for (let pipeline = 0; pipeline < 5; pipeline += 1) expect(await statusesOf(`training-bulk-${pipeline}`)).toEqual({ Stopped: 100 });
+    expect(await statusesOf('scoring-bulk')).toEqual({ Executing: 3 });
+    // The largest state payload stays far below the 256 KB limit.
+    const largest = Math.max(...real.events.map((event) => JSON.stringify(event.state?.output ?? event.state?.input ?? '').length));
+    expect(largest).toBeLessThan(256 * 1024);
+  }, 240_000);
+});
