@@ -1,3 +1,5 @@
+import { readFunctionTemplate, type FunctionTemplate } from '../local/engine/template-environment.js';
+
 /**
  * List prices used for the cost estimate (us-east-1 list prices of Step
  * Functions Standard and Lambda arm64; free tiers ignored).
@@ -9,8 +11,16 @@ export const PRICES = {
   lambdaPerRequest: 0.2 / 1_000_000,
 } as const;
 
-/** Memory of every function (template Globals MemorySize). */
-export const LAMBDA_MEMORY_GB = 256 / 1024;
+/** Each function's memory in GB, as template.yaml deploys it (its own MemorySize, else the Globals'). */
+const template = readFunctionTemplate() as FunctionTemplate & {
+  Globals?: { Function?: { MemorySize?: number } };
+  Resources?: Record<string, { Properties?: { MemorySize?: number } }>;
+};
+export function memoryGbOf(logicalId: string): number {
+  const megabytes = template.Resources?.[logicalId]?.Properties?.MemorySize ?? template.Globals?.Function?.MemorySize;
+  if (typeof megabytes !== 'number') throw new Error(`template.yaml gives ${logicalId} no MemorySize (nor Globals).`);
+  return megabytes / 1024;
+}
 
 export interface CostInputs {
   stateTransitions: number;

@@ -33,7 +33,7 @@ export function renderReport(results: BenchResults): string {
       latencyTable(results.drains, results.policies),
       '## Cost per graceful stop',
       costTable(results.drains, results.policies),
-      `Prices: ${results.prices.source}: Step Functions $0.025 per 1,000 transitions, Lambda arm64 $0.0000133334 per GB-s + $0.20 per 1M requests. Lambda GB-s in simulated time = per invocation (work at its real duration + sleeps × K, rounded up to 1 ms) × 0.25 GB; SageMaker calls are free but count against its rate limits.`,
+      `Prices: ${results.prices.source}: Step Functions $0.025 per 1,000 transitions, Lambda arm64 $0.0000133334 per GB-s + $0.20 per 1M requests. Lambda GB-s in simulated time = per invocation (work at its real duration + sleeps × K, rounded up to 1 ms) × the function's MemorySize in template.yaml (Check Pipeline Execution 128 MB, the others 256 MB); SageMaker calls are free but count against its rate limits.`,
     );
   }
   if (results.coldStarts.length > 0) {

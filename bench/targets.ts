@@ -26,6 +26,18 @@ export function checkTargets(drains: DrainRow[], coldStarts: FunctionColdStart[]
       detail: missed.length === 0 ? `all ${adaptive.length} drains` : `missed at ${missed.join(', ')}`,
     });
   }
+  // Cost: never more per stop than fixed 30 s polling (what the field uses), at every drain measured.
+  const fixed30 = new Map(drains.filter((row) => row.policy === 'fixed-30s').map((row) => [row.nominalDrainSeconds, row]));
+  const compared = adaptive.filter((row) => fixed30.has(row.nominalDrainSeconds));
+  if (compared.length > 0) {
+    const dearer = compared.filter((row) => row.perStop.dollars > (fixed30.get(row.nominalDrainSeconds)?.perStop.dollars ?? Number.NaN));
+    const show = (row: DrainRow): string => `${row.nominalDrainSeconds} s: $${row.perStop.dollars.toFixed(5)} vs $${(fixed30.get(row.nominalDrainSeconds)?.perStop.dollars ?? Number.NaN).toFixed(5)}`;
+    checks.push({
+      target: 'Cost per stop ≤ fixed 30 s polling at every drain',
+      met: dearer.length === 0,
+      detail: dearer.length === 0 ? compared.map(show).join('; ') : `dearer at ${dearer.map(show).join('; ')}`,
+    });
+  }
   const longAdaptive = drains.find((row) => row.policy === 'adaptive' && row.nominalDrainSeconds === TARGETS.costDrainSeconds);
   const longFixed = drains.find((row) => row.policy === 'fixed-10s' && row.nominalDrainSeconds === TARGETS.costDrainSeconds);
   if (longAdaptive && longFixed) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FunctionLogicalId, HandlerTable, LocalHandler } from '../local/engine/functions.js';
-import { LAMBDA_MEMORY_GB } from './prices.js';
+import { memoryGbOf } from './prices.js';
 import { installSleepMeter, metered, type SleepAccount } from './sleep-meter.js';
 
 /** One handler invocation: which graceful stop, which function, how long (real milliseconds) and how much of it asleep. */
@@ -41,14 +41,14 @@ export function timedHandlers(handlers: HandlerTable, record: (invocation: Invoc
  * What Lambda would bill for the invocations, in GB-seconds of simulated
  * time: the sleeps (the watch loop's poll intervals) count K times, the work
  * (SageMaker calls, JSON) at its real duration; each invocation is rounded up
- * to Lambda's 1 ms billing granularity and multiplied by the memory size.
+ * to Lambda's 1 ms billing granularity and multiplied by that function's
+ * memory size in template.yaml.
  * Local work is not AWS work: SageMaker calls take ~1 ms here and tens of ms
  * on AWS, so the work part is a lower bound; it is small next to the sleeps.
  */
 export function simulatedGbSeconds(invocations: readonly Invocation[], timeScale: number): number {
-  const billedMilliseconds = invocations.reduce(
-    (total, call) => total + Math.ceil(call.realMilliseconds - call.sleptMilliseconds + call.sleptMilliseconds * timeScale),
-    0,
-  );
-  return (billedMilliseconds / 1000) * LAMBDA_MEMORY_GB;
+  return invocations.reduce((total, call) => {
+    const billedMilliseconds = Math.ceil(call.realMilliseconds - call.sleptMilliseconds + call.sleptMilliseconds * timeScale);
+    return total + (billedMilliseconds / 1000) * memoryGbOf(call.logicalId);
+  }, 0);
 }

@@ -2,6 +2,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { optionalIntegerEnv } from './config.js';
 import { toNamedServiceError } from './service-errors.js';
+import { isErrorNamed } from './errors.js';
+import { METRIC, MetricUnit, metrics } from './metrics.js';
 
 /**
  * Every AWS call is bounded. A TCP connection inside a region is made in
@@ -55,7 +57,18 @@ function withNamedServiceErrors<Client extends MiddlewareClient>(client: Client)
  * bounded layer.
  */
 export function createSageMakerClient(): SageMakerClient {
-  return withNamedServiceErrors(new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, retryMode: 'adaptive' }));
+  const client = withNamedServiceErrors(new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, retryMode: 'adaptive' }));
+  // Inside the SDK's retries (same step, lower priority than the retry middleware): every throttled attempt counts.
+  const countThrottles = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      if (isErrorNamed(error, 'ThrottlingException')) metrics.addMetric(METRIC.sageMakerThrottles, MetricUnit.Count, 1);
+      throw error;
+    }
+  };
+  client.middlewareStack.add(countThrottles as never, { step: 'finalizeRequest', priority: 'low', name: 'countThrottles' });
+  return client;
 }
 
 export function createEventBridgeClient(): EventBridgeClient {

@@ -4,7 +4,8 @@ import { systemClock } from '../commons/clock.js';
 import { requireIntegerEnv } from '../commons/config.js';
 import { SETTING_BOUNDS } from '../commons/settings.js';
 import { logger } from '../commons/logger.js';
-import type { CheckedState, StoppedState } from './model.js';
+import { TERMINAL_STATUSES, stopInEffect, type CheckedState, type StoppedState } from './model.js';
+import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
 import { lambdaHandler } from '../commons/handler.js';
 
 const sagemaker = createSageMakerClient();
@@ -26,5 +27,9 @@ export const handler = lambdaHandler(async (event: StoppedState): Promise<Checke
     releaseDue,
     polls,
   });
+  // A drain still in progress reports its age at every check: a stuck drain is visible while it is stuck.
+  if (!TERMINAL_STATUSES.includes(status) && stopInEffect(state.stop)) {
+    metrics.addMetric(METRIC.oldestDrainSeconds, MetricUnit.Seconds, state.check.waitedSeconds);
+  }
   return state;
 });

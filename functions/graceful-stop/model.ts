@@ -69,7 +69,9 @@ export interface CaughtFailure {
   Cause?: string;
 }
 
-export type Outcome = 'Stopped' | 'AlreadyStopped' | 'CompletedBeforeStop' | 'AlreadyFailed';
+/** How a graceful stop ends well. */
+export const OUTCOMES = ['Stopped', 'AlreadyStopped', 'CompletedBeforeStop', 'AlreadyFailed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /** The output document of a graceful stop (the contract in docs/contracts.md). */
 export interface OutputDocument {

@@ -4,6 +4,7 @@ import { requireEnv, requireIntegerEnv } from '../commons/config.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/logger.js';
 import { SETTING_BOUNDS } from '../commons/settings.js';
+import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
 import { BATCH_SIZE, MAX_LISTING_PAGES, listRunningExecutions, selectionOf, type RunningListing, type StopAllLoopState } from './list-running-executions.logic.js';
 
 const sagemaker = createSageMakerClient();
@@ -29,5 +30,7 @@ export const handler = lambdaHandler(async (event: StopAllLoopState): Promise<St
     scanned: listing.scanned,
     scanComplete: listing.scanComplete,
   });
+  // Found once per stop-all run: on its first batch.
+  if (!event.totals) metrics.addMetric(METRIC.stopAllExecutionsFound, MetricUnit.Count, listing.running);
   return state;
 });

@@ -1,6 +1,7 @@
 import { systemClock } from '../commons/clock.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/logger.js';
+import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
 import { summariseStopAll, type StopAllBatchResult, type StopAllState } from './summarise-stop-all.logic.js';
 
 export const handler = lambdaHandler(async (event: StopAllState): Promise<StopAllBatchResult> => {
@@ -18,5 +19,10 @@ export const handler = lambdaHandler(async (event: StopAllState): Promise<StopAl
     wouldStop: totals.wouldStopCount,
     more: result.more,
   });
+  const fresh = event.results ?? [];
+  const failed = fresh.filter((item) => 'failure' in item).length;
+  metrics.addMetric(METRIC.stopAllExecutionsStopped, MetricUnit.Count, fresh.length - failed);
+  metrics.addMetric(METRIC.stopAllExecutionsFailed, MetricUnit.Count, failed);
+  if (totals.dryRun) metrics.addMetric(METRIC.stopAllDryRunCandidates, MetricUnit.Count, event.listing.batch.length);
   return result;
 });
