@@ -229,6 +229,25 @@ describe('graceful-stop state machine: an execution that is no longer running', 
     expectEndedInFailState(result, S.notRunning, 'PipelineExecutionNotRunning');
     expect(result.cause).toMatch(/^The pipeline execution was already Stopped when the stop was requested, and failIfNotRunning is true\./);
   });
+
+  it('drains with a run that another stop already has Stopping, even with failIfNotRunning, and reports how it ended', async () => {
+    // Prepare: the run is Stopping under someone else's stop request, then ends Stopped.
+    sagemaker.on(StopPipelineExecutionCommand).rejects(notExecuting('Stopping'));
+    sagemaker
+      .on(DescribePipelineExecutionCommand)
+      .resolvesOnce({ PipelineExecutionStatus: 'Stopping' })
+      .resolvesOnce({ PipelineExecutionStatus: 'Stopping' })
+      .resolves({ PipelineExecutionStatus: 'Stopped' });
+    sagemaker.on(ListPipelineExecutionStepsCommand).resolves(noSteps);
+
+    // Act
+    const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN, failIfNotRunning: true }, FAST);
+
+    // Assess
+    const output = expectSucceeded(result);
+    expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped' });
+    expect(pathOf(result)).toContain(S.wait);
+  });
 });
 
 describe('graceful-stop state machine: transient SageMaker errors', () => {

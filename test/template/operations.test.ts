@@ -123,10 +123,10 @@ describe('alarms in template.yaml', () => {
     expect(properties.AlarmActions).toEqual([TOPIC]);
     expect(properties.OKActions).toEqual([TOPIC]);
     expect(['notBreaching', 'breaching', 'ignore', 'missing']).toContain(properties.TreatMissingData);
-    expect(['CreateAlarms', 'CreateCallbackAlarms']).toContain(resource.Condition);
+    expect(['CreateAlarms', 'CreateCallbackAlarms', 'CreateGuardAlarms']).toContain(resource.Condition);
   });
 
-  it('covers failed, timed-out and aborted graceful stops, DrainTimedOut, an old drain, both DLQs, function errors and throttles', () => {
+  it('covers failed, timed-out and aborted graceful stops, DrainTimedOut, an old drain, every DLQ, function errors and throttles', () => {
     // Act
     const ids = alarms.map(([logicalId]) => logicalId).sort();
     // Assess
@@ -137,6 +137,7 @@ describe('alarms in template.yaml', () => {
         'DrainTimedOutAlarm',
         'FunctionErrorsAlarm',
         'FunctionThrottlesAlarm',
+        'GuardDeadLetterQueueAlarm',
         'GracefulStopExecutionsAbortedAlarm',
         'GracefulStopExecutionsFailedAlarm',
         'GracefulStopExecutionsTimedOutAlarm',
