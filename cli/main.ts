@@ -66,6 +66,7 @@ async function simulate(command: Extract<Command, { name: 'simulate' }>): Promis
     `export AWS_ENDPOINT_URL_SAGEMAKER=${sagemakerEndpoint}`,
     `export AWS_ENDPOINT_URL_SQS=${sqsEndpoint}`,
     'export AWS_REGION=us-east-1',
+    'export AWS_DEFAULT_REGION=us-east-1',
     'export AWS_ACCESS_KEY_ID=local',
     'export AWS_SECRET_ACCESS_KEY=local',
     ...(arn ? [`export PIPELINE_EXECUTION_ARN=${arn}`] : []),

@@ -60,7 +60,7 @@ describe('graceful-stop simulate', () => {
     const lines: string[] = [];
     let child: ChildProcess | undefined;
     const run = cli(['simulate', '--port', '0'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
-    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 5, { timeoutMs: 8_000 });
+    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 6, { timeoutMs: 8_000 });
     const exported = Object.fromEntries(lines.map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)).filter((match) => match !== null).map((match) => [match[1], match[2]]));
     const endpoints = { sagemakerEndpoint: exported.AWS_ENDPOINT_URL_SAGEMAKER, sqsEndpoint: exported.AWS_ENDPOINT_URL_SQS };
     const sagemaker = new SageMakerClient({ endpoint: String(endpoints.sagemakerEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
@@ -102,6 +102,7 @@ describe('graceful-stop simulate', () => {
       `export AWS_ENDPOINT_URL_SAGEMAKER=${String(endpoints.sagemakerEndpoint)}`,
       `export AWS_ENDPOINT_URL_SQS=${String(endpoints.sqsEndpoint)}`,
       'export AWS_REGION=us-east-1',
+      'export AWS_DEFAULT_REGION=us-east-1',
       'export AWS_ACCESS_KEY_ID=local',
       'export AWS_SECRET_ACCESS_KEY=local',
     ]);

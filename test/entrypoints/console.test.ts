@@ -1,5 +1,5 @@
 /**
- * Entry point "console": the input README.md tells users to paste in the
+ * Entry point "console": the input docs/starting.md tells users to paste in the
  * Step Functions console (and to pass to start-execution) runs on the real
  * graceful-stop ASL with the source handlers, SageMaker mocked.
  */
@@ -23,7 +23,7 @@ const sagemaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);
 const machine = createGracefulStopMachine(sourceHandlers);
 
-describe('console start (README.md "Console")', () => {
+describe('console start (docs/starting.md "Console")', () => {
   const consoleInput = JSON.parse(codeBlocks(section('Console'), 'json')[0] ?? '') as Record<string, unknown>;
 
   beforeEach(() => {

@@ -1,5 +1,5 @@
 /**
- * Entry point "EventBridge": the put-events entry README.md shows
+ * Entry point "EventBridge": the put-events entry docs/starting.md shows
  * matches the rule template.yaml deploys, and the event EventBridge then
  * delivers (through the rule's InputPath, or as a full envelope) starts a
  * graceful stop that ends well, on the real ASL with the source handlers.
@@ -63,7 +63,7 @@ const matches = (pattern: Record<string, string[]>, event: Record<string, unknow
 /** The rule's InputPath, `$.detail`: the one JSONPath form it uses. */
 const applyInputPath = (path: string, event: Record<string, unknown>): unknown => (path === '$.detail' ? event.detail : event);
 
-describe('EventBridge start (template rule + README.md put-events)', () => {
+describe('EventBridge start (template rule + docs/starting.md put-events)', () => {
   beforeEach(() => {
     sagemaker.reset();
     eventBridge.reset();

@@ -1,14 +1,15 @@
-/** Examples quoted from README.md, so the tests run what the documentation tells users to run. */
+/** Examples quoted from the docs, so the tests run what the documentation tells users to run. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../../local/engine/paths.js';
 
-export const startingDoc = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+/** docs/starting.md: every way to start a graceful stop. */
+export const startingDoc = readFileSync(join(projectRoot, 'docs', 'starting.md'), 'utf8');
 
-/** The text of a `## heading` section, up to the next `## `. */
+/** The text of a `## heading` section of docs/starting.md, up to the next `## `. */
 export function section(heading: string): string {
   const start = startingDoc.indexOf(`\n## ${heading}`);
-  if (start < 0) throw new Error(`README.md has no section "## ${heading}"`);
+  if (start < 0) throw new Error(`docs/starting.md has no section "## ${heading}"`);
   const end = startingDoc.indexOf('\n## ', start + 1);
   return startingDoc.slice(start, end < 0 ? undefined : end);
 }
