@@ -1,6 +1,7 @@
 import { checkNamesAndDependencies } from './dependencies.js';
 import { validationError } from './errors.js';
 import { readSimulation } from './simulation.js';
+import { assertShallow } from './protocol.js';
 import { SUPPORTED_STEP_TYPES, stepTypeInfo } from './step-types.js';
 import { isJsonObject as isObject, type JsonValue, type StepDefinition } from './types.js';
 
@@ -26,6 +27,7 @@ export function parsePipelineDefinition(definitionJson: string): ParsedDefinitio
   }
   const problems: string[] = [];
   if (!isObject(document)) throw validationError('Invalid pipeline definition: the document must be a JSON object');
+  assertShallow(document, 'Invalid pipeline definition: the document');
 
   const version = document['Version'];
   if (version !== undefined && version !== '2020-12-01') {

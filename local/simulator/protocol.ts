@@ -22,6 +22,28 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Deeper JSON than this is refused with a ValidationException before anything acts on it. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The nesting depth of a JSON value, measured without recursion (so any depth is safe to measure). */
+export function jsonDepth(value: JsonValue): number {
+  let deepest = 0;
+  const stack: Array<[JsonValue, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [JsonValue, number];
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(node)) stack.push([child as JsonValue, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A ValidationException when `value` nests deeper than MAX_JSON_DEPTH. */
+export function assertShallow(value: JsonValue, what: string): void {
+  const depth = jsonDepth(value);
+  if (depth > MAX_JSON_DEPTH) throw validationError(`${what} nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
+}
+
 /** An empty body counts as `{}`; anything but a JSON object is a ValidationException. */
 export function parseJsonObject(text: string): JsonObject {
   if (text.trim() === '') return {};
@@ -34,6 +56,7 @@ export function parseJsonObject(text: string): JsonObject {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw validationError('Malformed request body: expected a JSON object.');
   }
+  assertShallow(value, 'The request body');
   return value;
 }
 

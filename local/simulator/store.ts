@@ -55,6 +55,14 @@ export class SimulatorStore {
     this.executions.set(execution.arn, execution);
   }
 
+  /** Takes back an execution whose start failed: a failed request leaves nothing behind. */
+  removeExecution(execution: Execution): void {
+    this.executions.delete(execution.arn);
+    for (const [token, registration] of this.callbacks) {
+      if (registration.execution === execution) this.callbacks.delete(token);
+    }
+  }
+
   getExecution(arn: string): Execution {
     const execution = this.executions.get(arn);
     if (!execution) throw resourceNotFound(`Pipeline execution '${arn}' does not exist.`);

@@ -44,9 +44,17 @@ export const startPipelineExecution: OperationHandler = (body, { store, engine, 
     stopClientRequestTokens: new Set(),
     discarded: false,
   };
+  // Atomic: if starting the steps fails, the request fails and no run is left behind.
   store.addExecution(execution);
+  try {
+    engine.start(execution);
+  } catch (error) {
+    engine.discard(execution);
+    store.removeExecution(execution);
+    if (error instanceof RangeError) throw validationError(`The pipeline's arguments cannot be resolved (${error.message}).`);
+    throw error;
+  }
   pipeline.lastRunTime = now;
-  engine.start(execution);
   return { PipelineExecutionArn: execution.arn };
 };
 
