@@ -163,7 +163,7 @@ export interface StartAndFollowRequest {
   input: unknown;
   name: string;
   onStarted?: (executionArn: string) => void;
-  onStateEntered?: (name: string, type: string) => void;
+  onStateEntered?: (name: string, type: string, input: unknown) => void;
   onStateExited?: (name: string, output: unknown) => void;
 }
 
@@ -182,7 +182,13 @@ export async function startAndFollow(sfn: SFNClient, request: StartAndFollowRequ
     for (const event of events) {
       lastSeenId = Math.max(lastSeenId, event.id ?? 0);
       if (event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name) {
-        request.onStateEntered?.(event.stateEnteredEventDetails.name, event.type.replace(/StateEntered$/, ''));
+        let input: unknown;
+        try {
+          input = event.stateEnteredEventDetails.input === undefined ? undefined : JSON.parse(event.stateEnteredEventDetails.input);
+        } catch {
+          input = undefined;
+        }
+        request.onStateEntered?.(event.stateEnteredEventDetails.name, event.type.replace(/StateEntered$/, ''), input);
       }
       const exit = stateExitOf(event);
       if (exit) request.onStateExited?.(exit.name, exit.output);
@@ -229,7 +235,7 @@ export async function runOnAws(
   input: unknown,
   hooks: {
     onStarted?: (executionArn: string, name: string) => void;
-    onStateEntered?: (name: string, type: string) => void;
+    onStateEntered?: (name: string, type: string, input: unknown) => void;
     onStateExited?: (name: string, output: unknown) => void;
   },
   clients: AwsClients = defaultClients,
@@ -324,8 +330,9 @@ export async function runAwsCommand(
           started = { executionArn, name };
           io.err(`started execution ${name} on AWS Step Functions\n  ${consoleUrl(executionArn)}\n`);
         },
-        onStateEntered: (name, type) => {
-          if (type === 'Task') stopView.onTaskEntered(name);
+        onStateEntered: (name, type, input) => {
+          if (view instanceof StopAllProgress) view.onStateEntered(name, input);
+          else if (type === 'Task') stopView.onTaskEntered(name);
         },
         onStateExited: (name, output) => view.onStateExited(name, output),
       },

@@ -41,6 +41,49 @@ export function describeCheck(check: CheckRecord, now = Date.now()): string[] {
   return [head, ...steps];
 }
 
+/**
+ * Lines and one live block on a progress sink. On a TTY the block is redrawn
+ * in place: the cursor moves up over the screen rows the last block takes at
+ * today's width (a terminal reflows wrapped lines on resize), the screen is
+ * cleared from there, and each line is cut to fit one row. Elsewhere every
+ * new block is written as plain lines, once.
+ */
+export class LiveBlock {
+  private drawn: string[] = [];
+  /** The block's lines before fitting, to redraw them at a new width. */
+  private source: string[] = [];
+  private lastPlain = '';
+
+  constructor(private readonly sink: ProgressSink) {}
+
+  line(text: string): void {
+    this.drawn = [];
+    this.source = [];
+    this.sink.write(`${text}\n`);
+  }
+
+  /** After a terminal resize: the block drawn at the old width is redrawn at the new one. */
+  onResize(): void {
+    if (this.sink.isTTY && this.drawn.length > 0) this.block(this.source);
+  }
+
+  block(lines: string[]): void {
+    if (this.sink.isTTY) {
+      const columns = this.sink.columns?.() ?? DEFAULT_COLUMNS;
+      const rows = this.drawn.reduce((sum, drawnLine) => sum + screenRows(drawnLine, columns), 0);
+      const up = rows > 0 ? `\x1b[${rows}A\x1b[0J` : '';
+      const fitted = lines.map((text) => fitRow(text, columns));
+      this.sink.write(`${up}${fitted.join('\n')}\n`);
+      this.drawn = fitted;
+      this.source = lines;
+      return;
+    }
+    const text = lines.join('\n');
+    if (text !== this.lastPlain) this.sink.write(`${text}\n`);
+    this.lastPlain = text;
+  }
+}
+
 /** Silence on the terminal never lasts longer than one request timeout of the functions' SDK clients. */
 export const HEARTBEAT_MS = REQUEST_TIMEOUT_MS;
 
@@ -57,11 +100,7 @@ const WAITING_FOR: Record<string, string> = {
  * execution history, same shape) into progress lines.
  */
 export class ProgressView {
-  /** The live block as drawn, line by line: a redraw moves up over exactly the rows they take now. */
-  private drawn: string[] = [];
-  /** The block's lines before fitting, to redraw them at a new width. */
-  private source: string[] = [];
-  private lastPlain = '';
+  private readonly live: LiveBlock;
   private task?: { name: string; since: number };
   private heartbeat?: ReturnType<typeof setInterval>;
 
@@ -70,7 +109,9 @@ export class ProgressView {
     private readonly sink: ProgressSink,
     private readonly enabled = true,
     private readonly heartbeatMs = HEARTBEAT_MS,
-  ) {}
+  ) {
+    this.live = new LiveBlock(sink);
+  }
 
   /** A task state began: until it ends, the view says every heartbeatMs what it is waiting for. */
   onTaskEntered(stateName: string, now = Date.now()): void {
@@ -113,31 +154,15 @@ export class ProgressView {
   }
 
   private line(text: string): void {
-    this.drawn = [];
-    this.source = [];
-    this.sink.write(`${text}\n`);
+    this.live.line(text);
   }
 
   /** After a terminal resize: the block drawn at the old width is redrawn at the new one. */
   onResize(): void {
-    if (this.sink.isTTY && this.drawn.length > 0) this.block(this.source);
+    this.live.onResize();
   }
 
   private block(lines: string[]): void {
-    if (this.sink.isTTY) {
-      // Redraw the live block in place: cursor up over the rows the last block takes at today's width
-      // (a terminal reflows wrapped lines on resize), clear to the end of the screen, draw one row per line.
-      const columns = this.sink.columns?.() ?? DEFAULT_COLUMNS;
-      const rows = this.drawn.reduce((sum, drawnLine) => sum + screenRows(drawnLine, columns), 0);
-      const up = rows > 0 ? `\x1b[${rows}A\x1b[0J` : '';
-      const fitted = lines.map((text) => fitRow(text, columns));
-      this.sink.write(`${up}${fitted.join('\n')}\n`);
-      this.drawn = fitted;
-      this.source = lines;
-      return;
-    }
-    const text = lines.join('\n');
-    if (text !== this.lastPlain) this.sink.write(`${text}\n`);
-    this.lastPlain = text;
+    this.live.block(lines);
   }
 }

@@ -18,10 +18,17 @@ export async function runStopAllLocally(input: Record<string, unknown>, options:
   const gracefulStop = await prepareGracefulStopMachine();
   const machine = createStopAllMachine(await loadBuiltStopAllHandlers(), gracefulStop, { runOptions });
   const view = new StopAllProgress(options.progress ?? { write: () => true }, options.progress !== undefined);
-  return machine.run(input, {
-    ...runOptions,
-    onEvent: (event) => {
-      if (event.type === 'StateExited' && event.state) view.onStateExited(event.state.name, event.state.output);
-    },
-  });
+  const redraw = (): void => view.onResize();
+  if (options.progress?.isTTY) process.stderr.on('resize', redraw);
+  try {
+    return await machine.run(input, {
+      ...runOptions,
+      onEvent: (event) => {
+        if (event.type === 'StateEntered' && event.state) view.onStateEntered(event.state.name, event.state.input);
+        if (event.type === 'StateExited' && event.state) view.onStateExited(event.state.name, event.state.output);
+      },
+    });
+  } finally {
+    process.stderr.off('resize', redraw);
+  }
 }

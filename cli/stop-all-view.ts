@@ -1,15 +1,35 @@
 import type { RunningListing } from '../functions/stop-all/list-running-executions.logic.js';
+import { selectionOf } from '../functions/stop-all/stop-all-request.js';
 import { readFailure, type StopAllSummary, type StopFailedItem, type StopSucceededItem } from '../functions/stop-all/summarise-stop-all.logic.js';
-import type { ProgressSink } from './progress.js';
+import { LiveBlock, type ProgressSink } from './progress.js';
 import { EXIT, type StopRunOutcome } from './result-view.js';
+
+/** How many executions the live table lists before it only counts the rest. */
+export const TABLE_ROWS = 20;
+
+type RowState = { arn: string; state: string };
 
 /**
  * Progress of a stop-all run from its state outputs (local engine events or
- * AWS execution history, same shape): the listing, then one line per child
- * graceful stop as it ends.
+ * AWS execution history, same shape): the listing, then a table of the
+ * batch's executions with each one's state (queued, stopping, the outcome or
+ * the error), redrawn in place on a TTY and written as lines elsewhere.
  */
 export class StopAllProgress {
-  constructor(private readonly sink: ProgressSink, private readonly enabled = true) {}
+  private readonly live: LiveBlock;
+  private readonly rows = new Map<string, RowState>();
+  private header = '';
+
+  constructor(private readonly sink: ProgressSink, private readonly enabled = true) {
+    this.live = new LiveBlock(sink);
+  }
+
+  /** A Map iteration began its graceful stop (the input of "Stop Gracefully"). */
+  onStateEntered(stateName: string, input: unknown): void {
+    if (!this.enabled || stateName !== 'Stop Gracefully') return;
+    const arn = (input as { childInput?: { pipelineExecutionArn?: string } } | null)?.childInput?.pipelineExecutionArn;
+    if (arn) this.update(arn, 'stopping…');
+  }
 
   onStateExited(stateName: string, output: unknown): void {
     if (!this.enabled || typeof output !== 'object' || output === null) return;
@@ -20,16 +40,45 @@ export class StopAllProgress {
         listing.tooRecent > 0 ? `${listing.tooRecent} too recent` : '',
         listing.scanComplete ? '' : `only the newest ${listing.scanned} executions were read`,
       ].filter(Boolean);
-      this.sink.write(
-        `${listing.running} running execution(s) of ${listing.request.pipelineName}; stopping ${listing.items.length}, at most ${listing.request.maxConcurrency} at a time${extra.length > 0 ? ` (${extra.join(', ')})` : ''}\n`,
-      );
+      const what = listing.request.dryRun ? 'would stop' : 'stopping';
+      this.header = `${listing.running} running execution(s) of ${selectionOf(listing.request)} in ${listing.pipelines} pipeline(s); ${what} ${listing.items.length}${listing.request.dryRun ? '' : `, at most ${listing.request.maxConcurrency} at a time`}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+      this.rows.clear();
+      this.live.line(this.header);
+      for (const candidate of listing.batch) this.rows.set(candidate.pipelineExecutionArn, { arn: candidate.pipelineExecutionArn, state: listing.request.dryRun ? `would stop (${candidate.ageSeconds ?? '?'} s old)` : 'queued' });
+      if (listing.request.dryRun || !this.sink.isTTY) {
+        for (const row of this.rows.values()) this.live.line(`  ${row.state}: ${row.arn}`);
+      } else this.draw();
     } else if (stateName === 'Record Stop Succeeded') {
       const item = output as StopSucceededItem;
-      this.sink.write(`  ${item.outcome}: ${item.pipelineExecutionArn} (waited ${item.waitedSeconds}s)\n`);
+      this.update(item.pipelineExecutionArn, `${item.outcome} (waited ${item.waitedSeconds}s)`);
     } else if (stateName === 'Record Stop Failed') {
       const report = readFailure(output as StopFailedItem);
-      this.sink.write(`  FAILED ${report.error}: ${report.pipelineExecutionArn}\n`);
+      this.update(report.pipelineExecutionArn, `FAILED ${report.error}`);
     }
+  }
+
+  /** After a terminal resize. */
+  onResize(): void {
+    this.live.onResize();
+  }
+
+  private update(arn: string, state: string): void {
+    this.rows.set(arn, { arn, state });
+    if (this.sink.isTTY) this.draw();
+    else this.live.line(`  ${state}: ${arn}`);
+  }
+
+  private draw(): void {
+    const rows = [...this.rows.values()];
+    const counts = rows.reduce<Record<string, number>>((all, row) => {
+      const key = row.state.split(' ')[0] ?? row.state;
+      all[key] = (all[key] ?? 0) + 1;
+      return all;
+    }, {});
+    const shown = rows.slice(0, TABLE_ROWS).map((row) => `  ${row.state.padEnd(24)} ${row.arn}`);
+    const more = rows.length > TABLE_ROWS ? [`  … and ${rows.length - TABLE_ROWS} more`] : [];
+    const summary = `  ${Object.entries(counts).map(([state, count]) => `${state} ${count}`).join(', ')}`;
+    this.live.block([...shown, ...more, summary]);
   }
 }
 
@@ -46,6 +95,13 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
     Object.entries(record)
       .map(([key, count]) => `${key} ${count}`)
       .join(', ') || 'none';
+  if (summary.dryRun) {
+    return [
+      `stop-all ${summary.pipelineName} (dry run): would stop ${summary.wouldStopCount} running execution(s) in ${summary.pipelines} pipeline(s)${summary.omitted > 0 ? `, ${summary.omitted} more beyond the cap` : ''}`,
+      ...summary.wouldStop.map((candidate) => `  ${candidate.pipelineExecutionArn} (${candidate.pipelineName}, ${candidate.ageSeconds ?? '?'} s old)`),
+      ...(summary.wouldStopCount > summary.wouldStop.length ? [`  … and ${summary.wouldStopCount - summary.wouldStop.length} more`] : []),
+    ].join('\n');
+  }
   return [
     `stop-all ${summary.pipelineName}: ${summary.attempted} graceful stop(s), ${summary.succeeded} succeeded, ${summary.failed} failed` +
       `${summary.omitted > 0 ? `, ${summary.omitted} omitted (run again)` : ''}`,
@@ -56,5 +112,6 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
         ? `  ${child.outcome}: ${child.pipelineExecutionArn}`
         : `  FAILED ${child.error}: ${child.pipelineExecutionArn}: ${child.cause}`,
     ),
+    ...(summary.childrenOmitted > 0 ? [`  … and ${summary.childrenOmitted} more (succeeded ones are counted above)`] : []),
   ].join('\n');
 }

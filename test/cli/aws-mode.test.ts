@@ -257,18 +257,29 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     const other = PIPELINE_EXECUTION.replace('k3x9p2m4q7ab', 'a1b2c3d4e5f6');
     const childCause = JSON.stringify({ ExecutionArn: `${EXECUTION}-child`, Status: 'FAILED', Error: 'PipelineExecutionFailed', Cause: 'Lambda step timed out.' });
     const listing = {
-      request: { pipelineName: 'churn-model', olderThanSeconds: 0, maxConcurrency: 5 },
+      request: { pipelineName: 'churn-model', olderThanSeconds: 0, maxConcurrency: 5, dryRun: false },
       listedAt: '2026-01-01T10:00:00.000Z',
+      pipelines: 1,
       scanned: 9,
       pagesRead: 1,
       scanComplete: true,
       running: 2,
       items: [{ pipelineExecutionArn: PIPELINE_EXECUTION }, { pipelineExecutionArn: other }],
+      batch: [PIPELINE_EXECUTION, other].map((arn) => ({ pipelineName: 'churn-model', pipelineExecutionArn: arn, startedAt: null, ageSeconds: null })),
+      remaining: 0,
+      more: false,
       omitted: 0,
       tooRecent: 0,
+      cursor: { startedBefore: '2026-01-01T10:00:00.000Z' },
     };
     const summary = {
       pipelineName: 'churn-model',
+      dryRun: false,
+      batches: 1,
+      pipelines: 1,
+      childrenOmitted: 0,
+      wouldStop: [],
+      wouldStopCount: 0,
       listedAt: listing.listedAt,
       finishedAt: '2026-01-01T10:05:00.000Z',
       running: 2,
@@ -304,8 +315,8 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '')).toEqual({ pipelineName: 'churn-model' });
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toMatch(/^stop-all-cli-/);
     const progress = io.stderr.join('');
-    expect(progress).toContain('2 running execution(s) of churn-model; stopping 2, at most 5 at a time\n');
-    expect(progress.indexOf(`  Stopped: ${other} (waited 12s)`)).toBeLessThan(progress.indexOf(`  FAILED PipelineExecutionFailed: ${PIPELINE_EXECUTION}`));
+    expect(progress).toContain('2 running execution(s) of churn-model in 1 pipeline(s); stopping 2, at most 5 at a time\n');
+    expect(progress.indexOf(`  Stopped (waited 12s): ${other}`)).toBeLessThan(progress.indexOf(`  FAILED PipelineExecutionFailed: ${PIPELINE_EXECUTION}`));
     expect(io.stdout.join('')).toContain('stop-all churn-model: 2 graceful stop(s), 1 succeeded, 1 failed');
     expect(io.stdout.join('')).toContain(`  FAILED PipelineExecutionFailed: ${PIPELINE_EXECUTION}: Lambda step timed out.`);
   });

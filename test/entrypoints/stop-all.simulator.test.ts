@@ -198,8 +198,12 @@ describe('stop-all state machine on the embedded engine against the simulator', 
 
     // Assess
     expect(stopAllExitCode(result)).toBe(0);
-    expect(lines[0]).toBe(`2 running execution(s) of ${pipelineName}; stopping 2, at most 5 at a time\n`);
-    expect(lines.slice(1).map((line) => line.replace(/ \(waited .*\)\n$/, '')).sort()).toEqual(arns.map((arn) => `  Stopped: ${arn}`).sort());
+    expect(lines[0]).toBe(`2 running execution(s) of ${pipelineName} in 1 pipeline(s); stopping 2, at most 5 at a time\n`);
+    // Plain lines (no TTY): each execution queued, then stopping, then its outcome.
+    for (const arn of arns) {
+      const states = lines.filter((line) => line.endsWith(`: ${arn}\n`)).map((line) => line.trim().replace(/ \(waited .*\)/, '').replace(/: arn.*$/, ''));
+      expect(states).toEqual(['queued', 'stopping…', 'Stopped']);
+    }
     expect(humanStopAllResult(result).split('\n').slice(0, 3)).toEqual([
       `stop-all ${pipelineName}: 2 graceful stop(s), 2 succeeded, 0 failed`,
       '  outcomes: Stopped 2',
