@@ -5,18 +5,12 @@
  * a retry with the same token fails the same way.
  */
 import { CreatePipelineCommand, ListPipelineExecutionsCommand, ListPipelinesCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callbackStep, definition } from './support/definitions.js';
-import { createQueue, ROLE_ARN, startHarness, uniqueName, type Harness } from './support/harness.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
 import { postRaw } from './support/raw.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 const nested = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 

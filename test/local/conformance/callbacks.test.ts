@@ -5,9 +5,9 @@ import {
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callbackStep, definition } from './support/definitions.js';
-import { createQueue, ROLE_ARN, startHarness, uniqueName, type Harness } from './support/harness.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
 import { executionStatus, receiveBodies, stepNamed, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
 
 interface CallbackBody {
@@ -17,13 +17,7 @@ interface CallbackBody {
   status: string;
 }
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ timeScale: 100 });
-});
-afterAll(async () => {
-  await harness.close();
-});
+const harness = useHarness({ timeScale: 100 });
 
 const STOP_TOKEN = 'stop-token-0123456789abcdef-0123456789';
 

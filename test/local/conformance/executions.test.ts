@@ -7,18 +7,12 @@ import {
   StartPipelineExecutionCommand,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from './support/definitions.js';
-import { createQueue, ROLE_ARN, startHarness, uniqueName, type Harness } from './support/harness.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
 import { listAllSteps, waitForExecutionStatus, waitForStepStatus, waitUntil } from './support/wait.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ timeScale: 100 });
-});
-afterAll(async () => {
-  await harness.close();
-});
+const harness = useHarness({ timeScale: 100 });
 
 async function createPipeline(steps: StepJson[]): Promise<string> {
   const name = uniqueName('exec');

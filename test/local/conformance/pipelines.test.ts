@@ -8,18 +8,12 @@ import {
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN } from './support/definitions.js';
-import { createQueue, ROLE_ARN, startHarness, uniqueName, type Harness } from './support/harness.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
 import { receiveBodies } from './support/wait.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ timeScale: 100 });
-});
-afterAll(async () => {
-  await harness.close();
-});
+const harness = useHarness({ timeScale: 100 });
 
 const create = (name: string, pipelineDefinition: string, token?: string) =>
   harness.sagemaker.send(

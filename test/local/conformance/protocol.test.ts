@@ -5,9 +5,9 @@ import {
   DescribePipelineExecutionCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { definition, jobStep } from './support/definitions.js';
-import { ROLE_ARN, startHarness, uniqueName, type Harness } from './support/harness.js';
+import { ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
 import { postRaw } from './support/raw.js';
 import { waitForExecutionStatus } from './support/wait.js';
 
@@ -17,13 +17,7 @@ const hasAwsCli = await runFile('aws', ['--version'], { timeout: 10_000 }).then(
   () => false,
 );
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ timeScale: 100 });
-});
-afterAll(async () => {
-  await harness.close();
-});
+const harness = useHarness({ timeScale: 100 });
 
 async function createTrainingPipeline(durationSeconds: number): Promise<string> {
   const name = uniqueName('protocol');

@@ -3,21 +3,15 @@ import {
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { definition, jobStep, lambdaStep, type StepJson } from './support/definitions.js';
-import { ROLE_ARN, startHarness, uniqueName, type Harness } from './support/harness.js';
+import { ROLE_ARN, startHarness, useHarness, uniqueName, type Harness } from './support/harness.js';
 import { executionStatus, listAllSteps, stepNamed, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
 
 // At time scale 100 one simulated second is 10 ms. Steps whose intermediate
 // state is asserted last 100 simulated seconds or more (1 s real), so a slow
 // machine does not close the window before the assertion runs.
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ timeScale: 100 });
-});
-afterAll(async () => {
-  await harness.close();
-});
+const harness = useHarness({ timeScale: 100 });
 
 const token = (suffix: string): string => `stop-${suffix}`.padEnd(40, '0');
 

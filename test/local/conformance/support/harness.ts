@@ -4,6 +4,7 @@
  * the project; everything else the tests do goes over the wire.
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { afterAll, beforeAll } from 'vitest';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startSageMakerSimulator, type SageMakerSimulator } from '../../../../local/simulator/index.js';
 import { startSqsEmulator, type SqsEmulator } from '../../../../local/sqs/emulator.js';
@@ -59,4 +60,24 @@ export async function createQueue(sqs: SQSClient, name = uniqueName('callbacks')
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   if (!QueueUrl) throw new Error('CreateQueue returned no QueueUrl');
   return QueueUrl;
+}
+
+/**
+ * One harness for a test file, started before its tests and closed after
+ * them; the returned object reads the started harness (use it inside tests).
+ */
+export function useHarness(options: { timeScale?: number } = {}): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as Harness, {
+    get: (_target, key) => {
+      if (!current) throw new Error('The conformance harness is used before its beforeAll has run.');
+      return current[key as keyof Harness];
+    },
+  });
 }
