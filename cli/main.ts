@@ -1,3 +1,4 @@
+import './environment.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routeFunctionOutput, type EmfDocument } from '../local/engine/function-output.js';
@@ -110,8 +111,6 @@ async function stopAllLocally(command: Extract<LocalCommand, { name: 'stop-all' 
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe(process.stdout);
   endQuietlyOnClosedPipe(process.stderr);
-  // Node 20 is supported until the SDK drops it; its warning would drown the output.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let command: Command;
   try {
     command = parseCommandLine(argv, { defaults: localDefaults() });

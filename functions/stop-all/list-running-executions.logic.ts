@@ -147,7 +147,8 @@ export async function listRunningExecutions(
   const now = deps.clock.now();
   const cursor: ListingCursor = state.cursor ?? { startedBefore: new Date(now).toISOString() };
   const startedBefore = Date.parse(cursor.startedBefore);
-  const threshold = now - request.olderThanSeconds * 1000;
+  // Ages count at the first listing, for every batch: what the run saw then is what it stops.
+  const threshold = startedBefore - request.olderThanSeconds * 1000;
   let scanComplete = true;
   let pagesRead = 0;
   let names: string[];

@@ -387,3 +387,34 @@ describe('freshExecutionName', () => {
     expect(names.every((name) => name.length <= 80 && /^[A-Za-z0-9_-]+$/.test(name))).toBe(true);
   });
 });
+
+describe('graceful-stop stop on AWS when AWS cannot be reached', () => {
+  beforeEach(() => {
+    sfn.reset();
+  });
+
+  it.each([
+    ['CredentialsProviderError', 'Could not load credentials from any providers', /set AWS_PROFILE .* or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
+    ['Error', 'Region is missing', /set AWS_REGION/],
+    ['Error', 'getaddrinfo ENOTFOUND states.nowhere-1.amazonaws.com', /host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL\* variable/],
+  ])('prints %s (%s) in the documented format with a one-line hint, and exits 1', async (name, message, hint) => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error(message), { name }));
+    const human = captureIO();
+    const json = captureIO();
+
+    // Act
+    const codes = [
+      await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE}`), human, recordingClients(), fakeFollow()),
+      await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`), json, recordingClients(), fakeFollow()),
+    ];
+
+    // Assess
+    expect(codes).toEqual([1, 1]);
+    expect(human.stdout.join('')).toMatch(new RegExp(`^FAILED ${name}: ${message.replace(/[.*]/g, '\\$&')} \\(hint: `));
+    expect(human.stdout.join('')).toMatch(hint);
+    const document = JSON.parse(json.stdout.join('')) as { error: string; cause: string };
+    expect(Object.keys(document).sort()).toEqual(['cause', 'error']);
+    expect(document).toMatchObject({ error: name, cause: expect.stringMatching(hint) });
+  });
+});

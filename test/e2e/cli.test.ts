@@ -185,6 +185,20 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
     expect(described.PipelineExecutionStatus, 'the simulator agrees').toBe('Stopped');
   });
 
+  it('keeps the handlers\' logs off stdout even at POWERTOOLS_LOG_LEVEL=DEBUG: stdout is exactly one JSON document', async () => {
+    // Prepare
+    const arn = await runningExecution('debug', stoppableTraining(1));
+
+    // Act
+    const run = await cli(['stop', arn, '--json', '--max-wait', '60'], { env: { ...env, POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(0);
+    const document = JSON.parse(run.stdout) as OutputDocument;
+    expect(run.stdout).toBe(`${JSON.stringify(document, null, 2)}\n`);
+    expect(run.stderr, 'the DEBUG logs went to stderr').toContain('"level": "DEBUG"');
+  });
+
   it('with --json, exits 1 and prints {error, cause} for an execution that does not exist', async () => {
     // Prepare
     const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/cli-missing/execution/zz9y8x7w6v5u';
