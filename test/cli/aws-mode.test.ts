@@ -418,3 +418,28 @@ describe('graceful-stop stop on AWS when AWS cannot be reached', () => {
     expect(document).toMatchObject({ error: name, cause: expect.stringMatching(hint) });
   });
 });
+
+describe('Ctrl-C while following on AWS', () => {
+  beforeEach(() => {
+    sfn.reset();
+  });
+
+  it('says nothing was started before StartExecution, and afterwards that the execution goes on, with its console link', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', output: '{"outcome":"Stopped"}' });
+    let notice: (() => string) | undefined;
+    let before = '';
+
+    // Act
+    await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`), captureIO(), recordingClients(), fakeFollow(), (fn) => {
+      notice = fn;
+      before = fn();
+    });
+
+    // Assess
+    expect(before).toBe('interrupted before the execution was started on AWS Step Functions: nothing was started.');
+    expect(notice?.()).toMatch(/^stopped following: execution graceful-stop-cli-\S+ goes on on AWS Step Functions \(nothing was stopped by this Ctrl-C\)\n {2}https:\/\/eu-west-1\.console\.aws\.amazon\.com\/states\/home\?region=eu-west-1#\/v2\/executions\/details\/arn:aws:states:eu-west-1:123456789012:execution:prod-graceful-stop:graceful-stop-cli-1$/);
+  });
+});
