@@ -194,7 +194,6 @@ function parseFlags(command: CommandName, argv: string[]): Parsed {
   const spec: CommandSpec = COMMANDS[command];
   const values: Parsed['values'] = {};
   const positionals: string[] = [];
-  let help = false;
   let flagsEnded = false;
   const known = Object.keys(spec.flags).map((flag) => `--${flag}`);
   // --help wins over every other mistake on the line: whoever asks for help gets it.
@@ -208,10 +207,6 @@ function parseFlags(command: CommandName, argv: string[]): Parsed {
     }
     if (token === '--') {
       flagsEnded = true;
-      continue;
-    }
-    if (token === '-h' || token === '--help') {
-      help = true;
       continue;
     }
     const [name = '', inline] = token.startsWith('--') ? [token.slice(2, token.includes('=') ? token.indexOf('=') : undefined), token.includes('=') ? token.slice(token.indexOf('=') + 1) : undefined] : [token];
@@ -237,19 +232,17 @@ function parseFlags(command: CommandName, argv: string[]): Parsed {
     }
     values[name] = flagValue(command, name, flag, raw);
   }
-  if (!help) {
-    const { name, min, max } = spec.positionals;
-    if (positionals.length > max) {
-      throw new UsageError(
-        max === 0
-          ? `${command} takes no positional arguments; got "${shown(positionals[0] ?? '')}".`
-          : `Expected ${max === 1 ? 'exactly one' : `at most ${max}`} ${name}, got ${positionals.length}.`,
-        command,
-      );
-    }
-    if (positionals.length < min) throw new UsageError(`Expected exactly one ${name}, got none.`, command);
+  const { name, min, max } = spec.positionals;
+  if (positionals.length > max) {
+    throw new UsageError(
+      max === 0
+        ? `${command} takes no positional arguments; got "${shown(positionals[0] ?? '')}".`
+        : `Expected ${max === 1 ? 'exactly one' : `at most ${max}`} ${name}, got ${positionals.length}.`,
+      command,
+    );
   }
-  return { values, positionals, help };
+  if (positionals.length < min) throw new UsageError(`Expected exactly one ${name}, got none.`, command);
+  return { values, positionals, help: false };
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;

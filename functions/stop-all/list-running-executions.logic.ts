@@ -7,10 +7,10 @@ import {
 import type { Clock } from '../commons/clock.js';
 import { InvalidInput, PipelineNotFound } from '../commons/errors.js';
 import { isNotFoundError } from '../commons/sagemaker-errors.js';
-import { globToRegExp, parseStopAllRequest, selectionOf, type StopAllRequest } from './stop-all-request.js';
+import { globToRegExp, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
 import type { StopAllSummary } from './summarise-stop-all.logic.js';
 
-export { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, MAX_OLDER_THAN_SECONDS, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
+export { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, MAX_OLDER_THAN_SECONDS, parseStopAllRequest, selectionOf, type StopAllRequest } from './stop-all-request.js';
 
 /** One graceful-stop input, as the Map hands it to the graceful-stop state machine. */
 export interface ChildInput {
@@ -221,5 +221,3 @@ export async function listRunningExecutions(
   return { ...state, request, cursor, listing };
 }
 
-/** For the log line and the CLI: what the request selects. */
-export { selectionOf };
