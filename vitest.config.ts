@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most suites wait on real time (child CLIs, simulated drains), not on the CPU: three files at once
+    // even on a 2-core machine, where vitest's default would run one.
+    maxWorkers: 3,
   },
 });

@@ -7,7 +7,7 @@
  */
 import { InvalidInput, NamedError } from '../functions/commons/errors.js';
 import { parseStopRequest, type RequestDefaults } from '../functions/graceful-stop/stop-request.js';
-import { parseStopAllRequest } from '../functions/stop-all/list-running-executions.logic.js';
+import { parseStopAllRequest } from '../functions/stop-all/stop-all-request.js';
 import { MAX_WAIT_SECONDS_LIMIT } from '../functions/commons/validation.js';
 
 /** A command line that cannot run: exit code 2 with a message saying what was expected. */
@@ -25,6 +25,8 @@ export class UsageError extends NamedError {
 type FlagKind = 'boolean' | 'string' | 'duration' | 'integer' | 'number';
 interface FlagSpec {
   kind: FlagKind;
+  /** The only values a string flag takes (a test keeps them equal to what the command knows). */
+  choices?: readonly string[];
   /** Placeholder in the usage text. */
   value?: string;
   help: string;
@@ -37,6 +39,10 @@ interface CommandSpec {
   positionals: { name: string; min: number; max: number };
   flags: Record<string, FlagSpec>;
 }
+
+/** The demo's scenarios and the runs `simulate --with-run` starts (cli/demo/scenarios.ts, cli/seed-runs.ts). */
+export const DEMO_SCENARIO_NAMES = ['callback-and-lambda', 'silent-consumer', 'lambda-timeout', 'already-stopped'] as const;
+export const SEED_RUN_NAMES = ['training', 'lambda', 'callback'] as const;
 
 const AWS_TARGET: Record<string, FlagSpec> = {
   'state-machine-arn': { kind: 'string', value: 'ARN', help: 'run the deployed state machine on AWS Step Functions and follow it' },
@@ -58,23 +64,24 @@ export const COMMANDS = {
     synopsis: 'graceful-stop demo [--scenario NAME] [--json] [--quiet] [--metrics]',
     summary: 'run a graceful stop of a demo pipeline on a private local simulator, end to end',
     positionals: { name: '', min: 0, max: 0 },
-    flags: { scenario: { kind: 'string', value: 'NAME', help: 'callback-and-lambda (default), silent-consumer, lambda-timeout, already-stopped' }, ...OUTPUT },
+    flags: { scenario: { kind: 'string', value: 'NAME', help: 'callback-and-lambda (default), silent-consumer, lambda-timeout, already-stopped', choices: DEMO_SCENARIO_NAMES }, ...OUTPUT },
   },
   simulate: {
-    synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run SCENARIO]',
+    synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]',
     summary: 'run the SageMaker simulator and SQS emulator on 127.0.0.1 until Ctrl-C, printing the export lines to use them',
     positionals: { name: '', min: 0, max: 0 },
     flags: {
       port: { kind: 'integer', value: 'N', help: 'SageMaker simulator port (default: any free port)', min: 0, max: 65535 },
       'sqs-port': { kind: 'integer', value: 'N', help: 'SQS emulator port (default: any free port)', min: 0, max: 65535 },
       'time-scale': { kind: 'number', value: 'K', help: 'simulated seconds per real second (default 1)', min: 1, max: 10_000 },
-      'with-run': { kind: 'string', value: 'SCENARIO', help: 'start a pipeline execution of a demo scenario and print its ARN' },
+      'with-run': { kind: 'string', value: 'RUN', help: 'start a run (training, lambda, callback) and print its ARN', choices: SEED_RUN_NAMES },
     },
   },
   stop: {
     synopsis:
-      'graceful-stop stop <pipelineExecutionArn> [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
-      '                   [--fail-if-not-running] [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
+      'graceful-stop stop <pipelineExecutionArn> [--max-wait DURATION]\n' +
+      '                   [--release-callbacks-after DURATION] [--fail-if-not-running]\n' +
+      '                   [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
       '                   [--state-machine-arn ARN | --stack-name NAME]',
     summary: 'gracefully stop one pipeline execution and tell how it ended',
     positionals: { name: 'pipelineExecutionArn', min: 1, max: 1 },
@@ -87,9 +94,11 @@ export const COMMANDS = {
   },
   'stop-all': {
     synopsis:
-      'graceful-stop stop-all [<pipelineName>...] [--pipeline-pattern PATTERN] [--older-than DURATION]\n' +
-      '                       [--max-concurrency N] [--dry-run] [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
-      '                       [--reason TEXT] [--json] [--quiet] [--metrics] [--state-machine-arn ARN | --stack-name NAME]',
+      'graceful-stop stop-all [<pipelineName>...] [--pipeline-pattern PATTERN]\n' +
+      '                       [--older-than DURATION] [--max-concurrency N] [--dry-run]\n' +
+      '                       [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
+      '                       [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
+      '                       [--state-machine-arn ARN | --stack-name NAME]',
     summary: 'gracefully stop every running execution of some pipelines (by name, names or pattern), oldest first',
     positionals: { name: 'pipelineName', min: 0, max: 100 },
     flags: {
@@ -106,37 +115,83 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS;
 
+/** Every line of the help fits a terminal of this width. */
+export const HELP_COLUMNS = 80;
+
 const EXIT_CODES = 'Exit codes: 0 success, 1 named failure, 2 usage error, 130 interrupted.';
+
+const ABOUT =
+  'Without --state-machine-arn/--stack-name, the state machine runs on the embedded engine in this ' +
+  'process against the SageMaker endpoint of the environment (AWS by default; the simulator when ' +
+  'AWS_ENDPOINT_URL_SAGEMAKER points at it). With them, the deployed state machine runs on AWS Step ' +
+  'Functions (--stack-name reads its ARN from the stack outputs) and the CLI follows it to the end. ' +
+  'Durations are seconds (900) or with units (90s, 15m, 2h, 1d, 1h30m). Progress goes to stderr, the ' +
+  'result alone to stdout. stop-all exits 1 when any of its graceful stops failed.';
 
 export const USAGE = `Usage:
 ${Object.values(COMMANDS)
-  .map((spec) => `  ${spec.synopsis.split('\n').join('\n  ')}`)
+  .map((spec) => synopsisLines(spec.synopsis, '  '))
   .join('\n')}
   graceful-stop <command> --help | graceful-stop --version
 
-Without --state-machine-arn/--stack-name, the state machine runs on the embedded engine in this
-process against the SageMaker endpoint of the environment (AWS by default; the simulator when
-AWS_ENDPOINT_URL_SAGEMAKER points at it). With them, the deployed state machine runs on AWS Step
-Functions (--stack-name reads its ARN from the stack outputs) and the CLI follows it to the end.
-Durations are seconds (900) or with units (90s, 15m, 2h, 1d, 1h30m). Progress goes to stderr, the
-result alone to stdout. stop-all exits 1 when any of its graceful stops failed.
+${wrap(ABOUT, HELP_COLUMNS).join('\n')}
 ${EXIT_CODES}`;
 
-/** The usage of one command: synopsis, summary and every flag. */
+const FLAG_COLUMN = 28;
+
+/** `text` in lines of at most `width` characters, broken at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current !== '' && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  return [...lines, current];
+}
+
+/** One flag's rows: the flag, then its help wrapped beside it (or below it, when the flag is wider than its column). */
+function flagRows(left: string, help: string): string[] {
+  const indent = ' '.repeat(FLAG_COLUMN + 3);
+  const helpLines = wrap(help, HELP_COLUMNS - indent.length);
+  if (left.length > FLAG_COLUMN) return [`  ${left}`, ...helpLines.map((line) => `${indent}${line}`)];
+  return helpLines.map((line, index) => (index === 0 ? `  ${left.padEnd(FLAG_COLUMN)} ${line}` : `${indent}${line}`));
+}
+
+/**
+ * A synopsis laid out after `prefix` within HELP_COLUMNS: `graceful-stop <command>` first, then its
+ * arguments and bracketed options, wrapped under the first of them.
+ */
+function synopsisLines(synopsis: string, prefix: string): string {
+  const tokens = synopsis.replace(/\s+/g, ' ').match(/\[[^\]]*\]|\S+/g) ?? [];
+  const head = `${prefix}${tokens.slice(0, 2).join(' ')} `;
+  const indent = ' '.repeat(head.length);
+  const lines: string[] = [];
+  let current = head.trimEnd();
+  for (const token of tokens.slice(2)) {
+    if (current.length + 1 + token.length > HELP_COLUMNS && current.trim() !== '') {
+      lines.push(current);
+      current = `${indent}${token}`;
+    } else current = `${current} ${token}`;
+  }
+  return [...lines, current].join('\n');
+}
+
+/** The usage of one command: synopsis, summary and every flag, within HELP_COLUMNS. */
 export function commandUsage(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
-  const flags = Object.entries(spec.flags).map(([flag, flagSpec]) => {
-    const left = `--${flag}${flagSpec.value ? ` ${flagSpec.value}` : ''}`;
-    return `  ${left.padEnd(34)} ${flagSpec.help}`;
-  });
-  return `Usage: ${spec.synopsis}\n\n${spec.summary}.\n\n${[...flags, `  ${'-h, --help'.padEnd(34)} this text`].join('\n')}\n\n${EXIT_CODES}`;
+  const flags = Object.entries(spec.flags).flatMap(([flag, flagSpec]) => flagRows(`--${flag}${flagSpec.value ? ` ${flagSpec.value}` : ''}`, flagSpec.help));
+  const summary = wrap(`${spec.summary}.`, HELP_COLUMNS).join('\n');
+  return `${synopsisLines(spec.synopsis, 'Usage: ')}\n\n${summary}\n\n${[...flags, ...flagRows('-h, --help', 'this text')].join('\n')}\n\n${EXIT_CODES}`;
 }
 
 export type Command =
   | { name: 'help'; command?: CommandName }
   | { name: 'version' }
   | { name: 'demo'; scenario?: string; json: boolean; quiet: boolean; metrics: boolean }
-  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: string }
+  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number] }
   | { name: 'stop'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string }
   | { name: 'stop-all'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string };
 
@@ -179,6 +234,7 @@ function flagValue(command: CommandName, flag: string, spec: FlagSpec, raw: stri
       return value;
     }
     default:
+      if (spec.choices && !spec.choices.includes(raw)) throw bad(`one of ${spec.choices.join(', ')}`);
       return raw;
   }
 }
@@ -290,7 +346,11 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
   if (name === undefined) throw new UsageError('No command given.');
   if (name === 'help' || name === '--help' || name === '-h') {
     const about = rest[0];
-    return about !== undefined && Object.hasOwn(COMMANDS, about) ? { name: 'help', command: about as CommandName } : { name: 'help' };
+    if (about === undefined) return { name: 'help' };
+    if (!Object.hasOwn(COMMANDS, about)) {
+      throw new UsageError(`No help for "${shown(about)}"; expected one of ${Object.keys(COMMANDS).join(', ')}.`);
+    }
+    return { name: 'help', command: about as CommandName };
   }
   if (name === '--version' || name === '-V' || name === 'version') return { name: 'version' };
   if (!Object.hasOwn(COMMANDS, name)) {
@@ -309,7 +369,7 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
         port: (values.port as number | undefined) ?? 0,
         sqsPort: (values['sqs-port'] as number | undefined) ?? 0,
         timeScale: (values['time-scale'] as number | undefined) ?? 1,
-        ...defined({ withRun: values['with-run'] as string | undefined }),
+        ...defined({ withRun: values['with-run'] as (typeof SEED_RUN_NAMES)[number] | undefined }),
       };
     case 'stop': {
       const aws = target(command, values);

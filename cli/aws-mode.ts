@@ -21,12 +21,21 @@ import { EXIT, exitCodeOf, humanResult, jsonResult, type StopRunOutcome } from '
 import { humanStopAllResult, StopAllProgress, stopAllExitCode } from './stop-all-view.js';
 import { NamedError, isErrorNamed } from '../functions/commons/errors.js';
 import { BOUNDED_CLIENT_OPTIONS } from '../functions/commons/clients.js';
+import { hintFor, toCliFailure } from './failure.js';
+import type { CliIO } from './io.js';
 
 /** Which deployed state machine a command runs, and the stack output that names it. */
 export const STACK_OUTPUTS = { stop: 'GracefulStopStateMachineArn', 'stop-all': 'StopAllStateMachineArn' } as const;
 export type AwsCommandKind = keyof typeof STACK_OUTPUTS;
 
-/** The stack or its output cannot be found: the command line names something that is not there (exit 2). */
+/** CloudFormation has no such stack in the region (exit 1, like any failure to reach what was named). */
+export class StackNotFound extends NamedError {
+  constructor(message: string, cause?: unknown) {
+    super('StackNotFound', message, cause);
+  }
+}
+
+/** The stack exists but has no output naming the state machine (an older version of the template). */
 export class StackOutputMissing extends NamedError {
   constructor(message: string, cause?: unknown) {
     super('StackOutputMissing', message, cause);
@@ -88,7 +97,7 @@ export async function stateMachineArnFromStack(cloudFormation: CloudFormationCli
     response = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
   } catch (error) {
     if (isErrorNamed(error, 'ValidationError')) {
-      throw new StackOutputMissing(`CloudFormation has no stack "${stackName}" in this region (${error.message}).`, error);
+      throw new StackNotFound(`CloudFormation has no stack "${stackName}" in this region (${error.message}).`, error);
     }
     throw error;
   }
@@ -264,36 +273,17 @@ export function consoleUrl(executionArn: string): string {
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
-/** Where a command writes: results to `out` (stdout), progress and notices to `err` (stderr). */
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-  isTTY: boolean;
-}
+export type { CliIO } from './io.js';
 
 /** One line saying which variable or flag fixes a failure to reach AWS (credentials, region, endpoint), or undefined. */
 export function awsErrorHint(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  const named = (...names: string[]): boolean => isErrorNamed(error as unknown, ...names);
-  if (named('CredentialsProviderError') || /Could not load credentials|Unable to locate credentials/i.test(error.message)) {
-    return 'hint: no AWS credentials found; set AWS_PROFILE (after aws sso login / aws configure) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
-  }
-  if (/Region is missing/i.test(error.message)) return 'hint: no AWS region; set AWS_REGION (or a region in your AWS profile), or pass a --state-machine-arn, which names its region.';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /getaddrinfo/.test(error.message)) {
-    return 'hint: the AWS endpoint\'s host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL* variable, and your network or proxy.';
-  }
-  if (named('ExpiredTokenException', 'ExpiredToken')) return 'hint: the AWS session expired; log in again (aws sso login) or refresh the credentials.';
-  if (named('AccessDeniedException', 'AccessDenied')) return 'hint: these credentials may not start or follow this state machine; attach the stack\'s GracefulStopCallerPolicy to your role.';
-  return undefined;
+  return hintFor(toCliFailure(error).error);
 }
 
 /** An error that kept the command from running or following the execution, in the documented result format. */
 function failureOutcome(error: unknown): StopRunOutcome {
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-  const hint = awsErrorHint(error);
-  return { status: 'FAILED', error: name, cause: `${message}${hint ? ` (${hint})` : ''}` };
+  const { error: name, cause } = toCliFailure(error);
+  return { status: 'FAILED', error: name, cause };
 }
 
 type AwsCommand = Extract<Command, { name: 'stop' | 'stop-all' }>;
@@ -301,7 +291,7 @@ type AwsCommand = Extract<Command, { name: 'stop' | 'stop-all' }>;
 /**
  * `graceful-stop stop|stop-all ... --state-machine-arn ARN | --stack-name NAME`:
  * the same progress, result and exit codes as the local mode (0 success,
- * 1 named failure or a failed child, 2 when the stack or its output does not exist).
+ * 1 named failure, a failed child, or a stack or output that does not exist).
  */
 export async function runAwsCommand(
   command: AwsCommand,
@@ -332,7 +322,7 @@ export async function runAwsCommand(
         },
         onStateEntered: (name, type, input) => {
           if (view instanceof StopAllProgress) view.onStateEntered(name, input);
-          else if (type === 'Task') stopView.onTaskEntered(name);
+          else stopView.onStateEntered(name, type);
         },
         onStateExited: (name, output) => view.onStateExited(name, output),
       },
@@ -340,15 +330,11 @@ export async function runAwsCommand(
       follow,
     );
   } catch (error) {
-    if (error instanceof StackOutputMissing) {
-      io.err(`${error.message}\n`);
-      return EXIT.usage;
-    }
     if (error instanceof FollowDeadlinePassed) {
       io.err(`${error.message}\n`);
       return EXIT.namedFailure;
     }
-    // Credentials, region, network: the documented result format, with a hint, and exit 1.
+    // Credentials, region, network, the stack: the documented result format, with a hint, and exit 1.
     const outcome = failureOutcome(error);
     io.out(`${command.json ? jsonResult(outcome) : humanResult(outcome)}\n`);
     return EXIT.namedFailure;

@@ -1,3 +1,4 @@
+import { basename, relative } from 'node:path';
 import type { GracefulStopState } from '../functions/graceful-stop/model.js';
 
 /** What a local graceful stop has done so far, for the Ctrl-C notice. */
@@ -9,6 +10,12 @@ export class RunTracker {
   lastCheckedAt?: number;
 
   constructor(readonly input: Record<string, unknown>) {}
+
+  /** The CLI's own look between checks: newer than the last check, so the notice tells it. */
+  onLook(look: { status: string; lookedAt: number }): void {
+    this.lastStatus = look.status;
+    this.lastCheckedAt = look.lookedAt;
+  }
 
   onStateExited(stateName: string, output: unknown): void {
     const state = output as GracefulStopState | null;
@@ -27,13 +34,24 @@ export class RunTracker {
 
 const quoted = (value: string): string => (/^[A-Za-z0-9_./:=@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
 
+/**
+ * How this CLI was started, so a printed command works as printed: `npx graceful-stop` when npx (or
+ * a project's node_modules/.bin) ran it, `graceful-stop` from a global install, else `node <script>`.
+ */
+export function invokedAs(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  const script = argv[1] ?? '';
+  if (env.npm_command === 'exec' || /[\\/]node_modules[\\/]\.bin[\\/]/.test(script)) return 'npx graceful-stop';
+  if (basename(script) === 'graceful-stop') return 'graceful-stop';
+  return `node ${quoted(relative(cwd, script) || script)}`;
+}
+
 /** The command that resumes the wait: a graceful stop of a run that is already Stopping drains with it. */
-export function resumeCommand(input: Record<string, unknown>): string {
+export function resumeCommand(input: Record<string, unknown>, command = invokedAs()): string {
   const flags: string[] = [];
   if (typeof input.maxWaitSeconds === 'number') flags.push('--max-wait', String(input.maxWaitSeconds));
   if (typeof input.releaseCallbacksAfterSeconds === 'number') flags.push('--release-callbacks-after', String(input.releaseCallbacksAfterSeconds));
   if (typeof input.reason === 'string') flags.push('--reason', quoted(input.reason));
-  return ['graceful-stop', 'stop', quoted(String(input.pipelineExecutionArn ?? '')), ...flags].join(' ');
+  return [command, 'stop', quoted(String(input.pipelineExecutionArn ?? '')), ...flags].join(' ');
 }
 
 /** The first Ctrl-C's notice: whether the stop was sent, the run's last known status, and how to resume. */

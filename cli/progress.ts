@@ -1,5 +1,6 @@
 import { REQUEST_TIMEOUT_MS } from '../functions/commons/clients.js';
 import type { CheckRecord, GracefulStopState, StepView } from '../functions/graceful-stop/model.js';
+import { printable } from './printable.js';
 
 /** Where progress goes: a TTY gets a live block redrawn in place, anything else plain lines. */
 export interface ProgressSink {
@@ -25,20 +26,31 @@ export function fitRow(text: string, columns: number): string {
   return chars.length < columns ? text : `${chars.slice(0, Math.max(1, columns - 2)).join('')}…`;
 }
 
-function age(step: StepView, now: number): string {
-  if (!step.startedAt) return '';
-  const seconds = Math.max(0, Math.round((now - Date.parse(step.startedAt)) / 1000));
+function duration(seconds: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 }
 
-export function describeCheck(check: CheckRecord, now = Date.now()): string[] {
+/** How long a step has drained: since the stop, or since it started if that came later (or its age, before any stop). */
+function drainedFor(step: StepView, now: number, stopRequestedAt?: number): string {
+  const startedAt = step.startedAt ? Date.parse(step.startedAt) : Number.NaN;
+  const since = Math.max(Number.isNaN(startedAt) ? 0 : startedAt, stopRequestedAt ?? 0);
+  return since > 0 ? ` for ${duration(Math.max(0, Math.round((now - since) / 1000)))}` : '';
+}
+
+const drainingLines = (draining: StepView[], now: number, stopRequestedAt?: number): string[] =>
+  draining.map((step) => `  draining: ${step.type} step '${printable(step.name)}' ${step.status}${drainedFor(step, now, stopRequestedAt)}`);
+
+export function describeCheck(check: CheckRecord, now = Date.now(), stopRequestedAt?: number): string[] {
   const head = `status ${check.status}, waited ${check.waitedSeconds}s, ${check.polls} poll(s)${
     check.deadlinePassed ? ', deadline passed' : check.draining.length > 0 ? `, next check in ${check.nextWaitSeconds}s` : ''
   }`;
-  const steps = check.draining.map(
-    (step) => `  draining: ${step.type} step '${step.name}' ${step.status}${step.startedAt ? ` for ${age(step, now)}` : ''}`,
-  );
-  return [head, ...steps];
+  return [head, ...drainingLines(check.draining, now, stopRequestedAt)];
+}
+
+/** The CLI's own look at a draining run, between two checks of the state machine. */
+export function describeLook(look: ExecutionLook, stopRequestedAt: number, now = Date.now()): string[] {
+  const waited = Math.max(0, Math.round((now - stopRequestedAt) / 1000));
+  return [`status ${look.status}, ${duration(waited)} since the stop (the CLI's own look)`, ...drainingLines(look.draining, now, stopRequestedAt)];
 }
 
 /**
@@ -84,8 +96,12 @@ export class LiveBlock {
   }
 }
 
-/** Silence on the terminal never lasts longer than one request timeout of the functions' SDK clients. */
-export const HEARTBEAT_MS = REQUEST_TIMEOUT_MS;
+/**
+ * Silence on the terminal never lasts longer than one request timeout of the functions' SDK clients:
+ * the heartbeat speaks once the view has been quiet this long (a second below the request timeout,
+ * so timer jitter on a busy machine still keeps the promise).
+ */
+export const HEARTBEAT_MS = Math.min(5_000, Math.max(1_000, REQUEST_TIMEOUT_MS - 1_000));
 
 /** What a long-running task of the graceful stop is waiting for, in the heartbeat line. */
 const WAITING_FOR: Record<string, string> = {
@@ -95,66 +111,158 @@ const WAITING_FOR: Record<string, string> = {
   'Publish Completion Event': 'waiting for EventBridge to accept the completion event',
 };
 
+/** The CLI's own read-only look at the run: its status and the steps still draining. */
+export interface ExecutionLook {
+  status: string;
+  draining: StepView[];
+  /** When the look answered (epoch ms). */
+  lookedAt: number;
+}
+
+export interface ProgressOptions {
+  /** The view speaks after this long without a line (ms). */
+  heartbeatMs?: number;
+  /**
+   * A read-only look at the run (DescribePipelineExecution and its steps), taken by the heartbeat
+   * while the graceful stop waits for the drain: a slow drain then reads differently from a hung SageMaker.
+   */
+  look?: () => Promise<ExecutionLook>;
+  /** Every look that answered (the Ctrl-C notice keeps the last one). */
+  onLook?: (look: ExecutionLook) => void;
+}
+
+/** States during which the run is draining and a look tells the user more than "waiting". */
+const DRAIN_STATES = new Set(['Check Pipeline Execution', 'Wait For Drain', 'Pipeline Drained?', 'Release Callback Steps']);
+
 /**
  * Turns the state outputs of a graceful stop (local engine events or AWS
  * execution history, same shape) into progress lines.
  */
 export class ProgressView {
   private readonly live: LiveBlock;
-  private task?: { name: string; since: number };
-  private heartbeat?: ReturnType<typeof setInterval>;
+  private state?: { name: string; type: string; since: number };
+  private heartbeat?: ReturnType<typeof setTimeout>;
+  private closed = false;
+  private stopRequestedAt?: number;
+  private latestLook?: ExecutionLook;
+  private shownLook?: ExecutionLook;
+  private lookStartedAt?: number;
+  private lookError?: string;
+  private lookPause?: ReturnType<typeof setTimeout>;
+  private readonly heartbeatMs: number;
 
-  /** `heartbeatMs`: a task that runs longer than this gets a line saying what it waits for, and again every heartbeatMs. */
   constructor(
     private readonly sink: ProgressSink,
     private readonly enabled = true,
-    private readonly heartbeatMs = HEARTBEAT_MS,
+    private readonly options: ProgressOptions = {},
   ) {
     this.live = new LiveBlock(sink);
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   }
 
-  /** A task state began: until it ends, the view says every heartbeatMs what it is waiting for. */
+  /** A Task state began (kept for callers that only see tasks). */
   onTaskEntered(stateName: string, now = Date.now()): void {
-    if (!this.enabled) return;
-    this.task = { name: stateName, since: now };
-    this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs);
-    this.heartbeat.unref?.();
+    this.onStateEntered(stateName, 'Task', now);
+  }
+
+  /** A state began: until the run ends, the view speaks whenever it has been quiet for heartbeatMs. */
+  onStateEntered(stateName: string, stateType: string, now = Date.now()): void {
+    if (!this.enabled || this.closed) return;
+    if (this.state?.name !== stateName || stateType === 'Task') this.state = { name: stateName, type: stateType, since: now };
+    if (!this.heartbeat) this.schedule();
   }
 
   /** Stops the heartbeat; the view writes nothing more. */
   close(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.closed = true;
+    if (this.heartbeat) clearTimeout(this.heartbeat);
+    if (this.lookPause) clearTimeout(this.lookPause);
     this.heartbeat = undefined;
-    this.task = undefined;
+    this.state = undefined;
   }
 
+  /** The next beat, heartbeatMs after the last line (every write reschedules it). */
+  private schedule(): void {
+    if (this.closed) return;
+    if (this.heartbeat) clearTimeout(this.heartbeat);
+    this.heartbeat = setTimeout(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.unref?.();
+  }
+
+  /**
+   * Looks at the run once every heartbeat while it drains (one look at a time, each bounded by the
+   * client's timeouts), keeping the newest answer, or when the look in flight began, for the beat.
+   */
+  private async keepLooking(look: () => Promise<ExecutionLook>): Promise<void> {
+    while (!this.closed) {
+      this.lookStartedAt = Date.now();
+      try {
+        const seen = await look();
+        this.latestLook = seen;
+        this.lookError = undefined;
+        this.options.onLook?.(seen);
+      } catch (error) {
+        this.lookError = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}` : String(error);
+      } finally {
+        this.lookStartedAt = undefined;
+      }
+      await new Promise<void>((resolve) => {
+        this.lookPause = setTimeout(resolve, this.heartbeatMs);
+        this.lookPause.unref?.();
+      });
+    }
+  }
+
+  /** Says something whenever the view has been quiet for heartbeatMs: the newest look, a look that hangs, or what the state waits for. */
   private beat(now = Date.now()): void {
-    if (!this.task) return;
-    const seconds = Math.round((now - this.task.since) / 1000);
-    const waitingFor = WAITING_FOR[this.task.name] ?? 'waiting for it to finish';
-    this.line(`… ${this.task.name} running for ${seconds}s: ${waitingFor}`);
+    this.heartbeat = undefined;
+    const state = this.state;
+    if (this.closed || !state) return;
+    if (this.stopRequestedAt !== undefined && this.options.look && DRAIN_STATES.has(state.name)) {
+      if (this.latestLook && this.latestLook !== this.shownLook) {
+        this.shownLook = this.latestLook;
+        this.block(describeLook(this.latestLook, this.stopRequestedAt, now));
+        return;
+      }
+      if (this.lookStartedAt !== undefined && now - this.lookStartedAt >= this.heartbeatMs) {
+        const seconds = Math.round((now - this.lookStartedAt) / 1000);
+        this.line(`… ${state.name}: SageMaker has not answered the CLI's own DescribePipelineExecution for ${seconds}s (a hung endpoint, not a slow drain)`);
+        return;
+      }
+      if (this.lookError) {
+        this.line(`… ${state.name}: the CLI's own look at the run failed (${printable(this.lookError).slice(0, 160)})`);
+        return;
+      }
+    }
+    const seconds = Math.round((now - state.since) / 1000);
+    const waitingFor = state.type === 'Task' ? (WAITING_FOR[state.name] ?? 'waiting for it to finish') : 'waiting for the next check';
+    this.line(`… ${state.name} running for ${seconds}s: ${waitingFor}`);
   }
 
   onStateExited(stateName: string, output: unknown): void {
-    if (this.task?.name === stateName) this.task = undefined;
     if (!this.enabled || typeof output !== 'object' || output === null) return;
     const state = output as GracefulStopState;
     if (stateName === 'Stop Pipeline Execution' && state.stop && state.request) {
+      if ((state.stop.accepted || state.stop.statusAtStop === 'Stopping') && this.stopRequestedAt === undefined) {
+        this.stopRequestedAt = Date.parse(state.stop.requestedAt) || Date.now();
+        if (this.options.look) void this.keepLooking(this.options.look);
+      }
       const how = state.stop.accepted
         ? 'stop requested'
         : `stop not needed: the execution was already ${state.stop.statusAtStop ?? 'not Executing'}`;
       this.line(`${how} for ${state.request.pipelineExecutionArn} (deadline ${state.request.maxWaitSeconds}s)`);
     } else if (stateName === 'Check Pipeline Execution' && state.check) {
-      this.block(describeCheck(state.check));
+      this.block(describeCheck(state.check, Date.now(), this.stopRequestedAt));
     } else if (stateName === 'Release Callback Steps' && state.released) {
       for (const released of state.released) {
-        this.line(`released callback step '${released.stepName}' (${released.result}, token ${released.callbackToken})`);
+        this.line(`released callback step '${printable(released.stepName)}' (${released.result}, token ${released.callbackToken})`);
       }
     }
   }
 
   private line(text: string): void {
     this.live.line(text);
+    if (this.state) this.schedule();
   }
 
   /** After a terminal resize: the block drawn at the old width is redrawn at the new one. */
@@ -164,5 +272,6 @@ export class ProgressView {
 
   private block(lines: string[]): void {
     this.live.block(lines);
+    if (this.state) this.schedule();
   }
 }

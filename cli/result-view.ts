@@ -1,4 +1,6 @@
 import type { OutputDocument } from '../functions/graceful-stop/model.js';
+import { withHint, type CliFailure } from './failure.js';
+import { printable } from './printable.js';
 
 /** What every mode (local engine or AWS) ends with. */
 export interface StopRunOutcome {
@@ -13,20 +15,31 @@ export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
 
 export const exitCodeOf = (outcome: StopRunOutcome): number => (outcome.status === 'SUCCEEDED' ? EXIT.success : EXIT.namedFailure);
 
+/** A failed run as the CLI reports it: its name, its cause (escaped: it came from outside) and a hint where one helps. */
+export function failureOf(outcome: StopRunOutcome): CliFailure {
+  return withHint({ error: printable(outcome.error || 'UnexpectedFailure'), cause: printable(outcome.cause ?? '') });
+}
+
 /** `--json`: only the output document, or `{error, cause}`. */
 export function jsonResult(outcome: StopRunOutcome): string {
-  return JSON.stringify(outcome.status === 'SUCCEEDED' ? outcome.output : { error: outcome.error, cause: outcome.cause }, null, 2);
+  return JSON.stringify(outcome.status === 'SUCCEEDED' ? outcome.output : failureOf(outcome), null, 2);
+}
+
+/** `FAILED <Error>: <Cause>`, the human form of a failure. */
+export function failureLine(outcome: StopRunOutcome): string {
+  const { error, cause } = failureOf(outcome);
+  return `FAILED ${error}: ${cause}`;
 }
 
 export function humanResult(outcome: StopRunOutcome): string {
-  if (outcome.status !== 'SUCCEEDED') return `FAILED ${outcome.error}: ${outcome.cause}`;
+  if (outcome.status !== 'SUCCEEDED') return failureLine(outcome);
   const document = outcome.output as OutputDocument;
   const lines = [
     `outcome ${document.outcome} (final status ${document.finalStatus}) after ${document.waitedSeconds}s and ${document.polls} poll(s)`,
     ...document.steps.map(
-      (step) => `  ${step.type} step '${step.name}': ${step.status}${step.failureReason ? ` (${step.failureReason})` : ''}`,
+      (step) => `  ${step.type} step '${printable(step.name)}': ${step.status}${step.failureReason ? ` (${printable(step.failureReason)})` : ''}`,
     ),
-    ...document.releasedCallbackSteps.map((released) => `  released '${released.stepName}' at ${released.releasedAt} (${released.result})`),
+    ...document.releasedCallbackSteps.map((released) => `  released '${printable(released.stepName)}' at ${released.releasedAt} (${released.result})`),
   ];
   return lines.join('\n');
 }

@@ -8,11 +8,11 @@ const QUEUE_URL_PLACEHOLDER = '<the walkthrough queue>';
 /** Runs `simulate --with-run NAME` can start in the simulator, for the local walkthrough. */
 export const SEED_RUNS = {
   training: {
-    title: 'a training step that takes 20 s to stop (it saves a checkpoint)',
+    title: 'a training step that takes {20} to stop (it saves a checkpoint)',
     steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 3_600, StopDurationSeconds: 20 } }],
   },
   lambda: {
-    title: 'a Lambda step that cannot be interrupted and runs for another 30 s',
+    title: 'a Lambda step that cannot be interrupted and runs for another {30}',
     steps: [{ Name: 'Evaluate', Type: 'Lambda', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:evaluate', Arguments: {}, Simulation: { DurationSeconds: 30 } }],
   },
   callback: {
@@ -30,6 +30,19 @@ export const SEED_RUNS = {
 } as const;
 
 export type SeedRunName = keyof typeof SEED_RUNS;
+
+/**
+ * A seed run's title with its durations as the user will live them: `{30}` is 30 simulated seconds,
+ * which at a time scale K last 30 / K seconds of real time.
+ */
+export function describeSeedRun(name: SeedRunName, timeScale = 1): string {
+  return SEED_RUNS[name].title.replace(/\{(\d+)\}/g, (_match, seconds: string) => {
+    const simulated = Number(seconds);
+    if (timeScale === 1) return `${simulated} s`;
+    const real = Math.round((simulated / timeScale) * 10) / 10;
+    return `${simulated} simulated s (${real} s of real time at time scale ${timeScale})`;
+  });
+}
 
 export class UnknownSeedRun extends NamedError {
   constructor(name: string) {

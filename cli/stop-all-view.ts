@@ -2,7 +2,8 @@ import type { RunningListing } from '../functions/stop-all/list-running-executio
 import { selectionOf } from '../functions/stop-all/stop-all-request.js';
 import { readFailure, type StopAllSummary, type StopFailedItem, type StopSucceededItem } from '../functions/stop-all/summarise-stop-all.logic.js';
 import { LiveBlock, type ProgressSink } from './progress.js';
-import { EXIT, type StopRunOutcome } from './result-view.js';
+import { EXIT, failureLine, type StopRunOutcome } from './result-view.js';
+import { printable } from './printable.js';
 
 /** How many executions the live table lists before it only counts the rest. */
 export const TABLE_ROWS = 20;
@@ -89,7 +90,7 @@ export function stopAllExitCode(outcome: StopRunOutcome): number {
 }
 
 export function humanStopAllResult(outcome: StopRunOutcome): string {
-  if (outcome.status !== 'SUCCEEDED') return `FAILED ${outcome.error}: ${outcome.cause}`;
+  if (outcome.status !== 'SUCCEEDED') return failureLine(outcome);
   const summary = outcome.output as StopAllSummary;
   const counts = (record: Record<string, number>): string =>
     Object.entries(record)
@@ -110,7 +111,7 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
     ...summary.children.map((child) =>
       child.succeeded
         ? `  ${child.outcome}: ${child.pipelineExecutionArn}`
-        : `  FAILED ${child.error}: ${child.pipelineExecutionArn}: ${child.cause}`,
+        : `  FAILED ${printable(child.error ?? '')}: ${child.pipelineExecutionArn}: ${printable(child.cause ?? '')}`,
     ),
     ...(summary.childrenOmitted > 0 ? [`  … and ${summary.childrenOmitted} more (succeeded ones are counted above)`] : []),
   ].join('\n');

@@ -1,7 +1,7 @@
 import { createGracefulStopMachine } from '../local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../local/engine/load-handlers.js';
 import type { LocalStateMachine, RunResult } from '../local/engine/runner.js';
-import { ProgressView, type ProgressSink } from './progress.js';
+import { ProgressView, type ExecutionLook, type ProgressSink } from './progress.js';
 
 export interface LocalRunOptions {
   progress?: ProgressSink;
@@ -9,6 +9,9 @@ export interface LocalRunOptions {
   onStateExited?: (stateName: string, output: unknown) => void;
   timeScale?: number;
   executionName?: string;
+  /** The CLI's own look at the run while it drains (progress shows it between checks). */
+  look?: () => Promise<ExecutionLook>;
+  onLook?: (look: ExecutionLook) => void;
 }
 
 /** Loads the built handler bundles and validates the ASL once: do it before the clock matters. */
@@ -23,7 +26,10 @@ export async function runGracefulStopLocally(
   machine?: LocalStateMachine,
 ): Promise<RunResult> {
   machine ??= await prepareGracefulStopMachine();
-  const view = new ProgressView(options.progress ?? { write: () => true }, options.progress !== undefined);
+  const view = new ProgressView(options.progress ?? { write: () => true }, options.progress !== undefined, {
+    ...(options.look ? { look: options.look } : {}),
+    ...(options.onLook ? { onLook: options.onLook } : {}),
+  });
   const redraw = (): void => view.onResize();
   if (options.progress?.isTTY) process.stderr.on('resize', redraw);
   try {
@@ -31,7 +37,7 @@ export async function runGracefulStopLocally(
       ...(options.timeScale ? { timeScale: options.timeScale } : {}),
       ...(options.executionName ? { executionName: options.executionName } : {}),
       onEvent: (event) => {
-        if (event.type === 'StateEntered' && event.state?.type === 'Task') view.onTaskEntered(event.state.name);
+        if (event.type === 'StateEntered' && event.state) view.onStateEntered(event.state.name, event.state.type ?? '');
         if (event.type === 'StateExited' && event.state) {
           view.onStateExited(event.state.name, event.state.output);
           options.onStateExited?.(event.state.name, event.state.output);

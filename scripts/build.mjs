@@ -69,11 +69,16 @@ async function main() {
   const cli = join(root, 'cli', 'main.ts');
   if (existsSync(cli)) {
     jobs.push(
+      // Split into chunks: each command's modules (and the packages they import) load only when it
+      // runs, so --help and --version answer without loading the SDK, the engine or the simulator.
       build({
         ...localBundle,
-        entryPoints: [cli],
+        entryPoints: { 'graceful-stop': cli },
+        splitting: true,
         sourcemap: true,
-        outfile: out('cli', 'graceful-stop.mjs'),
+        outdir: out('cli'),
+        outExtension: { '.js': '.mjs' },
+        chunkNames: 'chunks/[name]-[hash]',
         banner: { js: '#!/usr/bin/env node' },
       }),
     );
@@ -97,7 +102,11 @@ async function main() {
     // The package bin: npx graceful-stop runs it directly, so it must stay executable after every build.
     const bin = out('cli', 'graceful-stop.mjs');
     if (existsSync(bin)) chmodSync(bin, 0o755);
+    const fresh = new Set(existsSync(out('cli', 'chunks')) ? readdirSync(out('cli', 'chunks')) : []);
     moveInto(staging, join(root, 'dist'));
+    // Chunks of an earlier build that this one no longer refers to (their names carry a content hash).
+    const chunks = join(root, 'dist', 'cli', 'chunks');
+    if (existsSync(chunks)) for (const name of readdirSync(chunks)) if (!fresh.has(name)) rmSync(join(chunks, name), { force: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

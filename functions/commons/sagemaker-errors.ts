@@ -20,10 +20,10 @@ export function isClosedTokenError(error: unknown): boolean {
 }
 
 /** After the stop was requested: a not-found error means the execution vanished mid-run; other errors pass through. */
-export function notFoundMidRun(pipelineExecutionArn: string, error: unknown): unknown {
+export function notFoundMidRun(pipelineExecutionArn: string, error: unknown, polls?: number): unknown {
   return isNotFoundError(error)
     ? new PipelineExecutionNotFound(
-        `SageMaker no longer knows pipeline execution ${pipelineExecutionArn} (was the pipeline deleted?).`,
+        `SageMaker no longer knows pipeline execution ${pipelineExecutionArn} (was the pipeline deleted?)${pollsSaid(polls)}.`,
         error,
       )
     : error;
@@ -58,7 +58,16 @@ export interface DeadlineContext {
   /** The deadline, and the seconds spent so far (the clock's, which a local time scale compresses). */
   maxWaitSeconds: number;
   elapsedSeconds: number;
+  /** DescribePipelineExecution calls made so far by this graceful stop, when known. */
+  polls?: number;
 }
+
+/**
+ * ", after N poll(s)": a Lambda error reaches the report as its name and message only, so the polls
+ * a failing check made travel in the sentence (the report reads them back with POLLS_SAID).
+ */
+const pollsSaid = (polls: number | undefined): string => (polls === undefined ? '' : `, after ${polls} poll(s)`);
+export const POLLS_SAID = /, after (\d+) poll\(s\)/;
 
 /**
  * A transient error once the deadline has passed becomes SageMakerUnavailable,
@@ -70,7 +79,7 @@ export function unavailableAfterDeadline(error: unknown, context: DeadlineContex
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   return new SageMakerUnavailable(
-    `SageMaker gave no usable answer to ${context.operation} for ${context.pipelineExecutionArn} (${name}: ${clip(message, 200)}) and the ${context.maxWaitSeconds} s deadline has passed (${Math.round(context.elapsedSeconds)} s); the execution's state is unknown, check it in the SageMaker console.`,
+    `SageMaker gave no usable answer to ${context.operation} for ${context.pipelineExecutionArn} (${name}: ${clip(message, 200)}) and the ${context.maxWaitSeconds} s deadline has passed (${Math.round(context.elapsedSeconds)} s${pollsSaid(context.polls)}); the execution's state is unknown, check it in the SageMaker console.`,
     error,
   );
 }

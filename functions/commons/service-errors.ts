@@ -32,6 +32,41 @@ export class NetworkError extends NamedError {
   }
 }
 
+/**
+ * What keeps a call from leaving this machine at all: no credentials, no region, a host name that
+ * does not resolve. On Lambda none of these happens; run locally, each gets a name and a sentence
+ * instead of the SDK's `Error` or a JSON document as its message.
+ */
+export class CredentialsMissing extends NamedError {
+  constructor(cause?: unknown) {
+    super('CredentialsMissing', 'No AWS credentials were found (environment, profile, SSO or instance role).', cause);
+  }
+}
+export class RegionMissing extends NamedError {
+  constructor(cause?: unknown) {
+    super('RegionMissing', 'No AWS region is set for the call.', cause);
+  }
+}
+export class EndpointNotFound extends NamedError {
+  constructor(host: string, cause?: unknown) {
+    super('EndpointNotFound', `The endpoint's host name ${host || '(unknown)'} does not resolve.`, cause);
+  }
+}
+
+/** The credentials, region or host-name failure behind `error`, named; undefined for any other error. */
+export function toNamedSetupError(error: unknown): NamedError | undefined {
+  if (!(error instanceof Error) || error instanceof NamedError) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (isErrorNamed(error as unknown, 'CredentialsProviderError') || /Could not load credentials|Unable to locate credentials/i.test(error.message)) {
+    return new CredentialsMissing(error);
+  }
+  if (/Region is missing/i.test(error.message)) return new RegionMissing(error);
+  if (code === 'ENOTFOUND' || /getaddrinfo ENOTFOUND/.test(error.message)) {
+    return new EndpointNotFound(/ENOTFOUND (\S+)/.exec(error.message)?.[1] ?? (error as { hostname?: string }).hostname ?? '', error);
+  }
+  return undefined;
+}
+
 const statusOf = (error: Error): number | undefined => {
   const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
   const response = (error as { $response?: RawResponse }).$response;
@@ -46,6 +81,8 @@ const statusOf = (error: Error): number | undefined => {
  */
 export function toNamedServiceError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
+  const setup = toNamedSetupError(error);
+  if (setup) return setup;
   const code = (error as { code?: unknown }).code;
   const isServiceError = typeof (error as { $fault?: unknown }).$fault === 'string';
   // A timeout keeps its own name (TimeoutError carries code ETIMEDOUT too); only a bare socket error is renamed.

@@ -12,8 +12,23 @@ export const MAX_WAIT_SECONDS_LIMIT = 86_400;
 const MAX_ARN_LENGTH = 2048;
 export const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const EXECUTION_ID = /^[a-zA-Z0-9]{1,64}$/;
-const PARTITION = /^aws(-[a-z]+)*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * The AWS partitions, each with the region prefixes that belong to it (every other region is in `aws`).
+ * An ARN names both: they must agree, or the call would go to an endpoint that does not hold the run.
+ */
+const PARTITION_REGIONS: Record<string, RegExp> = {
+  aws: /^(?!cn-|us-gov-|us-iso|eu-isoe-|eusc-)/,
+  'aws-cn': /^cn-/,
+  'aws-us-gov': /^us-gov-/,
+  'aws-iso': /^us-iso-/,
+  'aws-iso-b': /^us-isob-/,
+  'aws-iso-e': /^eu-isoe-/,
+  'aws-iso-f': /^us-isof-/,
+  'aws-eusc': /^eusc-/,
+};
+export const PARTITIONS = Object.keys(PARTITION_REGIONS);
 const ACCOUNT_ID = /^\d{12}$/;
 
 export interface ParsedExecutionArn {
@@ -28,7 +43,8 @@ export interface ParsedExecutionArn {
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 60 ? `a ${value.length}-character string` : `"${value}"`;
+  // JSON quoting escapes control characters: an error message never carries them raw.
+  if (typeof value === 'string') return value.length > 60 ? `a ${value.length}-character string` : JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
@@ -55,8 +71,15 @@ export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecu
   if (arn.service !== 'sagemaker') {
     throw new InvalidInput(`${field} is an ARN of service "${arn.service}", not sagemaker; ${expected}.`);
   }
-  if (!PARTITION.test(arn.partition) || !REGION.test(arn.region) || !ACCOUNT_ID.test(arn.accountId)) {
-    throw new InvalidInput(`${field} has a malformed partition, region or account id; ${expected}.`);
+  const regions = Object.hasOwn(PARTITION_REGIONS, arn.partition) ? PARTITION_REGIONS[arn.partition] : undefined;
+  if (!regions) {
+    throw new InvalidInput(`${field} names the partition ${describeValue(arn.partition)}; expected one of ${PARTITIONS.join(', ')}.`);
+  }
+  if (!REGION.test(arn.region) || !ACCOUNT_ID.test(arn.accountId)) {
+    throw new InvalidInput(`${field} has a malformed region or account id; ${expected}.`);
+  }
+  if (!regions.test(arn.region)) {
+    throw new InvalidInput(`${field} names region "${arn.region}", which is not in partition "${arn.partition}"; expected an ARN as SageMaker returned it.`);
   }
   const parts = arn.resource.split('/');
   if (parts[0] !== 'pipeline' || parts.length !== 4 || parts[2] !== 'execution') {
@@ -99,5 +122,20 @@ export function readReason(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_REASON_LENGTH) {
     throw new InvalidInput(`reason is ${describeValue(value)}; expected a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
   }
+  rejectControlCharacters(value, 'reason');
   return value;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Free text (a reason) ends up in SageMaker's failure reasons, the report and terminals: a control
+ * character there could clear a screen or forge a line, so it is refused, with where it is.
+ */
+export function rejectControlCharacters(value: string, field: string): void {
+  const at = value.search(CONTROL_CHARACTER);
+  if (at === -1) return;
+  const code = value.charCodeAt(at).toString(16).padStart(4, '0');
+  throw new InvalidInput(`${field} has a control character (U+${code.toUpperCase()}) at position ${at + 1}; expected printable text on one line.`);
 }

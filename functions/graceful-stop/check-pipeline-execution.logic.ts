@@ -43,8 +43,8 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   // Not found: the execution vanished; transient past the deadline: SageMakerUnavailable; else as thrown, for the ASL Retry.
   const failure = (operation: string) => (error: unknown): never => {
     const elapsedSeconds = clock.secondsSince(stop.requestedAt);
-    const context = { operation, pipelineExecutionArn: request.pipelineExecutionArn, maxWaitSeconds: request.maxWaitSeconds, elapsedSeconds };
-    throw unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error), context);
+    const context = { operation, pipelineExecutionArn: request.pipelineExecutionArn, maxWaitSeconds: request.maxWaitSeconds, elapsedSeconds, polls };
+    throw unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error, polls), context);
   };
   const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {
     polls += 1;
@@ -60,10 +60,20 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   const wakeAt = (elapsed: number): number =>
     releaseAt !== undefined && elapsed < releaseAt ? Math.min(releaseAt, request.maxWaitSeconds) : request.maxWaitSeconds;
 
+  const listSteps = () => listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch(failure('ListPipelineExecutionSteps'));
+  const releasedNames = new Set((state.released ?? []).map((released) => released.stepName));
+
   let execution = await describe();
   let status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
   const watchFrom = clock.secondsSince(stop.requestedAt);
-  const watchUntil = Math.min(watchFrom + config.watchSeconds, wakeAt(watchFrom));
+  // The grace period is already over (0 s, or a check that wakes after it): a callback step still
+  // waiting is released now, not after a whole watch.
+  let stepsBeforeWatch: Awaited<ReturnType<typeof listSteps>> | undefined;
+  if (releaseAt !== undefined && watchFrom >= releaseAt && !isTerminal(status) && config.watchSeconds > 0) {
+    stepsBeforeWatch = await listSteps();
+  }
+  const releaseWaiting = stepsBeforeWatch?.some((step) => isReleasable(step, releasedNames)) === true;
+  const watchUntil = releaseWaiting ? watchFrom : Math.min(watchFrom + config.watchSeconds, wakeAt(watchFrom));
   // Bounded: each round sleeps at least 1 simulated second, so rounds <= watchSeconds.
   for (let round = 0; round < config.watchSeconds && !isTerminal(status); round += 1) {
     const elapsed = clock.secondsSince(stop.requestedAt);
@@ -80,11 +90,10 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
   }
 
-  const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch(failure('ListPipelineExecutionSteps'));
+  const steps = releaseWaiting && stepsBeforeWatch ? stepsBeforeWatch : await listSteps();
   const elapsed = clock.secondsSince(stop.requestedAt);
   const remaining = request.maxWaitSeconds - elapsed;
   const draining = isTerminal(status) ? [] : steps.filter(isDraining);
-  const releasedNames = new Set((state.released ?? []).map((released) => released.stepName));
   const releaseDue =
     releaseAt !== undefined &&
     !isTerminal(status) &&

@@ -11,6 +11,7 @@ import {
   type StepView,
 } from './model.js';
 import { clip } from '../commons/text.js';
+import { POLLS_SAID } from '../commons/sagemaker-errors.js';
 
 const MAX_CAUSE_LENGTH = 2_000;
 
@@ -33,9 +34,11 @@ function rawArn(raw: unknown): string {
   return typeof value === 'string' ? value.slice(0, 2048) : '';
 }
 
-function describeStep(step: StepView, now: number): string {
-  const age = step.startedAt ? ` for ${Math.round((now - Date.parse(step.startedAt)) / 1000)} s` : '';
-  return `${step.type} step '${step.name}' (${step.status}${age})`;
+/** A draining step and how long it has drained: since the stop, or since it started if that came later. */
+function describeStep(step: StepView, now: number, stopRequestedAt: string | undefined): string {
+  const since = Math.max(Date.parse(step.startedAt ?? '') || 0, Date.parse(stopRequestedAt ?? '') || 0);
+  const drained = since > 0 ? ` for ${Math.max(0, Math.round((now - since) / 1000))} s` : '';
+  return `${step.type} step '${step.name}' (${step.status}${drained})`;
 }
 
 function failedStepsSentence(check: CheckRecord): string {
@@ -66,8 +69,12 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
     ...(check?.failureReason ? { failureReason: check.failureReason } : {}),
     stopRequestedAt: stop?.requestedAt ?? null,
     finishedAt: new Date(now).toISOString(),
-    waitedSeconds: check?.waitedSeconds ?? 0,
-    polls: check?.polls ?? 0,
+    // A failure cuts the last check short: the time waited runs to now, and its polls come with its error.
+    waitedSeconds:
+      state.failure && stop
+        ? Math.max(check?.waitedSeconds ?? 0, Math.round(Math.max(0, clock.secondsSince(stop.requestedAt)) * 10) / 10)
+        : (check?.waitedSeconds ?? 0),
+    polls: Math.max(check?.polls ?? 0, state.failure ? Number(POLLS_SAID.exec(readableCause(state.failure))?.[1] ?? 0) : 0),
     steps: check?.steps ?? [],
     releasedCallbackSteps: state.released ?? [],
     ...(request?.reason ? { reason: request.reason } : {}),
@@ -88,7 +95,7 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
     return fail('GracefulStopFailed', 'The graceful stop reached its report without a stop request or a status check.');
   }
   if (check.deadlinePassed) {
-    const draining = check.draining.map((step) => describeStep(step, now)).join(', ') || 'no step reported as running';
+    const draining = check.draining.map((step) => describeStep(step, now, stop.requestedAt)).join(', ') || 'no step reported as running';
     return fail(
       'DrainTimedOut',
       `The pipeline execution was still ${check.status} after the ${request.maxWaitSeconds} s deadline; still draining: ${draining}.`,

@@ -1,17 +1,13 @@
 import { createSageMakerClient } from '../commons/clients.js';
-import { optionalIntegerEnv, requireIntegerEnv } from '../commons/config.js';
-import { SETTING_BOUNDS } from '../commons/settings.js';
 import { systemClock } from '../commons/clock.js';
 import { logger } from '../commons/logger.js';
 import type { GracefulStopState, StoppedState } from './model.js';
 import { stopPipelineExecution } from './stop-pipeline-execution.logic.js';
+import { readRequestDefaults } from './stop-request.js';
 import { lambdaHandler } from '../commons/handler.js';
 
 const sagemaker = createSageMakerClient();
-const defaults = {
-  maxWaitSeconds: requireIntegerEnv('DEFAULT_MAX_WAIT_SECONDS', SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS),
-  releaseCallbacksAfterSeconds: optionalIntegerEnv('DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS', SETTING_BOUNDS.DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS),
-};
+const defaults = readRequestDefaults();
 
 export const handler = lambdaHandler(async (event: GracefulStopState): Promise<StoppedState> => {
   logger.appendKeys({ executionId: event.executionId });

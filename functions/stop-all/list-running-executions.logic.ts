@@ -7,7 +7,7 @@ import {
 import type { Clock } from '../commons/clock.js';
 import { InvalidInput, PipelineNotFound } from '../commons/errors.js';
 import { isNotFoundError } from '../commons/sagemaker-errors.js';
-import { globToRegExp, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
+import { matchesGlob, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
 import type { StopAllSummary } from './summarise-stop-all.logic.js';
 
 export { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, MAX_OLDER_THAN_SECONDS, parseStopAllRequest, selectionOf, type StopAllRequest } from './stop-all-request.js';
@@ -92,7 +92,6 @@ const startedAt = (summary: PipelineExecutionSummary): number | undefined => sum
 async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number): Promise<{ names: string[]; complete: boolean; pages: number }> {
   // SageMaker's PipelineNamePrefix must itself look like a name (no trailing hyphen): narrow by what does.
   const prefix = (pattern.split('*')[0] ?? '').replace(/-+$/, '');
-  const matches = globToRegExp(pattern);
   const names: string[] = [];
   let nextToken: string | undefined;
   let pages = 0;
@@ -101,7 +100,7 @@ async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, ma
       new ListPipelinesCommand({ MaxResults: PAGE_SIZE, ...(prefix ? { PipelineNamePrefix: prefix } : {}), ...(nextToken ? { NextToken: nextToken } : {}) }),
     );
     pages += 1;
-    for (const summary of page.PipelineSummaries ?? []) if (summary.PipelineName && matches.test(summary.PipelineName)) names.push(summary.PipelineName);
+    for (const summary of page.PipelineSummaries ?? []) if (summary.PipelineName && matchesGlob(pattern, summary.PipelineName)) names.push(summary.PipelineName);
     nextToken = page.NextToken;
   } while (nextToken && pages < maxPages);
   return { names: [...new Set(names)].sort(), complete: !nextToken, pages };

@@ -50,15 +50,33 @@ const ALLOWED_KEYS = [
   'releaseCallbacksAfterSeconds',
 ] as const;
 
-/** A glob with `*` as its only wildcard, as a whole-string regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+/**
+ * Whether `text` matches `glob` as a whole, `*` being its only wildcard (any run of characters).
+ * Linear in the text: the literal parts between stars are found left to right, each at its
+ * earliest place (the earliest is always the best for a star-only glob), so no backtracking and
+ * no regular expression that could take exponential time on `a*a*a*…c`.
+ */
+export function matchesGlob(glob: string, text: string): boolean {
+  const parts = glob.split('*');
+  const first = parts[0] ?? '';
+  if (parts.length === 1) return text === first;
+  const last = parts[parts.length - 1] ?? '';
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let from = first.length;
+  const end = text.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    if (part === '') continue;
+    const at = text.indexOf(part, from);
+    if (at === -1 || at + part.length > end) return false;
+    from = at + part.length;
+  }
+  return true;
 }
 
 /** Whether every name `pattern` matches is also matched by `scope` (both globs with `*`). */
 export function patternWithinScope(pattern: string, scope: string): boolean {
   // The scope's `*` may stand for any text, the pattern's `*` included; its literal characters never match a `*`.
-  return globToRegExp(scope).test(pattern);
+  return matchesGlob(scope, pattern);
 }
 
 function readName(value: unknown, field: string): string {
@@ -113,7 +131,7 @@ export function parseStopAllRequest(raw: unknown, scope = '*'): StopAllRequest {
     }
     selection.pipelineNamePattern = pattern;
   }
-  const outside = names.filter((name) => !globToRegExp(scope).test(name));
+  const outside = names.filter((name) => !matchesGlob(scope, name));
   if (outside.length > 0) {
     throw new InvalidInput(
       `The pipeline ${outside.slice(0, 3).map((name) => `"${name}"`).join(', ')} is outside this deployment's PipelineNamePattern "${scope}"; expected names it matches.`,

@@ -6,7 +6,9 @@
  * test/property/hostile-input.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, commandUsage, parseCommandLine, parseDuration, USAGE, UsageError } from '../../cli/args.js';
+import { COMMANDS, commandUsage, DEMO_SCENARIO_NAMES, HELP_COLUMNS, parseCommandLine, parseDuration, SEED_RUN_NAMES, USAGE, UsageError } from '../../cli/args.js';
+import { DEMO_SCENARIOS } from '../../cli/demo/scenarios.js';
+import { SEED_RUNS } from '../../cli/seed-runs.js';
 
 const ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-model/execution/k3x9p2m4q7ab';
 const OTHER_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-model/execution/zz9y8x7w6v5u';
@@ -51,8 +53,29 @@ describe('parseCommandLine: help and version', () => {
     // Assess
     for (const line of ['graceful-stop demo', 'graceful-stop simulate', 'graceful-stop stop <pipelineExecutionArn>', 'graceful-stop stop-all [<pipelineName>...]']) expect(USAGE).toContain(line);
     expect(USAGE).toContain('[--state-machine-arn ARN | --stack-name NAME]');
-    expect(USAGE).toContain('Durations are seconds (900) or with units (90s, 15m, 2h, 1d, 1h30m).');
+    expect(USAGE.replace(/\s+/g, ' ')).toContain('Durations are seconds (900) or with units (90s, 15m, 2h, 1d, 1h30m).');
     expect(USAGE).toContain('Exit codes: 0 success, 1 named failure, 2 usage error, 130 interrupted.');
+  });
+
+  it('fits every line of the overview and of each command\'s usage in 80 columns', () => {
+    // Prepare
+    const texts = [USAGE, ...Object.keys(COMMANDS).map((command) => commandUsage(command as keyof typeof COMMANDS))];
+    // Act
+    const wide = texts.flatMap((text) => text.split('\n')).filter((line) => line.length > HELP_COLUMNS);
+    // Assess
+    expect(HELP_COLUMNS).toBe(80);
+    expect(wide).toEqual([]);
+  });
+
+  it('refuses help for a command that does not exist as a usage error', () => {
+    expect(usageErrorOf(['help', 'nope']).message).toBe('No help for "nope"; expected one of demo, simulate, stop, stop-all.');
+  });
+
+  it('knows exactly the demo scenarios and the simulator runs the commands know', () => {
+    expect([...DEMO_SCENARIO_NAMES].sort()).toEqual(Object.keys(DEMO_SCENARIOS).sort());
+    expect([...SEED_RUN_NAMES].sort()).toEqual(Object.keys(SEED_RUNS).sort());
+    expect(usageErrorOf(['demo', '--scenario', 'nope']).message).toBe('--scenario is "nope"; expected one of callback-and-lambda, silent-consumer, lambda-timeout, already-stopped.');
+    expect(usageErrorOf(['simulate', '--with-run', 'nope']).message).toBe('--with-run is "nope"; expected one of training, lambda, callback.');
   });
 
   it.each(Object.keys(COMMANDS))('lists every flag of %s in its own usage', (command) => {

@@ -223,7 +223,7 @@ describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe(MACHINE);
   });
 
-  it('exits 2 when the stack does not exist or lacks the output', async () => {
+  it('exits 1 with a named failure when the stack does not exist or lacks the output, as {error, cause} with --json', async () => {
     // Prepare
     cloudFormation
       .on(DescribeStacksCommand)
@@ -235,13 +235,13 @@ describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
     // Act
     const codes = [
       await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --stack-name nope`), missingStack, recordingClients(), fakeFollow()),
-      await runAwsCommand(command('stop-all churn-model --stack-name old'), oldStack, recordingClients(), fakeFollow()),
+      await runAwsCommand(command('stop-all churn-model --stack-name old --json'), oldStack, recordingClients(), fakeFollow()),
     ];
 
     // Assess
-    expect(codes).toEqual([2, 2]);
-    expect(missingStack.stderr.join('')).toContain('CloudFormation has no stack "nope" in this region');
-    expect(oldStack.stderr.join('')).toContain('Stack "old" has no output StopAllStateMachineArn');
+    expect(codes).toEqual([1, 1]);
+    expect(missingStack.stdout.join('')).toMatch(/^FAILED StackNotFound: CloudFormation has no stack "nope" in this region .*\(hint: check --stack-name and the region/);
+    expect(JSON.parse(oldStack.stdout.join(''))).toEqual({ error: 'StackOutputMissing', cause: expect.stringContaining('Stack "old" has no output StopAllStateMachineArn') });
     expect(sfn.calls()).toHaveLength(0);
   });
 });
@@ -394,12 +394,13 @@ describe('graceful-stop stop on AWS when AWS cannot be reached', () => {
   });
 
   it.each([
-    ['CredentialsProviderError', 'Could not load credentials from any providers', /set AWS_PROFILE .* or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
-    ['Error', 'Region is missing', /set AWS_REGION/],
-    ['Error', 'getaddrinfo ENOTFOUND states.nowhere-1.amazonaws.com', /host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL\* variable/],
-  ])('prints %s (%s) in the documented format with a one-line hint, and exits 1', async (name, message, hint) => {
+    ['CredentialsProviderError', 'Could not load credentials from any providers', 'CredentialsMissing', /set AWS_PROFILE .* or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
+    ['CredentialsProviderError', '{"name":"CredentialsProviderError","tryNextLink":false}', 'CredentialsMissing', /set AWS_PROFILE/],
+    ['Error', 'Region is missing', 'RegionMissing', /set AWS_REGION/],
+    ['Error', 'getaddrinfo ENOTFOUND states.nowhere-1.amazonaws.com', 'EndpointNotFound', /host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL\* variable/],
+  ])('turns %s (%s) into the named failure %s with one readable sentence and a hint, and exits 1', async (thrown, message, name, hint) => {
     // Prepare
-    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error(message), { name }));
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error(message), { name: thrown }));
     const human = captureIO();
     const json = captureIO();
 
@@ -411,7 +412,7 @@ describe('graceful-stop stop on AWS when AWS cannot be reached', () => {
 
     // Assess
     expect(codes).toEqual([1, 1]);
-    expect(human.stdout.join('')).toMatch(new RegExp(`^FAILED ${name}: ${message.replace(/[.*]/g, '\\$&')} \\(hint: `));
+    expect(human.stdout.join('')).toMatch(new RegExp(`^FAILED ${name}: [A-Z][^{}]+\\. \\(hint: `));
     expect(human.stdout.join('')).toMatch(hint);
     const document = JSON.parse(json.stdout.join('')) as { error: string; cause: string };
     expect(Object.keys(document).sort()).toEqual(['cause', 'error']);

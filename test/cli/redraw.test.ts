@@ -52,7 +52,7 @@ describe('ProgressView on a TTY', () => {
   it.each([80, 40])('redraws the check block in place at %i columns, long step names included', (columns) => {
     // Prepare
     const { vt, sink } = terminal(columns);
-    const view = new ProgressView(sink, true, 60_000);
+    const view = new ProgressView(sink, true, { heartbeatMs: 60_000 });
 
     // Act
     view.onStateExited('Stop Pipeline Execution', { stop: { accepted: true, requestedAt: '', deadlineAt: '' }, request: { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e', maxWaitSeconds: 60 } });
@@ -71,7 +71,7 @@ describe('ProgressView on a TTY', () => {
   it('redraws cleanly after the terminal narrows from 80 to 40 columns', () => {
     // Prepare
     const { vt, sink, resize } = terminal(80);
-    const view = new ProgressView(sink, true, 60_000);
+    const view = new ProgressView(sink, true, { heartbeatMs: 60_000 });
     view.onStateExited('Check Pipeline Execution', check(1));
 
     // Act

@@ -27,8 +27,8 @@ import { waitFor, within } from './support/wait.js';
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/cli-e2e-role';
-/** Upper bound of one CLI run: a hung child fails its test instead of the file. */
-const CLI_TIMEOUT_MS = 10_000;
+/** Upper bound of one CLI run (a few seconds on an idle machine): a hung child fails its test instead of the file. */
+const CLI_TIMEOUT_MS = 60_000;
 
 const children = new Set<ChildProcess>();
 
@@ -234,6 +234,50 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
   });
 });
 
+describe('graceful-stop stop during a long drain, with the deployed watch', () => {
+  let stack: LocalStack;
+  let sagemaker: SageMakerClient;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ timeScale: 1 });
+    sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
+  });
+  afterAll(async () => {
+    sagemaker?.destroy();
+    await stack?.close();
+  });
+
+  it('shows the live status and the draining step at least every 5 s while one check watches, never the hung-endpoint line', async () => {
+    // Prepare: one check watches the whole 12 s drain (WATCH_SECONDS as deployed, 240 s).
+    const definition = { Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 12 })] };
+    await sagemaker.send(new CreatePipelineCommand({ PipelineName: 'cli-long-drain', RoleArn: ROLE_ARN, PipelineDefinition: JSON.stringify(definition) }));
+    const { PipelineExecutionArn: arn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'cli-long-drain' }));
+    const stamps: { at: number; line: string }[] = [];
+
+    // Act
+    const run = await cli(['stop', arn, '--max-wait', '120'], {
+      env: {
+        AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
+        AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: REGION,
+        GRACEFUL_STOP_TIME_SCALE: '',
+        WATCH_SECONDS: '240',
+      },
+      onErrorLine: (line) => stamps.push({ at: Date.now(), line }),
+    });
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(0);
+    const looks = stamps.filter(({ line }) => /^status Stopping, \d+s since the stop \(the CLI's own look\)$/.test(line));
+    expect(looks.length, diagnostics(run)).toBeGreaterThanOrEqual(2);
+    expect(run.stderr).toMatch(/ {2}draining: TrainingJob step 'Train' Stopping for \d+s/);
+    expect(run.stderr, 'a slow drain must not read like a hung endpoint').not.toContain('waiting for SageMaker to answer DescribePipelineExecution');
+    expect(run.stdout).toMatch(/^outcome Stopped /);
+  });
+});
+
 describe('graceful-stop usage errors', () => {
   it('exits 2 for `stop not-an-arn`, with the message and the usage text on stderr and nothing on stdout', async () => {
     // Prepare
@@ -259,7 +303,7 @@ describe('graceful-stop usage errors', () => {
     // Assess
     expect(run.exitCode, diagnostics(run)).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^UnknownScenario: Unknown demo scenario "nope"; expected one of callback-and-lambda, /);
+    expect(run.stderr).toMatch(/^--scenario is "nope"; expected one of callback-and-lambda, /);
   });
 });
 

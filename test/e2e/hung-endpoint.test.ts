@@ -39,8 +39,11 @@ async function stopWithTimestamps(args: string[], env: Record<string, string>, o
     },
     onSpawn: (child) => children.add(child),
   });
-  const gaps = [started, ...stamps, started + run.wallSeconds * 1000].map((at, index, all) => (index === 0 ? 0 : at - (all[index - 1] ?? at)));
-  return { run, longestSilenceMs: Math.max(...gaps.slice(1, -1), 0), stamps };
+  // Silence is measured once the run speaks (the CLI's start-up, which a busy machine slows, is not a wait)
+  // up to its exit: the gaps between lines and after the last one.
+  const ends = [...stamps, started + run.wallSeconds * 1000];
+  const gaps = ends.slice(1).map((at, index) => at - (ends[index] ?? at));
+  return { run, longestSilenceMs: Math.max(...gaps, 0), stamps };
 }
 
 const diagnostics = (run: CliRun): string => `exit ${run.exitCode} after ${run.wallSeconds} s\nstderr:\n${run.stderr.slice(-3000)}\nstdout:\n${run.stdout.slice(-2000)}`;

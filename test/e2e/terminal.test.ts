@@ -47,6 +47,8 @@ function inPty(columns: number, actions: string[], args: string[]): Promise<{ ou
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: 'us-east-1',
     GRACEFUL_STOP_TIME_SCALE: '',
+    // As a user's shell has it: not run by npx, so the resume command is `node <script>`.
+    npm_command: '',
     PTY_TIMEOUT: '60',
   };
   return new Promise((resolve, reject) => {
@@ -91,7 +93,7 @@ describe('graceful-stop in a real terminal', () => {
     const text = screen.lines().join('\n');
     expect(text).toContain('interrupted: the stop request was sent and accepted; SageMaker goes on draining the run on its own.');
     expect(text).toMatch(/status at the last check \(\d+ s ago\): Stopping/);
-    expect(text).toContain(`to wait for it again (nothing is stopped twice): graceful-stop stop ${arn} --max-wait 300 --reason 'tty test'`);
+    expect(text).toContain(`to wait for it again (nothing is stopped twice): node dist/cli/graceful-stop.mjs stop ${arn} --max-wait 300 --reason 'tty test'`);
   }, 90_000);
 
   it('ends quietly when stdout is a pipe that closes early (| head)', async () => {

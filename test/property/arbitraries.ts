@@ -22,13 +22,19 @@ const pipelineName = fc
 
 export const validExecutionArn = fc
   .record({
-    partition: fc.constantFrom('aws', 'aws-cn', 'aws-us-gov'),
-    region: fc.constantFrom('us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1'),
+    place: fc.constantFrom(['aws', 'us-east-1'], ['aws', 'eu-west-3'], ['aws', 'ap-southeast-2'], ['aws-us-gov', 'us-gov-west-1'], ['aws-cn', 'cn-north-1']),
     account: fc.stringMatching(/^\d{12}$/),
     name: pipelineName,
     id: alnum(1, 64),
   })
-  .map(({ partition, region, account, name, id }) => `arn:${partition}:sagemaker:${region}:${account}:pipeline/${name}/execution/${id}`);
+  .map(({ place, account, name, id }) => `arn:${place[0]}:sagemaker:${place[1]}:${account}:pipeline/${name}/execution/${id}`);
+
+/** A reason the contract accepts: 1-256 characters of printable text, not only spaces. */
+export const validReason = fc
+  .string({ minLength: 1, maxLength: 256, unit: 'grapheme' })
+  // eslint-disable-next-line no-control-regex
+  .map((text) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').slice(0, 256))
+  .filter((text) => text.trim() !== '');
 
 /** A callback token as SageMaker makes them: 10 letters and digits. */
 export const validToken = alnum(10, 10);
@@ -88,7 +94,7 @@ export function wrongInputValue(key: (typeof INPUT_KEYS)[number]): fc.Arbitrary<
     case 'reason':
       return fc.oneof(
         anyButString.filter((value) => value !== null),
-        fc.constantFrom('', '   ', '\n\t'),
+        fc.constantFrom('', '   ', '\n\t', 'release\x1b[2J', 'ok\noutcome Stopped', 'bell\x07'),
         fc.string({ minLength: 257, maxLength: 2_000 }),
         oversizeString,
       );
@@ -115,7 +121,7 @@ export const wrongTypedInput = fc
     fc.record(
       {
         pipelineExecutionArn: validExecutionArn,
-        reason: fc.string({ minLength: 1, maxLength: 256 }).filter((text) => text.trim() !== ''),
+        reason: validReason,
         maxWaitSeconds: fc.integer({ min: 2, max: 86_400 }),
         failIfNotRunning: fc.boolean(),
       },
@@ -129,7 +135,7 @@ export const validInput = fc
   .record(
     {
       pipelineExecutionArn: validExecutionArn,
-      reason: fc.string({ minLength: 1, maxLength: 256 }).filter((text) => text.trim() !== ''),
+      reason: validReason,
       maxWaitSeconds: fc.integer({ min: 1, max: 86_400 }),
       failIfNotRunning: fc.boolean(),
       grace: fc.option(fc.double({ min: 0, max: 0.999, noNaN: true }), { nil: undefined }),
@@ -204,7 +210,7 @@ export const stopArgv = fc
       arn: validExecutionArn,
       maxWait: fc.integer({ min: 1, max: 86_400 }),
       release: fc.integer({ min: 0, max: 86_400 }),
-      reason: fc.string({ minLength: 1, maxLength: 256 }),
+      reason: validReason,
       failIfNotRunning: fc.constant(true),
       json: fc.constant(true),
     },

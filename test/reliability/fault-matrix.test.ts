@@ -23,8 +23,8 @@ console.log(
     `${CELLS.length} runs, ${NOT_APPLICABLE.length} not applicable`,
 );
 
-/** The whole matrix must finish within this (real ms). */
-const MATRIX_BUDGET_MS = 60_000;
+/** The whole matrix must finish within this (real ms): several times what it takes on an idle 2-core machine. */
+const MATRIX_BUDGET_MS = 240_000;
 const TERMINAL_AFTER_CLEANUP = ['Stopped', 'Failed', 'Succeeded', 'NotFound'];
 
 const endName = (expected: ExpectedEnd): string => ('outcome' in expected ? expected.outcome : expected.error);

@@ -408,26 +408,53 @@ export interface MatrixRun {
   done: Promise<void>;
 }
 
-/** Real ms between two cells' starts: spreads the CPU burst of 30-odd simulators, pipelines and first polls. */
-const START_SPACING_MS = 40;
+/**
+ * Cells running at once. Every cell's simulator, engine and handlers share this one process: with all
+ * 52 at once, a request to a simulator waits behind the other cells' work for longer than any request
+ * timeout on a slow or busy machine. Six at a time keeps each cell's calls prompt; the matrix as a
+ * whole still takes well under its budget.
+ */
+export const CELL_CONCURRENCY = 6;
+
+/** Runs `task`s with at most `limit` at once, in the order they were queued. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const next = (): void => {
+    if (running >= limit) return;
+    const start = queue.shift();
+    if (start) start();
+  };
+  return <T>(task: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push(() => {
+        running += 1;
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            running -= 1;
+            next();
+          });
+      });
+      next();
+    });
+}
 
 /**
  * Starts the matrix in the background: loads the cells' own containers
- * first (rows with `ownContainers`), then starts every cell, a few ms apart.
- * Never rejects: a cell that cannot even be prepared resolves to a
+ * first (rows with `ownContainers`), then runs the cells, CELL_CONCURRENCY
+ * at a time. Never rejects: a cell that cannot even be prepared resolves to a
  * `rejected` run.
  */
 export function startMatrix(cells: Cell[], env: MatrixEnvironment): MatrixRun {
   const containers = Promise.all(
     cells.map((cell, index) => (cell.fault.ownContainers ? env.ownContainer(`cell-${index}`) : Promise.resolve(env.shared))),
   );
+  const slot = limiter(CELL_CONCURRENCY);
   const results = new Map(
     cells.map((cell, index) => {
       const result = containers
-        .then(async (loaded) => {
-          await new Promise((resolve) => setTimeout(resolve, index * START_SPACING_MS));
-          return runCell(cell, env, loaded[index] as Container);
-        })
+        .then((loaded) => slot(() => runCell(cell, env, loaded[index] as Container)))
         .catch((error: unknown) => failed(cell, error));
       return [cellId(cell), result] as const;
     }),

@@ -359,7 +359,7 @@ describe('graceful-stop state machine: an execution SageMaker does not know', ()
     // Assess
     expect(pathOf(result)).toEqual([...START, ...waitRounds(1), S.check, caught(S.check), ...finish(S.notFound)]);
     expectEndedInFailState(result, S.notFound, 'PipelineExecutionNotFound');
-    expect(result.cause).toMatch(/^SageMaker no longer knows pipeline execution \S+ \(was the pipeline deleted\?\)\./);
+    expect(result.cause).toMatch(/^SageMaker no longer knows pipeline execution \S+ \(was the pipeline deleted\?\), after \d+ poll\(s\)\./);
   });
 });
 

@@ -365,6 +365,32 @@ describe('checkPipelineExecution', () => {
       expect(check.releaseDue).toBe(true);
     });
 
+    it('releases at once when the grace period is 0 s, without watching first', async () => {
+      // Prepare
+      givenStatus('Stopping');
+      givenSteps(callbackStep('Approve', 'AbCdEfGh12'));
+      const clock = clockAt(0);
+      // Act
+      const { check } = await run(stoppedState({ request: { releaseCallbacksAfterSeconds: 0 } }), clock, { watchSeconds: 240 });
+      // Assess
+      expect(clock.sleeps).toEqual([]);
+      expect(check.releaseDue).toBe(true);
+      expect(check.polls).toBe(1);
+      expect(sagemaker).toHaveReceivedCommandOnce(ListPipelineExecutionStepsCommand);
+    });
+
+    it('releases at once when a check wakes after the grace period with a callback step still waiting', async () => {
+      // Prepare
+      givenStatus('Stopping');
+      givenSteps(callbackStep('Approve', 'AbCdEfGh12'));
+      const clock = clockAt(100);
+      // Act
+      const { check } = await run(stoppedState({ request: { releaseCallbacksAfterSeconds: 50 } }), clock, { watchSeconds: 240 });
+      // Assess
+      expect(clock.sleeps).toEqual([]);
+      expect(check.releaseDue).toBe(true);
+    });
+
     it('watches the full budget when the grace period is already over', async () => {
       // Prepare
       givenStatus('Stopping');

@@ -53,17 +53,37 @@ const MALFORMED: [string, unknown, RegExp][] = [
   [
     'a malformed region',
     { pipelineExecutionArn: 'arn:aws:sagemaker:useast1:123456789012:pipeline/demo/execution/abc123' },
-    /malformed partition, region or account id; expected/,
+    /malformed region or account id; expected/,
   ],
   [
     'a malformed account id',
     { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:12345:pipeline/demo/execution/abc123' },
-    /malformed partition, region or account id; expected/,
+    /malformed region or account id; expected/,
   ],
   [
     'an unknown partition',
     { pipelineExecutionArn: 'arn:azure:sagemaker:us-east-1:123456789012:pipeline/demo/execution/abc123' },
-    /malformed partition, region or account id; expected/,
+    /names the partition "azure"; expected one of aws, aws-cn, aws-us-gov, /,
+  ],
+  [
+    'a partition that looks real but is not',
+    { pipelineExecutionArn: 'arn:aws-xx:sagemaker:us-east-1:123456789012:pipeline/demo/execution/abc123' },
+    /names the partition "aws-xx"; expected one of aws, aws-cn, aws-us-gov, /,
+  ],
+  [
+    'a region outside the ARN\'s partition',
+    { pipelineExecutionArn: 'arn:aws-cn:sagemaker:us-east-1:123456789012:pipeline/demo/execution/abc123' },
+    /names region "us-east-1", which is not in partition "aws-cn"/,
+  ],
+  [
+    'a reason with an escape sequence',
+    { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo/execution/abc123', reason: 'release\x1b[2J' },
+    /reason has a control character \(U\+001B\) at position 8; expected printable text on one line/,
+  ],
+  [
+    'a reason that forges a second line',
+    { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo/execution/abc123', reason: 'ok\noutcome Stopped' },
+    /reason has a control character \(U\+000A\) at position 3/,
   ],
   [
     'an execution id with forbidden characters',

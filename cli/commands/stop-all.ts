@@ -1,0 +1,26 @@
+/** `graceful-stop stop-all`: every running execution of some pipelines, locally or on AWS. */
+import type { Command } from '../args.js';
+import { io, onInterrupt, progressFor } from '../io.js';
+
+export type StopAllOptions = Extract<Command, { name: 'stop-all' }>;
+
+export async function stopAll(options: StopAllOptions): Promise<number> {
+  if (options.stateMachineArn || options.stackName) {
+    const { runAwsCommand } = await import('../aws-mode.js');
+    return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
+  }
+  const [{ routeFunctionOutput }, { metricsReport }, { jsonResult }, { runStopAllLocally }, { humanStopAllResult, stopAllExitCode }] = await Promise.all([
+    import('../../local/engine/function-output.js'),
+    import('../metrics-view.js'),
+    import('../result-view.js'),
+    import('../stop-all-local.js'),
+    import('../stop-all-view.js'),
+  ]);
+  const metrics: Parameters<typeof metricsReport>[0] = [];
+  routeFunctionOutput({ onMetrics: (document) => metrics.push(document) });
+  onInterrupt(() => 'interrupted: the graceful stops already started keep draining on SageMaker; run the same stop-all again to finish the rest.');
+  const result = await runStopAllLocally(options.input, progressFor(options));
+  io.out(`${options.json ? jsonResult(result) : humanStopAllResult(result)}\n`);
+  if (options.metrics && !options.quiet) io.err(metricsReport(metrics));
+  return stopAllExitCode(result);
+}

@@ -1,0 +1,45 @@
+/** `graceful-stop stop <arn>`: locally on the embedded engine, or on AWS with --state-machine-arn / --stack-name. */
+import type { Command } from '../args.js';
+import { io, onInterrupt, progressFor } from '../io.js';
+
+export type StopOptions = Extract<Command, { name: 'stop' }>;
+
+export async function stop(options: StopOptions): Promise<number> {
+  if (options.stateMachineArn || options.stackName) {
+    const { runAwsCommand } = await import('../aws-mode.js');
+    return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
+  }
+  const [{ parsePipelineExecutionArn }, { routeFunctionOutput }, { interruptNotice, RunTracker }, { executionLook }, { metricsReport }, { exitCodeOf, humanResult, jsonResult }, { runGracefulStopLocally }] =
+    await Promise.all([
+      import('../../functions/commons/validation.js'),
+      import('../../local/engine/function-output.js'),
+      import('../interrupt.js'),
+      import('../look.js'),
+      import('../metrics-view.js'),
+      import('../result-view.js'),
+      import('../stop-local.js'),
+    ]);
+  const arn = String(options.input.pipelineExecutionArn);
+  // The run lives in the ARN's region (and so its partition): the handlers' clients, created when
+  // the bundles load, and the CLI's own look go there, whatever the profile's region is.
+  process.env.AWS_REGION = parsePipelineExecutionArn(arn).region;
+  const metrics: Parameters<typeof metricsReport>[0] = [];
+  // The handlers run in this process: their logs go to stderr, their metrics to --metrics.
+  routeFunctionOutput({ onMetrics: (document) => metrics.push(document) });
+  const tracker = new RunTracker(options.input);
+  onInterrupt(() => interruptNotice(tracker));
+  const look = executionLook(arn);
+  try {
+    const result = await runGracefulStopLocally(options.input, {
+      ...progressFor(options),
+      onStateExited: (name, output) => tracker.onStateExited(name, output),
+      look: look.look,
+      onLook: (seen) => tracker.onLook(seen),
+    });
+    io.out(`${options.json ? jsonResult(result) : humanResult(result)}\n`);
+    if (options.metrics && !options.quiet) io.err(metricsReport(metrics));
+    return exitCodeOf(result);
+  } finally {
+    look.close();
+  }
+}
