@@ -10,6 +10,14 @@ export const TABLE_ROWS = 20;
 
 type RowState = { arn: string; state: string };
 
+/** `pipeline-name execution-id`: what tells two runs apart, short enough for an 80-column row (the result lists full ARNs). */
+export function runName(arn: string): string {
+  const match = /:pipeline\/([^/]+)\/execution\/([^/]+)$/.exec(arn);
+  return printable(match ? `${match[1]} ${match[2]}` : arn);
+}
+
+const rowLine = (row: RowState): string => `  ${row.state}: ${runName(row.arn)}`;
+
 /**
  * Progress of a stop-all run from its state outputs (local engine events or
  * AWS execution history, same shape): the listing, then a table of the
@@ -20,6 +28,10 @@ export class StopAllProgress {
   private readonly live: LiveBlock;
   private readonly rows = new Map<string, RowState>();
   private header = '';
+  /** Batches listed so far, the runs they took, and how many qualified at the first listing. */
+  private batches = 0;
+  private taken = 0;
+  private total = 0;
 
   constructor(private readonly sink: ProgressSink, private readonly enabled = true) {
     this.live = new LiveBlock(sink);
@@ -38,16 +50,26 @@ export class StopAllProgress {
       const listing = (output as { listing: RunningListing }).listing;
       const extra = [
         listing.omitted > 0 ? `${listing.omitted} omitted by the cap: run stop-all again` : '',
-        listing.tooRecent > 0 ? `${listing.tooRecent} too recent` : '',
+        listing.tooRecent > 0 && this.batches === 0 ? `${listing.tooRecent} too recent` : '',
         listing.scanComplete ? '' : `only the newest ${listing.scanned} executions were read`,
       ].filter(Boolean);
       const what = listing.request.dryRun ? 'would stop' : 'stopping';
-      this.header = `${listing.running} running execution(s) of ${selectionOf(listing.request)} in ${listing.pipelines} pipeline(s); ${what} ${listing.items.length}${listing.request.dryRun ? '' : `, at most ${listing.request.maxConcurrency} at a time`}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+      const tail = extra.length > 0 ? ` (${extra.join(', ')})` : '';
+      // Every batch lists what is left after the ones before it: the first one counts them all.
+      if (this.batches === 0) {
+        this.total = listing.running;
+        const batched = listing.items.length < listing.running ? ` in batches of ${listing.items.length}` : '';
+        this.header = `${listing.running} running execution(s) of ${printable(selectionOf(listing.request))} in ${listing.pipelines} pipeline(s); ${what} ${listing.running}${batched}${listing.request.dryRun ? '' : `, at most ${listing.request.maxConcurrency} at a time`}${tail}`;
+      } else {
+        this.header = `batch ${this.batches + 1}: ${what} ${this.taken + 1}-${this.taken + listing.items.length} of ${this.total}${tail}`;
+      }
+      this.batches += 1;
+      this.taken += listing.items.length;
       this.rows.clear();
       this.live.line(this.header);
       for (const candidate of listing.batch) this.rows.set(candidate.pipelineExecutionArn, { arn: candidate.pipelineExecutionArn, state: listing.request.dryRun ? `would stop (${candidate.ageSeconds ?? '?'} s old)` : 'queued' });
       if (listing.request.dryRun || !this.sink.isTTY) {
-        for (const row of this.rows.values()) this.live.line(`  ${row.state}: ${row.arn}`);
+        for (const row of this.rows.values()) this.live.line(rowLine(row));
       } else this.draw();
     } else if (stateName === 'Record Stop Succeeded') {
       const item = output as StopSucceededItem;
@@ -66,7 +88,7 @@ export class StopAllProgress {
   private update(arn: string, state: string): void {
     this.rows.set(arn, { arn, state });
     if (this.sink.isTTY) this.draw();
-    else this.live.line(`  ${state}: ${arn}`);
+    else this.live.line(rowLine({ arn, state }));
   }
 
   private draw(): void {
@@ -76,7 +98,7 @@ export class StopAllProgress {
       all[key] = (all[key] ?? 0) + 1;
       return all;
     }, {});
-    const shown = rows.slice(0, TABLE_ROWS).map((row) => `  ${row.state.padEnd(24)} ${row.arn}`);
+    const shown = rows.slice(0, TABLE_ROWS).map((row) => `  ${row.state.padEnd(24)} ${runName(row.arn)}`);
     const more = rows.length > TABLE_ROWS ? [`  … and ${rows.length - TABLE_ROWS} more`] : [];
     const summary = `  ${Object.entries(counts).map(([state, count]) => `${state} ${count}`).join(', ')}`;
     this.live.block([...shown, ...more, summary]);

@@ -11,7 +11,7 @@ function portInUse(error: unknown, options: SimulateOptions): UsageError | undef
   if (code !== 'EADDRINUSE') return undefined;
   const port = Number((error as { port?: unknown }).port);
   const flag = port === options.sqsPort && options.sqsPort !== 0 ? '--sqs-port' : '--port';
-  return new UsageError(`${flag} ${port || ''} is in use on 127.0.0.1 by another process; expected a free port, or 0 for any.`.replace(' ${port || \'\'}', ''), 'simulate', error);
+  return new UsageError(`${flag} ${port} is in use on 127.0.0.1 by another process; expected a free port, or 0 for any.`, 'simulate', error);
 }
 
 export async function simulate(options: SimulateOptions): Promise<number> {

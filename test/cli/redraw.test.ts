@@ -87,6 +87,60 @@ describe('ProgressView on a TTY', () => {
 });
 
 describe('StopAllProgress on a TTY', () => {
+  it('counts a dry run of several batches once: the first listing names them all, each batch its range', () => {
+    // Prepare
+    const lines: string[] = [];
+    const view = new StopAllProgress({ isTTY: false, write: (text: string) => lines.push(text) });
+    const batchOf = (running: number, from: number) => {
+      const arns = [0, 1].map((index) => `arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a/execution/run${from + index}`);
+      return {
+        request: { pipelineNamePattern: 'training-*', olderThanSeconds: 0, maxConcurrency: 5, dryRun: true },
+        pipelines: 1,
+        running,
+        items: arns.map((arn) => ({ pipelineExecutionArn: arn })),
+        batch: arns.map((arn) => ({ pipelineName: 'training-a', pipelineExecutionArn: arn, startedAt: null, ageSeconds: 5 })),
+        omitted: 0,
+        tooRecent: 0,
+        scanComplete: true,
+        scanned: 6,
+      };
+    };
+    // Act
+    for (const [running, from] of [[6, 0], [4, 2], [2, 4]] as const) view.onStateExited('List Running Executions', { listing: batchOf(running, from) });
+    // Assess
+    const headers = lines.filter((line) => !line.startsWith('  '));
+    expect(headers).toEqual([
+      '6 running execution(s) of training-* in 1 pipeline(s); would stop 6 in batches of 2\n',
+      'batch 2: would stop 3-4 of 6\n',
+      'batch 3: would stop 5-6 of 6\n',
+    ]);
+    expect(lines.filter((line) => line.startsWith('  '))).toContain('  would stop (5 s old): training-a run0\n');
+  });
+
+  it('keeps every row of the live table within 80 columns, however long the pipeline name', () => {
+    // Prepare
+    const { vt, sink } = terminal(80);
+    const view = new StopAllProgress(sink);
+    const arn = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${'training-'.repeat(6)}x/execution/abcdef123456`;
+    const listing = {
+      request: { pipelineName: 'p', olderThanSeconds: 0, maxConcurrency: 2, dryRun: false },
+      pipelines: 1,
+      running: 1,
+      items: [{ pipelineExecutionArn: arn }],
+      batch: [{ pipelineName: 'p', pipelineExecutionArn: arn, startedAt: null, ageSeconds: 5 }],
+      omitted: 0,
+      tooRecent: 0,
+      scanComplete: true,
+      scanned: 1,
+    };
+    // Act
+    view.onStateExited('List Running Executions', { listing });
+    // Assess
+    const row = vt.lines().find((line) => line.includes('queued')) ?? '';
+    expect(row.length).toBeLessThanOrEqual(80);
+    expect(row).toContain('training-training-');
+  });
+
   it('keeps one live table of the batch, each execution with its state, and counts', () => {
     // Prepare
     const { vt, sink } = terminal(120);
@@ -114,9 +168,9 @@ describe('StopAllProgress on a TTY', () => {
     const lines = vt.lines();
     expect(lines[0]).toBe('3 running execution(s) of p in 1 pipeline(s); stopping 3, at most 2 at a time');
     expect(lines.slice(1)).toEqual([
-      `  ${'Stopped (waited 3s)'.padEnd(24)} ${arns[0]}`,
-      `  ${'stopping…'.padEnd(24)} ${arns[1]}`,
-      `  ${'queued'.padEnd(24)} ${arns[2]}`,
+      `  ${'Stopped (waited 3s)'.padEnd(24)} p a1`,
+      `  ${'stopping…'.padEnd(24)} p b2`,
+      `  ${'queued'.padEnd(24)} p c3`,
       '  Stopped 1, stopping… 1, queued 1',
     ]);
   });

@@ -55,12 +55,12 @@ afterEach(() => {
 });
 
 describe('graceful-stop simulate', () => {
-  it('prints the export lines for both 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 5 s', async () => {
+  it('prints the export lines for both 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 15 s', async () => {
     // Prepare
     const lines: string[] = [];
     let child: ChildProcess | undefined;
     const run = cli(['simulate', '--port', '0'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
-    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 6, { timeoutMs: 8_000 });
+    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 6, { timeoutMs: 30_000 });
     const exported = Object.fromEntries(lines.map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)).filter((match) => match !== null).map((match) => [match[1], match[2]]));
     const endpoints = { sagemakerEndpoint: exported.AWS_ENDPOINT_URL_SAGEMAKER, sqsEndpoint: exported.AWS_ENDPOINT_URL_SQS };
     const sagemaker = new SageMakerClient({ endpoint: String(endpoints.sagemakerEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
@@ -84,7 +84,7 @@ describe('graceful-stop simulate', () => {
     sqs.destroy();
     const signalledAt = Date.now();
     child?.kill('SIGTERM');
-    const ended = await within('simulate to end after SIGTERM', run, 5_000);
+    const ended = await within('simulate to end after SIGTERM', run, 15_000);
     const secondsToEnd = (Date.now() - signalledAt) / 1000;
 
     // Assess
@@ -97,7 +97,7 @@ describe('graceful-stop simulate', () => {
     expect(queue.QueueUrl).toMatch(/cli-simulate$/);
     expect(ended.exitCode, diagnostics(ended)).toBe(0);
     expect(ended.signal).toBeNull();
-    expect(secondsToEnd).toBeLessThan(5);
+    expect(secondsToEnd).toBeLessThan(15);
     expect(ended.stdout.split('\n').filter(Boolean)).toEqual([
       `export AWS_ENDPOINT_URL_SAGEMAKER=${String(endpoints.sagemakerEndpoint)}`,
       `export AWS_ENDPOINT_URL_SQS=${String(endpoints.sqsEndpoint)}`,
@@ -106,6 +106,42 @@ describe('graceful-stop simulate', () => {
       'export AWS_ACCESS_KEY_ID=local',
       'export AWS_SECRET_ACCESS_KEY=local',
     ]);
+  });
+});
+
+describe('graceful-stop simulate, the small things', () => {
+  it.each([['--port'], ['--sqs-port']])('names %s when its port is in use, as a usage error', async (flag) => {
+    // Prepare: a port another process holds.
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const address = holder.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+
+    // Act
+    const run = await cli(['simulate', flag, String(port)]);
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^${flag} ${port} is in use on 127\\.0\\.0\\.1 by another process; expected a free port, or 0 for any\\.`));
+    expect(run.stdout).toBe('');
+  });
+
+  it('says how long the seeded run lasts in real time at the chosen time scale', async () => {
+    // Prepare
+    let child: ChildProcess | undefined;
+    const errors: string[] = [];
+    const run = cli(['simulate', '--with-run', 'lambda', '--time-scale', '10'], { onErrorLine: (line) => errors.push(line), onSpawn: (spawned) => (child = spawned) });
+
+    // Act
+    await waitFor('the seeded run to be announced', () => errors.join('\n'), (text) => text.includes('started '), { timeoutMs: 30_000 });
+    child?.kill('SIGTERM');
+    const ended = await within('simulate to end after SIGTERM', run, 15_000);
+
+    // Assess
+    expect(ended.exitCode, diagnostics(ended)).toBe(0);
+    expect(ended.stderr).toContain('started a Lambda step that cannot be interrupted and runs for another 30 simulated s (3 s of real time at time scale 10):');
   });
 });
 
@@ -275,6 +311,37 @@ describe('graceful-stop stop during a long drain, with the deployed watch', () =
     expect(run.stderr).toMatch(/ {2}draining: TrainingJob step 'Train' Stopping for \d+s/);
     expect(run.stderr, 'a slow drain must not read like a hung endpoint').not.toContain('waiting for SageMaker to answer DescribePipelineExecution');
     expect(run.stdout).toMatch(/^outcome Stopped /);
+  });
+});
+
+describe('graceful-stop stop in the run\'s own region', () => {
+  it.each([
+    ['eu-central-1', 'arn:aws:sagemaker:eu-central-1:123456789012:pipeline/p/execution/abc123'],
+    ['cn-north-1', 'arn:aws-cn:sagemaker:cn-north-1:123456789012:pipeline/p/execution/abc123'],
+  ])('signs every SageMaker call for %s, the ARN\'s region, whatever AWS_REGION says', async (region, arn) => {
+    // Prepare: an endpoint that records each request's credential scope and knows no execution.
+    const { createServer } = await import('node:http');
+    const scopes: string[] = [];
+    const server = createServer((request, response) => {
+      scopes.push(/Credential=[^/]+\/\d{8}\/([^/]+)\/sagemaker\//.exec(request.headers.authorization ?? '')?.[1] ?? '(none)');
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ResourceNotFound', message: 'no such execution' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+
+    // Act
+    const run = await cli(['stop', arn, '--max-wait', '60'], {
+      env: { AWS_ENDPOINT_URL_SAGEMAKER: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', GRACEFUL_STOP_TIME_SCALE: '' },
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED PipelineExecutionNotFound: /);
+    expect(scopes.length).toBeGreaterThan(0);
+    expect(new Set(scopes)).toEqual(new Set([region]));
   });
 });
 

@@ -23,7 +23,7 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { runStopAllLocally } from '../../cli/stop-all-local.js';
-import { humanStopAllResult, stopAllExitCode } from '../../cli/stop-all-view.js';
+import { humanStopAllResult, runName, stopAllExitCode } from '../../cli/stop-all-view.js';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
 import type { LocalStateMachine, RunResult } from '../../local/engine/runner.js';
@@ -201,7 +201,8 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     expect(lines[0]).toBe(`2 running execution(s) of ${pipelineName} in 1 pipeline(s); stopping 2, at most 5 at a time\n`);
     // Plain lines (no TTY): each execution queued, then stopping, then its outcome.
     for (const arn of arns) {
-      const states = lines.filter((line) => line.endsWith(`: ${arn}\n`)).map((line) => line.trim().replace(/ \(waited .*\)/, '').replace(/: arn.*$/, ''));
+      const run = runName(arn);
+      const states = lines.filter((line) => line.endsWith(`: ${run}\n`)).map((line) => line.trim().replace(/ \(waited .*\)/, '').replace(/: \S+ \S+$/, ''));
       expect(states).toEqual(['queued', 'stopping…', 'Stopped']);
     }
     expect(humanStopAllResult(result).split('\n').slice(0, 3)).toEqual([
