@@ -1,9 +1,16 @@
 import { defineConfig } from 'vitest/config';
 import { LOCAL_FUNCTION_ENVIRONMENT } from './local/engine/functions.js';
 
+/**
+ * Unit suites that set no environment and mock nothing at module level: they share one module
+ * cache per worker (isolate: false), so the SDK and the mocks load once per worker, not once per file.
+ */
+const SHARED_MODULE_SUITES = ['test/template/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/functions/**/*.test.ts', 'test/property/glob.test.ts'];
+/** Sets its environment before it imports the handlers: it needs modules of its own. */
+const OWN_MODULE_SUITE = 'test/functions/handlers.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Handlers read their configuration once at import: the in-process ones get the template's defaults, as the CLI does.
     env: {
       ...LOCAL_FUNCTION_ENVIRONMENT,
@@ -17,8 +24,13 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Most suites wait on real time (child CLIs, simulated drains), not on the CPU: three files at once
+    // Most suites wait on real time (child CLIs, simulated drains), not on the CPU: four files at once
     // even on a 2-core machine, where vitest's default would run one.
-    maxWorkers: 3,
+    maxWorkers: 4,
+    projects: [
+      { extends: true, test: { name: 'unit', include: SHARED_MODULE_SUITES, exclude: [OWN_MODULE_SUITE], isolate: false } },
+      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SHARED_MODULE_SUITES } },
+      { extends: true, test: { name: 'handlers', include: [OWN_MODULE_SUITE] } },
+    ],
   },
 });

@@ -25,6 +25,7 @@ import {
   type CliIO,
   type FollowOptions,
 } from '../../cli/aws-mode.js';
+import { runName } from '../../cli/stop-all-view.js';
 
 const sfn = mockClient(SFNClient);
 const cloudFormation = mockClient(CloudFormationClient);
@@ -316,7 +317,9 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toMatch(/^stop-all-cli-/);
     const progress = io.stderr.join('');
     expect(progress).toContain('2 running execution(s) of churn-model in 1 pipeline(s); stopping 2, at most 5 at a time\n');
-    expect(progress.indexOf(`  Stopped (waited 12s): ${other}`)).toBeLessThan(progress.indexOf(`  FAILED PipelineExecutionFailed: ${PIPELINE_EXECUTION}`));
+    const stopped = progress.indexOf(`  Stopped (waited 12s): ${runName(other)}`);
+    expect(stopped).toBeGreaterThan(-1);
+    expect(stopped).toBeLessThan(progress.indexOf(`  FAILED PipelineExecutionFailed: ${runName(PIPELINE_EXECUTION)}`));
     expect(io.stdout.join('')).toContain('stop-all churn-model: 2 graceful stop(s), 1 succeeded, 1 failed');
     expect(io.stdout.join('')).toContain(`  FAILED PipelineExecutionFailed: ${PIPELINE_EXECUTION}: Lambda step timed out.`);
   });
