@@ -5,7 +5,7 @@ import { LOCAL_FUNCTION_ENVIRONMENT } from './local/engine/functions.js';
  * Unit suites that set no environment and mock nothing at module level: they share one module
  * cache per worker (isolate: false), so the SDK and the mocks load once per worker, not once per file.
  */
-const SHARED_MODULE_SUITES = ['test/template/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/functions/**/*.test.ts', 'test/property/glob.test.ts'];
+const SHARED_MODULE_SUITES = ['test/template/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/functions/**/*.test.ts', 'test/property/glob.test.ts', 'test/layout/**/*.test.ts'];
 /** Sets its environment before it imports the handlers: it needs modules of its own. */
 const OWN_MODULE_SUITE = 'test/functions/handlers.test.ts';
 

@@ -1,4 +1,4 @@
-import { readFunctionTemplate, type FunctionTemplate } from '../local/engine/template-environment.js';
+import { readTemplate } from '../local/template.js';
 
 /**
  * List prices used for the cost estimate (us-east-1 list prices of Step
@@ -12,12 +12,9 @@ export const PRICES = {
 } as const;
 
 /** Each function's memory in GB, as template.yaml deploys it (its own MemorySize, else the Globals'). */
-const template = readFunctionTemplate() as FunctionTemplate & {
-  Globals?: { Function?: { MemorySize?: number } };
-  Resources?: Record<string, { Properties?: { MemorySize?: number } }>;
-};
+const template = readTemplate();
 export function memoryGbOf(logicalId: string): number {
-  const megabytes = template.Resources?.[logicalId]?.Properties?.MemorySize ?? template.Globals?.Function?.MemorySize;
+  const megabytes = template.Resources[logicalId]?.Properties?.MemorySize ?? template.Globals?.Function?.MemorySize;
   if (typeof megabytes !== 'number') throw new Error(`template.yaml gives ${logicalId} no MemorySize (nor Globals).`);
   return megabytes / 1024;
 }

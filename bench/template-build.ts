@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { yamlParse } from 'yaml-cfn';
+import { readTemplate, type Template } from '../local/template.js';
 import type { AdaptiveDefaults } from './policies.js';
 
 /** A function of template.yaml built with esbuild, as scripts/build.mjs lists them. */
@@ -18,11 +17,7 @@ export interface BuildScript {
   functionsOf(template: unknown): TemplateFunction[];
 }
 
-export type Template = { Parameters?: Record<string, { Default?: unknown }> };
-
-export function readTemplate(root: string): Template {
-  return yamlParse(readFileSync(join(root, 'template.yaml'), 'utf8')) as Template;
-}
+export { readTemplate, type Template };
 
 /** Loaded at run time from the project (not bundled: it reads template.yaml relative to itself). */
 export async function loadBuildScript(root: string): Promise<BuildScript> {

@@ -1,6 +1,6 @@
-import type { RunningListing } from '../functions/stop-all/list-running-executions.logic.js';
+import type { RunningListing, StopAllSummary, StopFailedItem, StopSucceededItem } from '../functions/stop-all/model.js';
 import { selectionOf } from '../functions/stop-all/stop-all-request.js';
-import { readFailure, type StopAllSummary, type StopFailedItem, type StopSucceededItem } from '../functions/stop-all/summarise-stop-all.logic.js';
+import { readFailure } from '../functions/stop-all/summarise-stop-all.logic.js';
 import { LiveBlock, type ProgressSink } from './progress.js';
 import { EXIT, failureLine, type StopRunOutcome } from './result-view.js';
 import { printable } from './printable.js';

@@ -7,80 +7,9 @@ import {
 import type { Clock } from '../commons/clock.js';
 import { InvalidInput, PipelineNotFound } from '../commons/errors.js';
 import { isNotFoundError } from '../commons/sagemaker-errors.js';
-import { matchesGlob, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
-import type { StopAllSummary } from './summarise-stop-all.logic.js';
+import { matchesGlob, parseStopAllRequest } from './stop-all-request.js';
+import type { ListingCursor, ListingLimits, RunningListing, StopAllLoopState } from './model.js';
 
-export { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, MAX_OLDER_THAN_SECONDS, parseStopAllRequest, selectionOf, type StopAllRequest } from './stop-all-request.js';
-
-/** One graceful-stop input, as the Map hands it to the graceful-stop state machine. */
-export interface ChildInput {
-  pipelineExecutionArn: string;
-  reason?: string;
-  maxWaitSeconds?: number;
-  releaseCallbacksAfterSeconds?: number;
-}
-
-/** A run in the batch, with what a dry run shows of it. */
-export interface Candidate {
-  pipelineName: string;
-  pipelineExecutionArn: string;
-  startedAt: string | null;
-  ageSeconds: number | null;
-}
-
-/**
- * Where the next batch starts: runs are taken oldest first (start time, then
- * ARN), only those started before the first listing, and only after the last
- * run of the previous batch, so a run that failed to stop is not taken again.
- */
-export interface ListingCursor {
-  startedBefore: string;
-  after?: { startedAt: number; pipelineExecutionArn: string };
-}
-
-/** What List Running Executions adds to the state: this batch, and how complete the listing is. */
-export interface RunningListing {
-  request: StopAllRequest;
-  listedAt: string;
-  /** Pipelines listed (by name, or matched by the pattern). */
-  pipelines: number;
-  /** Execution summaries read, of any status. */
-  scanned: number;
-  pagesRead: number;
-  /** False when a page bound stopped a listing before its last page: older runs were not seen. */
-  scanComplete: boolean;
-  /** Executing runs old enough, not yet taken by an earlier batch. */
-  running: number;
-  /** This batch: oldest first, at most one Map's worth. */
-  items: ChildInput[];
-  batch: Candidate[];
-  /** Qualifying runs after this batch. */
-  remaining: number;
-  /** True when another batch follows (runs remain and the run's cap is not reached). */
-  more: boolean;
-  /** Runs left out because the cap of one stop-all run is reached: run stop-all again for them. */
-  omitted: number;
-  /** Executing runs younger than `olderThanSeconds`, left running. */
-  tooRecent: number;
-  cursor: ListingCursor;
-}
-
-export interface ListingLimits {
-  /** At most this many runs per stop-all run (the execution history must stay under 25,000 events). */
-  maxItems: number;
-  /** Runs per batch: one Map's results must stay under the 256 KB payload limit. */
-  batchSize: number;
-  /** At most this many pages of 100 per listing (executions of one pipeline, or pipelines). */
-  maxPages: number;
-}
-
-/** What the stop-all state machine hands the listing: the input first, the request and cursor on later batches. */
-export interface StopAllLoopState {
-  raw?: unknown;
-  request?: StopAllRequest;
-  cursor?: ListingCursor;
-  totals?: StopAllSummary;
-}
 
 export const BATCH_SIZE = 100;
 export const MAX_LISTING_PAGES = 100;

@@ -5,7 +5,9 @@ import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/logger.js';
 import { SETTING_BOUNDS } from '../commons/settings.js';
 import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
-import { BATCH_SIZE, MAX_LISTING_PAGES, listRunningExecutions, selectionOf, type RunningListing, type StopAllLoopState } from './list-running-executions.logic.js';
+import { BATCH_SIZE, MAX_LISTING_PAGES, listRunningExecutions } from './list-running-executions.logic.js';
+import type { RunningListing, StopAllLoopState } from './model.js';
+import { selectionOf } from './stop-all-request.js';
 
 const sagemaker = createSageMakerClient();
 const limits = {

@@ -2,7 +2,8 @@ import { systemClock } from '../commons/clock.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/logger.js';
 import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
-import { summariseStopAll, type StopAllBatchResult, type StopAllState } from './summarise-stop-all.logic.js';
+import { summariseStopAll } from './summarise-stop-all.logic.js';
+import type { StopAllBatchResult, StopAllState } from './model.js';
 
 export const handler = lambdaHandler(async (event: StopAllState): Promise<StopAllBatchResult> => {
   const result = summariseStopAll(event, systemClock);

@@ -13,11 +13,11 @@ import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
 import type { LocalStateMachine } from '../../local/engine/runner.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
-import { readFunctionTemplate } from '../../local/engine/template-environment.js';
+import { readTemplate } from '../../local/template.js';
 
 const K = 20;
 const documents: EmfDocument[] = [];
-const NAMESPACE = String(readFunctionTemplate().Parameters?.MetricsNamespace?.Default);
+const NAMESPACE = String(readTemplate().Parameters?.MetricsNamespace?.Default);
 let stack: LocalStack;
 let sagemaker: SageMakerClient;
 let machine: LocalStateMachine;

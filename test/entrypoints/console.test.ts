@@ -13,7 +13,7 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { parseStopRequest } from '../../functions/graceful-stop/stop-request.js';
-import { parseStopAllRequest } from '../../functions/stop-all/list-running-executions.logic.js';
+import { parseStopAllRequest } from '../../functions/stop-all/stop-all-request.js';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { sourceHandlers } from '../support/source-handlers.js';
 import { FAST, expectSucceeded } from '../statemachine/helpers.js';

@@ -29,7 +29,7 @@ import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
 import type { LocalStateMachine, RunResult } from '../../local/engine/runner.js';
 import { createStopAllMachine, loadBuiltStopAllHandlers } from '../../local/engine/stop-all.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
-import type { StopAllSummary } from '../../functions/stop-all/summarise-stop-all.logic.js';
+import type { StopAllSummary } from '../../functions/stop-all/model.js';
 import { pathOf } from '../statemachine/helpers.js';
 
 const K = 20;

@@ -6,15 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { SETTING_BOUNDS, type IntegerSetting } from '../../functions/commons/settings.js';
 import { LOCAL_FUNCTION_ENVIRONMENT } from '../../local/engine/functions.js';
-import { allFunctionsEnvironment, readFunctionTemplate } from '../../local/engine/template-environment.js';
+import { allFunctionsEnvironment } from '../../local/engine/template-environment.js';
+import { readTemplate } from '../../local/template.js';
 
-const template = readFunctionTemplate();
+const template = readTemplate();
 
 /** Every function environment variable that is a `!Ref` to a parameter: variable → parameter name. */
 function parameterOfEachSetting(): Map<string, string> {
   const settings = new Map<string, string>();
-  for (const resource of Object.values(template.Resources ?? {})) {
-    for (const [name, value] of Object.entries(resource.Properties?.Environment?.Variables ?? {})) {
+  for (const resource of Object.values(template.Resources)) {
+    const environment = resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+    for (const [name, value] of Object.entries(environment?.Variables ?? {})) {
       const ref = (value as { Ref?: unknown } | null)?.Ref;
       if (typeof ref === 'string' && template.Parameters?.[ref]) settings.set(name, ref);
     }

@@ -9,7 +9,8 @@ import {
   type PipelineExecutionStatus,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-sagemaker';
-import { listRunningExecutions, type StopAllLoopState } from '../../../functions/stop-all/list-running-executions.logic.js';
+import { listRunningExecutions } from '../../../functions/stop-all/list-running-executions.logic.js';
+import type { StopAllLoopState } from '../../../functions/stop-all/model.js';
 import { matchesGlob, parseStopAllRequest, patternWithinScope, type StopAllRequest } from '../../../functions/stop-all/stop-all-request.js';
 import { FakeClock, T0, sdkError } from '../fixtures.js';
 

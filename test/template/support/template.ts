@@ -4,42 +4,18 @@
  * `!Ref`/`!Sub`/`!GetAtt`/`!If` into `Ref`/`Fn::Sub`/`Fn::GetAtt`/`Fn::If`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { yamlParse } from 'yaml-cfn';
+import { join } from 'node:path';
+import { projectRoot } from '../../../local/engine/paths.js';
+import { readTemplate, templatePath as templatePathOf, type Json, type JsonObject, type Resource, type Template } from '../../../local/template.js';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const templatePath = join(projectRoot, 'template.yaml');
+export { parseTemplate, type Json, type JsonObject, type Resource, type Template } from '../../../local/template.js';
+export { projectRoot };
+export const templatePath = templatePathOf();
 /** Unmodified upstream copies (provenance and licence in schemas/README.md). */
 export const schemasDir = join(projectRoot, 'test', 'template', 'schemas');
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
-
-export interface Resource {
-  Type: string;
-  Properties?: JsonObject;
-  Metadata?: JsonObject;
-  Condition?: string;
-  DependsOn?: string | string[];
-}
-
-export interface Template {
-  AWSTemplateFormatVersion?: string;
-  Transform?: string | string[];
-  Parameters?: Record<string, JsonObject>;
-  Conditions?: JsonObject;
-  Globals?: { Function?: JsonObject; StateMachine?: JsonObject } & JsonObject;
-  Resources: Record<string, Resource>;
-  Outputs?: Record<string, { Value: Json; Description?: string; Export?: JsonObject }>;
-}
-
-export function parseTemplate(text: string): Template {
-  return yamlParse(text) as Template;
-}
-
 export function loadTemplate(): Template {
-  return parseTemplate(readFileSync(templatePath, 'utf8'));
+  return readTemplate();
 }
 
 /** Reads one of the vendored upstream schemas, failing with a message that says where it was expected. */
