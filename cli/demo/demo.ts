@@ -15,6 +15,7 @@ import { startLocalStack, useLocalEndpoints } from '../../local/stack.js';
 import { demoPipelineDefinition } from './pipeline.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
 import { NamedError } from '../../functions/commons/errors.js';
+import { waitFor } from '../../local/bounded.js';
 import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
 
 export class UnknownScenario extends NamedError {
@@ -39,17 +40,8 @@ export interface DemoResult {
   wallSeconds: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `ready()` is true: at most `timeoutMs`, every 100 ms. */
-async function waitUntil(what: string, ready: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await ready()) return;
-    await sleep(100);
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-}
+/** Until `ready()` holds, bounded (local/bounded.ts). */
+const waitUntil = (what: string, ready: () => Promise<boolean>): Promise<boolean> => waitFor(what, ready, (ok) => ok, { intervalMs: 100 });
 
 async function loadConsumer(): Promise<SqsBatchHandler> {
   const { consumer } = await loadBundles({ consumer: 'callback-consumer' });

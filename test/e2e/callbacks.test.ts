@@ -8,30 +8,20 @@
  *   of the Stopping message, malformed messages and the dead-letter queue.
  * Simulated time runs 20× faster (simulator, handler clock and Wait states alike).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { callbackStep, silentConsumer, startTestBed, type TestBed } from './support/bed.js';
+import { callbackStep, silentConsumer, useTestBed } from './support/bed.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
-import { S, failedReport, shapeOf, timesEntered } from './support/path.js';
-import { waitFor } from './support/wait.js';
+import { S, failedReport, shapeOf, timesEntered } from '../support/run-path.js';
+import { waitFor } from '../../local/bounded.js';
 
 const TIME_SCALE = 20;
 const CALLBACK = 'AwaitApproval';
-let bed: TestBed;
-
-beforeAll(async () => {
-  bed = await startTestBed({ timeScale: TIME_SCALE });
-});
-afterEach(async () => {
-  await bed.stopConsumers();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const testBed = useTestBed({ timeScale: TIME_SCALE });
 
 /** The callback token SageMaker gave the step, read with a plain SDK client. */
 async function realToken(arn: string): Promise<string> {
-  const step = (await bed.steps(arn)).find((candidate) => candidate.StepName === CALLBACK);
+  const step = (await testBed().steps(arn)).find((candidate) => candidate.StepName === CALLBACK);
   const token = step?.Metadata?.Callback?.CallbackToken;
   if (!token) throw new Error(`Step ${CALLBACK} has no callback token yet.`);
   return token;
@@ -39,11 +29,11 @@ async function realToken(arn: string): Promise<string> {
 
 /** An execution whose callback step runs, with `consumer` on its queue; returns once the Executing message was consumed. */
 async function callbackExecution(label: string, consumer: 'silent' | 'reference') {
-  const { queueUrl } = await bed.callbackQueue(label);
+  const { queueUrl } = await testBed().callbackQueue(label);
   const silent = silentConsumer();
-  const poller = bed.consume(queueUrl, consumer === 'silent' ? silent.handler : bed.referenceConsumer);
-  const arn = await bed.startExecution(label, [callbackStep(CALLBACK, queueUrl)]);
-  await bed.waitForSteps(arn, [CALLBACK]);
+  const poller = testBed().consume(queueUrl, consumer === 'silent' ? silent.handler : testBed().referenceConsumer);
+  const arn = await testBed().startExecution(label, [callbackStep(CALLBACK, queueUrl)]);
+  await testBed().waitForSteps(arn, [CALLBACK]);
   await waitFor('the Executing message to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 1);
   return { arn, queueUrl, poller, seen: silent.seen, token: await realToken(arn) };
 }
@@ -53,10 +43,10 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     // Prepare
     const grace = 10;
     const { arn, token, seen } = await callbackExecution('silent', 'silent');
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({
+    const result = await testBed().run({
       pipelineExecutionArn: arn,
       reason: 'e2e: cost alarm',
       maxWaitSeconds: 120,
@@ -86,20 +76,20 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     expect(timesEntered(result, S.release)).toBe(1);
     // The consumer did get the Stopping message, and ignored it: the release is the one answer SageMaker saw.
     expect(seen).toEqual(['Executing', 'Stopping']);
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     expect(delta.errors).toEqual({});
-    const [step] = await bed.steps(arn);
+    const [step] = await testBed().steps(arn);
     expect(step?.FailureReason).toMatch(/^Released by graceful stop after 10 s without an answer to the Stopping message: e2e: cost alarm$/);
   });
 
   it('fails with DrainTimedOut naming the callback step when no grace period is given', async () => {
     // Prepare
     const { arn, token, seen } = await callbackExecution('no-grace', 'silent');
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 15 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 15 });
 
     // Assess
     const cause = expectFailed(result, S.drainTimedOut, 'DrainTimedOut');
@@ -108,8 +98,8 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     expect(timesEntered(result, S.release)).toBe(0);
     expect(failedReport(result, S.drainTimedOut).document.releasedCallbackSteps).toEqual([]);
     expect(seen).toEqual(['Executing', 'Stopping']);
-    expect(statsDelta(before, bed.stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
-    expect((await bed.describe(arn)).PipelineExecutionStatus).toBe('Stopping');
+    expect(statsDelta(before, testBed().stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
+    expect((await testBed().describe(arn)).PipelineExecutionStatus).toBe('Stopping');
   });
 });
 
@@ -117,19 +107,19 @@ describe('Release Callback Steps, consumer answering "Stopping"', () => {
   it('releases nothing when the reference consumer answers before the grace period ends', async () => {
     // Prepare
     const { arn, poller } = await callbackExecution('answering', 'reference');
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 120, releaseCallbacksAfterSeconds: 30 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 120, releaseCallbacksAfterSeconds: 30 });
 
     // Assess
     const output = expectSucceeded(result);
     expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
     expect(output.waitedSeconds).toBeLessThan(30);
     expect(timesEntered(result, S.release)).toBe(0);
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
-    const [step] = await bed.steps(arn);
+    const [step] = await testBed().steps(arn);
     expect(step?.FailureReason).toMatch(/consumer acknowledged the Stopping message/);
     await waitFor('the Stopping message to be deleted', () => poller.stats().deleted, (deleted) => deleted >= 2);
     expect(poller.stats()).toMatchObject({ failed: 0, handlerErrors: 0 });
@@ -148,24 +138,24 @@ describe('Reference callback consumer, duplicate delivery', () => {
   it('acknowledges a Stopping message delivered twice exactly once, without an error', async () => {
     // Prepare: the queue delivers every Stopping message twice — the consumer's wrapper
     // sends a copy of the real body (as SQS's at-least-once delivery may) before handling it.
-    const { queueUrl, deadLetterQueueUrl } = await bed.callbackQueue('duplicate');
+    const { queueUrl, deadLetterQueueUrl } = await testBed().callbackQueue('duplicate');
     const copies: string[] = [];
-    const poller = bed.consume(queueUrl, async (event: SQSEvent, context: Context) => {
+    const poller = testBed().consume(queueUrl, async (event: SQSEvent, context: Context) => {
       for (const record of event.Records) {
         if (statusOf(record.body) === 'Stopping' && copies.length === 0) {
           copies.push(record.body);
-          await bed.send(queueUrl, record.body);
+          await testBed().send(queueUrl, record.body);
         }
       }
-      return (await bed.referenceConsumer(event, context)) as SQSBatchResponse;
+      return (await testBed().referenceConsumer(event, context)) as SQSBatchResponse;
     });
-    const arn = await bed.startExecution('duplicate', [callbackStep(CALLBACK, queueUrl)]);
-    await bed.waitForSteps(arn, [CALLBACK]);
+    const arn = await testBed().startExecution('duplicate', [callbackStep(CALLBACK, queueUrl)]);
+    await testBed().waitForSteps(arn, [CALLBACK]);
     await waitFor('the Executing message to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 1);
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 120 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 120 });
     await waitFor('the duplicate to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 3, { timeoutMs: 10_000 });
 
     // Assess
@@ -174,11 +164,11 @@ describe('Reference callback consumer, duplicate delivery', () => {
     expect(JSON.parse(copies[0] ?? '{}')).toMatchObject({ status: 'Stopping', pipelineExecutionArn: arn });
     // Executing, Stopping and its copy: all three consumed, none failed, SageMaker answered once.
     expect(poller.stats()).toMatchObject({ received: 3, deleted: 3, failed: 0, handlerErrors: 0, deleteErrors: 0 });
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     expect(delta.errors).toEqual({});
-    expect(await bed.queueCounts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
-    expect(await bed.queueCounts(deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect(await testBed().queueCounts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect(await testBed().queueCounts(deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
   });
 });
 
@@ -186,7 +176,7 @@ describe('Reference callback consumer, malformed messages', () => {
   it('sends malformed messages to the dead-letter queue after the redrive count, losing none, while the good ones are processed', async () => {
     // Prepare
     const maxReceiveCount = 2;
-    const { queueUrl, deadLetterQueueUrl } = await bed.callbackQueue('malformed', { maxReceiveCount });
+    const { queueUrl, deadLetterQueueUrl } = await testBed().callbackQueue('malformed', { maxReceiveCount });
     const malformed = [
       'not json',
       JSON.stringify({
@@ -196,19 +186,19 @@ describe('Reference callback consumer, malformed messages', () => {
         status: 'Stopping',
       }),
     ];
-    for (const body of malformed) await bed.send(queueUrl, body);
+    for (const body of malformed) await testBed().send(queueUrl, body);
     // A failed record is visible again at once (visibility timeout 0): the redrive count is reached quickly.
-    const poller = bed.consume(queueUrl, bed.referenceConsumer, { visibilityTimeoutSeconds: 0 });
-    const arn = await bed.startExecution('malformed', [callbackStep(CALLBACK, queueUrl)]);
-    await bed.waitForSteps(arn, [CALLBACK]);
+    const poller = testBed().consume(queueUrl, testBed().referenceConsumer, { visibilityTimeoutSeconds: 0 });
+    const arn = await testBed().startExecution('malformed', [callbackStep(CALLBACK, queueUrl)]);
+    await testBed().waitForSteps(arn, [CALLBACK]);
     await waitFor('the Executing message to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 1);
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
     const deadLetters = await waitFor(
       'both malformed messages in the dead-letter queue',
-      () => bed.queueCounts(deadLetterQueueUrl),
+      () => testBed().queueCounts(deadLetterQueueUrl),
       (counts) => counts.visible >= malformed.length,
       { timeoutMs: 10_000, intervalMs: 100 },
     );
@@ -216,13 +206,13 @@ describe('Reference callback consumer, malformed messages', () => {
     // Assess
     // The good messages (Executing, then Stopping) were processed: the consumer stopped the run.
     expect(expectSucceeded(result)).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
-    expect(statsDelta(before, bed.stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBe(1);
+    expect(statsDelta(before, testBed().stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBe(1);
     // Nothing lost: the two malformed bodies are in the DLQ, unchanged; the source queue is empty.
     expect(deadLetters).toEqual({ visible: malformed.length, inFlight: 0, delayed: 0 });
-    const inDeadLetterQueue = await bed.peek(deadLetterQueueUrl, malformed.length);
+    const inDeadLetterQueue = await testBed().peek(deadLetterQueueUrl, malformed.length);
     expect(inDeadLetterQueue.map((message) => message.Body).sort()).toEqual([...malformed].sort());
     for (const message of inDeadLetterQueue) expect(Number(message.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(maxReceiveCount);
-    expect(await bed.queueCounts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect(await testBed().queueCounts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
     // Each malformed message failed once per receive, up to the redrive count; the two good ones were deleted.
     expect(poller.stats()).toMatchObject({ deleted: 2, failed: malformed.length * maxReceiveCount, handlerErrors: 0 });
   });

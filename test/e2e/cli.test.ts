@@ -21,8 +21,8 @@ import { commandUsage } from '../../cli/args.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { jobStep, type StepJson } from './support/bed.js';
 import { runCli, type CliOptions, type CliRun } from './support/cli.js';
-import type { OutputDocument } from './support/path.js';
-import { waitFor, within } from './support/wait.js';
+import type { OutputDocument } from '../../functions/graceful-stop/model.js';
+import { waitFor, within } from '../../local/bounded.js';
 
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

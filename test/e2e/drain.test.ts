@@ -8,28 +8,17 @@
  * Throttling has its own file (throttling.test.ts). Simulated time runs 20×
  * faster (simulator, handler clock and Wait states alike).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { callbackStep, jobStep, lambdaStep, startTestBed, type TestBed } from './support/bed.js';
+import { callbackStep, jobStep, lambdaStep, useTestBed, type TestBed } from './support/bed.js';
 import { drainingExecution, expectStoppedCleanly } from './support/draining.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
-import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from './support/path.js';
-import { waitFor } from './support/wait.js';
+import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from '../support/run-path.js';
+import { waitFor } from '../../local/bounded.js';
 import { SDK_MAX_ATTEMPTS } from '../../functions/commons/clients.js';
 
 const TIME_SCALE = 20;
-let bed: TestBed;
-
-beforeAll(async () => {
-  bed = await startTestBed({ timeScale: TIME_SCALE });
-});
-afterEach(async () => {
-  bed.stack.simulator.faults.clear();
-  await bed.stopConsumers();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const testBed = useTestBed({ timeScale: TIME_SCALE });
 
 /** The Stop state's record of one run: was our StopPipelineExecution accepted? */
 function stopRecordOf(result: Awaited<ReturnType<TestBed['run']>>): { accepted: boolean; statusAtStop?: string } {
@@ -41,15 +30,15 @@ function stopRecordOf(result: Awaited<ReturnType<TestBed['run']>>): { accepted: 
 describe('Graceful stop of a pipeline execution with a callback step', () => {
   it('ends Stopped once the reference consumer answers the Stopping message, releasing nothing', async () => {
     // Prepare
-    const { queueUrl, deadLetterQueueUrl } = await bed.callbackQueue('answered');
-    const consumer = bed.consume(queueUrl, bed.referenceConsumer);
-    const arn = await bed.startExecution('answered', [callbackStep('AwaitApproval', queueUrl)]);
-    await bed.waitForSteps(arn, ['AwaitApproval']);
+    const { queueUrl, deadLetterQueueUrl } = await testBed().callbackQueue('answered');
+    const consumer = testBed().consume(queueUrl, testBed().referenceConsumer);
+    const arn = await testBed().startExecution('answered', [callbackStep('AwaitApproval', queueUrl)]);
+    await testBed().waitForSteps(arn, ['AwaitApproval']);
     await waitFor('the Executing message to be consumed', () => consumer.stats().deleted, (deleted) => deleted >= 1);
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, reason: 'e2e: callback answered', maxWaitSeconds: 120 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, reason: 'e2e: callback answered', maxWaitSeconds: 120 });
 
     // Assess
     const output = expectSucceeded(result);
@@ -60,26 +49,26 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
       [...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)],
     ]).toContainEqual(shapeOf(result));
     expect(timesEntered(result, S.release)).toBe(0);
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(1);
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     expect(delta.errors).toEqual({});
-    const [step] = await bed.steps(arn);
+    const [step] = await testBed().steps(arn);
     expect(step?.FailureReason).toMatch(/consumer acknowledged the Stopping message/);
     await waitFor('the Stopping message to be deleted', () => consumer.stats().deleted, (deleted) => deleted >= 2);
     expect(consumer.stats()).toMatchObject({ received: 2, deleted: 2, failed: 0, handlerErrors: 0 });
-    expect(await bed.queueCounts(deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect(await testBed().queueCounts(deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
   });
 
   it('fails with DrainTimedOut naming the callback step when nobody answers and no release is configured', async () => {
     // Prepare
-    const { queueUrl } = await bed.callbackQueue('unanswered');
-    const arn = await bed.startExecution('unanswered', [callbackStep('AwaitApproval', queueUrl)]);
-    await bed.waitForSteps(arn, ['AwaitApproval']);
-    const before = bed.stack.simulator.stats();
+    const { queueUrl } = await testBed().callbackQueue('unanswered');
+    const arn = await testBed().startExecution('unanswered', [callbackStep('AwaitApproval', queueUrl)]);
+    await testBed().waitForSteps(arn, ['AwaitApproval']);
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 10 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 10 });
 
     // Assess
     const cause = expectFailed(result, S.drainTimedOut, 'DrainTimedOut');
@@ -89,20 +78,20 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
     expect(failedReport(result, S.drainTimedOut).document).toMatchObject({ finalStatus: 'Stopping', releasedCallbackSteps: [] });
     expect(failedReport(result, S.drainTimedOut).document.waitedSeconds).toBeGreaterThanOrEqual(10);
     // Nothing answered the token: SageMaker is still waiting, both messages are still queued.
-    expect(statsDelta(before, bed.stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
-    expect((await bed.describe(arn)).PipelineExecutionStatus).toBe('Stopping');
-    expect((await bed.queueCounts(queueUrl)).visible).toBe(2);
+    expect(statsDelta(before, testBed().stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
+    expect((await testBed().describe(arn)).PipelineExecutionStatus).toBe('Stopping');
+    expect((await testBed().queueCounts(queueUrl)).visible).toBe(2);
   });
 });
 
 describe('Graceful stop of a pipeline execution with a Lambda step', () => {
   it('waits for the Lambda step to finish and ends Stopped', async () => {
     // Prepare
-    const arn = await bed.startExecution('lambda-finishes', [lambdaStep('Evaluate', { DurationSeconds: 24 })]);
-    await bed.waitForSteps(arn, ['Evaluate']);
+    const arn = await testBed().startExecution('lambda-finishes', [lambdaStep('Evaluate', { DurationSeconds: 24 })]);
+    await testBed().waitForSteps(arn, ['Evaluate']);
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
 
     // Assess
     const output = expectSucceeded(result);
@@ -112,17 +101,17 @@ describe('Graceful stop of a pipeline execution with a Lambda step', () => {
     expect(output.waitedSeconds).toBeGreaterThanOrEqual(15);
     expect(output.polls).toBeGreaterThanOrEqual(2);
     expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)]);
-    const [step] = await bed.steps(arn);
+    const [step] = await testBed().steps(arn);
     expect(step?.EndTime?.getTime()).toBeGreaterThanOrEqual(Date.parse(output.stopRequestedAt ?? ''));
   });
 
   it('fails with PipelineExecutionFailed naming the step when the Lambda step times out while draining', async () => {
     // Prepare
-    const arn = await bed.startExecution('lambda-timeout', [lambdaStep('Evaluate', { DurationSeconds: 600, TimeoutSeconds: 20 })]);
-    await bed.waitForSteps(arn, ['Evaluate']);
+    const arn = await testBed().startExecution('lambda-timeout', [lambdaStep('Evaluate', { DurationSeconds: 600, TimeoutSeconds: 20 })]);
+    await testBed().waitForSteps(arn, ['Evaluate']);
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
 
     // Assess
     const cause = expectFailed(result, S.failed, 'PipelineExecutionFailed');
@@ -131,28 +120,28 @@ describe('Graceful stop of a pipeline execution with a Lambda step', () => {
     expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.failed)]);
     const { document } = failedReport(result, S.failed);
     expect(document.steps).toEqual([expect.objectContaining({ name: 'Evaluate', type: 'Lambda', status: 'Failed' })]);
-    expect((await bed.describe(arn)).FailureReason).toMatch(/Lambda step 'Evaluate' timed out after 20 seconds/);
+    expect((await testBed().describe(arn)).FailureReason).toMatch(/Lambda step 'Evaluate' timed out after 20 seconds/);
   });
 });
 
 describe('Graceful stop of an execution that is not running', () => {
   it('reports AlreadyStopped without waiting when someone else stopped the run first', async () => {
     // Prepare
-    const arn = await bed.startExecution('already-stopped', [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 2 })]);
-    await bed.waitForSteps(arn, ['Train']);
-    await bed.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'e2e-someone-else-stopped-it-first-0001' }));
-    await bed.waitForStatus(arn, 'Stopped');
-    const before = bed.stack.simulator.stats();
+    const arn = await testBed().startExecution('already-stopped', [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 2 })]);
+    await testBed().waitForSteps(arn, ['Train']);
+    await testBed().sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'e2e-someone-else-stopped-it-first-0001' }));
+    await testBed().waitForStatus(arn, 'Stopped');
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn });
+    const result = await testBed().run({ pipelineExecutionArn: arn });
 
     // Assess
     const output = expectSucceeded(result);
     expect(output).toMatchObject({ outcome: 'AlreadyStopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
     expect(shapeOf(result)).toEqual([...START, ...LAST_CHECK, ...finish(S.succeeded)]);
     expect(stopRecordOf(result)).toEqual({ accepted: false, statusAtStop: 'Stopped' });
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(1);
     expect(delta.errors).toEqual({ ValidationException: 1 });
   });
@@ -160,16 +149,16 @@ describe('Graceful stop of an execution that is not running', () => {
   it('fails with PipelineExecutionNotFound for a well-formed ARN SageMaker does not know', async () => {
     // Prepare
     const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/e2e-nowhere/execution/0a1b2c3d4e5f';
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn });
+    const result = await testBed().run({ pipelineExecutionArn: arn });
 
     // Assess
     const cause = expectFailed(result, S.notFound, 'PipelineExecutionNotFound');
     expect(cause).toContain(`SageMaker has no pipeline execution ${arn}`);
     expect(shapeOf(result)).toEqual([...START, ...finish(S.notFound)]);
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls).toEqual({ StopPipelineExecution: 1 });
     expect(delta.errors).toEqual({ ResourceNotFound: 1 });
   });
@@ -178,14 +167,14 @@ describe('Graceful stop of an execution that is not running', () => {
 describe('Two graceful stops of the same execution at once', () => {
   it('both end Stopped: one stop is accepted, the other finds the run Stopping and drains with it', async () => {
     // Prepare
-    const arn = await bed.startExecution('concurrent', [lambdaStep('Evaluate', { DurationSeconds: 24 })]);
-    await bed.waitForSteps(arn, ['Evaluate']);
-    const before = bed.stack.simulator.stats();
+    const arn = await testBed().startExecution('concurrent', [lambdaStep('Evaluate', { DurationSeconds: 24 })]);
+    await testBed().waitForSteps(arn, ['Evaluate']);
+    const before = testBed().stack.simulator.stats();
 
     // Act
     const results = await Promise.all([
-      bed.run({ pipelineExecutionArn: arn, reason: 'e2e: first' }),
-      bed.run({ pipelineExecutionArn: arn, reason: 'e2e: second' }),
+      testBed().run({ pipelineExecutionArn: arn, reason: 'e2e: first' }),
+      testBed().run({ pipelineExecutionArn: arn, reason: 'e2e: second' }),
     ]);
 
     // Assess
@@ -199,7 +188,7 @@ describe('Two graceful stops of the same execution at once', () => {
       { accepted: false, statusAtStop: 'Stopping' },
     ]);
     for (const result of results) expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)]);
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(2);
     expect(delta.errors).toEqual({ ValidationException: 1 });
   });
@@ -208,21 +197,21 @@ describe('Two graceful stops of the same execution at once', () => {
 describe('Graceful stop under SageMaker server errors', () => {
   it('ends Stopped after HTTP 500 bursts, retrying Check Pipeline Execution in the state machine once the SDK gives up', async () => {
     // Prepare
-    const arn = await drainingExecution(bed, 'server-error', 40);
-    const { faults } = bed.stack.simulator;
+    const arn = await drainingExecution(testBed(), 'server-error', 40);
+    const { faults } = testBed().stack.simulator;
     faults.set('StopPipelineExecution', { serverError: { nextCalls: 2 } });
     // One more than the SDK's attempts: the handler fails with InternalFailure once and the ASL Retry runs it again.
     faults.set('DescribePipelineExecution', { serverError: { nextCalls: SDK_MAX_ATTEMPTS + 1 } });
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
 
     // Assess
     expectStoppedCleanly(result, arn);
     expect(pathOf(result).filter((state) => state.startsWith('retried: '))).toEqual([retried(S.check)]);
     expect(faults.list()).toEqual({});
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.faults).toEqual({ serverError: 2 + SDK_MAX_ATTEMPTS + 1 });
     expect(delta.errors).toEqual({ InternalFailure: 2 + SDK_MAX_ATTEMPTS + 1 });
     expect(delta.calls.StopPipelineExecution).toBe(3);
@@ -232,19 +221,19 @@ describe('Graceful stop under SageMaker server errors', () => {
 describe('Graceful stop over dropped connections', () => {
   it('ends Stopped when connections to SageMaker are reset during the stop and the step listing', async () => {
     // Prepare
-    const arn = await drainingExecution(bed, 'connection-reset', 24);
-    const { faults } = bed.stack.simulator;
+    const arn = await drainingExecution(testBed(), 'connection-reset', 24);
+    const { faults } = testBed().stack.simulator;
     faults.set('StopPipelineExecution', { connectionReset: { nextCalls: 2 } });
     faults.set('ListPipelineExecutionSteps', { connectionReset: { nextCalls: 2 } });
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
 
     // Assess
     expectStoppedCleanly(result, arn);
     expect(faults.list()).toEqual({});
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.faults).toEqual({ connectionReset: 2 + 2 });
     expect(delta.calls.StopPipelineExecution).toBe(3);
     expect(delta.errors).toEqual({});

@@ -9,39 +9,28 @@
  * (not scaled), so the bursts stay short, and the TPS test runs first, on fresh
  * clients. Simulated time runs 20× faster.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBed, type TestBed } from './support/bed.js';
+import { describe, expect, it } from 'vitest';
+import { useTestBed } from './support/bed.js';
 import { drainingExecution, expectStoppedCleanly } from './support/draining.js';
 import { statsDelta } from './support/expectations.js';
 
 const TIME_SCALE = 20;
-let bed: TestBed;
-
-beforeAll(async () => {
-  bed = await startTestBed({ timeScale: TIME_SCALE });
-});
-afterEach(async () => {
-  bed.stack.simulator.faults.clear();
-  await bed.stopConsumers();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const testBed = useTestBed({ timeScale: TIME_SCALE });
 
 describe('Graceful stop under SageMaker throttling', () => {
   it('ends Stopped under a TPS limit on DescribePipelineExecution and ListPipelineExecutionSteps for the whole drain', async () => {
     // Prepare
-    const arn = await drainingExecution(bed, 'throttle-tps', 40);
-    bed.stack.simulator.faults.set('DescribePipelineExecution', { throttle: { tps: 4 } });
-    bed.stack.simulator.faults.set('ListPipelineExecutionSteps', { throttle: { tps: 4 } });
-    const before = bed.stack.simulator.stats();
+    const arn = await drainingExecution(testBed(), 'throttle-tps', 40);
+    testBed().stack.simulator.faults.set('DescribePipelineExecution', { throttle: { tps: 4 } });
+    testBed().stack.simulator.faults.set('ListPipelineExecutionSteps', { throttle: { tps: 4 } });
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
 
     // Assess
     expectStoppedCleanly(result, arn);
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     // The limit really bit: at 20× an unthrottled drain polls far more often than 4 times a second.
     expect(delta.faults.throttle).toBeGreaterThan(0);
     expect(delta.errors).toEqual({ ThrottlingException: delta.faults.throttle });
@@ -49,22 +38,22 @@ describe('Graceful stop under SageMaker throttling', () => {
 
   it('ends Stopped after throttling bursts on StopPipelineExecution, DescribePipelineExecution and ListPipelineExecutionSteps', async () => {
     // Prepare
-    const arn = await drainingExecution(bed, 'throttle-burst', 40);
-    const { faults } = bed.stack.simulator;
+    const arn = await drainingExecution(testBed(), 'throttle-burst', 40);
+    const { faults } = testBed().stack.simulator;
     // Short bursts: after a throttle, adaptive retry mode paces the client at as little as
     // 0.5 requests per second, in real time, so each throttled call costs seconds.
     faults.set('StopPipelineExecution', { throttle: { nextCalls: 1 } });
     faults.set('DescribePipelineExecution', { throttle: { nextCalls: 2 } });
     faults.set('ListPipelineExecutionSteps', { throttle: { nextCalls: 1 } });
-    const before = bed.stack.simulator.stats();
+    const before = testBed().stack.simulator.stats();
 
     // Act
-    const result = await bed.run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
+    const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
 
     // Assess
     expectStoppedCleanly(result, arn, 'any');
     expect(faults.list()).toEqual({});
-    const delta = statsDelta(before, bed.stack.simulator.stats());
+    const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.faults).toEqual({ throttle: 4 });
     expect(delta.errors).toEqual({ ThrottlingException: 4 });
     // One throttled attempt, then the one that stopped the run: no second stop, no ValidationException.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../local/engine/paths.js';
 import { codeBlocks } from '../entrypoints/support/docs.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../../local/bounded.js';
 
 const page = readFileSync(join(projectRoot, 'docs', 'local.md'), 'utf8');
 const walkthrough = page.slice(page.indexOf('## Walkthrough'), page.indexOf('\n## ', page.indexOf('## Walkthrough') + 1));

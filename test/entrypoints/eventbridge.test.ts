@@ -16,7 +16,8 @@ import {
 import { COMPLETED_DETAIL_TYPE } from '../../functions/graceful-stop/publish-completion-event.logic.js';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { sourceHandlers } from '../support/source-handlers.js';
-import { FAST, S, START, expectSucceeded, finish, pathOf } from '../statemachine/helpers.js';
+import { FAST, START, expectSucceeded, finish } from '../statemachine/helpers.js';
+import { S, pathOf } from '../support/run-path.js';
 import { loadTemplate } from '../template/support/template.js';
 import { section, shellArguments } from './support/docs.js';
 

@@ -17,7 +17,8 @@ import {
 import { createExampleParentMachine } from '../../local/engine/example-parent.js';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import type { RunResult } from '../../local/engine/runner.js';
-import { EXECUTION_ARN, FAST, caught, lambdaStep, notFound, pathOf } from '../statemachine/helpers.js';
+import { EXECUTION_ARN, FAST, lambdaStep, notFound } from '../statemachine/helpers.js';
+import { caught, pathOf } from '../support/run-path.js';
 
 // The handlers measure the drain deadline with the real clock scaled by GRACEFUL_STOP_TIME_SCALE,
 // read at import: 1 simulated second = 1 ms, as for FAST's Wait states.

@@ -18,7 +18,7 @@ import type { LocalStateMachine } from '../../local/engine/runner.js';
 import { createStopAllMachine, loadBuiltStopAllHandlers } from '../../local/engine/stop-all.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
 import type { StopAllSummary } from '../../functions/stop-all/model.js';
-import { pathOf } from '../statemachine/helpers.js';
+import { pathOf } from '../support/run-path.js';
 
 const K = 20;
 const RUN = { timeScale: K, retryIntervalMs: 20 };

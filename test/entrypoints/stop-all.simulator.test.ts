@@ -30,7 +30,8 @@ import type { LocalStateMachine, RunResult } from '../../local/engine/runner.js'
 import { createStopAllMachine, loadBuiltStopAllHandlers } from '../../local/engine/stop-all.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
 import type { StopAllSummary } from '../../functions/stop-all/model.js';
-import { pathOf } from '../statemachine/helpers.js';
+import { pathOf } from '../support/run-path.js';
+import { waitFor } from '../../local/bounded.js';
 
 const K = 20;
 const RUN = { timeScale: K, retryIntervalMs: 20 };
@@ -58,16 +59,8 @@ const DEFINITION = JSON.stringify({
   ],
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(what: string, ready: () => Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await ready()) return;
-    await sleep(50);
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-}
+/** Until `ready()` holds, bounded. */
+const waitUntil = (what: string, ready: () => Promise<boolean>): Promise<boolean> => waitFor(what, ready, (ok) => ok, { intervalMs: 50 });
 
 describe('stop-all state machine on the embedded engine against the simulator', () => {
   let stack: LocalStack;

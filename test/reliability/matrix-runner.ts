@@ -25,7 +25,7 @@ import { isErrorNamed } from '../../functions/commons/errors.js';
 import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
 import type { EventLog, LocalStateMachine, RunResult } from '../../local/engine/runner.js';
 import { startSageMakerSimulator, type SageMakerSimulator } from '../../local/simulator/index.js';
-import { waitFor, withDeadline, type Bounded } from '../support/bounded.js';
+import { waitFor, withDeadline, type Bounded } from '../../local/bounded.js';
 import type { SageMakerInterceptor } from '../support/sagemaker-interceptor.js';
 import { DEFAULT_LAMBDA, RETRY_INTERVAL_MS, TIME_SCALE, cellId, type Cell } from './fault-table.js';
 
@@ -186,10 +186,9 @@ class CellRun {
     this.arn = PipelineExecutionArn ?? '';
     const expected = [scenario.callback ? 'Approve' : undefined, scenario.lambda ? 'Export' : undefined].filter(Boolean);
     const steps = await waitFor(
+      `${this.id}: steps ${expected.join(', ')} executing`,
       () => listSteps(this.client, this.arn),
       (list) => expected.every((name) => list.some((step) => step.StepName === name && step.StepStatus === 'Executing')),
-      `${this.id}: steps ${expected.join(', ')} executing`,
-      { timeoutMs: 5_000 },
     );
     this.token = steps.find((step) => step.StepName === 'Approve')?.Metadata?.Callback?.CallbackToken;
     if (this.token) this.env.interceptor.routeToken(this.token, this.accountId);
@@ -373,10 +372,7 @@ class CellRun {
       }
     }
     if (status === 'NotFound') return status;
-    return waitFor(() => this.describe(), (value) => TERMINAL.includes(value) || value === 'NotFound', `${this.id}: execution ended`, {
-      timeoutMs: 5_000,
-      intervalMs: 20,
-    });
+    return waitFor(`${this.id}: execution ended`, () => this.describe(), (value) => TERMINAL.includes(value) || value === 'NotFound', { intervalMs: 20 });
   }
 }
 

@@ -19,7 +19,7 @@ import type { LocalStateMachine, RunResult } from '../../local/engine/runner.js'
 import { createSqsClient } from '../../local/sqs/emulator.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
 import { maskToken } from '../../functions/commons/tokens.js';
-import { waitFor, withDeadline } from '../support/bounded.js';
+import { waitFor, withDeadline } from '../../local/bounded.js';
 import { loadBundleInstance } from '../support/bundle-instances.js';
 
 const TIME_SCALE = 50;
@@ -101,9 +101,9 @@ describe('callback tokens in logs and outputs', () => {
     );
     const { PipelineExecutionArn: arn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'token-leak' }));
     const steps = await waitFor(
+      'both callback steps to have tokens',
       async () => (await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 100 }))).PipelineExecutionSteps ?? [],
       (list) => list.filter((step) => step.Metadata?.Callback?.CallbackToken).length === 2,
-      'both callback steps to have tokens',
     );
     const tokenOf = (name: string) => steps.find((step) => step.StepName === name)?.Metadata?.Callback?.CallbackToken ?? '';
     tokens = { answered: tokenOf('Approve'), released: tokenOf('Review') };

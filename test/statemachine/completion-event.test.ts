@@ -14,19 +14,8 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import {
-  EXECUTION_ARN,
-  FAST,
-  S,
-  START,
-  caught,
-  expectEndedInFailState,
-  expectSucceeded,
-  lambdaStep,
-  notFound,
-  pathOf,
-  retried,
-} from './helpers.js';
+import { EXECUTION_ARN, FAST, START, expectEndedInFailState, expectSucceeded, lambdaStep, notFound } from './helpers.js';
+import { S, caught, pathOf, retried } from '../support/run-path.js';
 
 const BUS = 'ml-platform-events';
 vi.stubEnv('COMPLETION_EVENT_BUS_NAME', BUS);

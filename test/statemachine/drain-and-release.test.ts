@@ -21,23 +21,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import type { RunOptions } from '../../local/engine/runner.js';
-import {
-  EXECUTION_ARN,
-  S,
-  START,
-  callbackStep,
-  expectEndedInFailState,
-  expectSucceeded,
-  finish,
-  lambdaStep,
-  lastInputOf,
-  notExecuting,
-  pathOf,
-  sageMakerError,
-  timesEntered,
-  trainingStep,
-  waitRounds,
-} from './helpers.js';
+import { EXECUTION_ARN, START, callbackStep, expectEndedInFailState, expectSucceeded, finish, lambdaStep, notExecuting, sageMakerError, trainingStep, waitRounds } from './helpers.js';
+import { S, lastInputOf, pathOf, timesEntered } from '../support/run-path.js';
 
 const SCALE = 100;
 const SCALED: RunOptions = { timeScale: SCALE, retryIntervalMs: 0 };

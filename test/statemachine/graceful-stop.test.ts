@@ -14,28 +14,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import { sourceHandlers } from '../support/source-handlers.js';
-import {
-  EXECUTION_ARN,
-  FAST,
-  PIPELINE_NAME,
-  S,
-  START,
-  caught,
-  conflict,
-  expectEndedInFailState,
-  expectSucceeded,
-  finish,
-  lambdaStep,
-  lastInputOf,
-  notExecuting,
-  notFound,
-  pathOf,
-  retried,
-  sageMakerError,
-  throttled,
-  trainingStep,
-  waitRounds,
-} from './helpers.js';
+import { EXECUTION_ARN, FAST, PIPELINE_NAME, START, conflict, expectEndedInFailState, expectSucceeded, finish, lambdaStep, notExecuting, notFound, sageMakerError, throttled, trainingStep, waitRounds } from './helpers.js';
+import { S, caught, lastInputOf, pathOf, retried } from '../support/run-path.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);

@@ -23,7 +23,6 @@ export const EXECUTION_ARN = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/
 /** Waits and retries take no real time: 1 simulated second is 1 ms, retry intervals are 0. */
 export const FAST: RunOptions = { timeScale: 1000, retryIntervalMs: 0 };
 
-export { S, caught, lastInputOf, pathOf, retried, timesEntered } from '../support/run-path.js';
 
 /** The start of every run that gets past the input. */
 export const START = [S.capture, S.stop];

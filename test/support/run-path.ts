@@ -4,6 +4,7 @@
  * often, and what a state received. Shared by the state-machine, e2e and
  * entry-point tests.
  */
+import type { OutputDocument } from '../../functions/graceful-stop/model.js';
 import type { RunResult } from '../../local/engine/runner.js';
 
 /** The graceful-stop state names, as the ASL spells them. */
@@ -54,4 +55,31 @@ export function lastInputOf(result: RunResult, state: string): Record<string, un
   const entered = result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state).at(-1);
   if (!entered) throw new Error(`The run never entered "${state}".`);
   return entered.state?.input as Record<string, unknown>;
+}
+
+/**
+ * The path with the drain loop collapsed: consecutive rounds of
+ * Check → Drained? → Wait show as one round, so a test can state the shape of
+ * a run whose number of polls depends on timing. Retry and Catch markers are dropped.
+ */
+export function shapeOf(result: RunResult): string[] {
+  const path = pathOf(result).filter((name) => !isMarker(name));
+  const round: string[] = [S.check, S.drained, S.wait];
+  const isRoundAt = (list: string[], at: number): boolean => at >= 0 && round.every((state, k) => list[at + k] === state);
+  const shape: string[] = [];
+  for (let i = 0; i < path.length; ) {
+    if (isRoundAt(path, i)) {
+      if (!isRoundAt(shape, shape.length - 3)) shape.push(...round);
+      i += 3;
+    } else {
+      shape.push(path[i] ?? '?');
+      i += 1;
+    }
+  }
+  return shape;
+}
+
+/** The report a Fail state received (failed runs have no output; their document is here). */
+export function failedReport(result: RunResult, failState: string): { error?: string; cause?: string; document: OutputDocument } {
+  return (lastInputOf(result, failState) as { result: { error?: string; cause?: string; document: OutputDocument } }).result;
 }

@@ -29,6 +29,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '../../../local/event-source/sqs-event-source.js';
 import { createGracefulStopMachine } from '../../../local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../../../local/engine/load-handlers.js';
@@ -36,7 +37,7 @@ import { projectRoot } from '../../../local/engine/paths.js';
 import type { LocalStateMachine, RunOptions, RunResult } from '../../../local/engine/runner.js';
 import { createQueueWithDeadLetterQueue } from '../../../local/sqs/emulator.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../../local/stack.js';
-import { waitFor, within } from './wait.js';
+import { waitFor, within } from '../../../local/bounded.js';
 
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -281,5 +282,27 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
       sqs.destroy();
       await stack.close();
     },
+  };
+}
+
+/**
+ * The test bed for one test file: started before its tests, its faults cleared and consumers stopped
+ * after each test, closed after the file. Read it through the returned getter inside tests and hooks.
+ */
+export function useTestBed(options: BedOptions): () => TestBed {
+  let bed: TestBed | undefined;
+  beforeAll(async () => {
+    bed = await startTestBed(options);
+  });
+  afterEach(async () => {
+    bed?.stack.simulator.faults.clear();
+    await bed?.stopConsumers();
+  });
+  afterAll(async () => {
+    await bed?.close();
+  });
+  return () => {
+    if (!bed) throw new Error('The e2e test bed is used before its beforeAll has run.');
+    return bed;
   };
 }

@@ -3,8 +3,8 @@ import { expect } from 'vitest';
 import type { RunResult } from '../../../local/engine/runner.js';
 import { callbackStep, lambdaStep, type TestBed } from './bed.js';
 import { LAST_CHECK, ROUND, START, expectSucceeded, finish } from './expectations.js';
-import { S, shapeOf } from './path.js';
-import { waitFor } from './wait.js';
+import { S, shapeOf } from '../../support/run-path.js';
+import { waitFor } from '../../../local/bounded.js';
 
 /**
  * Starts an execution with a callback step (answered by the reference

@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import type { RunResult } from '../../../local/engine/runner.js';
 import type { SimulatorStatsSnapshot } from '../../../local/simulator/index.js';
-import { S, pathOf, type OutputDocument } from './path.js';
+import { S, pathOf } from '../../support/run-path.js';
+import type { OutputDocument } from '../../../functions/graceful-stop/model.js';
 
 export const START = [S.capture, S.stop];
 export const ROUND = [S.check, S.drained, S.wait];

@@ -10,7 +10,8 @@ import {
 import { describe, expect, it } from 'vitest';
 import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from './support/definitions.js';
 import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
-import { listAllSteps, waitForExecutionStatus, waitForStepStatus, waitUntil } from './support/wait.js';
+import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
+import { waitFor } from '../../../local/bounded.js';
 
 const harness = useHarness({ timeScale: 100 });
 
@@ -29,8 +30,8 @@ async function start(pipelineName: string, token?: string): Promise<string> {
 
 describe('StartPipelineExecution and DescribePipelineExecution', () => {
   it('runs an execution from Executing to Succeeded and describes it', async () => {
-    // Prepare
-    const name = await createPipeline([jobStep('Train', 'Training', { DurationSeconds: 5 })]);
+    // Prepare: 300 simulated s (3 s real): still Executing at the first describe, however busy the machine.
+    const name = await createPipeline([jobStep('Train', 'Training', { DurationSeconds: 300 })]);
 
     // Act
     const arn = await start(name);
@@ -257,10 +258,10 @@ describe('ListPipelineExecutions', () => {
     await waitForExecutionStatus(harness.sagemaker, arn, 'Failed');
 
     // Act
-    const { PipelineExecutionSummaries } = await waitUntil(
+    const { PipelineExecutionSummaries } = await waitFor(
+      'one execution summary',
       () => harness.sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: name })),
       (page) => (page.PipelineExecutionSummaries ?? []).length === 1,
-      'one execution summary',
     );
 
     // Assess

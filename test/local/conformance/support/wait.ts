@@ -1,4 +1,4 @@
-/** Bounded polling and small SDK loops shared by the conformance tests. */
+/** Small SDK loops shared by the conformance tests (bounded, through local/bounded.ts). */
 import {
   DescribePipelineExecutionCommand,
   ListPipelineExecutionStepsCommand,
@@ -7,17 +7,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-
-export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    last = await read();
-  }
-  return last;
-}
+import { waitFor } from '../../../../local/bounded.js';
 
 export async function executionStatus(client: SageMakerClient, arn: string): Promise<PipelineExecutionStatus | undefined> {
   const { PipelineExecutionStatus } = await client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
@@ -25,11 +15,11 @@ export async function executionStatus(client: SageMakerClient, arn: string): Pro
 }
 
 export function waitForExecutionStatus(client: SageMakerClient, arn: string, status: PipelineExecutionStatus, timeoutMs?: number) {
-  return waitUntil(
+  return waitFor(
+    `execution status ${status}`,
     () => client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn })),
     (d) => d.PipelineExecutionStatus === status,
-    `execution status ${status}`,
-    timeoutMs,
+    { ...(timeoutMs === undefined ? {} : { timeoutMs }), intervalMs: 10 },
   );
 }
 
@@ -64,7 +54,7 @@ export async function stepNamed(client: SageMakerClient, arn: string, name: stri
 }
 
 export function waitForStepStatus(client: SageMakerClient, arn: string, name: string, status: string, timeoutMs?: number) {
-  return waitUntil(() => stepNamed(client, arn, name), (s) => s?.StepStatus === status, `step ${name} ${status}`, timeoutMs);
+  return waitFor(`step ${name} ${status}`, () => stepNamed(client, arn, name), (s) => s?.StepStatus === status, { ...(timeoutMs === undefined ? {} : { timeoutMs }), intervalMs: 10 });
 }
 
 /** Receives (and deletes nothing) until `count` message bodies arrived or the deadline passed. */
