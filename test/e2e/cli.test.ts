@@ -32,6 +32,16 @@ const CLI_TIMEOUT_MS = 60_000;
 
 const children = new Set<ChildProcess>();
 
+/** The child CLI's environment for a local stack: its endpoints, dummy credentials, real time (no scaled handler clock). */
+const localStackEnv = (stack: LocalStack): Record<string, string> => ({
+  AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
+  AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: REGION,
+  GRACEFUL_STOP_TIME_SCALE: '',
+});
+
 /** Runs the built CLI, bounded, with its child registered for afterEach. */
 function cli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return runCli(args, {
@@ -154,15 +164,7 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
   beforeAll(async () => {
     stack = await startLocalStack({ timeScale: 1 });
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
-    env = {
-      AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
-      AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: REGION,
-      // Real time for the child: no scaled handler clock.
-      GRACEFUL_STOP_TIME_SCALE: '',
-    };
+    env = localStackEnv(stack);
   });
 
   afterAll(async () => {
@@ -292,15 +294,7 @@ describe('graceful-stop stop during a long drain, with the deployed watch', () =
 
     // Act
     const run = await cli(['stop', arn, '--max-wait', '120'], {
-      env: {
-        AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
-        AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: REGION,
-        GRACEFUL_STOP_TIME_SCALE: '',
-        WATCH_SECONDS: '240',
-      },
+      env: { ...localStackEnv(stack), WATCH_SECONDS: '240' },
       onErrorLine: (line) => stamps.push({ at: Date.now(), line }),
     });
 

@@ -4,24 +4,18 @@
  * graceful-stop ASL with the source handlers, SageMaker mocked.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   DescribePipelineExecutionCommand,
   ListPipelineExecutionStepsCommand,
-  SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { parseStopRequest } from '../../functions/graceful-stop/stop-request.js';
 import { parseStopAllRequest } from '../../functions/stop-all/stop-all-request.js';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { sourceHandlers } from '../support/source-handlers.js';
+import { mockedGracefulStop } from '../support/source-handlers.js';
 import { FAST, expectSucceeded } from '../statemachine/helpers.js';
 import { codeBlocks, section, shellArguments } from './support/docs.js';
 
-const sagemaker = mockClient(SageMakerClient);
-const eventBridge = mockClient(EventBridgeClient);
-const machine = createGracefulStopMachine(sourceHandlers);
+const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 
 describe('console start (docs/starting.md "Console")', () => {
   const consoleInput = JSON.parse(codeBlocks(section('Console'), 'json')[0] ?? '') as Record<string, unknown>;

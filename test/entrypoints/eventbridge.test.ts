@@ -5,25 +5,19 @@
  * graceful stop that ends well, on the real ASL with the source handlers.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   DescribePipelineExecutionCommand,
   ListPipelineExecutionStepsCommand,
-  SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { COMPLETED_DETAIL_TYPE } from '../../functions/graceful-stop/publish-completion-event.logic.js';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { sourceHandlers } from '../support/source-handlers.js';
+import { mockedGracefulStop } from '../support/source-handlers.js';
 import { FAST, START, expectSucceeded, finish } from '../statemachine/helpers.js';
 import { S, pathOf } from '../support/run-path.js';
 import { loadTemplate } from '../template/support/template.js';
 import { section, shellArguments } from './support/docs.js';
 
-const sagemaker = mockClient(SageMakerClient);
-const eventBridge = mockClient(EventBridgeClient);
-const machine = createGracefulStopMachine(sourceHandlers);
+const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 
 interface PutEventsEntry {
   EventBusName: string;

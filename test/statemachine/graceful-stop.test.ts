@@ -4,22 +4,16 @@
  * (states entered, retries, catches), not only on the output.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   DescribePipelineExecutionCommand,
   ListPipelineExecutionStepsCommand,
-  SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { sourceHandlers } from '../support/source-handlers.js';
+import { mockedGracefulStop } from '../support/source-handlers.js';
 import { EXECUTION_ARN, FAST, PIPELINE_NAME, START, conflict, expectEndedInFailState, expectSucceeded, finish, lambdaStep, notExecuting, notFound, sageMakerError, throttled, trainingStep, waitRounds } from './helpers.js';
 import { S, caught, lastInputOf, pathOf, retried } from '../support/run-path.js';
 
-const sagemaker = mockClient(SageMakerClient);
-const eventBridge = mockClient(EventBridgeClient);
-const machine = createGracefulStopMachine(sourceHandlers);
+const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 
 const noSteps = { PipelineExecutionSteps: [] };
 

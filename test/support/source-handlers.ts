@@ -1,3 +1,7 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
 import type { HandlerTable, LocalHandler } from '../../local/engine/functions.js';
 import { handler as stop } from '../../functions/graceful-stop/stop-pipeline-execution.js';
 import { handler as check } from '../../functions/graceful-stop/check-pipeline-execution.js';
@@ -13,3 +17,16 @@ export const sourceHandlers: HandlerTable = {
   ReportOutcomeFunction: report as LocalHandler,
   PublishCompletionEventFunction: publish as LocalHandler,
 };
+
+/**
+ * The graceful-stop state machine over the source handlers, with SageMaker and EventBridge mocked
+ * (aws-sdk-client-mock): what the state-machine and entry-point suites run. Call it once, at the
+ * top of a test file, and reset the mocks in beforeEach.
+ */
+export function mockedGracefulStop() {
+  return {
+    sagemaker: mockClient(SageMakerClient),
+    eventBridge: mockClient(EventBridgeClient),
+    machine: createGracefulStopMachine(sourceHandlers),
+  };
+}

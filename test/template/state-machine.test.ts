@@ -2,17 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import {
-  getAttTarget,
-  isObject,
-  loadTemplate,
-  placeholdersOf,
-  projectRoot,
-  refTarget,
-  resourcesOfType,
-  type Json,
-  type Template,
-} from './support/template.js';
+import { getAttTarget, isObject, loadTemplate, placeholdersOf, projectRoot, refTarget, resourcesOfType, type Json, type Template } from './support/template.js';
 
 const STATE_MACHINE_TYPES = ['AWS::Serverless::StateMachine'];
 
