@@ -27,6 +27,8 @@ interface FlagSpec {
   kind: FlagKind;
   /** The only values a string flag takes (a test keeps them equal to what the command knows). */
   choices?: readonly string[];
+  /** The field of the state machine input this flag fills (a boolean flag fills `true` when given). */
+  input?: string;
   /** Placeholder in the usage text. */
   value?: string;
   help: string;
@@ -54,9 +56,9 @@ const OUTPUT: Record<string, FlagSpec> = {
   metrics: { kind: 'boolean', help: 'local mode: show the metrics the functions emitted, on stderr' },
 };
 const STOP_INPUT: Record<string, FlagSpec> = {
-  'max-wait': { kind: 'duration', value: 'DURATION', help: 'deadline for the drain (900, 15m, 2h; default: the deployment\'s)', min: 1, max: MAX_WAIT_SECONDS_LIMIT },
-  'release-callbacks-after': { kind: 'duration', value: 'DURATION', help: 'fail callback steps still waiting after this grace period', min: 0, max: MAX_WAIT_SECONDS_LIMIT },
-  reason: { kind: 'string', value: 'TEXT', help: 'why, for the callback steps\' failure reason and the report (1-256 characters)' },
+  'max-wait': { kind: 'duration', value: 'DURATION', help: 'deadline for the drain (900, 15m, 2h; default: the deployment\'s)', min: 1, max: MAX_WAIT_SECONDS_LIMIT, input: 'maxWaitSeconds' },
+  'release-callbacks-after': { kind: 'duration', value: 'DURATION', help: 'fail callback steps still waiting after this grace period', min: 0, max: MAX_WAIT_SECONDS_LIMIT, input: 'releaseCallbacksAfterSeconds' },
+  reason: { kind: 'string', value: 'TEXT', help: 'why, for the callback steps\' failure reason and the report (1-256 characters)', input: 'reason' },
 };
 
 export const COMMANDS = {
@@ -87,7 +89,7 @@ export const COMMANDS = {
     positionals: { name: 'pipelineExecutionArn', min: 1, max: 1 },
     flags: {
       ...STOP_INPUT,
-      'fail-if-not-running': { kind: 'boolean', help: 'end PipelineExecutionNotRunning (exit 1) if the run is no longer Executing' },
+      'fail-if-not-running': { kind: 'boolean', help: 'end PipelineExecutionNotRunning (exit 1) if the run is no longer Executing', input: 'failIfNotRunning' },
       ...OUTPUT,
       ...AWS_TARGET,
     },
@@ -102,10 +104,10 @@ export const COMMANDS = {
     summary: 'gracefully stop every running execution of some pipelines (by name, names or pattern), oldest first',
     positionals: { name: 'pipelineName', min: 0, max: 100 },
     flags: {
-      'pipeline-pattern': { kind: 'string', value: 'PATTERN', help: "pipelines whose name matches, e.g. 'training-*' (instead of names)" },
-      'older-than': { kind: 'duration', value: 'DURATION', help: 'only runs started at least this long ago (24h, 90m; default 0)', min: 0, max: 31_536_000 },
-      'max-concurrency': { kind: 'integer', value: 'N', help: 'graceful stops at once (default 5)', min: 1, max: 40 },
-      'dry-run': { kind: 'boolean', help: 'list what would be stopped, and stop nothing' },
+      'pipeline-pattern': { kind: 'string', value: 'PATTERN', help: "pipelines whose name matches, e.g. 'training-*' (instead of names)", input: 'pipelineNamePattern' },
+      'older-than': { kind: 'duration', value: 'DURATION', help: 'only runs started at least this long ago (24h, 90m; default 0)', min: 0, max: 31_536_000, input: 'olderThanSeconds' },
+      'max-concurrency': { kind: 'integer', value: 'N', help: 'graceful stops at once (default 5)', min: 1, max: 40, input: 'maxConcurrency' },
+      'dry-run': { kind: 'boolean', help: 'list what would be stopped, and stop nothing', input: 'dryRun' },
       ...STOP_INPUT,
       ...OUTPUT,
       ...AWS_TARGET,
@@ -331,6 +333,14 @@ function validated<T>(command: CommandName, parse: () => T): T {
 const defined = <T extends Record<string, unknown>>(record: T): Partial<T> =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 
+/** The state machine input the given flags fill, by the `input` field of each flag in the table. */
+function inputFromFlags(command: CommandName, values: Parsed['values']): Record<string, unknown> {
+  const spec: CommandSpec = COMMANDS[command];
+  return Object.fromEntries(
+    Object.entries(spec.flags).flatMap(([flag, flagSpec]) => (flagSpec.input !== undefined && values[flag] !== undefined ? [[flagSpec.input, values[flag]]] : [])),
+  );
+}
+
 export interface ParseContext {
   /**
    * The defaults the input is checked against: the deployment's where they
@@ -373,13 +383,7 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
       };
     case 'stop': {
       const aws = target(command, values);
-      const input = defined({
-        pipelineExecutionArn: positionals[0],
-        reason: values.reason as string | undefined,
-        maxWaitSeconds: values['max-wait'] as number | undefined,
-        releaseCallbacksAfterSeconds: values['release-callbacks-after'] as number | undefined,
-        failIfNotRunning: values['fail-if-not-running'] === true ? true : undefined,
-      });
+      const input = { pipelineExecutionArn: positionals[0], ...inputFromFlags(command, values) };
       const remote = aws.stateMachineArn !== undefined || aws.stackName !== undefined;
       const defaults = remote || !context.defaults ? { maxWaitSeconds: MAX_WAIT_SECONDS_LIMIT } : context.defaults;
       validated(command, () => parseStopRequest(input, defaults));
@@ -394,17 +398,11 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
       if (pattern === undefined && positionals.length === 0) {
         throw new UsageError('Expected a pipelineName (or several), or --pipeline-pattern PATTERN.', command);
       }
-      const input = defined({
+      const input = {
         ...(positionals.length === 1 ? { pipelineName: positionals[0] } : {}),
         ...(positionals.length > 1 ? { pipelineNames: positionals } : {}),
-        pipelineNamePattern: pattern,
-        olderThanSeconds: values['older-than'] as number | undefined,
-        maxConcurrency: values['max-concurrency'] as number | undefined,
-        dryRun: values['dry-run'] === true ? true : undefined,
-        reason: values.reason as string | undefined,
-        maxWaitSeconds: values['max-wait'] as number | undefined,
-        releaseCallbacksAfterSeconds: values['release-callbacks-after'] as number | undefined,
-      });
+        ...inputFromFlags(command, values),
+      };
       validated(command, () => parseStopAllRequest(input));
       return { name: 'stop-all', ...output, ...aws, input };
     }

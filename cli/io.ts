@@ -3,7 +3,7 @@
  * to stderr. A closed pipe ends the command quietly; Ctrl-C prints what the interrupted command
  * leaves behind and exits 130.
  */
-import type { ProgressSink } from './progress.js';
+import type { ProgressSink } from './live-block.js';
 
 /** Where a command writes: results to `out` (stdout), progress and notices to `err` (stderr). */
 export interface CliIO {

@@ -8,7 +8,7 @@ import { DescribePipelineExecutionCommand, SageMakerClient } from '@aws-sdk/clie
 import { BOUNDED_CLIENT_OPTIONS } from '../functions/commons/clients.js';
 import { parsePipelineExecutionArn } from '../functions/commons/validation.js';
 import { isDraining, listAllSteps, toStepView } from '../functions/graceful-stop/pipeline-steps.js';
-import type { ExecutionLook } from './progress.js';
+import type { ExecutionLook } from './stop-view.js';
 
 /** A look function for one run, its client in the run's own region (the ARN says which). */
 export function executionLook(pipelineExecutionArn: string): { look: () => Promise<ExecutionLook>; close: () => void } {

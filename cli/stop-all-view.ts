@@ -1,8 +1,8 @@
 import type { RunningListing, StopAllSummary, StopFailedItem, StopSucceededItem } from '../functions/stop-all/model.js';
 import { selectionOf } from '../functions/stop-all/stop-all-request.js';
 import { readFailure } from '../functions/stop-all/summarise-stop-all.logic.js';
-import { LiveBlock, type ProgressSink } from './progress.js';
-import { EXIT, failureLine, type StopRunOutcome } from './result-view.js';
+import { LiveBlock, type ProgressSink } from './live-block.js';
+import { EXIT, failureLine, type StopRunOutcome } from './outcome.js';
 import { printable } from './printable.js';
 
 /** How many executions the live table lists before it only counts the rest. */

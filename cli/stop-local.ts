@@ -1,7 +1,8 @@
 import { createGracefulStopMachine } from '../local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '../local/engine/load-handlers.js';
 import type { LocalStateMachine, RunResult } from '../local/engine/runner.js';
-import { ProgressView, type ExecutionLook, type ProgressSink } from './progress.js';
+import { type ProgressSink } from './live-block.js';
+import { ProgressView, type ExecutionLook } from './stop-view.js';
 
 export interface LocalRunOptions {
   progress?: ProgressSink;

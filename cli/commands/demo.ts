@@ -10,11 +10,12 @@ export type DemoCommandOptions = Extract<Command, { name: 'demo' }>;
  * expects says so and exits 1 too.
  */
 export async function demo(options: DemoCommandOptions): Promise<number> {
-  const [{ routeFunctionOutput }, { metricsReport }, { runDemo }, { EXIT, exitCodeOf }] = await Promise.all([
+  const [{ routeFunctionOutput }, { metricsReport }, { runDemo }, { EXIT }, { exitCodeOf }] = await Promise.all([
     import('../../local/engine/function-output.js'),
     import('../metrics-view.js'),
     import('../demo/demo.js'),
-    import('../result-view.js'),
+    import('../outcome.js'),
+    import('../stop-view.js'),
   ]);
   const metrics: Parameters<typeof metricsReport>[0] = [];
   routeFunctionOutput({ onMetrics: (document) => metrics.push(document) });

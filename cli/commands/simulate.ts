@@ -18,7 +18,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   const [{ startLocalStack }, { describeSeedRun, startSeedRun }, { EXIT }] = await Promise.all([
     import('../../local/stack.js'),
     import('../seed-runs.js'),
-    import('../result-view.js'),
+    import('../outcome.js'),
   ]);
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {

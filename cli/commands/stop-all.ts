@@ -6,13 +6,13 @@ export type StopAllOptions = Extract<Command, { name: 'stop-all' }>;
 
 export async function stopAll(options: StopAllOptions): Promise<number> {
   if (options.stateMachineArn || options.stackName) {
-    const { runAwsCommand } = await import('../aws-mode.js');
+    const { runAwsCommand } = await import('../aws/run.js');
     return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
   }
   const [{ routeFunctionOutput }, { metricsReport }, { jsonResult }, { runStopAllLocally }, { humanStopAllResult, stopAllExitCode }] = await Promise.all([
     import('../../local/engine/function-output.js'),
     import('../metrics-view.js'),
-    import('../result-view.js'),
+    import('../outcome.js'),
     import('../stop-all-local.js'),
     import('../stop-all-view.js'),
   ]);

@@ -6,17 +6,18 @@ export type StopOptions = Extract<Command, { name: 'stop' }>;
 
 export async function stop(options: StopOptions): Promise<number> {
   if (options.stateMachineArn || options.stackName) {
-    const { runAwsCommand } = await import('../aws-mode.js');
+    const { runAwsCommand } = await import('../aws/run.js');
     return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
   }
-  const [{ parsePipelineExecutionArn }, { routeFunctionOutput }, { interruptNotice, RunTracker }, { executionLook }, { metricsReport }, { exitCodeOf, humanResult, jsonResult }, { runGracefulStopLocally }] =
+  const [{ parsePipelineExecutionArn }, { routeFunctionOutput }, { interruptNotice, RunTracker }, { executionLook }, { metricsReport }, { jsonResult }, { exitCodeOf, humanResult }, { runGracefulStopLocally }] =
     await Promise.all([
       import('../../functions/commons/validation.js'),
       import('../../local/engine/function-output.js'),
       import('../interrupt.js'),
       import('../look.js'),
       import('../metrics-view.js'),
-      import('../result-view.js'),
+      import('../outcome.js'),
+      import('../stop-view.js'),
       import('../stop-local.js'),
     ]);
   const arn = String(options.input.pipelineExecutionArn);

@@ -9,7 +9,8 @@ import {
 import { startCallbackPoller, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
 import { applyFunctionEnvironment, loadBundles } from '../../local/engine/load-handlers.js';
 import { prepareGracefulStopMachine, runGracefulStopLocally } from '../stop-local.js';
-import { humanResult, jsonResult, type StopRunOutcome } from '../result-view.js';
+import { humanResult } from '../stop-view.js';
+import { jsonResult, type StopRunOutcome } from '../outcome.js';
 import { createQueueWithDeadLetterQueue } from '../../local/sqs/emulator.js';
 import { startLocalStack, useLocalEndpoints } from '../../local/stack.js';
 import { demoPipelineDefinition } from './pipeline.js';

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckRecord, GracefulStopState } from '../../functions/graceful-stop/model.js';
-import { fitRow, ProgressView, screenRows } from '../../cli/progress.js';
+import { fitRow, screenRows } from '../../cli/live-block.js';
+import { ProgressView } from '../../cli/stop-view.js';
 import { StopAllProgress } from '../../cli/stop-all-view.js';
 import { VirtualTerminal } from '../support/virtual-terminal.js';
 

@@ -1,5 +1,5 @@
 /**
- * The CLI against AWS Step Functions (cli/aws-mode.ts), with the SDK
+ * The CLI against AWS Step Functions (cli/aws/: stack, follow, run), with the SDK
  * mocked: starting the deployed machine, following it through
  * DescribeExecution and every page of GetExecutionHistory, the same progress
  * and result as the local mode, the exit codes, the stack lookup and the poll
@@ -16,15 +16,9 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { parseCommandLine } from '../../cli/args.js';
-import {
-  freshExecutionName,
-  newHistoryEvents,
-  outcomeOf,
-  runAwsCommand,
-  type AwsClients,
-  type CliIO,
-  type FollowOptions,
-} from '../../cli/aws-mode.js';
+import { freshExecutionName, newHistoryEvents, outcomeOf, type FollowOptions } from '../../cli/aws/follow.js';
+import { runAwsCommand, type AwsClients } from '../../cli/aws/run.js';
+import type { CliIO } from '../../cli/io.js';
 import { runName } from '../../cli/stop-all-view.js';
 
 const sfn = mockClient(SFNClient);

@@ -1,4 +1,7 @@
-import type { OutputDocument } from '../functions/graceful-stop/model.js';
+/**
+ * How any command's run ended, and how a failure is printed: what the views of one stop and of
+ * stop-all share, and the CLI's exit codes.
+ */
 import { withHint, type CliFailure } from './failure.js';
 import { printable } from './printable.js';
 
@@ -12,8 +15,6 @@ export interface StopRunOutcome {
 
 /** The CLI's exit codes, whatever the mode. */
 export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
-
-export const exitCodeOf = (outcome: StopRunOutcome): number => (outcome.status === 'SUCCEEDED' ? EXIT.success : EXIT.namedFailure);
 
 /** A failed run as the CLI reports it: its name, its cause (escaped: it came from outside) and a hint where one helps. */
 export function failureOf(outcome: StopRunOutcome): CliFailure {
@@ -29,17 +30,4 @@ export function jsonResult(outcome: StopRunOutcome): string {
 export function failureLine(outcome: StopRunOutcome): string {
   const { error, cause } = failureOf(outcome);
   return `FAILED ${error}: ${cause}`;
-}
-
-export function humanResult(outcome: StopRunOutcome): string {
-  if (outcome.status !== 'SUCCEEDED') return failureLine(outcome);
-  const document = outcome.output as OutputDocument;
-  const lines = [
-    `outcome ${document.outcome} (final status ${document.finalStatus}) after ${document.waitedSeconds}s and ${document.polls} poll(s)`,
-    ...document.steps.map(
-      (step) => `  ${step.type} step '${printable(step.name)}': ${step.status}${step.failureReason ? ` (${printable(step.failureReason)})` : ''}`,
-    ),
-    ...document.releasedCallbackSteps.map((released) => `  released '${printable(released.stepName)}' at ${released.releasedAt} (${released.result})`),
-  ];
-  return lines.join('\n');
 }

@@ -6,8 +6,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GracefulStopState, ReleasedStep } from '../../functions/graceful-stop/model.js';
-import { ProgressView, describeCheck, type ProgressSink } from '../../cli/progress.js';
-import { exitCodeOf, humanResult, jsonResult, type StopRunOutcome } from '../../cli/result-view.js';
+import { type ProgressSink } from '../../cli/live-block.js';
+import { ProgressView, describeCheck } from '../../cli/stop-view.js';
+import { exitCodeOf, humanResult } from '../../cli/stop-view.js';
+import { jsonResult, type StopRunOutcome } from '../../cli/outcome.js';
 import { ARN, T0, checkRecord, outputDocument, request, stepView, stopRecord } from '../functions/fixtures.js';
 
 const T0_MS = Date.parse(T0);

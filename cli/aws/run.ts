@@ -1,0 +1,144 @@
+/**
+ * `stop` and `stop-all` on AWS: resolve the state machine, start and follow it, feed the same
+ * progress views as the local mode from the history's state events, and end with the same output
+ * and exit codes.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
+import type { Command } from '../args.js';
+import { hintFor, toCliFailure } from '../failure.js';
+import type { CliIO } from '../io.js';
+import { ProgressView } from '../stop-view.js';
+import { exitCodeOf, humanResult } from '../stop-view.js';
+import { EXIT, jsonResult, type StopRunOutcome } from '../outcome.js';
+import { humanStopAllResult, StopAllProgress, stopAllExitCode } from '../stop-all-view.js';
+import { DEFAULT_FOLLOW, FollowDeadlinePassed, freshExecutionName, startAndFollow, type AwsRunResult, type FollowOptions } from './follow.js';
+import { regionOfArn, stateMachineArnFromStack, type AwsCommandKind } from './stack.js';
+
+export interface AwsTarget {
+  stateMachineArn?: string;
+  stackName?: string;
+}
+
+/** Clients for one command: Step Functions in the state machine's own region. */
+export interface AwsClients {
+  sfnFor(region: string | undefined): SFNClient;
+  cloudFormation(): CloudFormationClient;
+}
+
+export const defaultClients: AwsClients = {
+  sfnFor: (region) => new SFNClient({ ...BOUNDED_CLIENT_OPTIONS, ...(region ? { region } : {}) }),
+  cloudFormation: () => new CloudFormationClient({ ...BOUNDED_CLIENT_OPTIONS }),
+};
+
+/** Resolves the target, starts the execution with a fresh name and follows it. */
+export async function runOnAws(
+  kind: AwsCommandKind,
+  target: AwsTarget,
+  input: unknown,
+  hooks: {
+    onStarted?: (executionArn: string, name: string) => void;
+    onStateEntered?: (name: string, type: string, input: unknown) => void;
+    onStateExited?: (name: string, output: unknown) => void;
+  },
+  clients: AwsClients = defaultClients,
+  follow: FollowOptions = DEFAULT_FOLLOW,
+): Promise<AwsRunResult> {
+  const stateMachineArn = target.stateMachineArn ?? (await stateMachineArnFromStack(clients.cloudFormation(), target.stackName ?? '', kind));
+  const name = freshExecutionName(kind, new Date(follow.now()));
+  const sfn = clients.sfnFor(regionOfArn(stateMachineArn));
+  return startAndFollow(
+    sfn,
+    {
+      stateMachineArn,
+      input,
+      name,
+      onStarted: (executionArn) => hooks.onStarted?.(executionArn, name),
+      ...(hooks.onStateEntered ? { onStateEntered: hooks.onStateEntered } : {}),
+      ...(hooks.onStateExited ? { onStateExited: hooks.onStateExited } : {}),
+    },
+    follow,
+  );
+}
+
+/** Where the Step Functions console shows an execution. */
+export function consoleUrl(executionArn: string): string {
+  const region = regionOfArn(executionArn) ?? 'us-east-1';
+  const partition = /^arn:([^:]+):/.exec(executionArn)?.[1] ?? 'aws';
+  // The console of each partition has its own host.
+  const host = partition === 'aws-cn' ? `${region}.console.amazonaws.cn` : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
+  return `https://${host}/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+}
+
+/** One line saying which variable or flag fixes a failure to reach AWS (credentials, region, endpoint), or undefined. */
+export function awsErrorHint(error: unknown): string | undefined {
+  return hintFor(toCliFailure(error).error);
+}
+
+/** An error that kept the command from running or following the execution, in the documented result format. */
+function failureOutcome(error: unknown): StopRunOutcome {
+  const { error: name, cause } = toCliFailure(error);
+  return { status: 'FAILED', error: name, cause };
+}
+
+type AwsCommand = Extract<Command, { name: 'stop' | 'stop-all' }>;
+
+/**
+ * `graceful-stop stop|stop-all ... --state-machine-arn ARN | --stack-name NAME`:
+ * the same progress, result and exit codes as the local mode (0 success,
+ * 1 named failure, a failed child, or a stack or output that does not exist).
+ */
+export async function runAwsCommand(
+  command: AwsCommand,
+  io: CliIO,
+  clients: AwsClients = defaultClients,
+  follow: FollowOptions = DEFAULT_FOLLOW,
+  onInterrupt?: (notice: () => string) => void,
+): Promise<number> {
+  const sink = { isTTY: io.isTTY, write: (text: string) => io.err(text) };
+  const stopView = new ProgressView(sink, true);
+  const view = command.name === 'stop' ? stopView : new StopAllProgress(sink, true);
+  let started: { executionArn: string; name: string } | undefined;
+  onInterrupt?.(() =>
+    started
+      ? `stopped following: execution ${started.name} goes on on AWS Step Functions (nothing was stopped by this Ctrl-C)\n  ${consoleUrl(started.executionArn)}`
+      : 'interrupted before the execution was started on AWS Step Functions: nothing was started.',
+  );
+  let result: AwsRunResult;
+  try {
+    result = await runOnAws(
+      command.name,
+      command,
+      command.input,
+      {
+        onStarted: (executionArn, name) => {
+          started = { executionArn, name };
+          io.err(`started execution ${name} on AWS Step Functions\n  ${consoleUrl(executionArn)}\n`);
+        },
+        onStateEntered: (name, type, input) => {
+          if (view instanceof StopAllProgress) view.onStateEntered(name, input);
+          else stopView.onStateEntered(name, type);
+        },
+        onStateExited: (name, output) => view.onStateExited(name, output),
+      },
+      clients,
+      follow,
+    );
+  } catch (error) {
+    if (error instanceof FollowDeadlinePassed) {
+      io.err(`${error.message}\n`);
+      return EXIT.namedFailure;
+    }
+    // Credentials, region, network, the stack: the documented result format, with a hint, and exit 1.
+    const outcome = failureOutcome(error);
+    io.out(`${command.json ? jsonResult(outcome) : humanResult(outcome)}\n`);
+    return EXIT.namedFailure;
+  } finally {
+    stopView.close();
+  }
+  if (command.json) io.out(`${jsonResult(result)}\n`);
+  else io.out(`${command.name === 'stop' ? humanResult(result) : humanStopAllResult(result)}\n`);
+  return command.name === 'stop' ? exitCodeOf(result) : stopAllExitCode(result);
+}
+
