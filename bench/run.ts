@@ -7,16 +7,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../local/engine/paths.js';
-import { importChildPath, measureColdStarts, type FunctionColdStart } from './cold-start.js';
-import { measureConcurrency, type ConcurrencyReport } from './concurrency-suite.js';
-import { measureDrains, type DrainRow } from './drain-suite.js';
-import { describeMachine } from './machine.js';
-import { comparedPolicies } from './policies.js';
-import { PRICES } from './prices.js';
-import { renderReport, type BenchResults } from './report.js';
-import { checkTargets } from './targets.js';
-import { adaptiveDefaultsOf, loadBuildScript, readTemplate } from './template-build.js';
-import { createWorkspace } from './workspace.js';
+import { importChildPath, measureColdStarts, type FunctionColdStart } from './cold-start/measure.js';
+import { measureConcurrency, type ConcurrencyReport } from './concurrency/suite.js';
+import { measureDrains, type DrainRow } from './drains/suite.js';
+import { describeMachine } from './support/machine.js';
+import { comparedPolicies } from './support/policies.js';
+import { PRICES } from './support/prices.js';
+import { renderReport, type BenchResults } from './report/report.js';
+import { checkTargets } from './report/targets.js';
+import { adaptiveDefaultsOf, loadBuildScript, readTemplate } from './support/template-build.js';
+import { createWorkspace } from './support/workspace.js';
 
 const SECTIONS = ['drains', 'concurrency', 'cold-start'] as const;
 type Section = (typeof SECTIONS)[number];

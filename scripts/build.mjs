@@ -84,10 +84,13 @@ async function main() {
     );
   }
   // npm run bench: the runner and the child processes it spawns (bench/README.md).
-  const benchEntries = ['run', 'drain-child', 'concurrency-child', 'import-child']
-    .map((name) => join(root, 'bench', `${name}.ts`))
-    .filter((entry) => existsSync(entry));
-  if (benchEntries.length > 0) {
+  // One folder per measurement; the children keep flat names in dist/bench, where the runner spawns them.
+  const benchEntries = Object.fromEntries(
+    Object.entries({ run: 'run', 'drain-child': 'drains/child', 'concurrency-child': 'concurrency/child', 'import-child': 'cold-start/child' })
+      .map(([name, source]) => [name, join(root, 'bench', `${source}.ts`)])
+      .filter(([, entry]) => existsSync(entry)),
+  );
+  if (Object.keys(benchEntries).length > 0) {
     jobs.push(
       build({
         ...localBundle,

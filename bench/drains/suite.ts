@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { drainsOfRepeats, latencyTargetSeconds, NOMINAL_DRAIN_SECONDS, timeScaleFor } from './drains.js';
-import { policyEnvironment, type PollingPolicy } from './policies.js';
-import { estimatedDollars } from './prices.js';
-import { runPooled, spawnChild } from './spawn-child.js';
-import { maximum, median, minimum, round, sum } from './summary-stats.js';
-import type { DrainChildResult, DrainChildSpec } from './types.js';
+import { drainsOfRepeats, latencyTargetSeconds, NOMINAL_DRAIN_SECONDS, timeScaleFor } from './durations.js';
+import { policyEnvironment, type PollingPolicy } from '../support/policies.js';
+import { estimatedDollars } from '../support/prices.js';
+import { runPooled, spawnChild } from '../support/spawn-child.js';
+import { maximum, median, minimum, round, sum } from '../support/summary-stats.js';
+import type { DrainChildResult, DrainChildSpec } from '../support/types.js';
 
 /** A child runs ~10 real seconds; anything past this is a hang. */
 const CHILD_TIMEOUT_MS = 120_000;

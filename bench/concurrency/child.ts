@@ -4,13 +4,13 @@
  * Started by bench/run.ts; see bench/README.md.
  */
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { runChild, readChildSpec } from './child-protocol.js';
-import { BENCH_ROLE_ARN, drainPipelineDefinition } from './drain-pipeline.js';
-import { counterDelta, startLocalBed, type LocalBed } from './local-bed.js';
-import { billedTransitions, outcomeOf } from './run-counts.js';
-import { maximum, median, sum } from './summary-stats.js';
-import type { ConcurrencyChildResult, ConcurrencyChildSpec } from './types.js';
-import { OPERATION_NAMES } from '../local/simulator/operations/index.js';
+import { runChild, readChildSpec } from '../support/child-protocol.js';
+import { BENCH_ROLE_ARN, drainPipelineDefinition } from '../drains/pipeline.js';
+import { counterDelta, startLocalBed, type LocalBed } from '../support/local-bed.js';
+import { billedTransitions, outcomeOf } from '../support/run-counts.js';
+import { maximum, median, sum } from '../support/summary-stats.js';
+import type { ConcurrencyChildResult, ConcurrencyChildSpec } from '../support/types.js';
+import { OPERATION_NAMES } from '../../local/simulator/operations/index.js';
 
 const PIPELINE_NAME = 'bench-concurrency';
 

@@ -1,10 +1,10 @@
-import type { FunctionColdStart } from './cold-start.js';
-import type { ConcurrencyReport } from './concurrency-suite.js';
-import type { DrainRow } from './drain-suite.js';
-import type { MachineInfo } from './machine.js';
-import type { PollingPolicy } from './policies.js';
-import { PRICES } from './prices.js';
-import { coldStartTable, concurrencyTable, costTable, latencyTable, targetsTable } from './report-tables.js';
+import type { FunctionColdStart } from '../cold-start/measure.js';
+import type { ConcurrencyReport } from '../concurrency/suite.js';
+import type { DrainRow } from '../drains/suite.js';
+import type { MachineInfo } from '../support/machine.js';
+import type { PollingPolicy } from '../support/policies.js';
+import { PRICES } from '../support/prices.js';
+import { coldStartTable, concurrencyTable, costTable, latencyTable, targetsTable } from './tables.js';
 import type { TargetCheck } from './targets.js';
 
 export interface BenchResults {

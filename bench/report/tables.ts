@@ -1,10 +1,19 @@
-import type { FunctionColdStart } from './cold-start.js';
-import type { ConcurrencyReport } from './concurrency-suite.js';
-import type { DrainRow } from './drain-suite.js';
-import { latencyTargetSeconds, NOMINAL_DRAIN_SECONDS } from './drains.js';
-import { dollars, formatNumber, mark, markdownTable } from './markdown.js';
-import type { PollingPolicy } from './policies.js';
+import type { FunctionColdStart } from '../cold-start/measure.js';
+import type { ConcurrencyReport } from '../concurrency/suite.js';
+import type { DrainRow } from '../drains/suite.js';
+import { latencyTargetSeconds, NOMINAL_DRAIN_SECONDS } from '../drains/durations.js';
+import type { PollingPolicy } from '../support/policies.js';
 import type { TargetCheck } from './targets.js';
+
+/** A GitHub-flavoured Markdown table (also readable as plain text on a terminal). */
+export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const line = (cells: readonly (string | number)[]): string => `| ${cells.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export const formatNumber = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+export const mark = (met: boolean): string => (met ? '✓' : '✗');
+export const dollars = (value: number): string => (Number.isFinite(value) ? `$${value.toFixed(5)}` : 'n/a');
 
 const drainLabel = (seconds: number): string => (seconds >= 60 ? `${seconds / 60} min` : `${seconds} s`);
 

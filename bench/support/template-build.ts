@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { readTemplate, type Template } from '../local/template.js';
+import { LOCAL_FUNCTION_ENVIRONMENT } from '../../local/engine/functions.js';
+import { functionEnvironment as deployedEnvironment } from '../../local/engine/template-environment.js';
+import { readTemplate, type Template } from '../../local/template.js';
 import type { AdaptiveDefaults } from './policies.js';
 
 /** A function of template.yaml built with esbuild, as scripts/build.mjs lists them. */
@@ -36,4 +38,9 @@ export function adaptiveDefaultsOf(template: Template): AdaptiveDefaults {
     pollCapSeconds: numberParameter('PollCapSeconds'),
     watchSeconds: numberParameter('WatchSeconds'),
   };
+}
+
+/** The environment a function gets when deployed with the parameter defaults, over the local defaults. */
+export function functionEnvironment(template: Template, logicalId: string): Record<string, string> {
+  return { ...LOCAL_FUNCTION_ENVIRONMENT, ...deployedEnvironment(template, logicalId) };
 }

@@ -1,6 +1,6 @@
-import type { FunctionColdStart } from './cold-start.js';
-import type { ConcurrencyReport } from './concurrency-suite.js';
-import type { DrainRow } from './drain-suite.js';
+import type { FunctionColdStart } from '../cold-start/measure.js';
+import type { ConcurrencyReport } from '../concurrency/suite.js';
+import type { DrainRow } from '../drains/suite.js';
 
 export const TARGETS = {
   maxBundleKilobytes: 300,

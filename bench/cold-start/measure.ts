@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_VARIANTS, buildVariant, bytesByPackage, staticBuiltinsOf, type BuiltBundle } from './bundle-variants.js';
-import { functionEnvironment } from './function-environment.js';
-import { spawnChild } from './spawn-child.js';
-import { maximum, median, minimum, round } from './summary-stats.js';
-import type { BuildScript, Template } from './template-build.js';
-import type { ImportChildResult, ImportChildSpec } from './types.js';
+
+import { spawnChild } from '../support/spawn-child.js';
+import { maximum, median, minimum, round } from '../support/summary-stats.js';
+import { functionEnvironment, type BuildScript, type Template } from '../support/template-build.js';
+import type { ImportChildResult, ImportChildSpec } from '../support/types.js';
 
 /** Fresh `node` processes per (function, variant): the issue asks for at least 10. */
 export const IMPORT_REPEATS = 10;
