@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../local/engine/paths.js';
+import { projectRoot } from '#local/engine/paths.js';
 import { importChildPath, measureColdStarts, type FunctionColdStart } from './cold-start/measure.js';
 import { measureConcurrency, type ConcurrencyReport } from './concurrency/suite.js';
 import { measureDrains, type DrainRow } from './drains/suite.js';

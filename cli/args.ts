@@ -5,10 +5,10 @@
  * console user would paste and validate it with the state machine's own
  * parsers: an InvalidInput becomes a usage error with the same message.
  */
-import { InvalidInput, NamedError } from '../functions/commons/errors.js';
-import { parseStopRequest, type RequestDefaults } from '../functions/graceful-stop/stop-request.js';
-import { parseStopAllRequest } from '../functions/stop-all/stop-all-request.js';
-import { MAX_WAIT_SECONDS_LIMIT } from '../functions/commons/validation.js';
+import { InvalidInput, NamedError } from '#commons/errors.js';
+import { parseStopRequest, type RequestDefaults } from '#graceful-stop/stop-request.js';
+import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
+import { MAX_WAIT_SECONDS_LIMIT } from '#commons/validation.js';
 
 /** A command line that cannot run: exit code 2 with a message saying what was expected. */
 export class UsageError extends NamedError {

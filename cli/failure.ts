@@ -3,7 +3,7 @@
  * the CLI's own, a stack lookup): a real name, one readable sentence, and a hint where one line
  * says what to fix. `--json` prints the same as {error, cause}.
  */
-import { toNamedSetupError } from '../functions/commons/service-errors.js';
+import { toNamedSetupError } from '#commons/service-errors.js';
 import { printable } from './printable.js';
 
 export interface CliFailure {

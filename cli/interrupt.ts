@@ -1,5 +1,5 @@
 import { basename, relative } from 'node:path';
-import type { GracefulStopState } from '../functions/graceful-stop/model.js';
+import type { GracefulStopState } from '#graceful-stop/model.js';
 
 /** What a local graceful stop has done so far, for the Ctrl-C notice. */
 export class RunTracker {

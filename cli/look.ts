@@ -5,9 +5,9 @@
  * most one look per heartbeat.
  */
 import { DescribePipelineExecutionCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { BOUNDED_CLIENT_OPTIONS } from '../functions/commons/clients.js';
-import { parsePipelineExecutionArn } from '../functions/commons/validation.js';
-import { isDraining, listAllSteps, toStepView } from '../functions/graceful-stop/pipeline-steps.js';
+import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
+import { parsePipelineExecutionArn } from '#commons/validation.js';
+import { isDraining, listAllSteps, toStepView } from '#graceful-stop/pipeline-steps.js';
 import type { ExecutionLook } from './stop-view.js';
 
 /** A look function for one run, its client in the run's own region (the ARN says which). */

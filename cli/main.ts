@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { commandUsage, parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { toCliFailure } from './failure.js';
 import { endQuietlyOnClosedPipe, io } from './io.js';
-import { projectRoot } from '../local/engine/paths.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILED = 1;
@@ -19,8 +19,8 @@ const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'packag
 async function localDefaults(argv: string[]) {
   if ((argv[0] !== 'stop' && argv[0] !== 'stop-all') || argv.includes('--help') || argv.includes('-h')) return undefined;
   const [{ LOCAL_FUNCTION_ENVIRONMENT }, { readRequestDefaults }] = await Promise.all([
-    import('../local/engine/functions.js'),
-    import('../functions/graceful-stop/stop-request.js'),
+    import('#local/engine/functions.js'),
+    import('#graceful-stop/stop-request.js'),
   ]);
   return readRequestDefaults(LOCAL_FUNCTION_ENVIRONMENT);
 }

@@ -1,4 +1,4 @@
-import type { EmfDocument } from '../local/engine/function-output.js';
+import type { EmfDocument } from '#local/engine/function-output.js';
 
 /** `--metrics`: every metric the functions emitted in this run, one line each, with its dimensions. */
 export function metricsReport(documents: EmfDocument[]): string {

@@ -1,7 +1,7 @@
 import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { BOUNDED_CLIENT_OPTIONS } from '../functions/commons/clients.js';
-import { NamedError } from '../functions/commons/errors.js';
-import { createQueue } from '../local/sqs/queues.js';
+import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
+import { NamedError } from '#commons/errors.js';
+import { createQueue } from '#local/sqs/queues.js';
 
 const QUEUE_URL_PLACEHOLDER = '<the walkthrough queue>';
 

@@ -1,5 +1,5 @@
-import type { RunResult } from '../local/engine/runner.js';
-import { createStopAllMachine, loadBuiltStopAllHandlers } from '../local/engine/stop-all.js';
+import type { RunResult } from '#local/engine/runner.js';
+import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
 import type { ProgressSink } from './live-block.js';
 import { prepareGracefulStopMachine } from './stop-local.js';
 import { StopAllProgress } from './stop-all-view.js';

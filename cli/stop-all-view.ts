@@ -1,6 +1,6 @@
-import type { RunningListing, StopAllSummary, StopFailedItem, StopSucceededItem } from '../functions/stop-all/model.js';
-import { selectionOf } from '../functions/stop-all/stop-all-request.js';
-import { readFailure } from '../functions/stop-all/summarise-stop-all.logic.js';
+import type { RunningListing, StopAllSummary, StopFailedItem, StopSucceededItem } from '#stop-all/model.js';
+import { selectionOf } from '#stop-all/stop-all-request.js';
+import { readFailure } from '#stop-all/summarise-stop-all.logic.js';
 import { LiveBlock, type ProgressSink } from './live-block.js';
 import { EXIT, failureLine, type StopRunOutcome } from './outcome.js';
 import { printable } from './printable.js';

@@ -1,6 +1,6 @@
-import { createGracefulStopMachine } from '../local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '../local/engine/load-handlers.js';
-import type { LocalStateMachine, RunResult } from '../local/engine/runner.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
+import type { LocalStateMachine, RunResult } from '#local/engine/runner.js';
 import { type ProgressSink } from './live-block.js';
 import { ProgressView, type ExecutionLook } from './stop-view.js';
 

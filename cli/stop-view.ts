@@ -2,8 +2,8 @@
  * The views of one graceful stop: its progress (each check, the CLI's own look during a drain, a
  * heartbeat on silence) and its result (human or JSON), the same for the local and AWS modes.
  */
-import { REQUEST_TIMEOUT_MS } from '../functions/commons/clients.js';
-import type { CheckRecord, GracefulStopState, OutputDocument, StepView } from '../functions/graceful-stop/model.js';
+import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
+import type { CheckRecord, GracefulStopState, OutputDocument, StepView } from '#graceful-stop/model.js';
 import { LiveBlock, type ProgressSink } from './live-block.js';
 import { EXIT, failureLine, type StopRunOutcome } from './outcome.js';
 import { printable } from './printable.js';

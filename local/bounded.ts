@@ -3,7 +3,7 @@
  * says what it waited for; a deadline that passes is an error naming it (or, with withDeadline, a
  * result to assert on), never a hang. Defaults are generous: a slow machine passes, a hang fails.
  */
-import { NamedError } from '../functions/commons/errors.js';
+import { NamedError } from '#commons/errors.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import type { BuildScript, TemplateFunction } from '../support/template-build.js';
+import type { BuildScript, TemplateFunction } from '#bench/support/template-build.js';
 
 /** One way to bundle a handler: the template's esbuild options plus overrides. */
 export interface BundleVariant {

@@ -4,8 +4,8 @@
  * is not included). Started by bench/cold-start.ts.
  */
 import { pathToFileURL } from 'node:url';
-import { runChild, readChildSpec } from '../support/child-protocol.js';
-import type { ImportChildResult, ImportChildSpec } from '../support/types.js';
+import { runChild, readChildSpec } from '#bench/support/child-protocol.js';
+import type { ImportChildResult, ImportChildSpec } from '#bench/support/types.js';
 
 async function main(): Promise<ImportChildResult> {
   const { bundlePath } = readChildSpec<ImportChildSpec>();

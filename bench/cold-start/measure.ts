@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_VARIANTS, buildVariant, bytesByPackage, staticBuiltinsOf, type BuiltBundle } from './bundle-variants.js';
 
-import { spawnChild } from '../support/spawn-child.js';
-import { maximum, median, minimum, round } from '../support/summary-stats.js';
-import { functionEnvironment, type BuildScript, type Template } from '../support/template-build.js';
-import type { ImportChildResult, ImportChildSpec } from '../support/types.js';
+import { spawnChild } from '#bench/support/spawn-child.js';
+import { maximum, median, minimum, round } from '#bench/support/summary-stats.js';
+import { functionEnvironment, type BuildScript, type Template } from '#bench/support/template-build.js';
+import type { ImportChildResult, ImportChildSpec } from '#bench/support/types.js';
 
 /** Fresh `node` processes per (function, variant): the issue asks for at least 10. */
 export const IMPORT_REPEATS = 10;

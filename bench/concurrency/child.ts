@@ -4,13 +4,13 @@
  * Started by bench/run.ts; see bench/README.md.
  */
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { runChild, readChildSpec } from '../support/child-protocol.js';
-import { BENCH_ROLE_ARN, drainPipelineDefinition } from '../drains/pipeline.js';
-import { counterDelta, startLocalBed, type LocalBed } from '../support/local-bed.js';
-import { billedTransitions, outcomeOf } from '../support/run-counts.js';
-import { maximum, median, sum } from '../support/summary-stats.js';
-import type { ConcurrencyChildResult, ConcurrencyChildSpec } from '../support/types.js';
-import { OPERATION_NAMES } from '../../local/simulator/operations/index.js';
+import { runChild, readChildSpec } from '#bench/support/child-protocol.js';
+import { BENCH_ROLE_ARN, drainPipelineDefinition } from '#bench/drains/pipeline.js';
+import { counterDelta, startLocalBed, type LocalBed } from '#bench/support/local-bed.js';
+import { billedTransitions, outcomeOf } from '#bench/support/run-counts.js';
+import { maximum, median, sum } from '#bench/support/summary-stats.js';
+import type { ConcurrencyChildResult, ConcurrencyChildSpec } from '#bench/support/types.js';
+import { OPERATION_NAMES } from '#local/simulator/operations/index.js';
 
 const PIPELINE_NAME = 'bench-concurrency';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { policyEnvironment, type PollingPolicy } from '../support/policies.js';
-import { spawnChild } from '../support/spawn-child.js';
-import type { ConcurrencyChildResult, ConcurrencyChildSpec } from '../support/types.js';
+import { policyEnvironment, type PollingPolicy } from '#bench/support/policies.js';
+import { spawnChild } from '#bench/support/spawn-child.js';
+import type { ConcurrencyChildResult, ConcurrencyChildSpec } from '#bench/support/types.js';
 
 export const CONCURRENT_STOPS = 100;
 export const THROTTLE_TPS = 10;

@@ -5,15 +5,15 @@
  * Started by bench/run.ts; see bench/README.md.
  */
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { readTimeScale } from '../../functions/commons/clock.js';
-import type { RunResult } from '../../local/engine/runner.js';
+import { readTimeScale } from '#commons/clock.js';
+import type { RunResult } from '#local/engine/runner.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runChild, readChildSpec } from '../support/child-protocol.js';
+import { runChild, readChildSpec } from '#bench/support/child-protocol.js';
 import { BENCH_ROLE_ARN, drainPipelineDefinition } from './pipeline.js';
-import { counterDelta, startLocalBed, type LocalBed } from '../support/local-bed.js';
-import { billedTransitions, outcomeOf, stopRequestedAtOf } from '../support/run-counts.js';
+import { counterDelta, startLocalBed, type LocalBed } from '#bench/support/local-bed.js';
+import { billedTransitions, outcomeOf, stopRequestedAtOf } from '#bench/support/run-counts.js';
 import { simulatedGbSeconds } from './timed-handlers.js';
-import type { DrainChildResult, DrainChildSpec, DrainRunMeasurement } from '../support/types.js';
+import type { DrainChildResult, DrainChildSpec, DrainRunMeasurement } from '#bench/support/types.js';
 
 /** Real milliseconds between the starts of two repeats, so their polls do not all land on the same instant. */
 const STAGGER_MS = 100;

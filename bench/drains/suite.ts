@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { drainsOfRepeats, latencyTargetSeconds, NOMINAL_DRAIN_SECONDS, timeScaleFor } from './durations.js';
-import { policyEnvironment, type PollingPolicy } from '../support/policies.js';
-import { estimatedDollars } from '../support/prices.js';
-import { runPooled, spawnChild } from '../support/spawn-child.js';
-import { maximum, median, minimum, round, sum } from '../support/summary-stats.js';
-import type { DrainChildResult, DrainChildSpec } from '../support/types.js';
+import { policyEnvironment, type PollingPolicy } from '#bench/support/policies.js';
+import { estimatedDollars } from '#bench/support/prices.js';
+import { runPooled, spawnChild } from '#bench/support/spawn-child.js';
+import { maximum, median, minimum, round, sum } from '#bench/support/summary-stats.js';
+import type { DrainChildResult, DrainChildSpec } from '#bench/support/types.js';
 
 /** A child runs ~10 real seconds; anything past this is a hang. */
 const CHILD_TIMEOUT_MS = 120_000;

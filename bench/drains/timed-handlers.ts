@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { FunctionLogicalId, HandlerTable, LocalHandler } from '../../local/engine/functions.js';
-import { memoryGbOf } from '../support/prices.js';
+import type { FunctionLogicalId, HandlerTable, LocalHandler } from '#local/engine/functions.js';
+import { memoryGbOf } from '#bench/support/prices.js';
 import { installSleepMeter, metered, type SleepAccount } from './sleep-meter.js';
 
 /** One handler invocation: which graceful stop, which function, how long (real milliseconds) and how much of it asleep. */

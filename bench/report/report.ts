@@ -1,9 +1,9 @@
-import type { FunctionColdStart } from '../cold-start/measure.js';
-import type { ConcurrencyReport } from '../concurrency/suite.js';
-import type { DrainRow } from '../drains/suite.js';
-import type { MachineInfo } from '../support/machine.js';
-import type { PollingPolicy } from '../support/policies.js';
-import { PRICES } from '../support/prices.js';
+import type { FunctionColdStart } from '#bench/cold-start/measure.js';
+import type { ConcurrencyReport } from '#bench/concurrency/suite.js';
+import type { DrainRow } from '#bench/drains/suite.js';
+import type { MachineInfo } from '#bench/support/machine.js';
+import type { PollingPolicy } from '#bench/support/policies.js';
+import { PRICES } from '#bench/support/prices.js';
 import { coldStartTable, concurrencyTable, costTable, latencyTable, targetsTable } from './tables.js';
 import type { TargetCheck } from './targets.js';
 

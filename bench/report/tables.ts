@@ -1,8 +1,8 @@
-import type { FunctionColdStart } from '../cold-start/measure.js';
-import type { ConcurrencyReport } from '../concurrency/suite.js';
-import type { DrainRow } from '../drains/suite.js';
-import { latencyTargetSeconds, NOMINAL_DRAIN_SECONDS } from '../drains/durations.js';
-import type { PollingPolicy } from '../support/policies.js';
+import type { FunctionColdStart } from '#bench/cold-start/measure.js';
+import type { ConcurrencyReport } from '#bench/concurrency/suite.js';
+import type { DrainRow } from '#bench/drains/suite.js';
+import { latencyTargetSeconds, NOMINAL_DRAIN_SECONDS } from '#bench/drains/durations.js';
+import type { PollingPolicy } from '#bench/support/policies.js';
 import type { TargetCheck } from './targets.js';
 
 /** A GitHub-flavoured Markdown table (also readable as plain text on a terminal). */

@@ -1,6 +1,6 @@
-import type { FunctionColdStart } from '../cold-start/measure.js';
-import type { ConcurrencyReport } from '../concurrency/suite.js';
-import type { DrainRow } from '../drains/suite.js';
+import type { FunctionColdStart } from '#bench/cold-start/measure.js';
+import type { ConcurrencyReport } from '#bench/concurrency/suite.js';
+import type { DrainRow } from '#bench/drains/suite.js';
 
 export const TARGETS = {
   maxBundleKilobytes: 300,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GRACEFUL_STOP_FUNCTIONS, type FunctionLogicalId, type HandlerTable, type LocalHandler } from '../../local/engine/functions.js';
-import { applyFunctionEnvironment } from '../../local/engine/load-handlers.js';
+import { GRACEFUL_STOP_FUNCTIONS, type FunctionLogicalId, type HandlerTable, type LocalHandler } from '#local/engine/functions.js';
+import { applyFunctionEnvironment } from '#local/engine/load-handlers.js';
 
 /** The functions that call SageMaker get copies; the others (no SDK calls here) are shared. */
 const ISOLATED: readonly FunctionLogicalId[] = ['StopPipelineExecutionFunction', 'CheckPipelineExecutionFunction', 'ReleaseCallbackStepsFunction'];

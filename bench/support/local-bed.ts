@@ -1,11 +1,11 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
-import type { LocalStateMachine } from '../../local/engine/runner.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
+import type { LocalStateMachine } from '#local/engine/runner.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
 import { loadHandlerInstances } from './handler-instances.js';
-import { timedHandlers, type Invocation } from '../drains/timed-handlers.js';
-import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
+import { timedHandlers, type Invocation } from '#bench/drains/timed-handlers.js';
+import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 
 /** Simulator + SQS emulator + the graceful-stop machine with the built handlers, in this process. */
 export interface LocalBed {

@@ -1,4 +1,4 @@
-import { readTemplate } from '../../local/template.js';
+import { readTemplate } from '#local/template.js';
 
 /**
  * List prices used for the cost estimate (us-east-1 list prices of Step

@@ -1,4 +1,4 @@
-import type { RunResult } from '../../local/engine/runner.js';
+import type { RunResult } from '#local/engine/runner.js';
 
 /**
  * State transitions as Step Functions Standard bills them: every state entered,

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { LOCAL_FUNCTION_ENVIRONMENT } from '../../local/engine/functions.js';
-import { functionEnvironment as deployedEnvironment } from '../../local/engine/template-environment.js';
-import { readTemplate, type Template } from '../../local/template.js';
+import { LOCAL_FUNCTION_ENVIRONMENT } from '#local/engine/functions.js';
+import { functionEnvironment as deployedEnvironment } from '#local/engine/template-environment.js';
+import { readTemplate, type Template } from '#local/template.js';
 import type { AdaptiveDefaults } from './policies.js';
 
 /** A function of template.yaml built with esbuild, as scripts/build.mjs lists them. */

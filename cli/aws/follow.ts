@@ -12,8 +12,8 @@ import {
   type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { NamedError } from '../../functions/commons/errors.js';
-import type { StopRunOutcome } from '../outcome.js';
+import { NamedError } from '#commons/errors.js';
+import type { StopRunOutcome } from '#cli/outcome.js';
 import type { AwsCommandKind } from './stack.js';
 
 /** The follow deadline passed while the execution was still running; it keeps running on AWS. */

@@ -5,14 +5,14 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
-import type { Command } from '../args.js';
-import { hintFor, toCliFailure } from '../failure.js';
-import type { CliIO } from '../io.js';
-import { ProgressView } from '../stop-view.js';
-import { exitCodeOf, humanResult } from '../stop-view.js';
-import { EXIT, jsonResult, type StopRunOutcome } from '../outcome.js';
-import { humanStopAllResult, StopAllProgress, stopAllExitCode } from '../stop-all-view.js';
+import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
+import type { Command } from '#cli/args.js';
+import { hintFor, toCliFailure } from '#cli/failure.js';
+import type { CliIO } from '#cli/io.js';
+import { ProgressView } from '#cli/stop-view.js';
+import { exitCodeOf, humanResult } from '#cli/stop-view.js';
+import { EXIT, jsonResult, type StopRunOutcome } from '#cli/outcome.js';
+import { humanStopAllResult, StopAllProgress, stopAllExitCode } from '#cli/stop-all-view.js';
 import { DEFAULT_FOLLOW, FollowDeadlinePassed, freshExecutionName, startAndFollow, type AwsRunResult, type FollowOptions } from './follow.js';
 import { regionOfArn, stateMachineArnFromStack, type AwsCommandKind } from './stack.js';
 

@@ -3,7 +3,7 @@
  * (DescribeStacks), in the region the ARN names.
  */
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { NamedError, isErrorNamed } from '../../functions/commons/errors.js';
+import { NamedError, isErrorNamed } from '#commons/errors.js';
 
 /** Which deployed state machine a command runs, and the stack output that names it. */
 export const STACK_OUTPUTS = { stop: 'GracefulStopStateMachineArn', 'stop-all': 'StopAllStateMachineArn' } as const;

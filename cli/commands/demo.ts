@@ -1,6 +1,6 @@
 /** `graceful-stop demo`: a graceful stop of a demo pipeline on a private local simulator, end to end. */
-import type { Command } from '../args.js';
-import { io, onInterrupt } from '../io.js';
+import type { Command } from '#cli/args.js';
+import { io, onInterrupt } from '#cli/io.js';
 
 export type DemoCommandOptions = Extract<Command, { name: 'demo' }>;
 
@@ -11,11 +11,11 @@ export type DemoCommandOptions = Extract<Command, { name: 'demo' }>;
  */
 export async function demo(options: DemoCommandOptions): Promise<number> {
   const [{ routeFunctionOutput }, { metricsReport }, { runDemo }, { EXIT }, { exitCodeOf }] = await Promise.all([
-    import('../../local/engine/function-output.js'),
-    import('../metrics-view.js'),
-    import('../demo/demo.js'),
-    import('../outcome.js'),
-    import('../stop-view.js'),
+    import('#local/engine/function-output.js'),
+    import('#cli/metrics-view.js'),
+    import('#cli/demo/demo.js'),
+    import('#cli/outcome.js'),
+    import('#cli/stop-view.js'),
   ]);
   const metrics: Parameters<typeof metricsReport>[0] = [];
   routeFunctionOutput({ onMetrics: (document) => metrics.push(document) });

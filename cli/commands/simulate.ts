@@ -1,7 +1,7 @@
 /** `graceful-stop simulate`: the SageMaker simulator and SQS emulator on 127.0.0.1 until Ctrl-C. */
-import type { Command } from '../args.js';
-import { UsageError } from '../args.js';
-import { io } from '../io.js';
+import type { Command } from '#cli/args.js';
+import { UsageError } from '#cli/args.js';
+import { io } from '#cli/io.js';
 
 export type SimulateOptions = Extract<Command, { name: 'simulate' }>;
 
@@ -16,9 +16,9 @@ function portInUse(error: unknown, options: SimulateOptions): UsageError | undef
 
 export async function simulate(options: SimulateOptions): Promise<number> {
   const [{ startLocalStack }, { describeSeedRun, startSeedRun }, { EXIT }] = await Promise.all([
-    import('../../local/stack.js'),
-    import('../seed-runs.js'),
-    import('../outcome.js'),
+    import('#local/stack.js'),
+    import('#cli/seed-runs.js'),
+    import('#cli/outcome.js'),
   ]);
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {

@@ -1,20 +1,20 @@
 /** `graceful-stop stop-all`: every running execution of some pipelines, locally or on AWS. */
-import type { Command } from '../args.js';
-import { io, onInterrupt, progressFor } from '../io.js';
+import type { Command } from '#cli/args.js';
+import { io, onInterrupt, progressFor } from '#cli/io.js';
 
 export type StopAllOptions = Extract<Command, { name: 'stop-all' }>;
 
 export async function stopAll(options: StopAllOptions): Promise<number> {
   if (options.stateMachineArn || options.stackName) {
-    const { runAwsCommand } = await import('../aws/run.js');
+    const { runAwsCommand } = await import('#cli/aws/run.js');
     return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
   }
   const [{ routeFunctionOutput }, { metricsReport }, { jsonResult }, { runStopAllLocally }, { humanStopAllResult, stopAllExitCode }] = await Promise.all([
-    import('../../local/engine/function-output.js'),
-    import('../metrics-view.js'),
-    import('../outcome.js'),
-    import('../stop-all-local.js'),
-    import('../stop-all-view.js'),
+    import('#local/engine/function-output.js'),
+    import('#cli/metrics-view.js'),
+    import('#cli/outcome.js'),
+    import('#cli/stop-all-local.js'),
+    import('#cli/stop-all-view.js'),
   ]);
   const metrics: Parameters<typeof metricsReport>[0] = [];
   routeFunctionOutput({ onMetrics: (document) => metrics.push(document) });

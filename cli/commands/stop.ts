@@ -1,24 +1,24 @@
 /** `graceful-stop stop <arn>`: locally on the embedded engine, or on AWS with --state-machine-arn / --stack-name. */
-import type { Command } from '../args.js';
-import { io, onInterrupt, progressFor } from '../io.js';
+import type { Command } from '#cli/args.js';
+import { io, onInterrupt, progressFor } from '#cli/io.js';
 
 export type StopOptions = Extract<Command, { name: 'stop' }>;
 
 export async function stop(options: StopOptions): Promise<number> {
   if (options.stateMachineArn || options.stackName) {
-    const { runAwsCommand } = await import('../aws/run.js');
+    const { runAwsCommand } = await import('#cli/aws/run.js');
     return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
   }
   const [{ parsePipelineExecutionArn }, { routeFunctionOutput }, { interruptNotice, RunTracker }, { executionLook }, { metricsReport }, { jsonResult }, { exitCodeOf, humanResult }, { runGracefulStopLocally }] =
     await Promise.all([
-      import('../../functions/commons/validation.js'),
-      import('../../local/engine/function-output.js'),
-      import('../interrupt.js'),
-      import('../look.js'),
-      import('../metrics-view.js'),
-      import('../outcome.js'),
-      import('../stop-view.js'),
-      import('../stop-local.js'),
+      import('#commons/validation.js'),
+      import('#local/engine/function-output.js'),
+      import('#cli/interrupt.js'),
+      import('#cli/look.js'),
+      import('#cli/metrics-view.js'),
+      import('#cli/outcome.js'),
+      import('#cli/stop-view.js'),
+      import('#cli/stop-local.js'),
     ]);
   const arn = String(options.input.pipelineExecutionArn);
   // The run lives in the ARN's region (and so its partition): the handlers' clients, created when

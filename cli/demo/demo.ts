@@ -6,18 +6,18 @@ import {
   StopPipelineExecutionCommand,
   DescribePipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { startCallbackPoller, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
-import { applyFunctionEnvironment, loadBundles } from '../../local/engine/load-handlers.js';
-import { prepareGracefulStopMachine, runGracefulStopLocally } from '../stop-local.js';
-import { humanResult } from '../stop-view.js';
-import { jsonResult, type StopRunOutcome } from '../outcome.js';
-import { createQueueWithDeadLetterQueue } from '../../local/sqs/emulator.js';
-import { startLocalStack, useLocalEndpoints } from '../../local/stack.js';
+import { startCallbackPoller, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
+import { applyFunctionEnvironment, loadBundles } from '#local/engine/load-handlers.js';
+import { prepareGracefulStopMachine, runGracefulStopLocally } from '#cli/stop-local.js';
+import { humanResult } from '#cli/stop-view.js';
+import { jsonResult, type StopRunOutcome } from '#cli/outcome.js';
+import { createQueueWithDeadLetterQueue } from '#local/sqs/emulator.js';
+import { startLocalStack, useLocalEndpoints } from '#local/stack.js';
 import { demoPipelineDefinition } from './pipeline.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
-import { NamedError } from '../../functions/commons/errors.js';
-import { waitFor } from '../../local/bounded.js';
-import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
+import { NamedError } from '#commons/errors.js';
+import { waitFor } from '#local/bounded.js';
+import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 
 export class UnknownScenario extends NamedError {
   constructor(name: string) {

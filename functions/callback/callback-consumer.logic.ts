@@ -19,8 +19,8 @@ import {
   type CallbackMessage,
   type CleanupHook,
 } from './callback-message.js';
-import { ConfigurationError } from '../commons/errors.js';
-import { maskToken } from '../commons/tokens.js';
+import { ConfigurationError } from '#commons/errors.js';
+import { maskToken } from '#commons/tokens.js';
 
 export const EXECUTING_ACTIONS = ['ignore', 'succeed'] as const;
 /** `ignore`: the step's work runs elsewhere, just consume. `succeed`: answer SendPipelineExecutionStepSuccess at once. */

@@ -1,8 +1,8 @@
-import { createSageMakerClient } from '../commons/clients.js';
+import { createSageMakerClient } from '#commons/clients.js';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAcknowledgementLedger, processCallbackBatch, readConsumerConfig } from './callback-consumer.logic.js';
-import { logger } from '../commons/logger.js';
-import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '#commons/logger.js';
+import { lambdaHandler } from '#commons/handler.js';
 
 const sagemaker = createSageMakerClient();
 const config = readConsumerConfig();

@@ -21,12 +21,12 @@ import {
   type OutputParameter,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { isPlainObject, parsePipelineExecutionArn } from '../commons/validation.js';
-import { logger as defaultLogger } from '../commons/logger.js';
-import { isClosedTokenError } from '../commons/sagemaker-errors.js';
-import { clip } from '../commons/text.js';
-import { deriveClientRequestToken, maskToken } from '../commons/tokens.js';
-import { NamedError } from '../commons/errors.js';
+import { isPlainObject, parsePipelineExecutionArn } from '#commons/validation.js';
+import { logger as defaultLogger } from '#commons/logger.js';
+import { isClosedTokenError } from '#commons/sagemaker-errors.js';
+import { clip } from '#commons/text.js';
+import { deriveClientRequestToken, maskToken } from '#commons/tokens.js';
+import { NamedError } from '#commons/errors.js';
 
 export const CALLBACK_STATUSES = ['Executing', 'Stopping'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];

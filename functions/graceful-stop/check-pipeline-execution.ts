@@ -1,12 +1,12 @@
-import { createSageMakerClient } from '../commons/clients.js';
+import { createSageMakerClient } from '#commons/clients.js';
 import { checkPipelineExecution } from './check-pipeline-execution.logic.js';
-import { systemClock } from '../commons/clock.js';
-import { requireIntegerEnv } from '../commons/config.js';
-import { SETTING_BOUNDS } from '../commons/settings.js';
-import { logger } from '../commons/logger.js';
+import { systemClock } from '#commons/clock.js';
+import { requireIntegerEnv } from '#commons/config.js';
+import { SETTING_BOUNDS } from '#commons/settings.js';
+import { logger } from '#commons/logger.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckedState, type StoppedState } from './model.js';
-import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
-import { lambdaHandler } from '../commons/handler.js';
+import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
+import { lambdaHandler } from '#commons/handler.js';
 
 const sagemaker = createSageMakerClient();
 const config = {

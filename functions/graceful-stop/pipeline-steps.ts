@@ -3,7 +3,7 @@ import {
   type PipelineExecutionStep,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { maskToken } from '../commons/tokens.js';
+import { maskToken } from '#commons/tokens.js';
 import { DRAINING_STEP_STATUSES, type StepView } from './model.js';
 
 /** Pages are bounded: 100 steps a page, at most 50 pages (5,000 steps). */

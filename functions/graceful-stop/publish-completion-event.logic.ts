@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { GracefulStopState } from './model.js';
-import { NamedError } from '../commons/errors.js';
+import { NamedError } from '#commons/errors.js';
 
 export const EVENT_SOURCE = 'sagemaker-pipelines.graceful-stop';
 export const COMPLETED_DETAIL_TYPE = 'Graceful Stop Completed';

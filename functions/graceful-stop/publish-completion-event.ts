@@ -1,9 +1,9 @@
 import { publishCompletionEvent } from './publish-completion-event.logic.js';
-import { requireEnv } from '../commons/config.js';
-import { logger } from '../commons/logger.js';
+import { requireEnv } from '#commons/config.js';
+import { logger } from '#commons/logger.js';
 import type { GracefulStopState } from './model.js';
-import { lambdaHandler } from '../commons/handler.js';
-import { createEventBridgeClient } from '../commons/clients.js';
+import { lambdaHandler } from '#commons/handler.js';
+import { createEventBridgeClient } from '#commons/clients.js';
 
 const eventBridge = createEventBridgeClient();
 /** Empty = completion events disabled. */

@@ -1,10 +1,10 @@
 import { SendPipelineExecutionStepFailureCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { Clock } from '../commons/clock.js';
-import { isClosedTokenError, notFoundMidRun, unavailableAfterDeadline } from '../commons/sagemaker-errors.js';
+import type { Clock } from '#commons/clock.js';
+import { isClosedTokenError, notFoundMidRun, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
 import type { CheckedState, ReleasedStep, StopRequest } from './model.js';
 import { callbackTokenOf, isReleasable, listAllSteps } from './pipeline-steps.js';
-import { clip } from '../commons/text.js';
-import { deriveClientRequestToken, maskToken } from '../commons/tokens.js';
+import { clip } from '#commons/text.js';
+import { deriveClientRequestToken, maskToken } from '#commons/tokens.js';
 
 export const MAX_FAILURE_REASON_LENGTH = 256;
 

@@ -1,9 +1,9 @@
-import { createSageMakerClient } from '../commons/clients.js';
-import { systemClock } from '../commons/clock.js';
-import { logger } from '../commons/logger.js';
+import { createSageMakerClient } from '#commons/clients.js';
+import { systemClock } from '#commons/clock.js';
+import { logger } from '#commons/logger.js';
 import type { CheckedState } from './model.js';
 import { releaseCallbackSteps } from './release-callback-steps.logic.js';
-import { lambdaHandler } from '../commons/handler.js';
+import { lambdaHandler } from '#commons/handler.js';
 
 const sagemaker = createSageMakerClient();
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../commons/clock.js';
+import type { Clock } from '#commons/clock.js';
 import { unwrapEnvelope } from './stop-request.js';
 import {
   stopInEffect,
@@ -10,8 +10,8 @@ import {
   type ReportedResult,
   type StepView,
 } from './model.js';
-import { clip } from '../commons/text.js';
-import { POLLS_SAID } from '../commons/sagemaker-errors.js';
+import { clip } from '#commons/text.js';
+import { POLLS_SAID } from '#commons/sagemaker-errors.js';
 
 const MAX_CAUSE_LENGTH = 2_000;
 

@@ -1,8 +1,8 @@
-import { systemClock } from '../commons/clock.js';
-import { NAMED_FAILURES } from '../commons/errors.js';
-import { lambdaHandler } from '../commons/handler.js';
-import { logger } from '../commons/logger.js';
-import { METRIC, MetricUnit, metrics, recordOutcome } from '../commons/metrics.js';
+import { systemClock } from '#commons/clock.js';
+import { NAMED_FAILURES } from '#commons/errors.js';
+import { lambdaHandler } from '#commons/handler.js';
+import { logger } from '#commons/logger.js';
+import { METRIC, MetricUnit, metrics, recordOutcome } from '#commons/metrics.js';
 import { OUTCOMES, type GracefulStopState } from './model.js';
 import { reportOutcome } from './report-outcome.logic.js';
 

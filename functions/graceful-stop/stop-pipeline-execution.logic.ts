@@ -3,12 +3,12 @@ import {
   StopPipelineExecutionCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { InvalidInput, PipelineExecutionNotFound, isErrorNamed } from '../commons/errors.js';
+import { InvalidInput, PipelineExecutionNotFound, isErrorNamed } from '#commons/errors.js';
 import { parseStopRequest, type RequestDefaults } from './stop-request.js';
-import type { Clock } from '../commons/clock.js';
+import type { Clock } from '#commons/clock.js';
 import type { ExecutionStatus, GracefulStopState, StopRequest, StoppedState } from './model.js';
-import { isNotExecutingError, isNotFoundError, unavailableAfterDeadline } from '../commons/sagemaker-errors.js';
-import { deriveClientRequestToken } from '../commons/tokens.js';
+import { isNotExecutingError, isNotFoundError, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
+import { deriveClientRequestToken } from '#commons/tokens.js';
 
 export interface StopDependencies {
   sagemaker: SageMakerClient;

@@ -1,10 +1,10 @@
-import { createSageMakerClient } from '../commons/clients.js';
-import { systemClock } from '../commons/clock.js';
-import { logger } from '../commons/logger.js';
+import { createSageMakerClient } from '#commons/clients.js';
+import { systemClock } from '#commons/clock.js';
+import { logger } from '#commons/logger.js';
 import type { GracefulStopState, StoppedState } from './model.js';
 import { stopPipelineExecution } from './stop-pipeline-execution.logic.js';
 import { readRequestDefaults } from './stop-request.js';
-import { lambdaHandler } from '../commons/handler.js';
+import { lambdaHandler } from '#commons/handler.js';
 
 const sagemaker = createSageMakerClient();
 const defaults = readRequestDefaults();

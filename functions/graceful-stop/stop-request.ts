@@ -1,6 +1,6 @@
-import { optionalIntegerEnv, requireIntegerEnv } from '../commons/config.js';
-import { SETTING_BOUNDS } from '../commons/settings.js';
-import { InvalidInput } from '../commons/errors.js';
+import { optionalIntegerEnv, requireIntegerEnv } from '#commons/config.js';
+import { SETTING_BOUNDS } from '#commons/settings.js';
+import { InvalidInput } from '#commons/errors.js';
 import {
   MAX_WAIT_SECONDS_LIMIT,
   describeValue,
@@ -9,7 +9,7 @@ import {
   readInteger,
   readReason,
   rejectUnknownKeys,
-} from '../commons/validation.js';
+} from '#commons/validation.js';
 import type { StopRequest } from './model.js';
 
 const ALLOWED_KEYS = [

@@ -4,9 +4,9 @@ import {
   type PipelineExecutionSummary,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { Clock } from '../commons/clock.js';
-import { InvalidInput, PipelineNotFound } from '../commons/errors.js';
-import { isNotFoundError } from '../commons/sagemaker-errors.js';
+import type { Clock } from '#commons/clock.js';
+import { InvalidInput, PipelineNotFound } from '#commons/errors.js';
+import { isNotFoundError } from '#commons/sagemaker-errors.js';
 import { matchesGlob, parseStopAllRequest } from './stop-all-request.js';
 import type { ListingCursor, ListingLimits, RunningListing, StopAllLoopState } from './model.js';
 

@@ -1,10 +1,10 @@
-import { createSageMakerClient } from '../commons/clients.js';
-import { systemClock } from '../commons/clock.js';
-import { requireEnv, requireIntegerEnv } from '../commons/config.js';
-import { lambdaHandler } from '../commons/handler.js';
-import { logger } from '../commons/logger.js';
-import { SETTING_BOUNDS } from '../commons/settings.js';
-import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
+import { createSageMakerClient } from '#commons/clients.js';
+import { systemClock } from '#commons/clock.js';
+import { requireEnv, requireIntegerEnv } from '#commons/config.js';
+import { lambdaHandler } from '#commons/handler.js';
+import { logger } from '#commons/logger.js';
+import { SETTING_BOUNDS } from '#commons/settings.js';
+import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
 import { BATCH_SIZE, MAX_LISTING_PAGES, listRunningExecutions } from './list-running-executions.logic.js';
 import type { RunningListing, StopAllLoopState } from './model.js';
 import { selectionOf } from './stop-all-request.js';

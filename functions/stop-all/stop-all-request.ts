@@ -1,4 +1,4 @@
-import { InvalidInput } from '../commons/errors.js';
+import { InvalidInput } from '#commons/errors.js';
 import {
   MAX_WAIT_SECONDS_LIMIT,
   PIPELINE_NAME,
@@ -7,7 +7,7 @@ import {
   readInteger,
   readReason,
   rejectUnknownKeys,
-} from '../commons/validation.js';
+} from '#commons/validation.js';
 
 /**
  * The stop-all input contract: which pipelines (one name, a list of names or

@@ -1,8 +1,8 @@
-import type { Clock } from '../commons/clock.js';
-import { InvalidInput } from '../commons/errors.js';
+import type { Clock } from '#commons/clock.js';
+import { InvalidInput } from '#commons/errors.js';
 import type { ChildReport, StopAllBatchResult, StopAllState, StopAllSummary, StopFailedItem, StopItemResult } from './model.js';
 import { selectionOf } from './stop-all-request.js';
-import { clip } from '../commons/text.js';
+import { clip } from '#commons/text.js';
 
 /** Children and dry-run candidates listed in full: the summary stays far below the 256 KB payload limit. */
 export const MAX_REPORTED_CHILDREN = 100;

@@ -1,7 +1,7 @@
-import { systemClock } from '../commons/clock.js';
-import { lambdaHandler } from '../commons/handler.js';
-import { logger } from '../commons/logger.js';
-import { METRIC, MetricUnit, metrics } from '../commons/metrics.js';
+import { systemClock } from '#commons/clock.js';
+import { lambdaHandler } from '#commons/handler.js';
+import { logger } from '#commons/logger.js';
+import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
 import { summariseStopAll } from './summarise-stop-all.logic.js';
 import type { StopAllBatchResult, StopAllState } from './model.js';
 

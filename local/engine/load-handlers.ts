@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GRACEFUL_STOP_FUNCTIONS, LOCAL_FUNCTION_ENVIRONMENT, type HandlerTable, type LocalHandler } from './functions.js';
 import { projectRoot } from './paths.js';
-import { NamedError } from '../../functions/commons/errors.js';
+import { NamedError } from '#commons/errors.js';
 
 export class BundlesNotBuilt extends NamedError {
   constructor(missing: string) {

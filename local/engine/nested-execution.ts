@@ -1,5 +1,5 @@
 import type { LocalStateMachine, RunOptions, RunResult, RunnerOptions } from './runner.js';
-import { NamedError } from '../../functions/commons/errors.js';
+import { NamedError } from '#commons/errors.js';
 
 /** The Task Resource of a nested workflow that waits for the child and receives its output as JSON. */
 export const START_EXECUTION_SYNC_2 = 'arn:aws:states:::states:startExecution.sync:2';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalHandler } from './functions.js';
 import { localLambdaContext } from './lambda-context.js';
-import { NamedError } from '../../functions/commons/errors.js';
+import { NamedError } from '#commons/errors.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';

@@ -3,7 +3,7 @@
  * defaults: the one source of the defaults that the local engine, the CLI's
  * local mode, the tests and the bench give the handlers.
  */
-import { readTemplate, type Json, type Template } from '../template.js';
+import { readTemplate, type Json, type Template } from '#local/template.js';
 
 type Variables = Record<string, Json>;
 

@@ -15,9 +15,9 @@ import {
   type Message,
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
-import { isErrorNamed } from '../../functions/commons/errors.js';
-import { localLambdaContext } from '../engine/lambda-context.js';
-import { boundedRequestHandler, REQUEST_TIMEOUT_MS } from '../../functions/commons/clients.js';
+import { isErrorNamed } from '#commons/errors.js';
+import { localLambdaContext } from '#local/engine/lambda-context.js';
+import { boundedRequestHandler, REQUEST_TIMEOUT_MS } from '#commons/clients.js';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 /** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */

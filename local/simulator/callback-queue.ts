@@ -1,6 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JsonObject } from './types.js';
-import { boundedRequestHandler } from '../../functions/commons/clients.js';
+import { boundedRequestHandler } from '#commons/clients.js';
 
 /** The body SageMaker sends to a callback step's queue (lowercase keys). */
 export interface CallbackMessage {

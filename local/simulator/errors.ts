@@ -1,4 +1,4 @@
-import { NamedError } from '../../functions/commons/errors.js';
+import { NamedError } from '#commons/errors.js';
 
 /** An error SageMaker would answer with: `{"__type": code, "message": ...}` and an HTTP status. */
 export class SageMakerError extends NamedError {

@@ -1,5 +1,5 @@
 /** The shape of a fault spec and its validation (shared by code and the admin API). */
-import { NamedError } from '../../functions/commons/errors.js';
+import { NamedError } from '#commons/errors.js';
 
 export interface FaultSpec {
   /** ThrottlingException ("Rate exceeded") for the next N calls and/or above N calls per second. */

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BOUNDED_CLIENT_OPTIONS } from '../../functions/commons/clients.js';
+import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 
 /** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -6,9 +6,9 @@
  * test/property/hostile-input.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, commandUsage, DEMO_SCENARIO_NAMES, HELP_COLUMNS, parseCommandLine, parseDuration, SEED_RUN_NAMES, USAGE, UsageError } from '../../cli/args.js';
-import { DEMO_SCENARIOS } from '../../cli/demo/scenarios.js';
-import { SEED_RUNS } from '../../cli/seed-runs.js';
+import { COMMANDS, commandUsage, DEMO_SCENARIO_NAMES, HELP_COLUMNS, parseCommandLine, parseDuration, SEED_RUN_NAMES, USAGE, UsageError } from '#cli/args.js';
+import { DEMO_SCENARIOS } from '#cli/demo/scenarios.js';
+import { SEED_RUNS } from '#cli/seed-runs.js';
 
 const ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-model/execution/k3x9p2m4q7ab';
 const OTHER_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-model/execution/zz9y8x7w6v5u';

@@ -15,11 +15,11 @@ import {
   StartExecutionCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { parseCommandLine } from '../../cli/args.js';
-import { freshExecutionName, newHistoryEvents, outcomeOf, type FollowOptions } from '../../cli/aws/follow.js';
-import { runAwsCommand, type AwsClients } from '../../cli/aws/run.js';
-import type { CliIO } from '../../cli/io.js';
-import { runName } from '../../cli/stop-all-view.js';
+import { parseCommandLine } from '#cli/args.js';
+import { freshExecutionName, newHistoryEvents, outcomeOf, type FollowOptions } from '#cli/aws/follow.js';
+import { runAwsCommand, type AwsClients } from '#cli/aws/run.js';
+import type { CliIO } from '#cli/io.js';
+import { runName } from '#cli/stop-all-view.js';
 
 const sfn = mockClient(SFNClient);
 const cloudFormation = mockClient(CloudFormationClient);

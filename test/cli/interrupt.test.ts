@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunTracker, interruptNotice, invokedAs, resumeCommand } from '../../cli/interrupt.js';
+import { RunTracker, interruptNotice, invokedAs, resumeCommand } from '#cli/interrupt.js';
 
 const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo/execution/abc123';
 

@@ -4,11 +4,11 @@
  * and 40 columns and a resize leave one clean block, never stale fragments.
  */
 import { describe, expect, it } from 'vitest';
-import type { CheckRecord, GracefulStopState } from '../../functions/graceful-stop/model.js';
-import { fitRow, screenRows } from '../../cli/live-block.js';
-import { ProgressView } from '../../cli/stop-view.js';
-import { StopAllProgress } from '../../cli/stop-all-view.js';
-import { VirtualTerminal } from '../support/virtual-terminal.js';
+import type { CheckRecord, GracefulStopState } from '#graceful-stop/model.js';
+import { fitRow, screenRows } from '#cli/live-block.js';
+import { ProgressView } from '#cli/stop-view.js';
+import { StopAllProgress } from '#cli/stop-all-view.js';
+import { VirtualTerminal } from '#test/support/virtual-terminal.js';
 
 const LONG_NAME = `Train${'VeryLongStepName'.repeat(3)}Final`.slice(0, 64);
 const check = (polls: number): Pick<GracefulStopState, 'check'> => ({

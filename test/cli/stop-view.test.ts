@@ -5,12 +5,12 @@
  * the final result as text, JSON and exit code.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GracefulStopState, ReleasedStep } from '../../functions/graceful-stop/model.js';
-import { type ProgressSink } from '../../cli/live-block.js';
-import { ProgressView, describeCheck } from '../../cli/stop-view.js';
-import { exitCodeOf, humanResult } from '../../cli/stop-view.js';
-import { jsonResult, type StopRunOutcome } from '../../cli/outcome.js';
-import { ARN, T0, checkRecord, outputDocument, request, stepView, stopRecord } from '../functions/fixtures.js';
+import type { GracefulStopState, ReleasedStep } from '#graceful-stop/model.js';
+import { type ProgressSink } from '#cli/live-block.js';
+import { ProgressView, describeCheck } from '#cli/stop-view.js';
+import { exitCodeOf, humanResult } from '#cli/stop-view.js';
+import { jsonResult, type StopRunOutcome } from '#cli/outcome.js';
+import { ARN, T0, checkRecord, outputDocument, request, stepView, stopRecord } from '#test/functions/fixtures.js';
 
 const T0_MS = Date.parse(T0);
 

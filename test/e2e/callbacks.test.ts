@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { callbackStep, silentConsumer, useTestBed } from './support/bed.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
-import { S, failedReport, shapeOf, timesEntered } from '../support/run-path.js';
-import { waitFor } from '../../local/bounded.js';
+import { S, failedReport, shapeOf, timesEntered } from '#test/support/run-path.js';
+import { waitFor } from '#local/bounded.js';
 
 const TIME_SCALE = 20;
 const CALLBACK = 'AwaitApproval';

@@ -17,12 +17,12 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { commandUsage } from '../../cli/args.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { commandUsage } from '#cli/args.js';
+import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { jobStep, type StepJson } from './support/bed.js';
 import { runCli, type CliOptions, type CliRun } from './support/cli.js';
-import type { OutputDocument } from '../../functions/graceful-stop/model.js';
-import { waitFor, within } from '../../local/bounded.js';
+import type { OutputDocument } from '#graceful-stop/model.js';
+import { waitFor, within } from '#local/bounded.js';
 
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -8,11 +8,11 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../../cli/args.js';
-import { parseStopRequest } from '../../functions/graceful-stop/stop-request.js';
-import { projectRoot } from '../../local/engine/paths.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { codeBlocks } from '../entrypoints/support/docs.js';
+import { parseCommandLine } from '#cli/args.js';
+import { parseStopRequest } from '#graceful-stop/stop-request.js';
+import { projectRoot } from '#local/engine/paths.js';
+import { startLocalStack, type LocalStack } from '#local/stack.js';
+import { codeBlocks } from '#test/entrypoints/support/docs.js';
 
 const PAGES = ['README.md', ...readdirSync(join(projectRoot, 'docs')).map((page) => join('docs', page)), join('local', 'README-simulator.md')];
 

@@ -13,9 +13,9 @@ import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { callbackStep, jobStep, lambdaStep, useTestBed, type TestBed } from './support/bed.js';
 import { drainingExecution, expectStoppedCleanly } from './support/draining.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
-import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from '../support/run-path.js';
-import { waitFor } from '../../local/bounded.js';
-import { SDK_MAX_ATTEMPTS } from '../../functions/commons/clients.js';
+import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from '#test/support/run-path.js';
+import { waitFor } from '#local/bounded.js';
+import { SDK_MAX_ATTEMPTS } from '#commons/clients.js';
 
 const TIME_SCALE = 20;
 const testBed = useTestBed({ timeScale: TIME_SCALE });

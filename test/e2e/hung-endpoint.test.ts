@@ -8,8 +8,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REQUEST_TIMEOUT_MS } from '../../functions/commons/clients.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
+import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { jobStep } from './support/bed.js';
 import { runCli, type CliRun } from './support/cli.js';
 

@@ -7,13 +7,13 @@
  */
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, SageMakerClient, StartPipelineExecutionCommand, StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC } from '../../functions/commons/metrics.js';
-import { routeFunctionOutput, type EmfDocument } from '../../local/engine/function-output.js';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
-import type { LocalStateMachine } from '../../local/engine/runner.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
-import { readTemplate } from '../../local/template.js';
+import { METRIC } from '#commons/metrics.js';
+import { routeFunctionOutput, type EmfDocument } from '#local/engine/function-output.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
+import type { LocalStateMachine } from '#local/engine/runner.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import { readTemplate } from '#local/template.js';
 
 const K = 20;
 const documents: EmfDocument[] = [];

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../local/engine/paths.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'graceful-stop-package-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

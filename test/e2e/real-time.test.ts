@@ -15,11 +15,11 @@
  * after runDemo() it needs a process (test file) of its own.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDemo } from '../../cli/demo/demo.js';
-import { DEMO_SCENARIOS } from '../../cli/demo/scenarios.js';
+import { runDemo } from '#cli/demo/demo.js';
+import { DEMO_SCENARIOS } from '#cli/demo/scenarios.js';
 import { runCli, type CliRun } from './support/cli.js';
-import type { OutputDocument } from '../../functions/graceful-stop/model.js';
-import { waitFor, within } from '../../local/bounded.js';
+import type { OutputDocument } from '#graceful-stop/model.js';
+import { waitFor, within } from '#local/bounded.js';
 
 const DEFAULT_SCENARIO = 'callback-and-lambda';
 const otherScenarios = Object.keys(DEMO_SCENARIOS).filter((name) => name !== DEFAULT_SCENARIO);

@@ -7,8 +7,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { callbackStep, silentConsumer, startTestBed, type TestBed } from './support/bed.js';
 import { expectSucceeded } from './support/expectations.js';
-import { S, timesEntered } from '../support/run-path.js';
-import { waitFor } from '../../local/bounded.js';
+import { S, timesEntered } from '#test/support/run-path.js';
+import { waitFor } from '#local/bounded.js';
 
 let bed: TestBed | undefined;
 

@@ -8,9 +8,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../local/engine/paths.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { VirtualTerminal } from '../support/virtual-terminal.js';
+import { projectRoot } from '#local/engine/paths.js';
+import { startLocalStack, type LocalStack } from '#local/stack.js';
+import { VirtualTerminal } from '#test/support/virtual-terminal.js';
 import { cliPath } from './support/cli.js';
 
 const PTY = join(projectRoot, 'test', 'support', 'pty-run.py');

@@ -8,9 +8,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../local/engine/paths.js';
-import { codeBlocks } from '../entrypoints/support/docs.js';
-import { waitFor } from '../../local/bounded.js';
+import { projectRoot } from '#local/engine/paths.js';
+import { codeBlocks } from '#test/entrypoints/support/docs.js';
+import { waitFor } from '#local/bounded.js';
 
 const page = readFileSync(join(projectRoot, 'docs', 'local.md'), 'utf8');
 const walkthrough = page.slice(page.indexOf('## Walkthrough'), page.indexOf('\n## ', page.indexOf('## Walkthrough') + 1));

@@ -9,10 +9,10 @@ import {
   ListPipelineExecutionStepsCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { parseStopRequest } from '../../functions/graceful-stop/stop-request.js';
-import { parseStopAllRequest } from '../../functions/stop-all/stop-all-request.js';
-import { mockedGracefulStop } from '../support/source-handlers.js';
-import { FAST, expectSucceeded } from '../statemachine/helpers.js';
+import { parseStopRequest } from '#graceful-stop/stop-request.js';
+import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
+import { mockedGracefulStop } from '#test/support/source-handlers.js';
+import { FAST, expectSucceeded } from '#test/statemachine/helpers.js';
 import { codeBlocks, section, shellArguments } from './support/docs.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();

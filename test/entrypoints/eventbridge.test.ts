@@ -10,11 +10,11 @@ import {
   ListPipelineExecutionStepsCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { COMPLETED_DETAIL_TYPE } from '../../functions/graceful-stop/publish-completion-event.logic.js';
-import { mockedGracefulStop } from '../support/source-handlers.js';
-import { FAST, START, expectSucceeded, finish } from '../statemachine/helpers.js';
-import { S, pathOf } from '../support/run-path.js';
-import { loadTemplate } from '../template/support/template.js';
+import { COMPLETED_DETAIL_TYPE } from '#graceful-stop/publish-completion-event.logic.js';
+import { mockedGracefulStop } from '#test/support/source-handlers.js';
+import { FAST, START, expectSucceeded, finish } from '#test/statemachine/helpers.js';
+import { S, pathOf } from '#test/support/run-path.js';
+import { loadTemplate } from '#test/template/support/template.js';
 import { section, shellArguments } from './support/docs.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();

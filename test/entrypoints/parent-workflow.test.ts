@@ -14,16 +14,16 @@ import {
   SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { createExampleParentMachine } from '../../local/engine/example-parent.js';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import type { RunResult } from '../../local/engine/runner.js';
-import { EXECUTION_ARN, FAST, lambdaStep, notFound } from '../statemachine/helpers.js';
-import { caught, pathOf } from '../support/run-path.js';
+import { createExampleParentMachine } from '#local/engine/example-parent.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import type { RunResult } from '#local/engine/runner.js';
+import { EXECUTION_ARN, FAST, lambdaStep, notFound } from '#test/statemachine/helpers.js';
+import { caught, pathOf } from '#test/support/run-path.js';
 
 // The handlers measure the drain deadline with the real clock scaled by GRACEFUL_STOP_TIME_SCALE,
 // read at import: 1 simulated second = 1 ms, as for FAST's Wait states.
 vi.stubEnv('GRACEFUL_STOP_TIME_SCALE', '1000');
-const { sourceHandlers } = await import('../support/source-handlers.js');
+const { sourceHandlers } = await import('#test/support/source-handlers.js');
 afterAll(() => vi.unstubAllEnvs());
 
 const sagemaker = mockClient(SageMakerClient);

@@ -12,13 +12,13 @@ import {
   StartPipelineExecutionCommand,
   type PipelineExecutionStatus,
 } from '@aws-sdk/client-sagemaker';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
-import type { LocalStateMachine } from '../../local/engine/runner.js';
-import { createStopAllMachine, loadBuiltStopAllHandlers } from '../../local/engine/stop-all.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
-import type { StopAllSummary } from '../../functions/stop-all/model.js';
-import { pathOf } from '../support/run-path.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
+import type { LocalStateMachine } from '#local/engine/runner.js';
+import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import type { StopAllSummary } from '#stop-all/model.js';
+import { pathOf } from '#test/support/run-path.js';
 
 const K = 20;
 const RUN = { timeScale: K, retryIntervalMs: 20 };

@@ -22,16 +22,16 @@ import {
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { runStopAllLocally } from '../../cli/stop-all-local.js';
-import { humanStopAllResult, runName, stopAllExitCode } from '../../cli/stop-all-view.js';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '../../local/engine/load-handlers.js';
-import type { LocalStateMachine, RunResult } from '../../local/engine/runner.js';
-import { createStopAllMachine, loadBuiltStopAllHandlers } from '../../local/engine/stop-all.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
-import type { StopAllSummary } from '../../functions/stop-all/model.js';
-import { pathOf } from '../support/run-path.js';
-import { waitFor } from '../../local/bounded.js';
+import { runStopAllLocally } from '#cli/stop-all-local.js';
+import { humanStopAllResult, runName, stopAllExitCode } from '#cli/stop-all-view.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
+import type { LocalStateMachine, RunResult } from '#local/engine/runner.js';
+import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import type { StopAllSummary } from '#stop-all/model.js';
+import { pathOf } from '#test/support/run-path.js';
+import { waitFor } from '#local/bounded.js';
 
 const K = 20;
 const RUN = { timeScale: K, retryIntervalMs: 20 };

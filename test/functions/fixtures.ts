@@ -1,6 +1,6 @@
 /** Shared builders for the unit tests: a virtual clock, SDK errors, states and steps. */
 import { SageMakerServiceException, type PipelineExecutionStep } from '@aws-sdk/client-sagemaker';
-import type { Clock } from '../../functions/commons/clock.js';
+import type { Clock } from '#commons/clock.js';
 import type {
   CheckRecord,
   CheckedState,
@@ -9,7 +9,7 @@ import type {
   StopRecord,
   StopRequest,
   StoppedState,
-} from '../../functions/graceful-stop/model.js';
+} from '#graceful-stop/model.js';
 
 export const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo-pipeline/execution/abc123def456';
 export const EXECUTION_ID = 'arn:aws:states:us-east-1:123456789012:execution:GracefulStop:run-1';

@@ -9,16 +9,16 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { handler as stopHandler } from '../../functions/graceful-stop/stop-pipeline-execution.js';
-import { handler as checkHandler } from '../../functions/graceful-stop/check-pipeline-execution.js';
-import { handler as releaseHandler } from '../../functions/graceful-stop/release-callback-steps.js';
-import { handler as reportHandler } from '../../functions/graceful-stop/report-outcome.js';
-import { handler as publishHandler } from '../../functions/graceful-stop/publish-completion-event.js';
-import { logger } from '../../functions/commons/logger.js';
-import { deriveClientRequestToken } from '../../functions/commons/tokens.js';
-import type { GracefulStopState } from '../../functions/graceful-stop/model.js';
+import { handler as stopHandler } from '#graceful-stop/stop-pipeline-execution.js';
+import { handler as checkHandler } from '#graceful-stop/check-pipeline-execution.js';
+import { handler as releaseHandler } from '#graceful-stop/release-callback-steps.js';
+import { handler as reportHandler } from '#graceful-stop/report-outcome.js';
+import { handler as publishHandler } from '#graceful-stop/publish-completion-event.js';
+import { logger } from '#commons/logger.js';
+import { deriveClientRequestToken } from '#commons/tokens.js';
+import type { GracefulStopState } from '#graceful-stop/model.js';
 import { ARN, EXECUTION_ID, callbackStep, checkedState, lambdaStep, outputDocument, stoppedState } from './fixtures.js';
-import { lambdaContext } from '../support/lambda-context.js';
+import { lambdaContext } from '#test/support/lambda-context.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -141,9 +141,9 @@ describe('handlers', () => {
 
 describe('handler configuration read at load', () => {
   const load = {
-    stop: () => import('../../functions/graceful-stop/stop-pipeline-execution.js'),
-    check: () => import('../../functions/graceful-stop/check-pipeline-execution.js'),
-    publish: () => import('../../functions/graceful-stop/publish-completion-event.js'),
+    stop: () => import('#graceful-stop/stop-pipeline-execution.js'),
+    check: () => import('#graceful-stop/check-pipeline-execution.js'),
+    publish: () => import('#graceful-stop/publish-completion-event.js'),
   };
 
   beforeEach(() => {

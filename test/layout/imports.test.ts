@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../local/engine/paths.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 const ROOMS = ['functions', 'local', 'cli', 'bench'] as const;
 
@@ -18,16 +18,30 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
-/** Every relative import (static, re-export or dynamic) of each file, as project-relative paths of .ts files. */
+/** package.json's subpath imports (`#commons/*` → `./functions/commons/*`). */
+const SUBPATHS = Object.entries((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports).map(
+  ([alias, target]) => [alias.replace(/\*$/, ''), target.replace(/\*$/, '')] as const,
+);
+
+/** A specifier as a project-relative path, or undefined for a package. */
+function resolveSpecifier(file: string, specifier: string): string | undefined {
+  if (specifier.startsWith('.')) return relative(projectRoot, resolve(dirname(file), specifier));
+  const subpath = SUBPATHS.find(([alias]) => specifier.startsWith(alias));
+  if (subpath) return relative(projectRoot, resolve(projectRoot, subpath[1] + specifier.slice(subpath[0].length)));
+  if (specifier.startsWith('#')) throw new Error(`${file} imports ${specifier}, which package.json's imports do not map.`);
+  return undefined;
+}
+
+/** Every import of the project's own files (static, re-export or dynamic; relative or `#subpath`) of each file, as project-relative .ts paths. */
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const room of ROOMS) {
     for (const file of sourceFiles(join(projectRoot, room))) {
       const text = readFileSync(file, 'utf8');
-      const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'(\.{1,2}\/[^']+)'/g)].map((match) => match[1] ?? '');
+      const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'([.#][^']+)'/g)].map((match) => match[1] ?? '');
       graph.set(
         relative(projectRoot, file),
-        specifiers.map((specifier) => relative(projectRoot, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts')),
+        specifiers.flatMap((specifier) => resolveSpecifier(file, specifier) ?? []).map((path) => path.replace(/\.js$/, '.ts')),
       );
     }
   }
@@ -59,9 +73,17 @@ const featureOf = (file: string): string => file.split('/')[1] ?? '';
 describe('the import graph', () => {
   const graph = importGraph();
 
-  it('reads the sources of every room', () => {
+  it('reads the sources of every room and resolves their subpath imports to files that exist', () => {
     expect([...graph.keys()].some((file) => file.startsWith('functions/graceful-stop/'))).toBe(true);
     expect([...graph.keys()].some((file) => file.startsWith('cli/commands/'))).toBe(true);
+    const imported = [...graph.values()].flat();
+    expect(imported.some((file) => file.startsWith('functions/commons/'))).toBe(true);
+    expect(imported.filter((file) => !graph.has(file))).toEqual([]);
+  });
+
+  it('climbs no folder: imports outside a file\'s own folder go through package.json\'s subpath imports', () => {
+    const climbing = [...graph.keys()].filter((file) => /from\s+'\.\.\//.test(readFileSync(join(projectRoot, file), 'utf8')));
+    expect(climbing).toEqual([]);
   });
 
   it('has no import circle', () => {

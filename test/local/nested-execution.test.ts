@@ -4,8 +4,8 @@
  * on success, States.TaskFailed with DescribeExecution as the Cause on failure).
  */
 import { describe, expect, it } from 'vitest';
-import { nestedExecutionHandler, nestedExecutionResources, START_EXECUTION_SYNC_2 } from '../../local/engine/nested-execution.js';
-import { LocalStateMachine, type RunResult } from '../../local/engine/runner.js';
+import { nestedExecutionHandler, nestedExecutionResources, START_EXECUTION_SYNC_2 } from '#local/engine/nested-execution.js';
+import { LocalStateMachine, type RunResult } from '#local/engine/runner.js';
 
 const child = new LocalStateMachine(
   JSON.stringify({

@@ -1,6 +1,6 @@
 /** The embedded engine enforces a Task's TimeoutSeconds with States.Timeout, as Step Functions does. */
 import { describe, expect, it } from 'vitest';
-import { LocalStateMachine, localFunctionArn } from '../../local/engine/runner.js';
+import { LocalStateMachine, localFunctionArn } from '#local/engine/runner.js';
 
 const definition = (timeoutSeconds: number, retry: boolean) =>
   JSON.stringify({

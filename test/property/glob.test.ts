@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchesGlob } from '../../functions/stop-all/stop-all-request.js';
+import { matchesGlob } from '#stop-all/stop-all-request.js';
 
 /** The meaning of a star-only glob, as a reference (fine on short inputs only). */
 const reference = (glob: string, text: string): boolean =>

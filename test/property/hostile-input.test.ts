@@ -9,11 +9,11 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_ERROR_MESSAGE_LENGTH, MalformedCallbackMessage, parseCallbackMessage } from '../../functions/callback/callback-message.js';
-import { InvalidInput } from '../../functions/commons/errors.js';
-import { parseStopRequest } from '../../functions/graceful-stop/stop-request.js';
-import { handler as stopHandler } from '../../functions/graceful-stop/stop-pipeline-execution.js';
-import { UsageError, parseCommandLine } from '../../cli/args.js';
+import { MAX_ERROR_MESSAGE_LENGTH, MalformedCallbackMessage, parseCallbackMessage } from '#callback/callback-message.js';
+import { InvalidInput } from '#commons/errors.js';
+import { parseStopRequest } from '#graceful-stop/stop-request.js';
+import { handler as stopHandler } from '#graceful-stop/stop-pipeline-execution.js';
+import { UsageError, parseCommandLine } from '#cli/args.js';
 import {
   ONE_MIB,
   deeplyNested,
@@ -29,7 +29,7 @@ import {
   wrongTypedInput,
   MESSAGE_KEYS,
 } from './arbitraries.js';
-import { lambdaContext } from '../support/lambda-context.js';
+import { lambdaContext } from '#test/support/lambda-context.js';
 
 /** The longest InvalidInput / UsageError message accepted as "clear". */
 const MAX_MESSAGE_LENGTH = 500;

@@ -7,13 +7,13 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import { loadBundleInstance } from '../support/bundle-instances.js';
-import type { RunResult } from '../../local/engine/runner.js';
-import { createSqsClient, startSqsEmulator, type SqsEmulator } from '../../local/sqs/emulator.js';
-import { useLocalEndpoints } from '../../local/stack.js';
-import { activeTimerCount, withDeadline } from '../../local/bounded.js';
-import { startSageMakerInterceptor, type SageMakerInterceptor } from '../support/sagemaker-interceptor.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { loadBundleInstance } from '#test/support/bundle-instances.js';
+import type { RunResult } from '#local/engine/runner.js';
+import { createSqsClient, startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
+import { useLocalEndpoints } from '#local/stack.js';
+import { activeTimerCount, withDeadline } from '#local/bounded.js';
+import { startSageMakerInterceptor, type SageMakerInterceptor } from '#test/support/sagemaker-interceptor.js';
 import { FAULTS, REQUEST_TIMEOUT_MS, SCENARIOS, TIME_SCALE, cellId, matrixCells, type Cell, type ExpectedEnd, type FaultRow } from './fault-table.js';
 import { startMatrix, type CellResult, type MatrixRun } from './matrix-runner.js';
 

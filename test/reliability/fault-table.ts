@@ -7,7 +7,7 @@
  * and the engine's Wait states all run TIME_SCALE times faster); `deadlineMs`
  * is real wall-clock time for the whole graceful stop.
  */
-import type { FaultSpec } from '../../local/simulator/index.js';
+import type { FaultSpec } from '#local/simulator/index.js';
 
 /** Simulated seconds per real second, for the simulator, GRACEFUL_STOP_TIME_SCALE and the engine's Wait states. */
 export const TIME_SCALE = 50;

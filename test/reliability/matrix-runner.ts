@@ -21,12 +21,12 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { isErrorNamed } from '../../functions/commons/errors.js';
-import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
-import type { EventLog, LocalStateMachine, RunResult } from '../../local/engine/runner.js';
-import { startSageMakerSimulator, type SageMakerSimulator } from '../../local/simulator/index.js';
-import { waitFor, withDeadline, type Bounded } from '../../local/bounded.js';
-import type { SageMakerInterceptor } from '../support/sagemaker-interceptor.js';
+import { isErrorNamed } from '#commons/errors.js';
+import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
+import type { EventLog, LocalStateMachine, RunResult } from '#local/engine/runner.js';
+import { startSageMakerSimulator, type SageMakerSimulator } from '#local/simulator/index.js';
+import { waitFor, withDeadline, type Bounded } from '#local/bounded.js';
+import type { SageMakerInterceptor } from '#test/support/sagemaker-interceptor.js';
 import { DEFAULT_LAMBDA, RETRY_INTERVAL_MS, TIME_SCALE, cellId, type Cell } from './fault-table.js';
 
 export interface MatrixEnvironment {

@@ -13,14 +13,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import type { LocalStateMachine, RunResult } from '../../local/engine/runner.js';
-import { createSqsClient } from '../../local/sqs/emulator.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../local/stack.js';
-import { maskToken } from '../../functions/commons/tokens.js';
-import { waitFor, withDeadline } from '../../local/bounded.js';
-import { loadBundleInstance } from '../support/bundle-instances.js';
+import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import type { LocalStateMachine, RunResult } from '#local/engine/runner.js';
+import { createSqsClient } from '#local/sqs/emulator.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import { maskToken } from '#commons/tokens.js';
+import { waitFor, withDeadline } from '#local/bounded.js';
+import { loadBundleInstance } from '#test/support/bundle-instances.js';
 
 const TIME_SCALE = 50;
 const REGION = 'us-east-1';

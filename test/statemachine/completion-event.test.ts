@@ -13,13 +13,13 @@ import {
   SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
 import { EXECUTION_ARN, FAST, START, expectEndedInFailState, expectSucceeded, lambdaStep, notFound } from './helpers.js';
-import { S, caught, pathOf, retried } from '../support/run-path.js';
+import { S, caught, pathOf, retried } from '#test/support/run-path.js';
 
 const BUS = 'ml-platform-events';
 vi.stubEnv('COMPLETION_EVENT_BUS_NAME', BUS);
-const { sourceHandlers } = await import('../support/source-handlers.js');
+const { sourceHandlers } = await import('#test/support/source-handlers.js');
 afterAll(() => vi.unstubAllEnvs());
 
 const sagemaker = mockClient(SageMakerClient);

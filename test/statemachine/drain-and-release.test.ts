@@ -19,15 +19,15 @@ import {
   type PipelineExecutionStatus,
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import type { RunOptions } from '../../local/engine/runner.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import type { RunOptions } from '#local/engine/runner.js';
 import { EXECUTION_ARN, START, callbackStep, expectEndedInFailState, expectSucceeded, finish, lambdaStep, notExecuting, sageMakerError, trainingStep, waitRounds } from './helpers.js';
-import { S, lastInputOf, pathOf, timesEntered } from '../support/run-path.js';
+import { S, lastInputOf, pathOf, timesEntered } from '#test/support/run-path.js';
 
 const SCALE = 100;
 const SCALED: RunOptions = { timeScale: SCALE, retryIntervalMs: 0 };
 vi.stubEnv('GRACEFUL_STOP_TIME_SCALE', String(SCALE));
-const { sourceHandlers } = await import('../support/source-handlers.js');
+const { sourceHandlers } = await import('#test/support/source-handlers.js');
 afterAll(() => vi.unstubAllEnvs());
 
 const sagemaker = mockClient(SageMakerClient);

@@ -9,9 +9,9 @@ import {
   ListPipelineExecutionStepsCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { mockedGracefulStop } from '../support/source-handlers.js';
+import { mockedGracefulStop } from '#test/support/source-handlers.js';
 import { EXECUTION_ARN, FAST, PIPELINE_NAME, START, conflict, expectEndedInFailState, expectSucceeded, finish, lambdaStep, notExecuting, notFound, sageMakerError, throttled, trainingStep, waitRounds } from './helpers.js';
-import { S, caught, lastInputOf, pathOf, retried } from '../support/run-path.js';
+import { S, caught, lastInputOf, pathOf, retried } from '#test/support/run-path.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 

@@ -11,10 +11,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SqsBatchHandler } from '../../local/event-source/sqs-event-source.js';
-import { GRACEFUL_STOP_FUNCTIONS, type HandlerTable, type LocalHandler } from '../../local/engine/functions.js';
-import { applyFunctionEnvironment, BundlesNotBuilt } from '../../local/engine/load-handlers.js';
-import { projectRoot } from '../../local/engine/paths.js';
+import type { SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
+import { GRACEFUL_STOP_FUNCTIONS, type HandlerTable, type LocalHandler } from '#local/engine/functions.js';
+import { applyFunctionEnvironment, BundlesNotBuilt } from '#local/engine/load-handlers.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 export interface BundleInstance {
   /** The graceful-stop handlers, by logical id. */

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { localLambdaContext } from '../../local/engine/lambda-context.js';
+import { localLambdaContext } from '#local/engine/lambda-context.js';
 
 /** A fresh Lambda context for a handler invoked directly by a test. */
 export const lambdaContext = (functionName = 'TestFunction'): Context =>

@@ -4,8 +4,8 @@
  * often, and what a state received. Shared by the state-machine, e2e and
  * entry-point tests.
  */
-import type { OutputDocument } from '../../functions/graceful-stop/model.js';
-import type { RunResult } from '../../local/engine/runner.js';
+import type { OutputDocument } from '#graceful-stop/model.js';
+import type { RunResult } from '#local/engine/runner.js';
 
 /** The graceful-stop state names, as the ASL spells them. */
 export const S = {

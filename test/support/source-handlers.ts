@@ -1,13 +1,13 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createGracefulStopMachine } from '../../local/engine/graceful-stop.js';
-import type { HandlerTable, LocalHandler } from '../../local/engine/functions.js';
-import { handler as stop } from '../../functions/graceful-stop/stop-pipeline-execution.js';
-import { handler as check } from '../../functions/graceful-stop/check-pipeline-execution.js';
-import { handler as release } from '../../functions/graceful-stop/release-callback-steps.js';
-import { handler as report } from '../../functions/graceful-stop/report-outcome.js';
-import { handler as publish } from '../../functions/graceful-stop/publish-completion-event.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import type { HandlerTable, LocalHandler } from '#local/engine/functions.js';
+import { handler as stop } from '#graceful-stop/stop-pipeline-execution.js';
+import { handler as check } from '#graceful-stop/check-pipeline-execution.js';
+import { handler as release } from '#graceful-stop/release-callback-steps.js';
+import { handler as report } from '#graceful-stop/report-outcome.js';
+import { handler as publish } from '#graceful-stop/publish-completion-event.js';
 
 /** The handlers from source, in-process, so aws-sdk-client-mock intercepts their SDK calls. */
 export const sourceHandlers: HandlerTable = {

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { COMPLETED_DETAIL_TYPE, EVENT_SOURCE, REQUESTED_DETAIL_TYPE } from '../../functions/graceful-stop/publish-completion-event.logic.js';
-import { STOP_ALL_FUNCTIONS } from '../../local/engine/stop-all.js';
+import { COMPLETED_DETAIL_TYPE, EVENT_SOURCE, REQUESTED_DETAIL_TYPE } from '#graceful-stop/publish-completion-event.logic.js';
+import { STOP_ALL_FUNCTIONS } from '#local/engine/stop-all.js';
 import { getAttTarget, isObject, loadTemplate, placeholdersOf, projectRoot, refTarget, subOf, type Json, type JsonObject } from './support/template.js';
 
 const template = loadTemplate();

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GRACEFUL_STOP_FUNCTIONS } from '../../local/engine/functions.js';
+import { GRACEFUL_STOP_FUNCTIONS } from '#local/engine/functions.js';
 import { functionProperty, getAttTarget, isObject, loadTemplate, placeholdersOf, projectRoot, refTarget, resourcesOfType, type Json, type JsonObject, type Resource, type Template } from './support/template.js';
 
 interface EsbuildFunction {

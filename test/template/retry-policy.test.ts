@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRANSIENT_ERROR_NAMES } from '../../functions/commons/sagemaker-errors.js';
+import { TRANSIENT_ERROR_NAMES } from '#commons/sagemaker-errors.js';
 import { projectRoot } from './support/template.js';
 
 interface Retrier {

@@ -4,10 +4,10 @@
  * it is deployed from, and the local engine runs with the template's defaults.
  */
 import { describe, expect, it } from 'vitest';
-import { SETTING_BOUNDS, type IntegerSetting } from '../../functions/commons/settings.js';
-import { LOCAL_FUNCTION_ENVIRONMENT } from '../../local/engine/functions.js';
-import { allFunctionsEnvironment } from '../../local/engine/template-environment.js';
-import { readTemplate } from '../../local/template.js';
+import { SETTING_BOUNDS, type IntegerSetting } from '#commons/settings.js';
+import { LOCAL_FUNCTION_ENVIRONMENT } from '#local/engine/functions.js';
+import { allFunctionsEnvironment } from '#local/engine/template-environment.js';
+import { readTemplate } from '#local/template.js';
 
 const template = readTemplate();
 

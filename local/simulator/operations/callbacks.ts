@@ -1,8 +1,8 @@
-import { validationError } from '../errors.js';
-import type { CallbackAnswer } from '../pipeline-engine.js';
-import type { CallbackRegistration } from '../store.js';
-import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '../validation.js';
-import type { JsonObject } from '../types.js';
+import { validationError } from '#local/simulator/errors.js';
+import type { CallbackAnswer } from '#local/simulator/pipeline-engine.js';
+import type { CallbackRegistration } from '#local/simulator/store.js';
+import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
+import type { JsonObject } from '#local/simulator/types.js';
 import type { OperationContext, OperationHandler } from './context.js';
 
 export const sendPipelineExecutionStepSuccess: OperationHandler = (body, context) => {

@@ -1,8 +1,8 @@
-import type { AccountScope } from '../arns.js';
-import type { SimulationClock } from '../clock.js';
-import type { PipelineEngine } from '../pipeline-engine.js';
-import type { SimulatorStore } from '../store.js';
-import type { JsonObject } from '../types.js';
+import type { AccountScope } from '#local/simulator/arns.js';
+import type { SimulationClock } from '#local/simulator/clock.js';
+import type { PipelineEngine } from '#local/simulator/pipeline-engine.js';
+import type { SimulatorStore } from '#local/simulator/store.js';
+import type { JsonObject } from '#local/simulator/types.js';
 
 /** What every operation handler can reach. */
 export interface OperationContext {

@@ -1,8 +1,8 @@
-import { executionArn, newExecutionId } from '../arns.js';
-import { validationError } from '../errors.js';
-import { MAX_RESULTS_LIMIT, paginate } from '../pagination.js';
-import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '../validation.js';
-import type { Execution, JsonObject } from '../types.js';
+import { executionArn, newExecutionId } from '#local/simulator/arns.js';
+import { validationError } from '#local/simulator/errors.js';
+import { MAX_RESULTS_LIMIT, paginate } from '#local/simulator/pagination.js';
+import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
+import type { Execution, JsonObject } from '#local/simulator/types.js';
 import type { OperationHandler } from './context.js';
 
 export const startPipelineExecution: OperationHandler = (body, { store, engine, clock, scope }) => {

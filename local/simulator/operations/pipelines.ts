@@ -1,9 +1,9 @@
-import { pipelineArn } from '../arns.js';
-import { parsePipelineDefinition } from '../definition.js';
-import { validationError } from '../errors.js';
-import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '../validation.js';
-import { MAX_RESULTS_LIMIT, paginate } from '../pagination.js';
-import type { JsonObject } from '../types.js';
+import { pipelineArn } from '#local/simulator/arns.js';
+import { parsePipelineDefinition } from '#local/simulator/definition.js';
+import { validationError } from '#local/simulator/errors.js';
+import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
+import { MAX_RESULTS_LIMIT, paginate } from '#local/simulator/pagination.js';
+import type { JsonObject } from '#local/simulator/types.js';
 import type { OperationHandler } from './context.js';
 
 export const createPipeline: OperationHandler = (body, { store, clock, scope }) => {

@@ -1,7 +1,7 @@
-import { MAX_RESULTS_LIMIT, paginate } from '../pagination.js';
-import { stepMetadata } from '../step-types.js';
-import { PATTERNS, RequestReader } from '../validation.js';
-import type { Execution, JsonObject, StepRun } from '../types.js';
+import { MAX_RESULTS_LIMIT, paginate } from '#local/simulator/pagination.js';
+import { stepMetadata } from '#local/simulator/step-types.js';
+import { PATTERNS, RequestReader } from '#local/simulator/validation.js';
+import type { Execution, JsonObject, StepRun } from '#local/simulator/types.js';
 import type { OperationHandler } from './context.js';
 
 /** Lists the steps that have started, newest first by default; paginated. */

@@ -1,5 +1,5 @@
-import { validationError } from '../errors.js';
-import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '../validation.js';
+import { validationError } from '#local/simulator/errors.js';
+import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
 import type { OperationHandler } from './context.js';
 
 export const stopPipelineExecution: OperationHandler = (body, { store, engine }) => {

@@ -30,14 +30,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '../../../local/event-source/sqs-event-source.js';
-import { createGracefulStopMachine } from '../../../local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '../../../local/engine/load-handlers.js';
-import { projectRoot } from '../../../local/engine/paths.js';
-import type { LocalStateMachine, RunOptions, RunResult } from '../../../local/engine/runner.js';
-import { createQueueWithDeadLetterQueue } from '../../../local/sqs/emulator.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '../../../local/stack.js';
-import { waitFor, within } from '../../../local/bounded.js';
+import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
+import { projectRoot } from '#local/engine/paths.js';
+import type { LocalStateMachine, RunOptions, RunResult } from '#local/engine/runner.js';
+import { createQueueWithDeadLetterQueue } from '#local/sqs/emulator.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import { waitFor, within } from '#local/bounded.js';
 
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -1,7 +1,7 @@
 /** Runs the built CLI (dist/cli/graceful-stop.mjs) in a child process, bounded in time. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../../../local/engine/paths.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 export interface CliRun {
   args: string[];

@@ -1,10 +1,10 @@
 /** A pipeline execution that is draining when the graceful stop comes, shared by the fault files. */
 import { expect } from 'vitest';
-import type { RunResult } from '../../../local/engine/runner.js';
+import type { RunResult } from '#local/engine/runner.js';
 import { callbackStep, lambdaStep, type TestBed } from './bed.js';
 import { LAST_CHECK, ROUND, START, expectSucceeded, finish } from './expectations.js';
-import { S, shapeOf } from '../../support/run-path.js';
-import { waitFor } from '../../../local/bounded.js';
+import { S, shapeOf } from '#test/support/run-path.js';
+import { waitFor } from '#local/bounded.js';
 
 /**
  * Starts an execution with a callback step (answered by the reference

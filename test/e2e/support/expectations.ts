@@ -1,9 +1,9 @@
 /** Assertions shared by the e2e files. */
 import { expect } from 'vitest';
-import type { RunResult } from '../../../local/engine/runner.js';
-import type { SimulatorStatsSnapshot } from '../../../local/simulator/index.js';
-import { S, pathOf } from '../../support/run-path.js';
-import type { OutputDocument } from '../../../functions/graceful-stop/model.js';
+import type { RunResult } from '#local/engine/runner.js';
+import type { SimulatorStatsSnapshot } from '#local/simulator/index.js';
+import { S, pathOf } from '#test/support/run-path.js';
+import type { OutputDocument } from '#graceful-stop/model.js';
 
 export const START = [S.capture, S.stop];
 export const ROUND = [S.check, S.drained, S.wait];

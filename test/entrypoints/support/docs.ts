@@ -1,7 +1,7 @@
 /** Examples quoted from the docs, so the tests run what the documentation tells users to run. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../../local/engine/paths.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 /** docs/starting.md: every way to start a graceful stop. */
 export const startingDoc = readFileSync(join(projectRoot, 'docs', 'starting.md'), 'utf8');

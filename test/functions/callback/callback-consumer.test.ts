@@ -7,17 +7,17 @@ import {
   type SendPipelineExecutionStepFailureCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { handler } from '../../../functions/callback/callback-consumer.js';
+import { handler } from '#callback/callback-consumer.js';
 import {
   createAcknowledgementLedger,
   processCallbackBatch,
   readConsumerConfig,
   type ConsumerDependencies,
-} from '../../../functions/callback/callback-consumer.logic.js';
-import type { CleanupHook } from '../../../functions/callback/callback-message.js';
-import { ConfigurationError } from '../../../functions/commons/errors.js';
-import { logger } from '../../../functions/commons/logger.js';
-import { captureLogs } from '../../support/log-capture.js';
+} from '#callback/callback-consumer.logic.js';
+import type { CleanupHook } from '#callback/callback-message.js';
+import { ConfigurationError } from '#commons/errors.js';
+import { logger } from '#commons/logger.js';
+import { captureLogs } from '#test/support/log-capture.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const TOKEN = 'AbC123xYz9';

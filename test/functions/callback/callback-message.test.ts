@@ -16,11 +16,11 @@ import {
   stopFailureReason,
   succeedCallbackStep,
   type CallbackMessage,
-} from '../../../functions/callback/callback-message.js';
-import { InvalidInput } from '../../../functions/commons/errors.js';
-import { logger } from '../../../functions/commons/logger.js';
-import { deriveClientRequestToken } from '../../../functions/commons/tokens.js';
-import { captureLogs } from '../../support/log-capture.js';
+} from '#callback/callback-message.js';
+import { InvalidInput } from '#commons/errors.js';
+import { logger } from '#commons/logger.js';
+import { deriveClientRequestToken } from '#commons/tokens.js';
+import { captureLogs } from '#test/support/log-capture.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const TOKEN = 'AbC123xYz9';

@@ -2,11 +2,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BOUNDED_CLIENT_OPTIONS, boundedRequestHandler, createSageMakerClient } from '../../../functions/commons/clients.js';
-import { SageMakerUnavailable } from '../../../functions/commons/errors.js';
-import { isTransientError, unavailableAfterDeadline } from '../../../functions/commons/sagemaker-errors.js';
-import { NetworkError, ServerErrorResponse, toNamedServiceError } from '../../../functions/commons/service-errors.js';
-import { projectRoot } from '../../../local/engine/paths.js';
+import { BOUNDED_CLIENT_OPTIONS, boundedRequestHandler, createSageMakerClient } from '#commons/clients.js';
+import { SageMakerUnavailable } from '#commons/errors.js';
+import { isTransientError, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
+import { NetworkError, ServerErrorResponse, toNamedServiceError } from '#commons/service-errors.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc';
 

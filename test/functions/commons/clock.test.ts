@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClock, readTimeScale } from '../../../functions/commons/clock.js';
+import { createClock, readTimeScale } from '#commons/clock.js';
 
 describe('readTimeScale', () => {
   it.each([

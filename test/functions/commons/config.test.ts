@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { optionalIntegerEnv, requireEnv, requireIntegerEnv } from '../../../functions/commons/config.js';
+import { optionalIntegerEnv, requireEnv, requireIntegerEnv } from '#commons/config.js';
 
 const bounds = { min: 1, max: 300 };
 

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidInput, NamedError, isErrorNamed } from '../../../functions/commons/errors.js';
-import { projectRoot } from '../../../local/engine/paths.js';
+import { InvalidInput, NamedError, isErrorNamed } from '#commons/errors.js';
+import { projectRoot } from '#local/engine/paths.js';
 
 function sourcesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,9 +1,9 @@
 /** lambdaHandler: the Lambda context on every log line, and no appended key outliving its invocation. */
 import { describe, expect, it } from 'vitest';
-import { lambdaHandler } from '../../../functions/commons/handler.js';
-import { logger } from '../../../functions/commons/logger.js';
-import { lambdaContext } from '../../support/lambda-context.js';
-import { captureLogs, jsonLogLines } from '../../support/log-capture.js';
+import { lambdaHandler } from '#commons/handler.js';
+import { logger } from '#commons/logger.js';
+import { lambdaContext } from '#test/support/lambda-context.js';
+import { captureLogs, jsonLogLines } from '#test/support/log-capture.js';
 
 const handler = lambdaHandler(async (event: { executionId: string; appendArn: boolean }): Promise<string> => {
   logger.appendKeys({ executionId: event.executionId });

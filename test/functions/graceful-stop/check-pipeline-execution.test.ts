@@ -9,8 +9,8 @@ import {
   SageMakerClient,
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
-import { MAX_REPORTED_STEPS, checkPipelineExecution, type CheckConfig } from '../../../functions/graceful-stop/check-pipeline-execution.logic.js';
-import type { ExecutionStatus, ReleasedStep, StoppedState } from '../../../functions/graceful-stop/model.js';
+import { MAX_REPORTED_STEPS, checkPipelineExecution, type CheckConfig } from '#graceful-stop/check-pipeline-execution.logic.js';
+import type { ExecutionStatus, ReleasedStep, StoppedState } from '#graceful-stop/model.js';
 import {
   ARN,
   T0,
@@ -22,7 +22,7 @@ import {
   stoppedState,
   trainingStep,
   type FakeClock,
-} from '../fixtures.js';
+} from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 

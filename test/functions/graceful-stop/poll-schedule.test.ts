@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GROWTH, MIN_INTERVAL_SECONDS, nextWaitSeconds, pollIntervalSeconds } from '../../../functions/graceful-stop/poll-schedule.js';
+import { GROWTH, MIN_INTERVAL_SECONDS, nextWaitSeconds, pollIntervalSeconds } from '#graceful-stop/poll-schedule.js';
 
 describe('pollIntervalSeconds', () => {
   it.each([

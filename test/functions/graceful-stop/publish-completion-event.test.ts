@@ -7,9 +7,9 @@ import {
   EVENT_SOURCE,
   completionDetail,
   publishCompletionEvent,
-} from '../../../functions/graceful-stop/publish-completion-event.logic.js';
-import type { GracefulStopState, OutputDocument } from '../../../functions/graceful-stop/model.js';
-import { ARN, EXECUTION_ID, outputDocument } from '../fixtures.js';
+} from '#graceful-stop/publish-completion-event.logic.js';
+import type { GracefulStopState, OutputDocument } from '#graceful-stop/model.js';
+import { ARN, EXECUTION_ID, outputDocument } from '#test/functions/fixtures.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 

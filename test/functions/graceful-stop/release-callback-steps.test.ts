@@ -14,10 +14,10 @@ import {
   MAX_FAILURE_REASON_LENGTH,
   releaseCallbackSteps,
   releaseFailureReason,
-} from '../../../functions/graceful-stop/release-callback-steps.logic.js';
-import type { CheckedState, ReleasedStep } from '../../../functions/graceful-stop/model.js';
-import { deriveClientRequestToken } from '../../../functions/commons/tokens.js';
-import { EXECUTION_ID, T0, callbackStep, checkedState, clockAt, lambdaStep, request, sdkError } from '../fixtures.js';
+} from '#graceful-stop/release-callback-steps.logic.js';
+import type { CheckedState, ReleasedStep } from '#graceful-stop/model.js';
+import { deriveClientRequestToken } from '#commons/tokens.js';
+import { EXECUTION_ID, T0, callbackStep, checkedState, clockAt, lambdaStep, request, sdkError } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const RELEASE_AT = '2025-03-01T12:05:00.000Z';

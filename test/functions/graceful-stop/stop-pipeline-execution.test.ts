@@ -8,9 +8,9 @@ import {
   SageMakerClient,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { stopPipelineExecution, type StopDependencies } from '../../../functions/graceful-stop/stop-pipeline-execution.logic.js';
-import { deriveClientRequestToken } from '../../../functions/commons/tokens.js';
-import { ARN, EXECUTION_ID, FakeClock, NOT_EXECUTING_MESSAGE, T0, sdkError } from '../fixtures.js';
+import { stopPipelineExecution, type StopDependencies } from '#graceful-stop/stop-pipeline-execution.logic.js';
+import { deriveClientRequestToken } from '#commons/tokens.js';
+import { ARN, EXECUTION_ID, FakeClock, NOT_EXECUTING_MESSAGE, T0, sdkError } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { parseStopRequest, unwrapEnvelope } from '../../../functions/graceful-stop/stop-request.js';
-import { MAX_REASON_LENGTH, parsePipelineExecutionArn } from '../../../functions/commons/validation.js';
-import { stopPipelineExecution } from '../../../functions/graceful-stop/stop-pipeline-execution.logic.js';
-import { ARN, EXECUTION_ID, FakeClock } from '../fixtures.js';
+import { parseStopRequest, unwrapEnvelope } from '#graceful-stop/stop-request.js';
+import { MAX_REASON_LENGTH, parsePipelineExecutionArn } from '#commons/validation.js';
+import { stopPipelineExecution } from '#graceful-stop/stop-pipeline-execution.logic.js';
+import { ARN, EXECUTION_ID, FakeClock } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const defaults = { maxWaitSeconds: 900 };

@@ -9,10 +9,10 @@ import {
   type PipelineExecutionStatus,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-sagemaker';
-import { listRunningExecutions } from '../../../functions/stop-all/list-running-executions.logic.js';
-import type { StopAllLoopState } from '../../../functions/stop-all/model.js';
-import { matchesGlob, parseStopAllRequest, patternWithinScope, type StopAllRequest } from '../../../functions/stop-all/stop-all-request.js';
-import { FakeClock, T0, sdkError } from '../fixtures.js';
+import { listRunningExecutions } from '#stop-all/list-running-executions.logic.js';
+import type { StopAllLoopState } from '#stop-all/model.js';
+import { matchesGlob, parseStopAllRequest, patternWithinScope, type StopAllRequest } from '#stop-all/stop-all-request.js';
+import { FakeClock, T0, sdkError } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const PIPELINE = 'nightly-scoring';

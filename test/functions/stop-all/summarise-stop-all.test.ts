@@ -1,8 +1,8 @@
 /** functions/stop-all/summarise-stop-all.logic.ts: every child's outcome or error, counted. */
 import { describe, expect, it } from 'vitest';
-import type { RunningListing, StopItemResult } from '../../../functions/stop-all/model.js';
-import { MAX_CAUSE_LENGTH, readFailure, summariseStopAll } from '../../../functions/stop-all/summarise-stop-all.logic.js';
-import { FakeClock, T0 } from '../fixtures.js';
+import type { RunningListing, StopItemResult } from '#stop-all/model.js';
+import { MAX_CAUSE_LENGTH, readFailure, summariseStopAll } from '#stop-all/summarise-stop-all.logic.js';
+import { FakeClock, T0 } from '#test/functions/fixtures.js';
 
 const arnOf = (id: string): string => `arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/${id}`;
 const CHILD = 'arn:aws:states:us-east-1:123456789012:execution:prod-graceful-stop:child-1';

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from './support/definitions.js';
 import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
 import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
-import { waitFor } from '../../../local/bounded.js';
+import { waitFor } from '#local/bounded.js';
 
 const harness = useHarness({ timeScale: 100 });
 

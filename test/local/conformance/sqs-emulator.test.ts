@@ -5,7 +5,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { createQueue, createQueueWithDeadLetterQueue, startSqsEmulator, type SqsEmulator } from '../../../local/sqs/emulator.js';
+import { createQueue, createQueueWithDeadLetterQueue, startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 

@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../../local/engine/paths.js';
-import { readTemplate, templatePath as templatePathOf, type Json, type JsonObject, type Resource, type Template } from '../../../local/template.js';
+import { projectRoot } from '#local/engine/paths.js';
+import { readTemplate, templatePath as templatePathOf, type Json, type JsonObject, type Resource, type Template } from '#local/template.js';
 
-export { parseTemplate, type Json, type JsonObject, type Resource, type Template } from '../../../local/template.js';
+export { parseTemplate, type Json, type JsonObject, type Resource, type Template } from '#local/template.js';
 export { projectRoot };
 export const templatePath = templatePathOf();
 /** Unmodified upstream copies (provenance and licence in schemas/README.md). */

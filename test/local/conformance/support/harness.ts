@@ -6,8 +6,8 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll } from 'vitest';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startSageMakerSimulator, type SageMakerSimulator } from '../../../../local/simulator/index.js';
-import { startSqsEmulator, type SqsEmulator } from '../../../../local/sqs/emulator.js';
+import { startSageMakerSimulator, type SageMakerSimulator } from '#local/simulator/index.js';
+import { startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 
 export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

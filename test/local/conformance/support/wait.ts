@@ -7,7 +7,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { waitFor } from '../../../../local/bounded.js';
+import { waitFor } from '#local/bounded.js';
 
 export async function executionStatus(client: SageMakerClient, arn: string): Promise<PipelineExecutionStatus | undefined> {
   const { PipelineExecutionStatus } = await client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
