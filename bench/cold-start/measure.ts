@@ -7,7 +7,7 @@ import { maximum, median, minimum, round } from '#bench/support/summary-stats.js
 import { functionEnvironment, type BuildScript, type Template } from '#bench/support/template-build.js';
 import type { ImportChildResult, ImportChildSpec } from '#bench/support/types.js';
 
-/** Fresh `node` processes per (function, variant): the issue asks for at least 10. */
+/** Fresh `node` processes per (function, variant): at least 10, for a stable median. */
 export const IMPORT_REPEATS = 10;
 const IMPORT_TIMEOUT_MS = 30_000;
 

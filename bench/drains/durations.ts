@@ -45,7 +45,7 @@ export function timeScaleFor(nominalSeconds: number): number {
   return Math.min(MAX_TIME_SCALE, Math.max(1, Math.round(simulatedSeconds / TARGET_RUN_REAL_SECONDS)));
 }
 
-/** The latency target of the issue: 2 s + 5 % of the drain. */
+/** The latency target: 2 s + 5 % of the drain. */
 export function latencyTargetSeconds(drainSeconds: number): number {
   return 2 + 0.05 * drainSeconds;
 }
