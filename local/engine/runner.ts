@@ -218,7 +218,9 @@ export class LocalStateMachine {
     const failed = events.find((event) => event.type === 'ExecutionFailed');
     if (result.status === 'FAILED') {
       result.error = failed?.Error ?? 'States.Runtime';
-      result.cause = typeof failed?.Cause === 'string' ? failed.Cause : JSON.stringify(failed?.Cause ?? '');
+      // The engine hands an uncaught task error over as the error itself: its message is Lambda's JSON payload.
+      const cause = failed?.Cause;
+      result.cause = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? '');
     }
     return {
       ...result,

@@ -339,6 +339,22 @@ describe('graceful-stop stop in the run\'s own region', () => {
   });
 });
 
+describe('graceful-stop without credentials', () => {
+  it('ends stop-all in the named failure CredentialsMissing with a sentence and a hint, as text and as {error, cause}', async () => {
+    // Prepare: no credentials anywhere, and no instance metadata to ask.
+    const env = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'graceful-stop-no-such-profile', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: REGION };
+
+    // Act
+    const human = await cli(['stop-all', 'churn-model', '--max-wait', '60'], { env });
+    const json = await cli(['stop-all', 'churn-model', '--max-wait', '60', '--json'], { env });
+
+    // Assess
+    expect(human.exitCode, diagnostics(human)).toBe(1);
+    expect(human.stdout).toMatch(/^FAILED CredentialsMissing: No AWS credentials were found [^{}]*\(hint: no AWS credentials found; set AWS_PROFILE/);
+    expect(JSON.parse(json.stdout)).toEqual({ error: 'CredentialsMissing', cause: expect.stringMatching(/^No AWS credentials were found .*\(hint: /) });
+  });
+});
+
 describe('graceful-stop usage errors', () => {
   it('exits 2 for `stop not-an-arn`, with the message and the usage text on stderr and nothing on stdout', async () => {
     // Prepare
