@@ -21,8 +21,10 @@ export default defineConfig({
     },
     // The built bundles are plain ESM: let Node load them instead of transforming 300 KB files per run.
     server: { deps: { external: [/\/dist\//] } },
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A hang fails a test; slowness must not: the longest test takes about 20 s on an idle 2-core
+    // machine, so two minutes holds on one five times slower and busy.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // Most suites wait on real time (child CLIs, simulated drains), not on the CPU: four files at once
     // even on a 2-core machine, where vitest's default would run one.

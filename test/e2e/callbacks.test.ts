@@ -156,7 +156,7 @@ describe('Reference callback consumer, duplicate delivery', () => {
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 120 });
-    await waitFor('the duplicate to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 3, { timeoutMs: 10_000 });
+    await waitFor('the duplicate to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 3, { timeoutMs: 30_000 });
 
     // Assess
     expect(expectSucceeded(result)).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
@@ -200,7 +200,7 @@ describe('Reference callback consumer, malformed messages', () => {
       'both malformed messages in the dead-letter queue',
       () => testBed().queueCounts(deadLetterQueueUrl),
       (counts) => counts.visible >= malformed.length,
-      { timeoutMs: 10_000, intervalMs: 100 },
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
 
     // Assess

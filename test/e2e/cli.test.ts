@@ -189,7 +189,7 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
       `the execution of ${name} to be Executing`,
       () => sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: name })),
       (listed) => listed.PipelineExecutionSummaries?.[0]?.PipelineExecutionStatus === 'Executing',
-      { timeoutMs: 5_000 },
+      { timeoutMs: 30_000 },
     );
     return PipelineExecutionArn;
   }
@@ -394,7 +394,7 @@ describe('graceful-stop as an installed command', () => {
 
     // Act
     const mode = statSync(cliPath).mode;
-    const printed = await new Promise<string>((resolve, reject) => execFile(cliPath, ['--version'], { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    const printed = await new Promise<string>((resolve, reject) => execFile(cliPath, ['--version'], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
 
     // Assess
     expect(mode & 0o111, 'execute bits').toBe(0o111);

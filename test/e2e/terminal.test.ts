@@ -99,7 +99,7 @@ describe('graceful-stop in a real terminal', () => {
   it('ends quietly when stdout is a pipe that closes early (| head)', async () => {
     // Act
     const run = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-      execFile('bash', ['-c', `for i in 1 2 3; do "${process.execPath}" "${cliPath}" stop --help | true; echo "status \${PIPESTATUS[0]}"; done`], { timeout: 30_000 }, (_error, stdout, stderr) =>
+      execFile('bash', ['-c', `for i in 1 2 3; do "${process.execPath}" "${cliPath}" stop --help | true; echo "status \${PIPESTATUS[0]}"; done`], { timeout: 60_000 }, (_error, stdout, stderr) =>
         resolve({ stdout, stderr }),
       );
     });

@@ -38,7 +38,7 @@ describe('docs/local.md walkthrough', () => {
     let exported = '';
     simulator = spawn('bash', ['-c', `exec ${startLines[0]}`], { cwd: projectRoot, env: shellEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     simulator.stdout?.on('data', (chunk: Buffer) => (exported += chunk.toString()));
-    await waitFor('the export lines', () => exported, (text) => text.includes('export PIPELINE_EXECUTION_ARN='), { timeoutMs: 20_000 });
+    await waitFor('the export lines', () => exported, (text) => text.includes('export PIPELINE_EXECUTION_ARN='), { timeoutMs: 60_000 });
 
     // Act: terminal 2 — paste the export lines, then the block's commands, line by line.
     const script = [exported.trim(), ...stopBlock.trim().split('\n').map((line) => `${line}\necho "exit $? after: ${line.split(' ')[1]}" >&2`)].join('\n');
@@ -59,6 +59,6 @@ describe('docs/local.md walkthrough', () => {
 
     // The simulator ends on Ctrl-C, as the page says.
     signalGroup(simulator, 'SIGINT');
-    await waitFor('the simulator to end', () => simulator?.exitCode ?? simulator?.signalCode, (end) => end === 0 || end === 'SIGINT', { timeoutMs: 10_000 });
+    await waitFor('the simulator to end', () => simulator?.exitCode ?? simulator?.signalCode, (end) => end === 0 || end === 'SIGINT', { timeoutMs: 30_000 });
   }, 180_000);
 });

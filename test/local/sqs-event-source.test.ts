@@ -108,7 +108,7 @@ describe('startCallbackPoller on the SQS emulator', () => {
     });
     // Act
     poller = startCallbackPoller({ sqsEndpoint: emulator.endpoint, queueUrl, handler, visibilityTimeoutSeconds: 1 });
-    await vi.waitFor(async () => expect(await depth(deadLetterQueueUrl)).toBe(1), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect(await depth(deadLetterQueueUrl)).toBe(1), { timeout: 30_000, interval: 100 });
     await poller.stop();
     // Assess
     const stats = poller.stats();
@@ -130,7 +130,7 @@ describe('startCallbackPoller on the SQS emulator', () => {
     });
     // Act
     poller = startCallbackPoller({ sqsEndpoint: emulator.endpoint, queueUrl, handler, visibilityTimeoutSeconds: 30 });
-    await vi.waitFor(() => expect(handler).toHaveBeenCalled(), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(() => expect(handler).toHaveBeenCalled(), { timeout: 30_000, interval: 50 });
     await poller.stop();
     // Assess
     expect(poller.stats()).toMatchObject({ handlerErrors: 1, failed: 1, deleted: 0, lastError: 'Error: handler crashed' });
@@ -144,7 +144,7 @@ describe('startCallbackPoller on the SQS emulator', () => {
     const bounded = startCallbackPoller({ sqsEndpoint: emulator.endpoint, queueUrl, handler, waitTimeSeconds: 0, maxRunMilliseconds: 300 });
     poller = startCallbackPoller({ sqsEndpoint: emulator.endpoint, queueUrl, handler, waitTimeSeconds: 20 });
     // Act
-    await vi.waitFor(() => expect(bounded.stats().running).toBe(false), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(() => expect(bounded.stats().running).toBe(false), { timeout: 30_000, interval: 50 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
     await poller.stop();
@@ -152,7 +152,8 @@ describe('startCallbackPoller on the SQS emulator', () => {
     await bounded.stop();
     // Assess
     expect(bounded.stats().endedBy).toBe('deadline');
-    expect(stopMs).toBeLessThan(2_000);
+    // Far below the 20 s long poll it interrupts, even on a slow machine.
+    expect(stopMs).toBeLessThan(5_000);
     expect(poller.stats()).toMatchObject({ running: false, endedBy: 'stop', receiveErrors: 0 });
   });
 });

@@ -122,7 +122,7 @@ describe('callback tokens in logs and outputs', () => {
     });
     run = captured.value;
     logs = captured.logs;
-  }, 30_000);
+  }, 120_000);
 
   it('ends Stopped with one step acknowledged by the consumer and one force-released', () => {
     // Prepare

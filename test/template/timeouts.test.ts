@@ -87,3 +87,29 @@ describe('TimeoutSeconds of each Lambda task', () => {
     }
   });
 });
+
+/** Every Task state, nested ones (a Map's ItemProcessor, Parallel branches) included. */
+function allTasks(states: Record<string, Task & { Type: string; ItemProcessor?: { States: Record<string, never> }; Iterator?: { States: Record<string, never> }; Branches?: { States: Record<string, never> }[] }>): Array<[string, Task]> {
+  return Object.entries(states).flatMap(([name, state]) => [
+    ...(state.Type === 'Task' ? [[name, state] as [string, Task]] : []),
+    ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? allTasks(inner.States) : [])),
+  ]);
+}
+
+/** A child graceful stop's longest run: the longest deadline (maxWaitSeconds ≤ 86,400 s) and an hour for the stop, retries and the report. */
+const CHILD_STOP_TIMEOUT_SECONDS = SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS.max + 3_600;
+
+describe('TimeoutSeconds of every Task', () => {
+  it.each(['graceful-stop.asl.json', 'stop-all.asl.json', 'example-parent.asl.json'])('is set on every Task of %s (the embedded engine would end one without it after 60 s)', (file) => {
+    // Prepare
+    const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', file), 'utf8')) as { States: Parameters<typeof allTasks>[0] };
+    // Act
+    const tasks = allTasks(definition.States);
+    // Assess
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const [name, task] of tasks) {
+      expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
+      if (task.Resource?.endsWith(':states:::states:startExecution.sync:2')) expect(task.TimeoutSeconds, name).toBe(CHILD_STOP_TIMEOUT_SECONDS);
+    }
+  });
+});

