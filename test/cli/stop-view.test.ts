@@ -7,8 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GracefulStopState, ReleasedStep } from '#graceful-stop/model.js';
 import { type ProgressSink } from '#cli/live-block.js';
-import { ProgressView, describeCheck } from '#cli/stop-view.js';
-import { exitCodeOf, humanResult } from '#cli/stop-view.js';
+import { ProgressView, describeCheck, exitCodeOf, humanResult, type ExecutionLook } from '#cli/stop-view.js';
 import { jsonResult, type StopRunOutcome } from '#cli/outcome.js';
 import { ARN, T0, checkRecord, outputDocument, request, stepView, stopRecord } from '#test/functions/fixtures.js';
 
@@ -332,5 +331,53 @@ describe('report: humanResult, jsonResult and exitCodeOf', () => {
     const text = humanResult(failure);
     // Assess
     expect(text).toBe(`FAILED DrainTimedOut: ${failure.cause}`);
+  });
+});
+
+describe('ProgressView during a drain, with the CLI\'s own look', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0_MS);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const stopAccepted = { request: request({ maxWaitSeconds: 600 }), stop: stopRecord({ accepted: true, requestedAt: T0 }) };
+
+  /** A stop accepted at T0, then 8.1 s of a check watching, with the given look; the view closed after. */
+  async function drainFor8Seconds(sink: ProgressSink, look: () => Promise<ExecutionLook>): Promise<void> {
+    const view = new ProgressView(sink, true, { heartbeatMs: 4_000, look });
+    view.onStateEntered('Stop Pipeline Execution', 'Task');
+    view.onStateExited('Stop Pipeline Execution', stopAccepted);
+    view.onStateEntered('Check Pipeline Execution', 'Task');
+    await vi.advanceTimersByTimeAsync(8_100);
+    view.close();
+  }
+
+  it('shows the status and the draining steps of each look on the beats, counting the drain from the stop', async () => {
+    // Prepare
+    const sink = recordingSink(false);
+    const look = vi.fn(async (): Promise<ExecutionLook> => ({ status: 'Stopping', draining: [stepView({ name: 'Train', type: 'TrainingJob', status: 'Stopping', startedAt: new Date(T0_MS - 60_000).toISOString() })], lookedAt: Date.now() }));
+    // Act
+    await drainFor8Seconds(sink, look);
+    // Assess
+    expect(sink.writes.slice(1)).toEqual([
+      "status Stopping, 4s since the stop (the CLI's own look)\n  draining: TrainingJob step 'Train' Stopping for 4s\n",
+      "status Stopping, 8s since the stop (the CLI's own look)\n  draining: TrainingJob step 'Train' Stopping for 8s\n",
+    ]);
+    expect(look.mock.calls.length).toBeLessThanOrEqual(3);
+  });
+
+  it('says SageMaker does not answer when a look hangs, never that the drain is merely slow', async () => {
+    // Prepare
+    const sink = recordingSink(false);
+    // Act
+    await drainFor8Seconds(sink, () => new Promise<ExecutionLook>(() => undefined));
+    // Assess
+    expect(sink.writes.slice(1)).toEqual([
+      "… Check Pipeline Execution: SageMaker has not answered the CLI's own DescribePipelineExecution for 4s (a hung endpoint, not a slow drain)\n",
+      "… Check Pipeline Execution: SageMaker has not answered the CLI's own DescribePipelineExecution for 8s (a hung endpoint, not a slow drain)\n",
+    ]);
   });
 });

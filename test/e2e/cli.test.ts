@@ -16,53 +16,19 @@ import {
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandUsage } from '#cli/args.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { jobStep, type StepJson } from './support/bed.js';
-import { runCli, type CliOptions, type CliRun } from './support/cli.js';
+import { cliDiagnostics, localStackEnv, useCli } from './support/cli.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
 import { waitFor, within } from '#local/bounded.js';
 
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/cli-e2e-role';
-/** Upper bound of one CLI run (a few seconds on an idle machine): a hung child fails its test instead of the file. */
-const CLI_TIMEOUT_MS = 60_000;
-
-const children = new Set<ChildProcess>();
-
-/** The child CLI's environment for a local stack: its endpoints, dummy credentials, real time (no scaled handler clock). */
-const localStackEnv = (stack: LocalStack): Record<string, string> => ({
-  AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
-  AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_REGION: REGION,
-  GRACEFUL_STOP_TIME_SCALE: '',
-});
-
-/** Runs the built CLI, bounded, with its child registered for afterEach. */
-function cli(args: string[], options: CliOptions = {}): Promise<CliRun> {
-  return runCli(args, {
-    timeoutMs: CLI_TIMEOUT_MS,
-    ...options,
-    onSpawn: (child) => {
-      children.add(child);
-      options.onSpawn?.(child);
-    },
-  });
-}
-
-const diagnostics = (run: CliRun): string =>
-  `exit ${run.exitCode} (${run.signal ?? 'no signal'}) after ${run.wallSeconds} s\nstderr:\n${run.stderr.slice(-3000)}\nstdout:\n${run.stdout.slice(-3000)}`;
-
-afterEach(() => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  children.clear();
-});
+const cli = useCli();
+const diagnostics = cliDiagnostics;
 
 describe('graceful-stop simulate', () => {
   it('prints the export lines for both 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 15 s', async () => {
@@ -116,42 +82,6 @@ describe('graceful-stop simulate', () => {
       'export AWS_ACCESS_KEY_ID=local',
       'export AWS_SECRET_ACCESS_KEY=local',
     ]);
-  });
-});
-
-describe('graceful-stop simulate, the small things', () => {
-  it.each([['--port'], ['--sqs-port']])('names %s when its port is in use, as a usage error', async (flag) => {
-    // Prepare: a port another process holds.
-    const { createServer } = await import('node:net');
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const address = holder.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-
-    // Act
-    const run = await cli(['simulate', flag, String(port)]);
-    await new Promise<void>((resolve) => holder.close(() => resolve()));
-
-    // Assess
-    expect(run.exitCode, diagnostics(run)).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`^${flag} ${port} is in use on 127\\.0\\.0\\.1 by another process; expected a free port, or 0 for any\\.`));
-    expect(run.stdout).toBe('');
-  });
-
-  it('says how long the seeded run lasts in real time at the chosen time scale', async () => {
-    // Prepare
-    let child: ChildProcess | undefined;
-    const errors: string[] = [];
-    const run = cli(['simulate', '--with-run', 'lambda', '--time-scale', '10'], { onErrorLine: (line) => errors.push(line), onSpawn: (spawned) => (child = spawned) });
-
-    // Act
-    await waitFor('the seeded run to be announced', () => errors.join('\n'), (text) => text.includes('started '), { timeoutMs: 30_000 });
-    child?.kill('SIGTERM');
-    const ended = await within('simulate to end after SIGTERM', run, 15_000);
-
-    // Assess
-    expect(ended.exitCode, diagnostics(ended)).toBe(0);
-    expect(ended.stderr).toContain('started a Lambda step that cannot be interrupted and runs for another 30 simulated s (3 s of real time at time scale 10):');
   });
 });
 
@@ -269,89 +199,6 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
     expect(progress.at(-1), diagnostics(run)).toMatch(new RegExp(`^status Stopped, waited ${SECONDS}, \\d+ poll\\(s\\)$`));
     expect(run.stderr, 'plain lines, not a TTY').not.toContain('\x1b');
     expect(run.stdout).toMatch(new RegExp(`^outcome Stopped \\(final status Stopped\\) after ${SECONDS} and \\d+ poll\\(s\\)\n {2}TrainingJob step 'Train': Stopped\n$`));
-  });
-});
-
-describe('graceful-stop stop during a long drain, with the deployed watch', () => {
-  let stack: LocalStack;
-  let sagemaker: SageMakerClient;
-
-  beforeAll(async () => {
-    stack = await startLocalStack({ timeScale: 1 });
-    sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
-  });
-  afterAll(async () => {
-    sagemaker?.destroy();
-    await stack?.close();
-  });
-
-  it('shows the live status and the draining step at least every 5 s while one check watches, never the hung-endpoint line', async () => {
-    // Prepare: one check watches the whole 12 s drain (WATCH_SECONDS as deployed, 240 s).
-    const definition = { Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 12 })] };
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: 'cli-long-drain', RoleArn: ROLE_ARN, PipelineDefinition: JSON.stringify(definition) }));
-    const { PipelineExecutionArn: arn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'cli-long-drain' }));
-    const stamps: { at: number; line: string }[] = [];
-
-    // Act
-    const run = await cli(['stop', arn, '--max-wait', '120'], {
-      env: { ...localStackEnv(stack), WATCH_SECONDS: '240' },
-      onErrorLine: (line) => stamps.push({ at: Date.now(), line }),
-    });
-
-    // Assess
-    expect(run.exitCode, diagnostics(run)).toBe(0);
-    const looks = stamps.filter(({ line }) => /^status Stopping, \d+s since the stop \(the CLI's own look\)$/.test(line));
-    expect(looks.length, diagnostics(run)).toBeGreaterThanOrEqual(2);
-    expect(run.stderr).toMatch(/ {2}draining: TrainingJob step 'Train' Stopping for \d+s/);
-    expect(run.stderr, 'a slow drain must not read like a hung endpoint').not.toContain('waiting for SageMaker to answer DescribePipelineExecution');
-    expect(run.stdout).toMatch(/^outcome Stopped /);
-  });
-});
-
-describe('graceful-stop stop in the run\'s own region', () => {
-  it.each([
-    ['eu-central-1', 'arn:aws:sagemaker:eu-central-1:123456789012:pipeline/p/execution/abc123'],
-    ['cn-north-1', 'arn:aws-cn:sagemaker:cn-north-1:123456789012:pipeline/p/execution/abc123'],
-  ])('signs every SageMaker call for %s, the ARN\'s region, whatever AWS_REGION says', async (region, arn) => {
-    // Prepare: an endpoint that records each request's credential scope and knows no execution.
-    const { createServer } = await import('node:http');
-    const scopes: string[] = [];
-    const server = createServer((request, response) => {
-      scopes.push(/Credential=[^/]+\/\d{8}\/([^/]+)\/sagemaker\//.exec(request.headers.authorization ?? '')?.[1] ?? '(none)');
-      request.resume();
-      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ResourceNotFound', message: 'no such execution' }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-
-    // Act
-    const run = await cli(['stop', arn, '--max-wait', '60'], {
-      env: { AWS_ENDPOINT_URL_SAGEMAKER: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', GRACEFUL_STOP_TIME_SCALE: '' },
-    });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-
-    // Assess
-    expect(run.exitCode, diagnostics(run)).toBe(1);
-    expect(run.stdout).toMatch(/^FAILED PipelineExecutionNotFound: /);
-    expect(scopes.length).toBeGreaterThan(0);
-    expect(new Set(scopes)).toEqual(new Set([region]));
-  });
-});
-
-describe('graceful-stop without credentials', () => {
-  it('ends stop-all in the named failure CredentialsMissing with a sentence and a hint, as text and as {error, cause}', async () => {
-    // Prepare: no credentials anywhere, and no instance metadata to ask.
-    const env = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'graceful-stop-no-such-profile', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: REGION };
-
-    // Act
-    const human = await cli(['stop-all', 'churn-model', '--max-wait', '60'], { env });
-    const json = await cli(['stop-all', 'churn-model', '--max-wait', '60', '--json'], { env });
-
-    // Assess
-    expect(human.exitCode, diagnostics(human)).toBe(1);
-    expect(human.stdout).toMatch(/^FAILED CredentialsMissing: No AWS credentials were found [^{}]*\(hint: no AWS credentials found; set AWS_PROFILE/);
-    expect(JSON.parse(json.stdout)).toEqual({ error: 'CredentialsMissing', cause: expect.stringMatching(/^No AWS credentials were found .*\(hint: /) });
   });
 });
 

@@ -1,5 +1,6 @@
 /** Runs the built CLI (dist/cli/graceful-stop.mjs) in a child process, bounded in time. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'vitest';
 import { join } from 'node:path';
 import { projectRoot } from '#local/engine/paths.js';
 
@@ -64,3 +65,38 @@ export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine, o
     child.on('close', (exitCode, signal) => resolve({ args, exitCode, signal, stdout, stderr, wallSeconds: (Date.now() - started) / 1000 }));
   });
 }
+
+/** What a failed CLI assertion shows: exit, signal, time and the ends of both streams. */
+export const cliDiagnostics = (run: CliRun): string =>
+  `exit ${run.exitCode} (${run.signal ?? 'no signal'}) after ${run.wallSeconds} s\nstderr:\n${run.stderr.slice(-3000)}\nstdout:\n${run.stdout.slice(-3000)}`;
+
+/**
+ * The built CLI for one test file: every run bounded (a few seconds on an idle machine; a hung child
+ * fails its test, not the file), and every child still running when a test ends killed.
+ */
+export function useCli(timeoutMs = 60_000): (args: string[], options?: CliOptions) => Promise<CliRun> {
+  const children = new Set<ChildProcess>();
+  afterEach(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    children.clear();
+  });
+  return (args, options = {}) =>
+    runCli(args, {
+      timeoutMs,
+      ...options,
+      onSpawn: (child) => {
+        children.add(child);
+        options.onSpawn?.(child);
+      },
+    });
+}
+
+/** The child CLI's environment for a local stack: its endpoints, dummy credentials, real time (no scaled handler clock). */
+export const localStackEnv = (stack: { endpoints: { sagemakerEndpoint: string; sqsEndpoint: string } }, region = 'us-east-1'): Record<string, string> => ({
+  AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
+  AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: region,
+  GRACEFUL_STOP_TIME_SCALE: '',
+});
