@@ -2,12 +2,22 @@ import { defineConfig } from 'vitest/config';
 import { LOCAL_FUNCTION_ENVIRONMENT } from './local/engine/functions.js';
 
 /**
- * Unit suites that set no environment and mock nothing at module level: they share one module
- * cache per worker (isolate: false), so the SDK and the mocks load once per worker, not once per file.
+ * Suites that set no environment and talk to no real endpoint (their SDK clients are mocked with
+ * aws-sdk-client-mock, whose stubs would leak into a suite that calls the simulator): they share one
+ * module cache per worker (isolate: false), so the SDK and the mocks load once per worker, not once per file.
  */
-const SHARED_MODULE_SUITES = ['test/template/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/functions/**/*.test.ts', 'test/property/glob.test.ts', 'test/layout/**/*.test.ts'];
-/** Sets its environment before it imports the handlers: it needs modules of its own. */
-const OWN_MODULE_SUITE = 'test/functions/handlers.test.ts';
+const SHARED_MODULE_SUITES = [
+  'test/template/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/functions/**/*.test.ts',
+  'test/layout/**/*.test.ts',
+  'test/property/glob.test.ts',
+  'test/statemachine/graceful-stop.test.ts',
+  'test/entrypoints/console.test.ts',
+  'test/entrypoints/eventbridge.test.ts',
+];
+/** It sets its environment before it imports the handlers: it needs modules of its own. */
+const OWN_MODULE_SUITES = ['test/functions/handlers.test.ts'];
 
 export default defineConfig({
   test: {
@@ -30,9 +40,9 @@ export default defineConfig({
     // even on a 2-core machine, where vitest's default would run one.
     maxWorkers: 4,
     projects: [
-      { extends: true, test: { name: 'unit', include: SHARED_MODULE_SUITES, exclude: [OWN_MODULE_SUITE], isolate: false } },
+      { extends: true, test: { name: 'shared', include: SHARED_MODULE_SUITES, exclude: OWN_MODULE_SUITES, isolate: false } },
       { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SHARED_MODULE_SUITES } },
-      { extends: true, test: { name: 'handlers', include: [OWN_MODULE_SUITE] } },
+      { extends: true, test: { name: 'own-modules', include: OWN_MODULE_SUITES } },
     ],
   },
 });
