@@ -2,6 +2,7 @@
  * How any command's run ended, and how a failure is printed: what the views of one stop and of
  * stop-all share, and the CLI's exit codes.
  */
+import { causeSentence } from '#commons/text.js';
 import { withHint, type CliFailure } from './failure.js';
 import { printable } from './printable.js';
 
@@ -16,20 +17,9 @@ export interface StopRunOutcome {
 /** The CLI's exit codes, whatever the mode. */
 export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
 
-/** A Lambda function's error reaches Step Functions as the JSON {errorType, errorMessage, trace}: its message is the sentence. */
-function readableCause(cause: string): string {
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (parsed && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // Not JSON: the cause is already a sentence.
-  }
-  return cause;
-}
-
 /** A failed run as the CLI reports it: its name, its cause (escaped: it came from outside) and a hint where one helps. */
 export function failureOf(outcome: StopRunOutcome): CliFailure {
-  return withHint({ error: printable(outcome.error || 'UnexpectedFailure'), cause: printable(readableCause(outcome.cause ?? '')) });
+  return withHint({ error: printable(outcome.error || 'UnexpectedFailure'), cause: printable(causeSentence(outcome.cause ?? '')) });
 }
 
 /** `--json`: only the output document, or `{error, cause}`. */

@@ -3,8 +3,9 @@
  * messages, the user's own --reason) is printed with its control characters escaped: an
  * escape sequence in a failure reason can neither clear the screen nor forge a line of ours.
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+import { CONTROL_CHARACTER } from '#commons/validation.js';
+
+const CONTROL = new RegExp(CONTROL_CHARACTER.source, 'g');
 
 export function printable(text: string): string {
   return text.replace(CONTROL, (char) => {

@@ -3,7 +3,7 @@
  * heartbeat on silence) and its result (human or JSON), the same for the local and AWS modes.
  */
 import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
-import type { CheckRecord, GracefulStopState, OutputDocument, StepView } from '#graceful-stop/model.js';
+import { drainingSince, type CheckRecord, type GracefulStopState, type OutputDocument, type StepView } from '#graceful-stop/model.js';
 import { LiveBlock, type ProgressSink } from './live-block.js';
 import { EXIT, failureLine, type StopRunOutcome } from './outcome.js';
 import { printable } from './printable.js';
@@ -14,9 +14,8 @@ function duration(seconds: number): string {
 
 /** How long a step has drained: since the stop, or since it started if that came later (or its age, before any stop). */
 function drainedFor(step: StepView, now: number, stopRequestedAt?: number): string {
-  const startedAt = step.startedAt ? Date.parse(step.startedAt) : Number.NaN;
-  const since = Math.max(Number.isNaN(startedAt) ? 0 : startedAt, stopRequestedAt ?? 0);
-  return since > 0 ? ` for ${duration(Math.max(0, Math.round((now - since) / 1000)))}` : '';
+  const since = drainingSince(step, stopRequestedAt);
+  return since === undefined ? '' : ` for ${duration(Math.max(0, Math.round((now - since) / 1000)))}`;
 }
 
 const drainingLines = (draining: StepView[], now: number, stopRequestedAt?: number): string[] =>

@@ -126,8 +126,9 @@ export function readReason(value: unknown): string | undefined {
   return value;
 }
 
+/** C0 and C1 control characters and the Unicode line and paragraph separators: refused here, escaped by the CLI. */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Free text (a reason) ends up in SageMaker's failure reasons, the report and terminals: a control

@@ -118,3 +118,12 @@ export type CheckedState = StoppedState & { check: CheckRecord };
 export function stopInEffect(stop: StopRecord): boolean {
   return stop.accepted || stop.statusAtStop === 'Stopping';
 }
+
+/**
+ * When a step began to drain (epoch ms): at the stop, or when it started if that came later; its start
+ * before any stop; undefined when neither is known. "Stopping for N s" counts from here.
+ */
+export function drainingSince(step: StepView, stopRequestedAtMs: number | undefined): number | undefined {
+  const since = Math.max(Date.parse(step.startedAt ?? '') || 0, stopRequestedAtMs ?? 0);
+  return since > 0 ? since : undefined;
+}

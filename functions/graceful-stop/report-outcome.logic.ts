@@ -1,6 +1,7 @@
 import type { Clock } from '#commons/clock.js';
 import { unwrapEnvelope } from './stop-request.js';
 import {
+  drainingSince,
   stopInEffect,
   type CaughtFailure,
   type CheckRecord,
@@ -10,21 +11,14 @@ import {
   type ReportedResult,
   type StepView,
 } from './model.js';
-import { clip } from '#commons/text.js';
+import { causeSentence, clip } from '#commons/text.js';
 import { POLLS_SAID } from '#commons/sagemaker-errors.js';
 
 const MAX_CAUSE_LENGTH = 2_000;
 
-/** Step Functions gives a Lambda error's Cause as JSON {errorType, errorMessage, trace}; other causes as text. */
+/** A caught failure's sentence: the Lambda error's message, the cause's text, or its name when it has neither. */
 export function readableCause(failure: CaughtFailure): string {
-  const cause = failure.Cause ?? '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (parsed && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // Not JSON: the cause is already text.
-  }
-  return cause || `The graceful stop failed with ${failure.Error}.`;
+  return causeSentence(failure.Cause ?? '') || `The graceful stop failed with ${failure.Error}.`;
 }
 
 /** The ARN from a (possibly invalid) raw input, only when it is a string: for the report's facts. */
@@ -36,8 +30,8 @@ function rawArn(raw: unknown): string {
 
 /** A draining step and how long it has drained: since the stop, or since it started if that came later. */
 function describeStep(step: StepView, now: number, stopRequestedAt: string | undefined): string {
-  const since = Math.max(Date.parse(step.startedAt ?? '') || 0, Date.parse(stopRequestedAt ?? '') || 0);
-  const drained = since > 0 ? ` for ${Math.max(0, Math.round((now - since) / 1000))} s` : '';
+  const since = drainingSince(step, Date.parse(stopRequestedAt ?? '') || undefined);
+  const drained = since === undefined ? '' : ` for ${Math.max(0, Math.round((now - since) / 1000))} s`;
   return `${step.type} step '${step.name}' (${step.status}${drained})`;
 }
 
@@ -61,6 +55,7 @@ function facts(document: OutputDocument): string {
 export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedResult {
   const { request, stop, check } = state;
   const now = clock.now();
+  const failureSentence = state.failure ? readableCause(state.failure) : undefined;
   const document: OutputDocument = {
     pipelineExecutionArn: request?.pipelineExecutionArn ?? rawArn(state.raw),
     pipelineName: request?.pipelineName ?? '',
@@ -74,7 +69,7 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
       state.failure && stop
         ? Math.max(check?.waitedSeconds ?? 0, Math.round(Math.max(0, clock.secondsSince(stop.requestedAt)) * 10) / 10)
         : (check?.waitedSeconds ?? 0),
-    polls: Math.max(check?.polls ?? 0, state.failure ? Number(POLLS_SAID.exec(readableCause(state.failure))?.[1] ?? 0) : 0),
+    polls: Math.max(check?.polls ?? 0, Number(POLLS_SAID.exec(failureSentence ?? '')?.[1] ?? 0)),
     steps: check?.steps ?? [],
     releasedCallbackSteps: state.released ?? [],
     ...(request?.reason ? { reason: request.reason } : {}),
@@ -89,7 +84,7 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
 
   if (state.failure) {
     // A named failure or any other caught error keeps its name; only a nameless one gets ours.
-    return fail(state.failure.Error || 'GracefulStopFailed', readableCause(state.failure));
+    return fail(state.failure.Error || 'GracefulStopFailed', failureSentence ?? '');
   }
   if (!request || !stop || !check) {
     return fail('GracefulStopFailed', 'The graceful stop reached its report without a stop request or a status check.');

@@ -3,6 +3,7 @@
  * SQS callback-message parser and the CLI flags.
  */
 import fc from 'fast-check';
+import { CONTROL_CHARACTER } from '#commons/validation.js';
 
 /** SQS's largest body, and the largest oversize string tried. */
 export const ONE_MIB = 1_048_576;
@@ -32,8 +33,7 @@ export const validExecutionArn = fc
 /** A reason the contract accepts: 1-256 characters of printable text, not only spaces. */
 export const validReason = fc
   .string({ minLength: 1, maxLength: 256, unit: 'grapheme' })
-  // eslint-disable-next-line no-control-regex
-  .map((text) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').slice(0, 256))
+  .map((text) => text.replace(new RegExp(CONTROL_CHARACTER.source, 'g'), ' ').slice(0, 256))
   .filter((text) => text.trim() !== '');
 
 /** A callback token as SageMaker makes them: 10 letters and digits. */
