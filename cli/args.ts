@@ -7,7 +7,7 @@
  */
 import { InvalidInput, NamedError } from '#commons/errors.js';
 import { parseStopRequest, type RequestDefaults } from '#graceful-stop/stop-request.js';
-import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
+import { DEFAULT_SIGNAL_RATE_PER_SECOND, SIGNAL_RATE_LIMIT, parseStopAllRequest } from '#stop-all/stop-all-request.js';
 import { MAX_WAIT_SECONDS_LIMIT } from '#commons/validation.js';
 
 /** A command line that cannot run: exit code 2 with a message saying what was expected. */
@@ -97,16 +97,23 @@ export const COMMANDS = {
   'stop-all': {
     synopsis:
       'graceful-stop stop-all [<pipelineName>...] [--pipeline-pattern PATTERN]\n' +
-      '                       [--older-than DURATION] [--max-concurrency N] [--dry-run]\n' +
+      '                       [--older-than DURATION] [--signal-rate N] [--dry-run]\n' +
       '                       [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
       '                       [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
       '                       [--state-machine-arn ARN | --stack-name NAME]',
-    summary: 'gracefully stop every running execution of some pipelines (by name, names or pattern), oldest first',
+    summary: 'gracefully stop every running execution of some pipelines (by name, names or pattern): signal them all, then wait for them together',
     positionals: { name: 'pipelineName', min: 0, max: 100 },
     flags: {
       'pipeline-pattern': { kind: 'string', value: 'PATTERN', help: "pipelines whose name matches, e.g. 'training-*' (instead of names)", input: 'pipelineNamePattern' },
       'older-than': { kind: 'duration', value: 'DURATION', help: 'only runs started at least this long ago (24h, 90m; default 0)', min: 0, max: 31_536_000, input: 'olderThanSeconds' },
-      'max-concurrency': { kind: 'integer', value: 'N', help: 'graceful stops at once (default 5)', min: 1, max: 40, input: 'maxConcurrency' },
+      'signal-rate': {
+        kind: 'integer',
+        value: 'N',
+        help: `StopPipelineExecution calls a second, and the pace of every SageMaker call (default: the deployment's, ${DEFAULT_SIGNAL_RATE_PER_SECOND})`,
+        min: SIGNAL_RATE_LIMIT.min,
+        max: SIGNAL_RATE_LIMIT.max,
+        input: 'signalRatePerSecond',
+      },
       'dry-run': { kind: 'boolean', help: 'list what would be stopped, and stop nothing', input: 'dryRun' },
       ...STOP_INPUT,
       ...OUTPUT,

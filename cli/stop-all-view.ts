@@ -1,14 +1,8 @@
-import type { RunningListing, StopAllSummary, StopFailedItem, StopSucceededItem } from '#stop-all/model.js';
+import type { FleetProgress, ListedState, RunReport, StopAllSummary } from '#stop-all/model.js';
 import { selectionOf } from '#stop-all/stop-all-request.js';
-import { readFailure } from '#stop-all/summarise-stop-all.logic.js';
 import { LiveBlock, type ProgressSink } from './live-block.js';
 import { EXIT, failureLine, type StopRunOutcome } from './outcome.js';
 import { printable } from './printable.js';
-
-/** How many executions the live table lists before it only counts the rest. */
-export const TABLE_ROWS = 20;
-
-type RowState = { arn: string; state: string };
 
 /** `pipeline-name execution-id`: what tells two runs apart, short enough for an 80-column row (the result lists full ARNs). */
 export function runName(arn: string): string {
@@ -16,67 +10,70 @@ export function runName(arn: string): string {
   return printable(match ? `${match[1]} ${match[2]}` : arn);
 }
 
-const rowLine = (row: RowState): string => `  ${row.state}: ${runName(row.arn)}`;
+const counts = (record: Record<string, number>): string =>
+  Object.entries(record)
+    .filter(([, count]) => count > 0)
+    .map(([key, count]) => `${key} ${count}`)
+    .join(', ') || 'none';
+
+/** "12 min", "45 s", "1 h 5 min": a duration a person reads at a glance. */
+export function roughDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+/** The fleet's live counts in one line: signalled n/N, draining, ended by status, the estimate of the time left. */
+export function progressLine(progress: FleetProgress): string {
+  const ended = Object.values(progress.ended).reduce((sum, count) => sum + count, 0);
+  const parts = [
+    `signalled ${progress.signalled}/${progress.toSignal}`,
+    ...(progress.takenIn > 0 ? [`taken in ${progress.takenIn}`] : []),
+    `draining ${progress.draining}`,
+    `ended ${ended}${ended > 0 ? ` (${counts(progress.ended)})` : ''}`,
+    ...(progress.timedOut > 0 ? [`past deadline ${progress.timedOut}`] : []),
+    ...(progress.errored > 0 ? [`errors ${progress.errored}`] : []),
+    ...(progress.released > 0 ? [`released ${progress.released}`] : []),
+    progress.done ? 'done' : progress.etaSeconds === null ? 'time left: unknown until a run ends' : `about ${roughDuration(progress.etaSeconds)} left`,
+  ];
+  return `  ${roughDuration(progress.elapsedSeconds)}: ${parts.join(' · ')}`;
+}
 
 /**
- * Progress of a stop-all run from its state outputs (local engine events or
- * AWS execution history, same shape): the listing, then a table of the
- * batch's executions with each one's state (queued, stopping, the outcome or
- * the error), redrawn in place on a TTY and written as lines elsewhere.
+ * Progress of a stop-all run from its state outputs (local engine events or AWS execution
+ * history, same shape): what the listing took, then the fleet's counts after every cycle,
+ * redrawn in place on a TTY and written as lines elsewhere.
  */
 export class StopAllProgress {
   private readonly live: LiveBlock;
-  private readonly rows = new Map<string, RowState>();
-  private header = '';
-  /** Batches listed so far, the runs they took, and how many qualified at the first listing. */
-  private batches = 0;
-  private taken = 0;
-  private total = 0;
 
   constructor(private readonly sink: ProgressSink, private readonly enabled = true) {
     this.live = new LiveBlock(sink);
   }
 
-  /** A Map iteration began its graceful stop (the input of "Stop Gracefully"). */
-  onStateEntered(stateName: string, input: unknown): void {
-    if (!this.enabled || stateName !== 'Stop Gracefully') return;
-    const arn = (input as { childInput?: { pipelineExecutionArn?: string } } | null)?.childInput?.pipelineExecutionArn;
-    if (arn) this.update(arn, 'stopping…');
+  onStateEntered(_stateName: string, _input: unknown): void {
+    // The counts come with each state's output.
   }
 
   onStateExited(stateName: string, output: unknown): void {
-    if (!this.enabled || typeof output !== 'object' || output === null) return;
-    if (stateName === 'List Running Executions' && 'listing' in output) {
-      const listing = (output as { listing: RunningListing }).listing;
+    if (!this.enabled || typeof output !== 'object' || output === null || !('progress' in output)) return;
+    const state = output as ListedState;
+    if (stateName === 'List Running Executions') {
+      const { listing, progress, request } = state;
       const extra = [
-        listing.omitted > 0 ? `${listing.omitted} omitted by the cap: run stop-all again` : '',
-        listing.tooRecent > 0 && this.batches === 0 ? `${listing.tooRecent} too recent` : '',
+        listing.omitted > 0 ? `${listing.omitted} beyond the deployment's cap: run stop-all again` : '',
+        listing.tooRecent > 0 ? `${listing.tooRecent} too recent` : '',
         listing.scanComplete ? '' : `only the newest ${listing.scanned} executions were read`,
       ].filter(Boolean);
-      const what = listing.request.dryRun ? 'would stop' : 'stopping';
       const tail = extra.length > 0 ? ` (${extra.join(', ')})` : '';
-      // Every batch lists what is left after the ones before it: the first one counts them all.
-      if (this.batches === 0) {
-        this.total = listing.running;
-        const batched = listing.items.length < listing.running ? ` in batches of ${listing.items.length}` : '';
-        this.header = `${listing.running} running execution(s) of ${printable(selectionOf(listing.request))} in ${listing.pipelines} pipeline(s); ${what} ${listing.running}${batched}${listing.request.dryRun ? '' : `, at most ${listing.request.maxConcurrency} at a time`}${tail}`;
-      } else {
-        this.header = `batch ${this.batches + 1}: ${what} ${this.taken + 1}-${this.taken + listing.items.length} of ${this.total}${tail}`;
-      }
-      this.batches += 1;
-      this.taken += listing.items.length;
-      this.rows.clear();
-      this.live.line(this.header);
-      for (const candidate of listing.batch) this.rows.set(candidate.pipelineExecutionArn, { arn: candidate.pipelineExecutionArn, state: listing.request.dryRun ? `would stop (${candidate.ageSeconds ?? '?'} s old)` : 'queued' });
-      if (listing.request.dryRun || !this.sink.isTTY) {
-        for (const row of this.rows.values()) this.live.line(rowLine(row));
-      } else this.draw();
-    } else if (stateName === 'Record Stop Succeeded') {
-      const item = output as StopSucceededItem;
-      this.update(item.pipelineExecutionArn, `${item.outcome} (waited ${item.waitedSeconds}s)`);
-    } else if (stateName === 'Record Stop Failed') {
-      const report = readFailure(output as StopFailedItem);
-      this.update(report.pipelineExecutionArn, `FAILED ${report.error}`);
+      const what = request.dryRun ? 'would signal' : 'signalling';
+      this.live.line(
+        `${progress.selected} run(s) of ${printable(selectionOf(request))} in ${listing.pipelines} pipeline(s): ${what} ${progress.toSignal} at ${request.signalRatePerSecond}/s, ${progress.takenIn} already Stopping (taken in)${tail}`,
+      );
+      if (request.dryRun) return;
+      this.live.block([progressLine(progress)]);
+    } else if (stateName === 'Signal And Sweep') {
+      this.live.block([progressLine(state.progress)]);
     }
   }
 
@@ -84,57 +81,43 @@ export class StopAllProgress {
   onResize(): void {
     this.live.onResize();
   }
-
-  private update(arn: string, state: string): void {
-    this.rows.set(arn, { arn, state });
-    if (this.sink.isTTY) this.draw();
-    else this.live.line(rowLine({ arn, state }));
-  }
-
-  private draw(): void {
-    const rows = [...this.rows.values()];
-    const counts = rows.reduce<Record<string, number>>((all, row) => {
-      const key = row.state.split(' ')[0] ?? row.state;
-      all[key] = (all[key] ?? 0) + 1;
-      return all;
-    }, {});
-    const shown = rows.slice(0, TABLE_ROWS).map((row) => `  ${row.state.padEnd(24)} ${runName(row.arn)}`);
-    const more = rows.length > TABLE_ROWS ? [`  … and ${rows.length - TABLE_ROWS} more`] : [];
-    const summary = `  ${Object.entries(counts).map(([state, count]) => `${state} ${count}`).join(', ')}`;
-    this.live.block([...shown, ...more, summary]);
-  }
 }
 
-/** 0 when the run succeeded and every child graceful stop did; 1 otherwise. */
+/** 0 when the run succeeded and every run it took ended well; 1 otherwise. */
 export function stopAllExitCode(outcome: StopRunOutcome): number {
   if (outcome.status !== 'SUCCEEDED') return EXIT.namedFailure;
   return (outcome.output as StopAllSummary | undefined)?.failed === 0 ? EXIT.success : EXIT.namedFailure;
 }
 
+const runLine = (run: RunReport): string =>
+  run.succeeded
+    ? `  ${run.outcome}: ${run.pipelineExecutionArn}${run.drainSeconds === null ? '' : ` (${run.drainSeconds} s)`}`
+    : `  FAILED ${printable(run.error ?? '')}: ${run.pipelineExecutionArn}: ${printable(run.cause ?? '')}`;
+
 export function humanStopAllResult(outcome: StopRunOutcome): string {
   if (outcome.status !== 'SUCCEEDED') return failureLine(outcome);
   const summary = outcome.output as StopAllSummary;
-  const counts = (record: Record<string, number>): string =>
-    Object.entries(record)
-      .map(([key, count]) => `${key} ${count}`)
-      .join(', ') || 'none';
   if (summary.dryRun) {
     return [
-      `stop-all ${summary.pipelineName} (dry run): would stop ${summary.wouldStopCount} running execution(s) in ${summary.pipelines} pipeline(s)${summary.omitted > 0 ? `, ${summary.omitted} more beyond the cap` : ''}`,
-      ...summary.wouldStop.map((candidate) => `  ${candidate.pipelineExecutionArn} (${candidate.pipelineName}, ${candidate.ageSeconds ?? '?'} s old)`),
-      ...(summary.wouldStopCount > summary.wouldStop.length ? [`  … and ${summary.wouldStopCount - summary.wouldStop.length} more`] : []),
+      `stop-all ${summary.pipelineName} (dry run): would signal ${summary.wouldStop.filter((run) => run.status === 'Executing').length < summary.wouldStop.length ? 'and take in ' : ''}${summary.wouldStopCount} run(s) in ${summary.pipelines} pipeline(s)${summary.omitted > 0 ? `, ${summary.omitted} more beyond the cap` : ''}`,
+      ...summary.byPipeline.map((pipeline) => `  ${printable(pipeline.pipelineName)}: ${pipeline.executing} to signal, ${pipeline.stopping} already Stopping`),
+      ...summary.wouldStop.map((candidate) => `  ${candidate.pipelineExecutionArn} (${candidate.status}, ${candidate.ageSeconds ?? '?'} s old)`),
+      ...(summary.wouldStopCount > summary.wouldStop.length ? [`  … and ${summary.wouldStopCount - summary.wouldStop.length} more (every one in ${summary.ledger})`] : []),
     ].join('\n');
   }
+  const timing = [
+    summary.secondsToLastSignal === null ? '' : `last signal after ${summary.secondsToLastSignal} s`,
+    summary.secondsToLastEnd === null ? '' : `last end after ${summary.secondsToLastEnd} s`,
+  ].filter(Boolean);
   return [
-    `stop-all ${summary.pipelineName}: ${summary.attempted} graceful stop(s), ${summary.succeeded} succeeded, ${summary.failed} failed` +
-      `${summary.omitted > 0 ? `, ${summary.omitted} omitted (run again)` : ''}`,
+    `stop-all ${summary.pipelineName}: ${summary.selected} run(s), ${summary.signalled} signalled, ${summary.takenIn} taken in; ${summary.succeeded} ended well, ${summary.failed} did not` +
+      `${summary.omitted > 0 ? `, ${summary.omitted} beyond the cap (run again)` : ''}`,
     `  outcomes: ${counts(summary.outcomes)}`,
     `  errors: ${counts(summary.errors)}`,
-    ...summary.children.map((child) =>
-      child.succeeded
-        ? `  ${child.outcome}: ${child.pipelineExecutionArn}`
-        : `  FAILED ${printable(child.error ?? '')}: ${child.pipelineExecutionArn}: ${printable(child.cause ?? '')}`,
-    ),
-    ...(summary.childrenOmitted > 0 ? [`  … and ${summary.childrenOmitted} more (succeeded ones are counted above)`] : []),
+    `  final statuses: ${counts(summary.finalStatuses)}${summary.released > 0 ? `; ${summary.released} callback step(s) released` : ''}`,
+    ...(timing.length > 0 ? [`  ${timing.join(', ')}`] : []),
+    ...(summary.slowestDrains.length > 0 ? [`  slowest drains: ${summary.slowestDrains.map((drain) => `${runName(drain.pipelineExecutionArn)} ${drain.drainSeconds} s`).join(', ')}`] : []),
+    ...summary.runs.map(runLine),
+    ...(summary.runsOmitted > 0 ? [`  … and ${summary.runsOmitted} more (counted above; every run in ${summary.ledger})`] : []),
   ].join('\n');
 }

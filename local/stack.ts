@@ -1,7 +1,8 @@
 import { startSageMakerSimulator, type SageMakerSimulator } from './simulator/index.js';
 import { startSqsEmulator, type SqsEmulator } from './sqs/emulator.js';
+import { LOCAL_LEDGER_BUCKET, createLedgerBucket } from './ledger-bucket.js';
 
-/** The local AWS stand-ins: SageMaker Pipelines simulator + SQS emulator, both on 127.0.0.1. */
+/** The local AWS stand-ins: SageMaker Pipelines simulator + SQS (and S3) emulator, both on 127.0.0.1. */
 export interface LocalStack {
   simulator: SageMakerSimulator;
   sqs: SqsEmulator;
@@ -28,6 +29,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await sqs.close();
     throw error;
   });
+  // The emulator serves S3 too: stop-all's fleet ledgers live there.
+  await createLedgerBucket(sqs.endpoint).catch(async (error: unknown) => {
+    await simulator.close();
+    await sqs.close();
+    throw error;
+  });
   return {
     simulator,
     sqs,
@@ -49,6 +56,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 export function useLocalEndpoints(endpoints: LocalStack['endpoints']): void {
   process.env.AWS_ENDPOINT_URL_SAGEMAKER = endpoints.sagemakerEndpoint;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqsEndpoint;
+  process.env.AWS_ENDPOINT_URL_S3 = endpoints.sqsEndpoint;
+  process.env.FLEET_LEDGER_BUCKET = LOCAL_LEDGER_BUCKET;
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';
   process.env.AWS_REGION = 'us-east-1';

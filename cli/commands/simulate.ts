@@ -32,6 +32,8 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   const lines = [
     `export AWS_ENDPOINT_URL_SAGEMAKER=${sagemakerEndpoint}`,
     `export AWS_ENDPOINT_URL_SQS=${sqsEndpoint}`,
+    // The emulator serves S3 too: stop-all's fleet ledgers, readable with `aws s3`.
+    `export AWS_ENDPOINT_URL_S3=${sqsEndpoint}`,
     'export AWS_REGION=us-east-1',
     'export AWS_DEFAULT_REGION=us-east-1',
     'export AWS_ACCESS_KEY_ID=local',

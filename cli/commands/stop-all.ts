@@ -18,7 +18,7 @@ export async function stopAll(options: StopAllOptions): Promise<number> {
   ]);
   const metrics: Parameters<typeof metricsReport>[0] = [];
   routeFunctionOutput({ onMetrics: (document) => metrics.push(document) });
-  onInterrupt(() => 'interrupted: the graceful stops already started keep draining on SageMaker; run the same stop-all again to finish the rest.');
+  onInterrupt(() => 'interrupted: the runs already signalled keep stopping on SageMaker; run the same stop-all again: it signals the rest and takes in the runs still Stopping.');
   const result = await runStopAllLocally(options.input, progressFor(options));
   io.out(`${options.json ? jsonResult(result) : humanStopAllResult(result)}\n`);
   if (options.metrics && !options.quiet) io.err(metricsReport(metrics));

@@ -22,11 +22,21 @@ export const METRIC = {
   oldestDrainSeconds: 'OldestDrainSeconds',
   /** SageMaker calls answered with ThrottlingException (each is retried). */
   sageMakerThrottles: 'SageMakerThrottles',
-  /** Stop-all: running executions found, graceful stops that succeeded and that failed, dry-run candidates. */
+  /** Stop-all: runs found (Executing or Stopping), signalled by it, taken in (already Stopping), dry-run candidates. */
   stopAllExecutionsFound: 'StopAllExecutionsFound',
+  stopAllExecutionsSignalled: 'StopAllExecutionsSignalled',
+  stopAllExecutionsTakenIn: 'StopAllExecutionsTakenIn',
+  stopAllDryRunCandidates: 'StopAllDryRunCandidates',
+  /** Stop-all: runs it signalled that ended well; runs that did not (a named failure), those still draining at the deadline. */
   stopAllExecutionsStopped: 'StopAllExecutionsStopped',
   stopAllExecutionsFailed: 'StopAllExecutionsFailed',
-  stopAllDryRunCandidates: 'StopAllDryRunCandidates',
+  stopAllExecutionsTimedOut: 'StopAllExecutionsTimedOut',
+  /** Stop-all: seconds from the listing to the last signal and to the last end noticed; the slowest drain. */
+  stopAllSecondsToLastSignal: 'StopAllSecondsToLastSignal',
+  stopAllSecondsToLastEnd: 'StopAllSecondsToLastEnd',
+  stopAllSlowestDrainSeconds: 'StopAllSlowestDrainSeconds',
+  /** Stop-all, per cycle: runs still draining (the dashboard's live view of a fleet stop). */
+  stopAllExecutionsDraining: 'StopAllExecutionsDraining',
 } as const;
 export const OUTCOME_DIMENSION = 'outcome';
 /** Outcomes that are not one of the contract's (an unexpected error) share one dimension value. */

@@ -1,3 +1,4 @@
+import { optionalIntegerEnv, requireIntegerEnv } from './config.js';
 import { MAX_WAIT_SECONDS_LIMIT } from './validation.js';
 
 /**
@@ -11,7 +12,26 @@ export const SETTING_BOUNDS = {
   POLL_CAP_SECONDS: { min: 1, max: 300 },
   POLL_MIN_SECONDS: { min: 1, max: 300 },
   WATCH_SECONDS: { min: 0, max: 240 },
-  STOP_ALL_MAX_EXECUTIONS: { min: 1, max: 2_000 },
+  STOP_ALL_MAX_EXECUTIONS: { min: 1, max: 100_000 },
+  DEFAULT_SIGNAL_RATE_PER_SECOND: { min: 1, max: 50 },
 } as const;
 
 export type IntegerSetting = keyof typeof SETTING_BOUNDS;
+
+/** What a stop request gets when it does not say: the deployment's settings. */
+export interface RequestDefaults {
+  maxWaitSeconds: number;
+  releaseCallbacksAfterSeconds?: number;
+}
+
+/**
+ * The deployment's defaults for a stop request, read one way everywhere: the functions read their
+ * Lambda environment, the CLI's local mode the environment template.yaml deploys.
+ */
+export function readRequestDefaults(env: NodeJS.ProcessEnv = process.env): RequestDefaults {
+  const releaseCallbacksAfterSeconds = optionalIntegerEnv('DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS', SETTING_BOUNDS.DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS, env);
+  return {
+    maxWaitSeconds: requireIntegerEnv('DEFAULT_MAX_WAIT_SECONDS', SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS, env),
+    ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
+  };
+}

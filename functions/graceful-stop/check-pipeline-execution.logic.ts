@@ -8,7 +8,7 @@ import type { Clock } from '#commons/clock.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
 import { nextWaitSeconds, pollIntervalSeconds } from './poll-schedule.js';
 import { notFoundMidRun, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
-import { isDraining, isReleasable, listAllSteps, toStepView } from './pipeline-steps.js';
+import { isDraining, isReleasable, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
 
 /** Steps kept in the state document (a Step Functions payload is at most 256 KB). */
 export const MAX_REPORTED_STEPS = 200;

@@ -1,12 +1,19 @@
 /** The state document the graceful-stop state machine carries between its steps. */
 
-export const EXECUTION_STATUSES = ['Executing', 'Stopping', 'Stopped', 'Failed', 'Succeeded'] as const;
-export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['Stopped', 'Failed', 'Succeeded'];
+import type { ExecutionStatus, Outcome, ReleasedStep, StepView } from '#commons/pipeline-execution.js';
 
-export type StepStatus = 'Starting' | 'Executing' | 'Stopping' | 'Stopped' | 'Failed' | 'Succeeded';
-/** Step statuses that mean "still running": a stop waits for these to drain. */
-export const DRAINING_STEP_STATUSES: readonly string[] = ['Starting', 'Executing', 'Stopping'];
+export {
+  DRAINING_STEP_STATUSES,
+  drainingSince,
+  EXECUTION_STATUSES,
+  OUTCOMES,
+  TERMINAL_STATUSES,
+  type ExecutionStatus,
+  type Outcome,
+  type ReleasedStep,
+  type StepStatus,
+  type StepView,
+} from '#commons/pipeline-execution.js';
 
 /** The validated, normalised input of one graceful stop. */
 export interface StopRequest {
@@ -27,18 +34,6 @@ export interface StopRecord {
   statusAtStop?: ExecutionStatus;
 }
 
-/** One pipeline step as reported: never a full callback token. */
-export interface StepView {
-  name: string;
-  type: string;
-  status: string;
-  startedAt?: string;
-  endedAt?: string;
-  failureReason?: string;
-  /** Last characters of the callback token, masked. */
-  callbackToken?: string;
-}
-
 export interface CheckRecord {
   checkedAt: string;
   status: ExecutionStatus;
@@ -55,23 +50,11 @@ export interface CheckRecord {
   waitedSeconds: number;
 }
 
-export interface ReleasedStep {
-  stepName: string;
-  releasedAt: string;
-  callbackToken: string;
-  /** AlreadyClosed: the consumer (or SageMaker) closed the token before the release landed. */
-  result: 'Released' | 'AlreadyClosed';
-}
-
 /** What a Catch adds: Step Functions' error name and cause. */
 export interface CaughtFailure {
   Error: string;
   Cause?: string;
 }
-
-/** How a graceful stop ends well. */
-export const OUTCOMES = ['Stopped', 'AlreadyStopped', 'CompletedBeforeStop', 'AlreadyFailed'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
 
 /** The output document of a graceful stop (the contract in docs/contracts.md). */
 export interface OutputDocument {
@@ -117,13 +100,4 @@ export type CheckedState = StoppedState & { check: CheckRecord };
 /** Our stop was accepted, or another stop of the same execution is already draining it. */
 export function stopInEffect(stop: StopRecord): boolean {
   return stop.accepted || stop.statusAtStop === 'Stopping';
-}
-
-/**
- * When a step began to drain (epoch ms): at the stop, or when it started if that came later; its start
- * before any stop; undefined when neither is known. "Stopping for N s" counts from here.
- */
-export function drainingSince(step: StepView, stopRequestedAtMs: number | undefined): number | undefined {
-  const since = Math.max(Date.parse(step.startedAt ?? '') || 0, stopRequestedAtMs ?? 0);
-  return since > 0 ? since : undefined;
 }

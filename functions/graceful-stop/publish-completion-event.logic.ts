@@ -1,16 +1,10 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CompletionEventNotDelivered, publishEvent } from '#commons/events.js';
 import type { GracefulStopState } from './model.js';
-import { NamedError } from '#commons/errors.js';
 
-export const EVENT_SOURCE = 'sagemaker-pipelines.graceful-stop';
+export { CompletionEventNotDelivered, EVENT_SOURCE } from '#commons/events.js';
 export const COMPLETED_DETAIL_TYPE = 'Graceful Stop Completed';
 export const REQUESTED_DETAIL_TYPE = 'Graceful Stop Requested';
-
-export class CompletionEventNotDelivered extends NamedError {
-  constructor(message: string, cause?: unknown) {
-    super('CompletionEventNotDelivered', message, cause);
-  }
-}
 
 /** The event detail: the output document on success, `{error, cause, pipelineExecutionArn}` on a named failure. */
 export function completionDetail(state: GracefulStopState): Record<string, unknown> {
@@ -30,24 +24,5 @@ export async function publishCompletionEvent(
   if (deps.eventBusName === '') return false;
   const detail = completionDetail(state);
   const arn = state.result?.document.pipelineExecutionArn;
-  const response = await deps.eventBridge.send(
-    new PutEventsCommand({
-      Entries: [
-        {
-          EventBusName: deps.eventBusName,
-          Source: EVENT_SOURCE,
-          DetailType: COMPLETED_DETAIL_TYPE,
-          Detail: JSON.stringify(detail),
-          ...(arn ? { Resources: [arn] } : {}),
-        },
-      ],
-    }),
-  );
-  if ((response.FailedEntryCount ?? 0) > 0) {
-    const entry = response.Entries?.[0];
-    throw new CompletionEventNotDelivered(
-      `EventBridge did not accept the completion event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim(),
-    );
-  }
-  return true;
+  return publishEvent({ detailType: COMPLETED_DETAIL_TYPE, detail, ...(arn ? { resources: [arn] } : {}) }, deps);
 }

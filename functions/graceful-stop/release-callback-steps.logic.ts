@@ -1,23 +1,15 @@
-import { SendPipelineExecutionStepFailureCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { releaseCallbackStepsOf } from '#commons/callback-release.js';
 import type { Clock } from '#commons/clock.js';
-import { isClosedTokenError, notFoundMidRun, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
-import type { CheckedState, ReleasedStep, StopRequest } from './model.js';
-import { callbackTokenOf, isReleasable, listAllSteps } from './pipeline-steps.js';
-import { clip } from '#commons/text.js';
-import { deriveClientRequestToken, maskToken } from '#commons/tokens.js';
+import { listAllSteps } from '#commons/pipeline-steps.js';
+import { notFoundMidRun, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
+import type { CheckedState } from './model.js';
 
-export const MAX_FAILURE_REASON_LENGTH = 256;
+export { MAX_FAILURE_REASON_LENGTH } from '#commons/callback-release.js';
 
 export interface ReleaseDependencies {
   sagemaker: SageMakerClient;
   clock: Clock;
-}
-
-/** The FailureReason SageMaker records for a force-released callback step (at most 256 chars). */
-export function releaseFailureReason(request: StopRequest, graceSeconds: number): string {
-  const why = request.reason ? `: ${request.reason}` : '';
-  const text = `Released by graceful stop after ${graceSeconds} s without an answer to the Stopping message${why}`;
-  return clip(text, MAX_FAILURE_REASON_LENGTH);
 }
 
 /**
@@ -27,9 +19,7 @@ export function releaseFailureReason(request: StopRequest, graceSeconds: number)
  */
 export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDependencies): Promise<CheckedState> {
   const { request } = state;
-  const grace = request.releaseCallbacksAfterSeconds ?? 0;
-  const already = new Set((state.released ?? []).map((released) => released.stepName));
-  const failure = (operation: string, error: unknown): unknown =>
+  const mapError = (operation: string, error: unknown): unknown =>
     unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error), {
       operation,
       pipelineExecutionArn: request.pipelineExecutionArn,
@@ -37,33 +27,19 @@ export async function releaseCallbackSteps(state: CheckedState, deps: ReleaseDep
       elapsedSeconds: deps.clock.secondsSince(state.stop.requestedAt),
     });
   const steps = await listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch((error: unknown) => {
-    throw failure('ListPipelineExecutionSteps', error);
+    throw mapError('ListPipelineExecutionSteps', error);
   });
-  const released: ReleasedStep[] = [...(state.released ?? [])];
-  for (const step of steps) {
-    const token = callbackTokenOf(step);
-    if (!token || !isReleasable(step, already)) continue;
-    const name = step.StepName ?? '';
-    let result: ReleasedStep['result'] = 'Released';
-    try {
-      await deps.sagemaker.send(
-        new SendPipelineExecutionStepFailureCommand({
-          CallbackToken: token,
-          FailureReason: releaseFailureReason(request, grace),
-          ClientRequestToken: deriveClientRequestToken(`${state.executionId}:${token}`, 'release'),
-        }),
-      );
-    } catch (error) {
-      // The consumer answered first, or SageMaker closed the step: nothing left to do.
-      if (!isClosedTokenError(error)) throw failure('SendPipelineExecutionStepFailure', error);
-      result = 'AlreadyClosed';
-    }
-    released.push({
-      stepName: name,
-      releasedAt: new Date(deps.clock.now()).toISOString(),
-      callbackToken: maskToken(token),
-      result,
-    });
-  }
-  return { ...state, released };
+  const fresh = await releaseCallbackStepsOf(
+    deps.sagemaker,
+    steps,
+    {
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      graceSeconds: request.releaseCallbacksAfterSeconds ?? 0,
+      requestKey: state.executionId,
+      alreadyReleased: new Set((state.released ?? []).map((released) => released.stepName)),
+      mapError,
+    },
+    deps.clock,
+  );
+  return { ...state, released: [...(state.released ?? []), ...fresh] };
 }

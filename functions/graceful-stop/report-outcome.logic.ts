@@ -1,17 +1,14 @@
 import type { Clock } from '#commons/clock.js';
 import { unwrapEnvelope } from './stop-request.js';
 import {
-  drainingSince,
   stopInEffect,
   type CaughtFailure,
-  type CheckRecord,
   type GracefulStopState,
   type OutputDocument,
-  type Outcome,
   type ReportedResult,
-  type StepView,
 } from './model.js';
 import { causeSentence, clip } from '#commons/text.js';
+import { classifyEnd, describeDrainingStep, drainTimedOutSentence, endedFailedSentence, type Outcome } from '#commons/pipeline-execution.js';
 import { POLLS_SAID } from '#commons/sagemaker-errors.js';
 
 const MAX_CAUSE_LENGTH = 2_000;
@@ -26,21 +23,6 @@ function rawArn(raw: unknown): string {
   const body = unwrapEnvelope(raw);
   const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).pipelineExecutionArn : undefined;
   return typeof value === 'string' ? value.slice(0, 2048) : '';
-}
-
-/** A draining step and how long it has drained: since the stop, or since it started if that came later. */
-function describeStep(step: StepView, now: number, stopRequestedAt: string | undefined): string {
-  const since = drainingSince(step, Date.parse(stopRequestedAt ?? '') || undefined);
-  const drained = since === undefined ? '' : ` for ${Math.max(0, Math.round((now - since) / 1000))} s`;
-  return `${step.type} step '${step.name}' (${step.status}${drained})`;
-}
-
-function failedStepsSentence(check: CheckRecord): string {
-  const failed = check.steps.filter((step) => step.status === 'Failed');
-  if (failed.length === 0) return check.failureReason ? `: ${check.failureReason}` : '';
-  return `: ${failed
-    .map((step) => `${step.type} step '${step.name}' failed${step.failureReason ? ` (${step.failureReason})` : ''}`)
-    .join('; ')}`;
 }
 
 function facts(document: OutputDocument): string {
@@ -89,35 +71,27 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
   if (!request || !stop || !check) {
     return fail('GracefulStopFailed', 'The graceful stop reached its report without a stop request or a status check.');
   }
-  if (check.deadlinePassed) {
-    const draining = check.draining.map((step) => describeStep(step, now, stop.requestedAt)).join(', ') || 'no step reported as running';
-    return fail(
-      'DrainTimedOut',
-      `The pipeline execution was still ${check.status} after the ${request.maxWaitSeconds} s deadline; still draining: ${draining}.`,
-    );
-  }
-  if (!stopInEffect(stop)) {
-    if (request.failIfNotRunning) {
+  const end = classifyEnd({
+    stopInEffect: stopInEffect(stop),
+    ...(stop.statusAtStop ? { statusAtStop: stop.statusAtStop } : {}),
+    status: check.status,
+    deadlinePassed: check.deadlinePassed,
+    failIfNotRunning: request.failIfNotRunning,
+  });
+  if (end.outcome) return succeed(end.outcome);
+  switch (end.error) {
+    case 'DrainTimedOut': {
+      const draining = check.draining.map((step) => describeDrainingStep(step, now, Date.parse(stop.requestedAt) || undefined));
+      return fail(end.error, drainTimedOutSentence(check.status, request.maxWaitSeconds, draining));
+    }
+    case 'PipelineExecutionNotRunning':
       return fail(
-        'PipelineExecutionNotRunning',
+        end.error,
         `The pipeline execution was already ${stop.statusAtStop ?? check.status} when the stop was requested, and failIfNotRunning is true.`,
       );
-    }
-    if (check.status === 'Stopped') return succeed('AlreadyStopped');
-    if (check.status === 'Failed') return succeed('AlreadyFailed');
-    if (check.status === 'Succeeded') return succeed('CompletedBeforeStop');
-  }
-  switch (check.status) {
-    case 'Stopped':
-      return succeed('Stopped');
-    case 'Succeeded':
-      return succeed('CompletedBeforeStop');
-    case 'Failed':
-      return fail(
-        'PipelineExecutionFailed',
-        `The pipeline execution ended Failed instead of Stopped after the stop was requested${failedStepsSentence(check)}.`,
-      );
+    case 'PipelineExecutionFailed':
+      return fail(end.error, endedFailedSentence(check.steps, check.failureReason));
     default:
-      return fail('GracefulStopFailed', `The report was reached while the pipeline execution was still ${check.status}.`);
+      return fail(end.error, `The report was reached while the pipeline execution was still ${check.status}.`);
   }
 }

@@ -1,5 +1,4 @@
-import { optionalIntegerEnv, requireIntegerEnv } from '#commons/config.js';
-import { SETTING_BOUNDS } from '#commons/settings.js';
+import type { RequestDefaults } from '#commons/settings.js';
 import { InvalidInput } from '#commons/errors.js';
 import {
   MAX_WAIT_SECONDS_LIMIT,
@@ -26,22 +25,7 @@ const ALLOWED_KEYS = [
  */
 export const STARTED_BY_EXECUTION_ID_KEY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
 
-export interface RequestDefaults {
-  maxWaitSeconds: number;
-  releaseCallbacksAfterSeconds?: number;
-}
-
-/**
- * The deployment's defaults for a stop request, read one way everywhere: the Stop handler reads its
- * Lambda environment, the CLI's local mode the environment template.yaml deploys.
- */
-export function readRequestDefaults(env: NodeJS.ProcessEnv = process.env): RequestDefaults {
-  const releaseCallbacksAfterSeconds = optionalIntegerEnv('DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS', SETTING_BOUNDS.DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS, env);
-  return {
-    maxWaitSeconds: requireIntegerEnv('DEFAULT_MAX_WAIT_SECONDS', SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS, env),
-    ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
-  };
-}
+export { readRequestDefaults, type RequestDefaults } from '#commons/settings.js';
 
 /** Accepts the input contract itself or an EventBridge envelope carrying it in `detail`. */
 export function unwrapEnvelope(raw: unknown): unknown {

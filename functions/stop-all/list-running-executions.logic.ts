@@ -6,25 +6,48 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { Clock } from '#commons/clock.js';
 import { InvalidInput, PipelineNotFound } from '#commons/errors.js';
+import { createPacer, type Pacer } from '#commons/pacer.js';
 import { isNotFoundError } from '#commons/sagemaker-errors.js';
-import { matchesGlob, parseStopAllRequest } from './stop-all-request.js';
-import type { ListingCursor, ListingLimits, RunningListing, StopAllLoopState } from './model.js';
+import type { RequestDefaults } from '#commons/settings.js';
+import { progressOf } from './fleet-progress.js';
+import { MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
+import { ledgerRefOf, type LedgerStore } from './ledger.js';
+import { matchesGlob, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
+import type { Candidate, FleetLedger, FleetRun, ListedState, PipelineCount, StopAllLoopState } from './model.js';
 
+export { MAX_LISTING_PAGES, MAX_REPORTED_RUNS } from './limits.js';
 
-export const BATCH_SIZE = 100;
-export const MAX_LISTING_PAGES = 100;
-const PAGE_SIZE = 100;
+export interface ListingLimits {
+  /** At most this many runs per stop-all execution (StopAllMaxExecutions); the rest are counted as omitted. */
+  maxItems: number;
+  maxPages: number;
+}
 
-const startedAt = (summary: PipelineExecutionSummary): number | undefined => summary.StartTime?.getTime();
+export interface ListingDependencies {
+  sagemaker: SageMakerClient;
+  ledgers: LedgerStore;
+  clock: Clock;
+  limits: ListingLimits;
+  /** The deployment's PipelineNamePattern: what this stack may stop. */
+  scope: string;
+  defaults: RequestDefaults & { signalRatePerSecond: number };
+}
+
+type Counter = Record<string, number>;
+const count = (calls: Counter, operation: string): void => {
+  calls[operation] = (calls[operation] ?? 0) + 1;
+};
 
 /** Every page of ListPipelines narrowed by the pattern's literal prefix, then matched whole. */
-async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number): Promise<{ names: string[]; complete: boolean; pages: number }> {
+async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number, pace: Pacer, calls: Counter) {
   // SageMaker's PipelineNamePrefix must itself look like a name (no trailing hyphen): narrow by what does.
   const prefix = (pattern.split('*')[0] ?? '').replace(/-+$/, '');
   const names: string[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   do {
+    await pace.take();
+    count(calls, 'ListPipelines');
     const page = await sagemaker.send(
       new ListPipelinesCommand({ MaxResults: PAGE_SIZE, ...(prefix ? { PipelineNamePrefix: prefix } : {}), ...(nextToken ? { NextToken: nextToken } : {}) }),
     );
@@ -35,16 +58,25 @@ async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, ma
   return { names: [...new Set(names)].sort(), complete: !nextToken, pages };
 }
 
-/** Every page (at most `maxPages`) of one pipeline's executions, newest first. */
-async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, maxPages: number): Promise<{ summaries: PipelineExecutionSummary[]; complete: boolean; pages: number }> {
+/** Every page (at most `maxPages`) of one pipeline's executions started before the listing, newest first. */
+async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, before: Date, maxPages: number, pace: Pacer, calls: Counter) {
   const summaries: PipelineExecutionSummary[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   do {
+    await pace.take();
+    count(calls, 'ListPipelineExecutions');
     let page;
     try {
       page = await sagemaker.send(
-        new ListPipelineExecutionsCommand({ PipelineName: pipelineName, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: PAGE_SIZE, ...(nextToken ? { NextToken: nextToken } : {}) }),
+        new ListPipelineExecutionsCommand({
+          PipelineName: pipelineName,
+          CreatedBefore: before,
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: PAGE_SIZE,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
       );
     } catch (error) {
       if (isNotFoundError(error)) {
@@ -59,29 +91,36 @@ async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, ma
   return { summaries, complete: !nextToken, pages };
 }
 
-const isAfter = (summary: { at: number; arn: string }, cursor: ListingCursor['after']): boolean =>
-  !cursor || summary.at > cursor.startedAt || (summary.at === cursor.startedAt && summary.arn > cursor.pipelineExecutionArn);
+/** The request with the deployment's defaults filled in: every run's deadline and grace are known from here on. */
+function withDefaults(request: StopAllRequest, defaults: RequestDefaults): StopAllRequest {
+  const maxWaitSeconds = request.maxWaitSeconds ?? defaults.maxWaitSeconds;
+  const releaseCallbacksAfterSeconds = request.releaseCallbacksAfterSeconds ?? defaults.releaseCallbacksAfterSeconds;
+  if (releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
+    throw new InvalidInput(
+      `releaseCallbacksAfterSeconds (${releaseCallbacksAfterSeconds}) is not below maxWaitSeconds (${maxWaitSeconds}${request.maxWaitSeconds === undefined ? ", the deployment's default DefaultMaxWaitSeconds" : ''}); expected a grace period shorter than the deadline.`,
+    );
+  }
+  return { ...request, maxWaitSeconds, ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }) };
+}
 
 /**
- * Lists the running executions of the selected pipelines (every page) and
- * returns the next batch: Executing runs started at least `olderThanSeconds`
- * ago and before the first listing, after the cursor, oldest first.
+ * Validates the request and lists the runs to stop: every Executing or Stopping run of the selected
+ * pipelines started at least `olderThanSeconds` before the listing, oldest first, up to the
+ * deployment's cap. Writes them to the fleet's ledger (a dry run's too: it is the exact list of
+ * what would be signalled) and hands on counts only.
  */
-export async function listRunningExecutions(
-  state: StopAllLoopState,
-  deps: { sagemaker: SageMakerClient; clock: Clock; limits: ListingLimits; scope: string },
-): Promise<StopAllLoopState & { listing: RunningListing }> {
-  const request = state.request ?? parseStopAllRequest(state.raw, deps.scope);
+export async function listRunningExecutions(state: StopAllLoopState, deps: ListingDependencies): Promise<ListedState> {
+  const request = withDefaults(parseStopAllRequest(state.raw, deps.scope, deps.defaults.signalRatePerSecond), deps.defaults);
   const now = deps.clock.now();
-  const cursor: ListingCursor = state.cursor ?? { startedBefore: new Date(now).toISOString() };
-  const startedBefore = Date.parse(cursor.startedBefore);
-  // Ages count at the first listing, for every batch: what the run saw then is what it stops.
-  const threshold = startedBefore - request.olderThanSeconds * 1000;
+  const threshold = now - request.olderThanSeconds * 1000;
+  // SageMaker publishes no rate for its list calls: each is paced like the signals.
+  const pace = { pipelines: createPacer(request.signalRatePerSecond, deps.clock), executions: createPacer(request.signalRatePerSecond, deps.clock) };
+  const calls: Counter = {};
   let scanComplete = true;
   let pagesRead = 0;
   let names: string[];
   if (request.pipelineNamePattern !== undefined) {
-    const matched = await pipelinesMatching(deps.sagemaker, request.pipelineNamePattern, deps.limits.maxPages);
+    const matched = await pipelinesMatching(deps.sagemaker, request.pipelineNamePattern, deps.limits.maxPages, pace.pipelines, calls);
     names = matched.names;
     scanComplete = matched.complete;
     pagesRead += matched.pages;
@@ -90,62 +129,70 @@ export async function listRunningExecutions(
   }
   if (names.length === 0 && request.pipelineNamePattern === undefined) throw new InvalidInput('The request names no pipeline.');
 
-  const qualifying: Array<{ at: number; arn: string; pipelineName: string; started?: number }> = [];
+  const selected: FleetRun[] = [];
   let tooRecent = 0;
   let scanned = 0;
   for (const pipelineName of names) {
-    const listed = await executionsOf(deps.sagemaker, pipelineName, deps.limits.maxPages);
+    const listed = await executionsOf(deps.sagemaker, pipelineName, new Date(now), deps.limits.maxPages, pace.executions, calls);
     pagesRead += listed.pages;
     scanComplete &&= listed.complete;
     scanned += listed.summaries.length;
     for (const summary of listed.summaries) {
-      if (summary.PipelineExecutionStatus !== 'Executing' || !summary.PipelineExecutionArn) continue;
-      const started = startedAt(summary);
-      if (started !== undefined && started >= startedBefore) continue;
+      const status = summary.PipelineExecutionStatus;
+      if ((status !== 'Executing' && status !== 'Stopping') || !summary.PipelineExecutionArn) continue;
+      const started = summary.StartTime?.getTime();
+      if (started !== undefined && started >= now) continue;
       // A run without a start time has an unknown age: it only qualifies when every age does.
-      const oldEnough = request.olderThanSeconds === 0 || (started !== undefined && started <= threshold);
-      if (!oldEnough) {
+      if (request.olderThanSeconds > 0 && (started === undefined || started > threshold)) {
         tooRecent += 1;
         continue;
       }
-      const entry = { at: started ?? 0, arn: summary.PipelineExecutionArn, pipelineName, ...(started === undefined ? {} : { started }) };
-      if (isAfter(entry, cursor.after)) qualifying.push(entry);
+      selected.push({ arn: summary.PipelineExecutionArn, pipelineName, startedAt: started ?? null, listedStatus: status, status });
     }
   }
-  qualifying.sort((a, b) => a.at - b.at || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  selected.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  // SageMaker lists a run once per pipeline; a pipeline named twice is listed once (the request dedupes names).
+  const runs = selected.slice(0, deps.limits.maxItems);
+  for (const run of runs) if (run.listedStatus === 'Stopping') run.drainFrom = now;
 
-  const taken = (state.totals?.attempted ?? 0) + (state.totals?.wouldStopCount ?? 0);
-  const capacity = Math.max(0, deps.limits.maxItems - taken);
-  const batch = qualifying.slice(0, Math.min(deps.limits.batchSize, capacity));
-  const remaining = qualifying.length - batch.length;
-  const more = remaining > 0 && capacity - batch.length > 0;
-  const last = batch.at(-1);
-  const listing: RunningListing = {
+  const ledger: FleetLedger = { version: 1, executionId: state.executionId, request, listedAt: now, runs, nextSignal: 0, cycles: 0, calls };
+  const ref = ledgerRefOf(state.executionId);
+  await deps.ledgers.write(ref, ledger);
+
+  const perPipeline = new Map<string, PipelineCount>();
+  for (const run of runs) {
+    const entry = perPipeline.get(run.pipelineName) ?? { pipelineName: run.pipelineName, executing: 0, stopping: 0 };
+    if (run.listedStatus === 'Executing') entry.executing += 1;
+    else entry.stopping += 1;
+    perPipeline.set(run.pipelineName, entry);
+  }
+  const byPipeline = [...perPipeline.values()]
+    .sort((a, b) => b.executing + b.stopping - (a.executing + a.stopping) || a.pipelineName.localeCompare(b.pipelineName))
+    .slice(0, MAX_REPORTED_RUNS);
+  const candidates: Candidate[] = runs.slice(0, MAX_REPORTED_RUNS).map((run) => ({
+    pipelineName: run.pipelineName,
+    pipelineExecutionArn: run.arn,
+    status: run.listedStatus,
+    startedAt: run.startedAt === null ? null : new Date(run.startedAt).toISOString(),
+    ageSeconds: run.startedAt === null ? null : Math.round(deps.clock.secondsSince(new Date(run.startedAt).toISOString())),
+  }));
+  const progress = progressOf(ledger, deps.clock);
+  return {
+    ...(state.raw === undefined ? {} : { raw: state.raw }),
+    executionId: state.executionId,
     request,
-    listedAt: new Date(now).toISOString(),
-    pipelines: names.length,
-    scanned,
-    pagesRead,
-    scanComplete,
-    running: qualifying.length,
-    items: batch.map((entry) => ({
-      pipelineExecutionArn: entry.arn,
-      ...(request.reason === undefined ? {} : { reason: request.reason }),
-      ...(request.maxWaitSeconds === undefined ? {} : { maxWaitSeconds: request.maxWaitSeconds }),
-      ...(request.releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds: request.releaseCallbacksAfterSeconds }),
-    })),
-    batch: batch.map((entry) => ({
-      pipelineName: entry.pipelineName,
-      pipelineExecutionArn: entry.arn,
-      startedAt: entry.started === undefined ? null : new Date(entry.started).toISOString(),
-      ageSeconds: entry.started === undefined ? null : Math.round((now - entry.started) / 1000),
-    })),
-    remaining,
-    more,
-    omitted: more ? 0 : remaining,
-    tooRecent,
-    cursor: { startedBefore: cursor.startedBefore, ...(last ? { after: { startedAt: last.at, pipelineExecutionArn: last.arn } } : cursor.after ? { after: cursor.after } : {}) },
+    ledger: ref,
+    listing: {
+      listedAt: new Date(now).toISOString(),
+      pipelines: names.length,
+      scanned,
+      pagesRead,
+      scanComplete,
+      tooRecent,
+      omitted: selected.length - runs.length,
+      byPipeline,
+    },
+    progress: request.dryRun ? { ...progress, signalling: false, done: true } : progress,
+    ...(request.dryRun ? { candidates } : {}),
   };
-  return { ...state, request, cursor, listing };
 }
-

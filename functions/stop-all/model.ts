@@ -1,131 +1,172 @@
 /**
- * The stop-all model: what its states hand each other (the listing, the batch, the Map's results,
- * the totals) and the output document. The listing and the summary both build on it; neither
- * imports the other.
+ * The stop-all model: the fleet's ledger (one record per run, kept in S3: the state machine's
+ * payload carries only counts and cursors, so it stays far below 256 KB at any number of runs),
+ * what its states hand each other, and the output document.
  */
+import type { ExecutionStatus, StepView } from '#commons/pipeline-execution.js';
 import type { StopAllRequest } from './stop-all-request.js';
 
 export type { StopAllRequest } from './stop-all-request.js';
 
-/** One graceful-stop input, as the Map hands it to the graceful-stop state machine. */
-export interface ChildInput {
-  pipelineExecutionArn: string;
-  reason?: string;
-  maxWaitSeconds?: number;
-  releaseCallbacksAfterSeconds?: number;
-}
+/** How SageMaker answered our StopPipelineExecution. */
+export type SignalResult =
+  /** The stop is ours: the run was Executing. */
+  | 'Accepted'
+  /** The run was no longer Executing (Stopping by another stop, or ended). */
+  | 'NotExecuting'
+  /** A named error that no retry cures (access denied, unknown run, retries used up). */
+  | 'Rejected';
 
-/** A run in the batch, with what a dry run shows of it. */
-export interface Candidate {
+/** One run the fleet stops: Executing when listed (signalled), or Stopping (taken in: waited for, never signalled). */
+export interface FleetRun {
+  arn: string;
   pipelineName: string;
-  pipelineExecutionArn: string;
-  startedAt: string | null;
-  ageSeconds: number | null;
+  /** Start time, epoch ms; null when SageMaker gave none. */
+  startedAt: number | null;
+  listedStatus: 'Executing' | 'Stopping';
+  /** Our StopPipelineExecution: when it was answered, how, and the attempts it took. */
+  signal?: { at: number; result: SignalResult; attempts: number };
+  /** Transient failures so far of a signal not yet answered, and when to try again (epoch ms). */
+  retry?: { attempts: number; at: number; error: string };
+  /** When its drain started (epoch ms): our accepted signal, our refused one, or the listing for a run taken in. Deadline and grace count from here. */
+  drainFrom?: number;
+  /** The last status a sweep saw, and its first sight after a refused signal. */
+  status: ExecutionStatus;
+  statusAtStop?: ExecutionStatus;
+  failureReason?: string;
+  /** When a sweep first saw it ended, epoch ms. */
+  endedAt?: number;
+  /** Still draining when its deadline passed. */
+  timedOut?: boolean;
+  /** Complete sweeps of its pipeline that did not list it. */
+  missed?: number;
+  /** Its callback steps were checked once its grace had passed; how many were released. */
+  releaseChecked?: boolean;
+  released?: number;
+  /** A Failed or timed-out run's failed or draining steps, read once, for the report. */
+  steps?: StepView[];
+  /** A failure that is not a final status: the signal was rejected, or the run vanished. */
+  error?: { name: string; cause: string };
 }
 
-/**
- * Where the next batch starts: runs are taken oldest first (start time, then
- * ARN), only those started before the first listing, and only after the last
- * run of the previous batch, so a run that failed to stop is not taken again.
- */
-export interface ListingCursor {
-  startedBefore: string;
-  after?: { startedAt: number; pipelineExecutionArn: string };
-}
-
-/** What List Running Executions adds to the state: this batch, and how complete the listing is. */
-export interface RunningListing {
+/** The fleet's ledger: everything stop-all knows of its runs, one S3 object per stop-all execution. */
+export interface FleetLedger {
+  version: 1;
+  executionId: string;
   request: StopAllRequest;
+  /** The listing time (epoch ms): runs started after it are not taken. */
+  listedAt: number;
+  /** Oldest first. */
+  runs: FleetRun[];
+  /** Index of the first run not yet signalled (the signalling cursor). */
+  nextSignal: number;
+  /** When the last signal was answered, epoch ms. */
+  lastSignalAt?: number;
+  cycles: number;
+  /** SageMaker calls made by the fleet, by operation (the listing's included). */
+  calls: Record<string, number>;
+}
+
+/** Where a fleet's ledger is kept (the bucket is the deployment's). */
+export interface LedgerRef {
+  key: string;
+}
+
+/** Runs of one pipeline, for the dry run and the report. */
+export interface PipelineCount {
+  pipelineName: string;
+  executing: number;
+  stopping: number;
+}
+
+/** What the listing found, beyond the runs: how complete it was and what it left out. */
+export interface ListingFacts {
   listedAt: string;
   /** Pipelines listed (by name, or matched by the pattern). */
   pipelines: number;
-  /** Execution summaries read, of any status. */
+  /** Execution summaries read, of any status, and the pages they took. */
   scanned: number;
   pagesRead: number;
   /** False when a page bound stopped a listing before its last page: older runs were not seen. */
   scanComplete: boolean;
-  /** Executing runs old enough, not yet taken by an earlier batch. */
-  running: number;
-  /** This batch: oldest first, at most one Map's worth. */
-  items: ChildInput[];
-  batch: Candidate[];
-  /** Qualifying runs after this batch. */
-  remaining: number;
-  /** True when another batch follows (runs remain and the run's cap is not reached). */
-  more: boolean;
-  /** Runs left out because the cap of one stop-all run is reached: run stop-all again for them. */
-  omitted: number;
-  /** Executing runs younger than `olderThanSeconds`, left running. */
+  /** Runs younger than `olderThanSeconds`, left running. */
   tooRecent: number;
-  cursor: ListingCursor;
+  /** Runs left out because the deployment's cap (StopAllMaxExecutions) was reached: run stop-all again for them. */
+  omitted: number;
+  /** Runs per pipeline, the most first (at most MAX_REPORTED_RUNS pipelines). */
+  byPipeline: PipelineCount[];
 }
 
-export interface ListingLimits {
-  /** At most this many runs per stop-all run (the execution history must stay under 25,000 events). */
-  maxItems: number;
-  /** Runs per batch: one Map's results must stay under the 256 KB payload limit. */
-  batchSize: number;
-  /** At most this many pages of 100 per listing (executions of one pipeline, or pipelines). */
-  maxPages: number;
+/** The fleet's counts after a cycle (or the listing): what the Choice states and the CLI read. */
+export interface FleetProgress {
+  selected: number;
+  /** Executing when listed: to be signalled. */
+  toSignal: number;
+  /** Signals answered (accepted, refused or rejected). */
+  signalled: number;
+  accepted: number;
+  /** Stopping when listed: waited for, never signalled. */
+  takenIn: number;
+  draining: number;
+  /** Runs ended, by final status. */
+  ended: Record<string, number>;
+  /** Runs still draining at their deadline. */
+  timedOut: number;
+  /** Runs with a failure that is not a final status (StopRejected, PipelineExecutionNotFound, SageMakerUnavailable). */
+  errored: number;
+  released: number;
+  /** Seconds since the listing (the clock's). */
+  elapsedSeconds: number;
+  /** Median seconds from drain start to noticed end, of the runs ended so far (null before the first). */
+  typicalDrainSeconds: number | null;
+  /** Estimated seconds left: the signals to send, then a typical drain (null until one is known). */
+  etaSeconds: number | null;
+  signalling: boolean;
+  done: boolean;
+  /** Seconds the Wait state sleeps before the next cycle (0 while signalling). */
+  nextWaitSeconds: number;
+  cycles: number;
 }
 
-/** What the stop-all state machine hands the listing: the input first, the request and cursor on later batches. */
+/** The state stop-all carries: no per-run list, whatever the number of runs. */
 export interface StopAllLoopState {
   raw?: unknown;
+  executionId: string;
   request?: StopAllRequest;
-  cursor?: ListingCursor;
-  totals?: StopAllSummary;
+  ledger?: LedgerRef;
+  listing?: ListingFacts;
+  progress?: FleetProgress;
+  /** A dry run's first candidates, oldest first (at most MAX_REPORTED_RUNS). */
+  candidates?: Candidate[];
 }
 
-/** A Map iteration that ended with the graceful stop succeeding (Record Stop Succeeded). */
-export interface StopSucceededItem {
+export type ListedState = StopAllLoopState & { request: StopAllRequest; ledger: LedgerRef; listing: ListingFacts; progress: FleetProgress };
+
+/** A run a dry run would signal (or take in). */
+export interface Candidate {
+  pipelineName: string;
   pipelineExecutionArn: string;
-  childExecutionArn: string;
-  outcome: string;
-  finalStatus: string | null;
-  waitedSeconds: number;
+  status: 'Executing' | 'Stopping';
+  startedAt: string | null;
+  ageSeconds: number | null;
 }
 
-/** A Map iteration whose graceful stop failed or could not start (Record Stop Failed): the caught error output. */
-export interface StopFailedItem {
+/** One run in the report: how it ended, or why it did not. */
+export interface RunReport {
   pipelineExecutionArn: string;
-  failure: { Error?: string; Cause?: string };
-}
-
-export type StopItemResult = StopSucceededItem | StopFailedItem;
-
-/** The state after one batch: its listing, the Map's results (none in a dry run), the totals so far. */
-export interface StopAllState {
-  raw?: unknown;
-  request?: StopAllRequest;
-  listing: RunningListing;
-  results?: StopItemResult[];
-  totals?: StopAllSummary;
-}
-
-/** What Summarise Stop All hands back to the loop: the totals, and where the next batch starts. */
-export interface StopAllBatchResult {
-  raw?: unknown;
-  request: StopAllRequest;
-  cursor: ListingCursor;
-  more: boolean;
-  totals: StopAllSummary;
-}
-
-/** One child graceful stop, as the summary reports it. */
-export interface ChildReport {
-  pipelineExecutionArn: string;
-  /** The graceful-stop execution; absent when it could not be started. */
-  childExecutionArn?: string;
+  pipelineName: string;
+  /** Signalled: our stop was accepted (this stop-all counts it). TakenIn: another stop was draining it. EndedFirst: it ended before any stop. */
+  origin: 'Signalled' | 'TakenIn' | 'EndedFirst';
   succeeded: boolean;
   outcome?: string;
-  finalStatus?: string | null;
-  waitedSeconds?: number;
-  /** The child's named failure (e.g. PipelineExecutionFailed) or the error that kept it from running. */
+  finalStatus: ExecutionStatus;
+  /** The named failure (PipelineExecutionFailed, DrainTimedOut, StopRejected, ...) and its sentence. */
   error?: string;
   cause?: string;
-  /** The child execution's Step Functions status when it did not succeed (FAILED, TIMED_OUT, ABORTED). */
-  childStatus?: string;
+  /** Seconds from its drain start to its noticed end (or to the deadline). */
+  drainSeconds: number | null;
+  /** Its failed or still-draining steps. */
+  steps?: StepView[];
 }
 
 /** The stop-all output document. */
@@ -133,29 +174,42 @@ export interface StopAllSummary {
   /** What was selected: the pipeline name, the names, or the pattern. */
   pipelineName: string;
   dryRun: boolean;
-  /** Batches (Map runs) so far. */
-  batches: number;
-  /** Pipelines listed. */
-  pipelines: number;
+  /** Where the full ledger is (every run, with its signal and end): s3://bucket/key. */
+  ledger: string | null;
   listedAt: string;
   finishedAt: string;
-  /** Executing runs found old enough; `attempted` of them were stopped, `omitted` left for another run. */
-  running: number;
-  attempted: number;
-  omitted: number;
-  tooRecent: number;
+  pipelines: number;
   scanComplete: boolean;
+  tooRecent: number;
+  omitted: number;
+  byPipeline: PipelineCount[];
+  selected: number;
+  signalled: number;
+  takenIn: number;
+  /** Runs that ended well (an outcome) and runs that did not (a named failure). */
   succeeded: number;
+  /** Of the runs that ended well, those this stop-all signalled: the runs it counts as its own. */
+  succeededSignalled: number;
   failed: number;
-  /** Successful children per outcome (Stopped, AlreadyStopped, CompletedBeforeStop, AlreadyFailed). */
+  /** Per outcome (Stopped, AlreadyStopped, CompletedBeforeStop, AlreadyFailed). */
   outcomes: Record<string, number>;
-  /** Failed children per error name (PipelineExecutionFailed, DrainTimedOut, ...). */
+  /** Per named failure. */
   errors: Record<string, number>;
-  /** Failed children first, then succeeded ones; at most MAX_REPORTED_CHILDREN (the rest only counted). */
-  children: ChildReport[];
-  childrenOmitted: number;
-  /** A dry run's candidates, oldest first (at most MAX_REPORTED_CHILDREN), and how many there were. */
+  /** Per final status (and Executing/Stopping for runs still draining). */
+  finalStatuses: Record<string, number>;
+  /** Callback steps force-released. */
+  released: number;
+  /** Seconds from the listing to the last signal, and to the last end noticed. */
+  secondsToLastSignal: number | null;
+  secondsToLastEnd: number | null;
+  /** The runs that did not end well first (Failed, still draining, errors), then the rest; at most MAX_REPORTED_RUNS. */
+  runs: RunReport[];
+  runsOmitted: number;
+  /** The longest drains, longest first. */
+  slowestDrains: Array<{ pipelineExecutionArn: string; drainSeconds: number; finalStatus: ExecutionStatus }>;
+  /** SageMaker calls by operation, the listing's included. */
+  sageMakerCalls: Record<string, number>;
+  /** A dry run's candidates, oldest first (at most MAX_REPORTED_RUNS), and how many there are. */
   wouldStop: Candidate[];
   wouldStopCount: number;
 }
-

@@ -1,4 +1,5 @@
 import { InvalidInput } from '#commons/errors.js';
+import { SETTING_BOUNDS } from '#commons/settings.js';
 import {
   MAX_WAIT_SECONDS_LIMIT,
   PIPELINE_NAME,
@@ -21,18 +22,19 @@ export interface StopAllRequest {
   pipelineNamePattern?: string;
   /** Only runs started at least this long ago (0 = every running execution). */
   olderThanSeconds: number;
-  /** Graceful stops running at the same time (the Map's MaxConcurrencyPath). */
-  maxConcurrency: number;
+  /** StopPipelineExecution calls a second while signalling (and the pace of every other SageMaker operation). */
+  signalRatePerSecond: number;
   /** List what would be stopped; stop nothing. */
   dryRun: boolean;
-  /** Passed on to every graceful stop. */
+  /** Every run's stop: its reason, its deadline and grace (from its signal), the deployment's defaults filled in by the listing. */
   reason?: string;
   maxWaitSeconds?: number;
   releaseCallbacksAfterSeconds?: number;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 5;
-export const MAX_CONCURRENCY_LIMIT = 40;
+/** The deployment's default pace (template parameter SignalRatePerSecond) and its bounds. */
+export const DEFAULT_SIGNAL_RATE_PER_SECOND = 10;
+export const SIGNAL_RATE_LIMIT = SETTING_BOUNDS.DEFAULT_SIGNAL_RATE_PER_SECOND;
 export const MAX_OLDER_THAN_SECONDS = 31_536_000;
 /** Pipelines one request may name. */
 export const MAX_PIPELINE_NAMES = 100;
@@ -43,7 +45,7 @@ const ALLOWED_KEYS = [
   'pipelineNames',
   'pipelineNamePattern',
   'olderThanSeconds',
-  'maxConcurrency',
+  'signalRatePerSecond',
   'dryRun',
   'reason',
   'maxWaitSeconds',
@@ -94,7 +96,12 @@ function readName(value: unknown, field: string): string {
  * PipelineNamePattern: a selection reaching beyond it is rejected here,
  * before anything is listed or stopped. Throws InvalidInput with one sentence.
  */
-export function parseStopAllRequest(raw: unknown, scope = '*'): StopAllRequest {
+export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate = DEFAULT_SIGNAL_RATE_PER_SECOND): StopAllRequest {
+  if (isPlainObject(raw) && raw.maxConcurrency !== undefined) {
+    throw new InvalidInput(
+      'maxConcurrency is not a stop-all field: stop-all signals every run first and waits for all of them in one sweep; expected signalRatePerSecond (StopPipelineExecution calls a second) to set its pace.',
+    );
+  }
   if (!isPlainObject(raw)) {
     throw new InvalidInput(`The input is ${describeValue(raw)}; expected a JSON object with pipelineName, pipelineNames or pipelineNamePattern.`);
   }
@@ -151,7 +158,7 @@ export function parseStopAllRequest(raw: unknown, scope = '*'): StopAllRequest {
   return {
     ...selection,
     olderThanSeconds: readInteger(raw, 'olderThanSeconds', 0, MAX_OLDER_THAN_SECONDS) ?? 0,
-    maxConcurrency: readInteger(raw, 'maxConcurrency', 1, MAX_CONCURRENCY_LIMIT) ?? DEFAULT_MAX_CONCURRENCY,
+    signalRatePerSecond: readInteger(raw, 'signalRatePerSecond', SIGNAL_RATE_LIMIT.min, SIGNAL_RATE_LIMIT.max) ?? defaultSignalRate,
     dryRun: raw.dryRun === true,
     ...(reason === undefined ? {} : { reason }),
     ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),

@@ -25,6 +25,8 @@ export type HandlerTable = Record<FunctionLogicalId, LocalHandler>;
  */
 export const LOCAL_FUNCTION_ENVIRONMENT: Record<string, string> = {
   ...allFunctionsEnvironment(),
+  // The deployment's FleetLedgerBucket; locally the emulator's bucket of that name (local/ledger-bucket.ts).
+  FLEET_LEDGER_BUCKET: 'graceful-stop-fleet-ledgers',
   POWERTOOLS_LOG_LEVEL: 'WARN',
   AWS_REGION: 'us-east-1',
   // Node 20 is supported here until the SDK drops it; the warning would drown the CLI output.

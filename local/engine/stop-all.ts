@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { LocalHandler } from './functions.js';
 import { applyFunctionEnvironment, defaultBundleDir, loadBundles } from './load-handlers.js';
-import { nestedExecutionResources, type NestedExecutionOptions } from './nested-execution.js';
 import { projectRoot } from './paths.js';
 import { LocalStateMachine, localLambdaFunctions } from './runner.js';
 
@@ -13,6 +12,7 @@ import { LocalStateMachine, localLambdaFunctions } from './runner.js';
  */
 export const STOP_ALL_FUNCTIONS = {
   ListRunningExecutionsFunction: 'list-running-executions',
+  SignalAndSweepFunction: 'signal-and-sweep',
   SummariseStopAllFunction: 'summarise-stop-all',
 } as const;
 
@@ -22,22 +22,13 @@ export type StopAllHandlerTable = Record<StopAllFunctionLogicalId, LocalHandler>
 export const STOP_ALL_STATE_MACHINE_NAME = 'stop-all';
 export const stopAllDefinitionPath = join(projectRoot, 'statemachine', 'stop-all.asl.json');
 
-/**
- * The stop-all ASL on the embedded engine: its Lambda tasks served by
- * `handlers`, its `startExecution.sync:2` tasks running `gracefulStop`
- * in-process (see nested-execution.ts).
- */
-export function createStopAllMachine(
-  handlers: StopAllHandlerTable,
-  gracefulStop: LocalStateMachine,
-  nested: NestedExecutionOptions = {},
-): LocalStateMachine {
+/** The stop-all ASL on the embedded engine, its Lambda tasks served by `handlers` (the ledger in the local S3). */
+export function createStopAllMachine(handlers: StopAllHandlerTable): LocalStateMachine {
   const { substitutions, lambdaHandlers } = localLambdaFunctions(Object.keys(STOP_ALL_FUNCTIONS) as StopAllFunctionLogicalId[], handlers);
   return LocalStateMachine.fromFile(stopAllDefinitionPath, {
     stateMachineName: STOP_ALL_STATE_MACHINE_NAME,
-    substitutions: { ...substitutions, GracefulStopStateMachineArn: gracefulStop.arn },
+    substitutions,
     lambdaHandlers,
-    resourceHandlers: nestedExecutionResources(gracefulStop, nested),
   });
 }
 

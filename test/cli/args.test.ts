@@ -163,7 +163,7 @@ describe('parseCommandLine: stop-all', () => {
 
   it('passes every graceful-stop option on, and the AWS target', () => {
     // Prepare
-    const argv = ['stop-all', 'churn-model', '--older-than', '3600', '--max-concurrency', '5', '--reason', 'release', '--max-wait', '20m', '--release-callbacks-after', '5m', '--json', '--stack-name', 'prod-stop-all'];
+    const argv = ['stop-all', 'churn-model', '--older-than', '3600', '--signal-rate', '5', '--reason', 'release', '--max-wait', '20m', '--release-callbacks-after', '5m', '--json', '--stack-name', 'prod-stop-all'];
     // Act
     const command = parseCommandLine(argv, LOCAL);
     // Assess
@@ -172,7 +172,7 @@ describe('parseCommandLine: stop-all', () => {
       ...OUTPUT,
       json: true,
       stackName: 'prod-stop-all',
-      input: { pipelineName: 'churn-model', olderThanSeconds: 3600, maxConcurrency: 5, reason: 'release', maxWaitSeconds: 1200, releaseCallbacksAfterSeconds: 300 },
+      input: { pipelineName: 'churn-model', olderThanSeconds: 3600, signalRatePerSecond: 5, reason: 'release', maxWaitSeconds: 1200, releaseCallbacksAfterSeconds: 300 },
     });
   });
 });
@@ -220,7 +220,8 @@ describe('parseCommandLine: usage errors', () => {
     ['a stop-all without any pipeline', ['stop-all'], /^Expected a pipelineName \(or several\), or --pipeline-pattern PATTERN\.$/],
     ['names and a pattern', ['stop-all', 'a', '--pipeline-pattern', 'b*'], /^Give pipeline names or --pipeline-pattern, not both\.$/],
     ['a bad pipeline name', ['stop-all', 'not a name'], /^pipelineName is "not a name"; expected a pipeline name of 1-256 letters, digits and hyphens\.$/],
-    ['--max-concurrency 0', ['stop-all', 'churn-model', '--max-concurrency', '0'], /^--max-concurrency is "0"; expected an integer from 1 to 40\.$/],
+    ['--signal-rate 0', ['stop-all', 'churn-model', '--signal-rate', '0'], /^--signal-rate is "0"; expected an integer from 1 to 50\.$/],
+    ['--max-concurrency', ['stop-all', 'churn-model', '--max-concurrency', '5'], /^Unknown option '--max-concurrency' for stop-all; expected one of .*--signal-rate/],
     ['--time-scale fast', ['simulate', '--time-scale', 'fast'], /^--time-scale is "fast"; expected a number from 1 to 10000\.$/],
     ['--port 70000', ['simulate', '--port', '70000'], /^--port is "70000"; expected an integer from 0 to 65535\.$/],
     ['a positional for demo', ['demo', 'extra'], /^demo takes no positional arguments; got "extra"\.$/],

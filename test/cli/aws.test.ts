@@ -19,7 +19,8 @@ import { parseCommandLine } from '#cli/args.js';
 import { freshExecutionName, newHistoryEvents, outcomeOf, type FollowOptions } from '#cli/aws/follow.js';
 import { runAwsCommand, type AwsClients } from '#cli/aws/run.js';
 import type { CliIO } from '#cli/io.js';
-import { runName } from '#cli/stop-all-view.js';
+import type { ListedState, StopAllSummary } from '#stop-all/model.js';
+import { fleetProgress } from '#test/support/fleet-progress.js';
 
 const sfn = mockClient(SFNClient);
 const cloudFormation = mockClient(CloudFormationClient);
@@ -247,56 +248,56 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     cloudFormation.reset();
   });
 
-  it('shows each child as it ends, prints the summary, and exits 1 when one child failed', async () => {
+  it('shows the live counts after the listing and every cycle, prints the report, and exits 1 when one run did not end well', async () => {
     // Prepare
     const other = PIPELINE_EXECUTION.replace('k3x9p2m4q7ab', 'a1b2c3d4e5f6');
-    const childCause = JSON.stringify({ ExecutionArn: `${EXECUTION}-child`, Status: 'FAILED', Error: 'PipelineExecutionFailed', Cause: 'Lambda step timed out.' });
-    const listing = {
-      request: { pipelineName: 'churn-model', olderThanSeconds: 0, maxConcurrency: 5, dryRun: false },
-      listedAt: '2026-01-01T10:00:00.000Z',
-      pipelines: 1,
-      scanned: 9,
-      pagesRead: 1,
-      scanComplete: true,
-      running: 2,
-      items: [{ pipelineExecutionArn: PIPELINE_EXECUTION }, { pipelineExecutionArn: other }],
-      batch: [PIPELINE_EXECUTION, other].map((arn) => ({ pipelineName: 'churn-model', pipelineExecutionArn: arn, startedAt: null, ageSeconds: null })),
-      remaining: 0,
-      more: false,
-      omitted: 0,
-      tooRecent: 0,
-      cursor: { startedBefore: '2026-01-01T10:00:00.000Z' },
+    const progress = fleetProgress;
+    const listed: ListedState = {
+      executionId: EXECUTION,
+      request: { pipelineName: 'churn-model', olderThanSeconds: 0, signalRatePerSecond: 10, dryRun: false, maxWaitSeconds: 900 },
+      ledger: { key: 'stop-all/x/ledger.json' },
+      listing: { listedAt: '2026-01-01T10:00:00.000Z', pipelines: 1, scanned: 9, pagesRead: 1, scanComplete: true, tooRecent: 0, omitted: 0, byPipeline: [] },
+      progress: progress({}),
     };
-    const summary = {
+    const summary: StopAllSummary = {
       pipelineName: 'churn-model',
       dryRun: false,
-      batches: 1,
-      pipelines: 1,
-      childrenOmitted: 0,
-      wouldStop: [],
-      wouldStopCount: 0,
-      listedAt: listing.listedAt,
+      ledger: 's3://ledgers/stop-all/x/ledger.json',
+      listedAt: '2026-01-01T10:00:00.000Z',
       finishedAt: '2026-01-01T10:05:00.000Z',
-      running: 2,
-      attempted: 2,
-      omitted: 0,
-      tooRecent: 0,
+      pipelines: 1,
       scanComplete: true,
+      tooRecent: 0,
+      omitted: 0,
+      byPipeline: [],
+      selected: 2,
+      signalled: 2,
+      takenIn: 0,
       succeeded: 1,
+      succeededSignalled: 1,
       failed: 1,
       outcomes: { Stopped: 1 },
       errors: { PipelineExecutionFailed: 1 },
-      children: [
-        { pipelineExecutionArn: other, succeeded: true, outcome: 'Stopped', finalStatus: 'Stopped', waitedSeconds: 12 },
-        { pipelineExecutionArn: PIPELINE_EXECUTION, succeeded: false, error: 'PipelineExecutionFailed', cause: 'Lambda step timed out.' },
+      finalStatuses: { Stopped: 1, Failed: 1 },
+      released: 0,
+      secondsToLastSignal: 0.1,
+      secondsToLastEnd: 140,
+      runs: [
+        { pipelineExecutionArn: PIPELINE_EXECUTION, pipelineName: 'churn-model', origin: 'Signalled', succeeded: false, finalStatus: 'Failed', error: 'PipelineExecutionFailed', cause: 'Lambda step timed out.', drainSeconds: 140 },
+        { pipelineExecutionArn: other, pipelineName: 'churn-model', origin: 'Signalled', succeeded: true, outcome: 'Stopped', finalStatus: 'Stopped', drainSeconds: 12 },
       ],
+      runsOmitted: 0,
+      slowestDrains: [{ pipelineExecutionArn: PIPELINE_EXECUTION, drainSeconds: 140, finalStatus: 'Failed' }],
+      sageMakerCalls: { ListPipelineExecutions: 7, StopPipelineExecution: 2 },
+      wouldStop: [],
+      wouldStopCount: 0,
     };
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
     sfn.on(GetExecutionHistoryCommand).resolves({
       events: [
-        exited(20, 'Record Stop Failed', { pipelineExecutionArn: PIPELINE_EXECUTION, failure: { Error: 'States.TaskFailed', Cause: childCause } }),
-        exited(15, 'Record Stop Succeeded', { pipelineExecutionArn: other, childExecutionArn: 'x', outcome: 'Stopped', finalStatus: 'Stopped', waitedSeconds: 12 }),
-        exited(4, 'List Running Executions', { listing }),
+        exited(20, 'Signal And Sweep', { ...listed, progress: progress({ signalled: 2, accepted: 2, draining: 0, ended: { Stopped: 1, Failed: 1 }, elapsedSeconds: 150, signalling: false, done: true }) }),
+        exited(15, 'Signal And Sweep', { ...listed, progress: progress({ signalled: 2, accepted: 2, draining: 1, ended: { Stopped: 1 }, elapsedSeconds: 25, typicalDrainSeconds: 12, etaSeconds: 12, signalling: false }) }),
+        exited(4, 'List Running Executions', listed),
       ],
     });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', output: JSON.stringify(summary) });
@@ -309,12 +310,11 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     expect(code).toBe(1);
     expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '')).toEqual({ pipelineName: 'churn-model' });
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toMatch(/^stop-all-cli-/);
-    const progress = io.stderr.join('');
-    expect(progress).toContain('2 running execution(s) of churn-model in 1 pipeline(s); stopping 2, at most 5 at a time\n');
-    const stopped = progress.indexOf(`  Stopped (waited 12s): ${runName(other)}`);
-    expect(stopped).toBeGreaterThan(-1);
-    expect(stopped).toBeLessThan(progress.indexOf(`  FAILED PipelineExecutionFailed: ${runName(PIPELINE_EXECUTION)}`));
-    expect(io.stdout.join('')).toContain('stop-all churn-model: 2 graceful stop(s), 1 succeeded, 1 failed');
+    const lines = io.stderr.join('').split('\n');
+    expect(lines).toContain('2 run(s) of churn-model in 1 pipeline(s): signalling 2 at 10/s, 0 already Stopping (taken in)');
+    expect(lines).toContain('  25 s: signalled 2/2 · draining 1 · ended 1 (Stopped 1) · about 12 s left');
+    expect(lines).toContain('  3 min: signalled 2/2 · draining 0 · ended 2 (Stopped 1, Failed 1) · done');
+    expect(io.stdout.join('')).toContain('stop-all churn-model: 2 run(s), 2 signalled, 0 taken in; 1 ended well, 1 did not');
     expect(io.stdout.join('')).toContain(`  FAILED PipelineExecutionFailed: ${PIPELINE_EXECUTION}: Lambda step timed out.`);
   });
 });

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckRecord, GracefulStopState } from '#graceful-stop/model.js';
+import type { FleetProgress, ListedState } from '#stop-all/model.js';
+import { fleetProgress } from '#test/support/fleet-progress.js';
 import { fitRow, screenRows } from '#cli/live-block.js';
 import { ProgressView } from '#cli/stop-view.js';
 import { StopAllProgress } from '#cli/stop-all-view.js';
@@ -88,91 +90,58 @@ describe('ProgressView on a TTY', () => {
 });
 
 describe('StopAllProgress on a TTY', () => {
-  it('counts a dry run of several batches once: the first listing names them all, each batch its range', () => {
-    // Prepare
-    const lines: string[] = [];
-    const view = new StopAllProgress({ isTTY: false, write: (text: string) => lines.push(text) });
-    const batchOf = (running: number, from: number) => {
-      const arns = [0, 1].map((index) => `arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a/execution/run${from + index}`);
-      return {
-        request: { pipelineNamePattern: 'training-*', olderThanSeconds: 0, maxConcurrency: 5, dryRun: true },
-        pipelines: 1,
-        running,
-        items: arns.map((arn) => ({ pipelineExecutionArn: arn })),
-        batch: arns.map((arn) => ({ pipelineName: 'training-a', pipelineExecutionArn: arn, startedAt: null, ageSeconds: 5 })),
-        omitted: 0,
-        tooRecent: 0,
-        scanComplete: true,
-        scanned: 6,
-      };
-    };
-    // Act
-    for (const [running, from] of [[6, 0], [4, 2], [2, 4]] as const) view.onStateExited('List Running Executions', { listing: batchOf(running, from) });
-    // Assess
-    const headers = lines.filter((line) => !line.startsWith('  '));
-    expect(headers).toEqual([
-      '6 running execution(s) of training-* in 1 pipeline(s); would stop 6 in batches of 2\n',
-      'batch 2: would stop 3-4 of 6\n',
-      'batch 3: would stop 5-6 of 6\n',
-    ]);
-    expect(lines.filter((line) => line.startsWith('  '))).toContain('  would stop (5 s old): training-a run0\n');
+  const progress = (overrides: Partial<FleetProgress> = {}): FleetProgress => fleetProgress({ selected: 3000, toSignal: 2900, takenIn: 100, draining: 3000, ...overrides });
+  const listed = (pattern: string, dryRun = false, overrides: Partial<FleetProgress> = {}): ListedState => ({
+    executionId: 'arn:aws:states:us-east-1:123456789012:execution:stop-all:x',
+    request: { pipelineNamePattern: pattern, olderThanSeconds: 0, signalRatePerSecond: 10, dryRun },
+    ledger: { key: 'stop-all/x/ledger.json' },
+    listing: { listedAt: '2026-01-01T10:00:00.000Z', pipelines: 12, scanned: 4000, pagesRead: 52, scanComplete: true, tooRecent: 3, omitted: 0, byPipeline: [] },
+    progress: progress(overrides),
   });
 
-  it('keeps every row of the live table within 80 columns, however long the pipeline name', () => {
-    // Prepare
-    const { vt, sink } = terminal(80);
-    const view = new StopAllProgress(sink);
-    const arn = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${'training-'.repeat(6)}x/execution/abcdef123456`;
-    const listing = {
-      request: { pipelineName: 'p', olderThanSeconds: 0, maxConcurrency: 2, dryRun: false },
-      pipelines: 1,
-      running: 1,
-      items: [{ pipelineExecutionArn: arn }],
-      batch: [{ pipelineName: 'p', pipelineExecutionArn: arn, startedAt: null, ageSeconds: 5 }],
-      omitted: 0,
-      tooRecent: 0,
-      scanComplete: true,
-      scanned: 1,
-    };
-    // Act
-    view.onStateExited('List Running Executions', { listing });
-    // Assess
-    const row = vt.lines().find((line) => line.includes('queued')) ?? '';
-    expect(row.length).toBeLessThanOrEqual(80);
-    expect(row).toContain('training-training-');
-  });
-
-  it('keeps one live table of the batch, each execution with its state, and counts', () => {
+  it('redraws one line of live counts in place under the listing, cycle after cycle', () => {
     // Prepare
     const { vt, sink } = terminal(120);
     const view = new StopAllProgress(sink);
-    const arns = ['a1', 'b2', 'c3'].map((id) => `arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/${id}`);
-    const listing = {
-      request: { pipelineName: 'p', olderThanSeconds: 0, maxConcurrency: 2, dryRun: false },
-      pipelines: 1,
-      running: 3,
-      items: arns.map((arn) => ({ pipelineExecutionArn: arn })),
-      batch: arns.map((arn) => ({ pipelineName: 'p', pipelineExecutionArn: arn, startedAt: null, ageSeconds: 5 })),
-      omitted: 0,
-      tooRecent: 0,
-      scanComplete: true,
-      scanned: 3,
-    };
 
     // Act
-    view.onStateExited('List Running Executions', { listing });
-    view.onStateEntered('Stop Gracefully', { childInput: { pipelineExecutionArn: arns[0] } });
-    view.onStateEntered('Stop Gracefully', { childInput: { pipelineExecutionArn: arns[1] } });
-    view.onStateExited('Record Stop Succeeded', { pipelineExecutionArn: arns[0], outcome: 'Stopped', waitedSeconds: 3 });
+    view.onStateExited('List Running Executions', listed('training-*'));
+    view.onStateExited('Signal And Sweep', listed('training-*', false, { signalled: 240, elapsedSeconds: 25, cycles: 1 }));
+    view.onStateExited('Signal And Sweep', listed('training-*', false, { signalled: 480, draining: 2950, ended: { Stopped: 48, Failed: 2 }, elapsedSeconds: 50, typicalDrainSeconds: 130, etaSeconds: 372, cycles: 2 }));
 
     // Assess
-    const lines = vt.lines();
-    expect(lines[0]).toBe('3 running execution(s) of p in 1 pipeline(s); stopping 3, at most 2 at a time');
-    expect(lines.slice(1)).toEqual([
-      `  ${'Stopped (waited 3s)'.padEnd(24)} p a1`,
-      `  ${'stopping…'.padEnd(24)} p b2`,
-      `  ${'queued'.padEnd(24)} p c3`,
-      '  Stopped 1, stopping… 1, queued 1',
+    expect(vt.lines()).toEqual([
+      '3000 run(s) of training-* in 12 pipeline(s): signalling 2900 at 10/s, 100 already Stopping (taken in) (3 too recent)',
+      '  50 s: signalled 480/2900 · taken in 100 · draining 2950 · ended 50 (Stopped 48, Failed 2) · about 6 min left',
     ]);
+  });
+
+  it('keeps the live line within 80 columns, however many counts it has (the listing line above is written once and may wrap)', () => {
+    // Prepare
+    const { vt, sink } = terminal(80);
+    const view = new StopAllProgress(sink);
+    const pattern = `${'training-'.repeat(6)}*`;
+
+    // Act
+    view.onStateExited('List Running Executions', listed(pattern));
+    view.onStateExited('Signal And Sweep', listed(pattern, false, { signalled: 2900, draining: 10, ended: { Stopped: 2980, Failed: 7, Succeeded: 3 }, released: 12, timedOut: 1, errored: 2, elapsedSeconds: 4000 }));
+
+    // Assess
+    const live = vt.lines().at(-1) ?? '';
+    expect(live.length).toBeLessThanOrEqual(80);
+    expect(live).toMatch(/^ {2}67 min: signalled 2900\/2900 · taken in 100 · draining 10 · ended 2990 /);
+    expect(vt.lines()[0]).toContain('training-training-');
+  });
+
+  it('shows a dry run as its listing only: nothing is signalled, so there are no counts to follow', () => {
+    // Prepare
+    const lines: string[] = [];
+    const view = new StopAllProgress({ isTTY: false, write: (text: string) => lines.push(text) });
+
+    // Act
+    view.onStateExited('List Running Executions', listed('training-*', true));
+
+    // Assess
+    expect(lines).toEqual(['3000 run(s) of training-* in 12 pipeline(s): would signal 2900 at 10/s, 100 already Stopping (taken in) (3 too recent)\n']);
   });
 });

@@ -77,6 +77,7 @@ describe('graceful-stop simulate', () => {
     expect(ended.stdout.split('\n').filter(Boolean)).toEqual([
       `export AWS_ENDPOINT_URL_SAGEMAKER=${String(endpoints.sagemakerEndpoint)}`,
       `export AWS_ENDPOINT_URL_SQS=${String(endpoints.sqsEndpoint)}`,
+      `export AWS_ENDPOINT_URL_S3=${String(endpoints.sqsEndpoint)}`,
       'export AWS_REGION=us-east-1',
       'export AWS_DEFAULT_REGION=us-east-1',
       'export AWS_ACCESS_KEY_ID=local',

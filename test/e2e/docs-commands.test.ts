@@ -94,7 +94,7 @@ describe('commands in the README and the docs', () => {
     if (parsed.name === 'stop-all') {
       const run = await runCli([...argv, '--json']);
       // No such pipeline here: a pattern finds none (exit 0), a name is PipelineNotFound (exit 1).
-      if (parsed.input.pipelineNamePattern) expect(JSON.parse(run.stdout)).toMatchObject({ attempted: 0 });
+      if (parsed.input.pipelineNamePattern) expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: parsed.input.dryRun === true, signalled: 0, selected: 0 });
       else expect(JSON.parse(run.stdout)).toMatchObject({ error: 'PipelineNotFound' });
       return;
     }

@@ -58,6 +58,6 @@ describe('console start (docs/starting.md "Console")', () => {
     const parsedStopAll = stopAllInputs.map((text) => parseStopAllRequest(JSON.parse(text)));
     // Assess
     expect(parsedStops).toHaveLength(1);
-    expect(parsedStopAll).toEqual([{ pipelineName: 'training', olderThanSeconds: 3600, maxConcurrency: 5, dryRun: false, reason: 'release 2026.11' }]);
+    expect(parsedStopAll).toEqual([{ pipelineName: 'training', olderThanSeconds: 3600, signalRatePerSecond: 10, dryRun: false, reason: 'release 2026.11' }]);
   });
 });

@@ -2,7 +2,7 @@
  * The runaway guard's stop-all, on the embedded engine with the BUILT bundles
  * against the simulator: selection by pattern and by list, the age filter, a
  * dry run that stops nothing, a pattern outside the deployment's scope, and
- * more runs than one Map's worth (500, in batches of 100).
+ * 500 runs in one fleet (the state carries counts only).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,8 +12,6 @@ import {
   StartPipelineExecutionCommand,
   type PipelineExecutionStatus,
 } from '@aws-sdk/client-sagemaker';
-import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
 import type { LocalStateMachine } from '#local/engine/runner.js';
 import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
@@ -41,8 +39,7 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
     process.env.GRACEFUL_STOP_TIME_SCALE = String(K);
     // The deployment's scope, as template.yaml passes PipelineNamePattern.
     process.env.PIPELINE_NAME_PATTERN = 'training-*';
-    const gracefulStop = createGracefulStopMachine(await loadBuiltHandlers());
-    stopAll = createStopAllMachine(await loadBuiltStopAllHandlers(), gracefulStop, { runOptions: RUN });
+    stopAll = createStopAllMachine(await loadBuiltStopAllHandlers());
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
   });
 
@@ -101,14 +98,14 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
     // Assess
     const summary = result.output as StopAllSummary;
     expect(result.status, result.cause).toBe('SUCCEEDED');
-    expect(summary).toMatchObject({ pipelines: 2, attempted: 1, succeeded: 1, tooRecent: 1 });
-    expect(summary.children.map((child) => child.pipelineExecutionArn)).toEqual([oldA]);
+    expect(summary).toMatchObject({ pipelines: 2, selected: 1, signalled: 1, succeeded: 1, tooRecent: 1 });
+    expect(summary.runs.map((run) => run.pipelineExecutionArn)).toEqual([oldA]);
     expect(await statusesOf('training-list-b')).toEqual({ Executing: 1 });
     expect(await statusesOf('training-list-c')).toEqual({ Executing: 1 });
     expect(youngA).toContain('training-list-c');
   });
 
-  it('handles 500 running executions of a pattern in batches of 100: a dry run stops none, the real run stops all of them and nothing else', async () => {
+  it('handles 500 running executions of a pattern in one fleet: a dry run stops none, the real run stops all of them and nothing else', async () => {
     // Prepare
     for (let pipeline = 0; pipeline < 5; pipeline += 1) await pipelineWithRuns(`training-bulk-${pipeline}`, 100);
     await pipelineWithRuns('scoring-bulk', 3);
@@ -117,28 +114,31 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
     const dryRun = await stopAll.run({ pipelineNamePattern: 'training-bulk-*', dryRun: true }, RUN);
     const afterDryRun = await statusesOf('training-bulk-0');
     const started = Date.now();
-    const real = await stopAll.run({ pipelineNamePattern: 'training-bulk-*', maxConcurrency: 40, reason: 'runaway guard: older than the limit' }, RUN);
+    const real = await stopAll.run({ pipelineNamePattern: 'training-bulk-*', signalRatePerSecond: 50, reason: 'runaway guard: older than the limit' }, RUN);
     const wallSeconds = (Date.now() - started) / 1000;
     console.log(`[measurement] stop-all of 500 running executions on the embedded engine: ${wallSeconds.toFixed(1)} s`);
 
     // Assess
     const dry = dryRun.output as StopAllSummary;
     expect(dryRun.status, dryRun.cause).toBe('SUCCEEDED');
-    expect(dry).toMatchObject({ dryRun: true, pipelines: 5, attempted: 0, wouldStopCount: 500, batches: 5 });
+    expect(dry).toMatchObject({ dryRun: true, pipelines: 5, signalled: 0, wouldStopCount: 500 });
+    expect(dry.byPipeline).toEqual([0, 1, 2, 3, 4].map((pipeline) => ({ pipelineName: `training-bulk-${pipeline}`, executing: 100, stopping: 0 })));
     expect(dry.wouldStop).toHaveLength(100);
-    expect(dry.wouldStop[0]).toEqual(expect.objectContaining({ pipelineName: expect.stringMatching(/^training-bulk-\d$/), ageSeconds: expect.any(Number) }));
-    expect(pathOf(dryRun)).not.toContain('Stop Each Execution');
+    expect(dry.wouldStop[0]).toEqual(expect.objectContaining({ pipelineName: expect.stringMatching(/^training-bulk-\d$/), status: 'Executing', ageSeconds: expect.any(Number) }));
+    expect(pathOf(dryRun)).not.toContain('Signal And Sweep');
+    expect(dry.ledger).toMatch(/^s3:\/\/graceful-stop-fleet-ledgers\/stop-all\/.+\/ledger\.json$/);
     expect(afterDryRun).toEqual({ Executing: 100 });
 
     const summary = real.output as StopAllSummary;
     expect(real.status, real.cause).toBe('SUCCEEDED');
-    expect(summary).toMatchObject({ pipelines: 5, running: 500, attempted: 500, succeeded: 500, failed: 0, omitted: 0, batches: 5, outcomes: { Stopped: 500 }, childrenOmitted: 400 });
-    expect(summary.children).toHaveLength(100);
-    expect(pathOf(real).filter((state) => state === 'List Running Executions')).toHaveLength(5);
+    expect(summary).toMatchObject({ pipelines: 5, selected: 500, signalled: 500, takenIn: 0, succeeded: 500, failed: 0, omitted: 0, outcomes: { Stopped: 500 }, runsOmitted: 400 });
+    expect(summary.runs).toHaveLength(100);
+    expect(summary.sageMakerCalls.StopPipelineExecution).toBe(500);
+    expect(pathOf(real).filter((state) => state === 'List Running Executions')).toHaveLength(1);
     for (let pipeline = 0; pipeline < 5; pipeline += 1) expect(await statusesOf(`training-bulk-${pipeline}`)).toEqual({ Stopped: 100 });
     expect(await statusesOf('scoring-bulk')).toEqual({ Executing: 3 });
-    // The largest state payload stays far below the 256 KB limit.
-    const largest = Math.max(...real.events.map((event) => JSON.stringify(event.state?.output ?? event.state?.input ?? '').length));
-    expect(largest).toBeLessThan(256 * 1024);
+    // The state carries counts, not runs: the largest payload is the report (100 runs listed), far below 256 KB.
+    const payloads = real.events.map((event) => JSON.stringify(event.state?.output ?? event.state?.input ?? '').length);
+    expect(Math.max(...payloads)).toBeLessThan(64 * 1024);
   }, 240_000);
 });

@@ -1,17 +1,18 @@
 /**
  * Entry point "stop all": statemachine/stop-all.asl.json on the embedded
- * engine with the BUILT bundles (`node scripts/build.mjs` first), its
- * startExecution.sync:2 children running the real graceful-stop ASL
- * in-process, against the SageMaker Pipelines simulator with several running
- * executions of one pipeline.
+ * engine with the BUILT bundles (`node scripts/build.mjs` first), its fleet
+ * ledger in the local S3, against the SageMaker Pipelines simulator with
+ * several running executions of one pipeline.
  *
  * Every execution runs the same definition: Prepare (Processing, 30 s) then
- * Score (Lambda, 300 s, times out after 40 s). One execution is started early
+ * Score (Lambda, 300 s, times out after 160 s). One execution is started early
  * and stopped while Score runs: its Lambda step times out while draining, so
- * its graceful stop ends PipelineExecutionFailed. The others are stopped during
- * Prepare and end Stopped; one of them was stopped before stop-all ran and is
- * not listed. Simulated time runs K times faster everywhere (simulator,
- * handler clock, Wait states).
+ * it ends Failed (PipelineExecutionFailed, naming the step). The others are
+ * stopped during Prepare and end Stopped; one was stopped and ended before
+ * stop-all ran and is not listed; one is Stopping when stop-all lists (someone
+ * else's stop, a slow drain) and is taken in: waited for, never signalled.
+ * Simulated time runs K times faster everywhere (simulator, handler clock,
+ * Wait states).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,10 +24,8 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { runStopAllLocally } from '#cli/stop-all-local.js';
-import { humanStopAllResult, runName, stopAllExitCode } from '#cli/stop-all-view.js';
-import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
-import type { LocalStateMachine, RunResult } from '#local/engine/runner.js';
+import { humanStopAllResult, stopAllExitCode } from '#cli/stop-all-view.js';
+import type { LocalStateMachine } from '#local/engine/runner.js';
 import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
 import type { StopAllSummary } from '#stop-all/model.js';
@@ -59,6 +58,11 @@ const DEFINITION = JSON.stringify({
     },
   ],
 });
+/** A training step that drains for 120 simulated s when stopped: a run someone else stopped is still Stopping when stop-all lists. */
+const SLOW_STOP = JSON.stringify({
+  Version: '2020-12-01',
+  Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 36_000, StopDurationSeconds: 120 } }],
+});
 
 /** Until `ready()` holds, bounded. */
 const waitUntil = (what: string, ready: () => Promise<boolean>): Promise<boolean> => waitFor(what, ready, (ok) => ok, { intervalMs: 50 });
@@ -67,27 +71,13 @@ describe('stop-all state machine on the embedded engine against the simulator', 
   let stack: LocalStack;
   let sagemaker: SageMakerClient;
   let stopAll: LocalStateMachine;
-  const children: RunResult[] = [];
-  let running = 0;
-  let mostAtOnce = 0;
 
   beforeAll(async () => {
     stack = await startLocalStack({ timeScale: K });
     useLocalEndpoints(stack.endpoints);
     // Read by the bundles at import: their clock runs K times faster, like the simulator's.
     process.env.GRACEFUL_STOP_TIME_SCALE = String(K);
-    const gracefulStop = createGracefulStopMachine(await loadBuiltHandlers());
-    stopAll = createStopAllMachine(await loadBuiltStopAllHandlers(), gracefulStop, {
-      runOptions: RUN,
-      onChildStarted: () => {
-        running += 1;
-        mostAtOnce = Math.max(mostAtOnce, running);
-      },
-      onChildFinished: (result) => {
-        running -= 1;
-        children.push(result);
-      },
-    });
+    stopAll = createStopAllMachine(await loadBuiltStopAllHandlers());
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
     await sagemaker.send(
       new CreatePipelineCommand({ PipelineName: PIPELINE, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: DEFINITION }),
@@ -107,7 +97,9 @@ describe('stop-all state machine on the embedded engine against the simulator', 
   const status = async (arn: string): Promise<string | undefined> =>
     (await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).PipelineExecutionStatus;
 
-  it('stops every running execution, reports each outcome, and one failed child does not hide the others', async () => {
+  const stopsAccepted = (): number => stack.simulator.stats().callsByOperation.StopPipelineExecution ?? 0;
+
+  it('signals every running execution, takes in the one already Stopping, and reports each end, the failed one first with its step', async () => {
     // Prepare
     const early = await start();
     await waitUntil('Score to run in the early execution', async () => {
@@ -118,43 +110,76 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     const alreadyStopped = await start();
     await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: alreadyStopped, ClientRequestToken: 'stopped-by-someone-else-before-stop-all' }));
     await waitUntil('the already-stopped execution to be Stopped', async () => (await status(alreadyStopped)) === 'Stopped');
+    await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: late[2] ?? '', ClientRequestToken: 'stopped-by-someone-else-while-it-drains' }));
+    const stopsBefore = stopsAccepted();
 
     // Act
-    const result = await stopAll.run({ pipelineName: PIPELINE, maxConcurrency: 2, reason: 'stop-all test' }, RUN);
+    const result = await stopAll.run({ pipelineName: PIPELINE, reason: 'stop-all test' }, RUN);
 
     // Assess
     expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
     const summary = result.output as StopAllSummary;
     expect(summary).toMatchObject({
       pipelineName: PIPELINE,
-      running: 4,
-      attempted: 4,
+      selected: 4,
+      signalled: 3,
       omitted: 0,
       scanComplete: true,
       succeeded: 3,
       failed: 1,
       outcomes: { Stopped: 3 },
       errors: { PipelineExecutionFailed: 1 },
+      finalStatuses: { Stopped: 3, Failed: 1 },
     });
-    expect(summary.children.map((child) => child.pipelineExecutionArn).sort()).toEqual([early, ...late].sort());
-    expect(summary.children.map((child) => child.pipelineExecutionArn)).not.toContain(alreadyStopped);
-    const failed = summary.children.find((child) => !child.succeeded);
-    expect(failed).toMatchObject({ pipelineExecutionArn: early, error: 'PipelineExecutionFailed', childStatus: 'FAILED' });
-    expect(failed?.cause).toMatch(/Lambda step 'Score'/);
-    for (const child of summary.children.filter((candidate) => candidate.succeeded)) {
-      expect(child).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped' });
-      expect(child.childExecutionArn).toMatch(/:execution:graceful-stop:/);
-    }
+    expect(summary.runs.map((run) => run.pipelineExecutionArn).sort()).toEqual([early, ...late].sort());
+    expect(summary.runs[0]).toMatchObject({ pipelineExecutionArn: early, origin: 'Signalled', error: 'PipelineExecutionFailed', finalStatus: 'Failed' });
+    expect(summary.runs[0]?.cause).toMatch(/Lambda step 'Score' failed/);
+    expect(summary.runs.find((run) => run.pipelineExecutionArn === late[2])).toMatchObject({ origin: 'TakenIn', outcome: 'Stopped', finalStatus: 'Stopped' });
+    // Only the three Executing runs were signalled: the one already Stopping was waited for, not stopped again.
+    expect(stopsAccepted() - stopsBefore).toBe(3);
+    expect(summary.sageMakerCalls.StopPipelineExecution).toBe(3);
+    expect(summary.secondsToLastSignal).toEqual(expect.any(Number));
+    expect(summary.secondsToLastEnd).toBeGreaterThanOrEqual(summary.secondsToLastSignal ?? 0);
+    expect(summary.slowestDrains[0]?.drainSeconds).toBeGreaterThan(0);
     expect(await status(early)).toBe('Failed');
     for (const arn of late) expect(await status(arn)).toBe('Stopped');
-    expect(children).toHaveLength(4);
-    expect(children.map((child) => child.executionArn).sort()).toEqual(summary.children.map((child) => child.childExecutionArn).sort());
-    expect(mostAtOnce).toBeLessThanOrEqual(2);
     const path = pathOf(result);
-    expect(path.slice(0, 3)).toEqual(['Capture Input', 'List Running Executions', 'Dry Run?']);
-    expect(path.filter((state) => state === 'Stop Gracefully')).toHaveLength(4);
-    expect(path.filter((state) => state === 'Record Stop Failed')).toHaveLength(1);
-    expect(path.at(-1)).toBe('Stop All Finished');
+    expect(path.slice(0, 4)).toEqual(['Capture Input', 'List Running Executions', 'Dry Run?', 'Signal And Sweep']);
+    expect(path).toContain('Wait For Sweep');
+    expect(path.slice(-2)).toEqual(['Summarise Stop All', 'Stop All Finished']);
+  });
+
+  it('stops nothing twice and counts nothing twice when two stop-alls run over the same runs at once', async () => {
+    // Prepare
+    const pipelineName = 'twice-stopped';
+    await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: SLOW_STOP }));
+    const arns: string[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      const { PipelineExecutionArn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
+      arns.push(PipelineExecutionArn);
+    }
+    const stopsBefore = stopsAccepted();
+
+    // Act
+    const [first, second] = await Promise.all([
+      stopAll.run({ pipelineName, signalRatePerSecond: 1, reason: 'first' }, RUN),
+      stopAll.run({ pipelineName, signalRatePerSecond: 1, reason: 'second' }, RUN),
+    ]);
+
+    // Assess
+    const summaries = [first, second].map((result) => {
+      expect(result.status, result.cause).toBe('SUCCEEDED');
+      return result.output as StopAllSummary;
+    });
+    // Each run's stop was accepted once: by one of the two; the other found it Stopping and took it in or was refused.
+    const acceptedByEither = (summaries[0]?.signalled ?? 0) + (summaries[1]?.signalled ?? 0);
+    expect(acceptedByEither).toBe(6);
+    expect((summaries[0]?.succeededSignalled ?? 0) + (summaries[1]?.succeededSignalled ?? 0)).toBe(6);
+    for (const summary of summaries) expect(summary).toMatchObject({ selected: 6, succeeded: 6, failed: 0 });
+    for (const arn of arns) expect(await status(arn)).toBe('Stopped');
+    // Every StopPipelineExecution that reached SageMaker beyond the six accepted ones was refused (not Executing): none stopped a run twice.
+    const refused = stack.simulator.stats().errorsByCode.ValidationException ?? 0;
+    expect(stopsAccepted() - stopsBefore - refused).toBeLessThanOrEqual(6);
   });
 
   it('finds nothing to stop when every execution of the pipeline has ended, and says so', async () => {
@@ -164,27 +189,22 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     const { PipelineExecutionArn: ended = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
     await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: ended, ClientRequestToken: 'stopped-before-stop-all-ran-000001' }));
     await waitUntil('the execution to be Stopped', async () => (await status(ended)) === 'Stopped');
-    const childrenBefore = children.length;
 
     // Act
     const result = await stopAll.run({ pipelineName }, RUN);
 
     // Assess
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.output).toMatchObject({ pipelineName, running: 0, attempted: 0, succeeded: 0, failed: 0, outcomes: {}, errors: {}, children: [] });
-    expect(children).toHaveLength(childrenBefore);
+    expect(result.output).toMatchObject({ pipelineName, selected: 0, signalled: 0, succeeded: 0, failed: 0, outcomes: {}, errors: {}, runs: [] });
+    expect(pathOf(result)).toEqual(['Capture Input', 'List Running Executions', 'Dry Run?', 'Signal And Sweep', 'Fleet Done?', 'Summarise Stop All', 'Stop All Finished']);
   });
 
-  it('runs from the CLI locally (graceful-stop stop-all), printing each child as it ends and the summary, exit 0', async () => {
+  it('runs from the CLI locally (graceful-stop stop-all), printing the live counts after every cycle and the report, exit 0', async () => {
     // Prepare
     const pipelineName = 'cli-local';
-    const training = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 10_000 } }] });
+    const training = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 10_000, StopDurationSeconds: 40 } }] });
     await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: training }));
-    const arns: string[] = [];
-    for (let index = 0; index < 2; index += 1) {
-      const { PipelineExecutionArn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
-      arns.push(PipelineExecutionArn);
-    }
+    for (let index = 0; index < 2; index += 1) await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
     const lines: string[] = [];
 
     // Act
@@ -192,17 +212,16 @@ describe('stop-all state machine on the embedded engine against the simulator', 
 
     // Assess
     expect(stopAllExitCode(result)).toBe(0);
-    expect(lines[0]).toBe(`2 running execution(s) of ${pipelineName} in 1 pipeline(s); stopping 2, at most 5 at a time\n`);
-    // Plain lines (no TTY): each execution queued, then stopping, then its outcome.
-    for (const arn of arns) {
-      const run = runName(arn);
-      const states = lines.filter((line) => line.endsWith(`: ${run}\n`)).map((line) => line.trim().replace(/ \(waited .*\)/, '').replace(/: \S+ \S+$/, ''));
-      expect(states).toEqual(['queued', 'stopping…', 'Stopped']);
-    }
-    expect(humanStopAllResult(result).split('\n').slice(0, 3)).toEqual([
-      `stop-all ${pipelineName}: 2 graceful stop(s), 2 succeeded, 0 failed`,
+    expect(lines[0]).toBe(`2 run(s) of ${pipelineName} in 1 pipeline(s): signalling 2 at 10/s, 0 already Stopping (taken in)\n`);
+    // Plain lines (no TTY): the counts once listed, then after every cycle, the last one done.
+    expect(lines[1]).toMatch(/^ {2}\d+ s: signalled 0\/2 · draining 2 · ended 0 · time left: unknown until a run ends\n$/);
+    expect(lines.some((line) => /signalled 2\/2 · draining 2 · ended 0/.test(line))).toBe(true);
+    expect(lines.at(-1)).toMatch(/signalled 2\/2 · draining 0 · ended 2 \(Stopped 2\) · done\n$/);
+    expect(humanStopAllResult(result).split('\n').slice(0, 4)).toEqual([
+      `stop-all ${pipelineName}: 2 run(s), 2 signalled, 0 taken in; 2 ended well, 0 did not`,
       '  outcomes: Stopped 2',
       '  errors: none',
+      '  final statuses: Stopped 2',
     ]);
   });
 
@@ -219,16 +238,19 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     expect(result.cause).toBe('SageMaker has no pipeline named "no-such-pipeline" in this account and region; check the name (not the ARN or display name).');
   });
 
-  it('fails with InvalidInput before any SageMaker call for a concurrency outside 1 to 40', async () => {
+  it('fails with InvalidInput before any SageMaker call for a signal rate outside 1 to 50, or a concurrency', async () => {
     // Prepare
     const before = stack.simulator.stats().callsByOperation.ListPipelineExecutions ?? 0;
 
     // Act
-    const result = await stopAll.run({ pipelineName: PIPELINE, maxConcurrency: 41 }, RUN);
+    const tooFast = await stopAll.run({ pipelineName: PIPELINE, signalRatePerSecond: 51 }, RUN);
+    const concurrency = await stopAll.run({ pipelineName: PIPELINE, maxConcurrency: 5 }, RUN);
 
     // Assess
-    expect(result.error).toBe('InvalidInput');
-    expect(result.cause).toBe('maxConcurrency is number 41; expected an integer from 1 to 40.');
+    expect(tooFast.error).toBe('InvalidInput');
+    expect(tooFast.cause).toBe('signalRatePerSecond is number 51; expected an integer from 1 to 50.');
+    expect(concurrency.error).toBe('InvalidInput');
+    expect(concurrency.cause).toMatch(/^maxConcurrency is not a stop-all field: .*expected signalRatePerSecond/);
     expect(stack.simulator.stats().callsByOperation.ListPipelineExecutions ?? 0).toBe(before);
   });
 });

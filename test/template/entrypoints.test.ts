@@ -164,18 +164,17 @@ describe('IAM for parent workflows in template.yaml', () => {
     expect(grants).toEqual(expected);
   });
 
-  it('is an output, and the stop-all machine holds the same Step Functions and events grants', () => {
+  it('is an output; the stop-all machine starts no child execution, so it holds no Step Functions or events grant at all', () => {
     // Prepare
     const output = template.Outputs?.GracefulStopCallerPolicyArn;
     const stopAllPolicies = properties('StopAllStateMachine').Policies as JsonObject[];
     // Act
     const stopAllGrants = stopAllPolicies
       .flatMap((policy) => statementsOf(policy))
-      .filter((statement) => String([statement.Action].flat()[0]).match(/^(states|events):/))
-      .map((statement) => ({ Action: statement.Action, Resource: statement.Resource }));
+      .filter((statement) => String([statement.Action].flat()[0]).match(/^(states|events):/));
     // Assess
     expect(refTarget(output?.Value)).toBe('GracefulStopCallerPolicy');
-    expect(stopAllGrants).toEqual(expected);
+    expect(stopAllGrants).toEqual([]);
   });
 
   it('matches what statemachine/example-parent.asl.json needs: one startExecution.sync:2 task on ${GracefulStopStateMachineArn}', () => {
@@ -195,16 +194,18 @@ describe('IAM for parent workflows in template.yaml', () => {
 describe('stop-all state machine in template.yaml', () => {
   const machine = properties('StopAllStateMachine');
 
-  it('runs statemachine/stop-all.asl.json as a Standard workflow with the graceful-stop machine as its child', () => {
+  it('runs statemachine/stop-all.asl.json as a Standard workflow of its own functions: no child state machine, no Map', () => {
     // Prepare
     const substitutions = machine.DefinitionSubstitutions as JsonObject;
+    const { text } = asl('stop-all.asl.json');
     // Act
-    const child = refTarget(substitutions.GracefulStopStateMachineArn);
+    const resources = [...text.matchAll(/"Resource":\s*"([^"]+)"/g)].map((match) => match[1]);
     // Assess
     expect(machine.DefinitionUri).toBe('statemachine/stop-all.asl.json');
     expect(machine.Type).toBe('STANDARD');
-    expect(child).toBe('GracefulStopStateMachine');
-    expect(asl('stop-all.asl.json').text).toContain('"Resource": "arn:${Partition}:states:::states:startExecution.sync:2"');
+    expect(substitutions.GracefulStopStateMachineArn).toBeUndefined();
+    expect(new Set(resources)).toEqual(new Set(['arn:${Partition}:states:::lambda:invoke']));
+    expect(text).not.toContain('"Type": "Map"');
   });
 
   it('keeps local/engine/stop-all.ts STOP_ALL_FUNCTIONS in step with the template and the ASL substitutions', () => {
@@ -220,11 +221,14 @@ describe('stop-all state machine in template.yaml', () => {
     expect(handlerFiles).toEqual(Object.values(STOP_ALL_FUNCTIONS));
   });
 
-  it('lets the listing function list executions only of pipelines in the PipelineNamePattern scope (and pipeline names), and caps the run', () => {
+  const ledgerObjects = { 'Fn::Sub': '${FleetLedgerBucket.Arn}/stop-all/*' };
+  const statementsOfFunction = (id: string): JsonObject[] => ((properties(id).Policies ?? []) as JsonObject[]).flatMap((policy) => statementsOf(policy));
+
+  it('lets the listing function list executions only of pipelines in the PipelineNamePattern scope (and pipeline names), write ledgers, and caps the run', () => {
     // Prepare
     const fn = properties('ListRunningExecutionsFunction');
     // Act
-    const statements = (fn.Policies as JsonObject[]).flatMap((policy) => statementsOf(policy));
+    const statements = statementsOfFunction('ListRunningExecutionsFunction');
     const variables = (fn.Environment as JsonObject & { Variables: JsonObject }).Variables;
     // Assess
     expect(statements).toEqual([
@@ -234,20 +238,52 @@ describe('stop-all state machine in template.yaml', () => {
       }),
       // ListPipelines has no resource-level permissions; the function keeps to the scope itself.
       expect.objectContaining({ Action: 'sagemaker:ListPipelines', Resource: '*' }),
+      expect.objectContaining({ Action: 's3:PutObject', Resource: ledgerObjects }),
     ]);
     expect(refTarget(variables.STOP_ALL_MAX_EXECUTIONS)).toBe('StopAllMaxExecutions');
     expect(refTarget(variables.PIPELINE_NAME_PATTERN)).toBe('PipelineNamePattern');
-    expect(template.Parameters?.StopAllMaxExecutions).toMatchObject({ MinValue: 1, MaxValue: 2000 });
+    expect(refTarget(variables.DEFAULT_SIGNAL_RATE_PER_SECOND)).toBe('SignalRatePerSecond');
+    expect(refTarget(variables.FLEET_LEDGER_BUCKET)).toBe('FleetLedgerBucket');
+    expect(template.Parameters?.StopAllMaxExecutions).toMatchObject({ MinValue: 1, MaxValue: 100000, Default: 10000 });
+    expect(template.Parameters?.SignalRatePerSecond).toMatchObject({ MinValue: 1, MaxValue: 50, Default: 10 });
   });
 
-  it('bounds the Map concurrency by the listing, which accepts 1 to 40', () => {
+  it('lets the sweep read and write ledgers and the summary only read them, under stop-all/ of the one bucket', () => {
+    // Act
+    const s3Grants = (id: string) => statementsOfFunction(id).filter((statement) => String([statement.Action].flat()[0]).startsWith('s3:'));
+    // Assess
+    expect(s3Grants('SignalAndSweepFunction')).toEqual([expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: ledgerObjects })]);
+    expect(s3Grants('SummariseStopAllFunction')).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: ledgerObjects })]);
+  });
+
+  it('keeps the ledgers in a private, encrypted bucket that expires them and refuses plain HTTP', () => {
+    // Prepare
+    const bucket = resource('FleetLedgerBucket');
+    const policy = properties('FleetLedgerBucketPolicy');
+    // Act
+    const props = bucket.Properties as JsonObject;
+    const deny = statementsOf(policy.PolicyDocument as JsonObject);
+    // Assess
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(props.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(JSON.stringify(props.BucketEncryption)).toContain('AES256');
+    expect(JSON.stringify(props.LifecycleConfiguration)).toContain('"ExpirationInDays":{"Ref":"FleetLedgerRetentionDays"}');
+    expect(deny).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+  });
+
+  it('loops the fleet on one Lambda task and a Wait state: signal first, sweep until done, no Lambda held while runs drain', () => {
     // Prepare
     const { definition } = asl('stop-all.asl.json');
+    const states = definition.States as Record<string, JsonObject>;
     // Act
-    const map = (definition.States as Record<string, JsonObject>)['Stop Each Execution'];
+    const choice = states['Fleet Done?'];
     // Assess
-    expect(map?.Type).toBe('Map');
-    expect(map?.MaxConcurrencyPath).toBe('$.listing.request.maxConcurrency');
-    expect(map?.ItemsPath).toBe('$.listing.items');
+    expect(states['Signal And Sweep']).toMatchObject({ Type: 'Task', Next: 'Fleet Done?' });
+    expect(choice?.Choices).toEqual([
+      { Variable: '$.progress.done', BooleanEquals: true, Next: 'Summarise Stop All' },
+      { Variable: '$.progress.signalling', BooleanEquals: true, Next: 'Signal And Sweep' },
+    ]);
+    expect(choice?.Default).toBe('Wait For Sweep');
+    expect(states['Wait For Sweep']).toMatchObject({ Type: 'Wait', SecondsPath: '$.progress.nextWaitSeconds', Next: 'Signal And Sweep' });
   });
 });

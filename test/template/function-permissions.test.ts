@@ -27,15 +27,22 @@ import {
 /** SDK client package → IAM service prefix, for the services whose calls the code makes itself. */
 const SDK_SERVICES: Record<string, string> = { '@aws-sdk/client-sagemaker': 'sagemaker', '@aws-sdk/client-eventbridge': 'events' };
 
-/** Every source file a handler reaches through relative runtime imports (not `import type`), itself included. */
+/** package.json's subpath imports ("#commons/*" → "./functions/commons/*"): where a `#name/x.js` import lives. */
+const SUBPATHS = Object.entries((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports).map(
+  ([pattern, target]) => [pattern.replace('*', ''), join(projectRoot, target.replace('*', ''))] as const,
+);
+
+/** Every source file a handler reaches through relative or subpath runtime imports (not `import type`), itself included. */
 function sourcesReachedFrom(entry: string): string[] {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file) || !existsSync(file)) return;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const [, typeOnly, path] of text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(type\s+)?[^;]*?from\s+'(\.{1,2}\/[^']+)\.js'/g)) {
-      if (!typeOnly) visit(resolve(dirname(file), `${path}.ts`));
+    for (const [, typeOnly, path = ''] of text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(type\s+)?[^;]*?from\s+'((?:\.{1,2}\/|#)[^']+)\.js'/g)) {
+      if (typeOnly) continue;
+      const subpath = SUBPATHS.find(([prefix]) => path.startsWith(prefix));
+      visit(subpath ? `${join(subpath[1], path.slice(subpath[0].length))}.ts` : resolve(dirname(file), `${path}.ts`));
     }
   };
   visit(entry);
@@ -89,6 +96,19 @@ describe('actionsCalledBy', () => {
     // Assess
     expect(files.map((file) => file.slice(projectRoot.length + 1))).toContain('functions/graceful-stop/release-callback-steps.logic.ts');
     expect(actions).toEqual(['sagemaker:ListPipelineExecutionSteps', 'sagemaker:SendPipelineExecutionStepFailure']);
+  });
+
+  it('follows subpath imports into commons: a step that releases through the shared release calls what it calls', () => {
+    // Act
+    const files = sourcesReachedFrom(join(projectRoot, 'functions', 'stop-all', 'signal-and-sweep.ts'));
+    // Assess
+    expect(files.map((file) => file.slice(projectRoot.length + 1))).toContain('functions/commons/callback-release.ts');
+    expect(actionsCalledBy(files)).toEqual([
+      'sagemaker:ListPipelineExecutionSteps',
+      'sagemaker:ListPipelineExecutions',
+      'sagemaker:SendPipelineExecutionStepFailure',
+      'sagemaker:StopPipelineExecution',
+    ]);
   });
 
   it('follows runtime imports and re-exports but not type-only imports, and ignores commands that are only typed', () => {

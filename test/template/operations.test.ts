@@ -193,7 +193,7 @@ describe('alarm topic, dashboard and operations parameters', () => {
       'Callback steps force-released',
       'SageMaker throttling (retried calls)',
       'Dead-letter queues (messages)',
-      'Stop-all: found, stopped, failed',
+      'Stop-all: found, signalled, taken in, draining, stopped, failed',
     ]);
     expect(url).toContain('console.amazonaws.cn');
     expect(url).toContain('console.amazonaws-us-gov.com');

@@ -10,11 +10,8 @@ import {
   SendPipelineExecutionStepSuccessCommand,
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
-import {
-  MAX_FAILURE_REASON_LENGTH,
-  releaseCallbackSteps,
-  releaseFailureReason,
-} from '#graceful-stop/release-callback-steps.logic.js';
+import { MAX_FAILURE_REASON_LENGTH, releaseCallbackSteps } from '#graceful-stop/release-callback-steps.logic.js';
+import { releaseFailureReason } from '#commons/callback-release.js';
 import type { CheckedState, ReleasedStep } from '#graceful-stop/model.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
 import { EXECUTION_ID, T0, callbackStep, checkedState, clockAt, lambdaStep, request, sdkError } from '#test/functions/fixtures.js';
@@ -192,14 +189,14 @@ describe('releaseCallbackSteps', () => {
 describe('releaseFailureReason', () => {
   it('names the grace period and the reason', () => {
     // Act
-    const reason = releaseFailureReason(request({ reason: 'Budget exhausted' }), 45);
+    const reason = releaseFailureReason(request({ reason: 'Budget exhausted' }).reason, 45);
     // Assess
     expect(reason).toBe('Released by graceful stop after 45 s without an answer to the Stopping message: Budget exhausted');
   });
 
   it('reads as a full sentence without a reason', () => {
     // Act
-    const reason = releaseFailureReason(request(), 0);
+    const reason = releaseFailureReason(request().reason, 0);
     // Assess
     expect(reason).toBe('Released by graceful stop after 0 s without an answer to the Stopping message');
   });
@@ -208,7 +205,7 @@ describe('releaseFailureReason', () => {
     // Prepare
     const long = `Because ${'x'.repeat(248)}`;
     // Act
-    const reason = releaseFailureReason(request({ reason: long }), 86_399);
+    const reason = releaseFailureReason(request({ reason: long }).reason, 86_399);
     // Assess
     expect(reason).toHaveLength(MAX_FAILURE_REASON_LENGTH);
     expect(reason.endsWith('…')).toBe(true);
@@ -218,7 +215,7 @@ describe('releaseFailureReason', () => {
   it('never exceeds 256 characters for any reason up to 256 characters', () => {
     for (const length of [1, 100, 150, 160, 200, 256]) {
       // Act
-      const reason = releaseFailureReason(request({ reason: 'r'.repeat(length) }), 86_400);
+      const reason = releaseFailureReason(request({ reason: 'r'.repeat(length) }).reason, 86_400);
       // Assess
       expect(reason.length).toBeLessThanOrEqual(256);
     }

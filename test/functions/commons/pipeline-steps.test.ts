@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { ListPipelineExecutionStepsCommand, SageMakerClient, type PipelineExecutionStep } from '@aws-sdk/client-sagemaker';
-import { callbackTokenOf, inferStepType, isDraining, listAllSteps, toStepView } from '#graceful-stop/pipeline-steps.js';
+import { callbackTokenOf, inferStepType, isDraining, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
 import { ARN, T0, callbackStep, lambdaStep, trainingStep } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);

@@ -3,18 +3,23 @@ import {
   type PipelineExecutionStep,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { maskToken } from '#commons/tokens.js';
-import { DRAINING_STEP_STATUSES, type StepView } from './model.js';
+import { DRAINING_STEP_STATUSES, type StepView } from './pipeline-execution.js';
+import { maskToken } from './tokens.js';
 
 /** Pages are bounded: 100 steps a page, at most 50 pages (5,000 steps). */
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
-/** Reads every page of ListPipelineExecutionSteps. */
-export async function listAllSteps(sagemaker: SageMakerClient, pipelineExecutionArn: string): Promise<PipelineExecutionStep[]> {
+/** Reads every page of ListPipelineExecutionSteps; `beforePage` paces the calls of a loop over many runs. */
+export async function listAllSteps(
+  sagemaker: SageMakerClient,
+  pipelineExecutionArn: string,
+  beforePage?: () => Promise<void>,
+): Promise<PipelineExecutionStep[]> {
   const steps: PipelineExecutionStep[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
+    await beforePage?.();
     const response = await sagemaker.send(
       new ListPipelineExecutionStepsCommand({
         PipelineExecutionArn: pipelineExecutionArn,

@@ -1,0 +1,252 @@
+import {
+  ListPipelineExecutionsCommand,
+  StopPipelineExecutionCommand,
+  type PipelineExecutionStep,
+  type PipelineExecutionSummary,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { releaseCallbackStepsOf } from '#commons/callback-release.js';
+import type { Clock } from '#commons/clock.js';
+import { createPacer, type Pacer } from '#commons/pacer.js';
+import { isTerminalStatus, type ExecutionStatus } from '#commons/pipeline-execution.js';
+import { isDraining, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
+import { isNotExecutingError, isNotFoundError, isTransientError } from '#commons/sagemaker-errors.js';
+import { clip } from '#commons/text.js';
+import { deriveClientRequestToken } from '#commons/tokens.js';
+import { cycleSeconds, isEnded, isSignalPending, progressOf } from './fleet-progress.js';
+import type { LedgerStore } from './ledger.js';
+import { MAX_LISTING_PAGES, MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
+import type { FleetLedger, FleetRun, ListedState } from './model.js';
+
+/** A transient answer to a signal (ConflictException, throttling, 5xx, timeouts) is retried this many times in all, with backoff. */
+export const MAX_SIGNAL_ATTEMPTS = 6;
+const SIGNAL_BACKOFF_SECONDS = [2, 4, 8, 16, 30];
+/** Complete sweeps that must miss a run before it counts as vanished. */
+const MISSES_BEFORE_NOT_FOUND = 2;
+/** Steps kept per reported run. */
+const MAX_STEPS_PER_RUN = 3;
+const CAUSE_LENGTH = 600;
+/** A step's reason in the ledger: the report lists up to 100 runs of 3 steps each. */
+const STEP_REASON_LENGTH = 300;
+
+export interface SweepDependencies {
+  sagemaker: SageMakerClient;
+  ledgers: LedgerStore;
+  clock: Clock;
+}
+
+const at = (ms: number): string => new Date(ms).toISOString();
+/** Seconds since the listing on the clock: the fleet's own time line (a local time scale compresses it). */
+const fleetSeconds = (ledger: FleetLedger, clock: Clock): number => clock.secondsSince(at(ledger.listedAt));
+
+/** One SageMaker operation's pace and its count in the ledger. */
+function pacedCalls(ledger: FleetLedger, clock: Clock) {
+  const pacers = new Map<string, Pacer>();
+  return async (operation: string): Promise<void> => {
+    let pacer = pacers.get(operation);
+    if (!pacer) pacers.set(operation, (pacer = createPacer(ledger.request.signalRatePerSecond, clock)));
+    await pacer.take();
+    ledger.calls[operation] = (ledger.calls[operation] ?? 0) + 1;
+  };
+}
+type Call = ReturnType<typeof pacedCalls>;
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
+const errorText = (error: unknown): string => clip(error instanceof Error ? error.message : String(error), CAUSE_LENGTH);
+
+/** Sends StopPipelineExecution to one run, once (the caller retries a transient answer later). */
+async function signal(run: FleetRun, ledger: FleetLedger, deps: SweepDependencies, call: Call): Promise<void> {
+  const attempts = (run.retry?.attempts ?? 0) + 1;
+  await call('StopPipelineExecution');
+  const now = (): number => deps.clock.now();
+  try {
+    await deps.sagemaker.send(
+      new StopPipelineExecutionCommand({
+        PipelineExecutionArn: run.arn,
+        // The same token for every attempt of this stop-all on this run: a retry is the same stop.
+        ClientRequestToken: deriveClientRequestToken(`${ledger.executionId}:${run.arn}`, 'stop-all'),
+      }),
+    );
+    run.signal = { at: now(), result: 'Accepted', attempts };
+  } catch (error) {
+    if (isNotExecutingError(error)) run.signal = { at: now(), result: 'NotExecuting', attempts };
+    else if (isNotFoundError(error)) {
+      run.signal = { at: now(), result: 'Rejected', attempts };
+      run.error = { name: 'PipelineExecutionNotFound', cause: `SageMaker no longer knows pipeline execution ${run.arn} (was the pipeline deleted?).` };
+    } else if (isTransientError(error) && attempts < MAX_SIGNAL_ATTEMPTS) {
+      const backoff = SIGNAL_BACKOFF_SECONDS[attempts - 1] ?? 30;
+      run.retry = { attempts, at: fleetSeconds(ledger, deps.clock) + backoff, error: errorName(error) };
+      return;
+    } else {
+      run.signal = { at: now(), result: 'Rejected', attempts };
+      run.error = isTransientError(error)
+        ? { name: 'SageMakerUnavailable', cause: `StopPipelineExecution of ${run.arn} got no usable answer in ${attempts} attempts (${errorName(error)}: ${errorText(error)}).` }
+        : { name: 'StopRejected', cause: `SageMaker refused to stop ${run.arn}: ${errorName(error)}: ${errorText(error)}` };
+    }
+  }
+  delete run.retry;
+  run.drainFrom = run.signal.at;
+  ledger.lastSignalAt = run.signal.at;
+}
+
+/** Signals the runs not yet signalled, in order (retries when due), at the pace, until `until` (fleet seconds). */
+async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Call, until: number): Promise<void> {
+  const now = (): number => fleetSeconds(ledger, deps.clock);
+  const due = (run: FleetRun): boolean => isSignalPending(run) && (run.retry === undefined || run.retry.at <= now());
+  while (now() < until) {
+    // The cursor passes every run that is not waiting for its first signal; retries are found when due.
+    while (ledger.nextSignal < ledger.runs.length) {
+      const next = ledger.runs[ledger.nextSignal] as FleetRun;
+      if (isSignalPending(next) && next.retry === undefined) break;
+      ledger.nextSignal += 1;
+    }
+    const run = ledger.runs.find((candidate) => candidate.retry !== undefined && due(candidate)) ?? ledger.runs[ledger.nextSignal];
+    if (run) {
+      await signal(run, ledger, deps, call);
+      // Answered or waiting for a retry, the cursor passes it.
+      if (run === ledger.runs[ledger.nextSignal]) ledger.nextSignal += 1;
+      continue;
+    }
+    const waiting = ledger.runs.filter((candidate) => candidate.retry !== undefined && isSignalPending(candidate));
+    if (waiting.length === 0) return;
+    const next = Math.min(...waiting.map((candidate) => candidate.retry?.at ?? 0));
+    if (next >= until) return;
+    await deps.clock.sleep(Math.max(0.01, next - now()));
+  }
+}
+
+/** Reads every live run's status: one ListPipelineExecutions page per 100 runs of a pipeline, within the live runs' window. */
+async function readStatuses(ledger: FleetLedger, deps: SweepDependencies, call: Call): Promise<void> {
+  const live = ledger.runs.filter((run) => !isEnded(run));
+  const byPipeline = new Map<string, FleetRun[]>();
+  for (const run of live) byPipeline.set(run.pipelineName, [...(byPipeline.get(run.pipelineName) ?? []), run]);
+  for (const [pipelineName, runs] of byPipeline) {
+    const byArn = new Map(runs.map((run) => [run.arn, run]));
+    const starts = runs.map((run) => run.startedAt);
+    const oldest = starts.includes(null) ? undefined : Math.min(...(starts as number[]));
+    const seen = new Set<string>();
+    let nextToken: string | undefined;
+    let pages = 0;
+    try {
+      do {
+        await call('ListPipelineExecutions');
+        const page = await deps.sagemaker.send(
+          new ListPipelineExecutionsCommand({
+            PipelineName: pipelineName,
+            // The window of the live runs: from just before the oldest to the listing.
+            ...(oldest === undefined ? {} : { CreatedAfter: new Date(oldest - 1000) }),
+            CreatedBefore: new Date(ledger.listedAt),
+            SortBy: 'CreationTime',
+            SortOrder: 'Ascending',
+            MaxResults: PAGE_SIZE,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        pages += 1;
+        for (const summary of page.PipelineExecutionSummaries ?? []) {
+          const run = summary.PipelineExecutionArn ? byArn.get(summary.PipelineExecutionArn) : undefined;
+          if (run) {
+            seen.add(run.arn);
+            observe(run, summary, deps.clock.now());
+          }
+        }
+        nextToken = page.NextToken;
+      } while (nextToken && pages < MAX_LISTING_PAGES);
+    } catch (error) {
+      if (!isNotFoundError(error)) throw error;
+      for (const run of runs) run.error = { name: 'PipelineExecutionNotFound', cause: `SageMaker no longer knows pipeline ${pipelineName} (was it deleted?).` };
+      continue;
+    }
+    if (nextToken) continue; // Not every page was read: a run not seen may be on the next one.
+    for (const run of runs) {
+      if (seen.has(run.arn)) delete run.missed;
+      else if ((run.missed = (run.missed ?? 0) + 1) >= MISSES_BEFORE_NOT_FOUND) {
+        run.error = { name: 'PipelineExecutionNotFound', cause: `SageMaker no longer lists pipeline execution ${run.arn} (was the pipeline deleted?).` };
+      }
+    }
+  }
+}
+
+function observe(run: FleetRun, summary: PipelineExecutionSummary, now: number): void {
+  const status = (summary.PipelineExecutionStatus ?? run.status) as ExecutionStatus;
+  // The first sight after a refused signal says whose stop it was: another's (Stopping) or none (ended).
+  // SageMaker said it was no longer Executing: an Executing status is a page read before that.
+  if (run.signal?.result === 'NotExecuting' && run.statusAtStop === undefined && status !== 'Executing') run.statusAtStop = status;
+  run.status = status;
+  if (summary.PipelineExecutionFailureReason) run.failureReason = clip(summary.PipelineExecutionFailureReason, CAUSE_LENGTH);
+  if (isTerminalStatus(status) && run.endedAt === undefined) run.endedAt = now;
+}
+
+const secondsSinceDrain = (run: FleetRun, clock: Clock): number => (run.drainFrom === undefined ? -1 : clock.secondsSince(at(run.drainFrom)));
+
+/** Reads a run's steps (every page), paced: for a release, or to name what failed or still drains. */
+async function stepsOf(run: FleetRun, deps: SweepDependencies, call: Call): Promise<PipelineExecutionStep[]> {
+  return listAllSteps(deps.sagemaker, run.arn, () => call('ListPipelineExecutionSteps'));
+}
+
+/**
+ * Past each live run's deadline: timed out. Past its grace: its callback steps released once.
+ * Runs that ended Failed or timed out get their steps read once, for the report (the first
+ * MAX_REPORTED_RUNS of them). Stops at `until` (fleet seconds) and carries on next cycle.
+ */
+async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Call, until: number): Promise<void> {
+  const { request } = ledger;
+  const maxWait = request.maxWaitSeconds ?? Number.POSITIVE_INFINITY;
+  for (const run of ledger.runs) {
+    if (!isEnded(run) && run.drainFrom !== undefined && secondsSinceDrain(run, deps.clock) >= maxWait) run.timedOut = true;
+  }
+  const grace = request.releaseCallbacksAfterSeconds;
+  if (grace !== undefined) {
+    for (const run of ledger.runs) {
+      if (fleetSeconds(ledger, deps.clock) >= until) return;
+      if (isEnded(run) || run.releaseChecked || run.drainFrom === undefined || secondsSinceDrain(run, deps.clock) < grace) continue;
+      if (run.signal?.result === 'NotExecuting' && run.statusAtStop !== 'Stopping') continue;
+      const steps = await stepsOf(run, deps, call);
+      const released = await releaseCallbackStepsOf(
+        deps.sagemaker,
+        steps,
+        {
+          ...(request.reason === undefined ? {} : { reason: request.reason }),
+          graceSeconds: grace,
+          requestKey: ledger.executionId,
+          alreadyReleased: new Set(),
+          pace: () => call('SendPipelineExecutionStepFailure'),
+        },
+        deps.clock,
+      );
+      run.releaseChecked = true;
+      run.released = released.filter((step) => step.result === 'Released').length;
+    }
+  }
+  const toName = ledger.runs.filter((run) => (run.timedOut || (run.endedAt !== undefined && run.status === 'Failed')) && !run.error).slice(0, MAX_REPORTED_RUNS);
+  for (const run of toName) {
+    if (run.steps !== undefined) continue;
+    if (fleetSeconds(ledger, deps.clock) >= until) return;
+    const steps = await stepsOf(run, deps, call);
+    run.steps = steps
+      .filter((step) => step.StepStatus === 'Failed' || (run.timedOut && isDraining(step)))
+      .slice(0, MAX_STEPS_PER_RUN)
+      .map(toStepView)
+      .map((step) => (step.failureReason ? { ...step, failureReason: clip(step.failureReason, STEP_REASON_LENGTH) } : step));
+  }
+}
+
+/**
+ * One cycle of the fleet: signals the next runs at the pace for most of a sweep period while the
+ * sweep reads every live run's status in bulk (the two at once, each operation at its own pace),
+ * then times out runs past their deadline, releases callback steps past their grace and names the
+ * steps of runs that failed. Holds nothing between cycles: the Wait state sleeps, the ledger remembers.
+ */
+export async function signalAndSweep(state: ListedState, deps: SweepDependencies): Promise<ListedState> {
+  const started = deps.clock.now();
+  const ledger = await deps.ledgers.read(state.ledger);
+  const period = cycleSeconds(ledger.runs.length, ledger.request.signalRatePerSecond, ledger.request.maxWaitSeconds ?? 0);
+  const start = fleetSeconds(ledger, deps.clock);
+  const call = pacedCalls(ledger, deps.clock);
+  // Leave a few seconds of the period for the releases and the ledger's write.
+  await Promise.all([signalRuns(ledger, deps, call, start + Math.max(1, period - 5)), readStatuses(ledger, deps, call)]);
+  await actOnRuns(ledger, deps, call, start + period);
+  ledger.cycles += 1;
+  await deps.ledgers.write(state.ledger, ledger);
+  return { ...state, progress: progressOf(ledger, deps.clock, started) };
+}

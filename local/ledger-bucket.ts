@@ -1,0 +1,48 @@
+/**
+ * The fleet ledgers off AWS: stop-all keeps them in S3, and locally S3 is the emulator's (fauxqs
+ * serves SQS and S3 on one endpoint, on 127.0.0.1). The bucket is created when the stack starts.
+ */
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
+import { isErrorNamed } from '#commons/errors.js';
+import { startSqsEmulator } from './sqs/emulator.js';
+
+/** The local stand-in for the deployment's FleetLedgerBucket. */
+export const LOCAL_LEDGER_BUCKET = 'graceful-stop-fleet-ledgers';
+
+/** Creates the ledger bucket on the emulator at `endpoint` (again is fine). */
+export async function createLedgerBucket(endpoint: string): Promise<void> {
+  const s3 = new S3Client({
+    ...BOUNDED_CLIENT_OPTIONS,
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_LEDGER_BUCKET }));
+  } catch (error) {
+    if (!isErrorNamed(error, 'BucketAlreadyOwnedByYou', 'BucketAlreadyExists')) throw error;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/**
+ * Points the stop-all functions at a local ledger bucket: the one `simulate` exported
+ * (AWS_ENDPOINT_URL_S3), or an emulator of this process's own, closed with the returned function.
+ */
+export async function useLocalLedgers(env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
+  env.FLEET_LEDGER_BUCKET ||= LOCAL_LEDGER_BUCKET;
+  if (env.AWS_ENDPOINT_URL_S3) {
+    await createLedgerBucket(env.AWS_ENDPOINT_URL_S3);
+    return async () => undefined;
+  }
+  const emulator = await startSqsEmulator();
+  env.AWS_ENDPOINT_URL_S3 = emulator.endpoint;
+  await createLedgerBucket(emulator.endpoint);
+  return async () => {
+    delete env.AWS_ENDPOINT_URL_S3;
+    await emulator.close();
+  };
+}
