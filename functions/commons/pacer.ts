@@ -5,29 +5,40 @@ export interface Pacer {
   take(): Promise<void>;
   /** Calls let through so far. */
   readonly taken: number;
+  /** Seconds after the origin before which the next call may not go: what a later pacer of the same calls starts from. */
+  readonly nextAt: number;
 }
 
 /**
  * At most `ratePerSecond` calls a second, on the clock (so a local time scale paces in simulated
- * seconds). A slot is reserved before the wait, so loops sharing one pacer never go faster
- * together; an idle pacer does not save up a burst.
+ * seconds). Takers queue: each waits for the one before it, and the next slot is counted from the
+ * moment a call was actually let through, so a late wake-up never lets two calls go closer together.
+ * `origin` and `nextAt` let a pacer carry on where an earlier one (an earlier invocation) stopped;
+ * an idle pacer does not save up a burst.
  */
-export function createPacer(ratePerSecond: number, clock: Clock): Pacer {
+export function createPacer(ratePerSecond: number, clock: Clock, from: { origin?: string; nextAt?: number } = {}): Pacer {
   if (!(ratePerSecond > 0)) throw new RangeError(`A pace of ${ratePerSecond} calls a second; expected a positive rate.`);
-  const origin = new Date(clock.now()).toISOString();
+  const origin = from.origin ?? new Date(clock.now()).toISOString();
   const spacing = 1 / ratePerSecond;
-  let next = 0;
+  let nextAt = from.nextAt ?? Number.NEGATIVE_INFINITY;
   let taken = 0;
+  let queue: Promise<void> = Promise.resolve();
+  const turn = async (): Promise<void> => {
+    const wait = nextAt - clock.secondsSince(origin);
+    if (wait > 0) await clock.sleep(wait);
+    nextAt = clock.secondsSince(origin) + spacing;
+    taken += 1;
+  };
   return {
-    async take() {
-      const now = clock.secondsSince(origin);
-      const at = Math.max(now, next);
-      next = at + spacing;
-      taken += 1;
-      if (at > now) await clock.sleep(at - now);
+    take() {
+      queue = queue.then(turn);
+      return queue;
     },
     get taken() {
       return taken;
+    },
+    get nextAt() {
+      return nextAt;
     },
   };
 }

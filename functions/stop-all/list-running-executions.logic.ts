@@ -114,7 +114,11 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   const now = deps.clock.now();
   const threshold = now - request.olderThanSeconds * 1000;
   // SageMaker publishes no rate for its list calls: each is paced like the signals.
-  const pace = { pipelines: createPacer(request.signalRatePerSecond, deps.clock), executions: createPacer(request.signalRatePerSecond, deps.clock) };
+  const origin = new Date(now).toISOString();
+  const pace = {
+    pipelines: createPacer(request.signalRatePerSecond, deps.clock, { origin }),
+    executions: createPacer(request.signalRatePerSecond, deps.clock, { origin }),
+  };
   const calls: Counter = {};
   let scanComplete = true;
   let pagesRead = 0;
@@ -155,7 +159,18 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   const runs = selected.slice(0, deps.limits.maxItems);
   for (const run of runs) if (run.listedStatus === 'Stopping') run.drainFrom = now;
 
-  const ledger: FleetLedger = { version: 1, executionId: state.executionId, request, listedAt: now, runs, nextSignal: 0, cycles: 0, calls };
+  // The first sweep's list calls carry on at the listing's pace.
+  const ledger: FleetLedger = {
+    version: 1,
+    executionId: state.executionId,
+    request,
+    listedAt: now,
+    runs,
+    nextSignal: 0,
+    cycles: 0,
+    calls,
+    pace: Object.fromEntries(Object.entries({ ListPipelines: pace.pipelines.nextAt, ListPipelineExecutions: pace.executions.nextAt }).filter(([, next]) => Number.isFinite(next))),
+  };
   const ref = ledgerRefOf(state.executionId);
   await deps.ledgers.write(ref, ledger);
 

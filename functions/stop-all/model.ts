@@ -65,6 +65,8 @@ export interface FleetLedger {
   cycles: number;
   /** SageMaker calls made by the fleet, by operation (the listing's included). */
   calls: Record<string, number>;
+  /** Per operation, the fleet second before which its next call may not go: the pace holds across invocations. */
+  pace?: Record<string, number>;
 }
 
 /** Where a fleet's ledger is kept (the bucket is the deployment's). */

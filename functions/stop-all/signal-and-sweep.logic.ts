@@ -39,15 +39,27 @@ const at = (ms: number): string => new Date(ms).toISOString();
 /** Seconds since the listing on the clock: the fleet's own time line (a local time scale compresses it). */
 const fleetSeconds = (ledger: FleetLedger, clock: Clock): number => clock.secondsSince(at(ledger.listedAt));
 
-/** One SageMaker operation's pace and its count in the ledger. */
+/**
+ * One SageMaker operation's pace and its count in the ledger. The pacers start where the last
+ * invocation's stopped (the ledger keeps each operation's next slot), so back-to-back cycles
+ * never let two calls go closer than 1/R.
+ */
 function pacedCalls(ledger: FleetLedger, clock: Clock) {
   const pacers = new Map<string, Pacer>();
-  return async (operation: string): Promise<void> => {
+  const origin = at(ledger.listedAt);
+  const call = async (operation: string): Promise<void> => {
     let pacer = pacers.get(operation);
-    if (!pacer) pacers.set(operation, (pacer = createPacer(ledger.request.signalRatePerSecond, clock)));
+    if (!pacer) {
+      pacer = createPacer(ledger.request.signalRatePerSecond, clock, { origin, ...(ledger.pace?.[operation] === undefined ? {} : { nextAt: ledger.pace[operation] }) });
+      pacers.set(operation, pacer);
+    }
     await pacer.take();
     ledger.calls[operation] = (ledger.calls[operation] ?? 0) + 1;
   };
+  const keep = (): void => {
+    ledger.pace = { ...ledger.pace, ...Object.fromEntries([...pacers].filter(([, pacer]) => Number.isFinite(pacer.nextAt)).map(([operation, pacer]) => [operation, pacer.nextAt])) };
+  };
+  return Object.assign(call, { keep });
 }
 type Call = ReturnType<typeof pacedCalls>;
 
@@ -247,6 +259,7 @@ export async function signalAndSweep(state: ListedState, deps: SweepDependencies
   await Promise.all([signalRuns(ledger, deps, call, start + Math.max(1, period - 5)), readStatuses(ledger, deps, call)]);
   await actOnRuns(ledger, deps, call, start + period);
   ledger.cycles += 1;
+  call.keep();
   await deps.ledgers.write(state.ledger, ledger);
   return { ...state, progress: progressOf(ledger, deps.clock, started) };
 }

@@ -86,6 +86,28 @@ describe('signalAndSweep', () => {
     expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBe(24 * 200);
   });
 
+  it('keeps the pace across back-to-back cycles: the next invocation starts where the last one stopped', async () => {
+    // Prepare
+    const times: number[] = [];
+    sagemaker.on(StopPipelineExecutionCommand).callsFake(() => {
+      times.push(clock.now());
+      return {};
+    });
+    const fleet = Array.from({ length: 300 }, (_, index) => fleetRun(`r${index}`));
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: fleet.map((run) => listed(run.arn.split('/').pop() ?? '', 'Executing')) });
+    await given(ledgerOf(fleet, { request: request({ signalRatePerSecond: 10 }) }));
+
+    // Act
+    await cycle();
+    const firstCycle = times.length;
+    await cycle();
+
+    // Assess
+    expect(times.length).toBeGreaterThan(firstCycle);
+    const gaps = times.slice(1).map((time, index) => time - (times[index] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
+  });
+
   it('signals for most of one sweep period, then hands back with the cursor: the next cycle goes on where it stopped', async () => {
     // Prepare
     const fleet = Array.from({ length: 500 }, (_, index) => fleetRun(`r${index}`));
