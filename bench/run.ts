@@ -10,15 +10,17 @@ import { projectRoot } from '#local/engine/paths.js';
 import { importChildPath, measureColdStarts, type FunctionColdStart } from './cold-start/measure.js';
 import { measureConcurrency, type ConcurrencyReport } from './concurrency/suite.js';
 import { measureDrains, type DrainRow } from './drains/suite.js';
+import { measureFleet } from './fleet/suite.js';
+import type { FleetRow } from './fleet/types.js';
 import { describeMachine } from './support/machine.js';
 import { comparedPolicies } from './support/policies.js';
 import { PRICES } from './support/prices.js';
 import { renderReport, type BenchResults } from './report/report.js';
-import { checkTargets } from './report/targets.js';
+import { checkFleetTargets, checkTargets } from './report/targets.js';
 import { adaptiveDefaultsOf, loadBuildScript, readTemplate } from './support/template-build.js';
 import { createWorkspace } from './support/workspace.js';
 
-const SECTIONS = ['drains', 'concurrency', 'cold-start'] as const;
+const SECTIONS = ['drains', 'concurrency', 'cold-start', 'fleet'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   let drains: DrainRow[] = [];
   let concurrency: ConcurrencyReport | undefined;
   let coldStarts: FunctionColdStart[] = [];
+  let fleet: FleetRow[] = [];
   const sectionSeconds: Record<string, number> = {};
   const timed = async <T>(section: Section, what: string, work: () => Promise<T>): Promise<T> => {
     log(what);
@@ -75,6 +78,10 @@ async function main(): Promise<void> {
         measureColdStarts(script, template, projectRoot, workspace.variantsDir, importChildPath(workspace.benchDir)),
       );
     }
+    if (options.sections.includes('fleet')) {
+      const what = 'fleet: 1,000 and 10,000 runs, 2- and 20-minute drains, against the previous design and an SDK loop';
+      fleet = await timed('fleet', what, () => measureFleet(workspace.benchDir, workspace.functionsDir, log));
+    }
   } finally {
     workspace.remove();
   }
@@ -87,8 +94,9 @@ async function main(): Promise<void> {
     prices: PRICES,
     drains,
     coldStarts,
+    fleet,
     ...(concurrency ? { concurrency } : {}),
-    targets: checkTargets(drains, coldStarts, concurrency),
+    targets: [...checkTargets(drains, coldStarts, concurrency), ...checkFleetTargets(fleet)],
   };
   const markdown = renderReport(results);
   const resultsDir = join(projectRoot, 'bench', 'results');

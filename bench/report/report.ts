@@ -4,7 +4,8 @@ import type { DrainRow } from '#bench/drains/suite.js';
 import type { MachineInfo } from '#bench/support/machine.js';
 import type { PollingPolicy } from '#bench/support/policies.js';
 import { PRICES } from '#bench/support/prices.js';
-import { coldStartTable, concurrencyTable, costTable, latencyTable, targetsTable } from './tables.js';
+import type { FleetRow } from '#bench/fleet/types.js';
+import { coldStartTable, concurrencyTable, costTable, fleetTable, latencyTable, targetsTable } from './tables.js';
 import type { TargetCheck } from './targets.js';
 
 export interface BenchResults {
@@ -16,6 +17,7 @@ export interface BenchResults {
   prices: typeof PRICES;
   drains: DrainRow[];
   coldStarts: FunctionColdStart[];
+  fleet: FleetRow[];
   concurrency?: ConcurrencyReport;
   targets: TargetCheck[];
 }
@@ -40,6 +42,13 @@ export function renderReport(results: BenchResults): string {
     sections.push('## Cold start (KB = 1,000 bytes without the source map; ms = `await import(bundle)` in a fresh node process, median (min) of 10)', coldStartTable(results.coldStarts));
   }
   if (results.concurrency) sections.push('## Concurrency', concurrencyTable(results.concurrency));
+  if (results.fleet.length > 0) {
+    sections.push(
+      '## Fleet: stop-all of 1,000 and 10,000 runs (simulated seconds; R = 10 calls a second)',
+      fleetTable(results.fleet),
+      'fleet (measured): the stop-all state machine on the embedded engine with the built bundles against the simulator at time scale 10; a mix of Training, Processing, Lambda (≤ 10 min, then Training) and Callback runs, a tenth already stuck in Stopping (someone else\'s stop nobody answers; released after the drain). map-40 (modelled): the previous stop-all - batches of 100, a graceful-stop child per run in a Map at most 40 at a time, at most 2,000 runs per stop-all, runs already Stopping never selected - from one graceful stop measured on the simulator and the fleet\'s measured listing. sdk-loop (modelled): stop one run, poll DescribePipelineExecution every 10 s until it ends, then the next; AWS bills nothing for it, but it keeps a machine busy the whole time. "slowest notice": the longest delay from a run\'s end (the simulator\'s LastModifiedTime) to its end being noticed. Peaks: the fleet\'s pacers count the calls they let through in each second (peakCallsPerSecond in its report); beside it the busiest simulated second as the calls left the process and as the simulator received them, where time scale 10 magnifies a millisecond of scheduling on this 2-core machine tenfold (on AWS, where K = 1, the pace\'s 4 % of room is 40 ms per second).',
+    );
+  }
   sections.push('## Targets', targetsTable(results.targets));
   return `${sections.join('\n\n')}\n`;
 }

@@ -4,6 +4,7 @@ import type { DrainRow } from '#bench/drains/suite.js';
 import { latencyTargetSeconds, NOMINAL_DRAIN_SECONDS } from '#bench/drains/durations.js';
 import type { PollingPolicy } from '#bench/support/policies.js';
 import type { TargetCheck } from './targets.js';
+import type { FleetRow } from '#bench/fleet/types.js';
 
 /** A GitHub-flavoured Markdown table (also readable as plain text on a terminal). */
 export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -128,4 +129,41 @@ export function targetsTable(checks: readonly TargetCheck[]): string {
     ['Target', 'Holds', 'Measured'],
     checks.map((check) => [check.target, mark(check.met), check.detail]),
   );
+}
+
+const duration = (seconds: number): string => {
+  if (!Number.isFinite(seconds)) return 'n/a';
+  if (seconds < 600) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+};
+const peaks = (record: Record<string, number>): string =>
+  Object.entries(record)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([operation, count]) => `${operation.replace('PipelineExecution', 'PE')} ${count}`)
+    .join(', ');
+
+/** The fleet table: each case, the fleet measured beside the previous design and an SDK loop. */
+export function fleetTable(rows: readonly FleetRow[]): string {
+  const header = ['runs × drain', 'design', 'last signal', 'all ended noticed', 'slowest notice', 'SageMaker calls (total)', 'peak calls/s per operation', 'sent / received peak (K = 10)', 'calls/run beyond listing', 'transitions', 'Lambda invocations (peak at once)', 'stuck reaped', '$ per run'];
+  const body = rows.flatMap((row) =>
+    row.error
+      ? [[`${row.runs} × ${row.drainSeconds} s`, 'FAILED', row.error, '', '', '', '', '', '', '', '', '', '']]
+      : row.designs.map((design) => [
+          `${row.runs} × ${row.drainSeconds / 60} min`,
+          `${design.design} (${design.how})`,
+          duration(design.secondsToLastSignal),
+          duration(design.secondsToAllEnded),
+          Number.isFinite(design.maxDetectionSeconds) ? `${design.maxDetectionSeconds.toFixed(1)} s` : 'n/a',
+          String(Object.values(design.callsByOperation).reduce((sum, count) => sum + count, 0)),
+          peaks(design.peakCallsPerSecond),
+          design.peakSentPerSecond ? `${Math.max(...Object.values(design.peakSentPerSecond))} / ${Math.max(...Object.values(design.peakReceivedPerSecond ?? {}))}` : '',
+          design.callsPerRunBeyondListing.toFixed(2),
+          String(design.stateTransitions),
+          `${design.lambdaInvocations} (${design.peakConcurrentLambda})`,
+          `${design.stuckReaped} of ${design.stuck}`,
+          design.dollarsPerRun.toFixed(7),
+        ]),
+  );
+  return markdownTable(header, body);
 }

@@ -1,13 +1,48 @@
 import type { FunctionColdStart } from '#bench/cold-start/measure.js';
 import type { ConcurrencyReport } from '#bench/concurrency/suite.js';
 import type { DrainRow } from '#bench/drains/suite.js';
+import type { FleetRow } from '#bench/fleet/types.js';
 
 export const TARGETS = {
   maxBundleKilobytes: 300,
   maxColdImportMs: 25,
   transitionsFractionOfFixed10s: 1 / 3,
   costDrainSeconds: 600,
+  fleetSignalSlack: 0.05,
+  fleetNoticeSeconds: 30,
+  fleetPeakConcurrentLambda: 3,
+  fleetCallsPerRun: 5,
+  fleetDollarsPerRun: 0.0001,
 } as const;
+
+/** The fleet's targets, each case: the fleet as measured. */
+export function checkFleetTargets(rows: readonly FleetRow[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const row of rows) {
+    const label = `${row.runs} runs × ${row.drainSeconds / 60} min`;
+    const fleet = row.designs.find((design) => design.design === 'fleet');
+    if (!fleet) {
+      checks.push({ target: `Fleet ${label}`, met: false, detail: row.error ?? 'not measured' });
+      continue;
+    }
+    const signalBound = (1 + TARGETS.fleetSignalSlack) * (row.runs / row.signalRate);
+    const peak = Math.max(...Object.values(fleet.peakCallsPerSecond));
+    checks.push(
+      {
+        target: `Fleet ${label}: last signal ≤ listing + N/R + 5 %`,
+        met: fleet.secondsToLastSignal <= row.listingSeconds + signalBound,
+        detail: `${fleet.secondsToLastSignal.toFixed(1)} s (bound ${(row.listingSeconds + signalBound).toFixed(1)} s: listing ${row.listingSeconds.toFixed(1)} s + ${signalBound.toFixed(0)} s)`,
+      },
+      { target: `Fleet ${label}: every end noticed within ${TARGETS.fleetNoticeSeconds} s`, met: fleet.maxDetectionSeconds <= TARGETS.fleetNoticeSeconds, detail: `slowest ${fleet.maxDetectionSeconds.toFixed(1)} s` },
+      { target: `Fleet ${label}: peak SageMaker calls ≤ R (${row.signalRate}) per second per operation`, met: peak <= row.signalRate, detail: Object.entries(fleet.peakCallsPerSecond).map(([operation, count]) => `${operation} ${count}`).join(', ') },
+      { target: `Fleet ${label}: peak concurrent Lambda ≤ ${TARGETS.fleetPeakConcurrentLambda}`, met: fleet.peakConcurrentLambda <= TARGETS.fleetPeakConcurrentLambda, detail: String(fleet.peakConcurrentLambda) },
+      { target: `Fleet ${label}: ≤ ${TARGETS.fleetCallsPerRun} SageMaker calls per run beyond the listing`, met: fleet.callsPerRunBeyondListing <= TARGETS.fleetCallsPerRun, detail: fleet.callsPerRunBeyondListing.toFixed(2) },
+      { target: `Fleet ${label}: ≤ $${TARGETS.fleetDollarsPerRun} per run`, met: fleet.dollarsPerRun <= TARGETS.fleetDollarsPerRun, detail: `$${fleet.dollarsPerRun.toFixed(7)}` },
+      { target: `Fleet ${label}: runs stuck in Stopping reaped`, met: fleet.stuckReaped === fleet.stuck, detail: `${fleet.stuckReaped} of ${fleet.stuck}` },
+    );
+  }
+  return checks;
+}
 
 export interface TargetCheck {
   target: string;

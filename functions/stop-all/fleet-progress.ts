@@ -107,3 +107,13 @@ export function progressOf(ledger: FleetLedger, clock: Clock, cycleStartedAt = c
     cycles: ledger.cycles,
   };
 }
+
+/** Counts a call let through at `fleetSecond` (seconds since the listing): in total, and in its second for the peak. */
+export function countCall(ledger: Pick<FleetLedger, 'calls' | 'peaks' | 'counting'>, operation: string, fleetSecond: number): void {
+  ledger.calls[operation] = (ledger.calls[operation] ?? 0) + 1;
+  const second = Math.floor(fleetSecond);
+  const [counted, calls] = ledger.counting?.[operation] ?? [second, 0];
+  const inSecond = counted === second ? calls + 1 : 1;
+  ledger.counting = { ...ledger.counting, [operation]: [second, inSecond] };
+  ledger.peaks = { ...ledger.peaks, [operation]: Math.max(ledger.peaks?.[operation] ?? 0, inSecond) };
+}

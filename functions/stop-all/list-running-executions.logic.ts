@@ -9,8 +9,8 @@ import { InvalidInput, PipelineNotFound } from '#commons/errors.js';
 import { createPacer, type Pacer } from '#commons/pacer.js';
 import { isNotFoundError } from '#commons/sagemaker-errors.js';
 import type { RequestDefaults } from '#commons/settings.js';
-import { progressOf } from './fleet-progress.js';
-import { MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
+import { countCall, progressOf } from './fleet-progress.js';
+import { MAX_REPORTED_RUNS, PACE_FRACTION, PAGE_SIZE } from './limits.js';
 import { ledgerRefOf, type LedgerStore } from './ledger.js';
 import { matchesGlob, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
 import type { Candidate, FleetLedger, FleetRun, ListedState, PipelineCount, StopAllLoopState } from './model.js';
@@ -33,10 +33,8 @@ export interface ListingDependencies {
   defaults: RequestDefaults & { signalRatePerSecond: number };
 }
 
-type Counter = Record<string, number>;
-const count = (calls: Counter, operation: string): void => {
-  calls[operation] = (calls[operation] ?? 0) + 1;
-};
+type Counter = Pick<FleetLedger, 'calls' | 'peaks' | 'counting'> & { secondsSince: () => number };
+const count = (counter: Counter, operation: string): void => countCall(counter, operation, counter.secondsSince());
 
 /** Every page of ListPipelines narrowed by the pattern's literal prefix, then matched whole. */
 async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number, pace: Pacer, calls: Counter) {
@@ -116,10 +114,10 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   // SageMaker publishes no rate for its list calls: each is paced like the signals.
   const origin = new Date(now).toISOString();
   const pace = {
-    pipelines: createPacer(request.signalRatePerSecond, deps.clock, { origin }),
-    executions: createPacer(request.signalRatePerSecond, deps.clock, { origin }),
+    pipelines: createPacer(request.signalRatePerSecond * PACE_FRACTION, deps.clock, { origin }),
+    executions: createPacer(request.signalRatePerSecond * PACE_FRACTION, deps.clock, { origin }),
   };
-  const calls: Counter = {};
+  const calls: Counter = { calls: {}, secondsSince: () => deps.clock.secondsSince(origin) };
   let scanComplete = true;
   let pagesRead = 0;
   let names: string[];
@@ -168,7 +166,9 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
     runs,
     nextSignal: 0,
     cycles: 0,
-    calls,
+    calls: calls.calls,
+    ...(calls.peaks ? { peaks: calls.peaks } : {}),
+    ...(calls.counting ? { counting: calls.counting } : {}),
     pace: Object.fromEntries(Object.entries({ ListPipelines: pace.pipelines.nextAt, ListPipelineExecutions: pace.executions.nextAt }).filter(([, next]) => Number.isFinite(next))),
   };
   const ref = ledgerRefOf(state.executionId);

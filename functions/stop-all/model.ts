@@ -67,6 +67,9 @@ export interface FleetLedger {
   calls: Record<string, number>;
   /** Per operation, the fleet second before which its next call may not go: the pace holds across invocations. */
   pace?: Record<string, number>;
+  /** Per operation, the most calls let through in one fleet second, and the second being counted ([second, calls]). */
+  peaks?: Record<string, number>;
+  counting?: Record<string, [number, number]>;
 }
 
 /** Where a fleet's ledger is kept (the bucket is the deployment's). */
@@ -209,8 +212,9 @@ export interface StopAllSummary {
   runsOmitted: number;
   /** The longest drains, longest first. */
   slowestDrains: Array<{ pipelineExecutionArn: string; drainSeconds: number; finalStatus: ExecutionStatus }>;
-  /** SageMaker calls by operation, the listing's included. */
+  /** SageMaker calls by operation, the listing's included, and the most of each in one second (at most signalRatePerSecond). */
   sageMakerCalls: Record<string, number>;
+  peakCallsPerSecond: Record<string, number>;
   /** A dry run's candidates, oldest first (at most MAX_REPORTED_RUNS), and how many there are. */
   wouldStop: Candidate[];
   wouldStopCount: number;

@@ -13,9 +13,9 @@ import { isDraining, listAllSteps, toStepView } from '#commons/pipeline-steps.js
 import { isNotExecutingError, isNotFoundError, isTransientError } from '#commons/sagemaker-errors.js';
 import { clip } from '#commons/text.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
-import { cycleSeconds, isEnded, isSignalPending, progressOf } from './fleet-progress.js';
+import { countCall, cycleSeconds, isEnded, isSignalPending, progressOf } from './fleet-progress.js';
 import type { LedgerStore } from './ledger.js';
-import { MAX_LISTING_PAGES, MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
+import { MAX_LISTING_PAGES, MAX_REPORTED_RUNS, PACE_FRACTION, PAGE_SIZE } from './limits.js';
 import type { FleetLedger, FleetRun, ListedState } from './model.js';
 
 /** A transient answer to a signal (ConflictException, throttling, 5xx, timeouts) is retried this many times in all, with backoff. */
@@ -50,11 +50,11 @@ function pacedCalls(ledger: FleetLedger, clock: Clock) {
   const call = async (operation: string): Promise<void> => {
     let pacer = pacers.get(operation);
     if (!pacer) {
-      pacer = createPacer(ledger.request.signalRatePerSecond, clock, { origin, ...(ledger.pace?.[operation] === undefined ? {} : { nextAt: ledger.pace[operation] }) });
+      pacer = createPacer(ledger.request.signalRatePerSecond * PACE_FRACTION, clock, { origin, ...(ledger.pace?.[operation] === undefined ? {} : { nextAt: ledger.pace[operation] }) });
       pacers.set(operation, pacer);
     }
     await pacer.take();
-    ledger.calls[operation] = (ledger.calls[operation] ?? 0) + 1;
+    countCall(ledger, operation, clock.secondsSince(origin));
   };
   const keep = (): void => {
     ledger.pace = { ...ledger.pace, ...Object.fromEntries([...pacers].filter(([, pacer]) => Number.isFinite(pacer.nextAt)).map(([operation, pacer]) => [operation, pacer.nextAt])) };
@@ -255,9 +255,15 @@ export async function signalAndSweep(state: ListedState, deps: SweepDependencies
   const period = cycleSeconds(ledger.runs.length, ledger.request.signalRatePerSecond, ledger.request.maxWaitSeconds ?? 0);
   const start = fleetSeconds(ledger, deps.clock);
   const call = pacedCalls(ledger, deps.clock);
-  // Leave a few seconds of the period for the releases and the ledger's write.
-  await Promise.all([signalRuns(ledger, deps, call, start + Math.max(1, period - 5)), readStatuses(ledger, deps, call)]);
-  await actOnRuns(ledger, deps, call, start + period);
+  // Each operation has its own pace, so the signals never wait for the sweep or the releases: both
+  // go on for the period (a second stays for the ledger's write) while the sweep reads every status
+  // and then acts on what it read.
+  const until = start + Math.max(1, period - 1);
+  const sweep = async (): Promise<void> => {
+    await readStatuses(ledger, deps, call);
+    await actOnRuns(ledger, deps, call, until);
+  };
+  await Promise.all([signalRuns(ledger, deps, call, until), sweep()]);
   ledger.cycles += 1;
   call.keep();
   await deps.ledgers.write(state.ledger, ledger);

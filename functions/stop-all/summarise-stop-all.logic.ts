@@ -143,6 +143,7 @@ export async function summariseStopAll(state: ListedState, deps: { ledgers: Ledg
     runsOmitted: Math.max(0, failedFirst.length - MAX_REPORTED_RUNS),
     slowestDrains,
     sageMakerCalls: ledger.calls,
+    peakCallsPerSecond: ledger.peaks ?? {},
     wouldStop: request.dryRun ? (state.candidates ?? []) : [],
     wouldStopCount: request.dryRun ? ledger.runs.length : 0,
   }, MAX_SUMMARY_BYTES);

@@ -6,7 +6,7 @@ import { OPERATION_NAMES } from './operations/index.js';
 import { PipelineEngine } from './pipeline-engine.js';
 import type { ServerResponse } from 'node:http';
 import { createSimulatorServer } from './server.js';
-import { SimulatorStats, type SimulatorStatsSnapshot } from './stats.js';
+import { SimulatorStats, type CallListener, type SimulatorStatsSnapshot } from './stats.js';
 import { SimulatorStore } from './store.js';
 
 export interface SageMakerSimulatorOptions {
@@ -27,6 +27,8 @@ export interface SageMakerSimulator {
   endpoint: string;
   faults: FaultController;
   stats(): SimulatorStatsSnapshot;
+  /** Tells `listener` of every call received from now on (the bench's per-second peaks); returns what stops it. */
+  observeCalls(listener: CallListener): () => void;
   /** Stops the server, drops connections and cancels every timer. */
   close(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
     endpoint: `http://${urlHost}:${address.port}`,
     faults,
     stats: snapshot,
+    observeCalls: (listener) => stats.observeCalls(listener),
     close() {
       closing ??= new Promise<void>((resolve) => {
         engine.dispose();

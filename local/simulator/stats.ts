@@ -15,14 +15,27 @@ const increment = (counters: Record<string, number>, key: string): void => {
   counters[key] = (counters[key] ?? 0) + 1;
 };
 
+/** Told of every SageMaker call received: its operation and when (epoch ms). */
+export type CallListener = (operation: string, atMs: number) => void;
+
 export class SimulatorStats {
   private readonly calls: Record<string, number> = {};
+  private readonly listeners = new Set<CallListener>();
   private readonly errors: Record<string, number> = {};
   private readonly faults: Record<string, number> = {};
   private readonly messages = { sent: 0, failed: 0 };
 
   countCall(operation: string): void {
     increment(this.calls, operation);
+    if (this.listeners.size === 0) return;
+    const now = Date.now();
+    for (const listener of this.listeners) listener(operation, now);
+  }
+
+  /** Calls `listener` for every call from now on; returns what stops it. */
+  observeCalls(listener: CallListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   countError(code: string): void {

@@ -289,6 +289,7 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
       runsOmitted: 0,
       slowestDrains: [{ pipelineExecutionArn: PIPELINE_EXECUTION, drainSeconds: 140, finalStatus: 'Failed' }],
       sageMakerCalls: { ListPipelineExecutions: 7, StopPipelineExecution: 2 },
+      peakCallsPerSecond: { ListPipelineExecutions: 3, StopPipelineExecution: 2 },
       wouldStop: [],
       wouldStopCount: 0,
     };

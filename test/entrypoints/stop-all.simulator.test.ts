@@ -149,6 +149,29 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     expect(path.slice(-2)).toEqual(['Summarise Stop All', 'Stop All Finished']);
   });
 
+  it('lets the next guard run take in what a guard run that outlasts its schedule is still stopping: nothing signalled twice', async () => {
+    // Prepare
+    const pipelineName = 'guard-overlap';
+    await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: SLOW_STOP }));
+    const arns: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const { PipelineExecutionArn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
+      arns.push(PipelineExecutionArn);
+    }
+    const first = stopAll.run({ pipelineName, reason: 'runaway guard, first run' }, RUN);
+    await waitUntil('the first guard run to have signalled every run', async () => (await Promise.all(arns.map(status))).every((value) => value === 'Stopping'));
+
+    // Act
+    const second = await stopAll.run({ pipelineName, reason: 'runaway guard, next run' }, RUN);
+    const firstResult = await first;
+
+    // Assess
+    expect(second.status, second.cause).toBe('SUCCEEDED');
+    expect(second.output).toMatchObject({ selected: 3, signalled: 0, takenIn: 3, succeeded: 3, succeededSignalled: 0, outcomes: { Stopped: 3 } });
+    expect((second.output as StopAllSummary).sageMakerCalls.StopPipelineExecution).toBeUndefined();
+    expect(firstResult.output).toMatchObject({ selected: 3, signalled: 3, succeededSignalled: 3 });
+  });
+
   it('stops nothing twice and counts nothing twice when two stop-alls run over the same runs at once', async () => {
     // Prepare
     const pipelineName = 'twice-stopped';
