@@ -2,9 +2,8 @@
  * The fleet ledgers off AWS: stop-all keeps them in S3, and locally S3 is the emulator's (fauxqs
  * serves SQS and S3 on one endpoint, on 127.0.0.1). The bucket is created when the stack starts.
  */
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
-import { isErrorNamed } from '#commons/errors.js';
+import { AwsClient } from 'aws4fetch';
+import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
 import { startSqsEmulator } from './sqs/emulator.js';
 
 /** The local stand-in for the deployment's FleetLedgerBucket. */
@@ -12,19 +11,11 @@ export const LOCAL_LEDGER_BUCKET = 'graceful-stop-fleet-ledgers';
 
 /** Creates the ledger bucket on the emulator at `endpoint` (again is fine). */
 export async function createLedgerBucket(endpoint: string): Promise<void> {
-  const s3 = new S3Client({
-    ...BOUNDED_CLIENT_OPTIONS,
-    endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_LEDGER_BUCKET }));
-  } catch (error) {
-    if (!isErrorNamed(error, 'BucketAlreadyOwnedByYou', 'BucketAlreadyExists')) throw error;
-  } finally {
-    s3.destroy();
+  const s3 = new AwsClient({ accessKeyId: 'local', secretAccessKey: 'local', service: 's3', region: 'us-east-1', retries: 0 });
+  const response = await s3.fetch(`${endpoint.replace(/\/+$/, '')}/${LOCAL_LEDGER_BUCKET}`, { method: 'PUT', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await response.text();
+  if (!response.ok && !/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(text)) {
+    throw new Error(`The local S3 emulator at ${endpoint} did not create bucket ${LOCAL_LEDGER_BUCKET}: ${response.status} ${text.slice(0, 200)}`);
   }
 }
 

@@ -5,7 +5,6 @@
  * measured. Mode 'child': one graceful stop of one run, measured, which is what one Map iteration
  * of the previous design cost (the graceful stop is unchanged). Started by bench/run.ts.
  */
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreatePipelineCommand,
   DescribePipelineExecutionCommand,
@@ -25,6 +24,7 @@ import { counterDelta, startLocalBed } from '#bench/support/local-bed.js';
 import { estimatedDollars, memoryGbOf } from '#bench/support/prices.js';
 import { billedTransitions, outcomeOf } from '#bench/support/run-counts.js';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
+import { createObjectStore } from '#commons/object-store.js';
 import type { LocalHandler } from '#local/engine/functions.js';
 import { STOP_ALL_FUNCTIONS, createStopAllMachine, loadBuiltStopAllHandlers, type StopAllFunctionLogicalId, type StopAllHandlerTable } from '#local/engine/stop-all.js';
 import { LOCAL_LEDGER_BUCKET } from '#local/ledger-bucket.js';
@@ -103,13 +103,7 @@ async function startRuns(sagemaker: SageMakerClient, spec: FleetChildSpec, queue
 
 async function readLedger(location: string): Promise<FleetLedger> {
   const key = location.replace(`s3://${LOCAL_LEDGER_BUCKET}/`, '');
-  const s3 = new S3Client({ ...BOUNDED_CLIENT_OPTIONS, endpoint: process.env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, region: 'us-east-1' });
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: LOCAL_LEDGER_BUCKET, Key: key }));
-    return JSON.parse((await object.Body?.transformToString('utf-8')) ?? '{}') as FleetLedger;
-  } finally {
-    s3.destroy();
-  }
+  return JSON.parse(await createObjectStore({ bucket: LOCAL_LEDGER_BUCKET }).get(key)) as FleetLedger;
 }
 
 /** The simulator in a thread of its own (simulator-thread.ts), and what it recorded. */

@@ -145,7 +145,7 @@ const peaks = (record: Record<string, number>): string =>
 
 /** The fleet table: each case, the fleet measured beside the previous design and an SDK loop. */
 export function fleetTable(rows: readonly FleetRow[]): string {
-  const header = ['runs × drain', 'design', 'last signal', 'all ended noticed', 'slowest notice', 'SageMaker calls (total)', 'peak calls/s per operation', 'sent / received peak (K = 10)', 'calls/run beyond listing', 'transitions', 'Lambda invocations (peak at once)', 'stuck reaped', '$ per run'];
+  const header = ['runs × drain', 'design', 'last signal', 'all ended noticed', 'slowest notice', 'SageMaker calls (total)', 'peak calls/s per operation', 'sent / received peak', 'calls/run beyond listing', 'transitions', 'Lambda invocations (peak at once)', 'stuck reaped', '$ per run'];
   const body = rows.flatMap((row) =>
     row.error
       ? [[`${row.runs} × ${row.drainSeconds} s`, 'FAILED', row.error, '', '', '', '', '', '', '', '', '', '']]

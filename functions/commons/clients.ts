@@ -1,6 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { S3Client } from '@aws-sdk/client-s3';
 import { optionalIntegerEnv } from './config.js';
 import { toNamedServiceError } from './service-errors.js';
 import { isErrorNamed } from './errors.js';
@@ -76,11 +75,3 @@ export function createEventBridgeClient(): EventBridgeClient {
   return withNamedServiceErrors(new EventBridgeClient({ ...BOUNDED_CLIENT_OPTIONS }));
 }
 
-/**
- * S3 keeps stop-all's fleet ledger. Path-style addressing only when an endpoint override is set
- * (AWS_ENDPOINT_URL_S3: the local emulator on 127.0.0.1 has no bucket subdomains); on AWS the
- * SDK's own addressing.
- */
-export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
-  return withNamedServiceErrors(new S3Client({ ...BOUNDED_CLIENT_OPTIONS, forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) }));
-}

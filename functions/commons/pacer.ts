@@ -24,8 +24,8 @@ export function createPacer(ratePerSecond: number, clock: Clock, from: { origin?
   let taken = 0;
   let queue: Promise<void> = Promise.resolve();
   const turn = async (): Promise<void> => {
-    const wait = nextAt - clock.secondsSince(origin);
-    if (wait > 0) await clock.sleep(wait);
+    // A timer may fire a little early (millisecond rounding): look again until the slot has come.
+    for (let wait = nextAt - clock.secondsSince(origin); wait > 1e-6; wait = nextAt - clock.secondsSince(origin)) await clock.sleep(wait);
     nextAt = clock.secondsSince(origin) + spacing;
     taken += 1;
   };

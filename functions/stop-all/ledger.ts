@@ -1,5 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NamedError, isErrorNamed } from '#commons/errors.js';
+import type { ObjectStore } from '#commons/object-store.js';
 import type { FleetLedger, LedgerRef } from './model.js';
 
 /** The ledger could not be read back (deleted, or not a ledger): the fleet's state is lost. */
@@ -38,23 +38,21 @@ export function parseLedger(text: string, where: string): FleetLedger {
 }
 
 /** The ledger as an S3 object (JSON): about 250 bytes a run, so 10,000 runs are 2.5 MB. */
-export function s3LedgerStore(s3: S3Client, bucket: string): LedgerStore {
-  const location = (ref: LedgerRef): string => `s3://${bucket}/${ref.key}`;
+export function s3LedgerStore(objects: ObjectStore): LedgerStore {
   return {
-    location,
+    location: (ref) => objects.location(ref.key),
     async read(ref) {
       let text: string;
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: ref.key }));
-        text = (await object.Body?.transformToString('utf-8')) ?? '';
+        text = await objects.get(ref.key);
       } catch (error) {
-        if (isErrorNamed(error, 'NoSuchKey')) throw new LedgerUnreadable(`The fleet ledger ${location(ref)} does not exist; expected the one the listing wrote (was it deleted?).`, error);
+        if (isErrorNamed(error, 'NoSuchKey')) throw new LedgerUnreadable(`The fleet ledger ${objects.location(ref.key)} does not exist; expected the one the listing wrote (was it deleted?).`, error);
         throw error;
       }
-      return parseLedger(text, location(ref));
+      return parseLedger(text, objects.location(ref.key));
     },
     async write(ref, ledger) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: ref.key, Body: JSON.stringify(ledger), ContentType: 'application/json' }));
+      await objects.put(ref.key, JSON.stringify(ledger));
     },
   };
 }

@@ -35,4 +35,20 @@ describe('createPacer', () => {
   it('rejects a rate that is not positive', () => {
     expect(() => createPacer(0, new FakeClock(T0))).toThrow(RangeError);
   });
+
+  it('waits again when a timer fires early, so no slot is ever taken before its time', async () => {
+    // Prepare: a clock whose sleeps come back 40 % short.
+    const clock = new FakeClock(T0);
+    const early = { now: () => clock.now(), secondsSince: (iso: string) => clock.secondsSince(iso), sleep: (seconds: number) => clock.sleep(seconds * 0.6) };
+    const pacer = createPacer(10, early);
+    const times: number[] = [];
+    // Act
+    for (let index = 0; index < 4; index += 1) {
+      await pacer.take();
+      times.push(clock.now() - Date.parse(T0));
+    }
+    // Assess
+    const gaps = times.slice(1).map((time, index) => time - (times[index] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(99.99);
+  });
 });
