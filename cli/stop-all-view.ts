@@ -16,11 +16,12 @@ const counts = (record: Record<string, number>): string =>
     .map(([key, count]) => `${key} ${count}`)
     .join(', ') || 'none';
 
-/** "12 min", "45 s", "1 h 5 min": a duration a person reads at a glance. */
+/** "45 s", "2 min 5 s", "1 h 5 min": a duration a person reads at a glance, to the second under an hour. */
 export function roughDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(0, Math.round(seconds))} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  const whole = Math.max(0, Math.round(seconds));
+  if (whole < 90) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min${whole % 60 === 0 ? '' : ` ${whole % 60} s`}`;
+  return `${Math.floor(whole / 3600)} h ${Math.round((whole % 3600) / 60)} min`;
 }
 
 /** The fleet's live counts in one line: signalled n/N, draining, ended by status, the estimate of the time left. */
@@ -89,10 +90,7 @@ export function stopAllExitCode(outcome: StopRunOutcome): number {
   return (outcome.output as StopAllSummary | undefined)?.failed === 0 ? EXIT.success : EXIT.namedFailure;
 }
 
-const runLine = (run: RunReport): string =>
-  run.succeeded
-    ? `  ${run.outcome}: ${run.pipelineExecutionArn}${run.drainSeconds === null ? '' : ` (${run.drainSeconds} s)`}`
-    : `  FAILED ${printable(run.error ?? '')}: ${run.pipelineExecutionArn}: ${printable(run.cause ?? '')}`;
+const runLine = (run: RunReport): string => `  FAILED ${printable(run.error ?? '')}: ${run.pipelineExecutionArn}: ${printable(run.cause ?? '')}`;
 
 export function humanStopAllResult(outcome: StopRunOutcome): string {
   if (outcome.status !== 'SUCCEEDED') return failureLine(outcome);
@@ -117,7 +115,9 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
     `  final statuses: ${counts(summary.finalStatuses)}${summary.released > 0 ? `; ${summary.released} callback step(s) released` : ''}`,
     ...(timing.length > 0 ? [`  ${timing.join(', ')}`] : []),
     ...(summary.slowestDrains.length > 0 ? [`  slowest drains: ${summary.slowestDrains.map((drain) => `${runName(drain.pipelineExecutionArn)} ${drain.drainSeconds} s`).join(', ')}`] : []),
-    ...summary.runs.map(runLine),
-    ...(summary.runsOmitted > 0 ? [`  … and ${summary.runsOmitted} more (counted above; every run in ${summary.ledger})`] : []),
+    // The runs that did not end well, each with its reason; the others are counted above.
+    ...summary.runs.filter((run) => !run.succeeded).map(runLine),
+    ...(summary.failed > summary.runs.filter((run) => !run.succeeded).length ? [`  … and ${summary.failed - summary.runs.filter((run) => !run.succeeded).length} more that did not end well`] : []),
+    ...(summary.selected > 0 ? [`  every run, with its signal and end: ${summary.ledger}`] : []),
   ].join('\n');
 }

@@ -314,7 +314,7 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     const lines = io.stderr.join('').split('\n');
     expect(lines).toContain('2 run(s) of churn-model in 1 pipeline(s): signalling 2 at 10/s, 0 already Stopping (taken in)');
     expect(lines).toContain('  25 s: signalled 2/2 · draining 1 · ended 1 (Stopped 1) · about 12 s left');
-    expect(lines).toContain('  3 min: signalled 2/2 · draining 0 · ended 2 (Stopped 1, Failed 1) · done');
+    expect(lines).toContain('  2 min 30 s: signalled 2/2 · draining 0 · ended 2 (Stopped 1, Failed 1) · done');
     expect(io.stdout.join('')).toContain('stop-all churn-model: 2 run(s), 2 signalled, 0 taken in; 1 ended well, 1 did not');
     expect(io.stdout.join('')).toContain(`  FAILED PipelineExecutionFailed: ${PIPELINE_EXECUTION}: Lambda step timed out.`);
   });

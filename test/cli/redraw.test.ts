@@ -112,7 +112,7 @@ describe('StopAllProgress on a TTY', () => {
     // Assess
     expect(vt.lines()).toEqual([
       '3000 run(s) of training-* in 12 pipeline(s): signalling 2900 at 10/s, 100 already Stopping (taken in) (3 too recent)',
-      '  50 s: signalled 480/2900 · taken in 100 · draining 2950 · ended 50 (Stopped 48, Failed 2) · about 6 min left',
+      '  50 s: signalled 480/2900 · taken in 100 · draining 2950 · ended 50 (Stopped 48, Failed 2) · about 6 min 12 s left',
     ]);
   });
 
@@ -129,7 +129,7 @@ describe('StopAllProgress on a TTY', () => {
     // Assess
     const live = vt.lines().at(-1) ?? '';
     expect(live.length).toBeLessThanOrEqual(80);
-    expect(live).toMatch(/^ {2}67 min: signalled 2900\/2900 · taken in 100 · draining 10 · ended 2990 /);
+    expect(live).toMatch(/^ {2}1 h 7 min: signalled 2900\/2900 · taken in 100 · draining 10 · ended 2990 /);
     expect(vt.lines()[0]).toContain('training-training-');
   });
 
