@@ -1,5 +1,6 @@
 import { resolveArguments } from './arguments.js';
 import { newCallbackToken, type AccountScope } from './arns.js';
+import { executionStatusChange, stepStatusChange, type SimulatorEvents } from './events.js';
 import type { CallbackMessageSender } from './callback-queue.js';
 import type { SimulationClock } from './clock.js';
 import type { SimulatorStats } from './stats.js';
@@ -15,6 +16,8 @@ export interface EngineDependencies {
   sender: CallbackMessageSender;
   scope: AccountScope;
   stats: SimulatorStats;
+  /** Where SageMaker's EventBridge events go (absent: none are published). */
+  events?: SimulatorEvents;
 }
 
 const noTimers = (): void => undefined;
@@ -33,6 +36,7 @@ export class PipelineEngine {
   constructor(private readonly deps: EngineDependencies) {}
 
   start(execution: Execution): void {
+    this.deps.events?.publish(executionStatusChange(execution, undefined, this.deps.scope));
     this.startReadySteps(execution);
   }
 
@@ -43,7 +47,7 @@ export class PipelineEngine {
       if (!isRunning(step)) continue;
       const kind = stepKind(step.definition.type);
       if (kind === 'lambda') continue; // cannot be stopped: runs to completion or timeout
-      step.status = 'Stopping';
+      this.setStepStatus(execution, step, 'Stopping');
       if (kind === 'callback') {
         this.deliver(execution, step, 'Stopping');
       } else {
@@ -105,6 +109,7 @@ export class PipelineEngine {
     };
     execution.steps.set(definition.name, step);
     this.touch(execution);
+    this.deps.events?.publish(stepStatusChange(execution, step, undefined, this.deps.scope));
     const kind = stepKind(definition.type);
     if (kind === 'callback') {
       step.callbackToken = this.uniqueCallbackToken();
@@ -149,10 +154,10 @@ export class PipelineEngine {
     if (this.disposed || execution.discarded || !isRunning(step)) return;
     step.cancelTimers();
     step.cancelTimers = noTimers;
-    step.status = status;
     step.endTime = this.deps.clock.nowSeconds();
     if (failureReason !== undefined) step.failureReason = failureReason;
     if (outputParameters !== undefined) step.outputParameters = outputParameters;
+    this.setStepStatus(execution, step, status);
     this.touch(execution);
     if (status === 'Failed' && execution.status === 'Executing') {
       this.setExecutionStatus(execution, 'Failed', `Step failure: step '${step.definition.name}' failed: ${failureReason ?? 'unknown reason'}`);
@@ -199,9 +204,17 @@ export class PipelineEngine {
   }
 
   private setExecutionStatus(execution: Execution, status: ExecutionStatus, failureReason?: string): void {
+    const previous = execution.status;
     execution.status = status;
     if (failureReason !== undefined) execution.failureReason = failureReason;
     this.touch(execution);
+    if (previous !== status) this.deps.events?.publish(executionStatusChange(execution, previous, this.deps.scope));
+  }
+
+  private setStepStatus(execution: Execution, step: StepRun, status: StepStatus): void {
+    const previous = step.status;
+    step.status = status;
+    if (previous !== status) this.deps.events?.publish(stepStatusChange(execution, step, previous, this.deps.scope));
   }
 
   private touch(execution: Execution): void {

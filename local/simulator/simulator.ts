@@ -7,6 +7,7 @@ import { PipelineEngine } from './pipeline-engine.js';
 import type { ServerResponse } from 'node:http';
 import { createSimulatorServer } from './server.js';
 import { SimulatorStats, type CallListener, type SimulatorStatsSnapshot } from './stats.js';
+import { SimulatorEvents, type EventListener } from './events.js';
 import { SimulatorStore } from './store.js';
 
 export interface SageMakerSimulatorOptions {
@@ -29,6 +30,8 @@ export interface SageMakerSimulator {
   stats(): SimulatorStatsSnapshot;
   /** Tells `listener` of every call received from now on (the bench's per-second peaks); returns what stops it. */
   observeCalls(listener: CallListener): () => void;
+  /** Tells `listener` of every EventBridge event SageMaker would publish from now on (status changes of runs and steps); returns what stops it. */
+  observeEvents(listener: EventListener): () => void;
   /** Stops the server, drops connections and cancels every timer. */
   close(): Promise<void>;
 }
@@ -45,7 +48,8 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
   const stats = new SimulatorStats();
   const faults = new FaultController(OPERATION_NAMES);
   const sender = createSqsCallbackSender({ region, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
-  const engine = new PipelineEngine({ clock, store, sender, scope, stats });
+  const events = new SimulatorEvents();
+  const engine = new PipelineEngine({ clock, store, sender, scope, stats, events });
   const snapshot = (): SimulatorStatsSnapshot =>
     stats.snapshot({ pipelines: store.pipelineCount(), executionStatuses: store.allExecutions().map((e) => e.status) });
 
@@ -74,6 +78,7 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
     faults,
     stats: snapshot,
     observeCalls: (listener) => stats.observeCalls(listener),
+    observeEvents: (listener) => events.observe(listener),
     close() {
       closing ??= new Promise<void>((resolve) => {
         engine.dispose();
