@@ -1,5 +1,7 @@
 import './polyfill.js';
 import { randomUUID } from 'node:crypto';
+import type { EventListener } from '#local/events/event.js';
+import { executionStatusChange } from './execution-events.js';
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalHandler } from './functions.js';
@@ -36,6 +38,8 @@ export interface RunOptions {
   retryIntervalMs?: number;
   /** Called for every event of the execution history, as it happens. */
   onEvent?: (event: EventLog) => void;
+  /** Told of the execution's Step Functions Execution Status Change events (RUNNING, then how it ended), as EventBridge would be. */
+  onStatusChange?: EventListener;
 }
 
 export interface RunResult {
@@ -196,6 +200,8 @@ export class LocalStateMachine {
     });
 
     const startedAt = Date.now();
+    const facts = { executionArn, stateMachineArn: this.arn, name, startDate: startedAt, input };
+    runOptions.onStatusChange?.(executionStatusChange({ ...facts, status: 'RUNNING' }));
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
       context: { Execution: { Id: executionArn, Name: name, StartTime: new Date(startedAt).toISOString(), Input: input as never } },
@@ -222,13 +228,24 @@ export class LocalStateMachine {
       const cause = failed?.Cause;
       result.cause = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? '');
     }
+    const stoppedAt = Date.now();
+    runOptions.onStatusChange?.(
+      executionStatusChange({
+        ...facts,
+        status: result.status,
+        stopDate: stoppedAt,
+        ...(result.status === 'SUCCEEDED' ? { output: result.output } : {}),
+        ...(result.error === undefined ? {} : { error: result.error }),
+        ...(result.cause === undefined ? {} : { cause: result.cause }),
+      }),
+    );
     return {
       ...result,
       events,
       stateTransitions: events.filter((event) => event.type === 'StateEntered').length,
       lambdaInvocations,
       startedAt,
-      stoppedAt: Date.now(),
+      stoppedAt,
     };
   }
 

@@ -7,26 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountScope } from './arns.js';
 import { stepTypeInfo } from './step-types.js';
+import type { EventBridgeEvent, EventListener } from '#local/events/event.js';
 import type { Execution, JsonObject, JsonValue, StepRun } from './types.js';
 
 export const SAGEMAKER_EVENT_SOURCE = 'aws.sagemaker';
 export const EXECUTION_STATUS_CHANGE = 'SageMaker Model Building Pipeline Execution Status Change';
 export const STEP_STATUS_CHANGE = 'SageMaker Model Building Pipeline Execution Step Status Change';
 
-/** An EventBridge event as a rule's target receives it. */
-export interface EventBridgeEvent {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: JsonObject;
-}
-
-export type EventListener = (event: EventBridgeEvent) => void;
+export type { EventBridgeEvent, EventListener } from '#local/events/event.js';
 
 const iso = (epochSeconds: number | undefined): string | undefined => (epochSeconds === undefined ? undefined : new Date(epochSeconds * 1000).toISOString());
 const defined = (fields: Record<string, JsonValue | undefined>): JsonObject =>

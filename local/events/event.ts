@@ -1,0 +1,14 @@
+/** An EventBridge event as a rule's target receives it: what the simulator and the embedded engine publish off AWS. */
+export interface EventBridgeEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: { [key: string]: unknown };
+}
+
+export type EventListener = (event: EventBridgeEvent) => void;
