@@ -106,22 +106,27 @@ describe('stop-all state machine on the embedded engine against the simulator', 
       const { PipelineExecutionSteps = [] } = await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: early, MaxResults: 100 }));
       return PipelineExecutionSteps.some((step) => step.StepName === 'Score' && step.StepStatus === 'Executing');
     });
-    const late = [await start(), await start(), await start()];
+    const late = [await start(), await start()];
     const alreadyStopped = await start();
     await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: alreadyStopped, ClientRequestToken: 'stopped-by-someone-else-before-stop-all' }));
     await waitUntil('the already-stopped execution to be Stopped', async () => (await status(alreadyStopped)) === 'Stopped');
-    await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: late[2] ?? '', ClientRequestToken: 'stopped-by-someone-else-while-it-drains' }));
+    // Someone else's stop of a run that drains for 120 simulated s (6 s real): still Stopping when stop-all lists, even on a busy machine.
+    const slowPipeline = `${PIPELINE}-slow`;
+    await sagemaker.send(new CreatePipelineCommand({ PipelineName: slowPipeline, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: SLOW_STOP }));
+    const { PipelineExecutionArn: draining = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: slowPipeline }));
+    await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: draining, ClientRequestToken: 'stopped-by-someone-else-while-it-drains' }));
     const stopsBefore = stopsAccepted();
 
     // Act
-    const result = await stopAll.run({ pipelineName: PIPELINE, reason: 'stop-all test' }, RUN);
+    const result = await stopAll.run({ pipelineNames: [PIPELINE, slowPipeline], reason: 'stop-all test' }, RUN);
 
     // Assess
     expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
     const summary = result.output as StopAllSummary;
     expect(summary).toMatchObject({
-      pipelineName: PIPELINE,
+      pipelineName: `${PIPELINE}, ${slowPipeline}`,
       selected: 4,
+      takenIn: 1,
       signalled: 3,
       omitted: 0,
       scanComplete: true,
@@ -131,10 +136,10 @@ describe('stop-all state machine on the embedded engine against the simulator', 
       errors: { PipelineExecutionFailed: 1 },
       finalStatuses: { Stopped: 3, Failed: 1 },
     });
-    expect(summary.runs.map((run) => run.pipelineExecutionArn).sort()).toEqual([early, ...late].sort());
+    expect(summary.runs.map((run) => run.pipelineExecutionArn).sort()).toEqual([early, ...late, draining].sort());
     expect(summary.runs[0]).toMatchObject({ pipelineExecutionArn: early, origin: 'Signalled', error: 'PipelineExecutionFailed', finalStatus: 'Failed' });
     expect(summary.runs[0]?.cause).toMatch(/Lambda step 'Score' failed/);
-    expect(summary.runs.find((run) => run.pipelineExecutionArn === late[2])).toMatchObject({ origin: 'TakenIn', outcome: 'Stopped', finalStatus: 'Stopped' });
+    expect(summary.runs.find((run) => run.pipelineExecutionArn === draining)).toMatchObject({ origin: 'TakenIn', outcome: 'Stopped', finalStatus: 'Stopped' });
     // Only the three Executing runs were signalled: the one already Stopping was waited for, not stopped again.
     expect(stopsAccepted() - stopsBefore).toBe(3);
     expect(summary.sageMakerCalls.StopPipelineExecution).toBe(3);
@@ -142,7 +147,7 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     expect(summary.secondsToLastEnd).toBeGreaterThanOrEqual(summary.secondsToLastSignal ?? 0);
     expect(summary.slowestDrains[0]?.drainSeconds).toBeGreaterThan(0);
     expect(await status(early)).toBe('Failed');
-    for (const arn of late) expect(await status(arn)).toBe('Stopped');
+    for (const arn of [...late, draining]) expect(await status(arn)).toBe('Stopped');
     const path = pathOf(result);
     expect(path.slice(0, 4)).toEqual(['Capture Input', 'List Running Executions', 'Dry Run?', 'Signal And Sweep']);
     expect(path).toContain('Wait For Sweep');
