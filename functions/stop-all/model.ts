@@ -40,8 +40,9 @@ export interface FleetRun {
   timedOut?: boolean;
   /** Complete sweeps of its pipeline that did not list it. */
   missed?: number;
-  /** Its callback steps were checked once its grace had passed; how many were released. */
-  releaseChecked?: boolean;
+  /** Its callback steps were checked this many times once its grace had passed (the last at `releaseCheckedAt`, fleet seconds), and how many were released. */
+  releaseChecks?: number;
+  releaseCheckedAt?: number;
   released?: number;
   /** A Failed or timed-out run's failed or draining steps, read once, for the report. */
   steps?: StepView[];

@@ -21,6 +21,9 @@ import type { FleetLedger, FleetRun, ListedState } from './model.js';
 /** A transient answer to a signal (ConflictException, throttling, 5xx, timeouts) is retried this many times in all, with backoff. */
 export const MAX_SIGNAL_ATTEMPTS = 6;
 const SIGNAL_BACKOFF_SECONDS = [2, 4, 8, 16, 30];
+/** A run still draining after its grace has its callback steps checked again this long after the last check, at most MAX_RELEASE_CHECKS times. */
+export const RELEASE_RECHECK_SECONDS = 300;
+export const MAX_RELEASE_CHECKS = 3;
 /** Complete sweeps that must miss a run before it counts as vanished. */
 const MISSES_BEFORE_NOT_FOUND = 2;
 /** Steps kept per reported run. */
@@ -211,7 +214,10 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
   if (grace !== undefined) {
     for (const run of ledger.runs) {
       if (fleetSeconds(ledger, deps.clock) >= until) return;
-      if (isEnded(run) || run.releaseChecked || run.drainFrom === undefined || secondsSinceDrain(run, deps.clock) < grace) continue;
+      if (isEnded(run) || run.drainFrom === undefined || secondsSinceDrain(run, deps.clock) < grace) continue;
+      // Once at the grace, then again while it drains (a step that got its token late), a bounded number of times.
+      const checks = run.releaseChecks ?? 0;
+      if (checks >= MAX_RELEASE_CHECKS || (checks > 0 && fleetSeconds(ledger, deps.clock) - (run.releaseCheckedAt ?? 0) < RELEASE_RECHECK_SECONDS)) continue;
       if (run.signal?.result === 'NotExecuting' && run.statusAtStop !== 'Stopping') continue;
       const steps = await stepsOf(run, deps, call);
       const released = await releaseCallbackStepsOf(
@@ -226,8 +232,9 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
         },
         deps.clock,
       );
-      run.releaseChecked = true;
-      run.released = released.filter((step) => step.result === 'Released').length;
+      run.releaseChecks = checks + 1;
+      run.releaseCheckedAt = fleetSeconds(ledger, deps.clock);
+      run.released = (run.released ?? 0) + released.filter((step) => step.result === 'Released').length;
     }
   }
   const toName = ledger.runs.filter((run) => (run.timedOut || (run.endedAt !== undefined && run.status === 'Failed')) && !run.error).slice(0, MAX_REPORTED_RUNS);

@@ -14,7 +14,7 @@ import { cycleSeconds, EVENTS_PER_CYCLE, SWEEP_PERIOD_SECONDS } from '#stop-all/
 import { ledgerRefOf } from '#stop-all/ledger.js';
 import { PACE_FRACTION } from '#stop-all/limits.js';
 import type { FleetLedger, FleetRun, ListedState } from '#stop-all/model.js';
-import { MAX_SIGNAL_ATTEMPTS, signalAndSweep } from '#stop-all/signal-and-sweep.logic.js';
+import { MAX_RELEASE_CHECKS, MAX_SIGNAL_ATTEMPTS, RELEASE_RECHECK_SECONDS, signalAndSweep } from '#stop-all/signal-and-sweep.logic.js';
 import { FakeClock, NOT_EXECUTING_MESSAGE, T0, callbackStep, lambdaStep, sdkError } from '#test/functions/fixtures.js';
 import { EXECUTION_ID, MemoryLedgers, PIPELINE, arnOf, fleetRun, ledgerOf, request } from './support.js';
 
@@ -293,9 +293,30 @@ describe('signalAndSweep', () => {
         ClientRequestToken: deriveClientRequestToken(`${EXECUTION_ID}:${token}`, 'release'),
       },
     ]);
-    expect(runs()[0]).toMatchObject({ releaseChecked: true, released: 1 });
-    expect(runs()[1]?.releaseChecked).toBeUndefined();
+    expect(runs()[0]).toMatchObject({ releaseChecks: 1, released: 1 });
+    expect(runs()[1]?.releaseChecks).toBeUndefined();
     expect([...ledgers.objects.values()].join('')).not.toContain(token);
+  });
+
+  it(`checks a run still draining again every ${RELEASE_RECHECK_SECONDS} s after its grace (a step that got its token late), ${MAX_RELEASE_CHECKS} times at most`, async () => {
+    // Prepare
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('slow', 'Stopping')] });
+    sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [callbackStep('Approve', 'tok-late-1234', 'Executing')] });
+    sagemaker.on(SendPipelineExecutionStepFailureCommand).resolves({});
+    await given(ledgerOf([fleetRun('slow', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0) })], { nextSignal: 1, request: request({ releaseCallbacksAfterSeconds: 60, maxWaitSeconds: 86_400 }) }));
+    clock.advance(61);
+
+    // Act: a cycle, another at once, then one after each recheck interval, five in all.
+    const checksAfter: number[] = [];
+    for (const wait of [0, 0, RELEASE_RECHECK_SECONDS + 1, RELEASE_RECHECK_SECONDS + 1, RELEASE_RECHECK_SECONDS + 1]) {
+      clock.advance(wait);
+      await cycle();
+      checksAfter.push(runs()[0]?.releaseChecks ?? 0);
+    }
+
+    // Assess
+    expect(checksAfter).toEqual([1, 1, 2, 3, 3]);
+    expect(sagemaker.commandCalls(ListPipelineExecutionStepsCommand)).toHaveLength(MAX_RELEASE_CHECKS);
   });
 
   it('counts a run two complete sweeps no longer list as PipelineExecutionNotFound', async () => {
