@@ -1,4 +1,5 @@
 import { optionalIntegerEnv, requireIntegerEnv } from './config.js';
+import { InvalidInput } from './errors.js';
 import { MAX_WAIT_SECONDS_LIMIT } from './validation.js';
 
 /**
@@ -34,4 +35,28 @@ export function readRequestDefaults(env: NodeJS.ProcessEnv = process.env): Reque
     maxWaitSeconds: requireIntegerEnv('DEFAULT_MAX_WAIT_SECONDS', SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS, env),
     ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
   };
+}
+
+/**
+ * A stop's deadline and grace from what its input asked and the deployment's defaults, one way for
+ * the graceful stop and stop-all: a default grace that could never fire before the deadline is
+ * dropped, not blamed on the input; a grace the input asked for must lie below the deadline.
+ */
+export function resolveDeadlineAndGrace(
+  requested: { maxWaitSeconds?: number | undefined; releaseCallbacksAfterSeconds?: number | undefined },
+  defaults: RequestDefaults,
+): { maxWaitSeconds: number; releaseCallbacksAfterSeconds?: number } {
+  const maxWaitSeconds = requested.maxWaitSeconds ?? defaults.maxWaitSeconds;
+  const defaultGrace =
+    defaults.releaseCallbacksAfterSeconds !== undefined && defaults.releaseCallbacksAfterSeconds < maxWaitSeconds
+      ? defaults.releaseCallbacksAfterSeconds
+      : undefined;
+  const releaseCallbacksAfterSeconds = requested.releaseCallbacksAfterSeconds ?? defaultGrace;
+  if (releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
+    const fromDefault = requested.maxWaitSeconds === undefined;
+    throw new InvalidInput(
+      `releaseCallbacksAfterSeconds (${releaseCallbacksAfterSeconds}) is not below maxWaitSeconds (${maxWaitSeconds}${fromDefault ? ", the deployment's default DefaultMaxWaitSeconds" : ''}); expected a grace period shorter than the deadline${fromDefault ? ': give a maxWaitSeconds above it' : ''}, or no releaseCallbacksAfterSeconds.`,
+    );
+  }
+  return { maxWaitSeconds, ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }) };
 }

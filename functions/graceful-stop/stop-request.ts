@@ -1,4 +1,4 @@
-import type { RequestDefaults } from '#commons/settings.js';
+import { resolveDeadlineAndGrace, type RequestDefaults } from '#commons/settings.js';
 import { InvalidInput } from '#commons/errors.js';
 import {
   MAX_WAIT_SECONDS_LIMIT,
@@ -58,20 +58,13 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
     failIfNotRunning = body.failIfNotRunning;
   }
 
-  const requestedMaxWait = readInteger(body, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT, 'seconds');
-  const maxWaitSeconds = requestedMaxWait ?? defaults.maxWaitSeconds;
-  const requestedGrace = readInteger(body, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT, 'seconds');
-  // A configured default that could never fire before this input's deadline is dropped, not blamed on the input.
-  const defaultGrace =
-    defaults.releaseCallbacksAfterSeconds !== undefined && defaults.releaseCallbacksAfterSeconds < maxWaitSeconds
-      ? defaults.releaseCallbacksAfterSeconds
-      : undefined;
-  const releaseCallbacksAfterSeconds = requestedGrace ?? defaultGrace;
-  if (releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
-    throw new InvalidInput(
-      `releaseCallbacksAfterSeconds (${releaseCallbacksAfterSeconds}) is not below maxWaitSeconds (${maxWaitSeconds}${requestedMaxWait === undefined ? ", the deployment's default DefaultMaxWaitSeconds" : ''}); expected a grace period shorter than the deadline${requestedMaxWait === undefined ? ': give a maxWaitSeconds above it' : ''}, or no releaseCallbacksAfterSeconds.`,
-    );
-  }
+  const { maxWaitSeconds, releaseCallbacksAfterSeconds } = resolveDeadlineAndGrace(
+    {
+      maxWaitSeconds: readInteger(body, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT, 'seconds'),
+      releaseCallbacksAfterSeconds: readInteger(body, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT, 'seconds'),
+    },
+    defaults,
+  );
 
   return {
     pipelineExecutionArn: body.pipelineExecutionArn as string,

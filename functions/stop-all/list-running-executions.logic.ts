@@ -8,7 +8,7 @@ import type { Clock } from '#commons/clock.js';
 import { InvalidInput, PipelineNotFound } from '#commons/errors.js';
 import { createPacer, type Pacer } from '#commons/pacer.js';
 import { isNotFoundError } from '#commons/sagemaker-errors.js';
-import type { RequestDefaults } from '#commons/settings.js';
+import { resolveDeadlineAndGrace, type RequestDefaults } from '#commons/settings.js';
 import { countCall, progressOf } from './fleet-progress.js';
 import { MAX_REPORTED_RUNS, PACE_FRACTION, PAGE_SIZE } from './limits.js';
 import { ledgerRefOf, type LedgerStore } from './ledger.js';
@@ -89,18 +89,6 @@ async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, be
   return { summaries, complete: !nextToken, pages };
 }
 
-/** The request with the deployment's defaults filled in: every run's deadline and grace are known from here on. */
-function withDefaults(request: StopAllRequest, defaults: RequestDefaults): StopAllRequest {
-  const maxWaitSeconds = request.maxWaitSeconds ?? defaults.maxWaitSeconds;
-  const releaseCallbacksAfterSeconds = request.releaseCallbacksAfterSeconds ?? defaults.releaseCallbacksAfterSeconds;
-  if (releaseCallbacksAfterSeconds !== undefined && releaseCallbacksAfterSeconds >= maxWaitSeconds) {
-    throw new InvalidInput(
-      `releaseCallbacksAfterSeconds (${releaseCallbacksAfterSeconds}) is not below maxWaitSeconds (${maxWaitSeconds}${request.maxWaitSeconds === undefined ? ", the deployment's default DefaultMaxWaitSeconds" : ''}); expected a grace period shorter than the deadline.`,
-    );
-  }
-  return { ...request, maxWaitSeconds, ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }) };
-}
-
 /**
  * Validates the request and lists the runs to stop: every Executing or Stopping run of the selected
  * pipelines started at least `olderThanSeconds` before the listing, oldest first, up to the
@@ -108,7 +96,9 @@ function withDefaults(request: StopAllRequest, defaults: RequestDefaults): StopA
  * what would be signalled) and hands on counts only.
  */
 export async function listRunningExecutions(state: StopAllLoopState, deps: ListingDependencies): Promise<ListedState> {
-  const request = withDefaults(parseStopAllRequest(state.raw, deps.scope, deps.defaults.signalRatePerSecond), deps.defaults);
+  const parsed = parseStopAllRequest(state.raw, deps.scope, deps.defaults.signalRatePerSecond);
+  // Every run's deadline and grace are known from here on: the deployment's defaults filled in, as for one graceful stop.
+  const request: StopAllRequest = { ...parsed, ...resolveDeadlineAndGrace(parsed, deps.defaults) };
   const now = deps.clock.now();
   const threshold = now - request.olderThanSeconds * 1000;
   // SageMaker publishes no rate for its list calls: each is paced like the signals.

@@ -299,8 +299,24 @@ describe('listRunningExecutions', () => {
     // Assess
     await expect(listing).rejects.toMatchObject({
       name: 'InvalidInput',
-      message: "releaseCallbacksAfterSeconds (900) is not below maxWaitSeconds (900, the deployment's default DefaultMaxWaitSeconds); expected a grace period shorter than the deadline.",
+      message:
+        "releaseCallbacksAfterSeconds (900) is not below maxWaitSeconds (900, the deployment's default DefaultMaxWaitSeconds); expected a grace period shorter than the deadline: give a maxWaitSeconds above it, or no releaseCallbacksAfterSeconds.",
     });
+  });
+
+  it("fills in the deployment's deadline and grace as one graceful stop does, dropping a default grace that could never fire", async () => {
+    // Prepare
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
+    const withGrace = { ...deps(), defaults: { maxWaitSeconds: 900, releaseCallbacksAfterSeconds: 600, signalRatePerSecond: 10 } };
+
+    // Act
+    const defaulted = await listRunningExecutions(first({ pipelineName: PIPELINE }), withGrace);
+    const shortDeadline = await listRunningExecutions(first({ pipelineName: PIPELINE, maxWaitSeconds: 300 }), withGrace);
+
+    // Assess
+    expect(defaulted.request).toMatchObject({ maxWaitSeconds: 900, releaseCallbacksAfterSeconds: 600 });
+    expect(shortDeadline.request.maxWaitSeconds).toBe(300);
+    expect(shortDeadline.request.releaseCallbacksAfterSeconds).toBeUndefined();
   });
 
   it('turns ResourceNotFound into PipelineNotFound naming the pipeline', async () => {
