@@ -97,12 +97,14 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
   const summary = outcome.output as StopAllSummary;
   if (summary.dryRun) {
     return [
-      `stop-all ${summary.pipelineName} (dry run): would signal ${summary.wouldStop.filter((run) => run.status === 'Executing').length < summary.wouldStop.length ? 'and take in ' : ''}${summary.wouldStopCount} run(s) in ${summary.pipelines} pipeline(s)${summary.omitted > 0 ? `, ${summary.omitted} more beyond the cap` : ''}`,
+      `stop-all ${summary.pipelineName} (dry run): would signal ${summary.takenIn > 0 ? 'and take in ' : ''}${summary.wouldStopCount} run(s) in ${summary.pipelines} pipeline(s)${summary.omitted > 0 ? `, ${summary.omitted} more beyond the cap` : ''}`,
       ...summary.byPipeline.map((pipeline) => `  ${printable(pipeline.pipelineName)}: ${pipeline.executing} to signal, ${pipeline.stopping} already Stopping`),
       ...summary.wouldStop.map((candidate) => `  ${candidate.pipelineExecutionArn} (${candidate.status}, ${candidate.ageSeconds ?? '?'} s old)`),
       ...(summary.wouldStopCount > summary.wouldStop.length ? [`  … and ${summary.wouldStopCount - summary.wouldStop.length} more (every one in ${summary.ledger})`] : []),
     ].join('\n');
   }
+  // The runs that did not end well, each with its reason; the others are counted above.
+  const failed = summary.runs.filter((run) => !run.succeeded);
   const timing = [
     summary.secondsToLastSignal === null ? '' : `last signal after ${summary.secondsToLastSignal} s`,
     summary.secondsToLastEnd === null ? '' : `last end after ${summary.secondsToLastEnd} s`,
@@ -115,9 +117,8 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
     `  final statuses: ${counts(summary.finalStatuses)}${summary.released > 0 ? `; ${summary.released} callback step(s) released` : ''}`,
     ...(timing.length > 0 ? [`  ${timing.join(', ')}`] : []),
     ...(summary.slowestDrains.length > 0 ? [`  slowest drains: ${summary.slowestDrains.map((drain) => `${runName(drain.pipelineExecutionArn)} ${drain.drainSeconds} s`).join(', ')}`] : []),
-    // The runs that did not end well, each with its reason; the others are counted above.
-    ...summary.runs.filter((run) => !run.succeeded).map(runLine),
-    ...(summary.failed > summary.runs.filter((run) => !run.succeeded).length ? [`  … and ${summary.failed - summary.runs.filter((run) => !run.succeeded).length} more that did not end well`] : []),
+    ...failed.map(runLine),
+    ...(summary.failed > failed.length ? [`  … and ${summary.failed - failed.length} more that did not end well`] : []),
     ...(summary.selected > 0 ? [`  every run, with its signal and end: ${summary.ledger}`] : []),
   ].join('\n');
 }

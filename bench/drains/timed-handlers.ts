@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import type { FunctionLogicalId, HandlerTable, LocalHandler } from '#local/engine/functions.js';
+import type { LocalHandler } from '#local/engine/functions.js';
 import { memoryGbOf } from '#bench/support/prices.js';
 import { installSleepMeter, metered, type SleepAccount } from './sleep-meter.js';
 
-/** One handler invocation: which graceful stop, which function, how long (real milliseconds) and how much of it asleep. */
+/** One handler invocation: which execution, which function, when it began (performance.now), how long (real milliseconds) and how much of it asleep. */
 export interface Invocation {
   executionId: string;
-  logicalId: FunctionLogicalId;
+  logicalId: string;
+  startedMilliseconds: number;
   realMilliseconds: number;
   sleptMilliseconds: number;
 }
@@ -16,11 +17,15 @@ const executionIdOf = (event: unknown): string => {
   return typeof id === 'string' ? id : 'unknown';
 };
 
-/** Wraps every handler to record its duration, keyed by the graceful stop's execution id. */
-export function timedHandlers(handlers: HandlerTable, record: (invocation: Invocation) => void): HandlerTable {
+/**
+ * Wraps every handler of a table (the graceful stop's, stop-all's) to record its duration, keyed by
+ * the execution id in its event. Work that sleeps side by side (stop-all's signals and sweep) is
+ * counted asleep at most for the whole invocation.
+ */
+export function timedHandlers<Table extends Record<string, LocalHandler>>(handlers: Table, record: (invocation: Invocation) => void): Table {
   installSleepMeter();
-  const timed = {} as HandlerTable;
-  for (const [logicalId, handler] of Object.entries(handlers) as [FunctionLogicalId, LocalHandler][]) {
+  const timed = {} as Record<string, LocalHandler>;
+  for (const [logicalId, handler] of Object.entries(handlers)) {
     timed[logicalId] = async (event, context) => {
       const started = performance.now();
       let account: SleepAccount = { sleptMilliseconds: 0 };
@@ -30,11 +35,24 @@ export function timedHandlers(handlers: HandlerTable, record: (invocation: Invoc
         return run.value;
       } finally {
         const realMilliseconds = performance.now() - started;
-        record({ executionId: executionIdOf(event), logicalId, realMilliseconds, sleptMilliseconds: Math.min(account.sleptMilliseconds, realMilliseconds) });
+        record({ executionId: executionIdOf(event), logicalId, startedMilliseconds: started, realMilliseconds, sleptMilliseconds: Math.min(account.sleptMilliseconds, realMilliseconds) });
       }
     };
   }
-  return timed;
+  return timed as Table;
+}
+
+/** The most invocations running at once. */
+export function peakConcurrency(invocations: readonly Invocation[]): number {
+  const edges = invocations.flatMap((call) => [
+    [call.startedMilliseconds, 1],
+    [call.startedMilliseconds + call.realMilliseconds, -1],
+  ]) as Array<[number, number]>;
+  edges.sort(([a, da], [b, db]) => a - b || da - db);
+  let running = 0;
+  let peak = 0;
+  for (const [, delta] of edges) peak = Math.max(peak, (running += delta));
+  return peak;
 }
 
 /**

@@ -12,21 +12,18 @@ import {
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { BENCH_ROLE_ARN, drainPipelineDefinition } from '#bench/drains/pipeline.js';
-import { installSleepMeter, metered } from '#bench/drains/sleep-meter.js';
-import { simulatedGbSeconds, type Invocation } from '#bench/drains/timed-handlers.js';
+import { peakConcurrency, simulatedGbSeconds, timedHandlers, type Invocation } from '#bench/drains/timed-handlers.js';
 import { readChildSpec, runChild } from '#bench/support/child-protocol.js';
 import { counterDelta, startLocalBed } from '#bench/support/local-bed.js';
 import { estimatedDollars, memoryGbOf } from '#bench/support/prices.js';
 import { billedTransitions, outcomeOf } from '#bench/support/run-counts.js';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { createObjectStore } from '#commons/object-store.js';
-import type { LocalHandler } from '#local/engine/functions.js';
-import { STOP_ALL_FUNCTIONS, createStopAllMachine, loadBuiltStopAllHandlers, type StopAllFunctionLogicalId, type StopAllHandlerTable } from '#local/engine/stop-all.js';
+import { STOP_ALL_FUNCTIONS, createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
 import { LOCAL_LEDGER_BUCKET } from '#local/ledger-bucket.js';
 import { useLocalEndpoints } from '#local/stack.js';
 import { createQueue } from '#local/sqs/queues.js';
@@ -47,33 +44,6 @@ function peakPerSecond(calls: Array<{ operation: string; atMs: number }>, startM
     buckets.set(operation, perOperation);
   }
   return Object.fromEntries([...buckets].map(([operation, seconds]) => [operation, Math.max(...seconds.values())]));
-}
-
-/** The handlers, each invocation timed (simulated GB-seconds) and counted, with the most running at once. */
-function watchedHandlers(handlers: StopAllHandlerTable, invocations: Invocation[]): { table: StopAllHandlerTable; peak: () => number } {
-  installSleepMeter();
-  let running = 0;
-  let peak = 0;
-  const table = {} as StopAllHandlerTable;
-  for (const [logicalId, handler] of Object.entries(handlers) as [StopAllFunctionLogicalId, LocalHandler][]) {
-    table[logicalId] = async (event, context) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      const started = performance.now();
-      let slept = 0;
-      try {
-        const run = await metered(() => handler(event, context));
-        slept = run.account.sleptMilliseconds;
-        return run.value;
-      } finally {
-        running -= 1;
-        const realMilliseconds = performance.now() - started;
-        // Signals and the sweep sleep side by side: their sleeps overlap, so at most the whole invocation slept.
-        invocations.push({ executionId: 'stop-all', logicalId: logicalId as never, realMilliseconds, sleptMilliseconds: Math.min(slept, realMilliseconds) });
-      }
-    };
-  }
-  return { table, peak: () => peak };
 }
 
 async function inChunks<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -147,8 +117,7 @@ async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResult> {
     const queueUrl = await createQueue(simulator.endpoints.sqsEndpoint, 'fleet-callbacks');
     const { arns, stuck } = await startRuns(sagemaker, spec, queueUrl);
     const invocations: Invocation[] = [];
-    const handlers = watchedHandlers(await loadBuiltStopAllHandlers(spec.functionsDir), invocations);
-    const machine = createStopAllMachine(handlers.table);
+    const machine = createStopAllMachine(timedHandlers(await loadBuiltStopAllHandlers(spec.functionsDir), (call) => invocations.push(call)));
     // When each SageMaker call leaves (the pace the stop-all keeps), beside when the simulator receives it.
     const sent: Array<{ operation: string; atMs: number }> = [];
     const onRequest = (message: unknown): void => {
@@ -200,7 +169,7 @@ async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResult> {
       callsPerRunBeyondListing: (Object.values(callsByOperation).reduce((total, count) => total + count, 0) - listingCalls) / spec.runs,
       stateTransitions: transitions,
       lambdaInvocations: run.lambdaInvocations,
-      peakConcurrentLambda: handlers.peak(),
+      peakConcurrentLambda: peakConcurrency(invocations),
       lambdaGbSeconds: gbSeconds,
       dollarsPerRun: estimatedDollars({ stateTransitions: transitions, lambdaInvocations: run.lambdaInvocations, lambdaGbSeconds: gbSeconds }) / spec.runs,
       stuckReaped: ended.filter((execution) => stuckSet.has(execution.PipelineExecutionArn ?? '') && execution.PipelineExecutionStatus !== 'Stopping').length,

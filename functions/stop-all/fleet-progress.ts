@@ -35,13 +35,22 @@ export function originOf(run: FleetRun): 'Signalled' | 'TakenIn' | 'EndedFirst' 
 export const isEnded = (run: FleetRun): boolean => run.endedAt !== undefined || run.timedOut === true || run.error !== undefined;
 export const isSignalPending = (run: FleetRun): boolean => run.listedStatus === 'Executing' && run.signal === undefined && !isEnded(run);
 
-const seconds = (clock: Clock, fromMs: number, toMs: number): number =>
-  clock.secondsSince(new Date(fromMs).toISOString()) - clock.secondsSince(new Date(toMs).toISOString());
+/** The fleet's time line: the listing (epoch ms) as an ISO time, for `clock.secondsSince`. */
+export const fleetOrigin = (ledger: Pick<FleetLedger, 'listedAt'>): string => new Date(ledger.listedAt).toISOString();
+
+/** Seconds since the listing on the clock (a local time scale compresses them). */
+export const fleetSeconds = (ledger: Pick<FleetLedger, 'listedAt'>, clock: Clock): number => clock.secondsSince(fleetOrigin(ledger));
+
+/** Seconds on the clock from one epoch-ms time to another (a local time scale stretches them), to a tenth. */
+export function secondsBetween(clock: Clock, fromMs: number, toMs: number): number {
+  const seconds = clock.secondsSince(new Date(fromMs).toISOString()) - clock.secondsSince(new Date(toMs).toISOString());
+  return Math.round(seconds * 10) / 10;
+}
 
 /** Seconds from a run's drain start to its noticed end, on the clock; null when either is unknown. */
 export function drainSecondsOf(run: FleetRun, clock: Clock): number | null {
   if (run.drainFrom === undefined || run.endedAt === undefined) return null;
-  return Math.max(0, Math.round(seconds(clock, run.drainFrom, run.endedAt) * 10) / 10);
+  return Math.max(0, secondsBetween(clock, run.drainFrom, run.endedAt));
 }
 
 function median(values: number[]): number | null {
@@ -97,7 +106,7 @@ export function progressOf(ledger: FleetLedger, clock: Clock, cycleStartedAt = c
     timedOut,
     errored,
     released,
-    elapsedSeconds: Math.round(clock.secondsSince(new Date(ledger.listedAt).toISOString())),
+    elapsedSeconds: Math.round(fleetSeconds(ledger, clock)),
     typicalDrainSeconds,
     etaSeconds: done ? 0 : typicalDrainSeconds === null ? null : Math.round(signalsLeftSeconds + typicalDrainSeconds),
     // Signals never sent go on at once; signals waiting for a retry wait with the sweep (the next cycle retries them).
@@ -106,14 +115,4 @@ export function progressOf(ledger: FleetLedger, clock: Clock, cycleStartedAt = c
     nextWaitSeconds: done || unsent > 0 ? 0 : Math.max(1, Math.round(period - spent)),
     cycles: ledger.cycles,
   };
-}
-
-/** Counts a call let through at `fleetSecond` (seconds since the listing): in total, and in its second for the peak. */
-export function countCall(ledger: Pick<FleetLedger, 'calls' | 'peaks' | 'counting'>, operation: string, fleetSecond: number): void {
-  ledger.calls[operation] = (ledger.calls[operation] ?? 0) + 1;
-  const second = Math.floor(fleetSecond);
-  const [counted, calls] = ledger.counting?.[operation] ?? [second, 0];
-  const inSecond = counted === second ? calls + 1 : 1;
-  ledger.counting = { ...ledger.counting, [operation]: [second, inSecond] };
-  ledger.peaks = { ...ledger.peaks, [operation]: Math.max(ledger.peaks?.[operation] ?? 0, inSecond) };
 }

@@ -6,11 +6,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { Clock } from '#commons/clock.js';
 import { InvalidInput, PipelineNotFound } from '#commons/errors.js';
-import { createPacer, type Pacer } from '#commons/pacer.js';
 import { isNotFoundError } from '#commons/sagemaker-errors.js';
 import { resolveDeadlineAndGrace, type RequestDefaults } from '#commons/settings.js';
-import { countCall, progressOf } from './fleet-progress.js';
-import { MAX_REPORTED_RUNS, PACE_FRACTION, PAGE_SIZE } from './limits.js';
+import { progressOf } from './fleet-progress.js';
+import { MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
+import { pacedCalls, type PacedCall } from './paced-calls.js';
 import { ledgerRefOf, type LedgerStore } from './ledger.js';
 import { matchesGlob, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
 import type { Candidate, FleetLedger, FleetRun, ListedState, PipelineCount, StopAllLoopState } from './model.js';
@@ -33,19 +33,16 @@ export interface ListingDependencies {
   defaults: RequestDefaults & { signalRatePerSecond: number };
 }
 
-type Counter = Pick<FleetLedger, 'calls' | 'peaks' | 'counting'> & { secondsSince: () => number };
-const count = (counter: Counter, operation: string): void => countCall(counter, operation, counter.secondsSince());
 
 /** Every page of ListPipelines narrowed by the pattern's literal prefix, then matched whole. */
-async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number, pace: Pacer, calls: Counter) {
+async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number, call: PacedCall) {
   // SageMaker's PipelineNamePrefix must itself look like a name (no trailing hyphen): narrow by what does.
   const prefix = (pattern.split('*')[0] ?? '').replace(/-+$/, '');
   const names: string[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    await pace.take();
-    count(calls, 'ListPipelines');
+    await call('ListPipelines');
     const page = await sagemaker.send(
       new ListPipelinesCommand({ MaxResults: PAGE_SIZE, ...(prefix ? { PipelineNamePrefix: prefix } : {}), ...(nextToken ? { NextToken: nextToken } : {}) }),
     );
@@ -57,13 +54,12 @@ async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, ma
 }
 
 /** Every page (at most `maxPages`) of one pipeline's executions started before the listing, newest first. */
-async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, before: Date, maxPages: number, pace: Pacer, calls: Counter) {
+async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, before: Date, maxPages: number, call: PacedCall) {
   const summaries: PipelineExecutionSummary[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    await pace.take();
-    count(calls, 'ListPipelineExecutions');
+    await call('ListPipelineExecutions');
     let page;
     try {
       page = await sagemaker.send(
@@ -101,18 +97,15 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   const request: StopAllRequest = { ...parsed, ...resolveDeadlineAndGrace(parsed, deps.defaults) };
   const now = deps.clock.now();
   const threshold = now - request.olderThanSeconds * 1000;
-  // SageMaker publishes no rate for its list calls: each is paced like the signals.
-  const origin = new Date(now).toISOString();
-  const pace = {
-    pipelines: createPacer(request.signalRatePerSecond * PACE_FRACTION, deps.clock, { origin }),
-    executions: createPacer(request.signalRatePerSecond * PACE_FRACTION, deps.clock, { origin }),
-  };
-  const calls: Counter = { calls: {}, secondsSince: () => deps.clock.secondsSince(origin) };
+  // The ledger from the start: SageMaker publishes no rate for its list calls, so each is paced
+  // and counted like the signals, and the first cycle's calls carry on at the listing's pace.
+  const ledger: FleetLedger = { version: 1, executionId: state.executionId, request, listedAt: now, runs: [], nextSignal: 0, cycles: 0, calls: {} };
+  const call = pacedCalls(ledger, deps.clock);
   let scanComplete = true;
   let pagesRead = 0;
   let names: string[];
   if (request.pipelineNamePattern !== undefined) {
-    const matched = await pipelinesMatching(deps.sagemaker, request.pipelineNamePattern, deps.limits.maxPages, pace.pipelines, calls);
+    const matched = await pipelinesMatching(deps.sagemaker, request.pipelineNamePattern, deps.limits.maxPages, call);
     names = matched.names;
     scanComplete = matched.complete;
     pagesRead += matched.pages;
@@ -125,7 +118,7 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   let tooRecent = 0;
   let scanned = 0;
   for (const pipelineName of names) {
-    const listed = await executionsOf(deps.sagemaker, pipelineName, new Date(now), deps.limits.maxPages, pace.executions, calls);
+    const listed = await executionsOf(deps.sagemaker, pipelineName, new Date(now), deps.limits.maxPages, call);
     pagesRead += listed.pages;
     scanComplete &&= listed.complete;
     scanned += listed.summaries.length;
@@ -147,20 +140,8 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   const runs = selected.slice(0, deps.limits.maxItems);
   for (const run of runs) if (run.listedStatus === 'Stopping') run.drainFrom = now;
 
-  // The first sweep's list calls carry on at the listing's pace.
-  const ledger: FleetLedger = {
-    version: 1,
-    executionId: state.executionId,
-    request,
-    listedAt: now,
-    runs,
-    nextSignal: 0,
-    cycles: 0,
-    calls: calls.calls,
-    ...(calls.peaks ? { peaks: calls.peaks } : {}),
-    ...(calls.counting ? { counting: calls.counting } : {}),
-    pace: Object.fromEntries(Object.entries({ ListPipelines: pace.pipelines.nextAt, ListPipelineExecutions: pace.executions.nextAt }).filter(([, next]) => Number.isFinite(next))),
-  };
+  ledger.runs = runs;
+  call.keep();
   const ref = ledgerRefOf(state.executionId);
   await deps.ledgers.write(ref, ledger);
 

@@ -7,15 +7,15 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { releaseCallbackStepsOf } from '#commons/callback-release.js';
 import type { Clock } from '#commons/clock.js';
-import { createPacer, type Pacer } from '#commons/pacer.js';
 import { isTerminalStatus, type ExecutionStatus } from '#commons/pipeline-execution.js';
 import { isDraining, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
 import { isNotExecutingError, isNotFoundError, isTransientError } from '#commons/sagemaker-errors.js';
 import { clip } from '#commons/text.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
-import { countCall, cycleSeconds, isEnded, isSignalPending, progressOf } from './fleet-progress.js';
+import { cycleSeconds, fleetSeconds, isEnded, isSignalPending, progressOf } from './fleet-progress.js';
+import { pacedCalls, type PacedCall } from './paced-calls.js';
 import type { LedgerStore } from './ledger.js';
-import { MAX_LISTING_PAGES, MAX_REPORTED_RUNS, PACE_FRACTION, PAGE_SIZE } from './limits.js';
+import { MAX_LISTING_PAGES, MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
 import type { FleetLedger, FleetRun, ListedState } from './model.js';
 
 /** A transient answer to a signal (ConflictException, throttling, 5xx, timeouts) is retried this many times in all, with backoff. */
@@ -39,32 +39,7 @@ export interface SweepDependencies {
 }
 
 const at = (ms: number): string => new Date(ms).toISOString();
-/** Seconds since the listing on the clock: the fleet's own time line (a local time scale compresses it). */
-const fleetSeconds = (ledger: FleetLedger, clock: Clock): number => clock.secondsSince(at(ledger.listedAt));
-
-/**
- * One SageMaker operation's pace and its count in the ledger. The pacers start where the last
- * invocation's stopped (the ledger keeps each operation's next slot), so back-to-back cycles
- * never let two calls go closer than 1/R.
- */
-function pacedCalls(ledger: FleetLedger, clock: Clock) {
-  const pacers = new Map<string, Pacer>();
-  const origin = at(ledger.listedAt);
-  const call = async (operation: string): Promise<void> => {
-    let pacer = pacers.get(operation);
-    if (!pacer) {
-      pacer = createPacer(ledger.request.signalRatePerSecond * PACE_FRACTION, clock, { origin, ...(ledger.pace?.[operation] === undefined ? {} : { nextAt: ledger.pace[operation] }) });
-      pacers.set(operation, pacer);
-    }
-    await pacer.take();
-    countCall(ledger, operation, clock.secondsSince(origin));
-  };
-  const keep = (): void => {
-    ledger.pace = { ...ledger.pace, ...Object.fromEntries([...pacers].filter(([, pacer]) => Number.isFinite(pacer.nextAt)).map(([operation, pacer]) => [operation, pacer.nextAt])) };
-  };
-  return Object.assign(call, { keep });
-}
-type Call = ReturnType<typeof pacedCalls>;
+type Call = PacedCall;
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
 const errorText = (error: unknown): string => clip(error instanceof Error ? error.message : String(error), CAUSE_LENGTH);
@@ -107,7 +82,8 @@ async function signal(run: FleetRun, ledger: FleetLedger, deps: SweepDependencie
 /** Signals the runs not yet signalled, in order (retries when due), at the pace, until `until` (fleet seconds). */
 async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Call, until: number): Promise<void> {
   const now = (): number => fleetSeconds(ledger, deps.clock);
-  const due = (run: FleetRun): boolean => isSignalPending(run) && (run.retry === undefined || run.retry.at <= now());
+  // The runs waiting to retry a signal: a handful at most, kept aside so no signal scans the whole fleet.
+  const retrying = new Set(ledger.runs.filter((run) => run.retry !== undefined && isSignalPending(run)));
   while (now() < until) {
     // The cursor passes every run that is not waiting for its first signal; retries are found when due.
     while (ledger.nextSignal < ledger.runs.length) {
@@ -115,16 +91,19 @@ async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Ca
       if (isSignalPending(next) && next.retry === undefined) break;
       ledger.nextSignal += 1;
     }
-    const run = ledger.runs.find((candidate) => candidate.retry !== undefined && due(candidate)) ?? ledger.runs[ledger.nextSignal];
+    for (const run of retrying) if (!isSignalPending(run)) retrying.delete(run);
+    const dueRetry = [...retrying].find((run) => (run.retry?.at ?? 0) <= now());
+    const run = dueRetry ?? ledger.runs[ledger.nextSignal];
     if (run) {
       await signal(run, ledger, deps, call);
+      if (run.retry !== undefined) retrying.add(run);
+      else retrying.delete(run);
       // Answered or waiting for a retry, the cursor passes it.
       if (run === ledger.runs[ledger.nextSignal]) ledger.nextSignal += 1;
       continue;
     }
-    const waiting = ledger.runs.filter((candidate) => candidate.retry !== undefined && isSignalPending(candidate));
-    if (waiting.length === 0) return;
-    const next = Math.min(...waiting.map((candidate) => candidate.retry?.at ?? 0));
+    if (retrying.size === 0) return;
+    const next = Math.min(...[...retrying].map((candidate) => candidate.retry?.at ?? 0));
     if (next >= until) return;
     await deps.clock.sleep(Math.max(0.01, next - now()));
   }
@@ -134,7 +113,11 @@ async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Ca
 async function readStatuses(ledger: FleetLedger, deps: SweepDependencies, call: Call): Promise<void> {
   const live = ledger.runs.filter((run) => !isEnded(run));
   const byPipeline = new Map<string, FleetRun[]>();
-  for (const run of live) byPipeline.set(run.pipelineName, [...(byPipeline.get(run.pipelineName) ?? []), run]);
+  for (const run of live) {
+    const runs = byPipeline.get(run.pipelineName);
+    if (runs) runs.push(run);
+    else byPipeline.set(run.pipelineName, [run]);
+  }
   for (const [pipelineName, runs] of byPipeline) {
     const byArn = new Map(runs.map((run) => [run.arn, run]));
     const starts = runs.map((run) => run.startedAt);
@@ -200,7 +183,8 @@ async function stepsOf(run: FleetRun, deps: SweepDependencies, call: Call): Prom
 }
 
 /**
- * Past each live run's deadline: timed out. Past its grace: its callback steps released once.
+ * Past each live run's deadline: timed out. Past its grace: its callback steps released (checked at
+ * the grace, then every RELEASE_RECHECK_SECONDS while it drains, MAX_RELEASE_CHECKS times at most).
  * Runs that ended Failed or timed out get their steps read once, for the report (the first
  * MAX_REPORTED_RUNS of them). Stops at `until` (fleet seconds) and carries on next cycle.
  */

@@ -8,7 +8,7 @@ import {
   isTerminalStatus,
 } from '#commons/pipeline-execution.js';
 import { clip } from '#commons/text.js';
-import { drainSecondsOf, originOf } from './fleet-progress.js';
+import { drainSecondsOf, originOf, secondsBetween } from './fleet-progress.js';
 import type { LedgerStore } from './ledger.js';
 import { MAX_REPORTED_RUNS } from './limits.js';
 import type { FleetLedger, FleetRun, ListedState, RunReport, StopAllSummary } from './model.js';
@@ -82,9 +82,7 @@ const increment = (counts: Record<string, number>, key: string): void => {
 };
 
 const secondsAfterListing = (ledger: FleetLedger, ms: number | undefined, clock: Clock): number | null =>
-  ms === undefined
-    ? null
-    : Math.round((clock.secondsSince(new Date(ledger.listedAt).toISOString()) - clock.secondsSince(new Date(ms).toISOString())) * 10) / 10;
+  ms === undefined ? null : secondsBetween(clock, ledger.listedAt, ms);
 
 /**
  * The stop-all report from the fleet's ledger: counts by outcome, by named failure and by final
