@@ -1,4 +1,5 @@
 import { InvalidInput } from '#commons/errors.js';
+import { matchesGlob } from '#commons/glob.js';
 import { SETTING_BOUNDS } from '#commons/settings.js';
 import {
   MAX_WAIT_SECONDS_LIMIT,
@@ -33,6 +34,8 @@ export interface StopAllRequest {
 }
 
 /** The deployment's default pace (template parameter SignalRatePerSecond) and its bounds. */
+export { matchesGlob } from '#commons/glob.js';
+
 export const DEFAULT_SIGNAL_RATE_PER_SECOND = 10;
 export const SIGNAL_RATE_LIMIT = SETTING_BOUNDS.DEFAULT_SIGNAL_RATE_PER_SECOND;
 export const MAX_OLDER_THAN_SECONDS = 31_536_000;
@@ -51,29 +54,6 @@ const ALLOWED_KEYS = [
   'maxWaitSeconds',
   'releaseCallbacksAfterSeconds',
 ] as const;
-
-/**
- * Whether `text` matches `glob` as a whole, `*` being its only wildcard (any run of characters).
- * Linear in the text: the literal parts between stars are found left to right, each at its
- * earliest place (the earliest is always the best for a star-only glob), so no backtracking and
- * no regular expression that could take exponential time on `a*a*a*…c`.
- */
-export function matchesGlob(glob: string, text: string): boolean {
-  const parts = glob.split('*');
-  const first = parts[0] ?? '';
-  if (parts.length === 1) return text === first;
-  const last = parts[parts.length - 1] ?? '';
-  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-  let from = first.length;
-  const end = text.length - last.length;
-  for (const part of parts.slice(1, -1)) {
-    if (part === '') continue;
-    const at = text.indexOf(part, from);
-    if (at === -1 || at + part.length > end) return false;
-    from = at + part.length;
-  }
-  return true;
-}
 
 /** Whether every name `pattern` matches is also matched by `scope` (both globs with `*`). */
 export function patternWithinScope(pattern: string, scope: string): boolean {

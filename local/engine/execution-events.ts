@@ -2,8 +2,7 @@
  * Step Functions' "Step Functions Execution Status Change" events (source aws.states), as the
  * embedded engine's executions start and end, shaped as AWS documents them.
  */
-import { randomUUID } from 'node:crypto';
-import type { EventBridgeEvent } from '#local/events/event.js';
+import { eventBridgeEvent, type EventBridgeEvent } from '#local/events/event.js';
 
 export const STATES_EVENT_SOURCE = 'aws.states';
 export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
@@ -26,9 +25,7 @@ const json = (value: unknown): string | null => (value === undefined ? null : JS
 
 export function executionStatusChange(facts: ExecutionFacts): EventBridgeEvent {
   const [, , , region = 'us-east-1', account = '123456789012'] = facts.executionArn.split(':');
-  return {
-    version: '0',
-    id: randomUUID(),
+  return eventBridgeEvent({
     'detail-type': EXECUTION_STATUS_CHANGE,
     source: STATES_EVENT_SOURCE,
     account,
@@ -49,5 +46,5 @@ export function executionStatusChange(facts: ExecutionFacts): EventBridgeEvent {
       error: facts.error ?? null,
       cause: facts.cause ?? null,
     },
-  };
+  });
 }

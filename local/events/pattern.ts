@@ -6,6 +6,7 @@
  * `numeric` (comparisons), `wildcard` (`*`), and `$or`. Any other operator is an error, named.
  */
 import { NamedError } from '#commons/errors.js';
+import { matchesGlob } from '#commons/glob.js';
 
 export class UnsupportedEventPattern extends NamedError {
   constructor(message: string) {
@@ -18,22 +19,6 @@ type Matcher = Record<string, Json>;
 
 
 const isObject = (value: unknown): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `*` matches any run of characters; everything else literally (linear: literal parts left to right). */
-function wildcardMatches(pattern: string, text: string): boolean {
-  const parts = pattern.split('*');
-  if (parts.length === 1) return text === pattern;
-  const first = parts[0] ?? '';
-  const last = parts[parts.length - 1] ?? '';
-  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-  let from = first.length;
-  for (const part of parts.slice(1, -1)) {
-    const at = text.indexOf(part, from);
-    if (at === -1 || at + part.length > text.length - last.length) return false;
-    from = at + part.length;
-  }
-  return true;
-}
 
 function numericMatches(conditions: Json[], value: unknown): boolean {
   if (typeof value !== 'number') return false;
@@ -65,7 +50,7 @@ function valueMatches(expected: Json, value: unknown, present: boolean): boolean
     case 'equals-ignore-case':
       return present && typeof value === 'string' && typeof argument === 'string' && value.toLowerCase() === argument.toLowerCase();
     case 'wildcard':
-      return present && typeof value === 'string' && typeof argument === 'string' && wildcardMatches(argument, value);
+      return present && typeof value === 'string' && typeof argument === 'string' && matchesGlob(argument, value);
     case 'numeric':
       return present && Array.isArray(argument) && numericMatches(argument, value);
     case 'anything-but': {

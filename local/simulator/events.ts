@@ -4,10 +4,9 @@
  * "SageMaker Model Building Pipeline Execution Status Change" and "... Execution Step Status
  * Change" (camelCase; the step's Metadata with camelCase keys, e.g. `trainingJob.arn`).
  */
-import { randomUUID } from 'node:crypto';
 import type { AccountScope } from './arns.js';
 import { stepTypeInfo } from './step-types.js';
-import type { EventBridgeEvent, EventListener } from '#local/events/event.js';
+import { eventBridgeEvent, type EventBridgeEvent, type EventListener } from '#local/events/event.js';
 import type { Execution, JsonObject, JsonValue, StepRun } from './types.js';
 
 export const SAGEMAKER_EVENT_SOURCE = 'aws.sagemaker';
@@ -28,9 +27,7 @@ function camelKeys(value: JsonValue): JsonValue {
 }
 
 function envelope(detailType: string, execution: Execution, scope: AccountScope, detail: JsonObject): EventBridgeEvent {
-  return {
-    version: '0',
-    id: randomUUID(),
+  return eventBridgeEvent({
     'detail-type': detailType,
     source: SAGEMAKER_EVENT_SOURCE,
     account: scope.accountId,
@@ -38,7 +35,7 @@ function envelope(detailType: string, execution: Execution, scope: AccountScope,
     region: scope.region,
     resources: [execution.pipeline.arn, execution.arn],
     detail,
-  };
+  });
 }
 
 export function executionStatusChange(execution: Execution, previous: string | undefined, scope: AccountScope): EventBridgeEvent {
