@@ -69,10 +69,12 @@ export function progressOf(ledger: FleetLedger, clock: Clock, cycleStartedAt = c
   let timedOut = 0;
   let errored = 0;
   let released = 0;
+  let toSignal = 0;
   let pending = 0;
   let unsent = 0;
   const drains: number[] = [];
   for (const run of ledger.runs) {
+    if (run.listedStatus === 'Executing') toSignal += 1;
     if (run.signal) signalled += 1;
     if (run.signal?.result === 'Accepted') accepted += 1;
     if (originOf(run) === 'TakenIn') takenIn += 1;
@@ -89,7 +91,6 @@ export function progressOf(ledger: FleetLedger, clock: Clock, cycleStartedAt = c
       if (drain !== null) drains.push(drain);
     } else draining += 1;
   }
-  const toSignal = ledger.runs.filter((run) => run.listedStatus === 'Executing').length;
   const done = pending === 0 && draining === 0;
   const period = cycleSeconds(ledger.runs.length, ledger.request.signalRatePerSecond, ledger.request.maxWaitSeconds ?? 0);
   const spent = clock.secondsSince(new Date(cycleStartedAt).toISOString());
