@@ -5,6 +5,7 @@
  * console user would paste and validate it with the state machine's own
  * parsers: an InvalidInput becomes a usage error with the same message.
  */
+import { SETTING_BOUNDS } from '#commons/settings.js';
 import { InvalidInput, NamedError } from '#commons/errors.js';
 import { parseStopRequest, type RequestDefaults } from '#graceful-stop/stop-request.js';
 import { DEFAULT_SIGNAL_RATE_PER_SECOND, SIGNAL_RATE_LIMIT, parseStopAllRequest } from '#stop-all/stop-all-request.js';
@@ -61,6 +62,17 @@ const STOP_INPUT: Record<string, FlagSpec> = {
   reason: { kind: 'string', value: 'TEXT', help: 'why, for the callback steps\' failure reason and the report (1-256 characters)', input: 'reason' },
 };
 
+/** The OrphanGuardStateMachinePattern of template.yaml: state machine names with '*'. */
+const STATE_MACHINE_NAME_PATTERN = /^[A-Za-z0-9_.*-]{1,80}$/;
+
+function orphanGuardPattern(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!STATE_MACHINE_NAME_PATTERN.test(value)) {
+    throw new UsageError(`--orphan-guard "${value.slice(0, 80)}" is not a state machine name pattern; expected 1-80 letters, digits, '-', '_', '.' and '*' (e.g. training-*).`, 'simulate');
+  }
+  return value;
+}
+
 export const COMMANDS = {
   demo: {
     synopsis: 'graceful-stop demo [--scenario NAME] [--json] [--quiet] [--metrics]',
@@ -69,14 +81,17 @@ export const COMMANDS = {
     flags: { scenario: { kind: 'string', value: 'NAME', help: 'callback-and-lambda (default), silent-consumer, lambda-timeout, already-stopped', choices: DEMO_SCENARIO_NAMES }, ...OUTPUT },
   },
   simulate: {
-    synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]',
-    summary: 'run the SageMaker simulator and SQS emulator on 127.0.0.1 until Ctrl-C, printing the export lines to use them',
+    synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]\n' +
+      '                       [--stop-watch GRACE] [--orphan-guard PATTERN]',
+    summary: 'run the SageMaker simulator, SQS/S3 emulator, Step Functions and EventBridge (template.yaml\'s rules) on 127.0.0.1 until Ctrl-C, printing the export lines to use them',
     positionals: { name: '', min: 0, max: 0 },
     flags: {
       port: { kind: 'integer', value: 'N', help: 'SageMaker simulator port (default: any free port)', min: 0, max: 65535 },
       'sqs-port': { kind: 'integer', value: 'N', help: 'SQS emulator port (default: any free port)', min: 0, max: 65535 },
       'time-scale': { kind: 'number', value: 'K', help: 'simulated seconds per real second (default 1)', min: 1, max: 10_000 },
       'with-run': { kind: 'string', value: 'RUN', help: 'start a run (training, lambda, callback) and print its ARN', choices: SEED_RUN_NAMES },
+      'stop-watch': { kind: 'duration', value: 'GRACE', help: 'the stop watch: a run stopped by anyone else is drained, its callback steps released after GRACE', min: 0, max: SETTING_BOUNDS.STOP_WATCH_GRACE_SECONDS.max },
+      'orphan-guard': { kind: 'string', value: 'PATTERN', help: 'the orphan guard: the runs a state machine named PATTERN (e.g. training-*) started are stopped when it aborts, times out or fails' },
     },
   },
   stop: {
@@ -200,7 +215,7 @@ export type Command =
   | { name: 'help'; command?: CommandName }
   | { name: 'version' }
   | { name: 'demo'; scenario?: string; json: boolean; quiet: boolean; metrics: boolean }
-  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number] }
+  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number]; stopWatchGraceSeconds?: number; orphanGuard?: string }
   | { name: 'stop'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string }
   | { name: 'stop-all'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string };
 
@@ -386,7 +401,11 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
         port: (values.port as number | undefined) ?? 0,
         sqsPort: (values['sqs-port'] as number | undefined) ?? 0,
         timeScale: (values['time-scale'] as number | undefined) ?? 1,
-        ...defined({ withRun: values['with-run'] as (typeof SEED_RUN_NAMES)[number] | undefined }),
+        ...defined({
+          withRun: values['with-run'] as (typeof SEED_RUN_NAMES)[number] | undefined,
+          stopWatchGraceSeconds: values['stop-watch'] as number | undefined,
+          orphanGuard: orphanGuardPattern(values['orphan-guard'] as string | undefined),
+        }),
       };
     case 'stop': {
       const aws = target(command, values);

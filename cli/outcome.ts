@@ -8,7 +8,7 @@ import { printable } from './printable.js';
 
 /** What every mode (local engine or AWS) ends with. */
 export interface StopRunOutcome {
-  status: 'SUCCEEDED' | 'FAILED';
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   output?: unknown;
   error?: string;
   cause?: string;

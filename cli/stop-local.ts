@@ -1,6 +1,7 @@
 import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
 import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
 import type { LocalStateMachine, RunResult } from '#local/engine/runner.js';
+import { useLocalLedgers } from '#local/ledger-bucket.js';
 import { type ProgressSink } from './live-block.js';
 import { ProgressView, type ExecutionLook } from './stop-view.js';
 
@@ -32,6 +33,8 @@ export async function runGracefulStopLocally(
     ...(options.onLook ? { onLook: options.onLook } : {}),
   });
   const redraw = (): void => view.onResize();
+  // Stop records and wait tokens: in the local S3 that `simulate` exports, or an emulator of this process's own.
+  const closeBucket = await useLocalLedgers();
   if (options.progress?.isTTY) process.stderr.on('resize', redraw);
   try {
     return await machine.run(input, {
@@ -48,5 +51,6 @@ export async function runGracefulStopLocally(
   } finally {
     view.close();
     process.stderr.off('resize', redraw);
+    await closeBucket();
   }
 }

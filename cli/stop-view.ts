@@ -70,7 +70,7 @@ export interface ProgressOptions {
 }
 
 /** States during which the run is draining and a look tells the user more than "waiting". */
-const DRAIN_STATES = new Set(['Check Pipeline Execution', 'Wait For Drain', 'Pipeline Drained?', 'Release Callback Steps']);
+const DRAIN_STATES = new Set(['Check Pipeline Execution', 'Wait For Drain', 'Wait For Run Events', 'Pipeline Drained?', 'Release Callback Steps']);
 
 /**
  * Turns the state outputs of a graceful stop (local engine events or AWS

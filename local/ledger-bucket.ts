@@ -1,6 +1,7 @@
 /**
- * The fleet ledgers off AWS: stop-all keeps them in S3, and locally S3 is the emulator's (fauxqs
- * serves SQS and S3 on one endpoint, on 127.0.0.1). The bucket is created when the stack starts.
+ * The stack's bucket off AWS: stop-all keeps its fleet ledgers there, every stop its stop records and
+ * wait tokens; locally S3 is the emulator's (fauxqs serves SQS and S3 on one endpoint, on
+ * 127.0.0.1). The bucket is created when the stack starts.
  */
 import { AwsClient } from 'aws4fetch';
 import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
@@ -20,11 +21,12 @@ export async function createLedgerBucket(endpoint: string): Promise<void> {
 }
 
 /**
- * Points the stop-all functions at a local ledger bucket: the one `simulate` exported
+ * Points the functions at a local bucket for ledgers and stop records: the one `simulate` exported
  * (AWS_ENDPOINT_URL_S3), or an emulator of this process's own, closed with the returned function.
  */
 export async function useLocalLedgers(env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
   env.FLEET_LEDGER_BUCKET ||= LOCAL_LEDGER_BUCKET;
+  env.STOP_RECORDS_BUCKET ||= LOCAL_LEDGER_BUCKET;
   if (env.AWS_ENDPOINT_URL_S3) {
     await createLedgerBucket(env.AWS_ENDPOINT_URL_S3);
     return async () => undefined;

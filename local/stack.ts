@@ -58,6 +58,7 @@ export function useLocalEndpoints(endpoints: LocalStack['endpoints']): void {
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqsEndpoint;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.sqsEndpoint;
   process.env.FLEET_LEDGER_BUCKET = LOCAL_LEDGER_BUCKET;
+  process.env.STOP_RECORDS_BUCKET = LOCAL_LEDGER_BUCKET;
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';
   process.env.AWS_REGION = 'us-east-1';

@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { optionalIntegerEnv } from './config.js';
 import { toNamedServiceError } from './service-errors.js';
 import { isErrorNamed } from './errors.js';
@@ -75,3 +76,8 @@ export function createEventBridgeClient(): EventBridgeClient {
   return withNamedServiceErrors(new EventBridgeClient({ ...BOUNDED_CLIENT_OPTIONS }));
 }
 
+
+/** Step Functions, for what starts graceful stops, reads a parent's history and ends waits by token. */
+export function createStepFunctionsClient(): SFNClient {
+  return withNamedServiceErrors(new SFNClient({ ...BOUNDED_CLIENT_OPTIONS }));
+}

@@ -37,6 +37,14 @@ export const METRIC = {
   stopAllSlowestDrainSeconds: 'StopAllSlowestDrainSeconds',
   /** Stop-all, per cycle: runs still draining (the dashboard's live view of a fleet stop). */
   stopAllExecutionsDraining: 'StopAllExecutionsDraining',
+  /** A stop could not write its stop record (the stop went on; the stop watch may drain the run too). */
+  stopRecordNotWritten: 'StopRecordNotWritten',
+  /** Waits ended by a run's terminal event (the stop woke before its next poll). */
+  waitsEndedByEvent: 'WaitsEndedByEvent',
+  /** Stop watch: graceful stops started for runs stopped outside this stack. */
+  stopWatchStarts: 'StopWatchStarts',
+  /** Orphan guard: graceful stops started for runs whose parent workflow ended without them. */
+  orphanGuardStops: 'OrphanGuardStops',
 } as const;
 export const OUTCOME_DIMENSION = 'outcome';
 /** Outcomes that are not one of the contract's (an unexpected error) share one dimension value. */

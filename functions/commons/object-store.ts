@@ -25,6 +25,10 @@ export class S3Error extends NamedError {
 export interface ObjectStore {
   get(key: string): Promise<string>;
   put(key: string, body: string): Promise<void>;
+  /** Deletes the object; deleting one that is not there is not an error (S3 answers 204 either way). */
+  delete(key: string): Promise<void>;
+  /** The keys under `prefix`, at most `maxKeys` (one ListObjectsV2 call, ≤ 1,000). */
+  list(prefix: string, maxKeys: number): Promise<string[]>;
   /** s3://bucket/key */
   location(key: string): string;
 }
@@ -37,6 +41,8 @@ export interface ObjectStoreOptions {
 
 const xmlField = (text: string, field: string): string | undefined => new RegExp(`<${field}>([^<]*)</${field}>`).exec(text)?.[1];
 const BACKOFF_MS = [100, 200];
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const unescapeXml = (text: string): string => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name] ?? '');
 
 /** The object's URL: path style on an endpoint override (AWS_ENDPOINT_URL_S3, the local emulator), else the bucket's regional host. */
 export function objectUrl(bucket: string, key: string, region: string, endpoint?: string): string {
@@ -47,7 +53,8 @@ export function objectUrl(bucket: string, key: string, region: string, endpoint?
 
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
   const env = options.env ?? process.env;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  // Looked up at each call, not at creation: a test bed may stand in for S3 after the handlers loaded.
+  const doFetch: typeof globalThis.fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
   const client = (): AwsClient => {
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
@@ -59,10 +66,13 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     return new AwsClient({ accessKeyId, secretAccessKey, ...session, service: 's3', region, retries: 0 });
   };
   const url = (key: string): string => objectUrl(options.bucket, key, env.AWS_REGION || env.AWS_DEFAULT_REGION || '', env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  type Method = 'GET' | 'PUT' | 'DELETE';
 
-  const once = async (method: 'GET' | 'PUT', key: string, body?: string): Promise<string> => {
+  /** `key` is an object key, or `?query` on the bucket itself (a listing). */
+  const once = async (method: Method, key: string, body?: string): Promise<string> => {
     const signer = client();
-    const request = await signer.sign(url(key), {
+    const target = key.startsWith('?') ? `${url('')}${key}` : url(key);
+    const request = await signer.sign(target, {
       method,
       ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
     });
@@ -86,7 +96,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     throw new S3Error(code ?? `Http${response.status}`, response.status, message);
   };
 
-  const withRetries = async (method: 'GET' | 'PUT', key: string, body?: string): Promise<string> => {
+  const withRetries = async (method: Method, key: string, body?: string): Promise<string> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await once(method, key, body);
@@ -102,6 +112,14 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     get: (key) => withRetries('GET', key),
     put: async (key, body) => {
       await withRetries('PUT', key, body);
+    },
+    delete: async (key) => {
+      await withRetries('DELETE', key);
+    },
+    list: async (prefix, maxKeys) => {
+      const query = new URLSearchParams({ 'list-type': '2', prefix, 'max-keys': String(Math.min(1000, Math.max(1, maxKeys))) });
+      const text = await withRetries('GET', `?${query.toString()}`);
+      return [...text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => unescapeXml(match[1] ?? ''));
     },
     location: (key) => `s3://${options.bucket}/${key}`,
   };

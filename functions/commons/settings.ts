@@ -15,6 +15,8 @@ export const SETTING_BOUNDS = {
   WATCH_SECONDS: { min: 0, max: 240 },
   STOP_ALL_MAX_EXECUTIONS: { min: 1, max: 100_000 },
   DEFAULT_SIGNAL_RATE_PER_SECOND: { min: 1, max: 50 },
+  /** The stop watch's grace; its deadline is at least a minute later, within the limit. */
+  STOP_WATCH_GRACE_SECONDS: { min: 0, max: MAX_WAIT_SECONDS_LIMIT - 60 },
 } as const;
 
 export type IntegerSetting = keyof typeof SETTING_BOUNDS;

@@ -1,3 +1,4 @@
+import { logger } from '#commons/logger.js';
 import {
   DescribePipelineExecutionCommand,
   type DescribePipelineExecutionCommandOutput,
@@ -26,7 +27,12 @@ export interface CheckDependencies {
   sagemaker: SageMakerClient;
   clock: Clock;
   config: CheckConfig;
+  /** Whether the run's terminal event came (the stop records): a watch that sees it polls at once. */
+  runEnded?: (pipelineExecutionArn: string) => Promise<boolean>;
 }
+
+/** While it watches, a check looks for the run's end event this often (seconds): within 2 s of the event, it polls. */
+export const EVENT_LOOK_SECONDS = 1;
 
 const isTerminal = (status: ExecutionStatus): boolean => TERMINAL_STATUSES.includes(status);
 
@@ -63,6 +69,26 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   const listSteps = () => listAllSteps(deps.sagemaker, request.pipelineExecutionArn).catch(failure('ListPipelineExecutionSteps'));
   const releasedNames = new Set((state.released ?? []).map((released) => released.stepName));
 
+  // Sleeps until the next poll, or less: the run's end event, looked for every EVENT_LOOK_SECONDS.
+  // If the records cannot be read, the watch goes on polling as it would without them.
+  let eventsReadable = deps.runEnded !== undefined;
+  const sleepUntilPollOrEnd = async (seconds: number): Promise<void> => {
+    if (!eventsReadable || !deps.runEnded) return clock.sleep(seconds);
+    const until = clock.secondsSince(stop.requestedAt) + seconds;
+    for (let look = 0; look <= Math.ceil(seconds / EVENT_LOOK_SECONDS); look += 1) {
+      const left = until - clock.secondsSince(stop.requestedAt);
+      if (left <= 0) return;
+      await clock.sleep(Math.min(EVENT_LOOK_SECONDS, left));
+      try {
+        if (await deps.runEnded(request.pipelineExecutionArn)) return;
+      } catch (error) {
+        eventsReadable = false;
+        logger.warn('The run end records cannot be read; the watch polls on its schedule', { error: error as Error });
+        return clock.sleep(Math.max(0, until - clock.secondsSince(stop.requestedAt)));
+      }
+    }
+  };
+
   let execution = await describe();
   let status = (execution.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
   const watchFrom = clock.secondsSince(stop.requestedAt);
@@ -79,7 +105,7 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
     const elapsed = clock.secondsSince(stop.requestedAt);
     const left = watchUntil - elapsed;
     if (left <= 0) break;
-    await clock.sleep(Math.min(pollIntervalSeconds(elapsed, config.pollCapSeconds, config.pollMinSeconds), left));
+    await sleepUntilPollOrEnd(Math.min(pollIntervalSeconds(elapsed, config.pollCapSeconds, config.pollMinSeconds), left));
     try {
       execution = await describe();
     } catch (error) {

@@ -7,8 +7,11 @@ import { logger } from '#commons/logger.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckedState, type StoppedState } from './model.js';
 import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
 import { lambdaHandler } from '#commons/handler.js';
+import { createStopRecords } from '#commons/stop-records.js';
 
 const sagemaker = createSageMakerClient();
+const stopRecords = createStopRecords();
+const runEnded = (pipelineExecutionArn: string): Promise<boolean> => stopRecords.hasEnded(pipelineExecutionArn);
 const config = {
   pollCapSeconds: requireIntegerEnv('POLL_CAP_SECONDS', SETTING_BOUNDS.POLL_CAP_SECONDS),
   watchSeconds: requireIntegerEnv('WATCH_SECONDS', SETTING_BOUNDS.WATCH_SECONDS),
@@ -17,7 +20,7 @@ const config = {
 
 export const handler = lambdaHandler(async (event: StoppedState): Promise<CheckedState> => {
   logger.appendKeys({ executionId: event.executionId, pipelineExecutionArn: event.request.pipelineExecutionArn });
-  const state = await checkPipelineExecution(event, { sagemaker, clock: systemClock, config });
+  const state = await checkPipelineExecution(event, { sagemaker, clock: systemClock, config, runEnded });
   const { status, draining, nextWaitSeconds, deadlinePassed, releaseDue, polls } = state.check;
   logger.info('Pipeline execution checked', {
     status,

@@ -22,6 +22,11 @@ export interface StopRequest {
   reason?: string;
   maxWaitSeconds: number;
   failIfNotRunning: boolean;
+  /**
+   * The run is already Stopping by someone else's stop (the stop watch sets this): drain, release
+   * and report it without a second StopPipelineExecution.
+   */
+  drainOnly?: boolean;
   releaseCallbacksAfterSeconds?: number;
 }
 

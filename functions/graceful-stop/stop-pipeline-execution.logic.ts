@@ -9,11 +9,30 @@ import type { Clock } from '#commons/clock.js';
 import type { ExecutionStatus, GracefulStopState, StopRequest, StoppedState } from './model.js';
 import { isNotExecutingError, isNotFoundError, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
+import { logger } from '#commons/logger.js';
+import { METRIC, metrics, MetricUnit } from '#commons/metrics.js';
+import type { StopRecords } from '#commons/stop-records.js';
 
 export interface StopDependencies {
   sagemaker: SageMakerClient;
   clock: Clock;
   defaults: RequestDefaults;
+  /** Where the stop says it is on the run: the stop watch leaves such runs alone, the run's end event wakes this stop. */
+  stopRecords: StopRecords;
+}
+
+/**
+ * Says this stop is on the run before it signals. A record that cannot be written costs a
+ * duplicate report (the stop watch may drain the run too) or an early wake-up, never the stop:
+ * it is logged and counted, and the stop goes on.
+ */
+async function claimRun(deps: StopDependencies, pipelineExecutionArn: string, stopExecutionArn: string, signalled: boolean): Promise<void> {
+  try {
+    await deps.stopRecords.claim({ pipelineExecutionArn, stopExecutionArn, signalled, at: new Date(deps.clock.now()).toISOString() });
+  } catch (error) {
+    logger.warn('The stop record could not be written; the stop goes on', { error: error as Error });
+    metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);
+  }
 }
 
 function notFound(request: StopRequest, cause: unknown): PipelineExecutionNotFound {
@@ -46,6 +65,15 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
     });
   let accepted = true;
   let statusAtStop: ExecutionStatus | undefined;
+  const describe = () =>
+    describeStatus(deps.sagemaker, request).catch((describeError: unknown) => {
+      throw isNotFoundError(describeError) ? notFound(request, describeError) : unavailable('DescribePipelineExecution', describeError);
+    });
+  await claimRun(deps, request.pipelineExecutionArn, state.executionId, request.drainOnly !== true);
+  if (request.drainOnly) {
+    // Someone else's stop is in effect: no second StopPipelineExecution, only its status.
+    return stoppedState(state, request, requestedAt, false, await describe());
+  }
   try {
     await deps.sagemaker.send(
       new StopPipelineExecutionCommand({
@@ -62,10 +90,12 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
       throw unavailable('StopPipelineExecution', error);
     }
     accepted = false;
-    statusAtStop = await describeStatus(deps.sagemaker, request).catch((describeError: unknown) => {
-      throw isNotFoundError(describeError) ? notFound(request, describeError) : unavailable('DescribePipelineExecution', describeError);
-    });
+    statusAtStop = await describe();
   }
+  return stoppedState(state, request, requestedAt, accepted, statusAtStop);
+}
+
+function stoppedState(state: GracefulStopState, request: StopRequest, requestedAt: number, accepted: boolean, statusAtStop: ExecutionStatus | undefined): StoppedState {
   return {
     ...state,
     request,

@@ -17,6 +17,7 @@ const ALLOWED_KEYS = [
   'maxWaitSeconds',
   'failIfNotRunning',
   'releaseCallbacksAfterSeconds',
+  'drainOnly',
 ] as const;
 /**
  * Step Functions links a nested execution to its parent through this input
@@ -31,6 +32,13 @@ export { readRequestDefaults, type RequestDefaults } from '#commons/settings.js'
 export function unwrapEnvelope(raw: unknown): unknown {
   if (isPlainObject(raw) && 'detail' in raw && ('detail-type' in raw || 'source' in raw)) return raw.detail;
   return raw;
+}
+
+function readFlag(body: Record<string, unknown>, key: string): boolean {
+  const value = body[key];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw new InvalidInput(`${key} is ${describeValue(value)}; expected true or false.`);
+  return value;
 }
 
 /**
@@ -50,13 +58,8 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
 
   const reason = readReason(body.reason);
 
-  let failIfNotRunning = false;
-  if (body.failIfNotRunning !== undefined && body.failIfNotRunning !== null) {
-    if (typeof body.failIfNotRunning !== 'boolean') {
-      throw new InvalidInput(`failIfNotRunning is ${describeValue(body.failIfNotRunning)}; expected true or false.`);
-    }
-    failIfNotRunning = body.failIfNotRunning;
-  }
+  const failIfNotRunning = readFlag(body, 'failIfNotRunning');
+  const drainOnly = readFlag(body, 'drainOnly');
 
   const { maxWaitSeconds, releaseCallbacksAfterSeconds } = resolveDeadlineAndGrace(
     {
@@ -72,6 +75,7 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
     ...(reason === undefined ? {} : { reason }),
     maxWaitSeconds,
     failIfNotRunning,
+    ...(drainOnly ? { drainOnly } : {}),
     ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
   };
 }

@@ -7,6 +7,8 @@ export const SWEEP_PERIOD_SECONDS = 25;
 /** History events one cycle adds at most (Task 5, Choice 2, Wait 2), and the events a stop-all may spend on cycles. */
 export const EVENTS_PER_CYCLE = 9;
 export const CYCLE_EVENT_BUDGET = 22_500;
+/** A cycle whose sleep a run's end can cut short: Wait For Run Events is a Task of 6 events where the Wait has 2. */
+export const EVENTS_PER_WAKEABLE_CYCLE = 13;
 /** The longest cycle: the Lambda function's timeout (180 s) leaves room for its last calls. */
 export const MAX_CYCLE_SECONDS = 120;
 
@@ -114,6 +116,18 @@ export function progressOf(ledger: FleetLedger, clock: Clock, cycleStartedAt = c
     signalling: unsent > 0,
     done,
     nextWaitSeconds: done || unsent > 0 ? 0 : Math.max(1, Math.round(period - spent)),
+    wakeable: !done && hasRoomForWakeUps(ledger, clock, period),
     cycles: ledger.cycles,
   };
+}
+
+/**
+ * Whether the fleet's sleep may be cut short by a run's end: every extra cycle spends history
+ * events, so only while the cycles so far, the ones the deadline still needs at this period and one
+ * more all fit in the budget as wakeable cycles. Otherwise the plain Wait sleeps the period out.
+ */
+export function hasRoomForWakeUps(ledger: FleetLedger, clock: Clock, period: number): boolean {
+  const lastingSeconds = ledger.runs.length / ledger.request.signalRatePerSecond + (ledger.request.maxWaitSeconds ?? 0);
+  const cyclesLeft = Math.ceil(Math.max(0, lastingSeconds - fleetSeconds(ledger, clock)) / period);
+  return (ledger.cycles + cyclesLeft + 1) * EVENTS_PER_WAKEABLE_CYCLE <= CYCLE_EVENT_BUDGET;
 }

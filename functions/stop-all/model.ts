@@ -48,6 +48,8 @@ export interface FleetRun {
   steps?: StepView[];
   /** A failure that is not a final status: the signal was rejected, or the run vanished. */
   error?: { name: string; cause: string };
+  /** Its stop record is written: the stop watch leaves it alone, its end event wakes the fleet. */
+  claimed?: true;
 }
 
 /** The fleet's ledger: everything stop-all knows of its runs, one S3 object per stop-all execution. */
@@ -131,6 +133,8 @@ export interface FleetProgress {
   done: boolean;
   /** Seconds the Wait state sleeps before the next cycle (0 while signalling). */
   nextWaitSeconds: number;
+  /** The sleep may be cut short by a run's end event (the history has room for the extra cycles). */
+  wakeable: boolean;
   cycles: number;
 }
 

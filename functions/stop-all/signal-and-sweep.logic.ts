@@ -17,6 +17,9 @@ import { pacedCalls, type PacedCall } from './paced-calls.js';
 import type { LedgerStore } from './ledger.js';
 import { MAX_LISTING_PAGES, MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
 import type { FleetLedger, FleetRun, ListedState } from './model.js';
+import { logger } from '#commons/logger.js';
+import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
+import type { StopRecords } from '#commons/stop-records.js';
 
 /** A transient answer to a signal (ConflictException, throttling, 5xx, timeouts) is retried this many times in all, with backoff. */
 export const MAX_SIGNAL_ATTEMPTS = 6;
@@ -36,6 +39,61 @@ export interface SweepDependencies {
   sagemaker: SageMakerClient;
   ledgers: LedgerStore;
   clock: Clock;
+  /** Each run's stop record: written before its signal (or when taken in), so the stop watch leaves it alone and its end wakes the fleet. */
+  stopRecords: StopRecords;
+}
+
+/** Claims written ahead of the signals, at most this many at once (a second's worth at the highest rate). */
+const CLAIMS_AHEAD = 50;
+
+/**
+ * Writes the runs' stop records, each once, before their signals: the next ones are written ahead
+ * so that a signal seldom waits for its own. They go at the signals' pace - one per signal, at most
+ * CLAIMS_AHEAD ahead - and those of runs taken in at the pace of every call (PutStopRecord). A
+ * record that cannot be written is logged and counted, never a reason not to stop the run.
+ */
+function runClaims(ledger: FleetLedger, deps: SweepDependencies, call: Call) {
+  const pending = new Map<FleetRun, Promise<void>>();
+  const claim = (run: FleetRun, signalled: boolean): Promise<void> => {
+    if (run.claimed) return Promise.resolve();
+    let claiming = pending.get(run);
+    if (!claiming) {
+      claiming = (async () => {
+        try {
+          await deps.stopRecords.claim({ pipelineExecutionArn: run.arn, stopExecutionArn: ledger.executionId, signalled, at: new Date(deps.clock.now()).toISOString() });
+          run.claimed = true;
+        } catch (error) {
+          logger.warn('A stop record could not be written; the stop goes on', { pipelineExecutionArn: run.arn, error: error as Error });
+          metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);
+        }
+      })();
+      pending.set(run, claiming);
+    }
+    return claiming;
+  };
+  return {
+    /** The record of `run` (undefined when written already: the signal goes on without a pause), and the next runs' written ahead. */
+    beforeSignal(run: FleetRun): Promise<void> | undefined {
+      let ahead = 0;
+      for (let index = ledger.nextSignal; index < ledger.runs.length && ahead < CLAIMS_AHEAD && pending.size < CLAIMS_AHEAD * 2; index += 1) {
+        const next = ledger.runs[index] as FleetRun;
+        if (!isSignalPending(next) || next.claimed || pending.has(next)) continue;
+        void claim(next, true);
+        ahead += 1;
+      }
+      return run.claimed ? undefined : claim(run, true);
+    },
+    /** Runs that were Stopping when listed: recorded in the first cycle, for their end to wake the fleet. */
+    async takenIn(until: number): Promise<void> {
+      for (const run of ledger.runs) {
+        if (fleetSeconds(ledger, deps.clock) >= until) return;
+        if (run.listedStatus !== 'Stopping' || isEnded(run) || run.claimed) continue;
+        await call('PutStopRecord');
+        await claim(run, false);
+      }
+    },
+    settled: (): Promise<unknown> => Promise.all(pending.values()),
+  };
 }
 
 const at = (ms: number): string => new Date(ms).toISOString();
@@ -80,7 +138,7 @@ async function signal(run: FleetRun, ledger: FleetLedger, deps: SweepDependencie
 }
 
 /** Signals the runs not yet signalled, in order (retries when due), at the pace, until `until` (fleet seconds). */
-async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Call, until: number): Promise<void> {
+async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Call, until: number, claims: ReturnType<typeof runClaims>): Promise<void> {
   const now = (): number => fleetSeconds(ledger, deps.clock);
   // The runs waiting to retry a signal: a handful at most, kept aside so no signal scans the whole fleet.
   const retrying = new Set(ledger.runs.filter((run) => run.retry !== undefined && isSignalPending(run)));
@@ -95,6 +153,8 @@ async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Ca
     const dueRetry = [...retrying].find((run) => (run.retry?.at ?? 0) <= now());
     const run = dueRetry ?? ledger.runs[ledger.nextSignal];
     if (run) {
+      const claiming = claims.beforeSignal(run);
+      if (claiming) await claiming;
       await signal(run, ledger, deps, call);
       if (run.retry !== undefined) retrying.add(run);
       else retrying.delete(run);
@@ -250,11 +310,13 @@ export async function signalAndSweep(state: ListedState, deps: SweepDependencies
   // go on for the period (a second stays for the ledger's write) while the sweep reads every status
   // and then acts on what it read.
   const until = start + Math.max(1, period - 1);
+  const claims = runClaims(ledger, deps, call);
   const sweep = async (): Promise<void> => {
     await readStatuses(ledger, deps, call);
     await actOnRuns(ledger, deps, call, until);
   };
-  await Promise.all([signalRuns(ledger, deps, call, until), sweep()]);
+  await Promise.all([signalRuns(ledger, deps, call, until, claims), sweep(), ledger.cycles === 0 ? claims.takenIn(until) : undefined]);
+  await claims.settled();
   ledger.cycles += 1;
   call.keep();
   await deps.ledgers.write(state.ledger, ledger);

@@ -12,7 +12,19 @@ export const GRACEFUL_STOP_FUNCTIONS = {
   ReleaseCallbackStepsFunction: 'release-callback-steps',
   ReportOutcomeFunction: 'report-outcome',
   PublishCompletionEventFunction: 'publish-completion-event',
+  WaitForRunEventsFunction: 'wait-for-run-events',
 } as const;
+
+/**
+ * The functions EventBridge rules start (template.yaml's own rules route to them off AWS too):
+ * the wake-up on a run's end, the stop watch and the orphan guard.
+ */
+export const RUN_EVENT_FUNCTIONS = {
+  EndWaitsFunction: 'end-waits',
+  WatchStoppingRunFunction: 'watch-stopping-run',
+  StopOrphanedRunsFunction: 'stop-orphaned-runs',
+} as const;
+export type RunEventFunctionLogicalId = keyof typeof RUN_EVENT_FUNCTIONS;
 
 export type FunctionLogicalId = keyof typeof GRACEFUL_STOP_FUNCTIONS;
 /** A Lambda handler as the runner calls it: JSON in (with a Lambda context), JSON out. */
@@ -27,6 +39,9 @@ export const LOCAL_FUNCTION_ENVIRONMENT: Record<string, string> = {
   ...allFunctionsEnvironment(),
   // The deployment's FleetLedgerBucket; locally the emulator's bucket of that name (local/ledger-bucket.ts).
   FLEET_LEDGER_BUCKET: 'graceful-stop-fleet-ledgers',
+  STOP_RECORDS_BUCKET: 'graceful-stop-fleet-ledgers',
+  // The GracefulStopStateMachine the stop watch and the orphan guard start; locally the engine's (local/engine/runner.ts).
+  GRACEFUL_STOP_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:graceful-stop',
   POWERTOOLS_LOG_LEVEL: 'WARN',
   AWS_REGION: 'us-east-1',
   // Node 20 is supported here until the SDK drops it; the warning would drown the CLI output.

@@ -15,7 +15,7 @@ export interface DescribedExecution {
   ExecutionArn: string;
   StateMachineArn: string;
   Name: string;
-  Status: 'SUCCEEDED' | 'FAILED';
+  Status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   StartDate: number;
   StopDate: number;
   Input: string;

@@ -7,13 +7,16 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalHandler } from './functions.js';
 import { localLambdaContext } from './lambda-context.js';
 import { NamedError } from '#commons/errors.js';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { ExecutionAbortedError, ExecutionTimeoutError } from 'aws-local-stepfunctions';
+import { LocalTaskTokens, TASK_TOKEN_PLACEHOLDER, withTaskToken } from './task-tokens.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 type Json = unknown;
 /** One history event of the embedded engine (ExecutionStarted, StateEntered, StateRetried, ...). */
 export type EventLog = { type: string; timestamp: number; state?: { name: string; type: string; input?: Json; output?: Json }; Error?: string; Cause?: unknown; retry?: { attempt: number }; index?: number };
-type StateDefinition = { Type: string; Resource?: string; TimeoutSeconds?: number; Parameters?: Record<string, unknown>; SecondsPath?: string; Iterator?: Definition; ItemProcessor?: Definition; Branches?: Definition[] };
+type StateDefinition = { Type: string; Resource?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string; Parameters?: Record<string, unknown>; SecondsPath?: string; Iterator?: Definition; ItemProcessor?: Definition; Branches?: Definition[] };
 type Definition = { StartAt: string; States: Record<string, StateDefinition> };
 
 export const localFunctionArn = (logicalId: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
@@ -28,6 +31,8 @@ export interface RunnerOptions {
   lambdaHandlers: Record<string, LocalHandler>;
   /** Handlers by Task Resource for other integrations (e.g. states:startExecution.sync:2). */
   resourceHandlers?: Record<string, (input: Json, context: { executionArn: string }) => Promise<Json>>;
+  /** The task tokens of `.waitForTaskToken` tasks (shared with the local Step Functions API that answers them). */
+  taskTokens?: LocalTaskTokens;
 }
 
 export interface RunOptions {
@@ -40,15 +45,21 @@ export interface RunOptions {
   onEvent?: (event: EventLog) => void;
   /** Told of the execution's Step Functions Execution Status Change events (RUNNING, then how it ended), as EventBridge would be. */
   onStatusChange?: EventListener;
+  /** Aborts the execution (StopExecution): it ends ABORTED. */
+  abortSignal?: AbortSignal;
+  /** Receives the execution's history as GetExecutionHistory shows it, event by event (the task-level events the local API serves). */
+  history?: HistoryEvent[];
 }
 
 export interface RunResult {
   executionArn: string;
-  status: 'SUCCEEDED' | 'FAILED';
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   output?: Json;
   error?: string;
   cause?: string;
   events: EventLog[];
+  /** The history as GetExecutionHistory returns it: execution and task events. */
+  history: HistoryEvent[];
   /** StateEntered events: what Step Functions bills as state transitions. */
   stateTransitions: number;
   lambdaInvocations: number;
@@ -91,6 +102,23 @@ function forEachState(definition: Definition, visit: (name: string, state: State
     const nested = [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])].filter(Boolean) as Definition[];
     nested.forEach((child) => forEachState(child, visit));
   }
+}
+
+/**
+ * The definition as the engine runs it: a Task's TimeoutSecondsPath is enforced here (withTaskTimeout,
+ * read from the state input as Step Functions reads it), because the engine would read it from the
+ * task's parameters instead; the engine gets a limit it never reaches.
+ */
+function forEngine(definition: Definition): Definition {
+  const copy = JSON.parse(JSON.stringify(definition)) as Definition;
+  forEachState(copy, (_, state) => {
+    if (state.Type === 'Task' && state.TimeoutSecondsPath !== undefined) {
+      delete state.TimeoutSecondsPath;
+      // Below 2^31 ms, the most a Node timer holds (a larger one fires at once).
+      state.TimeoutSeconds = 2_000_000;
+    }
+  });
+  return copy;
 }
 
 function valueAt(document: Json, path: string): Json {
@@ -138,6 +166,14 @@ async function withTaskTimeout<T>(task: Promise<T>, stateName: string, timeoutSe
   }
 }
 
+/** How GetExecutionHistory names a Task's resource: `lambda`/`invoke`, `aws-sdk:sagemaker`/`startPipelineExecution`, ... */
+export function historyResourceOf(resource: string): { resourceType: string; resource: string } {
+  const service = /^arn:[^:]+:states:::(.+)$/.exec(resource)?.[1];
+  if (!service) return { resourceType: 'lambda', resource };
+  const at = service.lastIndexOf(':');
+  return at < 0 ? { resourceType: service, resource: '' } : { resourceType: service.slice(0, at), resource: service.slice(at + 1) };
+}
+
 /** Lambda passes JSON: a round trip keeps the local run honest about what survives serialization. */
 const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
 
@@ -149,11 +185,13 @@ const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.pa
 export class LocalStateMachine {
   private readonly machine: StateMachine;
   private readonly definition: Definition;
+  readonly taskTokens: LocalTaskTokens;
 
   constructor(definitionText: string, private readonly options: RunnerOptions) {
     // The partition is a pseudo parameter on AWS; locally it is always aws.
     this.definition = JSON.parse(substitute(definitionText, { Partition: 'aws', ...options.substitutions })) as Definition;
-    this.machine = new StateMachine(this.definition as never);
+    this.machine = new StateMachine(forEngine(this.definition) as never);
+    this.taskTokens = options.taskTokens ?? new LocalTaskTokens();
   }
 
   static fromFile(path: string, options: RunnerOptions): LocalStateMachine {
@@ -180,15 +218,44 @@ export class LocalStateMachine {
     const waitTimeOverrides: Record<string, number> = {};
     const retryIntervalOverrides: Record<string, number> = {};
 
+    const history = runOptions.history ?? [];
+    const record = (type: string, details: Partial<HistoryEvent> = {}): number => {
+      const id = history.length + 1;
+      history.push({ id, previousEventId: id - 1, timestamp: new Date(), type: type as HistoryEvent['type'], ...details });
+      return id;
+    };
+
     forEachState(this.definition, (stateName, state) => {
       if (state.Type === 'Task') {
         if (runOptions.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = runOptions.retryIntervalMs;
-        taskResourceLocalHandlers[stateName] = (async (taskInput: Json) => {
-          const task = this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1));
-          const output = await withTaskTimeout(task, stateName, state.TimeoutSeconds, timeScale);
-          lastTaskOutput = (output as { Payload?: Json }).Payload ?? output;
-          return output;
+        const { resourceType, resource } = historyResourceOf(state.Resource ?? '');
+        taskResourceLocalHandlers[stateName] = ((taskInput: Json) => {
+          const running = runTask(taskInput);
+          // An execution that ends (aborted) while the task runs no longer awaits it: its end is nobody's error.
+          running.catch(() => undefined);
+          return running;
         }) as never;
+        const runTask = async (taskInput: Json): Promise<Json> => {
+          const tokens: string[] = [];
+          record('TaskScheduled', { taskScheduledEventDetails: { resourceType, resource, region: REGION, parameters: JSON.stringify(taskInput) } });
+          record('TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
+          const task = this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1), tokens);
+          const timeoutSeconds = state.TimeoutSeconds ?? (state.TimeoutSecondsPath ? Number(valueAt(lastTaskOutput, state.TimeoutSecondsPath)) : undefined);
+          try {
+            const output = await withTaskTimeout(task, stateName, timeoutSeconds, timeScale);
+            record('TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: JSON.stringify(output ?? null) } });
+            if (!tokens.length) lastTaskOutput = (output as { Payload?: Json } | null)?.Payload ?? output;
+            return output;
+          } catch (error) {
+            const named = error instanceof Error ? error : new Error(String(error));
+            if (named instanceof StatesTimeout) record('TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, error: named.name } });
+            else record('TaskFailed', { taskFailedEventDetails: { resourceType, resource, error: named.name, cause: named.message.slice(0, 32_768) } });
+            throw error;
+          } finally {
+            // A token whose task is over is refused from now on, as Step Functions refuses it.
+            for (const token of tokens) this.taskTokens.expire(token);
+          }
+        };
       }
       if (state.Type === 'Wait' && state.SecondsPath && timeScale !== 1) {
         const secondsPath = state.SecondsPath;
@@ -201,11 +268,14 @@ export class LocalStateMachine {
 
     const startedAt = Date.now();
     const facts = { executionArn, stateMachineArn: this.arn, name, startDate: startedAt, input };
+    record('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(input), roleArn: `arn:aws:iam::${ACCOUNT}:role/local` } });
     runOptions.onStatusChange?.(executionStatusChange({ ...facts, status: 'RUNNING' }));
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
-      context: { Execution: { Id: executionArn, Name: name, StartTime: new Date(startedAt).toISOString(), Input: input as never } },
+      context: { Execution: { Id: executionArn, Name: name, StartTime: new Date(startedAt).toISOString(), Input: input as never }, Task: { Token: TASK_TOKEN_PLACEHOLDER } } as never,
     });
+    if (runOptions.abortSignal?.aborted) execution.abort();
+    runOptions.abortSignal?.addEventListener('abort', () => execution.abort(), { once: true });
     const events: EventLog[] = [];
     const collecting = (async () => {
       for await (const logged of execution.eventLogs) {
@@ -214,11 +284,11 @@ export class LocalStateMachine {
         runOptions.onEvent?.(event);
       }
     })();
-    let result: Omit<RunResult, 'events' | 'stateTransitions' | 'lambdaInvocations' | 'startedAt' | 'stoppedAt'>;
+    let result: Omit<RunResult, 'events' | 'history' | 'stateTransitions' | 'lambdaInvocations' | 'startedAt' | 'stoppedAt'>;
     try {
       result = { executionArn, status: 'SUCCEEDED', output: await execution.result };
-    } catch {
-      result = { executionArn, status: 'FAILED' };
+    } catch (error) {
+      result = { executionArn, status: error instanceof ExecutionAbortedError ? 'ABORTED' : error instanceof ExecutionTimeoutError ? 'TIMED_OUT' : 'FAILED' };
     }
     await collecting;
     const failed = events.find((event) => event.type === 'ExecutionFailed');
@@ -229,6 +299,10 @@ export class LocalStateMachine {
       result.cause = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? '');
     }
     const stoppedAt = Date.now();
+    if (result.status === 'SUCCEEDED') record('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(result.output ?? null) } });
+    else if (result.status === 'FAILED') record('ExecutionFailed', { executionFailedEventDetails: { error: result.error, cause: result.cause } });
+    else if (result.status === 'ABORTED') record('ExecutionAborted', { executionAbortedEventDetails: {} });
+    else record('ExecutionTimedOut', { executionTimedOutEventDetails: {} });
     runOptions.onStatusChange?.(
       executionStatusChange({
         ...facts,
@@ -242,6 +316,7 @@ export class LocalStateMachine {
     return {
       ...result,
       events,
+      history,
       stateTransitions: events.filter((event) => event.type === 'StateEntered').length,
       lambdaInvocations,
       startedAt,
@@ -249,16 +324,27 @@ export class LocalStateMachine {
     };
   }
 
-  private async invokeTask(stateName: string, state: StateDefinition, taskInput: Json, executionArn: string, count: () => void): Promise<Json> {
+  private async invokeTask(stateName: string, state: StateDefinition, taskInput: Json, executionArn: string, count: () => void, tokens: string[]): Promise<Json> {
     const resource = state.Resource ?? '';
-    if (resource.endsWith(':states:::lambda:invoke')) {
+    const waitsForToken = resource.endsWith('.waitForTaskToken');
+    if (resource.endsWith(':states:::lambda:invoke') || (waitsForToken && resource.includes(':states:::lambda:invoke.'))) {
       const { FunctionName, Payload } = taskInput as { FunctionName: string; Payload: Json };
       const handler = this.options.lambdaHandlers[FunctionName];
       if (!handler) throw new Error(`State "${stateName}" invokes ${FunctionName}, which has no local handler.`);
+      let payloadIn = Payload;
+      let answered: Promise<unknown> | undefined;
+      if (waitsForToken) {
+        const issued = this.taskTokens.issue();
+        tokens.push(issued.token);
+        payloadIn = withTaskToken(Payload, issued.token);
+        answered = issued.answered;
+      }
       count();
-      const payload = await handler(overTheWire(Payload), localLambdaContext(FunctionName)).catch((error: unknown) => {
+      const payload = await handler(overTheWire(payloadIn), localLambdaContext(FunctionName)).catch((error: unknown) => {
         throw new LambdaFunctionError(error);
       });
+      // With a task token, the Lambda's answer is not the task's: the token's is (or the timeout).
+      if (answered) return overTheWire(await answered);
       return { StatusCode: 200, Payload: overTheWire(payload) };
     }
     const handler = this.options.resourceHandlers?.[resource];

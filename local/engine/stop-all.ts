@@ -14,6 +14,7 @@ export const STOP_ALL_FUNCTIONS = {
   ListRunningExecutionsFunction: 'list-running-executions',
   SignalAndSweepFunction: 'signal-and-sweep',
   SummariseStopAllFunction: 'summarise-stop-all',
+  WaitForRunEventsFunction: 'wait-for-run-events',
 } as const;
 
 export type StopAllFunctionLogicalId = keyof typeof STOP_ALL_FUNCTIONS;

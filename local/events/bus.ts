@@ -7,6 +7,7 @@
 import { readTemplate, type Json, type Template } from '#local/template.js';
 import type { EventBridgeEvent } from './event.js';
 import { matchesEventPattern } from './pattern.js';
+import { NamedError } from '#commons/errors.js';
 
 export interface TemplateRule {
   /** `<LogicalId>.<EventName>` for a SAM event, the rule's logical id otherwise. */
@@ -30,8 +31,41 @@ function targetOf(value: Json | undefined): string | undefined {
   return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 }
 
-/** Every EventBridge rule template.yaml deploys, with its pattern, input path and target. */
-export function templateRules(template: Template = readTemplate()): TemplateRule[] {
+/** A pattern names something `!Sub` builds (a parameter, the partition) that has no value here. */
+export class RuleValueMissing extends NamedError {
+  constructor(name: string) {
+    super('RuleValueMissing', `A rule's pattern uses \${${name}}, which has no local value; expected one of the stack parameters or pseudo parameters given to templateRules.`);
+  }
+}
+
+/** The values `!Sub` fills in rule patterns off AWS: the pseudo parameters of the local account and the parameters' defaults. */
+export function localRuleValues(template: Template, overrides: Record<string, string> = {}): Record<string, string> {
+  const defaults = Object.fromEntries(
+    Object.entries(template.Parameters ?? {}).flatMap(([name, parameter]) => (parameter.Default === undefined || parameter.Default === null ? [] : [[name, String(parameter.Default as string | number | boolean)]])),
+  );
+  return { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', ...defaults, ...overrides };
+}
+
+/** A pattern with its `!Sub` strings filled in, the rest as written. */
+function resolvedPattern(value: Json, values: Record<string, string>): Json {
+  if (Array.isArray(value)) return value.map((item) => resolvedPattern(item, values));
+  if (!isObject(value)) return value;
+  const sub = value['Fn::Sub'];
+  if (typeof sub === 'string' && Object.keys(value).length === 1) {
+    return sub.replace(/\$\{([A-Za-z0-9:]+)\}/g, (_, name: string) => {
+      const filled = values[name];
+      if (filled === undefined) throw new RuleValueMissing(name);
+      return filled;
+    });
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolvedPattern(item, values)]));
+}
+
+/**
+ * Every EventBridge rule template.yaml deploys, with its pattern (its `!Sub` strings filled from
+ * `values`: see localRuleValues), input path and target.
+ */
+export function templateRules(template: Template = readTemplate(), values: Record<string, string> = localRuleValues(template)): TemplateRule[] {
   const rules: TemplateRule[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const properties = resource.Properties ?? {};
@@ -40,14 +74,15 @@ export function templateRules(template: Template = readTemplate()): TemplateRule
       for (const [eventName, event] of Object.entries(events)) {
         if (!isObject(event) || event.Type !== 'EventBridgeRule' || !isObject(event.Properties) || !isObject(event.Properties.Pattern)) continue;
         const inputPath = event.Properties.InputPath;
-        rules.push({ name: `${logicalId}.${eventName}`, pattern: event.Properties.Pattern, target: logicalId, ...(typeof inputPath === 'string' ? { inputPath } : {}) });
+        const pattern = resolvedPattern(event.Properties.Pattern, values) as Record<string, unknown>;
+        rules.push({ name: `${logicalId}.${eventName}`, pattern, target: logicalId, ...(typeof inputPath === 'string' ? { inputPath } : {}) });
       }
     } else if (resource.Type === 'AWS::Events::Rule' && isObject(properties.EventPattern) && Array.isArray(properties.Targets)) {
       for (const target of properties.Targets) {
         const id = isObject(target) ? targetOf(target.Arn) : undefined;
         if (!id || !isObject(target)) continue;
         const inputPath = target.InputPath;
-        rules.push({ name: logicalId, pattern: properties.EventPattern, target: id, ...(typeof inputPath === 'string' ? { inputPath } : {}) });
+        rules.push({ name: logicalId, pattern: resolvedPattern(properties.EventPattern, values) as Record<string, unknown>, target: id, ...(typeof inputPath === 'string' ? { inputPath } : {}) });
       }
     }
   }

@@ -18,6 +18,7 @@ export const fleetProgress = (overrides: Partial<FleetProgress> = {}): FleetProg
   signalling: true,
   done: false,
   nextWaitSeconds: 0,
+  wakeable: true,
   cycles: 0,
   ...overrides,
 });

@@ -27,6 +27,16 @@ export const S = {
   errored: 'Graceful Stop Errored',
 } as const;
 
+/**
+ * The drain loop's wait has two forms: a Wait state, or Wait For Run Events, which a run's end event
+ * can cut short and which otherwise ends by its timeout (caught: the next poll). Which one a round
+ * takes depends on how far the next poll is, i.e. on timing: paths show both as S.wait, without that
+ * timeout. The suites that are about the event wait read the events themselves.
+ */
+export const EVENT_WAIT = 'Wait For Run Events';
+/** The plain wait of the machine that ran: Wait For Sweep in stop-all, Wait For Drain in the graceful stop. */
+const plainWaitOf = (result: Pick<RunResult, 'executionArn'>): string => (result.executionArn.includes(':stop-all:') ? 'Wait For Sweep' : S.wait);
+
 /** Markers for the retry and catch events in a path. */
 export const retried = (state: string): string => `retried: ${state}`;
 export const caught = (state: string): string => `caught: ${state}`;
@@ -39,16 +49,16 @@ export const isMarker = (entry: string): boolean => entry.startsWith('retried: '
 export function pathOf(result: RunResult): string[] {
   return result.events.flatMap((event) => {
     const name = event.state?.name ?? '?';
-    if (event.type === 'StateEntered') return [name];
+    if (event.type === 'StateEntered') return [name === EVENT_WAIT ? plainWaitOf(result) : name];
     if (event.type === 'StateRetried') return [retried(name)];
-    if (event.type === 'StateCaught') return [caught(name)];
+    if (event.type === 'StateCaught') return name === EVENT_WAIT ? [] : [caught(name)];
     return [];
   });
 }
 
 /** How many times the run entered a state. */
 export const timesEntered = (result: RunResult, state: string): number =>
-  result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === state).length;
+  result.events.filter((event) => event.type === 'StateEntered' && (event.state?.name === EVENT_WAIT ? plainWaitOf(result) : event.state?.name) === state).length;
 
 /** The input a state received the last time it was entered (for Fail states: the report). */
 export function lastInputOf(result: RunResult, state: string): Record<string, unknown> {

@@ -8,6 +8,14 @@ import { handler as check } from '#graceful-stop/check-pipeline-execution.js';
 import { handler as release } from '#graceful-stop/release-callback-steps.js';
 import { handler as report } from '#graceful-stop/report-outcome.js';
 import { handler as publish } from '#graceful-stop/publish-completion-event.js';
+import { handler as waitForRunEvents } from '#run-events/wait-for-run-events.js';
+import { useMemoryS3 } from './memory-s3-fetch.js';
+import { createObjectStore } from '#commons/object-store.js';
+
+/** Stop records and wait tokens go to S3 (aws4fetch, which aws-sdk-client-mock cannot intercept): in memory for these handlers. */
+export const memoryS3 = useMemoryS3();
+// The first SigV4 signature initialises WebCrypto (tens of ms on a busy machine): sign once before any task is timed.
+await createObjectStore({ bucket: 'warm-up', env: { AWS_ACCESS_KEY_ID: 'warm', AWS_SECRET_ACCESS_KEY: 'up', AWS_REGION: 'us-east-1' }, fetch: async () => new Response('') }).put('warm-up', '{}');
 
 /** The handlers from source, in-process, so aws-sdk-client-mock intercepts their SDK calls. */
 export const sourceHandlers: HandlerTable = {
@@ -16,6 +24,7 @@ export const sourceHandlers: HandlerTable = {
   ReleaseCallbackStepsFunction: release as LocalHandler,
   ReportOutcomeFunction: report as LocalHandler,
   PublishCompletionEventFunction: publish as LocalHandler,
+  WaitForRunEventsFunction: waitForRunEvents as LocalHandler,
 };
 
 /**
@@ -28,5 +37,6 @@ export function mockedGracefulStop() {
     sagemaker: mockClient(SageMakerClient),
     eventBridge: mockClient(EventBridgeClient),
     machine: createGracefulStopMachine(sourceHandlers),
+    s3: memoryS3,
   };
 }

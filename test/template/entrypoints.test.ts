@@ -204,7 +204,7 @@ describe('stop-all state machine in template.yaml', () => {
     expect(machine.DefinitionUri).toBe('statemachine/stop-all.asl.json');
     expect(machine.Type).toBe('STANDARD');
     expect(substitutions.GracefulStopStateMachineArn).toBeUndefined();
-    expect(new Set(resources)).toEqual(new Set(['arn:${Partition}:states:::lambda:invoke']));
+    expect(new Set(resources)).toEqual(new Set(['arn:${Partition}:states:::lambda:invoke', 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken']));
     expect(text).not.toContain('"Type": "Map"');
   });
 
@@ -252,7 +252,11 @@ describe('stop-all state machine in template.yaml', () => {
     // Act
     const s3Grants = (id: string) => statementsOfFunction(id).filter((statement) => String([statement.Action].flat()[0]).startsWith('s3:'));
     // Assess
-    expect(s3Grants('SignalAndSweepFunction')).toEqual([expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: ledgerObjects })]);
+    expect(s3Grants('SignalAndSweepFunction')).toEqual([
+      expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: ledgerObjects }),
+      // Its runs' stop records (the stop watch leaves them alone; their ends wake the fleet): write only.
+      expect.objectContaining({ Action: 's3:PutObject', Resource: { 'Fn::Sub': '${FleetLedgerBucket.Arn}/stops/*' } }),
+    ]);
     expect(s3Grants('SummariseStopAllFunction')).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: ledgerObjects })]);
   });
 
@@ -271,7 +275,7 @@ describe('stop-all state machine in template.yaml', () => {
     expect(deny).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
   });
 
-  it('loops the fleet on one Lambda task and a Wait state: signal first, sweep until done, no Lambda held while runs drain', () => {
+  it('loops the fleet on one Lambda task and a wait: signal first, sweep until done, no Lambda held while runs drain', () => {
     // Prepare
     const { definition } = asl('stop-all.asl.json');
     const states = definition.States as Record<string, JsonObject>;
@@ -282,8 +286,27 @@ describe('stop-all state machine in template.yaml', () => {
     expect(choice?.Choices).toEqual([
       { Variable: '$.progress.done', BooleanEquals: true, Next: 'Summarise Stop All' },
       { Variable: '$.progress.signalling', BooleanEquals: true, Next: 'Signal And Sweep' },
+      {
+        And: [
+          { Variable: '$.progress.wakeable', BooleanEquals: true },
+          { Variable: '$.progress.nextWaitSeconds', NumericGreaterThan: 2 },
+        ],
+        Next: 'Wait For Run Events',
+      },
     ]);
     expect(choice?.Default).toBe('Wait For Sweep');
     expect(states['Wait For Sweep']).toMatchObject({ Type: 'Wait', SecondsPath: '$.progress.nextWaitSeconds', Next: 'Signal And Sweep' });
+    // The sleep a run's end can cut short: its timeout is the sweep's wait, and it falls back to the plain Wait.
+    expect(states['Wait For Run Events']).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSecondsPath: '$.progress.nextWaitSeconds',
+      ResultPath: null,
+      Next: 'Signal And Sweep',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Signal And Sweep' },
+        { ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Wait For Sweep' },
+      ],
+    });
   });
 });

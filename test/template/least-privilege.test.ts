@@ -258,7 +258,7 @@ describe('least privilege in template.yaml', () => {
     const findings = unscopedResourceFindings(statements, template);
     // Assess
     expect(findings).toEqual([]);
-    expect(Object.keys(RESOURCE_STAR_ALLOWED).filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))).toEqual(['sagemaker:ListPipelines']);
+    expect(Object.keys(RESOURCE_STAR_ALLOWED).filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))).toEqual(['sagemaker:ListPipelines', 'states:SendTaskSuccess']);
   });
 
   it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope (ListPipelineExecutions: to the pipelines; ListPipelines: names only)', () => {

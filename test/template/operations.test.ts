@@ -123,7 +123,7 @@ describe('alarms in template.yaml', () => {
     expect(properties.AlarmActions).toEqual([TOPIC]);
     expect(properties.OKActions).toEqual([TOPIC]);
     expect(['notBreaching', 'breaching', 'ignore', 'missing']).toContain(properties.TreatMissingData);
-    expect(['CreateAlarms', 'CreateCallbackAlarms', 'CreateGuardAlarms']).toContain(resource.Condition);
+    expect(['CreateAlarms', 'CreateCallbackAlarms', 'CreateGuardAlarms', 'CreateStopWatchAlarms', 'CreateOrphanGuardAlarms']).toContain(resource.Condition);
   });
 
   it('covers failed, timed-out and aborted graceful stops, DrainTimedOut, an old drain, every DLQ, function errors and throttles', () => {
@@ -142,8 +142,10 @@ describe('alarms in template.yaml', () => {
         'GracefulStopExecutionsFailedAlarm',
         'GracefulStopExecutionsTimedOutAlarm',
         'OldestDrainAlarm',
+        'OrphanGuardErrorsAlarm',
         'StopAllChildFailuresAlarm',
         'StopAllExecutionsFailedAlarm',
+        'StopWatchErrorsAlarm',
         'TriggerDeadLetterQueueAlarm',
       ].sort(),
     );

@@ -105,4 +105,22 @@ describe('createObjectStore', () => {
     await expect(noCredentials).rejects.toMatchObject({ name: 'CredentialsMissing' });
     await expect(noRegion).rejects.toMatchObject({ name: 'RegionMissing' });
   });
+
+  it('lists the keys under a prefix with ListObjectsV2 and deletes one object', async () => {
+    // Prepare
+    const listing = '<?xml version="1.0"?><ListBucketResult><Contents><Key>stops/a/1</Key></Contents><Contents><Key>stops/a/b&amp;c</Key></Contents></ListBucketResult>';
+    const { fetch, requests } = scriptedFetch(() => new Response(listing, { status: 200 }), () => new Response(null, { status: 204 }));
+    const store = createObjectStore({ bucket: 'ledgers', env: ENV, fetch });
+
+    // Act
+    const keys = await store.list('stops/a/', 5000);
+    await store.delete('stops/a/1');
+
+    // Assess
+    expect(keys).toEqual(['stops/a/1', 'stops/a/b&c']);
+    expect(requests.map((request) => [request.method, request.url])).toEqual([
+      ['GET', 'https://ledgers.s3.eu-central-1.amazonaws.com/?list-type=2&prefix=stops%2Fa%2F&max-keys=1000'],
+      ['DELETE', 'https://ledgers.s3.eu-central-1.amazonaws.com/stops/a/1'],
+    ]);
+  });
 });

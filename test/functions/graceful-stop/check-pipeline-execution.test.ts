@@ -311,6 +311,47 @@ describe('checkPipelineExecution', () => {
       expect(sagemaker).toHaveReceivedCommandOnce(ListPipelineExecutionStepsCommand);
     });
 
+    it('polls within a second of the run\'s end event instead of at the end of a long interval', async () => {
+      // Prepare: at 200 s a poll interval is 8 s; the end event comes 2 s into it
+      givenStatus('Stopping', 'Stopped');
+      givenSteps(lambdaStep('Work', 'Stopped'));
+      const clock = clockAt(200);
+      const looks: number[] = [];
+      const runEnded = async (): Promise<boolean> => {
+        looks.push(clock.sleptSeconds);
+        return clock.sleptSeconds >= 2;
+      };
+
+      // Act
+      const { check } = await checkPipelineExecution(stoppedState(), { sagemaker: new SageMakerClient({}), clock, config: { pollCapSeconds: 20, watchSeconds: 60 }, runEnded });
+
+      // Assess
+      expect(check.status).toBe('Stopped');
+      expect(clock.sleeps).toEqual([1, 1]);
+      expect(looks).toEqual([1, 2]);
+      expect(check.polls).toBe(2);
+    });
+
+    it('keeps its poll schedule when the end records cannot be read', async () => {
+      // Prepare
+      givenStatus('Stopping', 'Stopped');
+      givenSteps(lambdaStep('Work', 'Stopped'));
+      const clock = clockAt(200);
+      let looks = 0;
+      const runEnded = async (): Promise<boolean> => {
+        looks += 1;
+        throw Object.assign(new Error('S3 down'), { name: 'ServerErrorResponse' });
+      };
+
+      // Act
+      const { check } = await checkPipelineExecution(stoppedState(), { sagemaker: new SageMakerClient({}), clock, config: { pollCapSeconds: 20, watchSeconds: 60 }, runEnded });
+
+      // Assess: one failed look, then plain sleeps to the next poll (8 s in all)
+      expect(looks).toBe(1);
+      expect(clock.sleptSeconds).toBe(8);
+      expect(check.status).toBe('Stopped');
+    });
+
     it('stops watching at the watch budget and hands back to the Wait state', async () => {
       // Prepare
       givenStatus('Stopping');

@@ -10,19 +10,71 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { stopPipelineExecution, type StopDependencies } from '#graceful-stop/stop-pipeline-execution.logic.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
+import { s3StopRecords } from '#commons/stop-records.js';
+import { MemoryObjects } from '#test/support/memory-objects.js';
 import { ARN, EXECUTION_ID, FakeClock, NOT_EXECUTING_MESSAGE, T0, sdkError } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 
+let objects = new MemoryObjects();
+
 function deps(defaults: StopDependencies['defaults'] = { maxWaitSeconds: 900 }): StopDependencies {
-  return { sagemaker: new SageMakerClient({}), clock: new FakeClock(T0), defaults };
+  return { sagemaker: new SageMakerClient({}), clock: new FakeClock(T0), defaults, stopRecords: s3StopRecords(objects) };
 }
 
 const notFound = (): ResourceNotFound =>
   new ResourceNotFound({ message: `Pipeline execution ${ARN} does not exist`, $metadata: { httpStatusCode: 400 } });
 
 describe('stopPipelineExecution', () => {
-  beforeEach(() => sagemaker.reset());
+  beforeEach(() => {
+    sagemaker.reset();
+    objects = new MemoryObjects();
+  });
+
+  it('writes its stop record before it signals, so the stop watch knows the stop is ours', async () => {
+    // Prepare
+    const order: string[] = [];
+    sagemaker.on(StopPipelineExecutionCommand).callsFake(() => {
+      order.push(`stop after ${objects.calls.length} record write(s)`);
+      return { PipelineExecutionArn: ARN };
+    });
+
+    // Act
+    await stopPipelineExecution({ raw: { pipelineExecutionArn: ARN }, executionId: EXECUTION_ID }, deps());
+
+    // Assess
+    expect(order).toEqual(['stop after 1 record write(s)']);
+    const stops = await s3StopRecords(objects).stopsOn(ARN);
+    expect(stops).toHaveLength(1);
+    expect(JSON.parse([...objects.objects.values()][0] ?? '')).toMatchObject({ pipelineExecutionArn: ARN, stopExecutionArn: EXECUTION_ID, signalled: true });
+  });
+
+  it('still signals when the stop record cannot be written (S3 down)', async () => {
+    // Prepare
+    objects.failWith = Object.assign(new Error('S3 is down'), { name: 'ServerErrorResponse' });
+    sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: ARN });
+
+    // Act
+    const state = await stopPipelineExecution({ raw: { pipelineExecutionArn: ARN }, executionId: EXECUTION_ID }, deps());
+
+    // Assess
+    expect(state.stop.accepted).toBe(true);
+    expect(sagemaker).toHaveReceivedCommandTimes(StopPipelineExecutionCommand, 1);
+  });
+
+  it('drains a run someone else is stopping without a second StopPipelineExecution when drainOnly is set', async () => {
+    // Prepare
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Stopping' });
+
+    // Act
+    const state = await stopPipelineExecution({ raw: { pipelineExecutionArn: ARN, drainOnly: true }, executionId: EXECUTION_ID }, deps());
+
+    // Assess
+    expect(sagemaker).toHaveReceivedCommandTimes(StopPipelineExecutionCommand, 0);
+    expect(state.stop).toMatchObject({ accepted: false, statusAtStop: 'Stopping' });
+    expect(state.request.drainOnly).toBe(true);
+    expect(JSON.parse([...objects.objects.values()][0] ?? '')).toMatchObject({ signalled: false });
+  });
 
   it('requests the stop with a ClientRequestToken derived from the execution id', async () => {
     // Prepare

@@ -5,6 +5,10 @@ import { parseStopRequest, unwrapEnvelope } from '#graceful-stop/stop-request.js
 import { MAX_REASON_LENGTH, parsePipelineExecutionArn } from '#commons/validation.js';
 import { stopPipelineExecution } from '#graceful-stop/stop-pipeline-execution.logic.js';
 import { ARN, EXECUTION_ID, FakeClock } from '#test/functions/fixtures.js';
+import { s3StopRecords } from '#commons/stop-records.js';
+import { MemoryObjects } from '#test/support/memory-objects.js';
+
+const objects = new MemoryObjects();
 
 const sagemaker = mockClient(SageMakerClient);
 const defaults = { maxWaitSeconds: 900 };
@@ -145,6 +149,7 @@ const MALFORMED: [string, unknown, RegExp][] = [
   ['a number as reason', { pipelineExecutionArn: ARN, reason: 7 }, /reason is number 7; expected a non-empty string/],
   ['failIfNotRunning as a string', { pipelineExecutionArn: ARN, failIfNotRunning: 'true' }, /failIfNotRunning is "true"; expected true or false/],
   ['failIfNotRunning as a number', { pipelineExecutionArn: ARN, failIfNotRunning: 1 }, /failIfNotRunning is number 1; expected true or false/],
+  ['drainOnly as a string', { pipelineExecutionArn: ARN, drainOnly: 'yes' }, /drainOnly is "yes"; expected true or false/],
   ['an unknown field', { pipelineExecutionArn: ARN, force: true }, /unknown field\(s\) "force"; expected only pipelineExecutionArn, reason/],
   ['a misspelt field', { pipelineExecutionArn: ARN, maxWaitSecs: 60 }, /unknown field\(s\) "maxWaitSecs"; expected only/],
   ['an array input', [ARN], /The input is an array; expected a JSON object with pipelineExecutionArn/],
@@ -312,10 +317,11 @@ describe('stopPipelineExecution with malformed input', () => {
     // Act
     const stopping = stopPipelineExecution(
       { raw, executionId: EXECUTION_ID },
-      { sagemaker: new SageMakerClient({}), clock: new FakeClock(), defaults },
+      { sagemaker: new SageMakerClient({}), clock: new FakeClock(), defaults, stopRecords: s3StopRecords(objects) },
     );
     // Assess
     await expect(stopping).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(expected) });
     expect(sagemaker.calls()).toHaveLength(0);
+    expect(objects.calls).toHaveLength(0);
   });
 });

@@ -16,12 +16,15 @@ import { PACE_FRACTION } from '#stop-all/limits.js';
 import type { FleetLedger, FleetRun, ListedState } from '#stop-all/model.js';
 import { MAX_RELEASE_CHECKS, MAX_SIGNAL_ATTEMPTS, RELEASE_RECHECK_SECONDS, signalAndSweep } from '#stop-all/signal-and-sweep.logic.js';
 import { FakeClock, NOT_EXECUTING_MESSAGE, T0, callbackStep, lambdaStep, sdkError } from '#test/functions/fixtures.js';
+import { MemoryObjects } from '#test/support/memory-objects.js';
+import { s3StopRecords } from '#commons/stop-records.js';
 import { EXECUTION_ID, MemoryLedgers, PIPELINE, arnOf, fleetRun, ledgerOf, request } from './support.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const REF = ledgerRefOf(EXECUTION_ID);
 let ledgers: MemoryLedgers;
 let clock: FakeClock;
+let objects: MemoryObjects;
 
 const stateOf = (): ListedState => ({
   executionId: EXECUTION_ID,
@@ -31,7 +34,7 @@ const stateOf = (): ListedState => ({
   progress: {} as ListedState['progress'],
 });
 const given = async (ledger: FleetLedger): Promise<void> => ledgers.write(REF, ledger);
-const cycle = (): Promise<ListedState> => signalAndSweep(stateOf(), { sagemaker: new SageMakerClient({ region: 'us-east-1' }), ledgers, clock });
+const cycle = (): Promise<ListedState> => signalAndSweep(stateOf(), { sagemaker: new SageMakerClient({ region: 'us-east-1' }), ledgers, clock, stopRecords: s3StopRecords(objects) });
 const runs = (): FleetRun[] => ledgers.only.runs;
 const listed = (id: string, status: PipelineExecutionSummary['PipelineExecutionStatus'], extra: Partial<PipelineExecutionSummary> = {}): PipelineExecutionSummary => ({
   PipelineExecutionArn: arnOf(id),
@@ -45,6 +48,7 @@ describe('signalAndSweep', () => {
     sagemaker.reset();
     ledgers = new MemoryLedgers();
     clock = new FakeClock(T0);
+    objects = new MemoryObjects();
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
     sagemaker.on(StopPipelineExecutionCommand).resolves({});
   });
@@ -357,6 +361,45 @@ describe('signalAndSweep', () => {
     // The ledger counts its own busiest second per operation, for the report.
     expect(ledgers.only.peaks).toEqual({ ListPipelineExecutions: 4, StopPipelineExecution: 4 });
   });
+  it('writes each run\'s stop record before its signal, and records the runs it takes in, once each', async () => {
+    // Prepare
+    const recordsAtSignal: number[] = [];
+    sagemaker.on(StopPipelineExecutionCommand).callsFake((input: { PipelineExecutionArn: string }) => {
+      recordsAtSignal.push([...objects.objects.values()].filter((text) => text.includes(input.PipelineExecutionArn)).length);
+      return {};
+    });
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
+    await given(ledgerOf([fleetRun('a'), fleetRun('b'), fleetRun('c', { listedStatus: 'Stopping', status: 'Stopping', drainFrom: Date.parse(T0) })]));
+    const records = s3StopRecords(objects);
+
+    // Act
+    await cycle();
+    await cycle();
+
+    // Assess
+    expect(recordsAtSignal).toEqual([1, 1]);
+    for (const id of ['a', 'b', 'c']) expect(await records.stopsOn(arnOf(id)), id).toHaveLength(1);
+    expect(objects.calls.filter(([method]) => method === 'PUT')).toHaveLength(3);
+    expect(runs().map((run) => run.claimed)).toEqual([true, true, true]);
+  });
+
+  it('lets run end events cut the sleep short only while the history has room for the extra cycles', async () => {
+    // Prepare
+    sagemaker.on(StopPipelineExecutionCommand).resolves({});
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
+    const draining = fleetRun('a', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0), status: 'Stopping' });
+    await given(ledgerOf([draining], { nextSignal: 1, cycles: 10 }));
+    const roomy = await cycle();
+    await given(ledgerOf([draining], { nextSignal: 1, cycles: 2_500 }));
+
+    // Act
+    const crowded = await cycle();
+
+    // Assess
+    expect(roomy.progress).toMatchObject({ done: false, wakeable: true });
+    expect(crowded.progress).toMatchObject({ done: false, wakeable: false });
+  });
+
 });
 
 describe('cycleSeconds', () => {

@@ -60,6 +60,7 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = Object.fromEntries(
     'logs:DescribeLogGroups',
   ].map((action) => [action, 'CloudWatch Logs vended-log delivery: no resource-level permissions (AWS documents Resource "*")']),
   ['sagemaker:ListPipelines', 'no resource-level permissions (AWS documents Resource "*"); reads pipeline names only, matched against PipelineNamePattern before any execution is listed'],
+  ['states:SendTaskSuccess', 'no resource-level permissions (AWS documents Resource "*"); answers only the task tokens this stack keeps under waits/ in its own bucket'],
   ...['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'].map((action) => [
     action,
     'X-Ray tracing of the state machines (TracingEnabled only): no resource-level permissions (AWS documents Resource "*")',

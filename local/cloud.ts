@@ -1,0 +1,134 @@
+/**
+ * Everything the product meets on AWS, off AWS, in one process: the SageMaker Pipelines simulator
+ * and the SQS/S3 emulator (local/stack.ts), Step Functions (the embedded engine running the
+ * graceful-stop and stop-all state machines with the built bundles, behind the local Step
+ * Functions API), and EventBridge: SageMaker's events, Step Functions' status changes and the
+ * events put through the local EventBridge API are routed by template.yaml's own rules - read from
+ * the template, not copied - to the wake-up, the stop watch, the orphan guard and the graceful stop.
+ */
+import type { Context } from 'aws-lambda';
+import { RUN_EVENT_FUNCTIONS, type HandlerTable, type LocalHandler, type RunEventFunctionLogicalId } from './engine/functions.js';
+import { createGracefulStopMachine } from './engine/graceful-stop.js';
+import { localLambdaContext } from './engine/lambda-context.js';
+import { applyFunctionEnvironment, loadBuiltHandlers, loadBundles } from './engine/load-handlers.js';
+import { localFunctionArn, type LocalStateMachine } from './engine/runner.js';
+import { createStopAllMachine, loadBuiltStopAllHandlers, type StopAllHandlerTable } from './engine/stop-all.js';
+import { LocalStepFunctions } from './engine/step-functions.js';
+import { startStepFunctionsApi, type StepFunctionsApi } from './engine/step-functions-api.js';
+import { LocalEventBus, localRuleValues, templateRules, type Delivery, type RuleTarget } from './events/bus.js';
+import type { EventBridgeEvent } from './events/event.js';
+import { startLocalStack, useLocalEndpoints, type LocalStack, type LocalStackOptions } from './stack.js';
+import { readTemplate } from './template.js';
+
+export interface LocalCloudOptions extends LocalStackOptions {
+  /** The stop watch (StopWatchEnabled): off unless given, with its grace (StopWatchGraceSeconds). */
+  stopWatch?: { graceSeconds: number };
+  /** The orphan guard (OrphanGuardStateMachinePattern): off unless given. */
+  orphanGuard?: { stateMachinePattern: string };
+  /** More state machines to run (a parent workflow), made once the local endpoints are set. */
+  machines?: () => LocalStateMachine[];
+  /** Replaces every Retry interval (ms) of every execution. */
+  retryIntervalMs?: number;
+  /** Told of every event on the bus and of every delivery. */
+  onEvent?: (event: EventBridgeEvent, deliveries: Delivery[]) => void;
+  /** Loses the events it says so (EventBridge delivers best effort): what polling must still cover. */
+  loses?: (event: EventBridgeEvent) => boolean;
+}
+
+export interface LocalCloud {
+  stack: LocalStack;
+  stepFunctions: LocalStepFunctions;
+  api: StepFunctionsApi;
+  gracefulStop: LocalStateMachine;
+  stopAll: LocalStateMachine;
+  /** Every event the bus saw, in order, with the rules it matched. */
+  readonly routed: Array<{ event: EventBridgeEvent; deliveries: Delivery[] }>;
+  /** Puts an event on the bus, as EventBridge would. */
+  put(event: EventBridgeEvent): Delivery[];
+  /** The exports a shell needs to talk to this cloud with the AWS CLI or SDKs. */
+  endpoints: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const asTarget = (logicalId: string, handler: LocalHandler): RuleTarget => (input) => handler(input, localLambdaContext(localFunctionArn(logicalId)) as Context);
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const stack = await startLocalStack(options);
+  const closers: Array<() => Promise<void>> = [() => stack.close()];
+  try {
+    useLocalEndpoints(stack.endpoints);
+    const routed: LocalCloud['routed'] = [];
+    // The bus needs the handlers, which need the APIs, which publish to the bus: it is set once they are up.
+    const bus: { current?: LocalEventBus } = {};
+    const put = (event: EventBridgeEvent): Delivery[] => {
+      const deliveries = options.loses?.(event) ? [] : (bus.current?.put(event) ?? []);
+      routed.push({ event, deliveries });
+      options.onEvent?.(event, deliveries);
+      return deliveries;
+    };
+    const stepFunctions = new LocalStepFunctions({
+      runOptions: { ...(options.timeScale ? { timeScale: options.timeScale } : {}), ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }) },
+      onStatusChange: put,
+    });
+    const api = await startStepFunctionsApi(stepFunctions, { onEvent: put });
+    closers.unshift(() => api.close());
+    // The handlers read these once, at load: the local APIs, the watch's grace, a bus for completion events.
+    process.env.AWS_ENDPOINT_URL_SFN = api.endpoint;
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = api.endpoint;
+    applyFunctionEnvironment({
+      COMPLETION_EVENT_BUS_NAME: process.env.COMPLETION_EVENT_BUS_NAME || 'default',
+      ...(options.stopWatch ? { STOP_WATCH_GRACE_SECONDS: String(options.stopWatch.graceSeconds) } : {}),
+    });
+    const gracefulStopHandlers: HandlerTable = await loadBuiltHandlers();
+    const stopAllHandlers: StopAllHandlerTable = await loadBuiltStopAllHandlers();
+    const runEventHandlers = await loadBundles(RUN_EVENT_FUNCTIONS);
+    const gracefulStop = createGracefulStopMachine(gracefulStopHandlers);
+    const stopAll = createStopAllMachine(stopAllHandlers);
+    stepFunctions.register(gracefulStop, stopAll, ...(options.machines?.() ?? []));
+
+    const targets: Record<string, RuleTarget> = {
+      GracefulStopStateMachine: async (input) => stepFunctions.startExecution({ stateMachineArn: gracefulStop.arn, input: JSON.stringify(input) }).executionArn,
+      EndWaitsFunction: asTarget('EndWaitsFunction', runEventHandlers.EndWaitsFunction),
+    };
+    const on: RunEventFunctionLogicalId[] = [];
+    if (options.stopWatch) on.push('WatchStoppingRunFunction');
+    if (options.orphanGuard) on.push('StopOrphanedRunsFunction');
+    for (const id of on) targets[id] = asTarget(id, runEventHandlers[id]);
+    const template = readTemplate();
+    const values = localRuleValues(template, {
+      ...(process.env.PIPELINE_NAME_PATTERN ? { PipelineNamePattern: process.env.PIPELINE_NAME_PATTERN } : {}),
+      ...(options.orphanGuard ? { OrphanGuardStateMachinePattern: options.orphanGuard.stateMachinePattern } : {}),
+    });
+    bus.current = new LocalEventBus(targets, templateRules(template, values));
+    const unobserve = stack.simulator.observeEvents(put);
+    closers.unshift(async () => {
+      unobserve();
+      await stepFunctions.close();
+    });
+
+    return {
+      stack,
+      stepFunctions,
+      api,
+      gracefulStop,
+      stopAll,
+      routed,
+      put,
+      endpoints: {
+        AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
+        AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
+        AWS_ENDPOINT_URL_S3: stack.endpoints.sqsEndpoint,
+        AWS_ENDPOINT_URL_SFN: api.endpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: api.endpoint,
+      },
+      close: () => closeAll(closers),
+    };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
+  for (const close of closers) await close().catch(() => undefined);
+}

@@ -1,0 +1,179 @@
+/**
+ * The local Step Functions and EventBridge APIs on the AWS JSON protocol, on 127.0.0.1: what the
+ * handlers (the SDK, pointed here by AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_EVENTBRIDGE) and
+ * the AWS CLI call off AWS. Step Functions: StartExecution, DescribeExecution, StopExecution,
+ * GetExecutionHistory, SendTaskSuccess, SendTaskFailure. EventBridge: PutEvents, whose entries go
+ * to the local bus (template.yaml's rules) - a completion event, or a Graceful Stop Requested event
+ * another orchestrator puts. Requests are validated: a bad one is a named 400 saying what is wrong.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { isErrorNamed } from '#commons/errors.js';
+import { assertShallow, readBody } from '#local/simulator/protocol.js';
+import { eventBridgeEvent, type EventBridgeEvent } from '#local/events/event.js';
+import { LocalStepFunctions, StepFunctionsError } from './step-functions.js';
+
+const SFN_TARGET = 'AWSStepFunctions.';
+const EVENTS_TARGET = 'AWSEvents.';
+/** PutEvents takes 1-10 entries of at most 256 KB in all. */
+const MAX_ENTRIES = 10;
+
+type Body = Record<string, unknown>;
+
+class BadRequest extends StepFunctionsError {
+  constructor(message: string) {
+    super('ValidationException', message);
+  }
+}
+
+function field(body: Body, key: string, required: true): string;
+function field(body: Body, key: string, required?: false): string | undefined;
+function field(body: Body, key: string, required = false): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) {
+    if (required) throw new BadRequest(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new BadRequest(`${key} is a ${typeof value}; expected a string.`);
+  return value;
+}
+
+/** Dates as the JSON protocol sends them: epoch seconds. */
+const epochSeconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
+const wireHistory = (events: HistoryEvent[]) => events.map((event) => ({ ...event, timestamp: epochSeconds(event.timestamp?.getTime()) }));
+
+export interface StepFunctionsApi {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface StepFunctionsApiOptions {
+  host?: string;
+  port?: number;
+  /** Where PutEvents entries go (the local bus). */
+  onEvent?: (event: EventBridgeEvent) => void;
+}
+
+function putEvents(body: Body, onEvent: ((event: EventBridgeEvent) => void) | undefined) {
+  const entries = body.Entries;
+  if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) throw new BadRequest(`Entries must be a list of 1 to ${MAX_ENTRIES} entries.`);
+  return {
+    FailedEntryCount: 0,
+    Entries: entries.map((entry: Body) => {
+      const source = field(entry, 'Source', true);
+      const detailType = field(entry, 'DetailType', true);
+      const detailText = field(entry, 'Detail', true);
+      let detail: unknown;
+      try {
+        detail = JSON.parse(detailText);
+      } catch {
+        throw new BadRequest('Detail is not valid JSON.');
+      }
+      const resources = Array.isArray(entry.Resources) ? entry.Resources.filter((item): item is string => typeof item === 'string') : [];
+      if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new BadRequest('Detail must be a JSON object.');
+      const event = eventBridgeEvent({ source, 'detail-type': detailType, detail: detail as Record<string, unknown>, resources, account: '123456789012', region: 'us-east-1', time: new Date().toISOString() });
+      onEvent?.(event);
+      return { EventId: event.id };
+    }),
+  };
+}
+
+function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): object {
+  switch (operation) {
+    case 'StartExecution': {
+      const stateMachineArn = field(body, 'stateMachineArn', true);
+      const name = field(body, 'name');
+      const input = field(body, 'input');
+      const execution = sfn.startExecution({ stateMachineArn, ...(name === undefined ? {} : { name }), ...(input === undefined ? {} : { input }) });
+      return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
+    }
+    case 'DescribeExecution': {
+      const execution = sfn.execution(field(body, 'executionArn', true));
+      const { result } = execution;
+      return {
+        executionArn: execution.executionArn,
+        stateMachineArn: execution.stateMachineArn,
+        name: execution.name,
+        status: execution.status,
+        startDate: epochSeconds(execution.startDate),
+        input: execution.input,
+        ...(execution.stopDate === undefined ? {} : { stopDate: epochSeconds(execution.stopDate) }),
+        ...(result?.status === 'SUCCEEDED' ? { output: JSON.stringify(result.output ?? null) } : {}),
+        ...(result?.error === undefined ? {} : { error: result.error }),
+        ...(result?.cause === undefined ? {} : { cause: result.cause }),
+      };
+    }
+    case 'StopExecution':
+      return { stopDate: epochSeconds(sfn.stopExecution(field(body, 'executionArn', true)).stopDate) };
+    case 'GetExecutionHistory': {
+      const maxResults = body.maxResults;
+      if (maxResults !== undefined && (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 0 || maxResults > 1000)) {
+        throw new BadRequest('maxResults must be an integer from 0 to 1000.');
+      }
+      const nextToken = field(body, 'nextToken');
+      const page = sfn.getExecutionHistory(field(body, 'executionArn', true), { ...(typeof maxResults === 'number' ? { maxResults } : {}), ...(nextToken ? { nextToken } : {}) });
+      return { events: wireHistory(page.events), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+    }
+    case 'SendTaskSuccess':
+      sfn.sendTaskSuccess(field(body, 'taskToken', true), field(body, 'output', true));
+      return {};
+    case 'SendTaskFailure':
+      sfn.sendTaskFailure(field(body, 'taskToken', true), field(body, 'error'), field(body, 'cause'));
+      return {};
+    default:
+      throw new StepFunctionsError('UnknownOperationException', `The local Step Functions API has no operation ${operation.slice(0, 60)}.`);
+  }
+}
+
+function send(response: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+export async function startStepFunctionsApi(sfn: LocalStepFunctions, options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    try {
+      if (request.method !== 'POST') throw new BadRequest('Expected a POST with an X-Amz-Target header.');
+      const text = await readBody(request);
+      let body: Body;
+      try {
+        body = JSON.parse(text || '{}') as Body;
+      } catch {
+        throw new StepFunctionsError('SerializationException', 'The request body is not JSON.');
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StepFunctionsError('SerializationException', 'The request body is not a JSON object.');
+      assertShallow(body as never, 'The request');
+      if (target.startsWith(EVENTS_TARGET)) {
+        if (target !== `${EVENTS_TARGET}PutEvents`) throw new StepFunctionsError('UnknownOperationException', `The local EventBridge API has PutEvents only, not ${target.slice(EVENTS_TARGET.length, 60)}.`);
+        send(response, 200, putEvents(body, options.onEvent));
+        return;
+      }
+      if (!target.startsWith(SFN_TARGET)) throw new BadRequest(`X-Amz-Target "${target.slice(0, 60)}" is neither AWSStepFunctions.<Operation> nor AWSEvents.PutEvents.`);
+      send(response, 200, stepFunctions(target.slice(SFN_TARGET.length), body, sfn));
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'InternalFailure';
+      const known = error instanceof StepFunctionsError || isErrorNamed(error, 'ValidationException', 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist');
+      send(response, known ? 400 : 500, { __type: known ? name : 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const server = createServer((request, response) => void handle(request, response));
+  // Bounded: a client that stops talking is cut off.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${address}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
