@@ -11,16 +11,18 @@ import { importChildPath, measureColdStarts, type FunctionColdStart } from './co
 import { measureConcurrency, type ConcurrencyReport } from './concurrency/suite.js';
 import { measureDrains, type DrainRow } from './drains/suite.js';
 import { measureFleet } from './fleet/suite.js';
+import { measureEvents, EVENT_DRAIN_SECONDS } from './events/suite.js';
+import type { EventsRow } from './events/types.js';
 import type { FleetRow } from './fleet/types.js';
 import { describeMachine } from './support/machine.js';
 import { comparedPolicies } from './support/policies.js';
 import { PRICES } from './support/prices.js';
 import { renderReport, type BenchResults } from './report/report.js';
-import { checkFleetTargets, checkTargets } from './report/targets.js';
+import { checkEventTargets, checkFleetTargets, checkTargets } from './report/targets.js';
 import { adaptiveDefaultsOf, loadBuildScript, readTemplate } from './support/template-build.js';
 import { createWorkspace } from './support/workspace.js';
 
-const SECTIONS = ['drains', 'concurrency', 'cold-start', 'fleet'] as const;
+const SECTIONS = ['drains', 'events', 'concurrency', 'cold-start', 'fleet'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   let concurrency: ConcurrencyReport | undefined;
   let coldStarts: FunctionColdStart[] = [];
   let fleet: FleetRow[] = [];
+  let events: EventsRow[] = [];
   const sectionSeconds: Record<string, number> = {};
   const timed = async <T>(section: Section, what: string, work: () => Promise<T>): Promise<T> => {
     log(what);
@@ -67,6 +70,10 @@ async function main(): Promise<void> {
     if (options.sections.includes('drains')) {
       const what = `detection latency + cost: ${policies.length} policies × 5 drains, ${options.parallel} child processes at a time`;
       drains = await timed('drains', what, () => measureDrains(policies, workspace.benchDir, workspace.functionsDir, options.parallel));
+    }
+    if (options.sections.includes('events')) {
+      const what = `run events: ${EVENT_DRAIN_SECONDS.join(', ')} s drains, end events delivered against lost (polling alone)`;
+      events = await timed('events', what, () => measureEvents(workspace.benchDir, workspace.functionsDir, options.parallel));
     }
     if (options.sections.includes('concurrency')) {
       const what = '100 graceful stops at once against 10 TPS per operation';
@@ -95,8 +102,9 @@ async function main(): Promise<void> {
     drains,
     coldStarts,
     fleet,
+    events,
     ...(concurrency ? { concurrency } : {}),
-    targets: [...checkTargets(drains, coldStarts, concurrency), ...checkFleetTargets(fleet)],
+    targets: [...checkTargets(drains, coldStarts, concurrency), ...checkEventTargets(events), ...checkFleetTargets(fleet)],
   };
   const markdown = renderReport(results);
   const resultsDir = join(projectRoot, 'bench', 'results');

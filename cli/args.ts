@@ -97,7 +97,7 @@ export const COMMANDS = {
   stop: {
     synopsis:
       'graceful-stop stop <pipelineExecutionArn> [--max-wait DURATION]\n' +
-      '                   [--release-callbacks-after DURATION] [--fail-if-not-running]\n' +
+      '                   [--release-callbacks-after DURATION] [--fail-if-not-running] [--drain-only]\n' +
       '                   [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
       '                   [--state-machine-arn ARN | --stack-name NAME]',
     summary: 'gracefully stop one pipeline execution and tell how it ended',
@@ -105,6 +105,7 @@ export const COMMANDS = {
     flags: {
       ...STOP_INPUT,
       'fail-if-not-running': { kind: 'boolean', help: 'end PipelineExecutionNotRunning (exit 1) if the run is no longer Executing', input: 'failIfNotRunning' },
+      'drain-only': { kind: 'boolean', help: 'the run is already Stopping by someone else\'s stop: drain and report it, no StopPipelineExecution', input: 'drainOnly' },
       ...OUTPUT,
       ...AWS_TARGET,
     },

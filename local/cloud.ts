@@ -31,6 +31,8 @@ export interface LocalCloudOptions extends LocalStackOptions {
   retryIntervalMs?: number;
   /** Told of every event on the bus and of every delivery. */
   onEvent?: (event: EventBridgeEvent, deliveries: Delivery[]) => void;
+  /** Where the built function bundles are (default dist/functions). */
+  functionsDir?: string;
   /** Loses the events it says so (EventBridge delivers best effort): what polling must still cover. */
   loses?: (event: EventBridgeEvent) => boolean;
 }
@@ -79,9 +81,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       COMPLETION_EVENT_BUS_NAME: process.env.COMPLETION_EVENT_BUS_NAME || 'default',
       ...(options.stopWatch ? { STOP_WATCH_GRACE_SECONDS: String(options.stopWatch.graceSeconds) } : {}),
     });
-    const gracefulStopHandlers: HandlerTable = await loadBuiltHandlers();
-    const stopAllHandlers: StopAllHandlerTable = await loadBuiltStopAllHandlers();
-    const runEventHandlers = await loadBundles(RUN_EVENT_FUNCTIONS);
+    const gracefulStopHandlers: HandlerTable = await loadBuiltHandlers(options.functionsDir);
+    const stopAllHandlers: StopAllHandlerTable = await loadBuiltStopAllHandlers(options.functionsDir);
+    const runEventHandlers = await loadBundles(RUN_EVENT_FUNCTIONS, options.functionsDir);
     const gracefulStop = createGracefulStopMachine(gracefulStopHandlers);
     const stopAll = createStopAllMachine(stopAllHandlers);
     stepFunctions.register(gracefulStop, stopAll, ...(options.machines?.() ?? []));

@@ -13,6 +13,7 @@ import { BENCH_ROLE_ARN, drainPipelineDefinition } from './pipeline.js';
 import { counterDelta, startLocalBed, type LocalBed } from '#bench/support/local-bed.js';
 import { billedTransitions, outcomeOf, stopRequestedAtOf } from '#bench/support/run-counts.js';
 import { simulatedGbSeconds } from './timed-handlers.js';
+import { countS3Requests, perStop } from '#bench/support/s3-requests.js';
 import type { DrainChildResult, DrainChildSpec, DrainRunMeasurement } from '#bench/support/types.js';
 
 /** Real milliseconds between the starts of two repeats, so their polls do not all land on the same instant. */
@@ -50,6 +51,7 @@ async function main(): Promise<DrainChildResult> {
   const spec = readChildSpec<DrainChildSpec>();
   const timeScale = readTimeScale();
   if (timeScale !== spec.timeScale) throw new Error(`GRACEFUL_STOP_TIME_SCALE is ${timeScale}, the spec says ${spec.timeScale}.`);
+  const s3Requests = countS3Requests();
   const bed = await startLocalBed({ timeScale, functionsDir: spec.functionsDir });
   try {
     const arns: string[] = [];
@@ -71,6 +73,7 @@ async function main(): Promise<DrainChildResult> {
       runs: measurements,
       sageMakerCalls: counterDelta(after.callsByOperation, before.callsByOperation),
       throttledCalls: (after.faultsInjected.throttle ?? 0) - (before.faultsInjected.throttle ?? 0),
+      s3RequestsPerStop: perStop(s3Requests, runs.length),
     };
   } finally {
     await bed.close();

@@ -29,6 +29,7 @@ export interface DrainRow {
     lambdaInvocations: number;
     sageMakerCalls: number;
     lambdaGbSeconds: number;
+    s3Requests: Record<string, number>;
     dollars: number;
   };
   sageMakerCallsByOperation: Record<string, number>;
@@ -43,6 +44,7 @@ function rowOf(policy: PollingPolicy, result: DrainChildResult): DrainRow {
     lambdaInvocations: perRun((run) => run.lambdaInvocations),
     sageMakerCalls: round(sum(Object.values(result.sageMakerCalls)) / runs.length),
     lambdaGbSeconds: round(perRun((run) => run.lambdaGbSeconds), 2),
+    s3Requests: result.s3RequestsPerStop,
   };
   return {
     policy: policy.name,
@@ -76,7 +78,7 @@ function failedRow(policy: PollingPolicy, nominal: number, timeScale: number, er
     latencySeconds: { median: nan, max: nan },
     latencyTargetMet: false,
     outcomes: [],
-    perStop: { stateTransitions: nan, lambdaInvocations: nan, sageMakerCalls: nan, lambdaGbSeconds: nan, dollars: nan },
+    perStop: { stateTransitions: nan, lambdaInvocations: nan, sageMakerCalls: nan, lambdaGbSeconds: nan, s3Requests: {}, dollars: nan },
     sageMakerCallsByOperation: {},
     realSecondsPerRun: nan,
   };

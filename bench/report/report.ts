@@ -5,7 +5,8 @@ import type { MachineInfo } from '#bench/support/machine.js';
 import type { PollingPolicy } from '#bench/support/policies.js';
 import { PRICES } from '#bench/support/prices.js';
 import type { FleetRow } from '#bench/fleet/types.js';
-import { coldStartTable, concurrencyTable, costTable, fleetTable, latencyTable, targetsTable } from './tables.js';
+import { coldStartTable, concurrencyTable, costTable, eventsTable, fleetTable, latencyTable, targetsTable } from './tables.js';
+import type { EventsRow } from '#bench/events/types.js';
 import type { TargetCheck } from './targets.js';
 
 export interface BenchResults {
@@ -18,6 +19,7 @@ export interface BenchResults {
   drains: DrainRow[];
   coldStarts: FunctionColdStart[];
   fleet: FleetRow[];
+  events: EventsRow[];
   concurrency?: ConcurrencyReport;
   targets: TargetCheck[];
 }
@@ -35,7 +37,14 @@ export function renderReport(results: BenchResults): string {
       latencyTable(results.drains, results.policies),
       '## Cost per graceful stop',
       costTable(results.drains, results.policies),
-      `Prices: ${results.prices.source}: Step Functions $0.025 per 1,000 transitions, Lambda arm64 $0.0000133334 per GB-s + $0.20 per 1M requests. Lambda GB-s in simulated time = per invocation (work at its real duration + sleeps × K, rounded up to 1 ms) × the function's MemorySize in template.yaml (Check Pipeline Execution 128 MB, the others 256 MB); SageMaker calls are free but count against its rate limits.`,
+      `Prices: ${results.prices.source}: Step Functions $0.025 per 1,000 transitions, Lambda arm64 $0.0000133334 per GB-s + $0.20 per 1M requests, S3 $0.0004 per 1,000 GETs and $0.005 per 1,000 PUTs and LISTs (the stop records, and a watching check's look for the run's end record every second while its next poll is more than 2 s away). Lambda GB-s in simulated time = per invocation (work at its real duration + sleeps × K, rounded up to 1 ms) × the function's MemorySize in template.yaml (Check Pipeline Execution 128 MB, the others 256 MB); SageMaker calls are free but count against its rate limits.`,
+    );
+  }
+  if (results.events.length > 0) {
+    sections.push(
+      '## Detection with run events (simulated seconds from a run\'s end to its stop\'s first look that saw it)',
+      eventsTable(results.events),
+      'events: the local cloud delivers SageMaker\'s status change events through template.yaml\'s rules (EndWaitsFunction: the end record for a watching Check, SendTaskSuccess for a waiting Wait For Run Events); polling only: the same stops with those events lost, i.e. the stop as it was before the events. Locally EventBridge delivers at once; on AWS add its delivery time (typically well under a second). K magnifies a real millisecond of scheduling K times.',
     );
   }
   if (results.coldStarts.length > 0) {

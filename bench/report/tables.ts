@@ -1,3 +1,4 @@
+import type { EventsRow } from '#bench/events/types.js';
 import type { FunctionColdStart } from '#bench/cold-start/measure.js';
 import type { ConcurrencyReport } from '#bench/concurrency/suite.js';
 import type { DrainRow } from '#bench/drains/suite.js';
@@ -41,7 +42,7 @@ export function latencyTable(rows: readonly DrainRow[], policies: readonly Polli
 
 /** Cost per graceful stop (median over the repeats; SageMaker calls are the mean). */
 export function costTable(rows: readonly DrainRow[], policies: readonly PollingPolicy[]): string {
-  const header = ['Drain', 'Policy', 'State transitions', 'Lambda invocations', 'SageMaker calls', 'Lambda GB-s', 'Est. $ per stop'];
+  const header = ['Drain', 'Policy', 'State transitions', 'Lambda invocations', 'SageMaker calls', 'Lambda GB-s', 'S3 requests', 'Est. $ per stop'];
   const body = NOMINAL_DRAIN_SECONDS.flatMap((drain) =>
     policies.map((policy) => {
       const row = rowFor(rows, policy.name, drain);
@@ -53,6 +54,7 @@ export function costTable(rows: readonly DrainRow[], policies: readonly PollingP
         formatNumber(cost?.lambdaInvocations ?? Number.NaN, 0),
         formatNumber(cost?.sageMakerCalls ?? Number.NaN, 0),
         formatNumber(cost?.lambdaGbSeconds ?? Number.NaN, 2),
+        Object.entries(cost?.s3Requests ?? {}).map(([kind, count]) => `${kind} ${count}`).join(', ') || '0',
         dollars(cost?.dollars ?? Number.NaN),
       ];
     }),
@@ -166,4 +168,22 @@ export function fleetTable(rows: readonly FleetRow[]): string {
         ]),
   );
   return markdownTable(header, body);
+}
+
+/** Detection with run events beside polling alone: simulated seconds from a run's end to its stop noticing it. */
+export function eventsTable(rows: readonly EventsRow[]): string {
+  const lines = [
+    '| drain | K | repeats | events: noticed after (median / max) | polling only (median / max) | transitions per stop (events / polling) | Lambda invocations (events / polling) | S3 requests per stop |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of rows) {
+    if (row.error) {
+      lines.push(`| ${row.nominalDrainSeconds} s | ${row.timeScale} | - | failed: ${row.error.split('\n')[0]?.slice(0, 120)} | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${row.nominalDrainSeconds} s | ${row.timeScale} | ${row.repeats} | ${row.events.median} / ${row.events.max} s | ${row.polling.median} / ${row.polling.max} s | ${row.events.stateTransitions} / ${row.polling.stateTransitions} | ${row.events.lambdaInvocations} / ${row.polling.lambdaInvocations} | ${Object.entries(row.s3RequestsPerStop).map(([kind, count]) => `${kind} ${count}`).join(', ')} |`,
+    );
+  }
+  return lines.join('\n');
 }

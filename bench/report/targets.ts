@@ -2,6 +2,7 @@ import type { FunctionColdStart } from '#bench/cold-start/measure.js';
 import type { ConcurrencyReport } from '#bench/concurrency/suite.js';
 import type { DrainRow } from '#bench/drains/suite.js';
 import type { FleetRow } from '#bench/fleet/types.js';
+import type { EventsRow } from '#bench/events/types.js';
 
 export const TARGETS = {
   maxBundleKilobytes: 300,
@@ -13,7 +14,18 @@ export const TARGETS = {
   fleetPeakConcurrentLambda: 3,
   fleetCallsPerRun: 5,
   fleetDollarsPerRun: 0.0001,
+  /** A run's end event: its stop notices within this many seconds (plus the time scale's magnified scheduling). */
+  eventNoticeSeconds: 2,
 } as const;
+
+/** Run events: every stop whose run's end event came noticed the end within 2 s; the others by their polls. */
+export function checkEventTargets(rows: readonly EventsRow[]): TargetCheck[] {
+  return rows.map((row) => ({
+    target: `Run events, ${row.nominalDrainSeconds} s drain: noticed ≤ ${TARGETS.eventNoticeSeconds} s after the end event`,
+    met: row.error === undefined && row.events.max <= TARGETS.eventNoticeSeconds,
+    detail: row.error ?? `events ${row.events.median} / ${row.events.max} s; polling ${row.polling.median} / ${row.polling.max} s (median / max)`,
+  }));
+}
 
 /** The fleet's targets, each case: the fleet as measured. */
 export function checkFleetTargets(rows: readonly FleetRow[]): TargetCheck[] {

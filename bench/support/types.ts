@@ -32,6 +32,8 @@ export interface DrainChildResult {
   /** Every SageMaker call of the graceful stops (all repeats together). */
   sageMakerCalls: Record<string, number>;
   throttledCalls: number;
+  /** S3 requests per stop, by kind (stop records, end-record looks). */
+  s3RequestsPerStop: Record<string, number>;
 }
 
 export interface ConcurrencyChildSpec {

@@ -21,12 +21,12 @@ function portInUse(error: unknown, options: SimulateOptions): UsageError | undef
   return new UsageError(`${flag} ${port} is in use on 127.0.0.1 by another process; expected a free port, or 0 for any.`, 'simulate', error);
 }
 
-/** One line per event a rule matched: what came, and where the rules sent it. */
+/** One line per event a rule matched, and per completion event: what came, and where the rules sent it. */
 function eventLine(event: EventBridgeEvent, deliveries: Delivery[]): string | undefined {
-  if (deliveries.length === 0) return undefined;
+  if (deliveries.length === 0 && !event['detail-type'].endsWith(' Completed')) return undefined;
   const detail = event.detail;
   const what = [detail.currentPipelineExecutionStatus, detail.status, detail.outcome, detail.pipelineExecutionArn ?? detail.executionArn].filter((part) => typeof part === 'string').join(' ');
-  return `event ${event['detail-type']}: ${what} -> ${deliveries.map((delivery) => delivery.target).join(', ')}`;
+  return `event ${event['detail-type']}: ${what}${deliveries.length ? ` -> ${deliveries.map((delivery) => delivery.target).join(', ')}` : ''}`;
 }
 
 export async function simulate(options: SimulateOptions): Promise<number> {

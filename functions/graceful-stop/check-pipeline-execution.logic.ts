@@ -33,6 +33,8 @@ export interface CheckDependencies {
 
 /** While it watches, a check looks for the run's end event this often (seconds): within 2 s of the event, it polls. */
 export const EVENT_LOOK_SECONDS = 1;
+/** How soon after a run's end event its stop polls. */
+export const EVENT_NOTICE_SECONDS = 2;
 
 const isTerminal = (status: ExecutionStatus): boolean => TERMINAL_STATUSES.includes(status);
 
@@ -73,7 +75,8 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   // If the records cannot be read, the watch goes on polling as it would without them.
   let eventsReadable = deps.runEnded !== undefined;
   const sleepUntilPollOrEnd = async (seconds: number): Promise<void> => {
-    if (!eventsReadable || !deps.runEnded) return clock.sleep(seconds);
+    // A poll at most 2 s away is as soon as the event would make it: no look needed (early in a drain, polls are 1-2 s apart).
+    if (!eventsReadable || !deps.runEnded || seconds <= EVENT_NOTICE_SECONDS) return clock.sleep(seconds);
     const until = clock.secondsSince(stop.requestedAt) + seconds;
     for (let look = 0; look <= Math.ceil(seconds / EVENT_LOOK_SECONDS); look += 1) {
       const left = until - clock.secondsSince(stop.requestedAt);

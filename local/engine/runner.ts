@@ -104,6 +104,21 @@ function forEachState(definition: Definition, visit: (name: string, state: State
   }
 }
 
+/** A TimeoutSecondsPath that points at no positive integer fails the state, as on AWS. */
+export class InvalidTimeoutPath extends NamedError {
+  constructor(stateName: string, value: unknown) {
+    super('States.Runtime', `State "${stateName}": TimeoutSecondsPath points at ${JSON.stringify(value) ?? 'nothing'}; expected a positive integer.`);
+  }
+}
+
+function positiveSeconds(value: unknown, stateName: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidTimeoutPath(stateName, value);
+  return value;
+}
+
+/** Where the engine hands the runner a TimeoutSecondsPath's value (never passed on to the task). */
+const TIMEOUT_FIELD = '__localTimeoutSeconds';
+
 /**
  * The definition as the engine runs it: a Task's TimeoutSecondsPath is enforced here (withTaskTimeout,
  * read from the state input as Step Functions reads it), because the engine would read it from the
@@ -113,6 +128,8 @@ function forEngine(definition: Definition): Definition {
   const copy = JSON.parse(JSON.stringify(definition)) as Definition;
   forEachState(copy, (_, state) => {
     if (state.Type === 'Task' && state.TimeoutSecondsPath !== undefined) {
+      // The engine evaluates the path on the state input into a field of the task's input, which the runner takes out again.
+      state.Parameters = { ...state.Parameters, [`${TIMEOUT_FIELD}.$`]: state.TimeoutSecondsPath };
       delete state.TimeoutSecondsPath;
       // Below 2^31 ms, the most a Node timer holds (a larger one fires at once).
       state.TimeoutSeconds = 2_000_000;
@@ -235,16 +252,22 @@ export class LocalStateMachine {
           running.catch(() => undefined);
           return running;
         }) as never;
-        const runTask = async (taskInput: Json): Promise<Json> => {
+        const runTask = async (engineInput: Json): Promise<Json> => {
           const tokens: string[] = [];
+          let taskInput = engineInput;
+          let timeoutSeconds = state.TimeoutSeconds;
+          if (state.TimeoutSecondsPath !== undefined) {
+            const { [TIMEOUT_FIELD]: fromPath, ...parameters } = engineInput as Record<string, Json>;
+            taskInput = parameters;
+            timeoutSeconds = positiveSeconds(fromPath, stateName);
+          }
           record('TaskScheduled', { taskScheduledEventDetails: { resourceType, resource, region: REGION, parameters: JSON.stringify(taskInput) } });
           record('TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
           const task = this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1), tokens);
-          const timeoutSeconds = state.TimeoutSeconds ?? (state.TimeoutSecondsPath ? Number(valueAt(lastTaskOutput, state.TimeoutSecondsPath)) : undefined);
           try {
             const output = await withTaskTimeout(task, stateName, timeoutSeconds, timeScale);
             record('TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: JSON.stringify(output ?? null) } });
-            if (!tokens.length) lastTaskOutput = (output as { Payload?: Json } | null)?.Payload ?? output;
+            lastTaskOutput = (output as { Payload?: Json } | null)?.Payload ?? output;
             return output;
           } catch (error) {
             const named = error instanceof Error ? error : new Error(String(error));

@@ -1,8 +1,8 @@
 /**
  * The local Step Functions and EventBridge APIs on the AWS JSON protocol, on 127.0.0.1: what the
  * handlers (the SDK, pointed here by AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_EVENTBRIDGE) and
- * the AWS CLI call off AWS. Step Functions: StartExecution, DescribeExecution, StopExecution,
- * GetExecutionHistory, SendTaskSuccess, SendTaskFailure. EventBridge: PutEvents, whose entries go
+ * the AWS CLI call off AWS. Step Functions: StartExecution, DescribeExecution, ListExecutions (the
+ * newest 1,000), StopExecution, GetExecutionHistory, SendTaskSuccess, SendTaskFailure. EventBridge: PutEvents, whose entries go
  * to the local bus (template.yaml's rules) - a completion event, or a Graceful Stop Requested event
  * another orchestrator puts. Requests are validated: a bad one is a named 400 saying what is wrong.
  */
@@ -102,6 +102,26 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
         ...(result?.status === 'SUCCEEDED' ? { output: JSON.stringify(result.output ?? null) } : {}),
         ...(result?.error === undefined ? {} : { error: result.error }),
         ...(result?.cause === undefined ? {} : { cause: result.cause }),
+      };
+    }
+    case 'ListExecutions': {
+      const stateMachineArn = field(body, 'stateMachineArn', true);
+      sfn.machine(stateMachineArn);
+      const statusFilter = field(body, 'statusFilter');
+      return {
+        executions: sfn
+          .list()
+          .filter((execution) => execution.stateMachineArn === stateMachineArn && (statusFilter === undefined || execution.status === statusFilter))
+          .reverse()
+          .slice(0, 1000)
+          .map((execution) => ({
+            executionArn: execution.executionArn,
+            stateMachineArn,
+            name: execution.name,
+            status: execution.status,
+            startDate: epochSeconds(execution.startDate),
+            ...(execution.stopDate === undefined ? {} : { stopDate: epochSeconds(execution.stopDate) }),
+          })),
       };
     }
     case 'StopExecution':

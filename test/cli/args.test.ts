@@ -189,6 +189,18 @@ describe('parseCommandLine: simulate and demo', () => {
     });
   });
 
+  it('turns on the stop watch with its grace and the orphan guard with its state machine pattern', () => {
+    expect(parseCommandLine(['simulate', '--stop-watch', '5m', '--orphan-guard', 'training-*'])).toEqual({
+      name: 'simulate',
+      port: 0,
+      sqsPort: 0,
+      timeScale: 1,
+      stopWatchGraceSeconds: 300,
+      orphanGuard: 'training-*',
+    });
+    expect(usageErrorOf(['simulate', '--orphan-guard', 'a b']).message).toMatch(/^--orphan-guard "a b" is not a state machine name pattern; expected 1-80 letters/);
+  });
+
   it('runs the default scenario, or the one given, with --json and --quiet', () => {
     expect(parseCommandLine(['demo'])).toEqual({ name: 'demo', ...OUTPUT });
     expect(parseCommandLine(['demo', '--scenario', 'silent-consumer', '--json', '--quiet'])).toEqual({ name: 'demo', ...OUTPUT, json: true, quiet: true, scenario: 'silent-consumer' });

@@ -6,6 +6,7 @@
  * progress on stderr; usage errors exit 2. Every wait is bounded and every
  * child still running when a test ends is killed.
  */
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { ChildProcess } from 'node:child_process';
 import {
   CreatePipelineCommand,
@@ -31,14 +32,14 @@ const cli = useCli();
 const diagnostics = cliDiagnostics;
 
 describe('graceful-stop simulate', () => {
-  it('prints the export lines for both 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 15 s', async () => {
+  it('prints the export lines of its 127.0.0.1 endpoints, answers the plain SDK there, and exits 0 on SIGTERM within 15 s', async () => {
     // Prepare
     const lines: string[] = [];
     let child: ChildProcess | undefined;
     const run = cli(['simulate', '--port', '0'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
-    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 6, { timeoutMs: 30_000 });
+    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 10, { timeoutMs: 30_000 });
     const exported = Object.fromEntries(lines.map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)).filter((match) => match !== null).map((match) => [match[1], match[2]]));
-    const endpoints = { sagemakerEndpoint: exported.AWS_ENDPOINT_URL_SAGEMAKER, sqsEndpoint: exported.AWS_ENDPOINT_URL_SQS };
+    const endpoints = { sagemakerEndpoint: exported.AWS_ENDPOINT_URL_SAGEMAKER, sqsEndpoint: exported.AWS_ENDPOINT_URL_SQS, stepFunctionsEndpoint: exported.AWS_ENDPOINT_URL_SFN };
     const sagemaker = new SageMakerClient({ endpoint: String(endpoints.sagemakerEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
     const sqs = new SQSClient({ endpoint: String(endpoints.sqsEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
 
@@ -56,17 +57,19 @@ describe('graceful-stop simulate', () => {
     );
     const described = await sagemaker.send(new DescribePipelineCommand({ PipelineName: 'cli-simulate' }));
     const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'cli-simulate' }));
+    const sfn = new SFNClient({ endpoint: String(endpoints.stepFunctionsEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
+    const executions = await sfn.send(new ListExecutionsCommand({ stateMachineArn: exported.GRACEFUL_STOP_STATE_MACHINE_ARN }));
     sagemaker.destroy();
     sqs.destroy();
+    sfn.destroy();
     const signalledAt = Date.now();
     child?.kill('SIGTERM');
     const ended = await within('simulate to end after SIGTERM', run, 15_000);
     const secondsToEnd = (Date.now() - signalledAt) / 1000;
 
     // Assess
-    expect(Object.keys(endpoints).sort()).toEqual(['sagemakerEndpoint', 'sqsEndpoint']);
-    expect(endpoints.sagemakerEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(endpoints.sqsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const endpoint of Object.values(endpoints)) expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(executions.executions).toEqual([]);
     expect(unknownPipeline?.name).toBe('ResourceNotFound');
     expect(unknownPipeline?.$metadata?.httpStatusCode).toBe(400);
     expect(described).toMatchObject({ PipelineName: 'cli-simulate', PipelineStatus: 'Active' });
@@ -78,10 +81,13 @@ describe('graceful-stop simulate', () => {
       `export AWS_ENDPOINT_URL_SAGEMAKER=${String(endpoints.sagemakerEndpoint)}`,
       `export AWS_ENDPOINT_URL_SQS=${String(endpoints.sqsEndpoint)}`,
       `export AWS_ENDPOINT_URL_S3=${String(endpoints.sqsEndpoint)}`,
+      `export AWS_ENDPOINT_URL_SFN=${String(endpoints.stepFunctionsEndpoint)}`,
+      `export AWS_ENDPOINT_URL_EVENTBRIDGE=${String(endpoints.stepFunctionsEndpoint)}`,
       'export AWS_REGION=us-east-1',
       'export AWS_DEFAULT_REGION=us-east-1',
       'export AWS_ACCESS_KEY_ID=local',
       'export AWS_SECRET_ACCESS_KEY=local',
+      'export GRACEFUL_STOP_STATE_MACHINE_ARN=arn:aws:states:us-east-1:123456789012:stateMachine:graceful-stop',
     ]);
   });
 });

@@ -30,7 +30,7 @@ type Kind = 'suite' | 'aws' | 'cli' | 'walkthrough' | 'simulator-admin';
 function kindOf(command: string): Kind | undefined {
   if (/^npm (ci|start|test|run (build|bench|typecheck|lint))\b|^npm ci && |^node dist\/bench\/|^npx vitest /.test(command)) return 'suite';
   if (/^(sam |aws (stepfunctions|events|cloudformation) )/.test(command)) return 'aws';
-  if (/^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"/.test(command)) return 'walkthrough';
+  if (/^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"|^for i in \$\(seq \d+\); do /.test(command)) return 'walkthrough';
   if (/^curl .*\$EP\/_simulator\//.test(command)) return 'simulator-admin';
   if (/^(npx graceful-stop|node dist\/cli\/graceful-stop\.mjs) /.test(command)) return 'cli';
   return undefined;

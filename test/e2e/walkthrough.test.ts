@@ -1,8 +1,9 @@
 /**
- * docs/local.md's walkthrough, line by line, in bash as a user types it: the
+ * docs/local.md's walkthroughs, line by line, in bash as a user types them: the
  * first block starts the simulator with a run (its stdout is the export lines
- * to paste); the second block runs, after those lines, in another shell: the
- * AWS CLI lists the run, and the graceful stop ends it Stopped.
+ * to paste); the second block runs, after those lines, in another shell. In the
+ * first, the AWS CLI lists the run and the graceful stop ends it Stopped; in the
+ * second, the AWS CLI stops the run and the stop watch drains it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,8 +14,13 @@ import { codeBlocks } from '#test/entrypoints/support/docs.js';
 import { waitFor } from '#local/bounded.js';
 
 const page = readFileSync(join(projectRoot, 'docs', 'local.md'), 'utf8');
-const walkthrough = page.slice(page.indexOf('## Walkthrough'), page.indexOf('\n## ', page.indexOf('## Walkthrough') + 1));
-const [startBlock = '', stopBlock = ''] = codeBlocks(walkthrough, 'sh');
+/** The `sh` blocks of the section headed `heading`: terminal 1, then terminal 2. */
+const blocksOf = (heading: string): string[] => {
+  const at = page.indexOf(heading);
+  return codeBlocks(page.slice(at, page.indexOf('\n## ', at + 1)), 'sh');
+};
+const [startBlock = '', stopBlock = ''] = blocksOf('## Walkthrough: stop a run');
+const [watchStartBlock = '', watchStopBlock = ''] = blocksOf('## Walkthrough: a stop made elsewhere');
 /** The shell the user types in: the project's bins (npx graceful-stop) and dummy nothing else. */
 const shellEnv = { PATH: `${join(projectRoot, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/tmp' };
 
@@ -30,23 +36,43 @@ const signalGroup = (child: ChildProcess | undefined, signal: NodeJS.Signals): v
 };
 afterAll(() => signalGroup(simulator, 'SIGKILL'));
 
-describe('docs/local.md walkthrough', () => {
-  it('starts a simulator with a run, lists it with the AWS CLI, and stops it gracefully with the printed exports', async () => {
-    // Prepare: terminal 1.
-    const startLines = startBlock.trim().split('\n').filter((line) => !line.startsWith('#'));
-    expect(startLines).toEqual(['npx graceful-stop simulate --with-run training']);
-    let exported = '';
-    simulator = spawn('bash', ['-c', `exec ${startLines[0]}`], { cwd: projectRoot, env: shellEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    simulator.stdout?.on('data', (chunk: Buffer) => (exported += chunk.toString()));
-    await waitFor('the export lines', () => exported, (text) => text.includes('export PIPELINE_EXECUTION_ARN='), { timeoutMs: 60_000 });
 
-    // Act: terminal 2 — paste the export lines, then the block's commands, line by line.
-    const script = [exported.trim(), ...stopBlock.trim().split('\n').map((line) => `${line}\necho "exit $? after: ${line.split(' ')[1]}" >&2`)].join('\n');
-    const run = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-      execFile('bash', ['-e', '-c', script], { cwd: projectRoot, env: shellEnv, timeout: 150_000 }, (error, stdout, stderr) =>
-        resolve({ stdout, stderr, code: typeof error?.code === 'number' ? error.code : error ? 1 : 0 }),
-      );
-    });
+/** Terminal 1: the block's one command, until it prints the export lines; its stderr is kept. */
+async function terminalOne(block: string, expected: string): Promise<{ exported: string; stderr: () => string }> {
+  const startLines = block.trim().split('\n').filter((line) => !line.startsWith('#'));
+  expect(startLines).toEqual([expected]);
+  let exported = '';
+  let stderr = '';
+  simulator = spawn('bash', ['-c', `exec ${startLines[0]}`], { cwd: projectRoot, env: shellEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  simulator.stdout?.on('data', (chunk: Buffer) => (exported += chunk.toString()));
+  simulator.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await waitFor('the export lines', () => exported, (text) => text.includes('export PIPELINE_EXECUTION_ARN='), { timeoutMs: 60_000 });
+  return { exported, stderr: () => stderr };
+}
+
+/** Terminal 2: the export lines pasted, then the block's commands, line by line. */
+function terminalTwo(exported: string, block: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  const script = [exported.trim(), ...block.trim().split('\n').map((line) => `${line}\necho "exit $? after: ${line.split(' ')[1]}" >&2`)].join('\n');
+  return new Promise((resolve) => {
+    execFile('bash', ['-e', '-c', script], { cwd: projectRoot, env: shellEnv, timeout: 150_000 }, (error, stdout, stderr) =>
+      resolve({ stdout, stderr, code: typeof error?.code === 'number' ? error.code : error ? 1 : 0 }),
+    );
+  });
+}
+
+/** The simulator ends on Ctrl-C, as the page says. */
+async function ctrlC(): Promise<void> {
+  signalGroup(simulator, 'SIGINT');
+  await waitFor('the simulator to end', () => simulator?.exitCode ?? simulator?.signalCode, (end) => end === 0 || end === 'SIGINT', { timeoutMs: 30_000 });
+}
+
+describe('docs/local.md walkthroughs', () => {
+  it('starts a simulator with a run, lists it with the AWS CLI, and stops it gracefully with the printed exports', async () => {
+    // Prepare
+    const { exported } = await terminalOne(startBlock, 'npx graceful-stop simulate --with-run training');
+
+    // Act
+    const run = await terminalTwo(exported, stopBlock);
 
     // Assess
     const arn = /export PIPELINE_EXECUTION_ARN=(\S+)/.exec(exported)?.[1] ?? '';
@@ -56,9 +82,27 @@ describe('docs/local.md walkthrough', () => {
     expect(run.stdout, 'the AWS CLI lists the run').toContain(arn);
     expect(run.stdout).toMatch(/^outcome Stopped \(final status Stopped\) after [\d.]+s and \d+ poll\(s\)$/m);
     expect(run.stderr).toContain(`stop requested for ${arn}`);
+    await ctrlC();
+  }, 180_000);
 
-    // The simulator ends on Ctrl-C, as the page says.
-    signalGroup(simulator, 'SIGINT');
-    await waitFor('the simulator to end', () => simulator?.exitCode ?? simulator?.signalCode, (end) => end === 0 || end === 'SIGINT', { timeoutMs: 30_000 });
+  it('drains a run the AWS CLI stopped: the stop watch starts a graceful stop that ends it Stopped', async () => {
+    // Prepare
+    const terminal = await terminalOne(watchStartBlock, 'npx graceful-stop simulate --with-run callback --stop-watch 30s --time-scale 10');
+
+    // Act
+    const run = await terminalTwo(terminal.exported, watchStopBlock);
+
+    // Assess
+    const arn = /export PIPELINE_EXECUTION_ARN=(\S+)/.exec(terminal.exported)?.[1] ?? '';
+    const executionId = arn.split('/').at(-1) ?? '?';
+    expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
+    expect(run.stdout).toContain('"Stopped"');
+    // The last command's output: the executions of the graceful-stop state machine.
+    expect(JSON.parse(run.stdout.slice(run.stdout.lastIndexOf('{\n    "executions"'))) as unknown).toMatchObject({
+      executions: [expect.objectContaining({ name: expect.stringMatching(new RegExp(`^watch-${executionId}-[0-9a-f]{16}$`)), status: 'SUCCEEDED' })],
+    });
+    await waitFor('the completion event line', terminal.stderr, (text) => text.includes('event Graceful Stop Completed: Stopped'), { timeoutMs: 30_000 });
+    expect(terminal.stderr()).toContain(`Stopping ${arn} -> WatchStoppingRunFunction`);
+    await ctrlC();
   }, 180_000);
 });

@@ -28,6 +28,7 @@ import { LocalStateMachine } from '#local/engine/runner.js';
 import type { LocalExecution } from '#local/engine/step-functions.js';
 import { createQueue } from '#local/sqs/emulator.js';
 import { projectRoot } from '#local/engine/paths.js';
+import { section, shellArguments } from '#test/entrypoints/support/docs.js';
 
 const K = 20;
 const WATCH_GRACE_SECONDS = 60;
@@ -181,6 +182,44 @@ describe('run events on the local cloud: the stop watch, the orphan guard and th
     expect(deliveriesTo('EndWaitsFunction', arn, 'Stopped')).toEqual([]);
     expect(cloud.routed.some(({ event }) => event.detail.pipelineExecutionArn === arn && event.detail.currentPipelineExecutionStatus === 'Stopped')).toBe(true);
     expect((result.output as OutputDocument).waitedSeconds).toBeLessThan(900);
+  });
+
+  it('starts a graceful stop from the Graceful Stop Requested event another orchestrator\'s kill hook puts (docs/starting.md)', async () => {
+    // Prepare: the docs' command, run with the AWS CLI against the local EventBridge API
+    const [entries = ''] = shellArguments(section('Other orchestrators'), '--entries');
+    const documented = JSON.parse(JSON.parse(entries)[0].Detail) as { pipelineExecutionArn: string; reason: string };
+
+    // Act
+    const { stdout } = await promisify(execFile)('aws', ['events', 'put-events', '--entries', entries], {
+      timeout: 60_000,
+      env: { ...process.env, AWS_ENDPOINT_URL_EVENTBRIDGE: cloud.api.endpoint, AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    });
+    const started = await waitFor('the requested stop', async () => cloud.stepFunctions.list().find((candidate) => candidate.input.includes(documented.reason)), (found) => found !== undefined);
+    const result = await started!.done;
+
+    // Assess: the documented run does not exist here: the stop names it
+    expect(JSON.parse(stdout)).toMatchObject({ FailedEntryCount: 0 });
+    expect(JSON.parse(started!.input)).toEqual(JSON.parse(JSON.parse(entries)[0].Detail));
+    expect(result).toMatchObject({ status: 'FAILED', error: 'PipelineExecutionNotFound' });
+    expect(result.cause).toContain(documented.pipelineExecutionArn);
+  });
+
+  it('wakes a stop-all\'s sleep when a run of its fleet ends, instead of at the next sweep', async () => {
+    // Prepare: a run of its own pipeline, so the fleet is this one run
+    const pipeline = 'fleet-of-one';
+    await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipeline, PipelineDefinition: trainingDefinition, RoleArn: 'arn:aws:iam::123456789012:role/pipelines', ClientRequestToken: randomUUID() }));
+    const arn = await startRun(pipeline);
+    await whenStepRuns(arn, 'Train');
+
+    // Act
+    const stopAll = cloud.stepFunctions.startExecution({ stateMachineArn: cloud.stopAll.arn, input: JSON.stringify({ pipelineNames: [pipeline] }) });
+    const result = await stopAll.done;
+
+    // Assess: the 30 s drain ends inside a 25 s sleep, and the run's end event answers its token
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ signalled: 1, finalStatuses: { Stopped: 1 } });
+    const woken = stopAll.history.filter((event) => event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.resource === 'invoke.waitForTaskToken');
+    expect(woken.map((event) => JSON.parse(event.taskSucceededEventDetails?.output ?? '{}'))).toContainEqual({ wokenBy: 'RunStatusChange', pipelineExecutionArn: arn, status: 'Stopped' });
   });
 
   it('starts nothing twice when an event comes twice', async () => {

@@ -222,3 +222,30 @@ describe('state machine logging and outputs', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('the drain loop of statemachine/graceful-stop.asl.json', () => {
+  const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', 'graceful-stop.asl.json'), 'utf8')) as { States: Record<string, Record<string, unknown>> };
+
+  it('waits for the run\'s end event when the next poll is more than 2 s away, and falls back to the plain Wait', () => {
+    // Act
+    const choices = definition.States['Pipeline Drained?']?.Choices as Array<{ Next: string; And?: unknown[] }>;
+    const eventWait = definition.States['Wait For Run Events'];
+
+    // Assess
+    expect(choices.map((choice) => choice.Next)).toEqual(['Report Outcome', 'Release Callback Steps', 'Wait For Run Events', 'Wait For Drain']);
+    expect(JSON.stringify(choices[2]?.And)).toContain('"NumericGreaterThan":2');
+    expect(eventWait).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: '${WaitForRunEventsFunctionArn}', Payload: { 'taskToken.$': '$$.Task.Token', 'stopExecutionArn.$': '$$.Execution.Id' } },
+      TimeoutSecondsPath: '$.check.nextWaitSeconds',
+      ResultPath: null,
+      Next: 'Check Pipeline Execution',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Check Pipeline Execution' },
+        { ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Wait For Drain' },
+      ],
+    });
+    expect(definition.States['Wait For Drain']).toMatchObject({ Type: 'Wait', SecondsPath: '$.check.nextWaitSeconds', Next: 'Check Pipeline Execution' });
+  });
+});

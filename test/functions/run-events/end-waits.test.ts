@@ -37,6 +37,8 @@ describe('endWaits', () => {
 
     // Assess
     expect(report).toMatchObject({ stops: 2, woken: 2, alreadyEnded: 0, status: 'Stopped' });
+    // For a check watching the run from inside its function:
+    expect(await records().hasEnded(ARN)).toBe(true);
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 2);
     const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
     expect(output).toEqual({ wokenBy: 'RunStatusChange', pipelineExecutionArn: ARN, status: 'Stopped' });
@@ -75,6 +77,8 @@ describe('endWaits', () => {
 
     // Assess
     expect(unknown).toMatchObject({ stops: 0, woken: 0 });
+    expect(await records().hasEnded(ARN)).toBe(false);
+    expect(objects.calls.filter(([method]) => method === 'PUT')).toEqual([]);
     expect(notAnEnd).toMatchObject({ stops: 0, woken: 0 });
     expect(sfn.calls()).toHaveLength(0);
   });
@@ -87,6 +91,21 @@ describe('endWaits', () => {
     // Assess
     await expect(wrongSource).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/expected "SageMaker Model Building Pipeline Execution Status Change" from aws.sagemaker/) });
     await expect(badStatus).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/currentPipelineExecutionStatus is "Paused"; expected one of Executing/) });
+  });
+});
+
+describe('s3StopRecords.hasEnded', () => {
+  it('reads a missing record as not ended, also when S3 answers 403 to a reader without ListBucket', async () => {
+    // Prepare
+    objects = new MemoryObjects();
+    const forbidden = new MemoryObjects();
+    forbidden.get = async () => {
+      throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    };
+
+    // Act & Assess
+    expect(await s3StopRecords(objects).hasEnded(ARN)).toBe(false);
+    expect(await s3StopRecords(forbidden).hasEnded(ARN)).toBe(false);
   });
 });
 

@@ -1,6 +1,8 @@
 /** local/events/bus.ts: template.yaml's own rules route events off AWS, with their InputPath. */
 import { describe, expect, it } from 'vitest';
-import { LocalEventBus, atInputPath, templateRules } from '#local/events/bus.js';
+import { LocalEventBus, atInputPath, localRuleValues, templateRules } from '#local/events/bus.js';
+import { matchesEventPattern } from '#local/events/pattern.js';
+import { readTemplate } from '#local/template.js';
 import type { EventBridgeEvent } from '#local/events/event.js';
 
 const event = (source: string, detailType: string, detail: Record<string, unknown>): EventBridgeEvent => ({
@@ -26,6 +28,49 @@ describe('templateRules', () => {
       target: 'GracefulStopStateMachine',
       inputPath: '$.detail',
     });
+  });
+});
+
+describe('templateRules: the run events', () => {
+  const values = (overrides: Record<string, string> = {}) => localRuleValues(readTemplate(), { PipelineNamePattern: 'nightly-*', OrphanGuardStateMachinePattern: 'training-*', ...overrides });
+  const runStatus = (status: string, pipeline = 'nightly-scoring') =>
+    event('aws.sagemaker', 'SageMaker Model Building Pipeline Execution Status Change', {
+      currentPipelineExecutionStatus: status,
+      pipelineArn: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${pipeline}`,
+      pipelineExecutionArn: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${pipeline}/execution/abc`,
+    });
+  const workflowEnd = (status: string, stateMachine = 'training-nightly') =>
+    event('aws.states', 'Step Functions Execution Status Change', { status, stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${stateMachine}` });
+  const targetsOf = (rules: ReturnType<typeof templateRules>, routed: EventBridgeEvent): string[] =>
+    rules.filter((rule) => matchesEventPattern(rule.pattern, routed)).map((rule) => rule.target);
+
+  it('sends a run entering Stopping to the stop watch and a run that ended to the wake-up, within the pipeline-name pattern', () => {
+    // Prepare
+    const rules = templateRules(readTemplate(), values());
+
+    // Act & Assess
+    expect(targetsOf(rules, runStatus('Stopping'))).toEqual(['WatchStoppingRunFunction']);
+    expect(targetsOf(rules, runStatus('Stopped'))).toEqual(['EndWaitsFunction']);
+    expect(targetsOf(rules, runStatus('Executing'))).toEqual([]);
+    expect(targetsOf(rules, runStatus('Stopping', 'other-pipeline'))).toEqual([]);
+  });
+
+  it('sends an aborted, timed-out or failed workflow of the chosen state machines to the orphan guard, and nothing else', () => {
+    // Prepare
+    const rules = templateRules(readTemplate(), values());
+
+    // Act & Assess
+    for (const status of ['ABORTED', 'TIMED_OUT', 'FAILED']) expect(targetsOf(rules, workflowEnd(status))).toEqual(['StopOrphanedRunsFunction']);
+    expect(targetsOf(rules, workflowEnd('SUCCEEDED'))).toEqual([]);
+    expect(targetsOf(rules, workflowEnd('ABORTED', 'scoring-nightly'))).toEqual([]);
+  });
+
+  it('names a value a pattern needs and was not given', () => {
+    // Act
+    const reading = () => templateRules(readTemplate(), { 'AWS::Partition': 'aws' });
+
+    // Assess
+    expect(reading).toThrow(expect.objectContaining({ name: 'RuleValueMissing' }));
   });
 });
 
