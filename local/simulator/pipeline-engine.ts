@@ -4,9 +4,9 @@ import { executionStatusChange, stepStatusChange, type SimulatorEvents } from '.
 import type { CallbackMessageSender } from './callback-queue.js';
 import type { SimulationClock } from './clock.js';
 import type { SimulatorStats } from './stats.js';
-import { failStepMessage, newJobArnFor, stepKind } from './step-types.js';
+import { failStepMessage, newJobArnFor, stepKind, stepTypeInfo } from './step-types.js';
 import type { CallbackRegistration, SimulatorStore } from './store.js';
-import type { Execution, ExecutionStatus, NameValue, StepDefinition, StepRun, StepStatus } from './types.js';
+import type { Execution, ExecutionStatus, Job, NameValue, StepDefinition, StepRun, StepStatus } from './types.js';
 
 export type CallbackAnswer = { outcome: 'success'; outputParameters?: NameValue[] } | { outcome: 'failure'; failureReason?: string };
 
@@ -52,6 +52,7 @@ export class PipelineEngine {
         this.deliver(execution, step, 'Stopping');
       } else {
         step.cancelTimers();
+        this.setJobStatus(step.job, 'Stopping');
         step.cancelTimers = this.after(step.definition.simulation.stopDurationSeconds, () => this.finishStep(execution, step, 'Stopped'));
       }
     }
@@ -81,7 +82,10 @@ export class PipelineEngine {
   /** The pipeline was deleted: cancel the execution's timers and ignore late events. */
   discard(execution: Execution): void {
     execution.discarded = true;
-    for (const step of execution.steps.values()) step.cancelTimers();
+    for (const step of execution.steps.values()) {
+      step.cancelTimers();
+      step.job?.cancelTimers();
+    }
   }
 
   dispose(): void {
@@ -118,6 +122,7 @@ export class PipelineEngine {
       return;
     }
     step.jobArn = newJobArnFor(this.deps.scope, execution, definition.name, definition.type);
+    this.startJob(execution, step);
     const { durationSeconds, timeoutSeconds } = definition.simulation;
     if (kind === 'lambda' && durationSeconds >= timeoutSeconds) {
       step.cancelTimers = this.after(timeoutSeconds, () => this.timeOutLambda(execution, step));
@@ -158,6 +163,7 @@ export class PipelineEngine {
     if (failureReason !== undefined) step.failureReason = failureReason;
     if (outputParameters !== undefined) step.outputParameters = outputParameters;
     this.setStepStatus(execution, step, status);
+    this.endJobWithStep(step, status);
     this.touch(execution);
     if (status === 'Failed' && execution.status === 'Executing') {
       this.setExecutionStatus(execution, 'Failed', `Step failure: step '${step.definition.name}' failed: ${failureReason ?? 'unknown reason'}`);
@@ -201,6 +207,64 @@ export class PipelineEngine {
         }
       }
     });
+  }
+
+  /** The job a job step runs: InProgress from the step's start. */
+  private startJob(execution: Execution, step: StepRun): void {
+    const kind = stepTypeInfo(step.definition.type)?.jobKind;
+    if (!kind || !step.jobArn) return;
+    const now = this.deps.clock.nowSeconds();
+    const job: Job = {
+      kind,
+      name: step.jobArn.slice(step.jobArn.lastIndexOf('/') + 1),
+      arn: step.jobArn,
+      status: 'InProgress',
+      creationTime: now,
+      lastModifiedTime: now,
+      roleArn: execution.pipeline.roleArn,
+      stopDurationSeconds: step.definition.simulation.stopDurationSeconds,
+      cancelTimers: noTimers,
+    };
+    step.job = job;
+    this.deps.store.addJob(job);
+  }
+
+  /**
+   * The job ends as its step did - unless a fault keeps it running (JobOutlivesStepSeconds): then it
+   * goes on InProgress, nobody watching, until its time is up or someone stops it.
+   */
+  private endJobWithStep(step: StepRun, status: StepStatus): void {
+    const job = step.job;
+    if (!job || (job.status !== 'InProgress' && job.status !== 'Stopping')) return;
+    const outlives = step.definition.simulation.jobOutlivesStepSeconds;
+    if (outlives > 0) {
+      job.status = 'InProgress';
+      job.cancelTimers = this.after(outlives, () => this.endJob(job, 'Completed'));
+      return;
+    }
+    this.endJob(job, status === 'Succeeded' ? 'Completed' : status === 'Failed' ? 'Failed' : 'Stopped', status === 'Failed' ? step.failureReason : undefined);
+  }
+
+  /** StopTrainingJob and the like: Stopping, then Stopped after the job's stop duration. The caller has checked it is InProgress. */
+  stopJob(job: Job): void {
+    job.cancelTimers();
+    this.setJobStatus(job, 'Stopping');
+    job.cancelTimers = this.after(job.stopDurationSeconds, () => this.endJob(job, 'Stopped'));
+  }
+
+  private endJob(job: Job, status: 'Completed' | 'Failed' | 'Stopped', failureReason?: string): void {
+    if (this.disposed) return;
+    job.cancelTimers();
+    job.cancelTimers = noTimers;
+    if (failureReason !== undefined) job.failureReason = failureReason;
+    job.endTime = this.deps.clock.nowSeconds();
+    this.setJobStatus(job, status);
+  }
+
+  private setJobStatus(job: Job | undefined, status: Job['status']): void {
+    if (!job) return;
+    job.status = status;
+    job.lastModifiedTime = this.deps.clock.nowSeconds();
   }
 
   private setExecutionStatus(execution: Execution, status: ExecutionStatus, failureReason?: string): void {

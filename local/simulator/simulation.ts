@@ -14,7 +14,7 @@ export const LAMBDA_TIMEOUT_MAX_SECONDS = 600;
 /** Training, Processing, ... steps take this long to go Stopping → Stopped. */
 export const DEFAULT_STOP_DURATION_SECONDS = 2;
 
-const FIELDS = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds', 'StopDurationSeconds'];
+const FIELDS = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds', 'StopDurationSeconds', 'JobOutlivesStepSeconds'];
 
 export function readSimulation(raw: JsonValue | undefined, type: string, label: string, problems: string[]): StepSimulation {
   const kind = stepTypeInfo(type)?.kind;
@@ -24,6 +24,7 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
     failureReason: 'Simulated step failure',
     timeoutSeconds: LAMBDA_TIMEOUT_DEFAULT_SECONDS,
     stopDurationSeconds: DEFAULT_STOP_DURATION_SECONDS,
+    jobOutlivesStepSeconds: 0,
   };
   if (raw === undefined) return simulation;
   if (!isJsonObject(raw)) {
@@ -36,7 +37,7 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
   for (const key of Object.keys(raw)) {
     if (!FIELDS.includes(key)) problems.push(`${label}: unknown Simulation field "${key}" (allowed: ${FIELDS.join(', ')})`);
   }
-  const { DurationSeconds: duration, Outcome: outcome, FailureReason: reason, TimeoutSeconds: timeout, StopDurationSeconds: stopDuration } = raw;
+  const { DurationSeconds: duration, Outcome: outcome, FailureReason: reason, TimeoutSeconds: timeout, StopDurationSeconds: stopDuration, JobOutlivesStepSeconds: outlives } = raw;
 
   if (duration !== undefined) {
     if (isSeconds(duration)) simulation.durationSeconds = duration;
@@ -59,6 +60,11 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
     if (kind === 'lambda' || kind === 'callback') problem('StopDurationSeconds does not apply to Lambda or Callback steps');
     else if (isSeconds(stopDuration)) simulation.stopDurationSeconds = stopDuration;
     else problem('StopDurationSeconds must be a number >= 0');
+  }
+  if (outlives !== undefined) {
+    if (!stepTypeInfo(type)?.jobKind) problem('JobOutlivesStepSeconds applies to steps that run a job (Training, Processing, Transform, Tuning, AutoML, QualityCheck, ClarifyCheck)');
+    else if (isSeconds(outlives)) simulation.jobOutlivesStepSeconds = outlives;
+    else problem('JobOutlivesStepSeconds must be a number >= 0');
   }
   return simulation;
 }

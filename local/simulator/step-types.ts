@@ -1,5 +1,5 @@
 import { jobArn, newJobSuffix, type AccountScope } from './arns.js';
-import type { Execution, JsonObject, JsonValue, StepRun } from './types.js';
+import type { Execution, JobKind, JsonObject, JsonValue, StepRun } from './types.js';
 
 /**
  * What each pipeline step type does in the simulator and how its `Metadata`
@@ -14,6 +14,8 @@ export type StepKind = 'callback' | 'lambda' | 'job' | 'instant';
 
 interface StepTypeInfo {
   kind: StepKind;
+  /** The job the step runs (DescribeXxxJob / StopXxxJob answer for it). */
+  jobKind?: JobKind;
   /** Job ARN resource type, e.g. "training-job". */
   arnResource?: string;
   /** The pipeline definition schema requires `Arguments` for these types. */
@@ -28,15 +30,15 @@ const checkMetadata = (key: string) => (step: StepRun): JsonObject => ({
 });
 
 const STEP_TYPES: Record<string, StepTypeInfo> = {
-  Training: { kind: 'job', arnResource: 'training-job', argumentsRequired: true, metadata: withArn('TrainingJob') },
-  Processing: { kind: 'job', arnResource: 'processing-job', argumentsRequired: true, metadata: withArn('ProcessingJob') },
-  Transform: { kind: 'job', arnResource: 'transform-job', argumentsRequired: true, metadata: withArn('TransformJob') },
-  Tuning: { kind: 'job', arnResource: 'hyper-parameter-tuning-job', argumentsRequired: true, metadata: withArn('TuningJob') },
-  AutoML: { kind: 'job', arnResource: 'automl-job', metadata: withArn('AutoMLJob') },
+  Training: { kind: 'job', jobKind: 'TrainingJob', arnResource: 'training-job', argumentsRequired: true, metadata: withArn('TrainingJob') },
+  Processing: { kind: 'job', jobKind: 'ProcessingJob', arnResource: 'processing-job', argumentsRequired: true, metadata: withArn('ProcessingJob') },
+  Transform: { kind: 'job', jobKind: 'TransformJob', arnResource: 'transform-job', argumentsRequired: true, metadata: withArn('TransformJob') },
+  Tuning: { kind: 'job', jobKind: 'TuningJob', arnResource: 'hyper-parameter-tuning-job', argumentsRequired: true, metadata: withArn('TuningJob') },
+  AutoML: { kind: 'job', jobKind: 'AutoMLJob', arnResource: 'automl-job', metadata: withArn('AutoMLJob') },
   Model: { kind: 'job', arnResource: 'model', argumentsRequired: true, metadata: withArn('Model') },
   RegisterModel: { kind: 'job', arnResource: 'model-package', argumentsRequired: true, metadata: withArn('RegisterModel') },
-  QualityCheck: { kind: 'job', arnResource: 'processing-job', metadata: checkMetadata('QualityCheck') },
-  ClarifyCheck: { kind: 'job', arnResource: 'processing-job', metadata: checkMetadata('ClarifyCheck') },
+  QualityCheck: { kind: 'job', jobKind: 'ProcessingJob', arnResource: 'processing-job', metadata: checkMetadata('QualityCheck') },
+  ClarifyCheck: { kind: 'job', jobKind: 'ProcessingJob', arnResource: 'processing-job', metadata: checkMetadata('ClarifyCheck') },
   EMR: {
     kind: 'job',
     metadata: (step) => ({

@@ -1,6 +1,6 @@
 import { pipelineKey } from './arns.js';
 import { resourceNotFound } from './errors.js';
-import type { Execution, Pipeline } from './types.js';
+import type { Execution, Job, JobKind, Pipeline } from './types.js';
 
 /** Where a callback token leads, and how it was answered (for idempotent retries). */
 export interface CallbackRegistration {
@@ -14,6 +14,8 @@ export class SimulatorStore {
   private readonly pipelines = new Map<string, Pipeline>();
   private readonly executions = new Map<string, Execution>();
   private readonly callbacks = new Map<string, CallbackRegistration>();
+  /** Jobs by kind and name (a name is unique per kind, as in SageMaker). */
+  private readonly jobs = new Map<string, Job>();
   private executionSequence = 0;
 
   addPipeline(pipeline: Pipeline): void {
@@ -91,5 +93,15 @@ export class SimulatorStore {
 
   findCallback(token: string): CallbackRegistration | undefined {
     return this.callbacks.get(token);
+  }
+
+  addJob(job: Job): void {
+    this.jobs.set(`${job.kind}/${job.name}`, job);
+  }
+
+  getJob(kind: JobKind, name: string): Job {
+    const job = this.jobs.get(`${kind}/${name}`);
+    if (!job) throw resourceNotFound(`Requested resource not found: ${kind} '${name}' does not exist.`);
+    return job;
   }
 }

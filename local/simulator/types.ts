@@ -25,6 +25,29 @@ export interface StepSimulation {
   timeoutSeconds: number;
   /** Job steps (Training, Processing, ...): time from Stopping to Stopped. */
   stopDurationSeconds: number;
+  /** A fault: the step's job keeps running this long after the step ended (0: it ends with the step). */
+  jobOutlivesStepSeconds: number;
+}
+
+/** The five job kinds a pipeline step runs, by the key SageMaker gives them in a step's Metadata. */
+export type JobKind = 'TrainingJob' | 'ProcessingJob' | 'TransformJob' | 'TuningJob' | 'AutoMLJob';
+/** SageMaker's job statuses (the five kinds share them). */
+export type JobStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Completed' | 'Failed';
+
+/** A job a step started: it ends with its step, unless a fault keeps it running. */
+export interface Job {
+  kind: JobKind;
+  name: string;
+  arn: string;
+  status: JobStatus;
+  creationTime: number;
+  lastModifiedTime: number;
+  endTime?: number;
+  failureReason?: string;
+  roleArn: string;
+  /** Seconds a StopXxxJob takes to end it (a training job gets up to 120 s after SIGTERM). */
+  stopDurationSeconds: number;
+  cancelTimers: () => void;
 }
 
 export interface StepDefinition {
@@ -67,6 +90,8 @@ export interface StepRun {
   callbackToken?: string;
   outputParameters?: NameValue[];
   jobArn?: string;
+  /** The job behind the step, for the five job kinds (and the check steps' processing jobs). */
+  job?: Job;
   /** Cancels whatever timers the step still has pending. */
   cancelTimers: () => void;
   /** Serialises the SQS messages of a callback step so "Stopping" never overtakes "Executing". */

@@ -9,6 +9,7 @@ import { listPipelineExecutionSteps } from './steps.js';
 import { stopPipelineExecution } from './stop.js';
 import { sendPipelineExecutionStepFailure, sendPipelineExecutionStepSuccess } from './callbacks.js';
 import type { OperationHandler } from './context.js';
+import { JOB_OPERATIONS } from './jobs.js';
 
 export type { OperationContext, OperationHandler } from './context.js';
 
@@ -26,6 +27,7 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   SendPipelineExecutionStepSuccess: sendPipelineExecutionStepSuccess,
   SendPipelineExecutionStepFailure: sendPipelineExecutionStepFailure,
   DescribePipelineDefinitionForExecution: describePipelineDefinitionForExecution,
+  ...JOB_OPERATIONS,
 };
 
 export const OPERATION_NAMES: readonly string[] = Object.keys(OPERATIONS);

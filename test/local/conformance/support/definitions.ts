@@ -6,6 +6,7 @@ export interface Simulation {
   FailureReason?: string;
   TimeoutSeconds?: number;
   StopDurationSeconds?: number;
+  JobOutlivesStepSeconds?: number;
 }
 
 export type StepJson = Record<string, unknown>;
