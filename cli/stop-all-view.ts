@@ -114,7 +114,7 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
       `${summary.omitted > 0 ? `, ${summary.omitted} beyond the cap (run again)` : ''}`,
     `  outcomes: ${counts(summary.outcomes)}`,
     `  errors: ${counts(summary.errors)}`,
-    `  final statuses: ${counts(summary.finalStatuses)}${summary.released > 0 ? `; ${summary.released} callback step(s) released` : ''}`,
+    `  final statuses: ${counts(summary.finalStatuses)}${summary.released > 0 ? `; ${summary.released} callback step(s) released` : ''}${summary.leftovers > 0 ? `; ${summary.leftovers} left behind by runs that ended Failed (jobs stopped, functions named: see runs[].leftovers)` : ''}`,
     ...(timing.length > 0 ? [`  ${timing.join(', ')}`] : []),
     ...(summary.slowestDrains.length > 0 ? [`  slowest drains: ${summary.slowestDrains.map((drain) => `${runName(drain.pipelineExecutionArn)} ${drain.drainSeconds} s`).join(', ')}`] : []),
     ...failed.map(runLine),

@@ -225,6 +225,9 @@ export function humanResult(outcome: StopRunOutcome): string {
       (step) => `  ${step.type} step '${printable(step.name)}': ${step.status}${step.failureReason ? ` (${printable(step.failureReason)})` : ''}`,
     ),
     ...document.releasedCallbackSteps.map((released) => `  released '${printable(released.stepName)}' at ${released.releasedAt} (${released.result})`),
+    ...(document.leftovers ?? []).map(
+      (leftover) => `  left behind by '${printable(leftover.stepName)}': ${leftover.kind} ${printable(leftover.resource)}: ${leftover.action}`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -45,6 +45,8 @@ export const METRIC = {
   stopWatchStarts: 'StopWatchStarts',
   /** Orphan guard: graceful stops started for runs whose parent workflow ended without them. */
   orphanGuardStops: 'OrphanGuardStops',
+  /** After a run ended: what may still run behind it (jobs still InProgress, timed-out Lambda functions, released callback work). */
+  leftovers: 'Leftovers',
 } as const;
 export const OUTCOME_DIMENSION = 'outcome';
 /** Outcomes that are not one of the contract's (an unexpected error) share one dimension value. */

@@ -1,6 +1,7 @@
 /** The state document the graceful-stop state machine carries between its steps. */
 
 import type { ExecutionStatus, Outcome, ReleasedStep, StepView } from '#commons/pipeline-execution.js';
+import type { JobReport, Leftover, LeftoverCheck } from '#commons/leftovers.js';
 
 export {
   DRAINING_STEP_STATUSES,
@@ -28,6 +29,8 @@ export interface StopRequest {
    */
   drainOnly?: boolean;
   releaseCallbacksAfterSeconds?: number;
+  /** False: a job still running after the run ended is reported, not stopped (absent: true). */
+  stopLeftoverJobs?: false;
 }
 
 export interface StopRecord {
@@ -75,6 +78,12 @@ export interface OutputDocument {
   steps: StepView[];
   releasedCallbackSteps: ReleasedStep[];
   reason?: string;
+  /** The job behind every step and its status when the run had ended (absent when the run did not end). */
+  jobs?: JobReport[];
+  /** What may still run behind the run, and what was done about it (absent when the run did not end). */
+  leftovers?: Leftover[];
+  /** Why the jobs could not be checked, when they could not. */
+  leftoversUnchecked?: string;
 }
 
 export interface ReportedResult {
@@ -94,6 +103,10 @@ export interface GracefulStopState {
   check?: CheckRecord;
   released?: ReleasedStep[];
   failure?: CaughtFailure;
+  /** After the run ended: its jobs and what it leaves behind (Stop Leftover Jobs). */
+  leftoverCheck?: LeftoverCheck;
+  /** Stop Leftover Jobs failed past its retries: the stop reports without it. */
+  leftoverFailure?: CaughtFailure;
   result?: ReportedResult;
 }
 

@@ -11,7 +11,8 @@ export function completionDetail(state: GracefulStopState): Record<string, unkno
   const result = state.result;
   if (!result) throw new CompletionEventNotDelivered('The state has no result to announce; Report Outcome must run first.');
   if (result.error) {
-    return { error: result.error, cause: result.cause, pipelineExecutionArn: result.document.pipelineExecutionArn };
+    const { leftovers } = result.document;
+    return { error: result.error, cause: result.cause, pipelineExecutionArn: result.document.pipelineExecutionArn, ...(leftovers?.length ? { leftovers } : {}) };
   }
   return { ...result.document };
 }

@@ -25,8 +25,21 @@ function rawArn(raw: unknown): string {
   return typeof value === 'string' ? value.slice(0, 2048) : '';
 }
 
+/** What the run leaves behind, in the facts of a failure too: `leftovers=<kind> <name>: <action>; ...`. */
+function leftoverFacts(document: OutputDocument): string {
+  const leftovers = document.leftovers ?? [];
+  if (leftovers.length === 0) return '';
+  // The resource's last name (a job or function name, a queue's): the document has the whole ARN or URL.
+  const shortName = (resource: string): string => resource.slice(Math.max(resource.lastIndexOf('/'), resource.lastIndexOf(':')) + 1);
+  const listed = leftovers.map((leftover) => `${leftover.kind} ${shortName(leftover.resource)}: ${leftover.action}`).join('; ');
+  return `, leftovers=${clip(listed, MAX_LEFTOVER_FACTS_LENGTH)}`;
+}
+
+/** The leftovers' share of a failure's facts (the cause is at most MAX_CAUSE_LENGTH). */
+const MAX_LEFTOVER_FACTS_LENGTH = 300;
+
 function facts(document: OutputDocument): string {
-  return ` [pipelineExecutionArn=${document.pipelineExecutionArn || '(none)'}, finalStatus=${document.finalStatus ?? 'unknown'}, waitedSeconds=${document.waitedSeconds}, polls=${document.polls}]`;
+  return ` [pipelineExecutionArn=${document.pipelineExecutionArn || '(none)'}, finalStatus=${document.finalStatus ?? 'unknown'}, waitedSeconds=${document.waitedSeconds}, polls=${document.polls}${leftoverFacts(document)}]`;
 }
 
 /**
@@ -55,6 +68,8 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
     steps: check?.steps ?? [],
     releasedCallbackSteps: state.released ?? [],
     ...(request?.reason ? { reason: request.reason } : {}),
+    ...(state.leftoverCheck ? { jobs: state.leftoverCheck.jobs, leftovers: state.leftoverCheck.leftovers } : {}),
+    ...(state.leftoverFailure ? { leftoversUnchecked: readableCause(state.leftoverFailure) } : {}),
   };
   const fail = (error: string, sentence: string): ReportedResult => {
     // Shorten the sentence, not the facts, so a long list of steps cannot push the facts out.

@@ -18,6 +18,7 @@ const ALLOWED_KEYS = [
   'failIfNotRunning',
   'releaseCallbacksAfterSeconds',
   'drainOnly',
+  'stopLeftoverJobs',
 ] as const;
 /**
  * Step Functions links a nested execution to its parent through this input
@@ -60,6 +61,7 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
 
   const failIfNotRunning = readFlag(body, 'failIfNotRunning');
   const drainOnly = readFlag(body, 'drainOnly');
+  const stopLeftoverJobs = body.stopLeftoverJobs === undefined || body.stopLeftoverJobs === null ? true : readFlag(body, 'stopLeftoverJobs');
 
   const { maxWaitSeconds, releaseCallbacksAfterSeconds } = resolveDeadlineAndGrace(
     {
@@ -76,6 +78,7 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
     maxWaitSeconds,
     failIfNotRunning,
     ...(drainOnly ? { drainOnly } : {}),
+    ...(stopLeftoverJobs ? {} : { stopLeftoverJobs: false as const }),
     ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
   };
 }

@@ -1,3 +1,4 @@
+import type { Leftover } from '#commons/leftovers.js';
 /**
  * The stop-all model: the fleet's ledger (one record per run, kept in S3: the state machine's
  * payload carries only counts and cursors, so it stays far below 256 KB at any number of runs),
@@ -50,6 +51,9 @@ export interface FleetRun {
   error?: { name: string; cause: string };
   /** Its stop record is written: the stop watch leaves it alone, its end event wakes the fleet. */
   claimed?: true;
+  /** A run that ended Failed: what may still run behind it (the first few), and how many in all. */
+  leftovers?: Array<Pick<Leftover, 'stepName' | 'kind' | 'resource' | 'action'>>;
+  leftoverCount?: number;
 }
 
 /** The fleet's ledger: everything stop-all knows of its runs, one S3 object per stop-all execution. */
@@ -177,6 +181,8 @@ export interface RunReport {
   drainSeconds: number | null;
   /** Its failed or still-draining steps. */
   steps?: StepView[];
+  /** What may still run behind it (a run that ended Failed), and what was done. */
+  leftovers?: Array<Pick<Leftover, 'stepName' | 'kind' | 'resource' | 'action'>>;
 }
 
 /** The stop-all output document. */
@@ -209,6 +215,8 @@ export interface StopAllSummary {
   finalStatuses: Record<string, number>;
   /** Callback steps force-released. */
   released: number;
+  /** What the runs that ended Failed left behind: jobs still running (stopped unless stopLeftoverJobs is false), timed-out Lambda functions. */
+  leftovers: number;
   /** Seconds from the listing to the last signal, and to the last end noticed. */
   secondsToLastSignal: number | null;
   secondsToLastEnd: number | null;

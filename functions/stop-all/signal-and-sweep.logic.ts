@@ -6,6 +6,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { releaseCallbackStepsOf } from '#commons/callback-release.js';
+import { checkLeftovers } from '#commons/leftovers.js';
 import type { Clock } from '#commons/clock.js';
 import { isTerminalStatus, type ExecutionStatus } from '#commons/pipeline-execution.js';
 import { isDraining, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
@@ -286,6 +287,16 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
     if (run.steps !== undefined) continue;
     if (fleetSeconds(ledger, deps.clock) >= until) return;
     const steps = await stepsOf(run, deps, call);
+    // A run that ended Failed may leave jobs running (a step failed while another's job ran): stop them, count what is left.
+    if (!run.timedOut) {
+      const check = await checkLeftovers(deps.sagemaker, steps, {
+        stopLeftoverJobs: request.stopLeftoverJobs !== false,
+        releasedStepNames: new Set(),
+        pace: () => call('DescribeOrStopJob'),
+      });
+      run.leftovers = check.leftovers.slice(0, MAX_STEPS_PER_RUN).map(({ stepName, kind, resource, action }) => ({ stepName, kind, resource, action }));
+      run.leftoverCount = check.leftovers.length;
+    }
     run.steps = steps
       .filter((step) => step.StepStatus === 'Failed' || (run.timedOut && isDraining(step)))
       .slice(0, MAX_STEPS_PER_RUN)

@@ -31,6 +31,8 @@ export interface StopAllRequest {
   reason?: string;
   maxWaitSeconds?: number;
   releaseCallbacksAfterSeconds?: number;
+  /** False: a job still running behind a run that ended Failed is reported, not stopped (absent: true). */
+  stopLeftoverJobs?: false;
 }
 
 /** The deployment's default pace (template parameter SignalRatePerSecond) and its bounds. */
@@ -53,6 +55,7 @@ const ALLOWED_KEYS = [
   'reason',
   'maxWaitSeconds',
   'releaseCallbacksAfterSeconds',
+  'stopLeftoverJobs',
 ] as const;
 
 /** Whether every name `pattern` matches is also matched by `scope` (both globs with `*`). */
@@ -127,6 +130,9 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
   if (raw.dryRun !== undefined && raw.dryRun !== null && typeof raw.dryRun !== 'boolean') {
     throw new InvalidInput(`dryRun is ${describeValue(raw.dryRun)}; expected true or false.`);
   }
+  if (raw.stopLeftoverJobs !== undefined && raw.stopLeftoverJobs !== null && typeof raw.stopLeftoverJobs !== 'boolean') {
+    throw new InvalidInput(`stopLeftoverJobs is ${describeValue(raw.stopLeftoverJobs)}; expected true or false.`);
+  }
   const reason = readReason(raw.reason);
   const maxWaitSeconds = readInteger(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
   const releaseCallbacksAfterSeconds = readInteger(raw, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT);
@@ -143,6 +149,7 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
     ...(reason === undefined ? {} : { reason }),
     ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),
     ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
+    ...(raw.stopLeftoverJobs === false ? { stopLeftoverJobs: false as const } : {}),
   };
 }
 

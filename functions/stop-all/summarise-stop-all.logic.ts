@@ -57,6 +57,7 @@ export function reportRun(run: FleetRun, ledger: FleetLedger, clock: Clock): Run
     finalStatus: run.status,
     drainSeconds: run.timedOut ? (ledger.request.maxWaitSeconds ?? null) : drainSecondsOf(run, clock),
     ...(run.steps && run.steps.length > 0 ? { steps: run.steps } : {}),
+    ...(run.leftovers && run.leftovers.length > 0 ? { leftovers: run.leftovers } : {}),
   };
   if (run.error) return { ...base, succeeded: false, error: run.error.name, cause: clip(run.error.cause, MAX_CAUSE_LENGTH) };
   const end = classifyEnd({
@@ -135,6 +136,7 @@ export async function summariseStopAll(state: ListedState, deps: { ledgers: Ledg
     errors,
     finalStatuses,
     released: ledger.runs.reduce((sum, run) => sum + (run.released ?? 0), 0),
+    leftovers: ledger.runs.reduce((sum, run) => sum + (run.leftoverCount ?? 0), 0),
     secondsToLastSignal: secondsAfterListing(ledger, ledger.lastSignalAt, clock),
     secondsToLastEnd: secondsAfterListing(ledger, lastEnd, clock),
     runs: failedFirst.slice(0, MAX_REPORTED_RUNS),

@@ -13,6 +13,7 @@ export const GRACEFUL_STOP_FUNCTIONS = {
   ReportOutcomeFunction: 'report-outcome',
   PublishCompletionEventFunction: 'publish-completion-event',
   WaitForRunEventsFunction: 'wait-for-run-events',
+  StopLeftoverJobsFunction: 'stop-leftover-jobs',
 } as const;
 
 /**

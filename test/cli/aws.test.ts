@@ -280,6 +280,7 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
       errors: { PipelineExecutionFailed: 1 },
       finalStatuses: { Stopped: 1, Failed: 1 },
       released: 0,
+      leftovers: 0,
       secondsToLastSignal: 0.1,
       secondsToLastEnd: 140,
       runs: [

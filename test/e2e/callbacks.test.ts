@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { callbackStep, silentConsumer, useTestBed } from './support/bed.js';
-import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
+import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, statsDelta } from './support/expectations.js';
 import { S, failedReport, shapeOf, timesEntered } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 
@@ -70,8 +70,8 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     expect(output.waitedSeconds).toBeGreaterThanOrEqual(grace);
     // Wait out the grace, release, then (maybe after more rounds) see the run Stopped.
     expect([
-      [...START, ...ROUND, ...LAST_CHECK, S.release, ...LAST_CHECK, ...finish(S.succeeded)],
-      [...START, ...ROUND, ...LAST_CHECK, S.release, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)],
+      [...START, ...ROUND, ...LAST_CHECK, S.release, ...LAST_CHECK, ...ended(S.succeeded)],
+      [...START, ...ROUND, ...LAST_CHECK, S.release, ...ROUND, ...LAST_CHECK, ...ended(S.succeeded)],
     ]).toContainEqual(shapeOf(result));
     expect(timesEntered(result, S.release)).toBe(1);
     // The consumer did get the Stopping message, and ignored it: the release is the one answer SageMaker saw.

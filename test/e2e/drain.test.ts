@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { callbackStep, jobStep, lambdaStep, useTestBed, type TestBed } from './support/bed.js';
 import { drainingExecution, expectStoppedCleanly } from './support/draining.js';
-import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, finish, statsDelta } from './support/expectations.js';
+import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, finish, statsDelta } from './support/expectations.js';
 import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 import { SDK_MAX_ATTEMPTS } from '#commons/clients.js';
@@ -45,8 +45,8 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
     expect(output).toMatchObject({ pipelineExecutionArn: arn, outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
     expect(output.steps).toEqual([expect.objectContaining({ name: 'AwaitApproval', type: 'Callback', status: 'Stopped' })]);
     expect([
-      [...START, ...LAST_CHECK, ...finish(S.succeeded)],
-      [...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)],
+      [...START, ...LAST_CHECK, ...ended(S.succeeded)],
+      [...START, ...ROUND, ...LAST_CHECK, ...ended(S.succeeded)],
     ]).toContainEqual(shapeOf(result));
     expect(timesEntered(result, S.release)).toBe(0);
     const delta = statsDelta(before, testBed().stack.simulator.stats());
@@ -100,7 +100,7 @@ describe('Graceful stop of a pipeline execution with a Lambda step', () => {
     // The Lambda step had more than 15 of its 24 simulated seconds left when the stop came.
     expect(output.waitedSeconds).toBeGreaterThanOrEqual(15);
     expect(output.polls).toBeGreaterThanOrEqual(2);
-    expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)]);
+    expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...ended(S.succeeded)]);
     const [step] = await testBed().steps(arn);
     expect(step?.EndTime?.getTime()).toBeGreaterThanOrEqual(Date.parse(output.stopRequestedAt ?? ''));
   });
@@ -117,7 +117,7 @@ describe('Graceful stop of a pipeline execution with a Lambda step', () => {
     const cause = expectFailed(result, S.failed, 'PipelineExecutionFailed');
     expect(cause).toMatch(/^The pipeline execution ended Failed instead of Stopped after the stop was requested: Lambda step 'Evaluate' failed \(.*timed out.*\)\./);
     expect(cause).toContain('finalStatus=Failed');
-    expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.failed)]);
+    expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...ended(S.failed)]);
     const { document } = failedReport(result, S.failed);
     expect(document.steps).toEqual([expect.objectContaining({ name: 'Evaluate', type: 'Lambda', status: 'Failed' })]);
     expect((await testBed().describe(arn)).FailureReason).toMatch(/Lambda step 'Evaluate' timed out after 20 seconds/);
@@ -139,7 +139,7 @@ describe('Graceful stop of an execution that is not running', () => {
     // Assess
     const output = expectSucceeded(result);
     expect(output).toMatchObject({ outcome: 'AlreadyStopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
-    expect(shapeOf(result)).toEqual([...START, ...LAST_CHECK, ...finish(S.succeeded)]);
+    expect(shapeOf(result)).toEqual([...START, ...LAST_CHECK, ...ended(S.succeeded)]);
     expect(stopRecordOf(result)).toEqual({ accepted: false, statusAtStop: 'Stopped' });
     const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(1);
@@ -187,7 +187,7 @@ describe('Two graceful stops of the same execution at once', () => {
       { accepted: true },
       { accepted: false, statusAtStop: 'Stopping' },
     ]);
-    for (const result of results) expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)]);
+    for (const result of results) expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...ended(S.succeeded)]);
     const delta = statsDelta(before, testBed().stack.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(2);
     expect(delta.errors).toEqual({ ValidationException: 1 });

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { COMPLETED_DETAIL_TYPE } from '#graceful-stop/publish-completion-event.logic.js';
 import { mockedGracefulStop } from '#test/support/source-handlers.js';
-import { FAST, START, expectSucceeded, finish } from '#test/statemachine/helpers.js';
+import { FAST, START, expectSucceeded, afterEnd } from '#test/statemachine/helpers.js';
 import { S, pathOf } from '#test/support/run-path.js';
 import { loadTemplate } from '#test/template/support/template.js';
 import { section, shellArguments } from './support/docs.js';
@@ -97,7 +97,7 @@ describe('EventBridge start (template rule + docs/starting.md put-events)', () =
     // Assess
     const output = expectSucceeded(result);
     expect(input).toEqual(JSON.parse(entry?.Detail ?? ''));
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.wait, S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.wait, S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(output).toMatchObject({ outcome: 'Stopped', reason: 'cost alarm', pipelineExecutionArn: (event.detail as { pipelineExecutionArn: string }).pipelineExecutionArn });
   });
 

@@ -26,7 +26,7 @@ const sagemaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);
 const machine = createGracefulStopMachine(sourceHandlers);
 
-const STOPPED_PATH = [...START, S.check, S.drained, S.report, S.publish, S.endedWell, S.succeeded];
+const STOPPED_PATH = [...START, S.check, S.drained, S.leftovers, S.report, S.publish, S.endedWell, S.succeeded];
 
 function stopsCleanly(): void {
   sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: EXECUTION_ARN });
@@ -102,7 +102,7 @@ describe('graceful-stop state machine: completion event', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.report, S.publish, caught(S.publish), S.endedWell, S.succeeded]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.leftovers, S.report, S.publish, caught(S.publish), S.endedWell, S.succeeded]);
     expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped' });
     expect(putEntries()).toHaveLength(1);
   });
@@ -119,7 +119,7 @@ describe('graceful-stop state machine: completion event', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.report, S.publish, caught(S.publish), S.endedWell, S.succeeded]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.leftovers, S.report, S.publish, caught(S.publish), S.endedWell, S.succeeded]);
     expect(output).toMatchObject({ outcome: 'Stopped' });
   });
 
@@ -136,7 +136,7 @@ describe('graceful-stop state machine: completion event', () => {
 
     // Assess
     expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.report, S.publish, retried(S.publish), S.endedWell, S.succeeded]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.leftovers, S.report, S.publish, retried(S.publish), S.endedWell, S.succeeded]);
     expect(putEntries()).toHaveLength(2);
   });
 

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
 import type { RunOptions } from '#local/engine/runner.js';
-import { EXECUTION_ARN, START, callbackStep, expectEndedInFailState, expectSucceeded, finish, lambdaStep, notExecuting, sageMakerError, trainingStep, waitRounds } from './helpers.js';
+import { EXECUTION_ARN, START, callbackStep, expectEndedInFailState, expectSucceeded, afterEnd, finish, lambdaStep, notExecuting, sageMakerError, trainingStep, waitRounds } from './helpers.js';
 import { S, lastInputOf, pathOf, timesEntered } from '#test/support/run-path.js';
 
 const SCALE = 100;
@@ -198,7 +198,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
       ...drainPath(rounds, S.release),
       S.check,
       S.drained,
-      ...finish(S.succeeded),
+      ...afterEnd(S.succeeded),
     ]);
     const beforeRelease = lastInputOf(result, S.release) as { check: { waitedSeconds: number; releaseDue: boolean } };
     expect(beforeRelease.check).toMatchObject({ releaseDue: true });
@@ -233,7 +233,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual(drainPath(1, ...finish(S.succeeded)));
+    expect(pathOf(result)).toEqual(drainPath(1, ...afterEnd(S.succeeded)));
     expect(output).toMatchObject({
       outcome: 'Stopped',
       releasedCallbackSteps: [],
@@ -256,7 +256,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
     // Assess
     const output = expectSucceeded(result) as { releasedCallbackSteps: unknown[] };
     const rounds = timesEntered(result, S.wait);
-    expect(pathOf(result)).toEqual([...drainPath(rounds, S.release), S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...drainPath(rounds, S.release), S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped' });
     expect(output.releasedCallbackSteps).toEqual([
       { stepName: CALLBACK, releasedAt: expect.any(String), callbackToken: expect.not.stringContaining(TOKEN), result: 'AlreadyClosed' },
@@ -282,7 +282,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual(drainPath(3, ...finish(S.succeeded)));
+    expect(pathOf(result)).toEqual(drainPath(3, ...afterEnd(S.succeeded)));
     expect(output).toMatchObject({ outcome: 'Stopped', releasedCallbackSteps: [] });
     expect(sentFailures()).toHaveLength(0);
   });
@@ -300,7 +300,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.release, S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.release, S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(output).toMatchObject({
       outcome: 'Stopped',
       releasedCallbackSteps: [{ stepName: CALLBACK, result: 'Released' }],

@@ -10,7 +10,7 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockedGracefulStop } from '#test/support/source-handlers.js';
-import { EXECUTION_ARN, FAST, PIPELINE_NAME, START, conflict, expectEndedInFailState, expectSucceeded, finish, lambdaStep, notExecuting, notFound, sageMakerError, throttled, trainingStep, waitRounds } from './helpers.js';
+import { EXECUTION_ARN, FAST, PIPELINE_NAME, START, conflict, expectEndedInFailState, expectSucceeded, afterEnd, finish, lambdaStep, notExecuting, notFound, sageMakerError, throttled, trainingStep, waitRounds } from './helpers.js';
 import { S, caught, lastInputOf, pathOf, retried } from '#test/support/run-path.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();
@@ -42,7 +42,7 @@ describe('graceful-stop state machine: stopping a running execution', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, ...waitRounds(2), S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, ...waitRounds(2), S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(result.stateTransitions).toBe(pathOf(result).length);
     expect(output).toMatchObject({
       pipelineExecutionArn: EXECUTION_ARN,
@@ -84,7 +84,7 @@ describe('graceful-stop state machine: stopping a running execution', () => {
     const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN }, FAST);
 
     // Assess
-    expect(pathOf(result)).toEqual([...START, ...waitRounds(1), S.check, S.drained, ...finish(S.failed)]);
+    expect(pathOf(result)).toEqual([...START, ...waitRounds(1), S.check, S.drained, ...afterEnd(S.failed)]);
     expectEndedInFailState(result, S.failed, 'PipelineExecutionFailed');
     expect(result.cause).toContain(`Lambda step 'ScoreBatch' failed (${reason})`);
     expect(result.cause).toMatch(/^The pipeline execution ended Failed instead of Stopped/);
@@ -105,7 +105,7 @@ describe('graceful-stop state machine: stopping a running execution', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, ...waitRounds(1), S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, ...waitRounds(1), S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(output).toMatchObject({ outcome: 'CompletedBeforeStop', finalStatus: 'Succeeded', polls: 2 });
   });
 
@@ -131,7 +131,7 @@ describe('graceful-stop state machine: stopping a running execution', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(sagemaker.commandCalls(StopPipelineExecutionCommand)[0]?.args[0].input.PipelineExecutionArn).toBe(EXECUTION_ARN);
     expect(output).toMatchObject({ pipelineExecutionArn: EXECUTION_ARN, outcome: 'Stopped', reason: 'Nightly window closed' });
   });
@@ -153,10 +153,11 @@ describe('graceful-stop state machine: stopping a running execution', () => {
 
     // Assess
     const output = expectSucceeded(result) as { steps: { name: string }[] };
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(output.steps.map((step) => step.name)).toEqual(['Preprocess', 'Train', 'ScoreBatch', 'Publish']);
     const pages = sagemaker.commandCalls(ListPipelineExecutionStepsCommand).map((call) => call.args[0].input.NextToken);
-    expect(pages).toEqual([undefined, 'page-2', 'page-3']);
+    // Check Pipeline Execution reads them, then Stop Leftover Jobs once more for the jobs behind them.
+    expect(pages).toEqual([undefined, 'page-2', 'page-3', undefined, 'page-2', 'page-3']);
   });
 });
 
@@ -183,7 +184,7 @@ describe('graceful-stop state machine: an execution that is no longer running', 
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...afterEnd(S.succeeded)]);
     expect(output).toMatchObject({ outcome, finalStatus: status, polls: 1 });
     expect(output.failureReason).toBe(failureReason);
     expect(sagemaker.commandCalls(StopPipelineExecutionCommand)).toHaveLength(1);
@@ -199,7 +200,7 @@ describe('graceful-stop state machine: an execution that is no longer running', 
     const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN, failIfNotRunning: true }, FAST);
 
     // Assess
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...finish(S.notRunning)]);
+    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...afterEnd(S.notRunning)]);
     expectEndedInFailState(result, S.notRunning, 'PipelineExecutionNotRunning');
     expect(result.cause).toMatch(/^The pipeline execution was already Stopped when the stop was requested, and failIfNotRunning is true\./);
   });
@@ -246,7 +247,7 @@ describe('graceful-stop state machine: transient SageMaker errors', () => {
     // Assess
     const output = expectSucceeded(result);
     expect(pathOf(result)).toEqual([
-      ...START, retried(S.stop), retried(S.stop), S.check, S.drained, ...finish(S.succeeded),
+      ...START, retried(S.stop), retried(S.stop), S.check, S.drained, ...afterEnd(S.succeeded),
     ]);
     const retries = result.events.filter((event) => event.type === 'StateRetried');
     expect(retries.map((event) => event.retry?.attempt)).toEqual([1, 2]);
@@ -288,7 +289,7 @@ describe('graceful-stop state machine: transient SageMaker errors', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, retried(S.check), S.drained, ...finish(S.succeeded)]);
+    expect(pathOf(result)).toEqual([...START, S.check, retried(S.check), S.drained, ...afterEnd(S.succeeded)]);
     expect(sagemaker.commandCalls(DescribePipelineExecutionCommand)).toHaveLength(2);
     expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped' });
   });

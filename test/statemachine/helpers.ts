@@ -30,6 +30,8 @@ export const START = [S.capture, S.stop];
 export const WAIT_ROUND = [S.check, S.drained, S.wait];
 /** The end of every run: report, announce, route to the terminal state. */
 export const finish = (terminal: string): string[] => [S.report, S.publish, S.endedWell, terminal];
+/** The end of a run whose drain ended (not a deadline, not an error): its leftovers checked, then the end. */
+export const afterEnd = (terminal: string): string[] => [S.leftovers, ...finish(terminal)];
 /** `count` rounds of the drain loop that wait. */
 export const waitRounds = (count: number): string[] => Array.from({ length: count }, () => WAIT_ROUND).flat();
 
@@ -63,7 +65,7 @@ export function expectEndedInFailState(result: RunResult, name: string, error: s
  */
 export function expectReadableCause(cause: string | undefined, { fullStop = true }: { fullStop?: boolean } = {}): void {
   const sentence = fullStop ? '[A-Za-z][^\\n]*[.…]' : '[A-Za-z][^\\n]*';
-  const facts = '\\[pipelineExecutionArn=[^\\]]*, finalStatus=\\w+, waitedSeconds=[\\d.]+, polls=\\d+\\]';
+  const facts = '\\[pipelineExecutionArn=[^\\]]*, finalStatus=\\w+, waitedSeconds=[\\d.]+, polls=\\d+(, leftovers=[^\\]]*)?\\]';
   expect(cause).toMatch(new RegExp(`^${sentence} ${facts}$`));
   expect(() => JSON.parse(cause ?? '')).toThrow();
 }

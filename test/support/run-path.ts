@@ -15,6 +15,7 @@ export const S = {
   drained: 'Pipeline Drained?',
   wait: 'Wait For Drain',
   release: 'Release Callback Steps',
+  leftovers: 'Stop Leftover Jobs',
   report: 'Report Outcome',
   publish: 'Publish Completion Event',
   endedWell: 'Ended Well?',

@@ -104,10 +104,20 @@ describe('actionsCalledBy', () => {
     // Assess
     expect(files.map((file) => file.slice(projectRoot.length + 1))).toContain('functions/commons/callback-release.ts');
     expect(actionsCalledBy(files)).toEqual([
+      'sagemaker:DescribeAutoMLJob',
+      'sagemaker:DescribeHyperParameterTuningJob',
+      'sagemaker:DescribeProcessingJob',
+      'sagemaker:DescribeTrainingJob',
+      'sagemaker:DescribeTransformJob',
       'sagemaker:ListPipelineExecutionSteps',
       'sagemaker:ListPipelineExecutions',
       'sagemaker:SendPipelineExecutionStepFailure',
+      'sagemaker:StopAutoMLJob',
+      'sagemaker:StopHyperParameterTuningJob',
       'sagemaker:StopPipelineExecution',
+      'sagemaker:StopProcessingJob',
+      'sagemaker:StopTrainingJob',
+      'sagemaker:StopTransformJob',
     ]);
   });
 

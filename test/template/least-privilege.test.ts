@@ -273,12 +273,15 @@ describe('least privilege in template.yaml', () => {
       listsExecutions: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelineExecutions']),
       // ListPipelines has no resource-level permissions: alone in its statement, on '*' (RESOURCE_STAR_ALLOWED).
       listsPipelines: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelines']),
+      // The jobs behind steps: read and stopped only as jobs pipelines start (named pipelines-...), in this account and region.
+      readsJobs: [found.statement.Action].flat().every((action) => typeof action === 'string' && /^sagemaker:(Describe|Stop)\w+Job$/.test(action)),
       resource: JSON.stringify(found.statement.Resource),
     }));
     // Assess
     expect(sagemaker.length).toBeGreaterThan(0);
-    for (const { listsExecutions, listsPipelines, resource } of resources) {
+    for (const { listsExecutions, listsPipelines, readsJobs, resource } of resources) {
       if (listsPipelines) expect(resource).toBe('"*"');
+      else if (readsJobs) for (const arn of JSON.parse(resource) as Array<{ 'Fn::Sub': string }>) expect(arn['Fn::Sub']).toMatch(/^arn:\$\{AWS::Partition\}:sagemaker:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+-job\/pipelines-\*$/);
       else if (listsExecutions) expect(resource).toBe(JSON.stringify({ 'Fn::Sub': pipelineScope }));
       else expect(resource).toContain(`${pipelineScope}/execution/`);
     }

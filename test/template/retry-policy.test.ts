@@ -41,6 +41,7 @@ const CALLING_TASKS = [
   'Stop Pipeline Execution',
   'Check Pipeline Execution',
   'Release Callback Steps',
+  'Stop Leftover Jobs',
   'Publish Completion Event',
   'List Running Executions',
   'Signal And Sweep',
@@ -53,7 +54,7 @@ describe('Retry policy of the Lambda tasks', () => {
     const retriers = lambdaTasks.map(([name, state]) => [name, state.Retry?.find(isLambdaServiceRetrier)] as const);
 
     // Assess
-    expect(retriers.length).toBe(8);
+    expect(retriers.length).toBe(9);
     for (const [name, retrier] of retriers) expect(retrier, name).toEqual(retriers[0]?.[1]);
   });
 

@@ -51,6 +51,8 @@ export interface Simulation {
   TimeoutSeconds?: number;
   StopDurationSeconds?: number;
   Outcome?: 'Succeeded' | 'Failed';
+  /** A fault: the step's job runs on this long after the step ended. */
+  JobOutlivesStepSeconds?: number;
 }
 export type StepJson = Record<string, unknown>;
 

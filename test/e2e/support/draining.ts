@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { RunResult } from '#local/engine/runner.js';
 import { callbackStep, lambdaStep, type TestBed } from './bed.js';
-import { LAST_CHECK, ROUND, START, expectSucceeded, finish } from './expectations.js';
+import { LAST_CHECK, ROUND, START, ended, expectSucceeded } from './expectations.js';
 import { S, shapeOf } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 
@@ -36,7 +36,7 @@ export function expectStoppedCleanly(result: RunResult, arn: string, rounds: 'so
     { name: 'AwaitApproval', status: 'Stopped' },
     { name: 'Evaluate', status: 'Succeeded' },
   ]);
-  const withRounds = [...START, ...ROUND, ...LAST_CHECK, ...finish(S.succeeded)];
-  const withoutRounds = [...START, ...LAST_CHECK, ...finish(S.succeeded)];
+  const withRounds = [...START, ...ROUND, ...LAST_CHECK, ...ended(S.succeeded)];
+  const withoutRounds = [...START, ...LAST_CHECK, ...ended(S.succeeded)];
   expect(rounds === 'some' ? [withRounds] : [withRounds, withoutRounds]).toContainEqual(shapeOf(result));
 }

@@ -9,6 +9,8 @@ export const START = [S.capture, S.stop];
 export const ROUND = [S.check, S.drained, S.wait];
 export const LAST_CHECK = [S.check, S.drained];
 export const finish = (terminal: string): string[] => [S.report, S.publish, S.endedWell, terminal];
+/** The end of a run whose drain ended: its leftovers checked, then the report and the end. */
+export const ended = (terminal: string): string[] => [S.leftovers, ...finish(terminal)];
 
 /** A successful run: no error, the Succeed state last; returns the output document. */
 export function expectSucceeded(result: RunResult): OutputDocument {

@@ -150,6 +150,7 @@ const MALFORMED: [string, unknown, RegExp][] = [
   ['failIfNotRunning as a string', { pipelineExecutionArn: ARN, failIfNotRunning: 'true' }, /failIfNotRunning is "true"; expected true or false/],
   ['failIfNotRunning as a number', { pipelineExecutionArn: ARN, failIfNotRunning: 1 }, /failIfNotRunning is number 1; expected true or false/],
   ['drainOnly as a string', { pipelineExecutionArn: ARN, drainOnly: 'yes' }, /drainOnly is "yes"; expected true or false/],
+  ['stopLeftoverJobs as a number', { pipelineExecutionArn: ARN, stopLeftoverJobs: 0 }, /stopLeftoverJobs is number 0; expected true or false/],
   ['an unknown field', { pipelineExecutionArn: ARN, force: true }, /unknown field\(s\) "force"; expected only pipelineExecutionArn, reason/],
   ['a misspelt field', { pipelineExecutionArn: ARN, maxWaitSecs: 60 }, /unknown field\(s\) "maxWaitSecs"; expected only/],
   ['an array input', [ARN], /The input is an array; expected a JSON object with pipelineExecutionArn/],

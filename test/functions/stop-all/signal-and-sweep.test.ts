@@ -7,6 +7,8 @@ import {
   SageMakerClient,
   SendPipelineExecutionStepFailureCommand,
   StopPipelineExecutionCommand,
+  DescribeTrainingJobCommand,
+  StopTrainingJobCommand,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-sagemaker';
 import { deriveClientRequestToken } from '#commons/tokens.js';
@@ -321,6 +323,28 @@ describe('signalAndSweep', () => {
     // Assess
     expect(checksAfter).toEqual([1, 1, 2, 3, 3]);
     expect(sagemaker.commandCalls(ListPipelineExecutionStepsCommand)).toHaveLength(MAX_RELEASE_CHECKS);
+  });
+
+  it('stops a job still running behind a run that ended Failed, and counts it among the leftovers', async () => {
+    // Prepare
+    const job = 'arn:aws:sagemaker:us-east-1:123456789012:training-job/pipelines-failed-train-x1';
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('failed', 'Failed', { PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.' })] });
+    sagemaker.on(ListPipelineExecutionStepsCommand).resolves({
+      PipelineExecutionSteps: [
+        { StepName: 'Train', StepStatus: 'Stopped', Metadata: { TrainingJob: { Arn: job } } },
+        { StepName: 'Score', StepStatus: 'Failed', FailureReason: 'Lambda step timed out after 600 seconds', Metadata: { Lambda: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:score' } } },
+      ],
+    });
+    sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'InProgress' });
+    sagemaker.on(StopTrainingJobCommand).resolves({});
+    await given(ledgerOf([fleetRun('failed', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0), status: 'Stopping' })], { nextSignal: 1 }));
+
+    // Act
+    await cycle();
+
+    // Assess
+    expect(sagemaker.commandCalls(StopTrainingJobCommand).map((call) => call.args[0].input)).toEqual([{ TrainingJobName: 'pipelines-failed-train-x1' }]);
+    expect(runs()[0]).toMatchObject({ leftoverCount: 2, leftovers: [{ stepName: 'Train', kind: 'TrainingJob', action: 'StopRequested' }, { stepName: 'Score', kind: 'LambdaFunction', action: 'CannotStop' }] });
   });
 
   it('counts a run two complete sweeps no longer list as PipelineExecutionNotFound', async () => {
