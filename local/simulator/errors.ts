@@ -19,3 +19,8 @@ export function validationError(message: string): SageMakerError {
 export function resourceNotFound(message: string): SageMakerError {
   return new SageMakerError('ResourceNotFound', message);
 }
+
+/** What SageMaker answers an operation that conflicts with the resource's state (HTTP 400). */
+export function conflict(message: string): SageMakerError {
+  return new SageMakerError('ConflictException', message);
+}

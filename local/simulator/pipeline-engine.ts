@@ -21,6 +21,8 @@ export interface EngineDependencies {
 }
 
 const noTimers = (): void => undefined;
+/** SageMaker's FailureReason of a run whose step failed (the step's own FailureReason says why). */
+export const STEP_FAILURE_REASON = 'Step failure: One or multiple steps failed.';
 const isRunning = (step: StepRun): boolean =>
   step.status === 'Starting' || step.status === 'Executing' || step.status === 'Stopping';
 
@@ -46,7 +48,7 @@ export class PipelineEngine {
     for (const step of execution.steps.values()) {
       if (!isRunning(step)) continue;
       const kind = stepKind(step.definition.type);
-      if (kind === 'lambda') continue; // cannot be stopped: runs to completion or timeout
+      if (kind === 'lambda' || kind === 'synchronous') continue; // cannot be stopped: runs to completion (or its timeout)
       this.setStepStatus(execution, step, 'Stopping');
       if (kind === 'callback') {
         this.deliver(execution, step, 'Stopping');
@@ -143,9 +145,7 @@ export class PipelineEngine {
   private timeOutLambda(execution: Execution, step: StepRun): void {
     const seconds = step.definition.simulation.timeoutSeconds;
     const reason = `Lambda step timed out after ${seconds} seconds`;
-    if (execution.status === 'Stopping') {
-      execution.stopFailureReason = `Step failure: Lambda step '${step.definition.name}' timed out after ${seconds} seconds`;
-    }
+    if (execution.status === 'Stopping') execution.stopFailureReason = STEP_FAILURE_REASON;
     this.finishStep(execution, step, 'Failed', reason);
   }
 
@@ -165,18 +165,19 @@ export class PipelineEngine {
     this.setStepStatus(execution, step, status);
     this.endJobWithStep(step, status);
     this.touch(execution);
-    if (status === 'Failed' && execution.status === 'Executing') {
-      this.setExecutionStatus(execution, 'Failed', `Step failure: step '${step.definition.name}' failed: ${failureReason ?? 'unknown reason'}`);
-      return;
-    }
-    if (execution.status === 'Executing') this.startReadySteps(execution);
+    // Like SageMaker: a failed step starts no more steps, and the run ends Failed once the steps
+    // running beside it have finished; the step's own FailureReason carries the detail.
+    if (status === 'Failed' && execution.status === 'Executing') execution.stepFailed = true;
+    if (execution.status === 'Executing' && !execution.stepFailed) this.startReadySteps(execution);
     else this.settle(execution);
   }
 
   /** Ends the execution once nothing is left to run (or to drain after a stop). */
   private settle(execution: Execution): void {
     const steps = [...execution.steps.values()];
-    if (execution.status === 'Executing') {
+    if (execution.status === 'Executing' && execution.stepFailed) {
+      if (!steps.some(isRunning)) this.setExecutionStatus(execution, 'Failed', STEP_FAILURE_REASON);
+    } else if (execution.status === 'Executing') {
       const allSucceeded = execution.pipeline.steps.every((d) => execution.steps.get(d.name)?.status === 'Succeeded');
       if (allSucceeded) this.setExecutionStatus(execution, 'Succeeded');
     } else if (execution.status === 'Stopping' && !steps.some(isRunning)) {

@@ -9,8 +9,9 @@ import type { Execution, JobKind, JsonObject, JsonValue, StepRun } from './types
  * - lambda:   runs for Simulation.DurationSeconds; cannot be stopped; times out.
  * - job:      runs for Simulation.DurationSeconds; on stop goes Stopping → Stopped.
  * - instant:  Condition and Fail steps; finish after DurationSeconds (default 0).
+ * - synchronous: Model and RegisterModel steps, one API call each: they finish, a stop does not stop them.
  */
-export type StepKind = 'callback' | 'lambda' | 'job' | 'instant';
+export type StepKind = 'callback' | 'lambda' | 'job' | 'instant' | 'synchronous';
 
 interface StepTypeInfo {
   kind: StepKind;
@@ -35,8 +36,8 @@ const STEP_TYPES: Record<string, StepTypeInfo> = {
   Transform: { kind: 'job', jobKind: 'TransformJob', arnResource: 'transform-job', argumentsRequired: true, metadata: withArn('TransformJob') },
   Tuning: { kind: 'job', jobKind: 'TuningJob', arnResource: 'hyper-parameter-tuning-job', argumentsRequired: true, metadata: withArn('TuningJob') },
   AutoML: { kind: 'job', jobKind: 'AutoMLJob', arnResource: 'automl-job', metadata: withArn('AutoMLJob') },
-  Model: { kind: 'job', arnResource: 'model', argumentsRequired: true, metadata: withArn('Model') },
-  RegisterModel: { kind: 'job', arnResource: 'model-package', argumentsRequired: true, metadata: withArn('RegisterModel') },
+  Model: { kind: 'synchronous', arnResource: 'model', argumentsRequired: true, metadata: withArn('Model') },
+  RegisterModel: { kind: 'synchronous', arnResource: 'model-package', argumentsRequired: true, metadata: withArn('RegisterModel') },
   QualityCheck: { kind: 'job', jobKind: 'ProcessingJob', arnResource: 'processing-job', metadata: checkMetadata('QualityCheck') },
   ClarifyCheck: { kind: 'job', jobKind: 'ProcessingJob', arnResource: 'processing-job', metadata: checkMetadata('ClarifyCheck') },
   EMR: {

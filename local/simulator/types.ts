@@ -118,4 +118,6 @@ export interface Execution {
   stopFailureReason?: string;
   /** Set once the pipeline is deleted: late timers and SQS replies must not touch it. */
   discarded: boolean;
+  /** A step failed: no more steps start, and the run ends Failed when the running ones finish. */
+  stepFailed?: boolean;
 }

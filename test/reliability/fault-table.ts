@@ -70,7 +70,7 @@ export type DeliveryFault =
 
 /** Something the test does to SageMaker while the graceful stop runs. */
 export type MidRunAction =
-  /** DeletePipeline once the stop is accepted, before any step has drained. */
+  /** DeletePipeline once the stop is accepted, before any step has drained: SageMaker refuses it (ConflictException). */
   | 'delete-pipeline-while-draining'
   /** The test answers the callback token itself just before the release's SendPipelineExecutionStepFailure reaches SageMaker. */
   | 'answer-callback-before-release';
@@ -223,10 +223,11 @@ export const FAULTS: readonly FaultRow[] = [
     deadlineMs: 20_000,
   },
   {
-    id: 'pipeline-deleted-while-draining',
-    title: 'ResourceNotFound mid-run: the pipeline is deleted while its steps drain',
+    // SageMaker forbids deleting a pipeline while its executions run: the delete is refused, the drain goes on.
+    id: 'pipeline-delete-refused-while-draining',
+    title: 'DeletePipeline while its steps drain is refused (ConflictException) and changes nothing',
     midRun: 'delete-pipeline-while-draining',
-    expected: { error: 'PipelineExecutionNotFound', state: 'Pipeline Execution Not Found', causeIncludes: ['no longer knows'] },
+    expected: STOPPED,
     deadlineMs: 30_000,
   },
   {

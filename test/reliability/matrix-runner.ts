@@ -282,7 +282,12 @@ class CellRun {
       const steps = await listSteps(this.client, this.arn);
       const draining = steps.some((step) => ['Approve', 'Export'].includes(step.StepName ?? '') && DRAINING.includes(step.StepStatus ?? ''));
       this.noteDrain(steps);
-      await this.client.send(new DeletePipelineCommand({ PipelineName: this.name, ClientRequestToken: `delete-${this.name}-0000000000000000` }));
+      // SageMaker refuses it while the execution runs: the refusal is the expected answer.
+      const refused = await this.client.send(new DeletePipelineCommand({ PipelineName: this.name, ClientRequestToken: `delete-${this.name}-0000000000000000` })).then(
+        () => false,
+        (error: unknown) => isErrorNamed(error, 'ConflictException'),
+      );
+      if (!refused) throw new Error(`${this.id}: DeletePipeline of a running pipeline was not refused with ConflictException`);
       this.markDeleted();
       return draining;
     }

@@ -1,3 +1,4 @@
+import { conflict } from '#local/simulator/errors.js';
 import { pipelineArn } from '#local/simulator/arns.js';
 import { parsePipelineDefinition } from '#local/simulator/definition.js';
 import { validationError } from '#local/simulator/errors.js';
@@ -73,6 +74,11 @@ export const deletePipeline: OperationHandler = (body, { store, engine }) => {
   request.string('ClientRequestToken', { required: true, ...CLIENT_REQUEST_TOKEN });
   request.assertValid();
   const pipeline = store.getPipeline(nameOrArn);
+  // Like SageMaker: a pipeline with executions still running (or stopping) cannot be deleted; stop them first.
+  const running = store.executionsOf(pipeline).filter((execution) => execution.status === 'Executing' || execution.status === 'Stopping');
+  if (running.length > 0) {
+    throw conflict(`Pipeline '${pipeline.name}' has ${running.length} execution(s) in status Executing or Stopping; stop them and wait for them to end before deleting it.`);
+  }
   for (const execution of store.deletePipeline(pipeline)) engine.discard(execution);
   return { PipelineArn: pipeline.arn };
 };

@@ -5,9 +5,11 @@ import {
   ListPipelineExecutionsCommand,
   ListPipelineExecutionStepsCommand,
   StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from './support/definitions.js';
 import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
 import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
@@ -99,7 +101,7 @@ describe('step scheduling', () => {
     expect(steps.every((s) => s.StepStatus === 'Succeeded')).toBe(true);
   });
 
-  it('fails the execution when a step fails, names the step, and starts nothing that depends on it', async () => {
+  it('fails the execution when a step fails with SageMaker\'s reason, the step naming its own, and starts nothing that depends on it', async () => {
     // Prepare
     const name = await createPipeline([
       jobStep('Train', 'Training', { DurationSeconds: 2, Outcome: 'Failed', FailureReason: 'AlgorithmError: out of memory' }),
@@ -112,8 +114,7 @@ describe('step scheduling', () => {
     const { steps } = await listAllSteps(harness.sagemaker, arn);
 
     // Assess
-    expect(described.FailureReason).toContain("'Train'");
-    expect(described.FailureReason).toContain('AlgorithmError: out of memory');
+    expect(described.FailureReason).toBe('Step failure: One or multiple steps failed.');
     expect(steps).toHaveLength(1);
     expect(steps[0]).toMatchObject({ StepName: 'Train', StepStatus: 'Failed', FailureReason: 'AlgorithmError: out of memory' });
   });
@@ -125,9 +126,49 @@ describe('step scheduling', () => {
     // Act
     const arn = await start(name);
     const described = await waitForExecutionStatus(harness.sagemaker, arn, 'Failed');
+    const { steps } = await listAllSteps(harness.sagemaker, arn);
 
     // Assess
-    expect(described.FailureReason).toContain('quality gate not met');
+    expect(described.FailureReason).toBe('Step failure: One or multiple steps failed.');
+    expect(steps[0]?.FailureReason).toBe('quality gate not met');
+  });
+
+  it('keeps a run whose step failed Executing until the steps running beside it finish, then ends it Failed with SageMaker\'s reason', async () => {
+    // Prepare: a Lambda step fails after 5 s while a training step runs for 60 s; Register depends on both
+    const name = await createPipeline([
+      lambdaStep('Score', { DurationSeconds: 5, Outcome: 'Failed', FailureReason: 'ValueError: bad input' }),
+      jobStep('Train', 'Training', { DurationSeconds: 60 }),
+      jobStep('Register', 'RegisterModel', { DurationSeconds: 1 }, ['Score', 'Train']),
+    ]);
+    const arn = await start(name);
+    await waitFor('Score to fail', () => listAllSteps(harness.sagemaker, arn), ({ steps }) => steps.some((step) => step.StepName === 'Score' && step.StepStatus === 'Failed'));
+
+    // Act
+    const whileTraining = await harness.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+    const ended = await waitForExecutionStatus(harness.sagemaker, arn, 'Failed');
+    const { steps } = await listAllSteps(harness.sagemaker, arn);
+
+    // Assess
+    expect(whileTraining.PipelineExecutionStatus).toBe('Executing');
+    expect(ended.FailureReason).toBe('Step failure: One or multiple steps failed.');
+    expect(steps.map((step) => [step.StepName, step.StepStatus]).sort()).toEqual([['Score', 'Failed'], ['Train', 'Succeeded']]);
+  });
+
+  it('does not stop a Model or RegisterModel step: a synchronous call finishes, the run then ends Stopped', async () => {
+    // Prepare
+    const name = await createPipeline([jobStep('Register', 'RegisterModel', { DurationSeconds: 20 })]);
+    const arn = await start(name);
+    await waitFor('Register to run', () => listAllSteps(harness.sagemaker, arn), ({ steps }) => steps.length === 1);
+
+    // Act
+    await harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: randomUUID() }));
+    const stopping = await listAllSteps(harness.sagemaker, arn);
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Stopped');
+    const { steps } = await listAllSteps(harness.sagemaker, arn);
+
+    // Assess
+    expect(stopping.steps[0]?.StepStatus).toBe('Executing');
+    expect(steps[0]?.StepStatus).toBe('Succeeded');
   });
 });
 
@@ -267,7 +308,7 @@ describe('ListPipelineExecutions', () => {
     // Assess
     expect(PipelineExecutionSummaries?.[0]).toMatchObject({
       PipelineExecutionStatus: 'Failed',
-      PipelineExecutionFailureReason: expect.stringContaining("'Train'"),
+      PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.',
     });
   });
 });

@@ -1,3 +1,4 @@
+import { waitForExecutionStatus } from './support/wait.js';
 import {
   CreatePipelineCommand,
   DeletePipelineCommand,
@@ -135,7 +136,7 @@ describe('pipeline definition validation', () => {
 });
 
 describe('DeletePipeline', () => {
-  it('deletes a pipeline mid-run: its executions and callback tokens are gone afterwards', async () => {
+  it('refuses to delete a pipeline while an execution runs (ConflictException), and deletes it with its executions and tokens once it ended', async () => {
     // Prepare
     const name = uniqueName('doomed');
     const queueUrl = await createQueue(harness.sqs);
@@ -144,14 +145,21 @@ describe('DeletePipeline', () => {
     const [message] = (await receiveBodies(harness.sqs, queueUrl, 1)) as { token: string }[];
 
     // Act
+    const whileRunning = harness.sagemaker.send(new DeletePipelineCommand({ PipelineName: name })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'delete-test-stop'.padEnd(32, '0') }));
+    await harness.sagemaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: message?.token }));
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Stopped');
     const deleted = await harness.sagemaker.send(new DeletePipelineCommand({ PipelineName: name }));
 
     // Assess
+    expect(await whileRunning).toMatchObject({ name: 'ConflictException', message: expect.stringMatching(/in status Executing or Stopping; stop them/) });
     expect(deleted.PipelineArn).toContain(name.toLowerCase());
     await expect(harness.sagemaker.send(new DescribePipelineCommand({ PipelineName: name }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
     await expect(harness.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
     await expect(harness.sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
-    await expect(harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
     await expect(
       harness.sagemaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: message?.token })),
     ).rejects.toMatchObject({ name: 'ValidationException' });
