@@ -98,7 +98,8 @@ function describe(kind: JobKind): OperationHandler {
       [`${wire.prefix}Arn`]: job.arn,
       [`${wire.prefix}Status`]: job.status,
       CreationTime: job.creationTime,
-      LastModifiedTime: job.lastModifiedTime,
+      // A transform job's description has no LastModifiedTime in SageMaker's model.
+      ...(kind === 'TransformJob' ? {} : { LastModifiedTime: job.lastModifiedTime }),
       ...(job.endTime === undefined ? {} : { [wire.endTimeField]: job.endTime }),
       ...(job.failureReason === undefined ? {} : { FailureReason: job.failureReason }),
       ...wire.extra(job),

@@ -154,6 +154,24 @@ describe('step scheduling', () => {
     expect(steps.map((step) => [step.StepName, step.StepStatus]).sort()).toEqual([['Score', 'Failed'], ['Train', 'Succeeded']]);
   });
 
+  it('lists the steps oldest first with SortOrder Ascending (newest first by default), each with its StepDisplayName', async () => {
+    // Prepare
+    const name = await createPipeline([
+      { ...jobStep('First', 'Processing', { DurationSeconds: 1 }), DisplayName: 'Prepare the data' },
+      { ...jobStep('Second', 'Training', { DurationSeconds: 1 }, ['First']), DisplayName: 'Train the model' },
+    ]);
+    const arn = await start(name);
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded');
+
+    // Act
+    const ascending = await listAllSteps(harness.sagemaker, arn, { sortOrder: 'Ascending' });
+    const byDefault = await listAllSteps(harness.sagemaker, arn);
+
+    // Assess
+    expect(ascending.steps.map((step) => [step.StepName, step.StepDisplayName])).toEqual([['First', 'Prepare the data'], ['Second', 'Train the model']]);
+    expect(byDefault.steps.map((step) => step.StepName)).toEqual(['Second', 'First']);
+  });
+
   it('does not stop a Model or RegisterModel step: a synchronous call finishes, the run then ends Stopped', async () => {
     // Prepare
     const name = await createPipeline([jobStep('Register', 'RegisterModel', { DurationSeconds: 20 })]);
