@@ -29,8 +29,25 @@ function resolveValue(value: JsonValue, execution: Execution): JsonValue {
   return resolveArguments(value, execution);
 }
 
-function resolveGet(path: string, execution: Execution): string | undefined {
-  if (path.startsWith('Parameters.')) return execution.parameters[path.slice('Parameters.'.length)];
+/** A parameter's value as its Type makes it: SageMaker keeps numbers numbers and booleans booleans in a callback message. */
+function typedParameter(execution: Execution, name: string): JsonValue | undefined {
+  const value = execution.parameters[name];
+  if (value === undefined) return undefined;
+  switch (execution.pipeline.parameterTypes[name]) {
+    case 'Integer':
+    case 'Float': {
+      const number = Number(value);
+      return Number.isFinite(number) ? number : value;
+    }
+    case 'Boolean':
+      return value === 'true' ? true : value === 'false' ? false : value;
+    default:
+      return value;
+  }
+}
+
+function resolveGet(path: string, execution: Execution): JsonValue | undefined {
+  if (path.startsWith('Parameters.')) return typedParameter(execution, path.slice('Parameters.'.length));
   switch (path) {
     case 'Execution.PipelineExecutionArn':
       return execution.arn;

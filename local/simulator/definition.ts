@@ -14,6 +14,8 @@ import { isJsonObject as isObject, type JsonValue, type StepDefinition } from '.
 export interface ParsedDefinition {
   steps: StepDefinition[];
   parameterDefaults: Record<string, string>;
+  /** Each parameter's Type (String, Integer, Float, Boolean): what its value is when a step reads it. */
+  parameterTypes: Record<string, ParameterType>;
 }
 
 const STEP_NAME = /^[A-Za-z0-9\-_]{1,64}$/;
@@ -33,7 +35,8 @@ export function parsePipelineDefinition(definitionJson: string): ParsedDefinitio
   if (version !== undefined && version !== '2020-12-01') {
     problems.push(`Version must be "2020-12-01", got ${JSON.stringify(version)}`);
   }
-  const parameterDefaults = readParameters(document['Parameters'], problems);
+  const parameterTypes: Record<string, ParameterType> = {};
+  const parameterDefaults = readParameters(document['Parameters'], problems, parameterTypes);
   const rawSteps = document['Steps'];
   const steps: StepDefinition[] = [];
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
@@ -46,10 +49,13 @@ export function parsePipelineDefinition(definitionJson: string): ParsedDefinitio
     checkNamesAndDependencies(steps, problems);
   }
   if (problems.length > 0) throw validationError(`Invalid pipeline definition: ${problems.join('; ')}`);
-  return { steps, parameterDefaults };
+  return { steps, parameterDefaults, parameterTypes };
 }
 
-function readParameters(raw: JsonValue | undefined, problems: string[]): Record<string, string> {
+export const PARAMETER_TYPES = ['String', 'Integer', 'Float', 'Boolean'] as const;
+export type ParameterType = (typeof PARAMETER_TYPES)[number];
+
+function readParameters(raw: JsonValue | undefined, problems: string[], types: Record<string, ParameterType>): Record<string, string> {
   const defaults: Record<string, string> = {};
   if (raw === undefined) return defaults;
   if (!Array.isArray(raw)) {
@@ -63,6 +69,12 @@ function readParameters(raw: JsonValue | undefined, problems: string[]): Record<
     }
     const value = parameter['DefaultValue'];
     defaults[parameter['Name']] = value === undefined || value === null ? '' : String(value);
+    const type = parameter['Type'] ?? 'String';
+    if (typeof type !== 'string' || !(PARAMETER_TYPES as readonly string[]).includes(type)) {
+      problems.push(`parameter "${parameter['Name']}": "Type" must be one of ${PARAMETER_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
+      continue;
+    }
+    types[parameter['Name']] = type as ParameterType;
   }
   return defaults;
 }

@@ -73,6 +73,8 @@ export interface Pipeline {
   definitionJson: string;
   steps: StepDefinition[];
   parameterDefaults: Record<string, string>;
+  /** Each parameter's Type: a step reading an Integer parameter gets a number, a Boolean one true or false. */
+  parameterTypes: Record<string, 'String' | 'Integer' | 'Float' | 'Boolean'>;
   clientRequestToken: string;
   creationTime: number;
   lastModifiedTime: number;

@@ -23,6 +23,9 @@ export const startPipelineExecution: OperationHandler = (body, { store, engine, 
     if (!(Name in pipeline.parameterDefaults)) {
       throw validationError(`Parameter '${Name}' is not defined in the definition of pipeline '${pipeline.name}'.`);
     }
+    const type = pipeline.parameterTypes[Name];
+    const fits = type === 'Integer' ? /^-?\d+$/.test(Value) : type === 'Float' ? Number.isFinite(Number(Value)) && Value.trim() !== '' : type === 'Boolean' ? Value === 'true' || Value === 'false' : true;
+    if (!fits) throw validationError(`Parameter '${Name}' is of type ${type}; the value '${Value.slice(0, 100)}' is not one.`);
     values[Name] = Value;
   }
   const now = clock.nowSeconds();

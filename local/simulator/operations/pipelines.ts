@@ -27,7 +27,7 @@ export const createPipeline: OperationHandler = (body, { store, clock, scope }) 
     if (existing.clientRequestToken === clientRequestToken) return { PipelineArn: existing.arn };
     throw validationError(`Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`);
   }
-  const { steps, parameterDefaults } = parsePipelineDefinition(definitionJson);
+  const { steps, parameterDefaults, parameterTypes } = parsePipelineDefinition(definitionJson);
   const now = clock.nowSeconds();
   const arn = pipelineArn(scope, name);
   store.addPipeline({
@@ -39,6 +39,7 @@ export const createPipeline: OperationHandler = (body, { store, clock, scope }) 
     definitionJson,
     steps,
     parameterDefaults,
+    parameterTypes,
     clientRequestToken,
     creationTime: now,
     lastModifiedTime: now,

@@ -1,3 +1,4 @@
+import { checkLeftovers } from '#commons/leftovers.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -97,6 +98,12 @@ describe('inferStepType', () => {
     ['TrainingJob', { TrainingJob: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/t' } }, 'TrainingJob'],
     ['ProcessingJob', { ProcessingJob: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:processing-job/p' } }, 'ProcessingJob'],
     ['Condition', { Condition: { Outcome: 'True' } }, 'Condition'],
+    ['Endpoint (newer)', { Endpoint: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/e' } }, 'Endpoint'],
+    ['EndpointConfig (newer)', { EndpointConfig: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/c' } }, 'EndpointConfig'],
+    ['InferenceComponent (newer)', { InferenceComponent: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:inference-component/i' } } as never, 'InferenceComponent'],
+    ['Lineage (newer)', { Lineage: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:lineage/l' } } as never, 'Lineage'],
+    ['a Bedrock kind (newer)', { BedrockCustomModel: { ModelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/m' } } as never, 'BedrockCustomModel'],
+    ['a key no SDK knows yet', { SomethingNewer: { Arn: 'arn' } } as never, 'SomethingNewer'],
     ['an empty Metadata', {}, 'Unknown'],
     ['no Metadata', undefined, 'Unknown'],
   ])('infers the type from %s metadata', (_label, metadata, expected) => {
@@ -111,6 +118,24 @@ describe('inferStepType', () => {
     const type = inferStepType({ Metadata: { Callback: undefined, Lambda: { Arn: 'arn' } } });
     // Assess
     expect(type).toBe('Lambda');
+  });
+});
+
+describe('steps of kinds newer than this code', () => {
+  it('reports them by their Metadata key, reads no job behind them and never fails on them', async () => {
+    // Prepare
+    const steps: PipelineExecutionStep[] = [
+      { StepName: 'Deploy', StepStatus: 'Stopped', Metadata: { Endpoint: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/e' } } },
+      { StepName: 'Tune', StepStatus: 'Stopped', Metadata: { BedrockCustomModel: { ModelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/m' } } as never },
+    ];
+
+    // Act
+    const views = steps.map(toStepView);
+    const leftovers = await checkLeftovers({} as never, steps, { stopLeftoverJobs: true, releasedStepNames: new Set(), pace: async () => undefined });
+
+    // Assess
+    expect(views.map((view) => view.type)).toEqual(['Endpoint', 'BedrockCustomModel']);
+    expect(leftovers).toEqual({ jobs: [], leftovers: [], jobsNotChecked: 0 });
   });
 });
 

@@ -57,6 +57,29 @@ describe('callback step messages', () => {
     expect(step?.StepStatus).toBe('Executing');
   });
 
+  it('keeps typed argument values: Integer and Float parameters arrive as numbers, Boolean ones as booleans, literals as written', async () => {
+    // Prepare
+    const queueUrl = await createQueue(harness.sqs);
+    const name = uniqueName('typed');
+    const parameters = [
+      { Name: 'Epochs', Type: 'Integer', DefaultValue: 10 },
+      { Name: 'Ratio', Type: 'Float', DefaultValue: 0.5 },
+      { Name: 'Strict', Type: 'Boolean', DefaultValue: false },
+      { Name: 'Owner', Type: 'String', DefaultValue: '42' },
+    ];
+    const args = { epochs: { Get: 'Parameters.Epochs' }, ratio: { Get: 'Parameters.Ratio' }, strict: { Get: 'Parameters.Strict' }, owner: { Get: 'Parameters.Owner' }, batch: 32 };
+    await harness.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition([callbackStep('Approve', queueUrl, { args })], parameters) }));
+
+    // Act
+    await harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Epochs', Value: '25' }, { Name: 'Strict', Value: 'true' }] }));
+    const [message] = (await receiveBodies(harness.sqs, queueUrl, 1)) as CallbackBody[];
+    const wrongType = harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Epochs', Value: 'many' }] }));
+
+    // Assess
+    expect(message?.arguments).toEqual({ epochs: 25, ratio: 0.5, strict: true, owner: '42', batch: 32 });
+    await expect(wrongType).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/Parameter 'Epochs' is of type Integer/) });
+  });
+
   it('sends a second message with status "Stopping" and the same token when the execution is stopped', async () => {
     // Prepare
     const { arn, queueUrl, first } = await startCallbackRun();

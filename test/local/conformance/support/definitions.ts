@@ -13,7 +13,7 @@ export type StepJson = Record<string, unknown>;
 
 export const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:simulated';
 
-export function definition(steps: StepJson[], parameters: { Name: string; DefaultValue?: string }[] = []): string {
+export function definition(steps: StepJson[], parameters: { Name: string; DefaultValue?: string | number | boolean; Type?: string }[] = []): string {
   return JSON.stringify({
     Version: '2020-12-01',
     Metadata: {},
