@@ -44,7 +44,21 @@ export function parsePipelineDefinition(definitionJson: string): ParsedDefinitio
   } else {
     rawSteps.forEach((raw, index) => {
       const step = readStep(raw, index, problems);
-      if (step) steps.push(step);
+      if (!step) return;
+      steps.push(step);
+      // A Condition step's IfSteps and ElseSteps are steps of the pipeline that run only on their branch.
+      for (const branch of ['If', 'Else'] as const) {
+        const nested = step.type === 'Condition' ? step.arguments[`${branch}Steps`] : undefined;
+        if (nested === undefined) continue;
+        if (!Array.isArray(nested)) {
+          problems.push(`step '${step.name}': "Arguments.${branch}Steps" must be an array of steps`);
+          continue;
+        }
+        nested.forEach((rawNested, nestedIndex) => {
+          const child = readStep(rawNested, nestedIndex, problems);
+          if (child) steps.push({ ...child, branchOf: { condition: step.name, branch } });
+        });
+      }
     });
     checkNamesAndDependencies(steps, problems);
   }

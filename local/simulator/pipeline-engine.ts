@@ -1,4 +1,5 @@
 import { resolveArguments } from './arguments.js';
+import { evaluateConditions } from './conditions.js';
 import { newCallbackToken, type AccountScope } from './arns.js';
 import { executionStatusChange, stepStatusChange, type SimulatorEvents } from './events.js';
 import type { CallbackMessageSender } from './callback-queue.js';
@@ -97,11 +98,32 @@ export class PipelineEngine {
   private startReadySteps(execution: Execution): void {
     if (execution.status !== 'Executing' || execution.discarded) return;
     for (const definition of execution.pipeline.steps) {
-      if (execution.steps.has(definition.name)) continue;
-      const ready = definition.dependsOn.every((name) => execution.steps.get(name)?.status === 'Succeeded');
+      if (execution.steps.has(definition.name) || this.isSkipped(execution, definition)) continue;
+      const ready = definition.dependsOn.every((name) => execution.steps.get(name)?.status === 'Succeeded') && this.branchTaken(execution, definition);
       if (ready) this.startStep(execution, definition);
     }
     this.settle(execution);
+  }
+
+  /** A step of a Condition's IfSteps/ElseSteps runs once its condition succeeded with that outcome. */
+  private branchTaken(execution: Execution, definition: StepDefinition): boolean {
+    if (!definition.branchOf) return true;
+    const condition = execution.steps.get(definition.branchOf.condition);
+    return condition?.status === 'Succeeded' && condition.conditionOutcome === (definition.branchOf.branch === 'If');
+  }
+
+  /** Never runs in this execution: on the branch its condition did not take, or after such a step. */
+  private isSkipped(execution: Execution, definition: StepDefinition, seen = new Set<string>()): boolean {
+    if (seen.has(definition.name)) return false;
+    seen.add(definition.name);
+    if (definition.branchOf) {
+      const condition = execution.steps.get(definition.branchOf.condition);
+      if (condition?.status === 'Succeeded' && condition.conditionOutcome !== (definition.branchOf.branch === 'If')) return true;
+    }
+    return definition.dependsOn.some((name) => {
+      const parent = execution.pipeline.steps.find((candidate) => candidate.name === name);
+      return parent !== undefined && this.isSkipped(execution, parent, seen);
+    });
   }
 
   private startStep(execution: Execution, definition: StepDefinition): void {
@@ -135,6 +157,7 @@ export class PipelineEngine {
 
   private finishAsSimulated(execution: Execution, step: StepRun): void {
     const { type, simulation, arguments: args } = step.definition;
+    if (type === 'Condition') step.conditionOutcome = simulation.conditionOutcome ?? evaluateConditions(args['Conditions'], execution);
     if (simulation.outcome === 'Succeeded') {
       this.finishStep(execution, step, 'Succeeded');
     } else {
@@ -178,7 +201,7 @@ export class PipelineEngine {
     if (execution.status === 'Executing' && execution.stepFailed) {
       if (!steps.some(isRunning)) this.setExecutionStatus(execution, 'Failed', STEP_FAILURE_REASON);
     } else if (execution.status === 'Executing') {
-      const allSucceeded = execution.pipeline.steps.every((d) => execution.steps.get(d.name)?.status === 'Succeeded');
+      const allSucceeded = execution.pipeline.steps.every((d) => execution.steps.get(d.name)?.status === 'Succeeded' || this.isSkipped(execution, d));
       if (allSucceeded) this.setExecutionStatus(execution, 'Succeeded');
     } else if (execution.status === 'Stopping' && !steps.some(isRunning)) {
       if (execution.stopFailureReason) this.setExecutionStatus(execution, 'Failed', execution.stopFailureReason);

@@ -14,7 +14,7 @@ export const LAMBDA_TIMEOUT_MAX_SECONDS = 600;
 /** Training, Processing, ... steps take this long to go Stopping → Stopped. */
 export const DEFAULT_STOP_DURATION_SECONDS = 2;
 
-const FIELDS = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds', 'StopDurationSeconds', 'JobOutlivesStepSeconds'];
+const FIELDS = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds', 'StopDurationSeconds', 'JobOutlivesStepSeconds', 'ConditionOutcome'];
 
 export function readSimulation(raw: JsonValue | undefined, type: string, label: string, problems: string[]): StepSimulation {
   const kind = stepTypeInfo(type)?.kind;
@@ -60,6 +60,12 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
     if (kind === 'lambda' || kind === 'callback') problem('StopDurationSeconds does not apply to Lambda or Callback steps');
     else if (isSeconds(stopDuration)) simulation.stopDurationSeconds = stopDuration;
     else problem('StopDurationSeconds must be a number >= 0');
+  }
+  const conditionOutcome = raw['ConditionOutcome'];
+  if (conditionOutcome !== undefined) {
+    if (type !== 'Condition') problem('ConditionOutcome applies to Condition steps only');
+    else if (typeof conditionOutcome === 'boolean') simulation.conditionOutcome = conditionOutcome;
+    else problem('ConditionOutcome must be true or false');
   }
   if (outlives !== undefined) {
     if (!stepTypeInfo(type)?.jobKind) problem('JobOutlivesStepSeconds applies to steps that run a job (Training, Processing, Transform, Tuning, AutoML, QualityCheck, ClarifyCheck)');

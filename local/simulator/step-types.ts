@@ -46,7 +46,7 @@ const STEP_TYPES: Record<string, StepTypeInfo> = {
       EMR: { ClusterId: `j-${step.sequence.toString(36).toUpperCase().padStart(13, '0')}`, StepId: `s-${step.sequence}`, StepName: step.definition.name },
     }),
   },
-  Condition: { kind: 'instant', metadata: () => ({ Condition: { Outcome: 'True' } }) },
+  Condition: { kind: 'instant', metadata: (step) => ({ Condition: { Outcome: step.conditionOutcome === false ? 'False' : 'True' } }) },
   Fail: {
     kind: 'instant',
     metadata: (step) => ({ Fail: { ErrorMessage: failStepMessage(step.definition.arguments) } }),

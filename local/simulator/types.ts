@@ -25,6 +25,8 @@ export interface StepSimulation {
   timeoutSeconds: number;
   /** Job steps (Training, Processing, ...): time from Stopping to Stopped. */
   stopDurationSeconds: number;
+  /** Condition steps: the outcome to take instead of evaluating the Conditions. */
+  conditionOutcome?: boolean;
   /** A fault: the step's job keeps running this long after the step ended (0: it ends with the step). */
   jobOutlivesStepSeconds: number;
 }
@@ -61,6 +63,8 @@ export interface StepDefinition {
   sqsQueueUrl?: string;
   /** Lambda steps. */
   functionArn?: string;
+  /** A step of a Condition step's IfSteps or ElseSteps: it runs only when that condition took its branch. */
+  branchOf?: { condition: string; branch: 'If' | 'Else' };
   simulation: StepSimulation;
 }
 
@@ -94,6 +98,8 @@ export interface StepRun {
   jobArn?: string;
   /** The job behind the step, for the five job kinds (and the check steps' processing jobs). */
   job?: Job;
+  /** A Condition step's result: which branch runs. */
+  conditionOutcome?: boolean;
   /** Cancels whatever timers the step still has pending. */
   cancelTimers: () => void;
   /** Serialises the SQS messages of a callback step so "Stopping" never overtakes "Executing". */

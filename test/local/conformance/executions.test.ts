@@ -154,6 +154,43 @@ describe('step scheduling', () => {
     expect(steps.map((step) => [step.StepName, step.StepStatus]).sort()).toEqual([['Score', 'Failed'], ['Train', 'Succeeded']]);
   });
 
+  it.each([
+    ['0.9', 'True', 'Register'],
+    ['0.5', 'False', 'Retrain'],
+  ])('runs a Condition step\'s IfSteps or ElseSteps as its Conditions say (Score %s: Outcome %s, %s runs)', async (score, outcome, runs) => {
+    // Prepare
+    const name = uniqueName('condition');
+    await harness.sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: name,
+        RoleArn: ROLE_ARN,
+        PipelineDefinition: definition(
+          [
+            {
+              Name: 'GoodEnough',
+              Type: 'Condition',
+              Arguments: {
+                Conditions: [{ Type: 'GreaterThanOrEqualTo', LeftValue: { Get: 'Parameters.Score' }, RightValue: 0.8 }],
+                IfSteps: [jobStep('Register', 'Processing', { DurationSeconds: 1 })],
+                ElseSteps: [jobStep('Retrain', 'Training', { DurationSeconds: 1 })],
+              },
+            },
+          ],
+          [{ Name: 'Score', Type: 'Float', DefaultValue: 0 }],
+        ),
+      }),
+    );
+
+    // Act
+    const { PipelineExecutionArn: arn = '' } = await harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Score', Value: score }] }));
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded');
+    const { steps } = await listAllSteps(harness.sagemaker, arn, { sortOrder: 'Ascending' });
+
+    // Assess
+    expect(steps.map((step) => step.StepName)).toEqual(['GoodEnough', runs]);
+    expect(steps[0]?.Metadata?.Condition?.Outcome).toBe(outcome);
+  });
+
   it('lists the steps oldest first with SortOrder Ascending (newest first by default), each with its StepDisplayName', async () => {
     // Prepare
     const name = await createPipeline([
