@@ -41,6 +41,12 @@ export interface RunOptions {
   timeScale?: number;
   /** Replaces every Retry interval (ms), e.g. to keep fault tests fast. */
   retryIntervalMs?: number;
+  /**
+   * The least real time a Task's fixed TimeoutSeconds may scale down to (ms). A time scale of 1,000
+   * makes a 90 s limit 90 ms, which a busy machine can spend on one invocation: a suite that is not
+   * about task timeouts sets a floor. Waits (TimeoutSecondsPath) are never floored: they are the wait.
+   */
+  minTaskTimeoutMs?: number;
   /** Called for every event of the execution history, as it happens. */
   onEvent?: (event: EventLog) => void;
   /** Told of the execution's Step Functions Execution Status Change events (RUNNING, then how it ended), as EventBridge would be. */
@@ -264,8 +270,13 @@ export class LocalStateMachine {
           record('TaskScheduled', { taskScheduledEventDetails: { resourceType, resource, region: REGION, parameters: JSON.stringify(taskInput) } });
           record('TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
           const task = this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1), tokens);
+          // A fixed limit may be floored in real time (minTaskTimeoutMs); a wait's timeout never is.
+          const effectiveScale =
+            state.TimeoutSecondsPath === undefined && timeoutSeconds !== undefined && runOptions.minTaskTimeoutMs !== undefined
+              ? Math.min(timeScale, (timeoutSeconds * 1000) / runOptions.minTaskTimeoutMs)
+              : timeScale;
           try {
-            const output = await withTaskTimeout(task, stateName, timeoutSeconds, timeScale);
+            const output = await withTaskTimeout(task, stateName, timeoutSeconds, Math.max(1, effectiveScale));
             record('TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: JSON.stringify(output ?? null) } });
             lastTaskOutput = (output as { Payload?: Json } | null)?.Payload ?? output;
             return output;

@@ -20,8 +20,12 @@ import { S, lastInputOf, pathOf } from '#test/support/run-path.js';
 export const PIPELINE_NAME = 'churn-model';
 export const EXECUTION_ARN = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE_NAME}/execution/k3x9p2m4q7ab`;
 
-/** Waits and retries take no real time: 1 simulated second is 1 ms, retry intervals are 0. */
-export const FAST: RunOptions = { timeScale: 1000, retryIntervalMs: 0 };
+/**
+ * Waits and retries take no real time: 1 simulated second is 1 ms, retry intervals are 0. A Task's
+ * own time limit stays at least 5 s of real time: these suites are not about task timeouts, and a
+ * busy machine can spend 90 ms (the Stop task's 90 s at this scale) on one invocation.
+ */
+export const FAST: RunOptions = { timeScale: 1000, retryIntervalMs: 0, minTaskTimeoutMs: 5_000 };
 
 
 /** The start of every run that gets past the input. */
