@@ -3,7 +3,7 @@ import { validationError } from './errors.js';
 import { readSimulation } from './simulation.js';
 import { assertShallow } from './protocol.js';
 import { SUPPORTED_STEP_TYPES, stepTypeInfo } from './step-types.js';
-import { isJsonObject as isObject, type JsonValue, type StepDefinition } from './types.js';
+import { isJsonObject as isObject, type JsonValue, type RetryPolicy, type StepDefinition } from './types.js';
 
 /**
  * Parses and checks a pipeline definition (`Version: "2020-12-01"`). Every
@@ -124,6 +124,7 @@ function readStep(raw: JsonValue, index: number, problems: string[]): StepDefini
     dependsOn: Array.isArray(dependsOn) ? dependsOn.filter((d): d is string => typeof d === 'string') : [],
     arguments: isObject(args) ? args : {},
     simulation: readSimulation(raw['Simulation'], type, label, problems),
+    retryPolicies: readRetryPolicies(raw['RetryPolicies'], label, problems),
   };
   if (typeof raw['DisplayName'] === 'string') definition.displayName = raw['DisplayName'];
   if (typeof raw['Description'] === 'string') definition.description = raw['Description'];
@@ -149,4 +150,39 @@ function readStep(raw: JsonValue, index: number, problems: string[]): StepDefini
     problems.push(`${label}: "OutputParameters" must be an array of {OutputName, OutputType}`);
   }
   return definition;
+}
+
+/** The exception types SageMaker's step retry policies name. */
+export const RETRYABLE_EXCEPTIONS = ['Step.SERVICE_FAULT', 'Step.THROTTLING', 'SageMaker.JOB_INTERNAL_ERROR', 'SageMaker.CAPACITY_ERROR', 'SageMaker.RESOURCE_LIMIT'] as const;
+
+function readRetryPolicies(raw: JsonValue | undefined, label: string, problems: string[]): RetryPolicy[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push(`${label}: "RetryPolicies" must be an array`);
+    return [];
+  }
+  const policies: RetryPolicy[] = [];
+  for (const policy of raw) {
+    const types = isObject(policy) ? policy['ExceptionType'] : undefined;
+    if (!isObject(policy) || !Array.isArray(types) || types.some((type) => !(RETRYABLE_EXCEPTIONS as readonly JsonValue[]).includes(type))) {
+      problems.push(`${label}: every retry policy needs "ExceptionType", a list of ${RETRYABLE_EXCEPTIONS.join(', ')}`);
+      continue;
+    }
+    const number = (key: string, fallback: number, min: number, max: number): number => {
+      const value = policy[key];
+      if (value === undefined) return fallback;
+      if (typeof value !== 'number' || value < min || value > max) {
+        problems.push(`${label}: retry policy "${key}" must be a number from ${min} to ${max}`);
+        return fallback;
+      }
+      return value;
+    };
+    policies.push({
+      exceptionTypes: types as string[],
+      intervalSeconds: number('IntervalSeconds', 1, 1, 300),
+      backoffRate: number('BackoffRate', 2, 1, 10),
+      maxAttempts: Math.round(number('MaxAttempts', 5, 1, 20)),
+    });
+  }
+  return policies;
 }

@@ -134,6 +134,7 @@ export class PipelineEngine {
       startTime: this.deps.clock.nowSeconds(),
       cancelTimers: noTimers,
       delivery: Promise.resolve(),
+      attemptCount: 1,
     };
     execution.steps.set(definition.name, step);
     this.touch(execution);
@@ -157,12 +158,33 @@ export class PipelineEngine {
 
   private finishAsSimulated(execution: Execution, step: StepRun): void {
     const { type, simulation, arguments: args } = step.definition;
+    // A failing attempt (the fault FailAttempts): retried when a RetryPolicy names its exception and has attempts left.
+    if (step.attemptCount <= simulation.failAttempts) {
+      const policy = step.definition.retryPolicies.find((candidate) => candidate.exceptionTypes.includes(simulation.failureException));
+      if (policy && step.attemptCount < policy.maxAttempts) {
+        this.touch(execution);
+        const wait = policy.intervalSeconds * policy.backoffRate ** (step.attemptCount - 1);
+        // The retry's wait is a pending timer: a stop cancels it, so no attempt starts after a stop.
+        step.cancelTimers = this.after(wait, () => this.retryStep(execution, step));
+        return;
+      }
+      this.finishStep(execution, step, 'Failed', `${simulation.failureException}: attempt ${step.attemptCount} failed`);
+      return;
+    }
     if (type === 'Condition') step.conditionOutcome = simulation.conditionOutcome ?? evaluateConditions(args['Conditions'], execution);
     if (simulation.outcome === 'Succeeded') {
       this.finishStep(execution, step, 'Succeeded');
     } else {
       this.finishStep(execution, step, 'Failed', type === 'Fail' ? failStepMessage(args) : simulation.failureReason);
     }
+  }
+
+  /** The next attempt of a step its retry policy retries: AttemptCount grows, the step runs its duration again. */
+  private retryStep(execution: Execution, step: StepRun): void {
+    if (this.disposed || execution.discarded || step.status !== 'Executing') return;
+    step.attemptCount += 1;
+    this.touch(execution);
+    step.cancelTimers = this.after(step.definition.simulation.durationSeconds, () => this.finishAsSimulated(execution, step));
   }
 
   private timeOutLambda(execution: Execution, step: StepRun): void {

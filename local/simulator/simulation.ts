@@ -14,7 +14,7 @@ export const LAMBDA_TIMEOUT_MAX_SECONDS = 600;
 /** Training, Processing, ... steps take this long to go Stopping → Stopped. */
 export const DEFAULT_STOP_DURATION_SECONDS = 2;
 
-const FIELDS = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds', 'StopDurationSeconds', 'JobOutlivesStepSeconds', 'ConditionOutcome'];
+const FIELDS = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds', 'StopDurationSeconds', 'JobOutlivesStepSeconds', 'ConditionOutcome', 'FailAttempts', 'FailureException'];
 
 export function readSimulation(raw: JsonValue | undefined, type: string, label: string, problems: string[]): StepSimulation {
   const kind = stepTypeInfo(type)?.kind;
@@ -25,6 +25,8 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
     timeoutSeconds: LAMBDA_TIMEOUT_DEFAULT_SECONDS,
     stopDurationSeconds: DEFAULT_STOP_DURATION_SECONDS,
     jobOutlivesStepSeconds: 0,
+    failAttempts: 0,
+    failureException: 'SageMaker.JOB_INTERNAL_ERROR',
   };
   if (raw === undefined) return simulation;
   if (!isJsonObject(raw)) {
@@ -60,6 +62,16 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
     if (kind === 'lambda' || kind === 'callback') problem('StopDurationSeconds does not apply to Lambda or Callback steps');
     else if (isSeconds(stopDuration)) simulation.stopDurationSeconds = stopDuration;
     else problem('StopDurationSeconds must be a number >= 0');
+  }
+  const failAttempts = raw['FailAttempts'];
+  if (failAttempts !== undefined) {
+    if (typeof failAttempts === 'number' && Number.isInteger(failAttempts) && failAttempts >= 0 && failAttempts <= 20) simulation.failAttempts = failAttempts;
+    else problem('FailAttempts must be an integer from 0 to 20');
+  }
+  const failureException = raw['FailureException'];
+  if (failureException !== undefined) {
+    if (typeof failureException === 'string' && /^[A-Za-z]+\.[A-Z_]+$/.test(failureException)) simulation.failureException = failureException;
+    else problem('FailureException must be an exception type such as SageMaker.JOB_INTERNAL_ERROR');
   }
   const conditionOutcome = raw['ConditionOutcome'];
   if (conditionOutcome !== undefined) {

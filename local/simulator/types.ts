@@ -27,8 +27,21 @@ export interface StepSimulation {
   stopDurationSeconds: number;
   /** Condition steps: the outcome to take instead of evaluating the Conditions. */
   conditionOutcome?: boolean;
+  /** A fault: the first this many attempts fail with `failureException` (then the step runs as simulated). */
+  failAttempts: number;
+  /** The exception type those attempts fail with, e.g. SageMaker.JOB_INTERNAL_ERROR (what RetryPolicies match). */
+  failureException: string;
   /** A fault: the step's job keeps running this long after the step ended (0: it ends with the step). */
   jobOutlivesStepSeconds: number;
+}
+
+/** One of a step's RetryPolicies: SageMaker retries an attempt that failed with one of its exception types. */
+export interface RetryPolicy {
+  exceptionTypes: string[];
+  intervalSeconds: number;
+  backoffRate: number;
+  /** Attempts in all, the first included (default 5, at most 20). */
+  maxAttempts: number;
 }
 
 /** The five job kinds a pipeline step runs, by the key SageMaker gives them in a step's Metadata. */
@@ -63,6 +76,8 @@ export interface StepDefinition {
   sqsQueueUrl?: string;
   /** Lambda steps. */
   functionArn?: string;
+  /** The step's RetryPolicies (job and model steps): which exception types are retried, how often, how far apart. */
+  retryPolicies: RetryPolicy[];
   /** A step of a Condition step's IfSteps or ElseSteps: it runs only when that condition took its branch. */
   branchOf?: { condition: string; branch: 'If' | 'Else' };
   simulation: StepSimulation;
@@ -100,6 +115,8 @@ export interface StepRun {
   job?: Job;
   /** A Condition step's result: which branch runs. */
   conditionOutcome?: boolean;
+  /** Attempts so far (1, then more through its RetryPolicies). */
+  attemptCount: number;
   /** Cancels whatever timers the step still has pending. */
   cancelTimers: () => void;
   /** Serialises the SQS messages of a callback step so "Stopping" never overtakes "Executing". */

@@ -30,7 +30,7 @@ function describeStep(step: StepRun, execution: Execution): JsonObject {
     StepName: definition.name,
     StartTime: step.startTime,
     StepStatus: step.status,
-    AttemptCount: 1,
+    AttemptCount: step.attemptCount,
     Metadata: stepMetadata(step, execution),
   };
   if (definition.displayName !== undefined) out['StepDisplayName'] = definition.displayName;

@@ -8,10 +8,10 @@ import {
   StopPipelineExecutionCommand,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-sagemaker';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from './support/definitions.js';
-import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
+import { createQueue, ROLE_ARN, startHarness, useHarness, uniqueName } from './support/harness.js';
 import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
 import { waitFor } from '#local/bounded.js';
 
@@ -189,6 +189,44 @@ describe('step scheduling', () => {
     // Assess
     expect(steps.map((step) => step.StepName)).toEqual(['GoodEnough', runs]);
     expect(steps[0]?.Metadata?.Condition?.Outcome).toBe(outcome);
+  });
+
+  it.each([
+    [2, 5, 'Succeeded', 3],
+    [3, 2, 'Failed', 2],
+  ])('retries an attempt its RetryPolicies name (%i failing attempts, MaxAttempts %i): the run ends %s with AttemptCount %i', async (failing, maxAttempts, status, attempts) => {
+    // Prepare
+    const retry = { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: maxAttempts };
+    const name = await createPipeline([{ ...jobStep('Prepare', 'Processing', { DurationSeconds: 2, FailAttempts: failing }), RetryPolicies: [retry] }]);
+
+    // Act
+    const arn = await start(name);
+    const ended = await waitForExecutionStatus(harness.sagemaker, arn, status as 'Succeeded' | 'Failed');
+    const { steps } = await listAllSteps(harness.sagemaker, arn);
+
+    // Assess
+    expect(ended.PipelineExecutionStatus).toBe(status);
+    expect(steps[0]).toMatchObject({ StepName: 'Prepare', StepStatus: status, AttemptCount: attempts });
+  });
+
+  it('starts no further attempt once the run is stopped during a retry\'s wait', async () => {
+    // Prepare: real time (scale 1), so the retry's 300 s wait outlasts any machine; the first attempt fails at once
+    const slow = await startHarness({ timeScale: 1 });
+    onTestFinished(() => slow.close());
+    const retry = { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 300, BackoffRate: 1, MaxAttempts: 5 };
+    const name = uniqueName('retry-stop');
+    const steps = [{ ...jobStep('Prepare', 'Processing', { DurationSeconds: 0, FailAttempts: 1, StopDurationSeconds: 0 }), RetryPolicies: [retry] }];
+    await slow.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
+    const { PipelineExecutionArn: arn = '' } = await slow.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name }));
+    await waitForStepStatus(slow.sagemaker, arn, 'Prepare', 'Executing');
+
+    // Act
+    await slow.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: randomUUID() }));
+    await waitForExecutionStatus(slow.sagemaker, arn, 'Stopped');
+    const listed = await listAllSteps(slow.sagemaker, arn);
+
+    // Assess
+    expect(listed.steps[0]).toMatchObject({ StepName: 'Prepare', StepStatus: 'Stopped', AttemptCount: 1 });
   });
 
   it('lists the steps oldest first with SortOrder Ascending (newest first by default), each with its StepDisplayName', async () => {

@@ -7,6 +7,8 @@ export interface Simulation {
   TimeoutSeconds?: number;
   StopDurationSeconds?: number;
   JobOutlivesStepSeconds?: number;
+  FailAttempts?: number;
+  FailureException?: string;
 }
 
 export type StepJson = Record<string, unknown>;
