@@ -55,10 +55,13 @@ const CLAIMS_AHEAD = 50;
  */
 function runClaims(ledger: FleetLedger, deps: SweepDependencies, call: Call) {
   const pending = new Map<FleetRun, Promise<void>>();
+  // Claims still being written: the bound on how far ahead of the signals they go.
+  let inFlight = 0;
   const claim = (run: FleetRun, signalled: boolean): Promise<void> => {
     if (run.claimed) return Promise.resolve();
     let claiming = pending.get(run);
     if (!claiming) {
+      inFlight += 1;
       claiming = (async () => {
         try {
           await deps.stopRecords.claim({ pipelineExecutionArn: run.arn, stopExecutionArn: ledger.executionId, signalled, at: new Date(deps.clock.now()).toISOString() });
@@ -66,6 +69,8 @@ function runClaims(ledger: FleetLedger, deps: SweepDependencies, call: Call) {
         } catch (error) {
           logger.warn('A stop record could not be written; the stop goes on', { pipelineExecutionArn: run.arn, error: error as Error });
           metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);
+        } finally {
+          inFlight -= 1;
         }
       })();
       pending.set(run, claiming);
@@ -76,7 +81,7 @@ function runClaims(ledger: FleetLedger, deps: SweepDependencies, call: Call) {
     /** The record of `run` (undefined when written already: the signal goes on without a pause), and the next runs' written ahead. */
     beforeSignal(run: FleetRun): Promise<void> | undefined {
       let ahead = 0;
-      for (let index = ledger.nextSignal; index < ledger.runs.length && ahead < CLAIMS_AHEAD && pending.size < CLAIMS_AHEAD * 2; index += 1) {
+      for (let index = ledger.nextSignal; index < ledger.runs.length && ahead < CLAIMS_AHEAD && inFlight < CLAIMS_AHEAD; index += 1) {
         const next = ledger.runs[index] as FleetRun;
         if (!isSignalPending(next) || next.claimed || pending.has(next)) continue;
         void claim(next, true);

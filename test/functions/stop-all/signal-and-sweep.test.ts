@@ -407,6 +407,26 @@ describe('signalAndSweep', () => {
     expect(runs().map((run) => run.claimed)).toEqual([true, true, true]);
   });
 
+  it('keeps writing stop records ahead of the signals for the whole cycle, not only its first hundred', async () => {
+    // Prepare: 400 runs at 20 a second: some 460 signals fit in one cycle
+    const recordsAhead: number[] = [];
+    let signals = 0;
+    sagemaker.on(StopPipelineExecutionCommand).callsFake(() => {
+      signals += 1;
+      recordsAhead.push([...objects.objects.keys()].filter((key) => key.startsWith('stops/')).length - signals);
+      return {};
+    });
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
+    await given(ledgerOf(Array.from({ length: 400 }, (_, index) => fleetRun(`r${index}`)), { request: request({ signalRatePerSecond: 20 }) }));
+
+    // Act
+    await cycle();
+
+    // Assess: every run signalled, and its record never the last one written when it was
+    expect(signals).toBe(400);
+    expect(recordsAhead.slice(0, 350).every((ahead) => ahead > 0)).toBe(true);
+  });
+
   it('lets run end events cut the sleep short only while the history has room for the extra cycles', async () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({});
