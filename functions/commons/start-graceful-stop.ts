@@ -4,9 +4,9 @@
  * execution drains the run: Step Functions refuses a second execution of that name
  * (ExecutionAlreadyExists) for 90 days, and returns the running one when the input is the same.
  */
-import { createHash } from 'node:crypto';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { isErrorNamed } from './errors.js';
+import { digestOf } from './tokens.js';
 import { parsePipelineExecutionArn } from './validation.js';
 
 /** Who started the stop: part of the execution's name, so the console shows why it runs. */
@@ -15,7 +15,7 @@ export type StopStarter = 'watch' | 'orphan';
 /** `<starter>-<execution id>-<digest>`: ≤ 80 characters of [A-Za-z0-9-], one name per run and starter. */
 export function gracefulStopNameOf(starter: StopStarter, pipelineExecutionArn: string): string {
   const { executionId } = parsePipelineExecutionArn(pipelineExecutionArn);
-  const digest = createHash('sha256').update(pipelineExecutionArn).digest('hex').slice(0, 16);
+  const digest = digestOf(pipelineExecutionArn, 16);
   return `${starter}-${executionId.slice(0, 40)}-${digest}`;
 }
 

@@ -12,15 +12,17 @@
  *
  * Keys carry SHA-256 digests, not ARNs: fixed length, no characters S3 would need escaped.
  */
-import { createHash } from 'node:crypto';
 import { NamedError, isErrorNamed } from './errors.js';
+import { logger } from './logger.js';
+import { METRIC, MetricUnit, metrics } from './metrics.js';
+import { digestOf } from './tokens.js';
 import { createObjectStore, type ObjectStore } from './object-store.js';
 import { requireEnv } from './config.js';
 
 /** At most this many stops are looked up for one run (one listing call); more would be a fault. */
 export const MAX_STOPS_PER_RUN = 50;
 
-const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 40);
+const digest = (text: string): string => digestOf(text, 40);
 const runPrefix = (runArn: string): string => `stops/${digest(runArn)}/`;
 const waitKey = (stopDigest: string): string => `waits/${stopDigest}.json`;
 const endedKey = (runArn: string): string => `ended/${digest(runArn)}.json`;
@@ -107,6 +109,22 @@ export function s3StopRecords(objects: ObjectStore): StopRecords {
       }
     },
   };
+}
+
+/**
+ * Says a stop is on a run, before it signals. A record that cannot be written costs a duplicate
+ * drain (the stop watch may take the run too) or a wake-up at the next poll instead of the event,
+ * never the stop: it is logged and counted (StopRecordNotWritten). Whether it was written.
+ */
+export async function claimOrCount(records: StopRecords, claim: RunClaim): Promise<boolean> {
+  try {
+    await records.claim(claim);
+    return true;
+  } catch (error) {
+    logger.warn('A stop record could not be written; the stop goes on', { pipelineExecutionArn: claim.pipelineExecutionArn, error: error as Error });
+    metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);
+    return false;
+  }
 }
 
 /** The digest under which a stop's records are kept (for tests and logs). */

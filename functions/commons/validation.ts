@@ -96,6 +96,14 @@ export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecu
   return { partition: arn.partition, region: arn.region, accountId: arn.accountId, pipelineName, executionId };
 }
 
+/** An optional true/false field (null = absent: `fallback`). */
+export function readBoolean(body: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const value = body[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidInput(`${key} is ${describeValue(value)}; expected true or false.`);
+  return value;
+}
+
 /** An optional integer field within [min, max] (null = absent); `unit` names what it counts in the error. */
 export function readInteger(body: Record<string, unknown>, key: string, min: number, max: number, unit = ''): number | undefined {
   const value = body[key];

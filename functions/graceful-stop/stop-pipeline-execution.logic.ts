@@ -9,9 +9,7 @@ import type { Clock } from '#commons/clock.js';
 import type { ExecutionStatus, GracefulStopState, StopRequest, StoppedState } from './model.js';
 import { isNotExecutingError, isNotFoundError, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
-import { logger } from '#commons/logger.js';
-import { METRIC, metrics, MetricUnit } from '#commons/metrics.js';
-import type { StopRecords } from '#commons/stop-records.js';
+import { claimOrCount, type StopRecords } from '#commons/stop-records.js';
 
 export interface StopDependencies {
   sagemaker: SageMakerClient;
@@ -19,20 +17,6 @@ export interface StopDependencies {
   defaults: RequestDefaults;
   /** Where the stop says it is on the run: the stop watch leaves such runs alone, the run's end event wakes this stop. */
   stopRecords: StopRecords;
-}
-
-/**
- * Says this stop is on the run before it signals. A record that cannot be written costs a
- * duplicate report (the stop watch may drain the run too) or an early wake-up, never the stop:
- * it is logged and counted, and the stop goes on.
- */
-async function claimRun(deps: StopDependencies, pipelineExecutionArn: string, stopExecutionArn: string, signalled: boolean): Promise<void> {
-  try {
-    await deps.stopRecords.claim({ pipelineExecutionArn, stopExecutionArn, signalled, at: new Date(deps.clock.now()).toISOString() });
-  } catch (error) {
-    logger.warn('The stop record could not be written; the stop goes on', { error: error as Error });
-    metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);
-  }
 }
 
 function notFound(request: StopRequest, cause: unknown): PipelineExecutionNotFound {
@@ -69,7 +53,12 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
     describeStatus(deps.sagemaker, request).catch((describeError: unknown) => {
       throw isNotFoundError(describeError) ? notFound(request, describeError) : unavailable('DescribePipelineExecution', describeError);
     });
-  await claimRun(deps, request.pipelineExecutionArn, state.executionId, request.drainOnly !== true);
+  await claimOrCount(deps.stopRecords, {
+    pipelineExecutionArn: request.pipelineExecutionArn,
+    stopExecutionArn: state.executionId,
+    signalled: request.drainOnly !== true,
+    at: new Date(requestedAt).toISOString(),
+  });
   if (request.drainOnly) {
     // Someone else's stop is in effect: no second StopPipelineExecution, only its status.
     return stoppedState(state, request, requestedAt, false, await describe());

@@ -5,6 +5,7 @@ import {
   describeValue,
   isPlainObject,
   parsePipelineExecutionArn,
+  readBoolean,
   readInteger,
   readReason,
   rejectUnknownKeys,
@@ -35,13 +36,6 @@ export function unwrapEnvelope(raw: unknown): unknown {
   return raw;
 }
 
-function readFlag(body: Record<string, unknown>, key: string): boolean {
-  const value = body[key];
-  if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') throw new InvalidInput(`${key} is ${describeValue(value)}; expected true or false.`);
-  return value;
-}
-
 /**
  * Validates and normalises the graceful-stop input. Throws InvalidInput with
  * one sentence saying what is wrong and what was expected.
@@ -59,9 +53,9 @@ export function parseStopRequest(raw: unknown, defaults: RequestDefaults): StopR
 
   const reason = readReason(body.reason);
 
-  const failIfNotRunning = readFlag(body, 'failIfNotRunning');
-  const drainOnly = readFlag(body, 'drainOnly');
-  const stopLeftoverJobs = body.stopLeftoverJobs === undefined || body.stopLeftoverJobs === null ? true : readFlag(body, 'stopLeftoverJobs');
+  const failIfNotRunning = readBoolean(body, 'failIfNotRunning', false);
+  const drainOnly = readBoolean(body, 'drainOnly', false);
+  const stopLeftoverJobs = readBoolean(body, 'stopLeftoverJobs', true);
 
   const { maxWaitSeconds, releaseCallbacksAfterSeconds } = resolveDeadlineAndGrace(
     {

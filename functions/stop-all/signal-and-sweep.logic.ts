@@ -18,9 +18,7 @@ import { pacedCalls, type PacedCall } from './paced-calls.js';
 import type { LedgerStore } from './ledger.js';
 import { MAX_LISTING_PAGES, MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
 import type { FleetLedger, FleetRun, ListedState } from './model.js';
-import { logger } from '#commons/logger.js';
-import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
-import type { StopRecords } from '#commons/stop-records.js';
+import { claimOrCount, type StopRecords } from '#commons/stop-records.js';
 
 /** A transient answer to a signal (ConflictException, throttling, 5xx, timeouts) is retried this many times in all, with backoff. */
 export const MAX_SIGNAL_ATTEMPTS = 6;
@@ -63,15 +61,9 @@ function runClaims(ledger: FleetLedger, deps: SweepDependencies, call: Call) {
     if (!claiming) {
       inFlight += 1;
       claiming = (async () => {
-        try {
-          await deps.stopRecords.claim({ pipelineExecutionArn: run.arn, stopExecutionArn: ledger.executionId, signalled, at: new Date(deps.clock.now()).toISOString() });
-          run.claimed = true;
-        } catch (error) {
-          logger.warn('A stop record could not be written; the stop goes on', { pipelineExecutionArn: run.arn, error: error as Error });
-          metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);
-        } finally {
-          inFlight -= 1;
-        }
+        const claim = { pipelineExecutionArn: run.arn, stopExecutionArn: ledger.executionId, signalled, at: new Date(deps.clock.now()).toISOString() };
+        if (await claimOrCount(deps.stopRecords, claim)) run.claimed = true;
+        inFlight -= 1;
       })();
       pending.set(run, claiming);
     }

@@ -6,6 +6,7 @@ import {
   PIPELINE_NAME,
   describeValue,
   isPlainObject,
+  readBoolean,
   readInteger,
   readReason,
   rejectUnknownKeys,
@@ -127,12 +128,8 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
       `The pipeline ${outside.slice(0, 3).map((name) => `"${name}"`).join(', ')} is outside this deployment's PipelineNamePattern "${scope}"; expected names it matches.`,
     );
   }
-  if (raw.dryRun !== undefined && raw.dryRun !== null && typeof raw.dryRun !== 'boolean') {
-    throw new InvalidInput(`dryRun is ${describeValue(raw.dryRun)}; expected true or false.`);
-  }
-  if (raw.stopLeftoverJobs !== undefined && raw.stopLeftoverJobs !== null && typeof raw.stopLeftoverJobs !== 'boolean') {
-    throw new InvalidInput(`stopLeftoverJobs is ${describeValue(raw.stopLeftoverJobs)}; expected true or false.`);
-  }
+  const dryRun = readBoolean(raw, 'dryRun', false);
+  const stopLeftoverJobs = readBoolean(raw, 'stopLeftoverJobs', true);
   const reason = readReason(raw.reason);
   const maxWaitSeconds = readInteger(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
   const releaseCallbacksAfterSeconds = readInteger(raw, 'releaseCallbacksAfterSeconds', 0, MAX_WAIT_SECONDS_LIMIT);
@@ -145,11 +142,11 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
     ...selection,
     olderThanSeconds: readInteger(raw, 'olderThanSeconds', 0, MAX_OLDER_THAN_SECONDS) ?? 0,
     signalRatePerSecond: readInteger(raw, 'signalRatePerSecond', SIGNAL_RATE_LIMIT.min, SIGNAL_RATE_LIMIT.max) ?? defaultSignalRate,
-    dryRun: raw.dryRun === true,
+    dryRun,
     ...(reason === undefined ? {} : { reason }),
     ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),
     ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
-    ...(raw.stopLeftoverJobs === false ? { stopLeftoverJobs: false as const } : {}),
+    ...(stopLeftoverJobs ? {} : { stopLeftoverJobs: false as const }),
   };
 }
 
