@@ -82,7 +82,7 @@ export const COMMANDS = {
   },
   simulate: {
     synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]\n' +
-      '                       [--stop-watch GRACE] [--orphan-guard PATTERN]',
+      '                       [--stop-watch GRACE] [--orphan-guard PATTERN] [--execution-limit N]',
     summary: 'run the SageMaker simulator, SQS/S3 emulator, Step Functions and EventBridge (template.yaml\'s rules) on 127.0.0.1 until Ctrl-C, printing the export lines to use them',
     positionals: { name: '', min: 0, max: 0 },
     flags: {
@@ -92,6 +92,7 @@ export const COMMANDS = {
       'with-run': { kind: 'string', value: 'RUN', help: 'start a run (training, lambda, callback) and print its ARN', choices: SEED_RUN_NAMES },
       'stop-watch': { kind: 'duration', value: 'GRACE', help: 'the stop watch: a run stopped by anyone else is drained, its callback steps released after GRACE', min: 0, max: SETTING_BOUNDS.STOP_WATCH_GRACE_SECONDS.max },
       'orphan-guard': { kind: 'string', value: 'PATTERN', help: 'the orphan guard: the runs a state machine named PATTERN (e.g. training-*) started are stopped when it aborts, times out or fails' },
+      'execution-limit': { kind: 'integer', value: 'N', help: "the simulated account's quota of pipeline executions running at once (default 20, as on AWS)", min: 1, max: 100_000 },
     },
   },
   stop: {
@@ -216,7 +217,7 @@ export type Command =
   | { name: 'help'; command?: CommandName }
   | { name: 'version' }
   | { name: 'demo'; scenario?: string; json: boolean; quiet: boolean; metrics: boolean }
-  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number]; stopWatchGraceSeconds?: number; orphanGuard?: string }
+  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number]; stopWatchGraceSeconds?: number; orphanGuard?: string; executionLimit?: number }
   | { name: 'stop'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string }
   | { name: 'stop-all'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string };
 
@@ -406,6 +407,7 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
           withRun: values['with-run'] as (typeof SEED_RUN_NAMES)[number] | undefined,
           stopWatchGraceSeconds: values['stop-watch'] as number | undefined,
           orphanGuard: orphanGuardPattern(values['orphan-guard'] as string | undefined),
+          executionLimit: values['execution-limit'] as number | undefined,
         }),
       };
     case 'stop': {

@@ -15,6 +15,10 @@ export interface LocalStackOptions {
   sqsPort?: number;
   host?: string;
   timeScale?: number;
+  /** The simulated account's quota of pipeline executions running at once (default 20, SageMaker's default). */
+  concurrentExecutionLimit?: number;
+  /** Simulated seconds between a step's end and the start of the next (default 1; a stop then answers ConflictException). */
+  stepTransitionSeconds?: number;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -25,6 +29,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host,
     timeScale: options.timeScale ?? 1,
     sqsEndpoint: sqs.endpoint,
+    ...(options.concurrentExecutionLimit !== undefined ? { concurrentExecutionLimit: options.concurrentExecutionLimit } : {}),
+    ...(options.stepTransitionSeconds !== undefined ? { stepTransitionSeconds: options.stepTransitionSeconds } : {}),
   }).catch(async (error: unknown) => {
     await sqs.close();
     throw error;

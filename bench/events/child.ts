@@ -14,6 +14,7 @@ import type { RunResult } from '#local/engine/runner.js';
 import { runChild, readChildSpec } from '#bench/support/child-protocol.js';
 import { BENCH_ROLE_ARN, DRAIN_STEP_NAME, drainPipelineDefinition } from '#bench/drains/pipeline.js';
 import { countS3Requests, perStop } from '#bench/support/s3-requests.js';
+import { BENCH_EXECUTION_LIMIT } from '#bench/support/run-counts.js';
 import type { EventsChildResult, EventsChildSpec, EventsRunMeasurement } from './types.js';
 
 const TERMINAL = new Set<string>(TERMINAL_STATUSES);
@@ -35,6 +36,7 @@ async function main(): Promise<EventsChildResult> {
   const polledOnly = new Set<string>();
   const cloud = await startLocalCloud({
     timeScale,
+    concurrentExecutionLimit: BENCH_EXECUTION_LIMIT,
     functionsDir: spec.functionsDir,
     loses: (event) => polledOnly.has(String(event.detail.pipelineExecutionArn)) && TERMINAL.has(String(event.detail.currentPipelineExecutionStatus)),
   });

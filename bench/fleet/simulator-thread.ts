@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { startLocalStack } from '#local/stack.js';
+import { BENCH_EXECUTION_LIMIT } from '#bench/support/run-counts.js';
 
 export type ThreadRequest = { type: 'observe' } | { type: 'report' } | { type: 'close' };
 export type ThreadReply =
@@ -15,7 +16,7 @@ export type ThreadReply =
 async function main(): Promise<void> {
   if (!parentPort) throw new Error('simulator-thread runs as a worker thread of the fleet bench.');
   const port = parentPort;
-  const stack = await startLocalStack({ timeScale: (workerData as { timeScale: number }).timeScale });
+  const stack = await startLocalStack({ timeScale: (workerData as { timeScale: number }).timeScale, concurrentExecutionLimit: BENCH_EXECUTION_LIMIT });
   const calls: Array<[string, number]> = [];
   let observed: Record<string, number> = {};
   let stop: (() => void) | undefined;

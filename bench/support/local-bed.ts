@@ -6,6 +6,7 @@ import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stac
 import { loadHandlerInstances } from './handler-instances.js';
 import { timedHandlers, type Invocation } from '#bench/drains/timed-handlers.js';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
+import { BENCH_EXECUTION_LIMIT } from './run-counts.js';
 
 /** Simulator + SQS emulator + the graceful-stop machine with the built handlers, in this process. */
 export interface LocalBed {
@@ -24,7 +25,7 @@ export interface LocalBed {
  * independent copies (one SDK client each, like separate Lambda containers).
  */
 export async function startLocalBed(options: { timeScale: number; functionsDir: string; handlerInstances?: number }): Promise<LocalBed> {
-  const stack = await startLocalStack({ timeScale: options.timeScale });
+  const stack = await startLocalStack({ timeScale: options.timeScale, concurrentExecutionLimit: BENCH_EXECUTION_LIMIT });
   useLocalEndpoints(stack.endpoints);
   const invocations: Invocation[] = [];
   const instances = options.handlerInstances ?? 1;

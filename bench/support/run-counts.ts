@@ -18,3 +18,9 @@ export function stopRequestedAtOf(run: RunResult): string | undefined {
   const document = run.output as { stopRequestedAt?: string | null } | undefined;
   return document?.stopRequestedAt ?? undefined;
 }
+
+/**
+ * The benches start many runs at once, as an account whose quota of concurrent pipeline executions
+ * was raised does (SageMaker's default is 20; the simulator enforces whatever it is given).
+ */
+export const BENCH_EXECUTION_LIMIT = 100_000;

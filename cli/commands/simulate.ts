@@ -43,6 +43,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       port: options.port,
       sqsPort: options.sqsPort,
       timeScale: options.timeScale,
+      ...(options.executionLimit === undefined ? {} : { concurrentExecutionLimit: options.executionLimit }),
       ...(options.stopWatchGraceSeconds === undefined ? {} : { stopWatch: { graceSeconds: options.stopWatchGraceSeconds } }),
       ...(options.orphanGuard === undefined ? {} : { orphanGuard: { stateMachinePattern: options.orphanGuard } }),
       onEvent: (event, deliveries) => {
@@ -69,6 +70,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   const extras = [
     options.stopWatchGraceSeconds === undefined ? undefined : `stop watch on (grace ${options.stopWatchGraceSeconds} s)`,
     options.orphanGuard === undefined ? undefined : `orphan guard on state machines ${options.orphanGuard}`,
+    options.executionLimit === undefined ? undefined : `at most ${options.executionLimit} pipeline executions at once`,
   ].filter(Boolean);
   io.err(
     `SageMaker simulator on ${sagemakerEndpoint}, SQS/S3 emulator on ${sqsEndpoint}, Step Functions and EventBridge on ${cloud.api.endpoint} (time scale ${options.timeScale})` +

@@ -19,6 +19,8 @@ export interface EngineDependencies {
   stats: SimulatorStats;
   /** Where SageMaker's EventBridge events go (absent: none are published). */
   events?: SimulatorEvents;
+  /** Simulated seconds from a step's end to the start of the steps it let go (0: at once). */
+  stepTransitionSeconds?: number;
 }
 
 const noTimers = (): void => undefined;
@@ -41,6 +43,14 @@ export class PipelineEngine {
   start(execution: Execution): void {
     this.deps.events?.publish(executionStatusChange(execution, undefined, this.deps.scope));
     this.startReadySteps(execution);
+  }
+
+  /**
+   * Between steps: a step has ended, the steps it let go have not started yet, and no other step
+   * runs. SageMaker answers a stop then with ConflictException (transient: retry it).
+   */
+  isBetweenSteps(execution: Execution): boolean {
+    return execution.status === 'Executing' && (execution.transitionsPending ?? 0) > 0 && ![...execution.steps.values()].some(isRunning);
   }
 
   /** The caller has checked that the execution is Executing. */
@@ -96,13 +106,34 @@ export class PipelineEngine {
   }
 
   private startReadySteps(execution: Execution): void {
-    if (execution.status !== 'Executing' || execution.discarded) return;
-    for (const definition of execution.pipeline.steps) {
-      if (execution.steps.has(definition.name) || this.isSkipped(execution, definition)) continue;
-      const ready = definition.dependsOn.every((name) => execution.steps.get(name)?.status === 'Succeeded') && this.branchTaken(execution, definition);
-      if (ready) this.startStep(execution, definition);
-    }
+    if (execution.status !== 'Executing' || execution.discarded || execution.stepFailed) return;
+    for (const definition of this.readySteps(execution)) this.startStep(execution, definition);
     this.settle(execution);
+  }
+
+  /** Steps not started yet whose DependsOn all Succeeded (and whose Condition branch was taken). */
+  private readySteps(execution: Execution): StepDefinition[] {
+    return execution.pipeline.steps.filter(
+      (definition) =>
+        !execution.steps.has(definition.name) &&
+        !this.isSkipped(execution, definition) &&
+        definition.dependsOn.every((name) => execution.steps.get(name)?.status === 'Succeeded') &&
+        this.branchTaken(execution, definition),
+    );
+  }
+
+  /** After a step succeeded: the steps it let go start once the transition's time has passed. */
+  private startNextSteps(execution: Execution): void {
+    const seconds = this.deps.stepTransitionSeconds ?? 0;
+    if (seconds === 0 || this.readySteps(execution).length === 0) {
+      this.startReadySteps(execution);
+      return;
+    }
+    execution.transitionsPending = (execution.transitionsPending ?? 0) + 1;
+    this.after(seconds, () => {
+      execution.transitionsPending = (execution.transitionsPending ?? 1) - 1;
+      if (!this.disposed) this.startReadySteps(execution);
+    });
   }
 
   /** A step of a Condition's IfSteps/ElseSteps runs once its condition succeeded with that outcome. */
@@ -213,7 +244,7 @@ export class PipelineEngine {
     // Like SageMaker: a failed step starts no more steps, and the run ends Failed once the steps
     // running beside it have finished; the step's own FailureReason carries the detail.
     if (status === 'Failed' && execution.status === 'Executing') execution.stepFailed = true;
-    if (execution.status === 'Executing' && !execution.stepFailed) this.startReadySteps(execution);
+    if (execution.status === 'Executing' && !execution.stepFailed) this.startNextSteps(execution);
     else this.settle(execution);
   }
 

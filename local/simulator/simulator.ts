@@ -21,7 +21,24 @@ export interface SageMakerSimulatorOptions {
   sqsEndpoint?: string;
   region?: string;
   accountId?: string;
+  /**
+   * SageMaker's account quota of pipeline executions running at once (Executing or Stopping):
+   * StartPipelineExecution above it answers ResourceLimitExceeded. Default 20, as on AWS (adjustable there too).
+   */
+  concurrentExecutionLimit?: number;
+  /**
+   * Simulated seconds from a step's end to the start of the steps it let go. While no step runs in
+   * that gap, StopPipelineExecution answers ConflictException, as SageMaker does between steps.
+   * Default 1; 0 starts the next steps at once (no gap, no such conflict).
+   */
+  stepTransitionSeconds?: number;
 }
+
+export const DEFAULT_STEP_TRANSITION_SECONDS = 1;
+const MAX_STEP_TRANSITION_SECONDS = 600;
+/** SageMaker's default quota of concurrent pipeline executions per account. */
+export const DEFAULT_CONCURRENT_EXECUTION_LIMIT = 20;
+const MAX_CONCURRENT_EXECUTION_LIMIT = 100_000;
 
 export interface SageMakerSimulator {
   /** e.g. http://127.0.0.1:41234: give it to any AWS client as the SageMaker endpoint. */
@@ -40,6 +57,14 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
+  const concurrentExecutions = options.concurrentExecutionLimit ?? DEFAULT_CONCURRENT_EXECUTION_LIMIT;
+  if (!Number.isInteger(concurrentExecutions) || concurrentExecutions < 1 || concurrentExecutions > MAX_CONCURRENT_EXECUTION_LIMIT) {
+    throw new RangeError(`concurrentExecutionLimit must be an integer in 1..${MAX_CONCURRENT_EXECUTION_LIMIT}, got ${concurrentExecutions}`);
+  }
+  const stepTransitionSeconds = options.stepTransitionSeconds ?? DEFAULT_STEP_TRANSITION_SECONDS;
+  if (!Number.isFinite(stepTransitionSeconds) || stepTransitionSeconds < 0 || stepTransitionSeconds > MAX_STEP_TRANSITION_SECONDS) {
+    throw new RangeError(`stepTransitionSeconds must be a number of seconds in 0..${MAX_STEP_TRANSITION_SECONDS}, got ${stepTransitionSeconds}`);
+  }
   const region = options.region ?? 'us-east-1';
   const scope = { region, accountId: options.accountId ?? '123456789012' };
 
@@ -49,13 +74,13 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
   const faults = new FaultController(OPERATION_NAMES);
   const sender = createSqsCallbackSender({ region, ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}) });
   const events = new SimulatorEvents();
-  const engine = new PipelineEngine({ clock, store, sender, scope, stats, events });
+  const engine = new PipelineEngine({ clock, store, sender, scope, stats, events, stepTransitionSeconds });
   const snapshot = (): SimulatorStatsSnapshot =>
     stats.snapshot({ pipelines: store.pipelineCount(), executionStatuses: store.allExecutions().map((e) => e.status) });
 
   const hanging = new Set<ServerResponse>();
   const server = createSimulatorServer({
-    context: { store, engine, clock, scope },
+    context: { store, engine, clock, scope, limits: { concurrentExecutions } },
     faults,
     stats,
     clock,

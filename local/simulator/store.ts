@@ -75,6 +75,13 @@ export class SimulatorStore {
     return [...this.executions.values()].filter((e) => e.pipeline === pipeline);
   }
 
+  /** Executions that count against the account's concurrent-execution quota. */
+  runningExecutionCount(): number {
+    let count = 0;
+    for (const execution of this.executions.values()) if (execution.status === 'Executing' || execution.status === 'Stopping') count += 1;
+    return count;
+  }
+
   allExecutions(): Execution[] {
     return [...this.executions.values()];
   }

@@ -145,4 +145,6 @@ export interface Execution {
   discarded: boolean;
   /** A step failed: no more steps start, and the run ends Failed when the running ones finish. */
   stepFailed?: boolean;
+  /** Step transitions under way: steps whose parents finished, not yet started (see PipelineEngine.isBetweenSteps). */
+  transitionsPending?: number;
 }

@@ -180,12 +180,13 @@ describe('parseCommandLine: stop-all', () => {
 describe('parseCommandLine: simulate and demo', () => {
   it('defaults to ephemeral ports and real time, and takes a run to seed', () => {
     expect(parseCommandLine(['simulate'])).toEqual({ name: 'simulate', port: 0, sqsPort: 0, timeScale: 1 });
-    expect(parseCommandLine(['simulate', '--port', '8080', '--sqs-port', '9324', '--time-scale', '12.5', '--with-run', 'training'])).toEqual({
+    expect(parseCommandLine(['simulate', '--port', '8080', '--sqs-port', '9324', '--time-scale', '12.5', '--with-run', 'training', '--execution-limit', '500'])).toEqual({
       name: 'simulate',
       port: 8080,
       sqsPort: 9324,
       timeScale: 12.5,
       withRun: 'training',
+      executionLimit: 500,
     });
   });
 
@@ -236,6 +237,7 @@ describe('parseCommandLine: usage errors', () => {
     ['--max-concurrency', ['stop-all', 'churn-model', '--max-concurrency', '5'], /^Unknown option '--max-concurrency' for stop-all; expected one of .*--signal-rate/],
     ['--time-scale fast', ['simulate', '--time-scale', 'fast'], /^--time-scale is "fast"; expected a number from 1 to 10000\.$/],
     ['--port 70000', ['simulate', '--port', '70000'], /^--port is "70000"; expected an integer from 0 to 65535\.$/],
+    ['--execution-limit 0', ['simulate', '--execution-limit', '0'], /^--execution-limit is "0"; expected an integer from 1 to 100000\.$/],
     ['a positional for demo', ['demo', 'extra'], /^demo takes no positional arguments; got "extra"\.$/],
     ['an unknown command', ['launch'], /^Unknown command "launch"; expected demo, simulate, stop, stop-all, --help or --version\.$/],
     ['an object property as a command', ['toString'], /^Unknown command "toString";/],

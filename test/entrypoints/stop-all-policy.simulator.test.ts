@@ -34,7 +34,8 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
   let stopAll: LocalStateMachine;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ timeScale: K });
+    // 500 runs at once: an account whose quota was raised (SageMaker's default is 20).
+    stack = await startLocalStack({ timeScale: K, concurrentExecutionLimit: 1_000 });
     useLocalEndpoints(stack.endpoints);
     process.env.GRACEFUL_STOP_TIME_SCALE = String(K);
     // The deployment's scope, as template.yaml passes PipelineNamePattern.

@@ -10,6 +10,13 @@ export interface OperationContext {
   engine: PipelineEngine;
   clock: SimulationClock;
   scope: AccountScope;
+  /** The account's quotas the simulator enforces. */
+  limits: SimulatorLimits;
+}
+
+export interface SimulatorLimits {
+  /** Pipeline executions Executing or Stopping at once, across the account's pipelines. */
+  concurrentExecutions: number;
 }
 
 /** Takes the parsed request body, returns the response body; throws SageMakerError. */

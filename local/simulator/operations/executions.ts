@@ -1,11 +1,11 @@
 import { executionArn, newExecutionId } from '#local/simulator/arns.js';
-import { validationError } from '#local/simulator/errors.js';
+import { SageMakerError, validationError } from '#local/simulator/errors.js';
 import { MAX_RESULTS_LIMIT, paginate } from '#local/simulator/pagination.js';
 import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
 import type { Execution, JsonObject } from '#local/simulator/types.js';
 import type { OperationHandler } from './context.js';
 
-export const startPipelineExecution: OperationHandler = (body, { store, engine, clock, scope }) => {
+export const startPipelineExecution: OperationHandler = (body, { store, engine, clock, scope, limits }) => {
   const request = new RequestReader(body);
   const nameOrArn = request.string('PipelineName', { required: true, minLength: 1, maxLength: 2048, pattern: PATTERNS.pipelineNameOrArn });
   const displayName = request.string('PipelineExecutionDisplayName', { minLength: 1, maxLength: 82, pattern: PATTERNS.pipelineName });
@@ -18,6 +18,16 @@ export const startPipelineExecution: OperationHandler = (body, { store, engine, 
   const retried = store.executionsOf(pipeline).find((e) => e.clientRequestToken === clientRequestToken);
   if (retried) return { PipelineExecutionArn: retried.arn };
 
+  const running = store.runningExecutionCount();
+  if (running >= limits.concurrentExecutions) {
+    // SageMaker's wording for an account quota (the request is refused; nothing is started).
+    throw new SageMakerError(
+      'ResourceLimitExceeded',
+      `The account-level service limit 'Maximum number of concurrent pipeline executions' is ${limits.concurrentExecutions} Pipeline Executions, ` +
+        `with current utilization of ${running} Pipeline Executions and a request delta of 1 Pipeline Executions. ` +
+        'Please use AWS Service Quotas to request an increase for this quota.',
+    );
+  }
   const values = { ...pipeline.parameterDefaults };
   for (const { Name, Value } of parameters) {
     if (!(Name in pipeline.parameterDefaults)) {

@@ -1,4 +1,4 @@
-import { validationError } from '#local/simulator/errors.js';
+import { conflict, validationError } from '#local/simulator/errors.js';
 import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
 import type { OperationHandler } from './context.js';
 
@@ -13,6 +13,10 @@ export const stopPipelineExecution: OperationHandler = (body, { store, engine })
   if (execution.stopClientRequestTokens.has(clientRequestToken)) return { PipelineExecutionArn: arn };
   if (execution.status !== 'Executing') {
     throw validationError(`Pipeline execution '${arn}' is in status '${execution.status}'. Only pipelines with 'Executing' status can be stopped.`);
+  }
+  // Between two steps SageMaker cannot take the stop yet: a transient conflict, retried by the caller.
+  if (engine.isBetweenSteps(execution)) {
+    throw conflict(`Pipeline execution '${arn}' is starting its next step; retry the stop request.`);
   }
   execution.stopClientRequestTokens.add(clientRequestToken);
   engine.stop(execution);

@@ -11,11 +11,13 @@ import {
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from './support/definitions.js';
+import { startSageMakerSimulator } from '#local/simulator/index.js';
 import { createQueue, ROLE_ARN, startHarness, useHarness, uniqueName } from './support/harness.js';
 import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
 import { waitFor } from '#local/bounded.js';
 
-const harness = useHarness({ timeScale: 100 });
+// 120 runs at once for the paging tests: an account whose quota was raised (SageMaker's default is 20).
+const harness = useHarness({ timeScale: 100, concurrentExecutionLimit: 200 });
 
 async function createPipeline(steps: StepJson[]): Promise<string> {
   const name = uniqueName('exec');
@@ -73,6 +75,65 @@ describe('StartPipelineExecution and DescribePipelineExecution', () => {
     // Assess
     expect(JSON.parse(answer.PipelineDefinition ?? '{}')).toMatchObject({ Version: '2020-12-01', Steps: steps });
     expect(answer.CreationTime).toBeInstanceOf(Date);
+  });
+});
+
+describe("the account's concurrent-execution quota", () => {
+  it('refuses the 21st run at once with ResourceLimitExceeded by default, counting Stopping runs and every pipeline, and starts again once one has ended', async () => {
+    // Prepare: real time, so the runs' 600 s and the stop's 600 s outlast any machine
+    const own = await startHarness({ timeScale: 1 });
+    onTestFinished(() => own.close());
+    const steps = [jobStep('Train', 'Training', { DurationSeconds: 600, StopDurationSeconds: 600 })];
+    const names = [uniqueName('quota-a'), uniqueName('quota-b')];
+    for (const name of names) await own.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
+    const started: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const { PipelineExecutionArn = '' } = await own.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: names[i % 2], ClientRequestToken: randomUUID() }));
+      started.push(PipelineExecutionArn);
+    }
+    await own.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: started[0], ClientRequestToken: randomUUID() }));
+
+    // Act
+    const refused = own.sagemakerNoRetry.send(new StartPipelineExecutionCommand({ PipelineName: names[0], ClientRequestToken: randomUUID() }));
+    await expect(refused).rejects.toMatchObject({
+      name: 'ResourceLimitExceeded',
+      message: expect.stringContaining("'Maximum number of concurrent pipeline executions' is 20 Pipeline Executions, with current utilization of 20"),
+    });
+    const listed = await own.sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: names[0] }));
+    const stopping = await own.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: started[0] }));
+
+    // Assess: nothing was started; the Stopping run still counts
+    expect(stopping.PipelineExecutionStatus).toBe('Stopping');
+    expect(listed.PipelineExecutionSummaries).toHaveLength(10);
+  });
+
+  it('lets a simulator set its own quota, and no longer counts a run that has ended', async () => {
+    // Prepare
+    const own = await startHarness({ timeScale: 100, concurrentExecutionLimit: 2 });
+    onTestFinished(() => own.close());
+    const name = uniqueName('quota-own');
+    const steps = [jobStep('Train', 'Training', { DurationSeconds: 100_000, StopDurationSeconds: 0 })];
+    await own.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
+    const startOne = () => own.sagemakerNoRetry.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
+    const { PipelineExecutionArn: first = '' } = await startOne();
+    await startOne();
+    await expect(startOne()).rejects.toMatchObject({ name: 'ResourceLimitExceeded', message: expect.stringContaining('is 2 Pipeline Executions') });
+
+    // Act
+    await own.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: first, ClientRequestToken: randomUUID() }));
+    await waitForExecutionStatus(own.sagemaker, first, 'Stopped');
+    const again = await startOne();
+
+    // Assess
+    expect(again.PipelineExecutionArn).toMatch(/execution\/[a-z0-9]{12}$/);
+  });
+
+  it('refuses a quota that is not a whole number from 1 up', async () => {
+    // Act
+    const zero = startSageMakerSimulator({ concurrentExecutionLimit: 0 });
+
+    // Assess
+    await expect(zero).rejects.toThrow(/concurrentExecutionLimit must be an integer in 1\.\.100000, got 0/);
   });
 });
 

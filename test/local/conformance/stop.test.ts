@@ -107,6 +107,72 @@ describe('stopping job steps', () => {
   });
 });
 
+describe('a stop that lands between two steps', () => {
+  it('answers ConflictException while a step has ended and the next has not started, and takes nothing from the request', async () => {
+    // Prepare: real time and a 600 s transition, so the run is certainly still between its steps when the stop lands
+    const slow = await startHarness({ timeScale: 1, stepTransitionSeconds: 600 });
+    onTestFinished(() => slow.close());
+    const arn = await startRun([jobStep('First', 'Processing', { DurationSeconds: 0 }), jobStep('Second', 'Training', { DurationSeconds: 1_000 }, ['First'])], slow);
+    await waitForStepStatus(slow.sagemaker, arn, 'First', 'Succeeded');
+
+    // Act
+    const first = slow.sagemakerNoRetry.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: token('between') }));
+    await expect(first).rejects.toMatchObject({ name: 'ConflictException', message: expect.stringContaining('is starting its next step; retry') });
+    const again = slow.sagemakerNoRetry.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: token('between') }));
+
+    // Assess: the same token is refused again (no stop happened), the run goes on, nothing else started
+    await expect(again).rejects.toMatchObject({ name: 'ConflictException' });
+    expect(await executionStatus(slow.sagemaker, arn)).toBe('Executing');
+    const { steps } = await listAllSteps(slow.sagemaker, arn);
+    expect(steps.map((step) => [step.StepName, step.StepStatus])).toEqual([['First', 'Succeeded']]);
+  });
+
+  it('takes the stop once the next step has started (the transition lasts 1 simulated second by default)', async () => {
+    // Prepare
+    const arn = await startRun([jobStep('First', 'Processing', { DurationSeconds: 0 }), jobStep('Second', 'Training', { DurationSeconds: 100_000 }, ['First'])]);
+    await waitForStepStatus(harness.sagemaker, arn, 'Second', 'Executing');
+
+    // Act
+    await stop(arn);
+    await waitForExecutionStatus(harness.sagemaker, arn, 'Stopped');
+
+    // Assess
+    const { steps } = await listAllSteps(harness.sagemaker, arn);
+    expect(steps.map((step) => [step.StepName, step.StepStatus])).toEqual([['Second', 'Stopped'], ['First', 'Succeeded']]);
+  });
+
+  it('takes a stop while another step still runs, and never starts the steps the transition was to start', async () => {
+    // Prepare
+    const slow = await startHarness({ timeScale: 1, stepTransitionSeconds: 600 });
+    onTestFinished(() => slow.close());
+    const arn = await startRun(
+      [
+        jobStep('Prepare', 'Processing', { DurationSeconds: 0 }),
+        jobStep('Train', 'Training', { DurationSeconds: 100_000, StopDurationSeconds: 0 }),
+        jobStep('Evaluate', 'Processing', { DurationSeconds: 10 }, ['Prepare']),
+      ],
+      slow,
+    );
+    await waitForStepStatus(slow.sagemaker, arn, 'Prepare', 'Succeeded');
+
+    // Act
+    await slow.sagemakerNoRetry.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: token('beside') }));
+    await waitForExecutionStatus(slow.sagemaker, arn, 'Stopped');
+
+    // Assess
+    const { steps } = await listAllSteps(slow.sagemaker, arn);
+    expect(Object.fromEntries(steps.map((step) => [step.StepName, step.StepStatus]))).toEqual({ Prepare: 'Succeeded', Train: 'Stopped' });
+  });
+
+  it('refuses a transition that is not a number of seconds from 0 to 600', async () => {
+    // Act
+    const negative = startHarness({ stepTransitionSeconds: -1 });
+
+    // Assess
+    await expect(negative).rejects.toThrow(/stepTransitionSeconds must be a number of seconds in 0\.\.600, got -1/);
+  });
+});
+
 describe('StopPipelineExecution preconditions', () => {
   it("refuses to stop an execution that is not Executing with the 'Executing' status message", async () => {
     // Prepare

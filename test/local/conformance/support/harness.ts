@@ -6,7 +6,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll } from 'vitest';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startSageMakerSimulator, type SageMakerSimulator } from '#local/simulator/index.js';
+import { startSageMakerSimulator, type SageMakerSimulator, type SageMakerSimulatorOptions } from '#local/simulator/index.js';
 import { startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 
 export const REGION = 'us-east-1';
@@ -23,9 +23,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { timeScale?: number } = {}): Promise<Harness> {
+/** The simulator's own settings a conformance suite may choose (time scale 100 unless given). */
+export type HarnessOptions = Pick<SageMakerSimulatorOptions, 'timeScale' | 'concurrentExecutionLimit' | 'stepTransitionSeconds'>;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sqsEmulator = await startSqsEmulator();
-  const simulator = await startSageMakerSimulator({ timeScale: options.timeScale ?? 100, sqsEndpoint: sqsEmulator.endpoint });
+  const simulator = await startSageMakerSimulator({ timeScale: 100, ...options, sqsEndpoint: sqsEmulator.endpoint }).catch(async (error: unknown) => {
+    await sqsEmulator.close();
+    throw error;
+  });
   const sagemaker = sageMakerClient(simulator.endpoint);
   const sagemakerNoRetry = sageMakerClient(simulator.endpoint, { maxAttempts: 1 });
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: REGION, credentials: CREDENTIALS });
@@ -66,7 +72,7 @@ export async function createQueue(sqs: SQSClient, name = uniqueName('callbacks')
  * One harness for a test file, started before its tests and closed after
  * them; the returned object reads the started harness (use it inside tests).
  */
-export function useHarness(options: { timeScale?: number } = {}): Harness {
+export function useHarness(options: HarnessOptions = {}): Harness {
   let current: Harness | undefined;
   beforeAll(async () => {
     current = await startHarness(options);
