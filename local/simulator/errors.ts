@@ -15,6 +15,11 @@ export function validationError(message: string): SageMakerError {
   return new SageMakerError('ValidationException', message);
 }
 
+/** A body or member an AWS JSON service cannot deserialize (malformed JSON, a member of the wrong type). */
+export function serializationError(message: string): SageMakerError {
+  return new SageMakerError('SerializationException', message);
+}
+
 /** SageMaker's not-found error has no `Exception` suffix. */
 export function resourceNotFound(message: string): SageMakerError {
   return new SageMakerError('ResourceNotFound', message);

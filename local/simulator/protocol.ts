@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SageMakerError, validationError } from './errors.js';
+import { SageMakerError, serializationError, validationError } from './errors.js';
 import type { JsonObject, JsonValue } from './types.js';
 
 /** The AWS JSON 1.1 wire format: bodies, errors and the target header. */
@@ -44,17 +44,17 @@ export function assertShallow(value: JsonValue, what: string): void {
   if (depth > MAX_JSON_DEPTH) throw validationError(`${what} nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
 }
 
-/** An empty body counts as `{}`; anything but a JSON object is a ValidationException. */
+/** An empty body counts as `{}`; anything but a JSON object is a SerializationException, as AWS JSON services answer. */
 export function parseJsonObject(text: string): JsonObject {
   if (text.trim() === '') return {};
   let value: JsonValue;
   try {
     value = JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw validationError(`Malformed request body: ${(error as Error).message}`);
+    throw serializationError(`Malformed request body: ${(error as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw validationError('Malformed request body: expected a JSON object.');
+    throw serializationError('Malformed request body: expected a JSON object.');
   }
   assertShallow(value, 'The request body');
   return value;

@@ -1,10 +1,12 @@
-import { validationError } from './errors.js';
+import { serializationError, validationError } from './errors.js';
 import type { JsonObject, NameValue } from './types.js';
 
 /**
  * Reads request members and collects constraint violations in SageMaker's wording, e.g.
  * "1 validation error detected: Value null at 'pipelineExecutionArn' failed to satisfy
  * constraint: Member must not be null". Call `assertValid()` before using the values.
+ * A member of the wrong JSON type cannot be read at all: like an AWS JSON service, that is a
+ * SerializationException, answered before any constraint is checked.
  */
 
 interface StringRule {
@@ -26,6 +28,7 @@ const quote = (value: unknown): string => `'${typeof value === 'string' ? value 
 
 export class RequestReader {
   private readonly violations: string[] = [];
+  private readonly wrongTypes: string[] = [];
 
   constructor(private readonly body: JsonObject) {}
 
@@ -38,7 +41,7 @@ export class RequestReader {
       return rule.required ? '' : undefined;
     }
     if (typeof value !== 'string') {
-      this.violate(value, field, 'Member must be of type string');
+      this.wrongType(value, field, 'a string');
       return '';
     }
     if (rule.minLength !== undefined && value.length < rule.minLength) {
@@ -63,7 +66,7 @@ export class RequestReader {
       return undefined;
     }
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      this.violate(value, field, 'Member must be an integer');
+      this.wrongType(value, field, 'an integer');
       return undefined;
     }
     if (rule.min !== undefined && value < rule.min) {
@@ -81,7 +84,7 @@ export class RequestReader {
     if (value === undefined || value === null) return undefined;
     const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) / 1000 : NaN;
     if (!Number.isFinite(seconds)) {
-      this.violate(value, field, 'Member must be a timestamp (epoch seconds)');
+      this.wrongType(value, field, 'a timestamp (epoch seconds)');
       return undefined;
     }
     return seconds;
@@ -92,7 +95,7 @@ export class RequestReader {
     const value = this.body[field];
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) {
-      this.violate(value, field, 'Member must be a list');
+      this.wrongType(value, field, 'a list');
       return undefined;
     }
     if (value.length > maxItems) {
@@ -104,7 +107,7 @@ export class RequestReader {
         item !== null && typeof item === 'object' && !Array.isArray(item) &&
         typeof item['Name'] === 'string' && typeof item['Value'] === 'string';
       if (!isPair) {
-        this.violate(item, field, 'Member must contain only {Name, Value} string pairs');
+        this.wrongType(item, field, 'a list of {Name, Value} string pairs');
         return undefined;
       }
       items.push({ Name: item['Name'] as string, Value: item['Value'] as string });
@@ -113,10 +116,16 @@ export class RequestReader {
   }
 
   assertValid(): void {
+    if (this.wrongTypes.length > 0) throw serializationError(this.wrongTypes.join(' '));
     const count = this.violations.length;
     if (count === 0) return;
     const noun = count === 1 ? 'validation error' : 'validation errors';
     throw validationError(`${count} ${noun} detected: ${this.violations.join('; ')}`);
+  }
+
+  private wrongType(value: unknown, field: string, expected: string): void {
+    const actual = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `the ${typeof value} ${quote(value).slice(0, 80)}`;
+    this.wrongTypes.push(`Member '${memberName(field)}' is ${actual}; expected ${expected}.`);
   }
 
   private violate(value: unknown, field: string, constraint: string): void {

@@ -86,14 +86,14 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     expect(answer.body['__type']).toBe('UnknownOperationException');
   });
 
-  it('rejects malformed JSON with ValidationException and keeps serving', async () => {
+  it('rejects malformed JSON with SerializationException, as AWS JSON services do, and keeps serving', async () => {
     // Act
     const broken = await postRaw(harness.simulator.endpoint, 'SageMaker.DescribePipelineExecution', '{"PipelineExecutionArn": ');
     const afterwards = await postRaw(harness.simulator.endpoint, 'SageMaker.DescribePipeline', '{"PipelineName": "absent"}');
 
     // Assess
     expect(broken.status).toBe(400);
-    expect(broken.body['__type']).toBe('ValidationException');
+    expect(broken.body['__type']).toBe('SerializationException');
     expect(broken.body['message']).toMatch(/^Malformed request body/);
     expect(afterwards.body['__type']).toBe('ResourceNotFound');
   });
@@ -111,19 +111,35 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     });
   });
 
-  it('reports every wrong-typed or out-of-range member in one ValidationException', async () => {
+  it('reports every out-of-range member in one ValidationException', async () => {
     // Act
     const answer = await postRaw(
       harness.simulator.endpoint,
       'SageMaker.ListPipelineExecutionSteps',
-      JSON.stringify({ PipelineExecutionArn: 42, MaxResults: 500 }),
+      JSON.stringify({ PipelineExecutionArn: 'not-an-arn', MaxResults: 500 }),
     );
 
     // Assess
     expect(answer.body['__type']).toBe('ValidationException');
     expect(answer.body['message']).toMatch(/^2 validation errors detected: /);
-    expect(answer.body['message']).toContain("at 'pipelineExecutionArn' failed to satisfy constraint: Member must be of type string");
+    expect(answer.body['message']).toContain("Value 'not-an-arn' at 'pipelineExecutionArn' failed to satisfy constraint: Member must satisfy regular expression pattern");
     expect(answer.body['message']).toContain("Value '500' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100");
+  });
+
+  it('answers a member of the wrong JSON type with SerializationException naming it, before any constraint is checked', async () => {
+    // Act
+    const answer = await postRaw(
+      harness.simulator.endpoint,
+      'SageMaker.ListPipelineExecutionSteps',
+      JSON.stringify({ PipelineExecutionArn: 42, MaxResults: '10', SortOrder: 'Sideways' }),
+    );
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      __type: 'SerializationException',
+      message: "Member 'pipelineExecutionArn' is the number '42'; expected a string. Member 'maxResults' is the string '10'; expected an integer.",
+    });
   });
 
   it('maps an unknown execution ARN to ResourceNotFound in the SDK', async () => {
