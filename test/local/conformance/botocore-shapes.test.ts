@@ -7,13 +7,14 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { CreatePipelineCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
 import { OPERATION_NAMES } from '#local/simulator/operations/index.js';
 import { callbackStep, definition, jobStep, lambdaStep } from './support/definitions.js';
-import { ROLE_ARN, createQueue, uniqueName, useHarness } from './support/harness.js';
+import { ROLE_ARN, createQueue, startHarness, uniqueName, useHarness } from './support/harness.js';
 import { postRaw } from './support/raw.js';
-import { listAllSteps, waitForExecutionStatus } from './support/wait.js';
+import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
 
 const harness = useHarness({ timeScale: 100 });
 const CHECKER = join(projectRoot, 'test', 'local', 'conformance', 'support', 'botocore_shapes.py');
@@ -98,5 +99,54 @@ describe("the simulator's responses against botocore's SageMaker model", () => {
       .map((line) => JSON.parse(line) as { operation: string; problem: string })
       .filter((entry) => !NEWER_THAN_BOTOCORE.has(entry.problem));
     expect(problems).toEqual([]);
+  });
+
+  it('answers every error it raises by itself with a code the model lists for that operation, or one any AWS JSON service may answer', async () => {
+    // Prepare: real time, a 600 s transition between steps and room for two runs, so each error is certain
+    const own = await startHarness({ timeScale: 1, stepTransitionSeconds: 600, concurrentExecutionLimit: 2 });
+    onTestFinished(() => own.close());
+    const errors: Array<{ operation: string; error: string }> = [];
+    const refused = async (operation: string, body: Record<string, unknown> | string): Promise<void> => {
+      const answer = await postRaw(own.simulator.endpoint, `SageMaker.${operation}`, typeof body === 'string' ? body : JSON.stringify(body));
+      if (answer.status !== 400) throw new Error(`${operation} was expected to be refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+      errors.push({ operation, error: String(answer.body['__type']) });
+    };
+    const name = uniqueName('errors');
+    const steps = [jobStep('First', 'Processing', { DurationSeconds: 0 }), jobStep('Second', 'Training', { DurationSeconds: 1000 }, ['First'])];
+    await own.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
+    const { PipelineExecutionArn: arn = '' } = await own.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
+    await own.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
+    await waitForStepStatus(own.sagemaker, arn, 'First', 'Succeeded');
+    const unknownRun = `${arn.slice(0, arn.lastIndexOf('/'))}/000000000000`;
+
+    // Act
+    await refused('StopPipelineExecution', { PipelineExecutionArn: arn, ClientRequestToken: randomUUID() });
+    await refused('StartPipelineExecution', { PipelineName: name, ClientRequestToken: randomUUID() });
+    await refused('DeletePipeline', { PipelineName: name, ClientRequestToken: randomUUID() });
+    await refused('StopPipelineExecution', { PipelineExecutionArn: unknownRun, ClientRequestToken: randomUUID() });
+    await refused('DescribePipelineExecution', { PipelineExecutionArn: unknownRun });
+    await refused('DescribePipeline', { PipelineName: 'absent' });
+    await refused('DescribeTrainingJob', { TrainingJobName: 'absent' });
+    await refused('StopProcessingJob', { ProcessingJobName: 'absent' });
+    await refused('SendPipelineExecutionStepSuccess', { CallbackToken: 'abcdefghij', ClientRequestToken: randomUUID() });
+    await refused('ListPipelineExecutionSteps', '{"PipelineExecutionArn": ');
+    const checker = spawnSync('python3', [CHECKER], { input: errors.map((entry) => JSON.stringify(entry)).join('\n'), encoding: 'utf8', timeout: 60_000 });
+
+    // Assess
+    expect(errors.map(({ error }) => error)).toEqual([
+      'ConflictException',
+      'ResourceLimitExceeded',
+      'ConflictException',
+      'ResourceNotFound',
+      'ResourceNotFound',
+      'ResourceNotFound',
+      'ResourceNotFound',
+      'ResourceNotFound',
+      'ValidationException',
+      'SerializationException',
+    ]);
+    if (checker.status === 2) return; // botocore is not installed here: the codes above are what the SDK's model lists too
+    expect(checker.status, checker.stderr).toBe(0);
+    expect(checker.stdout.split('\n').filter(Boolean)).toEqual([]);
   });
 });

@@ -2,7 +2,9 @@
 
 Reads JSON lines {"operation": ..., "response": {...}} on stdin; prints one JSON line per problem:
 a member the output shape does not have, a wrong type, an enum value the model does not list, or a
-required member missing. Exit code 0 either way; exit 2 when botocore is not installed.
+required member missing. A line {"operation": ..., "error": "<code>"} is an error answer: its code
+must be one the model lists for that operation, or one every AWS JSON service may answer. Exit code
+0 either way; exit 2 when botocore is not installed.
 """
 import json
 import sys
@@ -13,6 +15,16 @@ except ImportError:
     sys.exit(2)
 
 MODEL = botocore.session.get_session().get_service_model("sagemaker")
+# Errors the AWS JSON protocol gives any operation (not listed per operation in the model).
+COMMON_ERRORS = {
+    "ValidationException",
+    "SerializationException",
+    "ThrottlingException",
+    "AccessDeniedException",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "UnknownOperationException",
+}
 
 
 def check(shape, value, path, problems):
@@ -71,7 +83,11 @@ for line in sys.stdin:
         print(json.dumps({"operation": operation, "problem": "botocore's SageMaker model has no such operation"}))
         continue
     problems = []
-    if shape is not None:
+    if "error" in call:
+        listed = {error.name for error in MODEL.operation_model(operation).error_shapes}
+        if call["error"] not in listed | COMMON_ERRORS:
+            problems.append(f"{operation}: answers {call['error']}, which the model does not list (it lists {sorted(listed)})")
+    elif shape is not None:
         check(shape, call["response"], operation, problems)
     for problem in problems:
         print(json.dumps({"operation": operation, "problem": problem}))
