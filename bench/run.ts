@@ -10,7 +10,7 @@ import { projectRoot } from '#local/engine/paths.js';
 import { importChildPath, measureColdStarts, type FunctionColdStart } from './cold-start/measure.js';
 import { measureConcurrency, type ConcurrencyReport } from './concurrency/suite.js';
 import { measureDrains, type DrainRow } from './drains/suite.js';
-import { measureFleet } from './fleet/suite.js';
+import { FLEET_CASES, measureFleet } from './fleet/suite.js';
 import { measureEvents, EVENT_DRAIN_SECONDS } from './events/suite.js';
 import type { EventsRow } from './events/types.js';
 import type { FleetRow } from './fleet/types.js';
@@ -28,6 +28,8 @@ type Section = (typeof SECTIONS)[number];
 interface Options {
   sections: Section[];
   parallel: number;
+  /** The fleet sizes to measure (default: every one of FLEET_CASES). */
+  fleetRuns?: number[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -37,7 +39,10 @@ function parseOptions(argv: readonly string[]): Options {
   if (unknown.length > 0) throw new Error(`Unknown section(s) ${unknown.join(', ')}; expected ${SECTIONS.join(', ')}.`);
   const parallel = Number(value('parallel') ?? 3);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 8) throw new Error('--parallel must be an integer from 1 to 8.');
-  return { sections: only as Section[], parallel };
+  const sizes = [...new Set(FLEET_CASES.map((fleetCase) => fleetCase.runs))];
+  const fleetRuns = value('fleet-runs')?.split(',').map(Number);
+  if (fleetRuns && fleetRuns.some((runs) => !sizes.includes(runs))) throw new Error(`--fleet-runs takes ${sizes.join(', ')} (comma-separated).`);
+  return { sections: only as Section[], parallel, ...(fleetRuns ? { fleetRuns } : {}) };
 }
 
 const log = (text: string): void => {
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
     }
     if (options.sections.includes('fleet')) {
       const what = 'fleet: 1,000 and 10,000 runs, 2- and 20-minute drains, against the previous design and an SDK loop';
-      fleet = await timed('fleet', what, () => measureFleet(workspace.benchDir, workspace.functionsDir, log));
+      fleet = await timed('fleet', what, () => measureFleet(workspace.benchDir, workspace.functionsDir, log, options.fleetRuns));
     }
   } finally {
     workspace.remove();

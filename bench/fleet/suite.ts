@@ -11,11 +11,13 @@ export const FLEET_CASES: readonly FleetCase[] = [
 ];
 export const FLEET_SIGNAL_RATE = 10;
 /**
- * The fleet runs K times faster than real time: 10 for 1,000 runs, 5 for 10,000 (their sweeps and
- * 2.5 MB ledgers take real CPU time each cycle, which K multiplies: at 5 it weighs half as much).
+ * The fleet runs K = 5 times faster than real time. Every real millisecond of CPU the process spends
+ * weighs K simulated ones: the sweeps and 2.5 MB ledgers of 10,000 runs, and for every signal its
+ * stop record (an S3 PUT beside the StopPipelineExecution). At K = 10 that slipped the pace of 1,000
+ * signals by 6-18 simulated seconds on a busy 2-core machine; at 5 it weighs half as much.
  * 10,000 runs with 20-minute drains take about 8 minutes.
  */
-export const fleetTimeScale = (runs: number): number => (runs > 2_000 ? 5 : 10);
+export const FLEET_TIME_SCALE = 5;
 /** One graceful stop is measured 100 times faster: only its costs and its lifetime matter. */
 export const CHILD_TIME_SCALE = 100;
 const CHILD_TIMEOUT_MS = 900_000;
@@ -32,10 +34,10 @@ const run = async (benchDir: string, spec: FleetChildSpec): Promise<FleetChildRe
  * in a Map at 40) and a plain SDK loop, both modelled from one measured graceful stop per drain and
  * the fleet's measured listing.
  */
-export async function measureFleet(benchDir: string, functionsDir: string, log: (text: string) => void): Promise<FleetRow[]> {
+export async function measureFleet(benchDir: string, functionsDir: string, log: (text: string) => void, sizes?: readonly number[]): Promise<FleetRow[]> {
   const children = new Map<number, FleetChildResult>();
   const rows: FleetRow[] = [];
-  for (const fleetCase of FLEET_CASES) {
+  for (const fleetCase of FLEET_CASES.filter((candidate) => !sizes || sizes.includes(candidate.runs))) {
     const base = { ...fleetCase, signalRate: FLEET_SIGNAL_RATE, functionsDir };
     try {
       let child = children.get(fleetCase.drainSeconds);
@@ -44,8 +46,8 @@ export async function measureFleet(benchDir: string, functionsDir: string, log: 
         child = await run(benchDir, { ...base, runs: 1, mode: 'child', timeScale: CHILD_TIME_SCALE });
         children.set(fleetCase.drainSeconds, child);
       }
-      log(`fleet: ${fleetCase.runs} runs, ${fleetCase.drainSeconds} s drains, R = ${FLEET_SIGNAL_RATE}, time scale ${fleetTimeScale(fleetCase.runs)}`);
-      const fleet = await run(benchDir, { ...base, mode: 'fleet', timeScale: fleetTimeScale(fleetCase.runs) });
+      log(`fleet: ${fleetCase.runs} runs, ${fleetCase.drainSeconds} s drains, R = ${FLEET_SIGNAL_RATE}, time scale ${FLEET_TIME_SCALE}`);
+      const fleet = await run(benchDir, { ...base, mode: 'fleet', timeScale: FLEET_TIME_SCALE });
       log(`fleet: done in ${Math.round(fleet.realSeconds)} s real`);
       const parts = { child: { ...child.figures, childSeconds: child.childSeconds ?? Number.NaN }, listingSeconds: fleet.listingSeconds, listingCalls: fleet.listingCalls };
       rows.push({ ...fleetCase, signalRate: FLEET_SIGNAL_RATE, listingSeconds: fleet.listingSeconds, designs: [fleet.figures, modelPreviousDesign(fleetCase, parts), modelSdkLoop(fleetCase, parts)] });
