@@ -1,4 +1,4 @@
-import { startSageMakerSimulator, type SageMakerSimulator } from './simulator/index.js';
+import { startSageMakerSimulator, type SageMakerSimulator, type SageMakerSimulatorOptions } from './simulator/index.js';
 import { startSqsEmulator, type SqsEmulator } from './sqs/emulator.js';
 import { LOCAL_LEDGER_BUCKET, createLedgerBucket } from './ledger-bucket.js';
 
@@ -10,15 +10,12 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export interface LocalStackOptions {
+/** The simulator's account quota and step transition pass through as they are (their defaults are the simulator's). */
+export interface LocalStackOptions extends Pick<SageMakerSimulatorOptions, 'concurrentExecutionLimit' | 'stepTransitionSeconds'> {
   port?: number;
   sqsPort?: number;
   host?: string;
   timeScale?: number;
-  /** The simulated account's quota of pipeline executions running at once (default 20, SageMaker's default). */
-  concurrentExecutionLimit?: number;
-  /** Simulated seconds between a step's end and the start of the next (default 1; a stop then answers ConflictException). */
-  stepTransitionSeconds?: number;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -29,8 +26,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host,
     timeScale: options.timeScale ?? 1,
     sqsEndpoint: sqs.endpoint,
-    ...(options.concurrentExecutionLimit !== undefined ? { concurrentExecutionLimit: options.concurrentExecutionLimit } : {}),
-    ...(options.stepTransitionSeconds !== undefined ? { stepTransitionSeconds: options.stepTransitionSeconds } : {}),
+    concurrentExecutionLimit: options.concurrentExecutionLimit,
+    stepTransitionSeconds: options.stepTransitionSeconds,
   }).catch(async (error: unknown) => {
     await sqs.close();
     throw error;

@@ -43,7 +43,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       port: options.port,
       sqsPort: options.sqsPort,
       timeScale: options.timeScale,
-      ...(options.executionLimit === undefined ? {} : { concurrentExecutionLimit: options.executionLimit }),
+      concurrentExecutionLimit: options.executionLimit,
       ...(options.stopWatchGraceSeconds === undefined ? {} : { stopWatch: { graceSeconds: options.stopWatchGraceSeconds } }),
       ...(options.orphanGuard === undefined ? {} : { orphanGuard: { stateMachinePattern: options.orphanGuard } }),
       onEvent: (event, deliveries) => {

@@ -22,6 +22,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { isErrorNamed } from './errors.js';
+import { isNotFoundError } from './sagemaker-errors.js';
 import { clip } from './text.js';
 
 export const JOB_KINDS = ['TrainingJob', 'ProcessingJob', 'TransformJob', 'TuningJob', 'AutoMLJob'] as const;
@@ -110,6 +111,8 @@ export function jobsOfSteps(steps: readonly PipelineExecutionStep[]): Array<{ st
 }
 
 const jobNameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
+/** SageMaker will not read or stop this job (gone, not ours, not in a state to stop): reported, never a failure of the stop. */
+const isJobRefusal = (error: unknown): boolean => isNotFoundError(error) || isErrorNamed(error, 'ValidationException', 'AccessDeniedException');
 const errorText = (error: unknown): string => clip(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 300);
 
 export interface LeftoverOptions {
@@ -133,23 +136,25 @@ export async function checkLeftovers(sagemaker: SageMakerClient, steps: readonly
     try {
       status = (await calls.describe(name)) ?? 'Unknown';
     } catch (error) {
-      // A job that cannot be read (deleted, not ours to read) is reported, not a failure of the stop.
-      if (!isErrorNamed(error, 'ResourceNotFound', 'ValidationException', 'AccessDeniedException')) throw error;
+      if (!isJobRefusal(error)) throw error;
       status = 'Unknown';
     }
     result.jobs.push({ ...job, status });
     if (status !== 'InProgress') continue;
+    const leftover = (action: Leftover['action'], detail: string): void => {
+      result.leftovers.push({ stepName: job.stepName, kind: job.kind, resource: job.arn, action, detail });
+    };
     if (!options.stopLeftoverJobs) {
-      result.leftovers.push({ stepName: job.stepName, kind: job.kind, resource: job.arn, action: 'NotStopped', detail: 'still InProgress after the run ended; stopLeftoverJobs is false' });
+      leftover('NotStopped', 'still InProgress after the run ended; stopLeftoverJobs is false');
       continue;
     }
     await options.pace();
     try {
       await calls.stop(name);
-      result.leftovers.push({ stepName: job.stepName, kind: job.kind, resource: job.arn, action: 'StopRequested', detail: 'still InProgress after the run ended: stopped' });
+      leftover('StopRequested', 'still InProgress after the run ended: stopped');
     } catch (error) {
-      if (!isErrorNamed(error, 'ValidationException', 'ResourceNotFound', 'AccessDeniedException')) throw error;
-      result.leftovers.push({ stepName: job.stepName, kind: job.kind, resource: job.arn, action: 'StopFailed', detail: `SageMaker refused to stop it: ${errorText(error)}` });
+      if (!isJobRefusal(error)) throw error;
+      leftover('StopFailed', `SageMaker refused to stop it: ${errorText(error)}`);
     }
   }
   for (const step of steps) {

@@ -25,6 +25,11 @@ export function resourceNotFound(message: string): SageMakerError {
   return new SageMakerError('ResourceNotFound', message);
 }
 
+/** An account quota would be exceeded: the request is refused, nothing is created. */
+export function resourceLimitExceeded(message: string): SageMakerError {
+  return new SageMakerError('ResourceLimitExceeded', message);
+}
+
 /** What SageMaker answers an operation that conflicts with the resource's state (HTTP 400). */
 export function conflict(message: string): SageMakerError {
   return new SageMakerError('ConflictException', message);

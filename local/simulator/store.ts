@@ -1,6 +1,6 @@
 import { pipelineKey } from './arns.js';
 import { resourceNotFound } from './errors.js';
-import type { Execution, Job, JobKind, Pipeline } from './types.js';
+import { isRunningExecution, type Execution, type Job, type JobKind, type Pipeline } from './types.js';
 
 /** Where a callback token leads, and how it was answered (for idempotent retries). */
 export interface CallbackRegistration {
@@ -78,7 +78,7 @@ export class SimulatorStore {
   /** Executions that count against the account's concurrent-execution quota. */
   runningExecutionCount(): number {
     let count = 0;
-    for (const execution of this.executions.values()) if (execution.status === 'Executing' || execution.status === 'Stopping') count += 1;
+    for (const execution of this.executions.values()) if (isRunningExecution(execution)) count += 1;
     return count;
   }
 

@@ -123,6 +123,9 @@ export interface StepRun {
   delivery: Promise<void>;
 }
 
+/** Executing or Stopping: counts against the account's quota, and keeps its pipeline from being deleted. */
+export const isRunningExecution = (execution: Pick<Execution, 'status'>): boolean => execution.status === 'Executing' || execution.status === 'Stopping';
+
 export interface Execution {
   arn: string;
   id: string;

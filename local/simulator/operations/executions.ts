@@ -1,5 +1,5 @@
 import { executionArn, newExecutionId } from '#local/simulator/arns.js';
-import { SageMakerError, validationError } from '#local/simulator/errors.js';
+import { resourceLimitExceeded, validationError } from '#local/simulator/errors.js';
 import { MAX_RESULTS_LIMIT, paginate } from '#local/simulator/pagination.js';
 import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
 import type { Execution, JsonObject } from '#local/simulator/types.js';
@@ -21,8 +21,7 @@ export const startPipelineExecution: OperationHandler = (body, { store, engine, 
   const running = store.runningExecutionCount();
   if (running >= limits.concurrentExecutions) {
     // SageMaker's wording for an account quota (the request is refused; nothing is started).
-    throw new SageMakerError(
-      'ResourceLimitExceeded',
+    throw resourceLimitExceeded(
       `The account-level service limit 'Maximum number of concurrent pipeline executions' is ${limits.concurrentExecutions} Pipeline Executions, ` +
         `with current utilization of ${running} Pipeline Executions and a request delta of 1 Pipeline Executions. ` +
         'Please use AWS Service Quotas to request an increase for this quota.',

@@ -1,10 +1,9 @@
-import { conflict } from '#local/simulator/errors.js';
 import { pipelineArn } from '#local/simulator/arns.js';
 import { parsePipelineDefinition } from '#local/simulator/definition.js';
-import { validationError } from '#local/simulator/errors.js';
+import { conflict, validationError } from '#local/simulator/errors.js';
 import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/validation.js';
 import { MAX_RESULTS_LIMIT, paginate } from '#local/simulator/pagination.js';
-import type { JsonObject } from '#local/simulator/types.js';
+import { isRunningExecution, type JsonObject } from '#local/simulator/types.js';
 import type { OperationHandler } from './context.js';
 
 export const createPipeline: OperationHandler = (body, { store, clock, scope }) => {
@@ -76,7 +75,7 @@ export const deletePipeline: OperationHandler = (body, { store, engine }) => {
   request.assertValid();
   const pipeline = store.getPipeline(nameOrArn);
   // Like SageMaker: a pipeline with executions still running (or stopping) cannot be deleted; stop them first.
-  const running = store.executionsOf(pipeline).filter((execution) => execution.status === 'Executing' || execution.status === 'Stopping');
+  const running = store.executionsOf(pipeline).filter(isRunningExecution);
   if (running.length > 0) {
     throw conflict(`Pipeline '${pipeline.name}' has ${running.length} execution(s) in status Executing or Stopping; stop them and wait for them to end before deleting it.`);
   }

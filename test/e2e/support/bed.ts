@@ -152,7 +152,7 @@ let pipelineCounter = 0;
 
 export async function startTestBed(options: BedOptions): Promise<TestBed> {
   const { timeScale } = options;
-  const stack = await startLocalStack({ timeScale, ...(options.stepTransitionSeconds !== undefined ? { stepTransitionSeconds: options.stepTransitionSeconds } : {}) });
+  const stack = await startLocalStack({ timeScale, stepTransitionSeconds: options.stepTransitionSeconds });
   useLocalEndpoints(stack.endpoints);
   // Read by the bundles at import: their clock runs K times faster, like the simulator's.
   process.env.GRACEFUL_STOP_TIME_SCALE = String(timeScale);
