@@ -55,6 +55,7 @@ const OUTPUT: Record<string, FlagSpec> = {
   json: { kind: 'boolean', help: 'print the result as one JSON document on stdout' },
   quiet: { kind: 'boolean', help: 'no progress on stderr' },
   metrics: { kind: 'boolean', help: 'local mode: show the metrics the functions emitted, on stderr' },
+  verbose: { kind: 'boolean', help: "local mode: show the functions' own log lines on stderr (so does LOG_LEVEL=INFO)" },
 };
 const STOP_INPUT: Record<string, FlagSpec> = {
   'max-wait': { kind: 'duration', value: 'DURATION', help: 'deadline for the drain (900, 15m, 2h; default: the deployment\'s)', min: 1, max: MAX_WAIT_SECONDS_LIMIT, input: 'maxWaitSeconds' },
@@ -75,14 +76,15 @@ function orphanGuardPattern(value: string | undefined): string | undefined {
 
 export const COMMANDS = {
   demo: {
-    synopsis: 'graceful-stop demo [--scenario NAME] [--json] [--quiet] [--metrics]',
+    synopsis: 'graceful-stop demo [--scenario NAME] [--json] [--quiet] [--metrics] [--verbose]',
     summary: 'run a graceful stop of a demo pipeline on a private local simulator, end to end',
     positionals: { name: '', min: 0, max: 0 },
     flags: { scenario: { kind: 'string', value: 'NAME', help: 'callback-and-lambda (default), silent-consumer, lambda-timeout, already-stopped', choices: DEMO_SCENARIO_NAMES }, ...OUTPUT },
   },
   simulate: {
     synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]\n' +
-      '                       [--stop-watch GRACE] [--orphan-guard PATTERN] [--execution-limit N]',
+      '                       [--stop-watch GRACE] [--orphan-guard PATTERN] [--execution-limit N]\n' +
+      '                       [--metrics] [--verbose]',
     summary: 'run the SageMaker simulator, SQS/S3 emulator, Step Functions and EventBridge (template.yaml\'s rules) on 127.0.0.1 until Ctrl-C, printing the export lines to use them',
     positionals: { name: '', min: 0, max: 0 },
     flags: {
@@ -93,20 +95,22 @@ export const COMMANDS = {
       'stop-watch': { kind: 'duration', value: 'GRACE', help: 'the stop watch: a run stopped by anyone else is drained, its callback steps released after GRACE', min: 0, max: SETTING_BOUNDS.STOP_WATCH_GRACE_SECONDS.max },
       'orphan-guard': { kind: 'string', value: 'PATTERN', help: 'the orphan guard: the runs a state machine named PATTERN (e.g. training-*) started are stopped when it aborts, times out or fails' },
       'execution-limit': { kind: 'integer', value: 'N', help: "the simulated account's quota of pipeline executions running at once (default 20, as on AWS)", min: 1, max: 100_000 },
+      metrics: { kind: 'boolean', help: 'show each metric the functions emit, one line each' },
+      verbose: OUTPUT.verbose as FlagSpec,
     },
   },
   stop: {
     synopsis:
       'graceful-stop stop <pipelineExecutionArn> [--max-wait DURATION]\n' +
       '                   [--release-callbacks-after DURATION] [--fail-if-not-running] [--drain-only]\n' +
-      '                   [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
+      '                   [--reason TEXT] [--json] [--quiet] [--metrics] [--verbose]\n' +
       '                   [--state-machine-arn ARN | --stack-name NAME]',
     summary: 'gracefully stop one pipeline execution and tell how it ended',
     positionals: { name: 'pipelineExecutionArn', min: 1, max: 1 },
     flags: {
       ...STOP_INPUT,
       'fail-if-not-running': { kind: 'boolean', help: 'end PipelineExecutionNotRunning (exit 1) if the run is no longer Executing', input: 'failIfNotRunning' },
-      'drain-only': { kind: 'boolean', help: 'the run is already Stopping by someone else\'s stop: drain and report it, no StopPipelineExecution', input: 'drainOnly' },
+      'drain-only': { kind: 'boolean', help: 'the run is already Stopping by someone else\'s stop: drain and report it, no StopPipelineExecution (a run still Executing ends PipelineExecutionNotStopping at once)', input: 'drainOnly' },
       ...OUTPUT,
       ...AWS_TARGET,
     },
@@ -116,7 +120,7 @@ export const COMMANDS = {
       'graceful-stop stop-all [<pipelineName>...] [--pipeline-pattern PATTERN]\n' +
       '                       [--older-than DURATION] [--signal-rate N] [--dry-run]\n' +
       '                       [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
-      '                       [--reason TEXT] [--json] [--quiet] [--metrics]\n' +
+      '                       [--reason TEXT] [--json] [--quiet] [--metrics] [--verbose]\n' +
       '                       [--state-machine-arn ARN | --stack-name NAME]',
     summary: 'gracefully stop every running execution of some pipelines (by name, names or pattern): signal them all, then wait for them together',
     positionals: { name: 'pipelineName', min: 0, max: 100 },
@@ -216,10 +220,18 @@ export function commandUsage(name: CommandName): string {
 export type Command =
   | { name: 'help'; command?: CommandName }
   | { name: 'version' }
-  | { name: 'demo'; scenario?: string; json: boolean; quiet: boolean; metrics: boolean }
-  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number]; stopWatchGraceSeconds?: number; orphanGuard?: string; executionLimit?: number }
-  | { name: 'stop'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string }
-  | { name: 'stop-all'; input: Record<string, unknown>; json: boolean; quiet: boolean; metrics: boolean; stateMachineArn?: string; stackName?: string };
+  | ({ name: 'demo'; scenario?: string } & OutputOptions)
+  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number]; stopWatchGraceSeconds?: number; orphanGuard?: string; executionLimit?: number; metrics: boolean; verbose: boolean }
+  | ({ name: 'stop'; input: Record<string, unknown>; stateMachineArn?: string; stackName?: string } & OutputOptions)
+  | ({ name: 'stop-all'; input: Record<string, unknown>; stateMachineArn?: string; stackName?: string } & OutputOptions);
+
+/** What every command that reports takes: --json, --quiet, --metrics, --verbose. */
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  metrics: boolean;
+  verbose: boolean;
+}
 
 /** A usage message never grows with the argv. */
 const MAX_SHOWN = 60;
@@ -344,12 +356,36 @@ function target(command: CommandName, values: Parsed['values']): { stateMachineA
   return { ...(stateMachineArn ? { stateMachineArn } : {}), ...(stackName ? { stackName } : {}) };
 }
 
-/** Runs a state machine parser: its InvalidInput becomes a usage error with the same message. */
+/** What the input fields are called on the command line: the flags that fill them, the positional argument. */
+function flagNames(command: CommandName): Array<[field: string, flag: string]> {
+  const spec: CommandSpec = COMMANDS[command];
+  const names: Array<[string, string]> = Object.entries(spec.flags).flatMap(([flag, flagSpec]) => (flagSpec.input ? [[flagSpec.input, `--${flag}`] as [string, string]] : []));
+  if (spec.positionals.name) names.push([spec.positionals.name, `<${spec.positionals.name}>`]);
+  if (command === 'stop-all') names.push(['pipelineNames', '<pipelineName>...']);
+  return names;
+}
+
+/**
+ * The state machine's sentence in the words of the command line: each input field becomes the flag
+ * the user typed (`--max-wait`, not maxWaitSeconds), and a seconds value of a duration flag says so.
+ */
+export function inFlags(command: CommandName, message: string): string {
+  let text = message;
+  for (const [field, flag] of flagNames(command).sort((a, b) => b[0].length - a[0].length)) {
+    const seconds = field.endsWith('Seconds');
+    text = text.replace(new RegExp(`\\b${field}\\b( \\((\\d+)([,)]))?`, 'g'), (_, value: string | undefined, amount: string | undefined, close: string | undefined) =>
+      value === undefined ? flag : `${flag} (${amount}${seconds ? ' s' : ''}${close}`,
+    );
+  }
+  return text.replace("the deployment's default DefaultMaxWaitSeconds", "the deployment's default").replace('The input has', 'The command line has');
+}
+
+/** Runs a state machine parser: its InvalidInput becomes a usage error saying the same in flags. */
 function validated<T>(command: CommandName, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof InvalidInput) throw new UsageError(error.message, command, error);
+    if (error instanceof InvalidInput) throw new UsageError(inFlags(command, error.message), command, error);
     throw error;
   }
 }
@@ -393,7 +429,7 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
   const command = name as CommandName;
   const { values, positionals, help } = parseFlags(command, rest);
   if (help) return { name: 'help', command };
-  const output = { json: values.json === true, quiet: values.quiet === true, metrics: values.metrics === true };
+  const output: OutputOptions = { json: values.json === true, quiet: values.quiet === true, metrics: values.metrics === true, verbose: values.verbose === true };
   switch (command) {
     case 'demo':
       return { name: 'demo', ...output, ...defined({ scenario: values.scenario as string | undefined }) };
@@ -403,6 +439,8 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
         port: (values.port as number | undefined) ?? 0,
         sqsPort: (values['sqs-port'] as number | undefined) ?? 0,
         timeScale: (values['time-scale'] as number | undefined) ?? 1,
+        metrics: output.metrics,
+        verbose: output.verbose,
         ...defined({
           withRun: values['with-run'] as (typeof SEED_RUN_NAMES)[number] | undefined,
           stopWatchGraceSeconds: values['stop-watch'] as number | undefined,

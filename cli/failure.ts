@@ -17,6 +17,7 @@ const HINTS: [RegExp, string][] = [
   [/^(EndpointNotFound|ENOTFOUND|EAI_AGAIN)$/, "hint: the AWS endpoint's host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL* variable, and your network or proxy."],
   [/^(ExpiredTokenException|ExpiredToken)$/, 'hint: the AWS session expired; log in again (aws sso login) or refresh the credentials.'],
   [/^(AccessDeniedException|AccessDenied)$/, "hint: these credentials may not start or follow this state machine; attach the stack's GracefulStopCallerPolicy to your role."],
+  [/^PipelineExecutionNotStopping$/, 'hint: the run is still Executing; drop --drain-only to stop it gracefully.'],
   [/^StackNotFound$/, 'hint: check --stack-name and the region (AWS_REGION, or your profile\'s); `aws cloudformation describe-stacks` lists the stacks.'],
 ];
 

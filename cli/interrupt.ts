@@ -45,17 +45,18 @@ export function invokedAs(argv: readonly string[] = process.argv, env: NodeJS.Pr
   return `node ${quoted(relative(cwd, script) || script)}`;
 }
 
-/** The command that resumes the wait: a graceful stop of a run that is already Stopping drains with it. */
-export function resumeCommand(input: Record<string, unknown>, command = invokedAs()): string {
+/** The command that resumes the wait: a graceful stop of a run that is already Stopping drains with it (and prints as this one did: --json kept). */
+export function resumeCommand(input: Record<string, unknown>, command = invokedAs(), output: { json?: boolean } = {}): string {
   const flags: string[] = [];
   if (typeof input.maxWaitSeconds === 'number') flags.push('--max-wait', String(input.maxWaitSeconds));
   if (typeof input.releaseCallbacksAfterSeconds === 'number') flags.push('--release-callbacks-after', String(input.releaseCallbacksAfterSeconds));
   if (typeof input.reason === 'string') flags.push('--reason', quoted(input.reason));
+  if (output.json) flags.push('--json');
   return [command, 'stop', quoted(String(input.pipelineExecutionArn ?? '')), ...flags].join(' ');
 }
 
 /** The first Ctrl-C's notice: whether the stop was sent, the run's last known status, and how to resume. */
-export function interruptNotice(tracker: RunTracker, now = Date.now()): string {
+export function interruptNotice(tracker: RunTracker, now = Date.now(), output: { json?: boolean } = {}): string {
   const arn = String(tracker.input.pipelineExecutionArn ?? '');
   const sent = !tracker.stopSent
     ? 'interrupted before the stop request was sent: the pipeline execution was not asked to stop.'
@@ -65,6 +66,7 @@ export function interruptNotice(tracker: RunTracker, now = Date.now()): string {
   const status = tracker.lastStatus
     ? `status at the last check (${Math.round((now - (tracker.lastCheckedAt ?? now)) / 1000)} s ago): ${tracker.lastStatus}`
     : 'status not checked yet';
-  const resume = tracker.stopSent ? `to wait for it again (nothing is stopped twice): ${resumeCommand(tracker.input)}` : `to stop it: ${resumeCommand(tracker.input)}`;
+  const command = resumeCommand(tracker.input, invokedAs(), output);
+  const resume = tracker.stopSent ? `to wait for it again (nothing is stopped twice): ${command}` : `to stop it: ${command}`;
   return [sent, `  ${arn}: ${status}`, `  ${resume}`, '  (no release of callback steps and no report were made)'].join('\n');
 }

@@ -4,6 +4,7 @@
  * leaves behind and exits 130.
  */
 import type { ProgressSink } from './live-block.js';
+import { USER_LOG_LEVEL } from './environment.js';
 
 /** Where a command writes: results to `out` (stdout), progress and notices to `err` (stderr). */
 export interface CliIO {
@@ -29,18 +30,41 @@ export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 
 /**
  * Ctrl-C: the first one says what the interrupted run leaves behind and exits
- * 130; a second one (while the first is being written) exits at once.
+ * 130; a second one (while the first is being written) exits at once. With
+ * --json (`document`), stdout gets its JSON document too: an interrupted
+ * command leaves one as every other does.
  */
-export function onInterrupt(notice: () => string): void {
+export function onInterrupt(notice: () => string, document?: () => string): void {
   let interrupted = false;
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     process.exitCode = 130;
-    process.stderr.write(`\n${notice()}\n`, () => process.exit(130));
+    const text = notice();
+    const written = (): void => void process.stderr.write(`\n${text}\n`, () => process.exit(130));
+    if (document) process.stdout.write(`${document()}\n`, written);
+    else written();
   });
+}
+
+/** The JSON document of an interrupted command: `{error: "Interrupted", cause, ...facts}`, as failures are printed. */
+export function interruptedDocument(notice: string, facts: Record<string, unknown> = {}): string {
+  const lines = notice.split('\n').map((line) => line.trim());
+  return JSON.stringify({ error: 'Interrupted', cause: lines[0] ?? '', ...facts, notice: lines.filter(Boolean) }, null, 2);
 }
 
 /** Progress on stderr unless --quiet (--json keeps it, on stderr). */
 export const progressFor = (options: { quiet: boolean }): { progress?: ProgressSink } =>
   options.quiet ? {} : { progress: { isTTY: io.isTTY, columns: io.columns, write: (text: string) => io.err(text) } };
+
+/**
+ * The functions run in this process: their log lines are theirs, not the CLI's. They reach stderr
+ * only when asked for (--verbose, or LOG_LEVEL / POWERTOOLS_LOG_LEVEL in the environment), at that
+ * level (INFO for --verbose); the CLI's own lines say what went wrong.
+ */
+export function functionLogs(options: { verbose?: boolean }): (text: string) => void {
+  if (!options.verbose && USER_LOG_LEVEL === undefined) return () => undefined;
+  // Read by the bundles when they load, which is after this.
+  process.env.POWERTOOLS_LOG_LEVEL = USER_LOG_LEVEL ?? 'INFO';
+  return (text) => io.err(`${text}\n`);
+}

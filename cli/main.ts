@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { commandUsage, parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { toCliFailure } from './failure.js';
 import { endQuietlyOnClosedPipe, io } from './io.js';
+import { invokedAs } from './interrupt.js';
 import { projectRoot } from '#local/engine/paths.js';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILED = 1;
+
+/** One line pointing at the help of the command that was mistyped (or of all commands). */
+export const helpPointer = (command?: string): string => `See '${invokedAs()}${command ? ` ${command}` : ''} --help'.`;
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -54,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(command);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${error.command ? commandUsage(error.command) : USAGE}\n`);
+    // The error and where the usage is, as git and the CDK CLI answer: the help itself only when asked for.
+    io.err(`${error.message}\n${helpPointer(error.command)}\n`);
     return EXIT_USAGE;
   }
 }

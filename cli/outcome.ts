@@ -15,7 +15,7 @@ export interface StopRunOutcome {
 }
 
 /** The CLI's exit codes, whatever the mode. */
-export const EXIT = { success: 0, namedFailure: 1, usage: 2 } as const;
+export const EXIT = { success: 0, namedFailure: 1, usage: 2, interrupted: 130 } as const;
 
 /** A failed run as the CLI reports it: its name, its cause (escaped: it came from outside) and a hint where one helps. */
 export function failureOf(outcome: StopRunOutcome): CliFailure {

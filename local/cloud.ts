@@ -19,6 +19,7 @@ import { LocalEventBus, localRuleValues, templateRules, type Delivery, type Rule
 import type { EventBridgeEvent } from './events/event.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack, type LocalStackOptions } from './stack.js';
 import { readTemplate } from './template.js';
+import { userStateMachine } from './engine/user-state-machines.js';
 
 export interface LocalCloudOptions extends LocalStackOptions {
   /** The stop watch (StopWatchEnabled): off unless given, with its grace (StopWatchGraceSeconds). */
@@ -37,6 +38,17 @@ export interface LocalCloudOptions extends LocalStackOptions {
   loses?: (event: EventBridgeEvent) => boolean;
 }
 
+/** A delivery whose target failed: the event is kept, with the rule, the target and the error. */
+export interface DeadLetter {
+  event: EventBridgeEvent;
+  rule: string;
+  target: string;
+  error: unknown;
+}
+
+/** The dead letters kept: the newest, so a long session's memory stays bounded. */
+const MAX_DEAD_LETTERS = 1_000;
+
 export interface LocalCloud {
   stack: LocalStack;
   stepFunctions: LocalStepFunctions;
@@ -45,6 +57,8 @@ export interface LocalCloud {
   stopAll: LocalStateMachine;
   /** Every event the bus saw, in order, with the rules it matched. */
   readonly routed: Array<{ event: EventBridgeEvent; deliveries: Delivery[] }>;
+  /** The deliveries whose target failed, with the event (the last 1,000): what a rule's dead-letter queue would hold. */
+  readonly deadLetters: DeadLetter[];
   /** Puts an event on the bus, as EventBridge would. */
   put(event: EventBridgeEvent): Delivery[];
   /** The exports a shell needs to talk to this cloud with the AWS CLI or SDKs. */
@@ -60,15 +74,26 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   try {
     useLocalEndpoints(stack.endpoints);
     const routed: LocalCloud['routed'] = [];
+    const deadLetters: DeadLetter[] = [];
     // The bus needs the handlers, which need the APIs, which publish to the bus: it is set once they are up.
     const bus: { current?: LocalEventBus } = {};
     const put = (event: EventBridgeEvent): Delivery[] => {
       const deliveries = options.loses?.(event) ? [] : (bus.current?.put(event) ?? []);
       routed.push({ event, deliveries });
+      for (const delivery of deliveries) {
+        void delivery.result.then((outcome) => {
+          if (outcome.ok) return;
+          deadLetters.push({ event, rule: delivery.rule, target: delivery.target, error: outcome.error });
+          if (deadLetters.length > MAX_DEAD_LETTERS) deadLetters.shift();
+        });
+      }
       options.onEvent?.(event, deliveries);
       return deliveries;
     };
+    // Filled once the bundles are loaded: a user's workflow may invoke any of template.yaml's functions.
+    const functionHandlers: Record<string, LocalHandler> = {};
     const stepFunctions = new LocalStepFunctions({
+      buildMachine: (name, definition) => userStateMachine(name, definition, functionHandlers),
       runOptions: { ...(options.timeScale ? { timeScale: options.timeScale } : {}), ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }) },
       onStatusChange: put,
     });
@@ -84,6 +109,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const gracefulStopHandlers: HandlerTable = await loadBuiltHandlers(options.functionsDir);
     const stopAllHandlers: StopAllHandlerTable = await loadBuiltStopAllHandlers(options.functionsDir);
     const runEventHandlers = await loadBundles(RUN_EVENT_FUNCTIONS, options.functionsDir);
+    Object.assign(functionHandlers, gracefulStopHandlers, stopAllHandlers, runEventHandlers);
     const gracefulStop = createGracefulStopMachine(gracefulStopHandlers);
     const stopAll = createStopAllMachine(stopAllHandlers);
     stepFunctions.register(gracefulStop, stopAll, ...(options.machines?.() ?? []));
@@ -115,6 +141,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       gracefulStop,
       stopAll,
       routed,
+      deadLetters,
       put,
       endpoints: {
         AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,

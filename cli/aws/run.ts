@@ -8,7 +8,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import type { Command } from '#cli/args.js';
 import { hintFor, toCliFailure } from '#cli/failure.js';
-import type { CliIO } from '#cli/io.js';
+import { interruptedDocument, type CliIO } from '#cli/io.js';
 import { ProgressView } from '#cli/stop-view.js';
 import { exitCodeOf, humanResult } from '#cli/stop-view.js';
 import { EXIT, jsonResult, type StopRunOutcome } from '#cli/outcome.js';
@@ -62,6 +62,18 @@ export async function runOnAws(
   );
 }
 
+/**
+ * Where the execution runs, in words: the local Step Functions API when the environment points the
+ * SDK at one (simulate's exports), else AWS Step Functions with the console link.
+ */
+export function whereItRuns(executionArn: string, env: NodeJS.ProcessEnv = process.env): { service: string; link?: string } {
+  const endpoint = env.AWS_ENDPOINT_URL_SFN || env.AWS_ENDPOINT_URL;
+  if (endpoint) return { service: `the local Step Functions at ${endpoint}` };
+  return { service: 'AWS Step Functions', link: consoleUrl(executionArn) };
+}
+
+const linkLine = (link: string | undefined): string => (link ? `\n  ${link}` : '');
+
 /** Where the Step Functions console shows an execution. */
 export function consoleUrl(executionArn: string): string {
   const region = regionOfArn(executionArn) ?? 'us-east-1';
@@ -94,17 +106,19 @@ export async function runAwsCommand(
   io: CliIO,
   clients: AwsClients = defaultClients,
   follow: FollowOptions = DEFAULT_FOLLOW,
-  onInterrupt?: (notice: () => string) => void,
+  onInterrupt?: (notice: () => string, document?: () => string) => void,
 ): Promise<number> {
   const sink = { isTTY: io.isTTY, write: (text: string) => io.err(text) };
   const stopView = new ProgressView(sink, true);
   const view = command.name === 'stop' ? stopView : new StopAllProgress(sink, true);
   let started: { executionArn: string; name: string } | undefined;
-  onInterrupt?.(() =>
-    started
-      ? `stopped following: execution ${started.name} goes on on AWS Step Functions (nothing was stopped by this Ctrl-C)\n  ${consoleUrl(started.executionArn)}`
-      : 'interrupted before the execution was started on AWS Step Functions: nothing was started.',
-  );
+  const service = whereItRuns('').service;
+  const notice = (): string => {
+    if (!started) return `interrupted before the execution was started on ${service}: nothing was started.`;
+    const where = whereItRuns(started.executionArn);
+    return `stopped following: execution ${started.name} goes on on ${where.service} (nothing was stopped by this Ctrl-C)${linkLine(where.link)}`;
+  };
+  onInterrupt?.(notice, command.json ? () => interruptedDocument(notice(), started ? { executionArn: started.executionArn } : {}) : undefined);
   let result: AwsRunResult;
   try {
     result = await runOnAws(
@@ -114,7 +128,8 @@ export async function runAwsCommand(
       {
         onStarted: (executionArn, name) => {
           started = { executionArn, name };
-          io.err(`started execution ${name} on AWS Step Functions\n  ${consoleUrl(executionArn)}\n`);
+          const where = whereItRuns(executionArn);
+          io.err(`started execution ${name} on ${where.service}${linkLine(where.link)}\n`);
         },
         onStateEntered: (name, type, input) => {
           if (view instanceof StopAllProgress) view.onStateEntered(name, input);

@@ -9,6 +9,10 @@ import { UsageError } from '#cli/args.js';
 import { io } from '#cli/io.js';
 import type { EventBridgeEvent } from '#local/events/event.js';
 import type { Delivery } from '#local/events/bus.js';
+import { functionLogs } from '#cli/io.js';
+import { metricsReport } from '#cli/metrics-view.js';
+import { printable } from '#cli/printable.js';
+import { routeFunctionOutput, type EmfDocument } from '#local/engine/function-output.js';
 
 export type SimulateOptions = Extract<Command, { name: 'simulate' }>;
 
@@ -21,13 +25,35 @@ function portInUse(error: unknown, options: SimulateOptions): UsageError | undef
   return new UsageError(`${flag} ${port} is in use on 127.0.0.1 by another process; expected a free port, or 0 for any.`, 'simulate', error);
 }
 
-/** One line per event a rule matched, and per completion event: what came, and where the rules sent it. */
-function eventLine(event: EventBridgeEvent, deliveries: Delivery[]): string | undefined {
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * One line per event a rule matched, and per completion event: what came, how it ended (a failure's
+ * error is named), and where the rules sent it.
+ */
+export function eventLine(event: EventBridgeEvent, deliveries: Delivery[]): string | undefined {
   if (deliveries.length === 0 && !event['detail-type'].endsWith(' Completed')) return undefined;
   const detail = event.detail;
-  const what = [detail.currentPipelineExecutionStatus, detail.status, detail.outcome, detail.pipelineExecutionArn ?? detail.executionArn].filter((part) => typeof part === 'string').join(' ');
-  return `event ${event['detail-type']}: ${what}${deliveries.length ? ` -> ${deliveries.map((delivery) => delivery.target).join(', ')}` : ''}`;
+  const error = text(detail.error);
+  const what = [text(detail.currentPipelineExecutionStatus), text(detail.status), text(detail.outcome), error ? `failed ${error}` : undefined, text(detail.pipelineExecutionArn) ?? text(detail.executionArn)]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  return printable(`event ${event['detail-type']}: ${what}${deliveries.length ? ` -> ${deliveries.map((delivery) => delivery.target).join(', ')}` : ''}`);
 }
+
+/** A rule target that failed: its error, and where the event is kept. */
+export function deliveryFailureLine(event: EventBridgeEvent, delivery: Delivery, error: unknown): string {
+  const named = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return printable(`event ${event['detail-type']} (id ${event.id}): ${delivery.target} failed: ${named.replace(/\s+/g, ' ').slice(0, 300)} (the event is kept with the rule's dead letters)`);
+}
+
+/** A metric the functions emitted, on one line: `metric GracefulStops 1 Count (service=..., outcome=Stopped)`. */
+const metricLines = (document: EmfDocument): string[] =>
+  metricsReport([document])
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => `metric ${line.trim().split(' ').slice(1).join(' ')}`);
 
 export async function simulate(options: SimulateOptions): Promise<number> {
   const [{ startLocalCloud }, { describeSeedRun, startSeedRun }, { EXIT }] = await Promise.all([
@@ -37,6 +63,13 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   ]);
   // Read by the function bundles at load: their clock runs as fast as the simulator's.
   process.env.GRACEFUL_STOP_TIME_SCALE = String(options.timeScale);
+  // The functions run in this process: their log lines with --verbose, their metrics with --metrics.
+  routeFunctionOutput({
+    onLog: functionLogs(options),
+    onMetrics: (document) => {
+      if (options.metrics) for (const line of metricLines(document)) io.err(`${line}\n`);
+    },
+  });
   let cloud: Awaited<ReturnType<typeof startLocalCloud>>;
   try {
     cloud = await startLocalCloud({
@@ -49,6 +82,11 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       onEvent: (event, deliveries) => {
         const line = eventLine(event, deliveries);
         if (line) io.err(`${line}\n`);
+        for (const delivery of deliveries) {
+          void delivery.result.then((outcome) => {
+            if (!outcome.ok) io.err(`${deliveryFailureLine(event, delivery, outcome.error)}\n`);
+          });
+        }
       },
     });
   } catch (error) {
@@ -63,6 +101,9 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     'export AWS_ACCESS_KEY_ID=local',
     'export AWS_SECRET_ACCESS_KEY=local',
     `export GRACEFUL_STOP_STATE_MACHINE_ARN=${cloud.gracefulStop.arn}`,
+    `export GRACEFUL_STOP_STOP_ALL_STATE_MACHINE_ARN=${cloud.stopAll.arn}`,
+    // The CLI's local mode runs its waits on this clock too (the functions and the engine read it).
+    `export GRACEFUL_STOP_TIME_SCALE=${options.timeScale}`,
     ...(arn ? [`export PIPELINE_EXECUTION_ARN=${arn}`] : []),
   ];
   io.out(`${lines.join('\n')}\n`);
@@ -77,10 +118,11 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       `${extras.length ? `\n${extras.join('; ')}` : ''}` +
       `${arn && options.withRun ? `\nstarted ${describeSeedRun(options.withRun, options.timeScale)}:\n  ${arn}` : ''}\npaste the export lines above in another terminal; Ctrl-C ends the simulator\n`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  // Ctrl-C ends it with 130, as every command of this CLI (and a shell) reports an interrupt; SIGTERM with 0.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   await cloud.close();
-  return EXIT.success;
+  return signal === 'SIGINT' ? EXIT.interrupted : EXIT.success;
 }

@@ -1,6 +1,7 @@
 /** `graceful-stop stop <arn>`: locally on the embedded engine, or on AWS with --state-machine-arn / --stack-name. */
 import type { Command } from '#cli/args.js';
-import { io, onInterrupt, progressFor } from '#cli/io.js';
+import { functionLogs, interruptedDocument, io, onInterrupt, progressFor } from '#cli/io.js';
+import { readTimeScale } from '#commons/clock.js';
 
 export type StopOptions = Extract<Command, { name: 'stop' }>;
 
@@ -9,7 +10,7 @@ export async function stop(options: StopOptions): Promise<number> {
     const { runAwsCommand } = await import('#cli/aws/run.js');
     return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
   }
-  const [{ parsePipelineExecutionArn }, { routeFunctionOutput }, { interruptNotice, RunTracker }, { executionLook }, { metricsReport }, { jsonResult }, { exitCodeOf, humanResult }, { runGracefulStopLocally }] =
+  const [{ parsePipelineExecutionArn }, { routeFunctionOutput }, { interruptNotice, invokedAs, resumeCommand, RunTracker }, { executionLook }, { metricsReport }, { jsonResult }, { exitCodeOf, humanResult }, { runGracefulStopLocally }] =
     await Promise.all([
       import('#commons/validation.js'),
       import('#local/engine/function-output.js'),
@@ -26,13 +27,16 @@ export async function stop(options: StopOptions): Promise<number> {
   process.env.AWS_REGION = parsePipelineExecutionArn(arn).region;
   const metrics: Parameters<typeof metricsReport>[0] = [];
   // The handlers run in this process: their logs go to stderr, their metrics to --metrics.
-  routeFunctionOutput({ onMetrics: (document) => metrics.push(document) });
+  routeFunctionOutput({ onLog: functionLogs(options), onMetrics: (document) => metrics.push(document) });
   const tracker = new RunTracker(options.input);
-  onInterrupt(() => interruptNotice(tracker));
+  const notice = (): string => interruptNotice(tracker, Date.now(), options);
+  onInterrupt(notice, options.json ? () => interruptedDocument(notice(), { pipelineExecutionArn: arn, stopSent: tracker.stopSent, ...(tracker.lastStatus ? { lastStatus: tracker.lastStatus } : {}), resumeCommand: resumeCommand(tracker.input, invokedAs(), options) }) : undefined);
   const look = executionLook(arn);
   try {
     const result = await runGracefulStopLocally(options.input, {
       ...progressFor(options),
+      // simulate's exports carry its clock (GRACEFUL_STOP_TIME_SCALE): the engine's waits run on it, as the functions' do.
+      timeScale: readTimeScale(),
       onStateExited: (name, output) => tracker.onStateExited(name, output),
       look: look.look,
       onLook: (seen) => tracker.onLook(seen),

@@ -114,7 +114,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
             say('callback consumer received "Stopping" and ignores it (like most consumers do)');
             return { batchItemFailures: [] };
           }
-          say(`callback consumer received a "${status}" message${status === 'Stopping' ? ': cleaning up and acknowledging the stop' : ': the approval job runs elsewhere'}`);
+          say(`callback consumer received the "${status}" message${status === 'Stopping' ? ': cleaning up and acknowledging the stop' : ': the approval job runs elsewhere'}`);
         }
         if (!scenario.consumerAnswersStopping) return { batchItemFailures: [] };
         return consumer(event, context);

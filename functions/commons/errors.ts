@@ -23,6 +23,13 @@ export class PipelineExecutionNotFound extends NamedError {
   }
 }
 
+/** drainOnly for a run that is still Executing: nobody is stopping it, so there is nothing to drain. */
+export class PipelineExecutionNotStopping extends NamedError {
+  constructor(message: string, cause?: unknown) {
+    super('PipelineExecutionNotStopping', message, cause);
+  }
+}
+
 /** SageMaker does not know the pipeline (stop-all was given a name that does not exist). */
 export class PipelineNotFound extends NamedError {
   constructor(message: string, cause?: unknown) {
@@ -50,6 +57,7 @@ export const NAMED_FAILURES = [
   'PipelineExecutionNotFound',
   'PipelineExecutionFailed',
   'PipelineExecutionNotRunning',
+  'PipelineExecutionNotStopping',
   'DrainTimedOut',
   'SageMakerUnavailable',
 ] as const;

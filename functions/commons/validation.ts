@@ -66,7 +66,11 @@ export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecu
     throw new InvalidInput(`${field} is ${value.length} characters long; expected an ARN of at most ${MAX_ARN_LENGTH} characters.`);
   }
   const expected = 'expected arn:aws:sagemaker:<region>:<account>:pipeline/<name>/execution/<id>';
-  if (!isArn(value)) throw new InvalidInput(`${field} ${describeValue(value)} is not an ARN; ${expected}.`);
+  if (!isArn(value)) {
+    // ARNs are case-sensitive: ARN:AWS:SAGEMAKER:... is a copy that went through an upper-casing tool.
+    const why = /^arn:/i.test(value) && !value.startsWith('arn:') ? ' (ARNs are case-sensitive: it must begin with lower-case "arn:" and name the partition and service in lower case)' : '';
+    throw new InvalidInput(`${field} ${describeValue(value)} is not an ARN${why}; ${expected}.`);
+  }
   const arn = parseArn(value);
   if (arn.service !== 'sagemaker') {
     throw new InvalidInput(`${field} is an ARN of service "${arn.service}", not sagemaker; ${expected}.`);

@@ -3,7 +3,7 @@ import {
   StopPipelineExecutionCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { InvalidInput, PipelineExecutionNotFound, isErrorNamed } from '#commons/errors.js';
+import { InvalidInput, PipelineExecutionNotFound, PipelineExecutionNotStopping, isErrorNamed } from '#commons/errors.js';
 import { parseStopRequest, type RequestDefaults } from './stop-request.js';
 import type { Clock } from '#commons/clock.js';
 import type { ExecutionStatus, GracefulStopState, StopRequest, StoppedState } from './model.js';
@@ -53,16 +53,26 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
     describeStatus(deps.sagemaker, request).catch((describeError: unknown) => {
       throw isNotFoundError(describeError) ? notFound(request, describeError) : unavailable('DescribePipelineExecution', describeError);
     });
-  await claimOrCount(deps.stopRecords, {
-    pipelineExecutionArn: request.pipelineExecutionArn,
-    stopExecutionArn: state.executionId,
-    signalled: request.drainOnly !== true,
-    at: new Date(requestedAt).toISOString(),
-  });
+  const claim = () =>
+    claimOrCount(deps.stopRecords, {
+      pipelineExecutionArn: request.pipelineExecutionArn,
+      stopExecutionArn: state.executionId,
+      signalled: request.drainOnly !== true,
+      at: new Date(requestedAt).toISOString(),
+    });
   if (request.drainOnly) {
     // Someone else's stop is in effect: no second StopPipelineExecution, only its status.
-    return stoppedState(state, request, requestedAt, false, await describe());
+    const status = await describe();
+    if (status === 'Executing') {
+      // Nobody is stopping this run: a drain would wait out the whole deadline for nothing.
+      throw new PipelineExecutionNotStopping(
+        `${request.pipelineExecutionArn} is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly to stop it.`,
+      );
+    }
+    await claim();
+    return stoppedState(state, request, requestedAt, false, status);
   }
+  await claim();
   try {
     await deps.sagemaker.send(
       new StopPipelineExecutionCommand({

@@ -35,7 +35,7 @@ export interface FleetRun {
   status: ExecutionStatus;
   statusAtStop?: ExecutionStatus;
   failureReason?: string;
-  /** When a sweep first saw it ended, epoch ms. */
+  /** When it ended, epoch ms: when a sweep first saw it ended, then SageMaker's own time once read (endTimeRead). */
   endedAt?: number;
   /** Still draining when its deadline passed. */
   timedOut?: boolean;
@@ -43,6 +43,8 @@ export interface FleetRun {
   missed?: number;
   /** Its callback steps were checked this many times once its grace had passed (the last at `releaseCheckedAt`, fleet seconds), and how many were released. */
   releaseChecks?: number;
+  /** endedAt is SageMaker's own end time (the run's LastModifiedTime), not when a sweep noticed the end. */
+  endTimeRead?: boolean;
   releaseCheckedAt?: number;
   released?: number;
   /** A Failed or timed-out run's failed or draining steps, read once, for the report. */

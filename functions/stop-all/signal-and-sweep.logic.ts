@@ -1,4 +1,5 @@
 import {
+  DescribePipelineExecutionCommand,
   ListPipelineExecutionsCommand,
   StopPipelineExecutionCommand,
   type PipelineExecutionStep,
@@ -279,6 +280,7 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
       run.released = (run.released ?? 0) + released.filter((step) => step.result === 'Released').length;
     }
   }
+  if (!(await readEndTimes(ledger, deps, call, until))) return;
   const toName = ledger.runs.filter((run) => (run.timedOut || (run.endedAt !== undefined && run.status === 'Failed')) && !run.error).slice(0, MAX_REPORTED_RUNS);
   for (const run of toName) {
     if (run.steps !== undefined) continue;
@@ -300,6 +302,30 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
       .map(toStepView)
       .map((step) => (step.failureReason ? { ...step, failureReason: clip(step.failureReason, STEP_REASON_LENGTH) } : step));
   }
+}
+
+/**
+ * A drain lasts until SageMaker ended the run, not until a sweep saw it ended (up to a cycle later):
+ * each run that ended after its drain began gets its end time from SageMaker once (the run's
+ * LastModifiedTime: its last status change), at DescribePipelineExecution's own pace, within the
+ * cycle; one not read keeps the time it was noticed. False when the cycle's time ran out.
+ */
+async function readEndTimes(ledger: FleetLedger, deps: SweepDependencies, call: Call, until: number): Promise<boolean> {
+  for (const run of ledger.runs) {
+    if (run.endTimeRead || run.endedAt === undefined || run.drainFrom === undefined || !isTerminalStatus(run.status) || run.error) continue;
+    if (fleetSeconds(ledger, deps.clock) >= until) return false;
+    await call('DescribePipelineExecution');
+    try {
+      const described = await deps.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: run.arn }));
+      const endedAt = described?.LastModifiedTime?.getTime();
+      if (endedAt !== undefined && Number.isFinite(endedAt) && endedAt <= run.endedAt) run.endedAt = endedAt;
+    } catch (error) {
+      // The noticed time stays: an end time is a detail of the report, never a reason to fail the fleet.
+      if (!isNotFoundError(error) && !isTransientError(error)) throw error;
+    }
+    run.endTimeRead = true;
+  }
+  return true;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface RunnerOptions {
   lambdaHandlers: Record<string, LocalHandler>;
   /** Handlers by Task Resource for other integrations (e.g. states:startExecution.sync:2). */
   resourceHandlers?: Record<string, (input: Json, context: { executionArn: string }) => Promise<Json>>;
+  /** The definition is used as written, without `${...}` substitution (a user's own ASL). */
+  literal?: boolean;
   /** The task tokens of `.waitForTaskToken` tasks (shared with the local Step Functions API that answers them). */
   taskTokens?: LocalTaskTokens;
 }
@@ -197,6 +199,21 @@ export function historyResourceOf(resource: string): { resourceType: string; res
   return at < 0 ? { resourceType: service, resource: '' } : { resourceType: service.slice(0, at), resource: service.slice(at + 1) };
 }
 
+/** Step Functions' limit on what a task hands back: 256 KiB of UTF-8 (the service quotas page). */
+const MAX_TASK_OUTPUT_BYTES = 262_144;
+
+/** A task's result over the payload limit fails the state with States.DataLimitExceeded, as on AWS. */
+export class DataLimitExceeded extends NamedError {
+  constructor(stateName: string, bytes: number) {
+    super('States.DataLimitExceeded', `State "${stateName}": the task's result has ${bytes} bytes; Step Functions takes at most ${MAX_TASK_OUTPUT_BYTES}.`);
+  }
+}
+
+function assertWithinPayloadLimit(stateName: string, output: Json): void {
+  const bytes = Buffer.byteLength(JSON.stringify(output ?? null), 'utf8');
+  if (bytes > MAX_TASK_OUTPUT_BYTES) throw new DataLimitExceeded(stateName, bytes);
+}
+
 /** Lambda passes JSON: a round trip keeps the local run honest about what survives serialization. */
 const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
 
@@ -208,11 +225,14 @@ const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.pa
 export class LocalStateMachine {
   private readonly machine: StateMachine;
   private readonly definition: Definition;
+  /** The definition as it runs (substituted): what DescribeStateMachine shows. */
+  readonly definitionText: string;
   readonly taskTokens: LocalTaskTokens;
 
   constructor(definitionText: string, private readonly options: RunnerOptions) {
     // The partition is a pseudo parameter on AWS; locally it is always aws.
-    this.definition = JSON.parse(substitute(definitionText, { Partition: 'aws', ...options.substitutions })) as Definition;
+    this.definition = JSON.parse(options.literal ? definitionText : substitute(definitionText, { Partition: 'aws', ...options.substitutions })) as Definition;
+    this.definitionText = JSON.stringify(this.definition);
     this.machine = new StateMachine(forEngine(this.definition) as never);
     this.taskTokens = options.taskTokens ?? new LocalTaskTokens();
   }
@@ -277,6 +297,7 @@ export class LocalStateMachine {
               : timeScale;
           try {
             const output = await withTaskTimeout(task, stateName, timeoutSeconds, Math.max(1, effectiveScale));
+            assertWithinPayloadLimit(stateName, output);
             record('TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: JSON.stringify(output ?? null) } });
             lastTaskOutput = (output as { Payload?: Json } | null)?.Payload ?? output;
             return output;

@@ -2,22 +2,27 @@
  * The local Step Functions and EventBridge APIs on the AWS JSON protocol, on 127.0.0.1: what the
  * handlers (the SDK, pointed here by AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_EVENTBRIDGE) and
  * the AWS CLI call off AWS. Step Functions: StartExecution, DescribeExecution, ListExecutions (the
- * newest 1,000), StopExecution, GetExecutionHistory, SendTaskSuccess, SendTaskFailure. EventBridge: PutEvents, whose entries go
- * to the local bus (template.yaml's rules) - a completion event, or a Graceful Stop Requested event
- * another orchestrator puts. Requests are validated: a bad one is a named 400 saying what is wrong.
+ * newest 1,000), StopExecution, GetExecutionHistory, SendTaskSuccess, SendTaskFailure, and
+ * Create/Describe/List/Update/DeleteStateMachine for a user's own workflows. EventBridge: PutEvents,
+ * whose entries go to the local bus (template.yaml's rules) - a completion event, or a Graceful Stop
+ * Requested event another orchestrator puts. Requests are validated: a bad one is a named 400 saying
+ * what is wrong, a bad PutEvents entry a failed entry (FailedEntryCount) as EventBridge answers it;
+ * no request ends the process (an unexpected error is a 500 InternalFailure).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isErrorNamed } from '#commons/errors.js';
-import { assertShallow, readBody } from '#local/simulator/protocol.js';
+import { assertShallow, jsonDepth, MAX_JSON_DEPTH, readBody } from '#local/simulator/protocol.js';
+import type { JsonValue } from '#local/simulator/types.js';
 import { eventBridgeEvent, type EventBridgeEvent } from '#local/events/event.js';
 import { LocalStepFunctions, StepFunctionsError } from './step-functions.js';
 
 const SFN_TARGET = 'AWSStepFunctions.';
 const EVENTS_TARGET = 'AWSEvents.';
-/** PutEvents takes 1-10 entries of at most 256 KB in all. */
+/** PutEvents takes 1-10 entries of at most 256 KB in all (the PutEvents API reference; entry size as "Calculating PutEvents event entry size" counts it). */
 const MAX_ENTRIES = 10;
+const MAX_ENTRIES_BYTES = 262_144;
 
 type Body = Record<string, unknown>;
 
@@ -39,6 +44,15 @@ function field(body: Body, key: string, required = false): string | undefined {
   return value;
 }
 
+const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
+
+/** maxResults of a List operation: 0 (or none) is the default 100, at most 1,000. */
+function pageSize(value: unknown): number {
+  if (value === undefined || value === null) return 100;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) throw new BadRequest('maxResults must be an integer from 0 to 1000.');
+  return value === 0 ? 100 : value;
+}
+
 /** Dates as the JSON protocol sends them: epoch seconds. */
 const epochSeconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 const wireHistory = (events: HistoryEvent[]) => events.map((event) => ({ ...event, timestamp: epochSeconds(event.timestamp?.getTime()) }));
@@ -55,28 +69,46 @@ export interface StepFunctionsApiOptions {
   onEvent?: (event: EventBridgeEvent) => void;
 }
 
+/** An entry's size as EventBridge counts it: Source, DetailType, Detail and each Resource in UTF-8 bytes, plus 14 for a Time. */
+function entrySize(entry: Body): number {
+  const text = (value: unknown): number => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
+  const resources = Array.isArray(entry.Resources) ? entry.Resources.reduce<number>((sum, item) => sum + text(item), 0) : 0;
+  return text(entry.Source) + text(entry.DetailType) + text(entry.Detail) + resources + (entry.Time === undefined ? 0 : 14);
+}
+
+type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+/** One entry: an event on the bus, or the failed entry EventBridge answers with (nothing is put). */
+function putEntry(entry: unknown, onEvent: ((event: EventBridgeEvent) => void) | undefined): EntryResult {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'The entry is not an object.' };
+  const body = entry as Body;
+  const { Source: source, DetailType: detailType, Detail: detailText } = body;
+  if (typeof source !== 'string' || typeof detailType !== 'string' || typeof detailText !== 'string' || source === '' || detailType === '') {
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required strings.' };
+  }
+  if (detailType.length > 128) return { ErrorCode: 'InvalidArgument', ErrorMessage: `DetailType has ${detailType.length} characters; expected at most 128.` };
+  let detail: unknown;
+  try {
+    detail = JSON.parse(detailText);
+  } catch {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed: it is not JSON.' };
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed: expected a JSON object.' };
+  const depth = jsonDepth(detail as JsonValue);
+  if (depth > MAX_JSON_DEPTH) return { ErrorCode: 'MalformedDetail', ErrorMessage: `Detail is malformed: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.` };
+  const resources = Array.isArray(body.Resources) ? body.Resources.filter((item): item is string => typeof item === 'string') : [];
+  const event = eventBridgeEvent({ source, 'detail-type': detailType, detail: detail as Record<string, unknown>, resources, account: '123456789012', region: 'us-east-1', time: new Date().toISOString() });
+  onEvent?.(event);
+  return { EventId: event.id };
+}
+
 function putEvents(body: Body, onEvent: ((event: EventBridgeEvent) => void) | undefined) {
   const entries = body.Entries;
   if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) throw new BadRequest(`Entries must be a list of 1 to ${MAX_ENTRIES} entries.`);
-  return {
-    FailedEntryCount: 0,
-    Entries: entries.map((entry: Body) => {
-      const source = field(entry, 'Source', true);
-      const detailType = field(entry, 'DetailType', true);
-      const detailText = field(entry, 'Detail', true);
-      let detail: unknown;
-      try {
-        detail = JSON.parse(detailText);
-      } catch {
-        throw new BadRequest('Detail is not valid JSON.');
-      }
-      const resources = Array.isArray(entry.Resources) ? entry.Resources.filter((item): item is string => typeof item === 'string') : [];
-      if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new BadRequest('Detail must be a JSON object.');
-      const event = eventBridgeEvent({ source, 'detail-type': detailType, detail: detail as Record<string, unknown>, resources, account: '123456789012', region: 'us-east-1', time: new Date().toISOString() });
-      onEvent?.(event);
-      return { EventId: event.id };
-    }),
-  };
+  const size = entries.reduce<number>((sum, entry) => sum + (typeof entry === 'object' && entry !== null ? entrySize(entry as Body) : 0), 0);
+  if (size > MAX_ENTRIES_BYTES) throw new BadRequest(`Total size of the entries in the request is over the limit: ${size} bytes; expected at most ${MAX_ENTRIES_BYTES}.`);
+  const results = entries.map((entry: unknown) => putEntry(entry, onEvent));
+  return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
 }
 
 function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): object {
@@ -106,7 +138,7 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
     }
     case 'ListExecutions': {
       const stateMachineArn = field(body, 'stateMachineArn', true);
-      sfn.machine(stateMachineArn);
+      sfn.describeStateMachine(stateMachineArn);
       const statusFilter = field(body, 'statusFilter');
       return {
         executions: sfn
@@ -140,6 +172,33 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
       return {};
     case 'SendTaskFailure':
       sfn.sendTaskFailure(field(body, 'taskToken', true), field(body, 'error'), field(body, 'cause'));
+      return {};
+    case 'CreateStateMachine': {
+      const created = sfn.createStateMachine({ name: field(body, 'name', true), definition: field(body, 'definition', true), roleArn: field(body, 'roleArn', true), ...optional('type', field(body, 'type')) });
+      return { stateMachineArn: created.stateMachineArn, creationDate: epochSeconds(created.creationDate) };
+    }
+    case 'DescribeStateMachine': {
+      const described = sfn.describeStateMachine(field(body, 'stateMachineArn', true));
+      return { ...described, creationDate: epochSeconds(described.creationDate) };
+    }
+    case 'ListStateMachines': {
+      const maxResults = pageSize(body.maxResults);
+      const nextToken = field(body, 'nextToken');
+      const all = sfn.listStateMachines();
+      const from = nextToken === undefined ? 0 : Number(nextToken);
+      if (!Number.isInteger(from) || from < 0 || from > all.length) throw new StepFunctionsError('InvalidToken', 'Invalid Token: nextToken is not one this API gave.');
+      const page = all.slice(from, from + maxResults);
+      return {
+        stateMachines: page.map((machine) => ({ stateMachineArn: machine.stateMachineArn, name: machine.name, type: machine.type, creationDate: epochSeconds(machine.creationDate) })),
+        ...(from + maxResults < all.length ? { nextToken: String(from + maxResults) } : {}),
+      };
+    }
+    case 'UpdateStateMachine': {
+      const updated = sfn.updateStateMachine({ stateMachineArn: field(body, 'stateMachineArn', true), ...optional('definition', field(body, 'definition')), ...optional('roleArn', field(body, 'roleArn')) });
+      return { updateDate: epochSeconds(updated.updateDate) };
+    }
+    case 'DeleteStateMachine':
+      sfn.deleteStateMachine(field(body, 'stateMachineArn', true));
       return {};
     default:
       throw new StepFunctionsError('UnknownOperationException', `The local Step Functions API has no operation ${operation.slice(0, 60)}.`);
@@ -175,7 +234,7 @@ export async function startStepFunctionsApi(sfn: LocalStepFunctions, options: St
       send(response, 200, stepFunctions(target.slice(SFN_TARGET.length), body, sfn));
     } catch (error) {
       const name = error instanceof Error ? error.name : 'InternalFailure';
-      const known = error instanceof StepFunctionsError || isErrorNamed(error, 'ValidationException', 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist');
+      const known = error instanceof StepFunctionsError || isErrorNamed(error, 'ValidationException', 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist', 'InvalidDefinition');
       send(response, known ? 400 : 500, { __type: known ? name : 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
     }
   };

@@ -3,14 +3,56 @@
  * of the service - StartExecution (names unique per state machine, the same name and input while
  * running answered with the same execution, as Standard workflows do), DescribeExecution,
  * StopExecution (the execution ends ABORTED), GetExecutionHistory (paged), and the answers to
- * task tokens (SendTaskSuccess / SendTaskFailure). Every execution's status changes go to one
+ * task tokens (SendTaskSuccess / SendTaskFailure) - and the state machines users bring
+ * (Create/Describe/List/Update/DeleteStateMachine). Every execution's status changes go to one
  * listener, as Step Functions publishes them on EventBridge.
+ *
+ * Bounded as the service is: an execution's input is at most 256 KiB (262,144 bytes of UTF-8,
+ * the `input` member's length constraint in the StartExecution API reference) and nests at most
+ * MAX_JSON_DEPTH levels (a local bound: AWS publishes none, and deeper JSON cannot be serialized
+ * safely here). Nothing a request carries can end the process: an execution that breaks the engine
+ * ends FAILED with States.Runtime, and keeps its place in the list.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { NamedError } from '#commons/errors.js';
 import type { EventListener } from '#local/events/event.js';
 import type { LocalStateMachine, RunOptions, RunResult } from './runner.js';
 import { InvalidToken } from './task-tokens.js';
+import { executionStatusChange } from './execution-events.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '#local/simulator/protocol.js';
+import type { JsonValue } from '#local/simulator/types.js';
+
+/** Step Functions' payload limit: 256 KiB of UTF-8 for an execution's input (and a task's or state's output). */
+export const MAX_PAYLOAD_BYTES = 262_144;
+/** arn:<partition>:states:<region>:<account>:stateMachine:<name> and :execution:<machine>:<name>. */
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:\s]{1,80}$/;
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s]{1,80}:[^:\s]{1,80}$/;
+const shownArn = (value: unknown): string => String(value).slice(0, 200);
+
+/** A malformed ARN is InvalidArn on AWS, before anything is looked up. */
+export function assertArn(value: string, kind: 'stateMachine' | 'execution'): void {
+  if (!(kind === 'stateMachine' ? STATE_MACHINE_ARN : EXECUTION_ARN).test(value)) {
+    const shape = kind === 'stateMachine' ? 'arn:aws:states:<region>:<account>:stateMachine:<name>' : 'arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>';
+    throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${shownArn(value)}' is not a ${kind === 'stateMachine' ? 'state machine' : 'execution'} ARN; expected ${shape}.`);
+  }
+}
+
+/** An execution's input: JSON, at most 256 KiB, at most MAX_JSON_DEPTH levels deep. */
+export function parseExecutionInput(inputText: string): unknown {
+  const bytes = Buffer.byteLength(inputText, 'utf8');
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (the input has ${bytes} bytes).`);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(inputText);
+  } catch {
+    throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON.');
+  }
+  const depth = jsonDepth(input as JsonValue);
+  if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
+  return input;
+}
 
 /** A name Step Functions accepts: 1-80 characters, no whitespace, brackets, wildcards or control characters. */
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
@@ -38,7 +80,38 @@ export interface LocalExecution {
   abort: AbortController;
 }
 
+/** A state machine of this API: the template's (registered) or a user's (CreateStateMachine). */
+interface MachineEntry {
+  machine: LocalStateMachine;
+  name: string;
+  roleArn: string;
+  creationDate: number;
+  updateDate?: number;
+  /** Deployed by template.yaml: described and listed, never updated or deleted here. */
+  fromTemplate: boolean;
+  deleting: boolean;
+}
+
+/** At most this many state machines of users' at once: the bed's memory stays bounded. */
+export const MAX_USER_STATE_MACHINES = 1_000;
+/** CreateStateMachine's definition: at most 1 MiB (the `definition` member's length constraint). */
+const MAX_DEFINITION_BYTES = 1_048_576;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const LOCAL_ROLE_ARN = 'arn:aws:iam::123456789012:role/local';
+
+export interface StateMachineDescription {
+  stateMachineArn: string;
+  name: string;
+  status: 'ACTIVE' | 'DELETING';
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD';
+  creationDate: number;
+}
+
 export interface LocalStepFunctionsOptions {
+  /** Builds the engine's machine for a user's definition (CreateStateMachine); without it the operation is refused. */
+  buildMachine?: (name: string, definition: string) => LocalStateMachine;
   /** Run options of every execution (time scale, retry intervals). */
   runOptions?: Omit<RunOptions, 'executionName' | 'abortSignal' | 'history' | 'onStatusChange'>;
   /** Told of every execution's status changes (the EventBridge events). */
@@ -47,21 +120,129 @@ export interface LocalStepFunctionsOptions {
 
 let sequence = 0;
 
+/** The result of an execution the engine could not run to its end. */
+function brokenRun(executionArn: string, startedAt: number, history: HistoryEvent[], error: unknown): RunResult {
+  const cause = `The local engine could not run the execution: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 32_768);
+  history.push({ id: history.length + 1, previousEventId: history.length, timestamp: new Date(), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause } });
+  return { executionArn, status: 'FAILED', error: 'States.Runtime', cause, events: [], history, stateTransitions: 0, lambdaInvocations: 0, startedAt, stoppedAt: Date.now() };
+}
+
 export class LocalStepFunctions {
-  private readonly machines = new Map<string, LocalStateMachine>();
+  private readonly machines = new Map<string, MachineEntry>();
   private readonly executions = new Map<string, LocalExecution>();
 
   constructor(private readonly options: LocalStepFunctionsOptions = {}) {}
 
   register(...machines: LocalStateMachine[]): this {
-    for (const machine of machines) this.machines.set(machine.arn, machine);
+    for (const machine of machines) {
+      this.machines.set(machine.arn, { machine, name: machine.arn.split(':').pop() ?? '', roleArn: LOCAL_ROLE_ARN, creationDate: Date.now(), fromTemplate: true, deleting: false });
+    }
     return this;
   }
 
   machine(stateMachineArn: string): LocalStateMachine {
-    const machine = this.machines.get(stateMachineArn);
-    if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(stateMachineArn).slice(0, 200)}'`);
-    return machine;
+    return this.entry(stateMachineArn).machine;
+  }
+
+  createStateMachine(request: { name: string; definition: string; roleArn: string; type?: string }): { stateMachineArn: string; creationDate: number } {
+    const { name, definition, roleArn } = request;
+    if (!EXECUTION_NAME.test(name) || hasControlCharacter(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name.slice(0, 100)}'; expected 1-80 characters without whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /.`);
+    if (request.type !== undefined && request.type !== 'STANDARD') {
+      throw new StepFunctionsError('StateMachineTypeNotSupported', `The local engine runs STANDARD state machines; got type ${request.type.slice(0, 20)}.`);
+    }
+    this.assertRole(roleArn);
+    this.assertDefinitionSize(definition);
+    const existing = [...this.machines.values()].find((entry) => entry.name === name);
+    if (existing) {
+      // As on AWS: the same name, definition and role is the same state machine; anything else is a conflict.
+      if (!existing.fromTemplate && existing.machine.definitionText === JSON.stringify(JSON.parse(definition)) && existing.roleArn === roleArn) {
+        return { stateMachineArn: existing.machine.arn, creationDate: existing.creationDate };
+      }
+      throw new StepFunctionsError('StateMachineAlreadyExists', `State Machine Already Exists: '${existing.machine.arn}'`);
+    }
+    if ([...this.machines.values()].filter((entry) => !entry.fromTemplate).length >= MAX_USER_STATE_MACHINES) {
+      throw new StepFunctionsError('StateMachineLimitExceeded', `The local Step Functions holds at most ${MAX_USER_STATE_MACHINES} state machines of yours; delete one first.`);
+    }
+    const machine = this.build(name, definition);
+    const creationDate = Date.now();
+    this.machines.set(machine.arn, { machine, name, roleArn, creationDate, fromTemplate: false, deleting: false });
+    return { stateMachineArn: machine.arn, creationDate };
+  }
+
+  describeStateMachine(stateMachineArn: string): StateMachineDescription {
+    const entry = this.entry(stateMachineArn, { deleting: true });
+    return { stateMachineArn: entry.machine.arn, name: entry.name, status: entry.deleting ? 'DELETING' : 'ACTIVE', definition: entry.machine.definitionText, roleArn: entry.roleArn, type: 'STANDARD', creationDate: entry.creationDate };
+  }
+
+  /** Every state machine, by name. */
+  listStateMachines(): StateMachineDescription[] {
+    return [...this.machines.values()].map((entry) => this.describeStateMachine(entry.machine.arn)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A new definition or role for the executions started from now on; running ones go on with theirs. */
+  updateStateMachine(request: { stateMachineArn: string; definition?: string; roleArn?: string }): { updateDate: number } {
+    const entry = this.entry(request.stateMachineArn);
+    if (entry.fromTemplate) throw new StepFunctionsError('ValidationException', `${entry.name} is deployed by template.yaml; change the template, not the local copy.`);
+    if (request.definition === undefined && request.roleArn === undefined) {
+      throw new StepFunctionsError('MissingRequiredParameter', 'Either the definition or the roleArn must be specified.');
+    }
+    if (request.roleArn !== undefined) this.assertRole(request.roleArn);
+    if (request.definition !== undefined) {
+      this.assertDefinitionSize(request.definition);
+      const machine = this.build(entry.name, request.definition);
+      // Tokens of executions already running stay answerable: they live in the old machine's registry.
+      this.retired.push(entry.machine);
+      entry.machine = machine;
+    }
+    if (request.roleArn !== undefined) entry.roleArn = request.roleArn;
+    entry.updateDate = Date.now();
+    return { updateDate: entry.updateDate };
+  }
+
+  /** As on AWS: the state machine is DELETING while its executions run, then gone; none can start meanwhile. */
+  deleteStateMachine(stateMachineArn: string): void {
+    assertArn(stateMachineArn, 'stateMachine');
+    const entry = this.machines.get(stateMachineArn);
+    if (!entry) return;
+    if (entry.fromTemplate) throw new StepFunctionsError('ValidationException', `${entry.name} is deployed by template.yaml and cannot be deleted here.`);
+    entry.deleting = true;
+    const running = this.list().filter((execution) => execution.stateMachineArn === stateMachineArn && execution.status === 'RUNNING');
+    void Promise.all(running.map((execution) => execution.done)).then(() => {
+      if (this.machines.get(stateMachineArn) === entry) {
+        this.machines.delete(stateMachineArn);
+        this.retired.push(entry.machine);
+      }
+    });
+  }
+
+  private entry(stateMachineArn: string, allow: { deleting?: boolean } = {}): MachineEntry {
+    assertArn(stateMachineArn, 'stateMachine');
+    const entry = this.machines.get(stateMachineArn);
+    if (!entry) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${shownArn(stateMachineArn)}'`);
+    if (entry.deleting && !allow.deleting) throw new StepFunctionsError('StateMachineDeleting', `State Machine Deleting: '${shownArn(stateMachineArn)}'`);
+    return entry;
+  }
+
+  private build(name: string, definition: string): LocalStateMachine {
+    if (!this.options.buildMachine) throw new StepFunctionsError('ValidationException', 'This local Step Functions runs only the state machines of template.yaml.');
+    return this.options.buildMachine(name, definition);
+  }
+
+  private assertRole(roleArn: string): void {
+    if (!ROLE_ARN.test(roleArn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: roleArn '${roleArn.slice(0, 200)}' is not an IAM role ARN; expected arn:aws:iam::<account>:role/<name>.`);
+  }
+
+  private assertDefinitionSize(definition: string): void {
+    const bytes = Buffer.byteLength(definition, 'utf8');
+    if (bytes > MAX_DEFINITION_BYTES) throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION_BYTES} (it has ${bytes} bytes).`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(definition);
+    } catch {
+      throw new StepFunctionsError('InvalidDefinition', 'Invalid State Machine Definition: the definition is not JSON.');
+    }
+    const depth = jsonDepth(parsed as JsonValue);
+    if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError('InvalidDefinition', `Invalid State Machine Definition: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
   }
 
   startExecution(request: { stateMachineArn: string; name?: string; input?: string }): LocalExecution {
@@ -70,12 +251,7 @@ export class LocalStepFunctions {
     const name = request.name ?? `local-${Date.now().toString(36)}-${sequence}`;
     if (!EXECUTION_NAME.test(name) || hasControlCharacter(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name.slice(0, 100)}'`);
     const inputText = request.input ?? '{}';
-    let input: unknown;
-    try {
-      input = JSON.parse(inputText);
-    } catch {
-      throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON.');
-    }
+    const input = parseExecutionInput(inputText);
     const executionArn = machine.executionArn(name);
     const existing = this.executions.get(executionArn);
     if (existing) {
@@ -96,13 +272,24 @@ export class LocalStepFunctions {
       abort,
       done: Promise.resolve(undefined as never),
     };
-    execution.done = machine
-      .run(input, {
+    const running = (async () =>
+      machine.run(input, {
         ...this.options.runOptions,
         executionName: name,
         abortSignal: abort.signal,
         history,
         ...(this.options.onStatusChange ? { onStatusChange: this.options.onStatusChange } : {}),
+      }))();
+    execution.done = running
+      // Whatever breaks the engine ends this execution, never the process: FAILED, as a runtime error.
+      .catch((error: unknown): RunResult => {
+        const broken = brokenRun(executionArn, execution.startDate, history, error);
+        try {
+          this.options.onStatusChange?.(executionStatusChange({ executionArn, stateMachineArn: machine.arn, name, startDate: execution.startDate, input, status: 'FAILED', stopDate: broken.stoppedAt, error: broken.error ?? 'States.Runtime', cause: broken.cause ?? '' }));
+        } catch {
+          // The status change is best effort, as EventBridge delivery is.
+        }
+        return broken;
       })
       .then((result) => {
         execution.status = result.status;
@@ -115,6 +302,7 @@ export class LocalStepFunctions {
   }
 
   execution(executionArn: string): LocalExecution {
+    assertArn(executionArn, 'execution');
     const execution = this.executions.get(executionArn);
     if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(executionArn).slice(0, 200)}'`);
     return execution;
@@ -142,6 +330,16 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(taskToken: string, output: string): void {
+    const bytes = Buffer.byteLength(output, 'utf8');
+    if (bytes > MAX_PAYLOAD_BYTES) throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (the output has ${bytes} bytes).`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new StepFunctionsError('InvalidOutput', 'Invalid Output: the output is not JSON.');
+    }
+    const depth = jsonDepth(parsed as JsonValue);
+    if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError('InvalidOutput', `Invalid Output: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
     this.tokensOf(taskToken).succeed(taskToken, output);
   }
 
@@ -165,8 +363,11 @@ export class LocalStepFunctions {
     await Promise.all(this.list().map((execution) => execution.done.catch(() => undefined)));
   }
 
+  /** Machines replaced or deleted: their running executions' tokens are still answered. */
+  private readonly retired: LocalStateMachine[] = [];
+
   private tokensOf(taskToken: string) {
-    const owner = [...this.machines.values()].find((machine) => machine.taskTokens.knows(taskToken));
+    const owner = [...[...this.machines.values()].map((entry) => entry.machine), ...this.retired].find((machine) => machine.taskTokens.knows(taskToken));
     if (!owner) throw new InvalidToken();
     return owner.taskTokens;
   }

@@ -15,7 +15,7 @@ const OTHER_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-model
 const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:prod-graceful-stop';
 /** template.yaml's defaults, as the CLI's local mode checks against them. */
 const LOCAL = { defaults: { maxWaitSeconds: 900 } };
-const OUTPUT = { json: false, quiet: false, metrics: false };
+const OUTPUT = { json: false, quiet: false, metrics: false, verbose: false };
 
 /** The UsageError parseCommandLine throws for `argv` (fails the test when it throws nothing or something else). */
 function usageErrorOf(argv: string[]): UsageError {
@@ -113,7 +113,7 @@ describe('parseCommandLine: stop', () => {
 
   it('maps every flag to the exact state-machine input, durations with units included', () => {
     // Prepare
-    const argv = ['stop', ARN, '--max-wait', '15m', '--release-callbacks-after', '90s', '--fail-if-not-running', '--reason', 'cost alarm', '--json', '--quiet', '--metrics'];
+    const argv = ['stop', ARN, '--max-wait', '15m', '--release-callbacks-after', '90s', '--fail-if-not-running', '--reason', 'cost alarm', '--json', '--quiet', '--metrics', '--verbose'];
     // Act
     const command = parseCommandLine(argv, LOCAL);
     // Assess
@@ -122,6 +122,7 @@ describe('parseCommandLine: stop', () => {
       json: true,
       quiet: true,
       metrics: true,
+      verbose: true,
       input: { pipelineExecutionArn: ARN, maxWaitSeconds: 900, releaseCallbacksAfterSeconds: 90, failIfNotRunning: true, reason: 'cost alarm' },
     });
   });
@@ -141,7 +142,7 @@ describe('parseCommandLine: stop', () => {
   it('checks a grace period against the deployment defaults only where they are known (local mode)', () => {
     // Act & Assess: locally template.yaml's 900 s applies; on AWS the stack's own default decides.
     expect(usageErrorOf(['stop', ARN, '--release-callbacks-after', '1000']).message).toMatch(
-      /^releaseCallbacksAfterSeconds \(1000\) is not below maxWaitSeconds \(900, the deployment's default DefaultMaxWaitSeconds\)/,
+      /^--release-callbacks-after \(1000 s\) is not below --max-wait \(900 s, the deployment's default\); expected a grace period shorter than the deadline: give a --max-wait above it/,
     );
     expect(parseCommandLine(['stop', ARN, '--release-callbacks-after', '1000', '--stack-name', 'prod'], LOCAL)).toMatchObject({
       input: { releaseCallbacksAfterSeconds: 1000 },
@@ -179,9 +180,11 @@ describe('parseCommandLine: stop-all', () => {
 
 describe('parseCommandLine: simulate and demo', () => {
   it('defaults to ephemeral ports and real time, and takes a run to seed', () => {
-    expect(parseCommandLine(['simulate'])).toEqual({ name: 'simulate', port: 0, sqsPort: 0, timeScale: 1 });
-    expect(parseCommandLine(['simulate', '--port', '8080', '--sqs-port', '9324', '--time-scale', '12.5', '--with-run', 'training', '--execution-limit', '500'])).toEqual({
+    expect(parseCommandLine(['simulate'])).toEqual({ name: 'simulate', port: 0, sqsPort: 0, timeScale: 1, metrics: false, verbose: false });
+    expect(parseCommandLine(['simulate', '--port', '8080', '--sqs-port', '9324', '--time-scale', '12.5', '--with-run', 'training', '--execution-limit', '500', '--metrics', '--verbose'])).toEqual({
       name: 'simulate',
+      metrics: true,
+      verbose: true,
       port: 8080,
       sqsPort: 9324,
       timeScale: 12.5,
@@ -193,6 +196,8 @@ describe('parseCommandLine: simulate and demo', () => {
   it('turns on the stop watch with its grace and the orphan guard with its state machine pattern', () => {
     expect(parseCommandLine(['simulate', '--stop-watch', '5m', '--orphan-guard', 'training-*'])).toEqual({
       name: 'simulate',
+      metrics: false,
+      verbose: false,
       port: 0,
       sqsPort: 0,
       timeScale: 1,
@@ -212,17 +217,18 @@ describe('parseCommandLine: usage errors', () => {
   it.each<[string, string[], RegExp]>([
     ['a stop without an ARN', ['stop'], /^Expected exactly one pipelineExecutionArn, got none\.$/],
     ['a stop with two ARNs', ['stop', ARN, OTHER_ARN], /^Expected exactly one pipelineExecutionArn, got 2\.$/],
-    ['an ARN with whitespace around it', ['stop', ` ${ARN}\n`], /^pipelineExecutionArn has leading or trailing whitespace; expected the ARN alone/],
-    ['a malformed ARN', ['stop', 'not-an-arn'], /^pipelineExecutionArn "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/],
+    ['an ARN with whitespace around it', ['stop', ` ${ARN}\n`], /^<pipelineExecutionArn> has leading or trailing whitespace; expected the ARN alone/],
+    ['a malformed ARN', ['stop', 'not-an-arn'], /^<pipelineExecutionArn> "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/],
+    ['an upper-case ARN', ['stop', ARN.toUpperCase()], /is not an ARN \(ARNs are case-sensitive: it must begin with lower-case "arn:"/],
     ['--max-wait 0', ['stop', ARN, '--max-wait', '0'], /^--max-wait is "0"; expected a duration from 1 s to 86400 s\.$/],
     ['--max-wait -5', ['stop', ARN, '--max-wait', '-5'], /^--max-wait is "-5"; expected a positive duration such as 900, 15m or 2h\.$/],
     ['--max-wait abc', ['stop', ARN, '--max-wait', 'abc'], /^--max-wait is "abc"; expected a duration: seconds \(900\) or with a unit \(90s, 15m, 2h, 1d\)\.$/],
     ['--max-wait 1.5', ['stop', ARN, '--max-wait', '1.5'], /^--max-wait is "1\.5"; expected a duration/],
     ['--max-wait above the limit', ['stop', ARN, '--max-wait', '2d'], /^--max-wait is "2d"; expected a duration from 1 s to 86400 s\.$/],
     ['a negative --release-callbacks-after', ['stop', ARN, '--release-callbacks-after=-1'], /^--release-callbacks-after is "-1"; expected a duration of 0 or more/],
-    ['--release-callbacks-after equal to --max-wait', ['stop', ARN, '--max-wait', '60', '--release-callbacks-after', '60'], /^releaseCallbacksAfterSeconds \(60\) is not below maxWaitSeconds \(60\)/],
-    ['an empty --reason', ['stop', ARN, '--reason', ''], /^reason is ""; expected a non-empty string of at most 256 characters\.$/],
-    ['an over-long --reason', ['stop', ARN, '--reason', 'x'.repeat(257)], /^reason is a 257-character string; expected a non-empty string of at most 256 characters\.$/],
+    ['--release-callbacks-after equal to --max-wait', ['stop', ARN, '--max-wait', '60', '--release-callbacks-after', '60'], /^--release-callbacks-after \(60 s\) is not below --max-wait \(60 s\); expected a grace period shorter than the deadline, or no --release-callbacks-after\.$/],
+    ['an empty --reason', ['stop', ARN, '--reason', ''], /^--reason is ""; expected a non-empty string of at most 256 characters\.$/],
+    ['an over-long --reason', ['stop', ARN, '--reason', 'x'.repeat(257)], /^--reason is a 257-character string; expected a non-empty string of at most 256 characters\.$/],
     ['an unknown flag', ['stop', ARN, '--force'], /^Unknown option '--force' for stop; expected one of --max-wait, .*, --help\.$/],
     ['a repeated flag', ['stop', ARN, '--max-wait', '60', '--max-wait', '90'], /^--max-wait is given more than once; give it once\.$/],
     ['--max-wait without a value', ['stop', ARN, '--max-wait'], /^--max-wait needs a value \(DURATION\)\.$/],
@@ -232,7 +238,7 @@ describe('parseCommandLine: usage errors', () => {
     ['an activity ARN as the state machine', ['stop', ARN, '--state-machine-arn', 'arn:aws:states:eu-west-1:123456789012:activity:prod'], /is not a state machine ARN/],
     ['a stop-all without any pipeline', ['stop-all'], /^Expected a pipelineName \(or several\), or --pipeline-pattern PATTERN\.$/],
     ['names and a pattern', ['stop-all', 'a', '--pipeline-pattern', 'b*'], /^Give pipeline names or --pipeline-pattern, not both\.$/],
-    ['a bad pipeline name', ['stop-all', 'not a name'], /^pipelineName is "not a name"; expected a pipeline name of 1-256 letters, digits and hyphens\.$/],
+    ['a bad pipeline name', ['stop-all', 'not a name'], /^<pipelineName> is "not a name"; expected a pipeline name of 1-256 letters, digits and hyphens\.$/],
     ['--signal-rate 0', ['stop-all', 'churn-model', '--signal-rate', '0'], /^--signal-rate is "0"; expected an integer from 1 to 50\.$/],
     ['--max-concurrency', ['stop-all', 'churn-model', '--max-concurrency', '5'], /^Unknown option '--max-concurrency' for stop-all; expected one of .*--signal-rate/],
     ['--time-scale fast', ['simulate', '--time-scale', 'fast'], /^--time-scale is "fast"; expected a number from 1 to 10000\.$/],

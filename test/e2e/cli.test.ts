@@ -88,6 +88,8 @@ describe('graceful-stop simulate', () => {
       'export AWS_ACCESS_KEY_ID=local',
       'export AWS_SECRET_ACCESS_KEY=local',
       'export GRACEFUL_STOP_STATE_MACHINE_ARN=arn:aws:states:us-east-1:123456789012:stateMachine:graceful-stop',
+      'export GRACEFUL_STOP_STOP_ALL_STATE_MACHINE_ARN=arn:aws:states:us-east-1:123456789012:stateMachine:stop-all',
+      'export GRACEFUL_STOP_TIME_SCALE=1',
     ]);
   });
 });
@@ -210,7 +212,7 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
 });
 
 describe('graceful-stop usage errors', () => {
-  it('exits 2 for `stop not-an-arn`, with the message and the usage text on stderr and nothing on stdout', async () => {
+  it('exits 2 for `stop not-an-arn`, with the message and one line pointing at --help on stderr, and nothing on stdout', async () => {
     // Prepare
     const args = ['stop', 'not-an-arn'];
 
@@ -220,8 +222,11 @@ describe('graceful-stop usage errors', () => {
     // Assess
     expect(run.exitCode, diagnostics(run)).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^pipelineExecutionArn "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/);
-    expect(run.stderr).toContain(commandUsage('stop'));
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^<pipelineExecutionArn> "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/);
+    expect(lines[1]).toMatch(/^See '.*graceful-stop.* stop --help'\.$/);
+    expect(run.stderr).not.toContain(commandUsage('stop'));
   });
 
   it('exits 2 for `demo --scenario nope`, naming the known scenarios', async () => {

@@ -106,6 +106,7 @@ describe('actionsCalledBy', () => {
     expect(actionsCalledBy(files)).toEqual([
       'sagemaker:DescribeAutoMLJob',
       'sagemaker:DescribeHyperParameterTuningJob',
+      'sagemaker:DescribePipelineExecution',
       'sagemaker:DescribeProcessingJob',
       'sagemaker:DescribeTrainingJob',
       'sagemaker:DescribeTransformJob',
