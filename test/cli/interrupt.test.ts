@@ -39,3 +39,30 @@ describe('interruptNotice', () => {
     expect(resumeCommand({ pipelineExecutionArn: ARN, reason: "it's late" }, 'npx graceful-stop')).toBe(`npx graceful-stop stop ${ARN} --reason 'it'\\''s late'`);
   });
 });
+
+describe('resumeCommand and the interrupted --json document', () => {
+  it('keeps --json in the resume command of a --json run, so the resumed wait prints as the first did', () => {
+    // Act
+    const command = resumeCommand({ pipelineExecutionArn: ARN, maxWaitSeconds: 600 }, 'npx graceful-stop', { json: true });
+
+    // Assess
+    expect(command).toBe(`npx graceful-stop stop ${ARN} --max-wait 600 --json`);
+  });
+
+  it('leaves an {error: "Interrupted", cause, ...} document whose cause is the notice\'s first line', async () => {
+    // Prepare
+    const { interruptedDocument } = await import('#cli/io.js');
+    const notice = 'interrupted: the stop request was sent and accepted.\n  arn: status Stopping\n  to wait for it again: npx graceful-stop stop arn --json';
+
+    // Act
+    const document = JSON.parse(interruptedDocument(notice, { pipelineExecutionArn: ARN })) as Record<string, unknown>;
+
+    // Assess
+    expect(document).toEqual({
+      error: 'Interrupted',
+      cause: 'interrupted: the stop request was sent and accepted.',
+      pipelineExecutionArn: ARN,
+      notice: ['interrupted: the stop request was sent and accepted.', 'arn: status Stopping', 'to wait for it again: npx graceful-stop stop arn --json'],
+    });
+  });
+});

@@ -21,6 +21,7 @@ const blocksOf = (heading: string): string[] => {
 };
 const [startBlock = '', stopBlock = ''] = blocksOf('## Walkthrough: stop a run');
 const [watchStartBlock = '', watchStopBlock = ''] = blocksOf('## Walkthrough: a stop made elsewhere');
+const [orphanStartBlock = '', orphanStopBlock = ''] = blocksOf('## Walkthrough: your own workflow, cancelled');
 /** The shell the user types in: the project's bins (npx graceful-stop) and dummy nothing else. */
 const shellEnv = { PATH: `${join(projectRoot, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/tmp' };
 
@@ -60,10 +61,15 @@ function terminalTwo(exported: string, block: string): Promise<{ stdout: string;
   });
 }
 
-/** The simulator ends on Ctrl-C, as the page says. */
+/**
+ * The simulator ends on Ctrl-C, as the page says, with the status a shell reports as 130 (as every
+ * interrupted command of the CLI): npx passes the interrupt on by ending on SIGINT itself.
+ */
 async function ctrlC(): Promise<void> {
   signalGroup(simulator, 'SIGINT');
-  await waitFor('the simulator to end', () => simulator?.exitCode ?? simulator?.signalCode, (end) => end === 0 || end === 'SIGINT', { timeoutMs: 30_000 });
+  await waitFor('the simulator to end', () => simulator?.exitCode ?? simulator?.signalCode, (end) => end !== null && end !== undefined, { timeoutMs: 30_000 });
+  const status = simulator?.signalCode === 'SIGINT' ? 128 + 2 : simulator?.exitCode;
+  expect(status).toBe(130);
 }
 
 describe('docs/local.md walkthroughs', () => {
@@ -103,6 +109,26 @@ describe('docs/local.md walkthroughs', () => {
     });
     await waitFor('the completion event line', terminal.stderr, (text) => text.includes('event Graceful Stop Completed: Stopped'), { timeoutMs: 30_000 });
     expect(terminal.stderr()).toContain(`Stopping ${arn} -> WatchStoppingRunFunction`);
+    await ctrlC();
+  }, 180_000);
+
+  it('creates a workflow of the user\'s that starts a run, aborts it, and the orphan guard stops that run gracefully', async () => {
+    // Prepare
+    const terminal = await terminalOne(orphanStartBlock, "npx graceful-stop simulate --with-run training --orphan-guard 'training-*' --time-scale 10");
+
+    // Act
+    const run = await terminalTwo(terminal.exported, orphanStopBlock);
+
+    // Assess
+    const seeded = /export PIPELINE_EXECUTION_ARN=(\S+)/.exec(terminal.exported)?.[1] ?? '';
+    expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
+    expect(run.stdout).toContain('"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:training-parent"');
+    expect(run.stdout).toContain('"Stopped"');
+    const names = JSON.parse(run.stdout.slice(run.stdout.lastIndexOf('['))) as string[];
+    expect(names).toEqual([expect.stringMatching(/^orphan-[a-z0-9]+-[0-9a-f]{16}$/)]);
+    // The guard stopped only what the aborted workflow started: the seeded run still runs.
+    expect(names[0]).not.toContain(seeded.split('/').at(-1));
+    expect(terminal.stderr()).toMatch(/event Step Functions Execution Status Change: ABORTED arn:aws:states:us-east-1:123456789012:execution:training-parent:\S+ -> StopOrphanedRunsFunction/);
     await ctrlC();
   }, 180_000);
 });

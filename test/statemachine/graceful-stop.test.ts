@@ -319,6 +319,21 @@ describe('graceful-stop state machine: an execution SageMaker does not know', ()
     expect(sagemaker.commandCalls(DescribePipelineExecutionCommand)).toHaveLength(0);
   });
 
+  it('fails with PipelineExecutionNotStopping at once when drainOnly is given for a run nobody is stopping', async () => {
+    // Prepare
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Executing' });
+
+    // Act
+    const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN, drainOnly: true }, FAST);
+
+    // Assess
+    expect(pathOf(result)).toEqual([...START, caught(S.stop), ...finish(S.notStopping)]);
+    expectEndedInFailState(result, S.notStopping, 'PipelineExecutionNotStopping');
+    expect(result.cause).toMatch(/is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly to stop it\./);
+    expect(sagemaker.commandCalls(StopPipelineExecutionCommand)).toHaveLength(0);
+    expect(sagemaker.commandCalls(DescribePipelineExecutionCommand)).toHaveLength(1);
+  });
+
   it('fails with PipelineExecutionNotFound when the execution disappears while draining', async () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: EXECUTION_ARN });

@@ -24,6 +24,7 @@ export const S = {
   notFound: 'Pipeline Execution Not Found',
   failed: 'Pipeline Execution Failed',
   notRunning: 'Pipeline Execution Not Running',
+  notStopping: 'Pipeline Execution Not Stopping',
   drainTimedOut: 'Drain Timed Out',
   errored: 'Graceful Stop Errored',
 } as const;

@@ -76,6 +76,30 @@ describe('stopPipelineExecution', () => {
     expect(JSON.parse([...objects.objects.values()][0] ?? '')).toMatchObject({ signalled: false });
   });
 
+  it('refuses drainOnly at once with PipelineExecutionNotStopping when nobody is stopping the run, and writes no stop record', async () => {
+    // Prepare
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Executing' });
+
+    // Act
+    const stopping = stopPipelineExecution({ raw: { pipelineExecutionArn: ARN, drainOnly: true }, executionId: EXECUTION_ID }, deps());
+
+    // Assess
+    await expect(stopping).rejects.toMatchObject({ name: 'PipelineExecutionNotStopping', message: expect.stringMatching(/is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly/) });
+    expect(sagemaker).toHaveReceivedCommandTimes(StopPipelineExecutionCommand, 0);
+    expect(objects.objects.size).toBe(0);
+  });
+
+  it.each(['Stopped', 'Succeeded', 'Failed'])('takes drainOnly for a run that has already ended %s (the stop watch may come late)', async (status) => {
+    // Prepare
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: status as 'Stopped' });
+
+    // Act
+    const state = await stopPipelineExecution({ raw: { pipelineExecutionArn: ARN, drainOnly: true }, executionId: EXECUTION_ID }, deps());
+
+    // Assess
+    expect(state.stop).toMatchObject({ accepted: false, statusAtStop: status });
+  });
+
   it('requests the stop with a ClientRequestToken derived from the execution id', async () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: ARN });

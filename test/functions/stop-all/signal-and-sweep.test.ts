@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  DescribePipelineExecutionCommand,
   ListPipelineExecutionsCommand,
   ListPipelineExecutionStepsCommand,
   SageMakerClient,
@@ -72,6 +73,38 @@ describe('signalAndSweep', () => {
     expect(runs()[0]?.drainFrom).toBe(runs()[0]?.signal?.at);
     expect(state.progress).toMatchObject({ selected: 3, toSignal: 2, signalled: 2, accepted: 2, takenIn: 1, draining: 3, signalling: false, done: false });
     expect(ledgers.only.calls.StopPipelineExecution).toBe(2);
+  });
+
+  it('times a drain to SageMaker\'s end of the run (its LastModifiedTime), not to the sweep that noticed it, reading each end once', async () => {
+    // Prepare: the run was signalled at T0 and ended 3 s later; the sweep sees it ended 25 s after T0.
+    const signalledAt = Date.parse(T0);
+    await given(ledgerOf([fleetRun('a', { listedStatus: 'Executing', status: 'Stopping', drainFrom: signalledAt, signal: { result: 'Accepted', at: signalledAt } })]));
+    clock.advance(25);
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('a', 'Stopped')] });
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Stopped', LastModifiedTime: new Date(signalledAt + 3_000) });
+
+    // Act
+    await cycle();
+    await cycle();
+
+    // Assess
+    expect(runs()[0]).toMatchObject({ status: 'Stopped', endedAt: signalledAt + 3_000, endTimeRead: true });
+    expect(sagemaker.commandCalls(DescribePipelineExecutionCommand)).toHaveLength(1);
+  });
+
+  it('keeps the noticed end when SageMaker cannot say when the run ended', async () => {
+    // Prepare
+    await given(ledgerOf([fleetRun('a', { status: 'Stopping', drainFrom: Date.parse(T0), signal: { result: 'Accepted', at: Date.parse(T0) } })]));
+    clock.advance(10);
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('a', 'Stopped')] });
+    sagemaker.on(DescribePipelineExecutionCommand).rejects(sdkError('ThrottlingException', 'Rate exceeded'));
+
+    // Act
+    await cycle();
+
+    // Assess
+    expect(runs()[0]?.endedAt).toBeGreaterThanOrEqual(Date.parse(T0) + 10_000);
+    expect(runs()[0]?.endTimeRead).toBe(true);
   });
 
   it('paces the signals at the rate: never more than R a second (4 % under it), the first at once', async () => {
