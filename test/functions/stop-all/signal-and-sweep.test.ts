@@ -78,7 +78,7 @@ describe('signalAndSweep', () => {
   it('times a drain to SageMaker\'s end of the run (its LastModifiedTime), not to the sweep that noticed it, reading each end once', async () => {
     // Prepare: the run was signalled at T0 and ended 3 s later; the sweep sees it ended 25 s after T0.
     const signalledAt = Date.parse(T0);
-    await given(ledgerOf([fleetRun('a', { listedStatus: 'Executing', status: 'Stopping', drainFrom: signalledAt, signal: { result: 'Accepted', at: signalledAt } })]));
+    await given(ledgerOf([fleetRun('a', { listedStatus: 'Executing', status: 'Stopping', drainFrom: signalledAt, signal: { result: 'Accepted', at: signalledAt, attempts: 1 } })]));
     clock.advance(25);
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('a', 'Stopped')] });
     sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Stopped', LastModifiedTime: new Date(signalledAt + 3_000) });
@@ -94,7 +94,7 @@ describe('signalAndSweep', () => {
 
   it('keeps the noticed end when SageMaker cannot say when the run ended', async () => {
     // Prepare
-    await given(ledgerOf([fleetRun('a', { status: 'Stopping', drainFrom: Date.parse(T0), signal: { result: 'Accepted', at: Date.parse(T0) } })]));
+    await given(ledgerOf([fleetRun('a', { status: 'Stopping', drainFrom: Date.parse(T0), signal: { result: 'Accepted', at: Date.parse(T0), attempts: 1 } })]));
     clock.advance(10);
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('a', 'Stopped')] });
     sagemaker.on(DescribePipelineExecutionCommand).rejects(sdkError('ThrottlingException', 'Rate exceeded'));
