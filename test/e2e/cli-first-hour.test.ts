@@ -4,11 +4,12 @@
  * credential. Each run is a child process, bounded; every child still running when a test ends is killed.
  */
 import type { ChildProcess } from 'node:child_process';
-import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { CreatePipelineCommand, DescribePipelineExecutionCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { createQueue } from '#local/sqs/emulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { waitFor, within } from '#local/bounded.js';
-import { jobStep } from './support/bed.js';
+import { callbackStep, jobStep } from './support/bed.js';
 import { cliDiagnostics as diagnostics, localStackEnv, useCli } from './support/cli.js';
 
 const REGION = 'us-east-1';
@@ -132,5 +133,101 @@ describe('graceful-stop without credentials', () => {
     expect(human.exitCode, diagnostics(human)).toBe(1);
     expect(human.stdout).toMatch(/^FAILED CredentialsMissing: No AWS credentials were found [^{}]*\(hint: no AWS credentials found; set AWS_PROFILE/);
     expect(JSON.parse(json.stdout)).toEqual({ error: 'CredentialsMissing', cause: expect.stringMatching(/^No AWS credentials were found .*\(hint: /) });
+  });
+});
+
+describe('graceful-stop stop, the first hour against a simulator', () => {
+  let stack: LocalStack;
+  let sagemaker: SageMakerClient;
+  let pipelines = 0;
+
+  /** A run of a new pipeline of `steps`, Executing. */
+  const runOf = async (steps: unknown[]): Promise<string> => {
+    pipelines += 1;
+    const name = `first-hour-${pipelines}`;
+    await sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: steps }) }));
+    const { PipelineExecutionArn: arn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name }));
+    return arn;
+  };
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ timeScale: 10 });
+    sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
+  });
+  afterAll(async () => {
+    sagemaker?.destroy();
+    await stack?.close();
+  });
+
+  it('refuses --drain-only at once for a run nobody is stopping, with PipelineExecutionNotStopping and a hint', async () => {
+    // Prepare
+    const arn = await runOf([jobStep('Train', { DurationSeconds: 36_000 })]);
+
+    // Act
+    const run = await cli(['stop', arn, '--drain-only'], { env: { ...localStackEnv(stack), GRACEFUL_STOP_TIME_SCALE: '10' } });
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED PipelineExecutionNotStopping: arn:aws:sagemaker:\S+ is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly to stop it\./);
+    expect(run.stdout).toContain('(hint: the run is still Executing; drop --drain-only to stop it gracefully.)');
+    expect((await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).PipelineExecutionStatus).toBe('Executing');
+  });
+
+  it('runs its waits on the exported clock: a 60 s grace at time scale 10 is released, and the run Stopped, well within a minute', async () => {
+    // Prepare: a callback step whose consumer never answers.
+    const queueUrl = await createQueue(stack.endpoints.sqsEndpoint, 'first-hour-silent');
+    const arn = await runOf([callbackStep('Approve', queueUrl)]);
+
+    // Act
+    const run = await cli(['stop', arn, '--release-callbacks-after', '60s', '--max-wait', '10m', '--json'], { env: { ...localStackEnv(stack), GRACEFUL_STOP_TIME_SCALE: '10' }, timeoutMs: 55_000 });
+
+    // Assess
+    expect(run.exitCode, diagnostics(run)).toBe(0);
+    const document = JSON.parse(run.stdout) as { outcome: string; waitedSeconds: number; releasedCallbackSteps: Array<{ stepName: string }> };
+    expect(document.outcome).toBe('Stopped');
+    expect(document.releasedCallbackSteps.map((step) => step.stepName)).toEqual(['Approve']);
+    expect(document.waitedSeconds).toBeGreaterThanOrEqual(60);
+    // On the real clock the grace alone would take 60 s: the harness would have killed the run.
+    expect(run.wallSeconds).toBeLessThan(55);
+  });
+
+  it('prints no function log lines without --verbose, and prints them with LOG_LEVEL', async () => {
+    // Prepare: no credentials, so the stop record (the local S3) and SageMaker both fail.
+    const env = { AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'graceful-stop-no-such-profile', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: REGION, LOG_LEVEL: '', POWERTOOLS_LOG_LEVEL: '' };
+    const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123';
+
+    // Act
+    const quiet = await cli(['stop', arn, '--max-wait', '60'], { env });
+    const verbose = await cli(['stop', arn, '--max-wait', '60'], { env: { ...env, LOG_LEVEL: 'WARN' } });
+
+    // Assess
+    expect(quiet.exitCode, diagnostics(quiet)).toBe(1);
+    expect(quiet.stdout).toMatch(/^FAILED CredentialsMissing: /);
+    expect(quiet.stderr, 'no JSON log line of the functions').not.toMatch(/"level":|^\s*\{/m);
+    expect(verbose.stdout).toMatch(/^FAILED CredentialsMissing: /);
+    expect(verbose.stderr).toMatch(/WARN|"level"/);
+  });
+
+  it('leaves a JSON document on stdout when --json is interrupted, with a resume command that keeps --json, and exits 130', async () => {
+    // Prepare
+    const arn = await runOf([jobStep('Train', { DurationSeconds: 36_000, StopDurationSeconds: 6_000 })]);
+    let child: ChildProcess | undefined;
+    let stopRequested = false;
+    const run = cli(['stop', arn, '--max-wait', '1h', '--json'], {
+      env: { ...localStackEnv(stack), GRACEFUL_STOP_TIME_SCALE: '10' },
+      onSpawn: (spawned) => (child = spawned),
+      onErrorLine: (line) => (stopRequested ||= line.includes('stop requested for')),
+    });
+    await waitFor('the stop request', () => stopRequested, Boolean, { timeoutMs: 30_000 });
+
+    // Act
+    child?.kill('SIGINT');
+    const ended = await within('the interrupted stop to end', run, 15_000);
+
+    // Assess
+    expect(ended.exitCode, diagnostics(ended)).toBe(130);
+    const document = JSON.parse(ended.stdout) as Record<string, unknown>;
+    expect(document).toMatchObject({ error: 'Interrupted', pipelineExecutionArn: arn, stopSent: true });
+    expect(document.resumeCommand).toMatch(new RegExp(`stop ${arn} --max-wait 3600 --json$`));
   });
 });
