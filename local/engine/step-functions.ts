@@ -37,22 +37,30 @@ export function assertArn(value: string, kind: 'stateMachine' | 'execution'): vo
   }
 }
 
-/** An execution's input: JSON, at most 256 KiB, at most MAX_JSON_DEPTH levels deep. */
-export function parseExecutionInput(inputText: string): unknown {
-  const bytes = Buffer.byteLength(inputText, 'utf8');
-  if (bytes > MAX_PAYLOAD_BYTES) {
-    throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (the input has ${bytes} bytes).`);
+/**
+ * A JSON document a request carries as a string (an input, an output, a definition), bounded as the
+ * service bounds it: over `maxBytes` of UTF-8 a ValidationException naming the member; no JSON, or
+ * deeper than MAX_JSON_DEPTH, the operation's own error (`invalid`, with its sentence's `title`).
+ */
+function parseBoundedJson(text: string, bounds: { member: string; maxBytes: number; invalid: string; title: string }): unknown {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > bounds.maxBytes) {
+    throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at '${bounds.member}' failed to satisfy constraint: Member must have length less than or equal to ${bounds.maxBytes} (the ${bounds.member} has ${bytes} bytes).`);
   }
-  let input: unknown;
+  let parsed: unknown;
   try {
-    input = JSON.parse(inputText);
+    parsed = JSON.parse(text);
   } catch {
-    throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON.');
+    throw new StepFunctionsError(bounds.invalid, `${bounds.title}: the ${bounds.member} is not JSON.`);
   }
-  const depth = jsonDepth(input as JsonValue);
-  if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
-  return input;
+  const depth = jsonDepth(parsed as JsonValue);
+  if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError(bounds.invalid, `${bounds.title}: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
+  return parsed;
 }
+
+/** An execution's input: JSON, at most 256 KiB, at most MAX_JSON_DEPTH levels deep. */
+export const parseExecutionInput = (inputText: string): unknown =>
+  parseBoundedJson(inputText, { member: 'input', maxBytes: MAX_PAYLOAD_BYTES, invalid: 'InvalidExecutionInput', title: 'Invalid State Machine Execution Input' });
 
 /** A name Step Functions accepts: 1-80 characters, no whitespace, brackets, wildcards or control characters. */
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
@@ -233,16 +241,7 @@ export class LocalStepFunctions {
   }
 
   private assertDefinitionSize(definition: string): void {
-    const bytes = Buffer.byteLength(definition, 'utf8');
-    if (bytes > MAX_DEFINITION_BYTES) throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION_BYTES} (it has ${bytes} bytes).`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(definition);
-    } catch {
-      throw new StepFunctionsError('InvalidDefinition', 'Invalid State Machine Definition: the definition is not JSON.');
-    }
-    const depth = jsonDepth(parsed as JsonValue);
-    if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError('InvalidDefinition', `Invalid State Machine Definition: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
+    parseBoundedJson(definition, { member: 'definition', maxBytes: MAX_DEFINITION_BYTES, invalid: 'InvalidDefinition', title: 'Invalid State Machine Definition' });
   }
 
   startExecution(request: { stateMachineArn: string; name?: string; input?: string }): LocalExecution {
@@ -330,16 +329,7 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(taskToken: string, output: string): void {
-    const bytes = Buffer.byteLength(output, 'utf8');
-    if (bytes > MAX_PAYLOAD_BYTES) throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (the output has ${bytes} bytes).`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(output);
-    } catch {
-      throw new StepFunctionsError('InvalidOutput', 'Invalid Output: the output is not JSON.');
-    }
-    const depth = jsonDepth(parsed as JsonValue);
-    if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError('InvalidOutput', `Invalid Output: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
+    parseBoundedJson(output, { member: 'output', maxBytes: MAX_PAYLOAD_BYTES, invalid: 'InvalidOutput', title: 'Invalid Output' });
     this.tokensOf(taskToken).succeed(taskToken, output);
   }
 

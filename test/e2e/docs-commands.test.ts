@@ -14,7 +14,7 @@ import { projectRoot } from '#local/engine/paths.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { codeBlocks } from '#test/entrypoints/support/docs.js';
 
-const PAGES = ['README.md', ...readdirSync(join(projectRoot, 'docs')).map((page) => join('docs', page)), join('local', 'README-simulator.md')];
+const PAGES = ['README.md', ...readdirSync(join(projectRoot, 'docs')).filter((page) => page.endsWith('.md')).map((page) => join('docs', page)), join('local', 'README-simulator.md')];
 
 /** Shell commands of a page: its sh/bash blocks, continuation lines joined, comments dropped. */
 function commandsOf(page: string): string[] {
@@ -30,7 +30,7 @@ type Kind = 'suite' | 'aws' | 'cli' | 'walkthrough' | 'simulator-admin';
 function kindOf(command: string): Kind | undefined {
   if (/^npm (ci|start|test|run (build|bench|typecheck|lint))\b|^npm ci && |^node dist\/bench\/|^npx vitest /.test(command)) return 'suite';
   if (/^(sam |aws (stepfunctions|events|cloudformation) )/.test(command)) return 'aws';
-  if (/^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"|^for i in \$\(seq \d+\); do /.test(command)) return 'walkthrough';
+  if (/^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"|^for i in \$\(seq \d+\); do |^[A-Z]+=\$\(aws /.test(command)) return 'walkthrough';
   if (/^curl .*\$EP\/_simulator\//.test(command)) return 'simulator-admin';
   if (/^(npx graceful-stop|node dist\/cli\/graceful-stop\.mjs) /.test(command)) return 'cli';
   return undefined;
