@@ -51,11 +51,12 @@ const AWS_TARGET: Record<string, FlagSpec> = {
   'state-machine-arn': { kind: 'string', value: 'ARN', help: 'run the deployed state machine on AWS Step Functions and follow it' },
   'stack-name': { kind: 'string', value: 'NAME', help: 'the same, reading the state machine ARN from the stack outputs' },
 };
+const VERBOSE: FlagSpec = { kind: 'boolean', help: "local mode: show the functions' own log lines on stderr (so does LOG_LEVEL=INFO)" };
 const OUTPUT: Record<string, FlagSpec> = {
   json: { kind: 'boolean', help: 'print the result as one JSON document on stdout' },
   quiet: { kind: 'boolean', help: 'no progress on stderr' },
   metrics: { kind: 'boolean', help: 'local mode: show the metrics the functions emitted, on stderr' },
-  verbose: { kind: 'boolean', help: "local mode: show the functions' own log lines on stderr (so does LOG_LEVEL=INFO)" },
+  verbose: VERBOSE,
 };
 const STOP_INPUT: Record<string, FlagSpec> = {
   'max-wait': { kind: 'duration', value: 'DURATION', help: 'deadline for the drain (900, 15m, 2h; default: the deployment\'s)', min: 1, max: MAX_WAIT_SECONDS_LIMIT, input: 'maxWaitSeconds' },
@@ -96,7 +97,7 @@ export const COMMANDS = {
       'orphan-guard': { kind: 'string', value: 'PATTERN', help: 'the orphan guard: the runs a state machine named PATTERN (e.g. training-*) started are stopped when it aborts, times out or fails' },
       'execution-limit': { kind: 'integer', value: 'N', help: "the simulated account's quota of pipeline executions running at once (default 20, as on AWS)", min: 1, max: 100_000 },
       metrics: { kind: 'boolean', help: 'show each metric the functions emit, one line each' },
-      verbose: OUTPUT.verbose as FlagSpec,
+      verbose: VERBOSE,
     },
   },
   stop: {

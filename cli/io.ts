@@ -28,13 +28,20 @@ export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/** What an interrupted command leaves on stdout: with --json, its document and the facts it knows. */
+export interface InterruptOutput {
+  json: boolean;
+  /** Facts of the document beside error and cause (read when Ctrl-C comes). */
+  facts?: () => Record<string, unknown>;
+}
+
 /**
  * Ctrl-C: the first one says what the interrupted run leaves behind and exits
  * 130; a second one (while the first is being written) exits at once. With
- * --json (`document`), stdout gets its JSON document too: an interrupted
- * command leaves one as every other does.
+ * --json, stdout gets the interrupted document too: an interrupted command
+ * leaves one as every other does.
  */
-export function onInterrupt(notice: () => string, document?: () => string): void {
+export function onInterrupt(notice: () => string, output: InterruptOutput = { json: false }): void {
   let interrupted = false;
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
@@ -42,7 +49,7 @@ export function onInterrupt(notice: () => string, document?: () => string): void
     process.exitCode = 130;
     const text = notice();
     const written = (): void => void process.stderr.write(`\n${text}\n`, () => process.exit(130));
-    if (document) process.stdout.write(`${document()}\n`, written);
+    if (output.json) process.stdout.write(`${interruptedDocument(text, output.facts?.())}\n`, written);
     else written();
   });
 }

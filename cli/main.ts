@@ -15,7 +15,7 @@ const EXIT_USAGE = 2;
 const EXIT_FAILED = 1;
 
 /** One line pointing at the help of the command that was mistyped (or of all commands). */
-export const helpPointer = (command?: string): string => `See '${invokedAs()}${command ? ` ${command}` : ''} --help'.`;
+const helpPointer = (command?: string): string => `See '${invokedAs()}${command ? ` ${command}` : ''} --help'.`;
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 

@@ -34,6 +34,8 @@ export interface LocalCloudOptions extends LocalStackOptions {
   onEvent?: (event: EventBridgeEvent, deliveries: Delivery[]) => void;
   /** Where the built function bundles are (default dist/functions). */
   functionsDir?: string;
+  /** Told of every delivery whose target failed (kept in `deadLetters` too). */
+  onDeadLetter?: (letter: DeadLetter) => void;
   /** Loses the events it says so (EventBridge delivers best effort): what polling must still cover. */
   loses?: (event: EventBridgeEvent) => boolean;
 }
@@ -83,8 +85,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       for (const delivery of deliveries) {
         void delivery.result.then((outcome) => {
           if (outcome.ok) return;
-          deadLetters.push({ event, rule: delivery.rule, target: delivery.target, error: outcome.error });
+          const letter = { event, rule: delivery.rule, target: delivery.target, error: outcome.error };
+          deadLetters.push(letter);
           if (deadLetters.length > MAX_DEAD_LETTERS) deadLetters.shift();
+          options.onDeadLetter?.(letter);
         });
       }
       options.onEvent?.(event, deliveries);

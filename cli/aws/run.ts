@@ -8,7 +8,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import type { Command } from '#cli/args.js';
 import { hintFor, toCliFailure } from '#cli/failure.js';
-import { interruptedDocument, type CliIO } from '#cli/io.js';
+import type { CliIO, InterruptOutput } from '#cli/io.js';
 import { ProgressView } from '#cli/stop-view.js';
 import { exitCodeOf, humanResult } from '#cli/stop-view.js';
 import { EXIT, jsonResult, type StopRunOutcome } from '#cli/outcome.js';
@@ -63,13 +63,14 @@ export async function runOnAws(
 }
 
 /**
- * Where the execution runs, in words: the local Step Functions API when the environment points the
- * SDK at one (simulate's exports), else AWS Step Functions with the console link.
+ * Where executions run, in words: the local Step Functions API when the environment points the SDK
+ * at one (simulate's exports), else AWS Step Functions - with the console link of the execution,
+ * when one is given.
  */
-export function whereItRuns(executionArn: string, env: NodeJS.ProcessEnv = process.env): { service: string; link?: string } {
+export function whereItRuns(executionArn?: string, env: NodeJS.ProcessEnv = process.env): { service: string; link?: string } {
   const endpoint = env.AWS_ENDPOINT_URL_SFN || env.AWS_ENDPOINT_URL;
   if (endpoint) return { service: `the local Step Functions at ${endpoint}` };
-  return { service: 'AWS Step Functions', link: consoleUrl(executionArn) };
+  return { service: 'AWS Step Functions', ...(executionArn ? { link: consoleUrl(executionArn) } : {}) };
 }
 
 const linkLine = (link: string | undefined): string => (link ? `\n  ${link}` : '');
@@ -106,19 +107,18 @@ export async function runAwsCommand(
   io: CliIO,
   clients: AwsClients = defaultClients,
   follow: FollowOptions = DEFAULT_FOLLOW,
-  onInterrupt?: (notice: () => string, document?: () => string) => void,
+  onInterrupt?: (notice: () => string, output?: InterruptOutput) => void,
 ): Promise<number> {
   const sink = { isTTY: io.isTTY, write: (text: string) => io.err(text) };
   const stopView = new ProgressView(sink, true);
   const view = command.name === 'stop' ? stopView : new StopAllProgress(sink, true);
   let started: { executionArn: string; name: string } | undefined;
-  const service = whereItRuns('').service;
   const notice = (): string => {
-    if (!started) return `interrupted before the execution was started on ${service}: nothing was started.`;
+    if (!started) return `interrupted before the execution was started on ${whereItRuns().service}: nothing was started.`;
     const where = whereItRuns(started.executionArn);
     return `stopped following: execution ${started.name} goes on on ${where.service} (nothing was stopped by this Ctrl-C)${linkLine(where.link)}`;
   };
-  onInterrupt?.(notice, command.json ? () => interruptedDocument(notice(), started ? { executionArn: started.executionArn } : {}) : undefined);
+  onInterrupt?.(notice, { json: command.json, facts: () => (started ? { executionArn: started.executionArn } : {}) });
   let result: AwsRunResult;
   try {
     result = await runOnAws(

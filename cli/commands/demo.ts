@@ -1,6 +1,6 @@
 /** `graceful-stop demo`: a graceful stop of a demo pipeline on a private local simulator, end to end. */
 import type { Command } from '#cli/args.js';
-import { functionLogs, interruptedDocument, io, onInterrupt } from '#cli/io.js';
+import { functionLogs, io, onInterrupt } from '#cli/io.js';
 
 export type DemoCommandOptions = Extract<Command, { name: 'demo' }>;
 
@@ -18,7 +18,7 @@ export async function demo(options: DemoCommandOptions): Promise<number> {
   const metrics: Parameters<typeof metricsReport>[0] = [];
   routeFunctionOutput({ onLog: functionLogs(options), onMetrics: (document) => metrics.push(document) });
   const notice = 'interrupted: the demo ran on a private simulator in this process; nothing is left behind.';
-  onInterrupt(() => notice, options.json ? () => interruptedDocument(notice) : undefined);
+  onInterrupt(() => notice, options);
   const result = await runDemo({
     ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
     json: options.json,

@@ -6,13 +6,13 @@
  */
 import type { Command } from '#cli/args.js';
 import { UsageError } from '#cli/args.js';
-import { io } from '#cli/io.js';
+import { functionLogs, io } from '#cli/io.js';
 import type { EventBridgeEvent } from '#local/events/event.js';
 import type { Delivery } from '#local/events/bus.js';
-import { functionLogs } from '#cli/io.js';
-import { metricsReport } from '#cli/metrics-view.js';
+import type { DeadLetter } from '#local/cloud.js';
+import { metricLines } from '#cli/metrics-view.js';
 import { printable } from '#cli/printable.js';
-import { routeFunctionOutput, type EmfDocument } from '#local/engine/function-output.js';
+import { routeFunctionOutput, type FunctionOutputRoutes } from '#local/engine/function-output.js';
 
 export type SimulateOptions = Extract<Command, { name: 'simulate' }>;
 
@@ -42,18 +42,23 @@ export function eventLine(event: EventBridgeEvent, deliveries: Delivery[]): stri
 }
 
 /** A rule target that failed: its error, and where the event is kept. */
-export function deliveryFailureLine(event: EventBridgeEvent, delivery: Delivery, error: unknown): string {
+export function deadLetterLine({ event, target, error }: DeadLetter): string {
   const named = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return printable(`event ${event['detail-type']} (id ${event.id}): ${delivery.target} failed: ${named.replace(/\s+/g, ' ').slice(0, 300)} (the event is kept with the rule's dead letters)`);
+  return printable(`event ${event['detail-type']} (id ${event.id}): ${target} failed: ${named.replace(/\s+/g, ' ').slice(0, 300)} (the event is kept with the rule's dead letters)`);
 }
 
-/** A metric the functions emitted, on one line: `metric GracefulStops 1 Count (service=..., outcome=Stopped)`. */
-const metricLines = (document: EmfDocument): string[] =>
-  metricsReport([document])
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.trim() !== '')
-    .map((line) => `metric ${line.trim().split(' ').slice(1).join(' ')}`);
+/**
+ * The functions run in the simulate process: their log lines only with --verbose (or LOG_LEVEL),
+ * their metrics only with --metrics, one line each (`metric <Namespace> <Name> <value> <Unit> (...)`).
+ */
+export function functionOutputOf(options: Pick<SimulateOptions, 'metrics' | 'verbose'>, write: (line: string) => void = (line) => io.err(`${line}\n`)): FunctionOutputRoutes {
+  return {
+    onLog: functionLogs(options),
+    onMetrics: (document) => {
+      if (options.metrics) for (const line of metricLines(document)) write(`metric ${line}`);
+    },
+  };
+}
 
 export async function simulate(options: SimulateOptions): Promise<number> {
   const [{ startLocalCloud }, { describeSeedRun, startSeedRun }, { EXIT }] = await Promise.all([
@@ -63,13 +68,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   ]);
   // Read by the function bundles at load: their clock runs as fast as the simulator's.
   process.env.GRACEFUL_STOP_TIME_SCALE = String(options.timeScale);
-  // The functions run in this process: their log lines with --verbose, their metrics with --metrics.
-  routeFunctionOutput({
-    onLog: functionLogs(options),
-    onMetrics: (document) => {
-      if (options.metrics) for (const line of metricLines(document)) io.err(`${line}\n`);
-    },
-  });
+  routeFunctionOutput(functionOutputOf(options));
   let cloud: Awaited<ReturnType<typeof startLocalCloud>>;
   try {
     cloud = await startLocalCloud({
@@ -82,12 +81,8 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       onEvent: (event, deliveries) => {
         const line = eventLine(event, deliveries);
         if (line) io.err(`${line}\n`);
-        for (const delivery of deliveries) {
-          void delivery.result.then((outcome) => {
-            if (!outcome.ok) io.err(`${deliveryFailureLine(event, delivery, outcome.error)}\n`);
-          });
-        }
       },
+      onDeadLetter: (letter) => io.err(`${deadLetterLine(letter)}\n`),
     });
   } catch (error) {
     throw portInUse(error, options) ?? error;

@@ -1,6 +1,6 @@
 /** `graceful-stop stop <arn>`: locally on the embedded engine, or on AWS with --state-machine-arn / --stack-name. */
 import type { Command } from '#cli/args.js';
-import { functionLogs, interruptedDocument, io, onInterrupt, progressFor } from '#cli/io.js';
+import { functionLogs, io, onInterrupt, progressFor } from '#cli/io.js';
 import { readTimeScale } from '#commons/clock.js';
 
 export type StopOptions = Extract<Command, { name: 'stop' }>;
@@ -30,7 +30,10 @@ export async function stop(options: StopOptions): Promise<number> {
   routeFunctionOutput({ onLog: functionLogs(options), onMetrics: (document) => metrics.push(document) });
   const tracker = new RunTracker(options.input);
   const notice = (): string => interruptNotice(tracker, Date.now(), options);
-  onInterrupt(notice, options.json ? () => interruptedDocument(notice(), { pipelineExecutionArn: arn, stopSent: tracker.stopSent, ...(tracker.lastStatus ? { lastStatus: tracker.lastStatus } : {}), resumeCommand: resumeCommand(tracker.input, invokedAs(), options) }) : undefined);
+  onInterrupt(notice, {
+    json: options.json,
+    facts: () => ({ pipelineExecutionArn: arn, stopSent: tracker.stopSent, ...(tracker.lastStatus ? { lastStatus: tracker.lastStatus } : {}), resumeCommand: resumeCommand(tracker.input, invokedAs(), options) }),
+  });
   const look = executionLook(arn);
   try {
     const result = await runGracefulStopLocally(options.input, {

@@ -37,14 +37,14 @@ export interface FleetRun {
   failureReason?: string;
   /** When it ended, epoch ms: when a sweep first saw it ended, then SageMaker's own time once read (endTimeRead). */
   endedAt?: number;
+  /** SageMaker was asked once when the run ended: endedAt is then its LastModifiedTime, unless that read failed. */
+  endTimeRead?: boolean;
   /** Still draining when its deadline passed. */
   timedOut?: boolean;
   /** Complete sweeps of its pipeline that did not list it. */
   missed?: number;
   /** Its callback steps were checked this many times once its grace had passed (the last at `releaseCheckedAt`, fleet seconds), and how many were released. */
   releaseChecks?: number;
-  /** endedAt is SageMaker's own end time (the run's LastModifiedTime), not when a sweep noticed the end. */
-  endTimeRead?: boolean;
   releaseCheckedAt?: number;
   released?: number;
   /** A Failed or timed-out run's failed or draining steps, read once, for the report. */

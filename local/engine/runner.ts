@@ -10,6 +10,7 @@ import { NamedError } from '#commons/errors.js';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ExecutionAbortedError, ExecutionTimeoutError } from 'aws-local-stepfunctions';
 import { LocalTaskTokens, TASK_TOKEN_PLACEHOLDER, withTaskToken } from './task-tokens.js';
+import { assertWithinPayloadLimit } from './step-functions-bounds.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -197,21 +198,6 @@ export function historyResourceOf(resource: string): { resourceType: string; res
   if (!service) return { resourceType: 'lambda', resource };
   const at = service.lastIndexOf(':');
   return at < 0 ? { resourceType: service, resource: '' } : { resourceType: service.slice(0, at), resource: service.slice(at + 1) };
-}
-
-/** Step Functions' limit on what a task hands back: 256 KiB of UTF-8 (the service quotas page). */
-const MAX_TASK_OUTPUT_BYTES = 262_144;
-
-/** A task's result over the payload limit fails the state with States.DataLimitExceeded, as on AWS. */
-export class DataLimitExceeded extends NamedError {
-  constructor(stateName: string, bytes: number) {
-    super('States.DataLimitExceeded', `State "${stateName}": the task's result has ${bytes} bytes; Step Functions takes at most ${MAX_TASK_OUTPUT_BYTES}.`);
-  }
-}
-
-function assertWithinPayloadLimit(stateName: string, output: Json): void {
-  const bytes = Buffer.byteLength(JSON.stringify(output ?? null), 'utf8');
-  if (bytes > MAX_TASK_OUTPUT_BYTES) throw new DataLimitExceeded(stateName, bytes);
 }
 
 /** Lambda passes JSON: a round trip keeps the local run honest about what survives serialization. */

@@ -16,7 +16,8 @@ import { isErrorNamed } from '#commons/errors.js';
 import { assertShallow, jsonDepth, MAX_JSON_DEPTH, readBody } from '#local/simulator/protocol.js';
 import type { JsonValue } from '#local/simulator/types.js';
 import { eventBridgeEvent, type EventBridgeEvent } from '#local/events/event.js';
-import { LocalStepFunctions, StepFunctionsError } from './step-functions.js';
+import { LocalStepFunctions } from './step-functions.js';
+import { StepFunctionsError } from './step-functions-bounds.js';
 
 const SFN_TARGET = 'AWSStepFunctions.';
 const EVENTS_TARGET = 'AWSEvents.';
@@ -234,7 +235,7 @@ export async function startStepFunctionsApi(sfn: LocalStepFunctions, options: St
       send(response, 200, stepFunctions(target.slice(SFN_TARGET.length), body, sfn));
     } catch (error) {
       const name = error instanceof Error ? error.name : 'InternalFailure';
-      const known = error instanceof StepFunctionsError || isErrorNamed(error, 'ValidationException', 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist', 'InvalidDefinition');
+      const known = error instanceof StepFunctionsError || isErrorNamed(error, 'ValidationException', 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist');
       send(response, known ? 400 : 500, { __type: known ? name : 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
     }
   };

@@ -7,72 +7,19 @@
  * (Create/Describe/List/Update/DeleteStateMachine). Every execution's status changes go to one
  * listener, as Step Functions publishes them on EventBridge.
  *
- * Bounded as the service is: an execution's input is at most 256 KiB (262,144 bytes of UTF-8,
- * the `input` member's length constraint in the StartExecution API reference) and nests at most
- * MAX_JSON_DEPTH levels (a local bound: AWS publishes none, and deeper JSON cannot be serialized
- * safely here). Nothing a request carries can end the process: an execution that breaks the engine
- * ends FAILED with States.Runtime, and keeps its place in the list.
+ * Requests are bounded as the service bounds them (step-functions-bounds.ts). Nothing a request
+ * carries can end the process: an execution that breaks the engine ends FAILED with States.Runtime,
+ * and keeps its place in the list.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { NamedError } from '#commons/errors.js';
 import type { EventListener } from '#local/events/event.js';
 import type { LocalStateMachine, RunOptions, RunResult } from './runner.js';
 import { InvalidToken } from './task-tokens.js';
 import { executionStatusChange } from './execution-events.js';
-import { jsonDepth, MAX_JSON_DEPTH } from '#local/simulator/protocol.js';
-import type { JsonValue } from '#local/simulator/types.js';
+import { assertArn, assertName, assertRoleArn, parseDefinition, parseExecutionInput, parseTaskOutput, shownArn, StepFunctionsError } from './step-functions-bounds.js';
 
-/** Step Functions' payload limit: 256 KiB of UTF-8 for an execution's input (and a task's or state's output). */
-export const MAX_PAYLOAD_BYTES = 262_144;
-/** arn:<partition>:states:<region>:<account>:stateMachine:<name> and :execution:<machine>:<name>. */
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:\s]{1,80}$/;
-const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s]{1,80}:[^:\s]{1,80}$/;
-const shownArn = (value: unknown): string => String(value).slice(0, 200);
-
-/** A malformed ARN is InvalidArn on AWS, before anything is looked up. */
-export function assertArn(value: string, kind: 'stateMachine' | 'execution'): void {
-  if (!(kind === 'stateMachine' ? STATE_MACHINE_ARN : EXECUTION_ARN).test(value)) {
-    const shape = kind === 'stateMachine' ? 'arn:aws:states:<region>:<account>:stateMachine:<name>' : 'arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>';
-    throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${shownArn(value)}' is not a ${kind === 'stateMachine' ? 'state machine' : 'execution'} ARN; expected ${shape}.`);
-  }
-}
-
-/**
- * A JSON document a request carries as a string (an input, an output, a definition), bounded as the
- * service bounds it: over `maxBytes` of UTF-8 a ValidationException naming the member; no JSON, or
- * deeper than MAX_JSON_DEPTH, the operation's own error (`invalid`, with its sentence's `title`).
- */
-function parseBoundedJson(text: string, bounds: { member: string; maxBytes: number; invalid: string; title: string }): unknown {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > bounds.maxBytes) {
-    throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at '${bounds.member}' failed to satisfy constraint: Member must have length less than or equal to ${bounds.maxBytes} (the ${bounds.member} has ${bytes} bytes).`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new StepFunctionsError(bounds.invalid, `${bounds.title}: the ${bounds.member} is not JSON.`);
-  }
-  const depth = jsonDepth(parsed as JsonValue);
-  if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError(bounds.invalid, `${bounds.title}: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
-  return parsed;
-}
-
-/** An execution's input: JSON, at most 256 KiB, at most MAX_JSON_DEPTH levels deep. */
-export const parseExecutionInput = (inputText: string): unknown =>
-  parseBoundedJson(inputText, { member: 'input', maxBytes: MAX_PAYLOAD_BYTES, invalid: 'InvalidExecutionInput', title: 'Invalid State Machine Execution Input' });
-
-/** A name Step Functions accepts: 1-80 characters, no whitespace, brackets, wildcards or control characters. */
-const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
-const hasControlCharacter = (text: string): boolean => [...text].some((character) => (character.codePointAt(0) ?? 0) < 0x20 || ((character.codePointAt(0) ?? 0) >= 0x7f && (character.codePointAt(0) ?? 0) <= 0x9f));
 /** GetExecutionHistory's page: up to 1,000 events. */
 const MAX_HISTORY_PAGE = 1000;
-
-export class StepFunctionsError extends NamedError {
-  constructor(name: string, message: string) {
-    super(name, message);
-  }
-}
 
 export interface LocalExecution {
   executionArn: string;
@@ -102,9 +49,6 @@ interface MachineEntry {
 
 /** At most this many state machines of users' at once: the bed's memory stays bounded. */
 export const MAX_USER_STATE_MACHINES = 1_000;
-/** CreateStateMachine's definition: at most 1 MiB (the `definition` member's length constraint). */
-const MAX_DEFINITION_BYTES = 1_048_576;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const LOCAL_ROLE_ARN = 'arn:aws:iam::123456789012:role/local';
 
 export interface StateMachineDescription {
@@ -138,6 +82,8 @@ function brokenRun(executionArn: string, startedAt: number, history: HistoryEven
 export class LocalStepFunctions {
   private readonly machines = new Map<string, MachineEntry>();
   private readonly executions = new Map<string, LocalExecution>();
+  /** Machines replaced or deleted: their running executions' tokens are still answered. */
+  private readonly retired: LocalStateMachine[] = [];
 
   constructor(private readonly options: LocalStepFunctionsOptions = {}) {}
 
@@ -154,16 +100,16 @@ export class LocalStepFunctions {
 
   createStateMachine(request: { name: string; definition: string; roleArn: string; type?: string }): { stateMachineArn: string; creationDate: number } {
     const { name, definition, roleArn } = request;
-    if (!EXECUTION_NAME.test(name) || hasControlCharacter(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name.slice(0, 100)}'; expected 1-80 characters without whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /.`);
+    assertName(name, true);
     if (request.type !== undefined && request.type !== 'STANDARD') {
       throw new StepFunctionsError('StateMachineTypeNotSupported', `The local engine runs STANDARD state machines; got type ${request.type.slice(0, 20)}.`);
     }
-    this.assertRole(roleArn);
-    this.assertDefinitionSize(definition);
+    assertRoleArn(roleArn);
+    const parsed = parseDefinition(definition);
     const existing = [...this.machines.values()].find((entry) => entry.name === name);
     if (existing) {
       // As on AWS: the same name, definition and role is the same state machine; anything else is a conflict.
-      if (!existing.fromTemplate && existing.machine.definitionText === JSON.stringify(JSON.parse(definition)) && existing.roleArn === roleArn) {
+      if (!existing.fromTemplate && existing.machine.definitionText === JSON.stringify(parsed) && existing.roleArn === roleArn) {
         return { stateMachineArn: existing.machine.arn, creationDate: existing.creationDate };
       }
       throw new StepFunctionsError('StateMachineAlreadyExists', `State Machine Already Exists: '${existing.machine.arn}'`);
@@ -194,9 +140,9 @@ export class LocalStepFunctions {
     if (request.definition === undefined && request.roleArn === undefined) {
       throw new StepFunctionsError('MissingRequiredParameter', 'Either the definition or the roleArn must be specified.');
     }
-    if (request.roleArn !== undefined) this.assertRole(request.roleArn);
+    if (request.roleArn !== undefined) assertRoleArn(request.roleArn);
     if (request.definition !== undefined) {
-      this.assertDefinitionSize(request.definition);
+      parseDefinition(request.definition);
       const machine = this.build(entry.name, request.definition);
       // Tokens of executions already running stay answerable: they live in the old machine's registry.
       this.retired.push(entry.machine);
@@ -236,19 +182,11 @@ export class LocalStepFunctions {
     return this.options.buildMachine(name, definition);
   }
 
-  private assertRole(roleArn: string): void {
-    if (!ROLE_ARN.test(roleArn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: roleArn '${roleArn.slice(0, 200)}' is not an IAM role ARN; expected arn:aws:iam::<account>:role/<name>.`);
-  }
-
-  private assertDefinitionSize(definition: string): void {
-    parseBoundedJson(definition, { member: 'definition', maxBytes: MAX_DEFINITION_BYTES, invalid: 'InvalidDefinition', title: 'Invalid State Machine Definition' });
-  }
-
   startExecution(request: { stateMachineArn: string; name?: string; input?: string }): LocalExecution {
     const machine = this.machine(request.stateMachineArn);
     sequence += 1;
     const name = request.name ?? `local-${Date.now().toString(36)}-${sequence}`;
-    if (!EXECUTION_NAME.test(name) || hasControlCharacter(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name.slice(0, 100)}'`);
+    assertName(name);
     const inputText = request.input ?? '{}';
     const input = parseExecutionInput(inputText);
     const executionArn = machine.executionArn(name);
@@ -271,15 +209,14 @@ export class LocalStepFunctions {
       abort,
       done: Promise.resolve(undefined as never),
     };
-    const running = (async () =>
-      machine.run(input, {
+    execution.done = machine
+      .run(input, {
         ...this.options.runOptions,
         executionName: name,
         abortSignal: abort.signal,
         history,
         ...(this.options.onStatusChange ? { onStatusChange: this.options.onStatusChange } : {}),
-      }))();
-    execution.done = running
+      })
       // Whatever breaks the engine ends this execution, never the process: FAILED, as a runtime error.
       .catch((error: unknown): RunResult => {
         const broken = brokenRun(executionArn, execution.startDate, history, error);
@@ -303,7 +240,7 @@ export class LocalStepFunctions {
   execution(executionArn: string): LocalExecution {
     assertArn(executionArn, 'execution');
     const execution = this.executions.get(executionArn);
-    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(executionArn).slice(0, 200)}'`);
+    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${shownArn(executionArn)}'`);
     return execution;
   }
 
@@ -329,7 +266,7 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(taskToken: string, output: string): void {
-    parseBoundedJson(output, { member: 'output', maxBytes: MAX_PAYLOAD_BYTES, invalid: 'InvalidOutput', title: 'Invalid Output' });
+    parseTaskOutput(output);
     this.tokensOf(taskToken).succeed(taskToken, output);
   }
 
@@ -352,9 +289,6 @@ export class LocalStepFunctions {
     for (const execution of this.list()) if (execution.status === 'RUNNING') execution.abort.abort();
     await Promise.all(this.list().map((execution) => execution.done.catch(() => undefined)));
   }
-
-  /** Machines replaced or deleted: their running executions' tokens are still answered. */
-  private readonly retired: LocalStateMachine[] = [];
 
   private tokensOf(taskToken: string) {
     const owner = [...[...this.machines.values()].map((entry) => entry.machine), ...this.retired].find((machine) => machine.taskTokens.knows(taskToken));

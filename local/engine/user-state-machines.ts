@@ -6,12 +6,12 @@
  * else is refused at create time with InvalidDefinition naming the state and saying what runs,
  * never at run time.
  */
-import { NamedError } from '#commons/errors.js';
 import type { LocalHandler } from './functions.js';
 import { LocalStateMachine, type RunnerOptions } from './runner.js';
 import { sagemakerSdkTasks } from './aws-sdk-tasks.js';
+import { StepFunctionsError } from './step-functions-bounds.js';
 
-export class InvalidDefinition extends NamedError {
+export class InvalidDefinition extends StepFunctionsError {
   constructor(message: string) {
     super('InvalidDefinition', `Invalid State Machine Definition: ${message}`);
   }
@@ -96,17 +96,11 @@ export function userStateMachine(name: string, definitionText: string, handlers:
     const handler = handlers[logicalId];
     if (handler) lambdaHandlers[functionName] = handler;
   }
-  let resourceHandlers: RunnerOptions['resourceHandlers'];
-  try {
-    resourceHandlers = sagemakerSdkTasks(needs.sagemakerOperations);
-  } catch (error) {
-    throw new InvalidDefinition((error as Error).message);
-  }
   try {
     // No ${...} substitutions: what the user sends is what runs (a ${ in a string stays as written).
-    return new LocalStateMachine(definitionText, { stateMachineName: name, substitutions: {}, lambdaHandlers, resourceHandlers, literal: true });
+    return new LocalStateMachine(definitionText, { stateMachineName: name, substitutions: {}, lambdaHandlers, resourceHandlers: sagemakerSdkTasks(needs.sagemakerOperations), literal: true });
   } catch (error) {
-    if (error instanceof NamedError) throw error;
+    // An operation SageMaker lacks, or what the engine's own validation finds.
     throw new InvalidDefinition((error as Error).message.replace(/\s+/g, ' ').slice(0, 600));
   }
 }

@@ -4,7 +4,7 @@
  * Functions or AWS, with the console link only on AWS).
  */
 import { describe, expect, it } from 'vitest';
-import { deliveryFailureLine, eventLine } from '#cli/commands/simulate.js';
+import { deadLetterLine, eventLine, functionOutputOf } from '#cli/commands/simulate.js';
 import { whereItRuns } from '#cli/aws/run.js';
 import { eventBridgeEvent } from '#local/events/event.js';
 import type { Delivery } from '#local/events/bus.js';
@@ -32,17 +32,40 @@ describe('eventLine', () => {
   });
 });
 
-describe('deliveryFailureLine', () => {
+describe('deadLetterLine', () => {
   it('names the target, its error and the event kept, on one line', () => {
     // Prepare
     const event = completion({ outcome: 'Stopped' });
     const error = Object.assign(new Error('The history of\nthe parent could not be read.'), { name: 'HistoryTooLong' });
 
     // Act
-    const line = deliveryFailureLine(event, delivery('StopOrphanedRunsFunction'), error);
+    const line = deadLetterLine({ event, rule: 'StopOrphanedRunsFunction.Rule', target: 'StopOrphanedRunsFunction', error });
 
     // Assess
     expect(line).toBe(`event Graceful Stop Completed (id ${event.id}): StopOrphanedRunsFunction failed: HistoryTooLong: The history of the parent could not be read. (the event is kept with the rule's dead letters)`);
+  });
+});
+
+describe('functionOutputOf', () => {
+  const document = {
+    _aws: { Timestamp: 0, CloudWatchMetrics: [{ Namespace: 'SageMakerPipelinesGracefulStop', Dimensions: [['service', 'outcome']], Metrics: [{ Name: 'GracefulStops', Unit: 'Count' }] }] },
+    service: 'sagemaker-pipelines-graceful-stop',
+    outcome: 'Stopped',
+    GracefulStops: 1,
+  };
+
+  it('prints each metric on one line with its namespace, only with --metrics', () => {
+    // Prepare
+    const shown: string[] = [];
+    const hidden: string[] = [];
+
+    // Act
+    functionOutputOf({ metrics: true, verbose: false }, (line) => shown.push(line)).onMetrics?.(document);
+    functionOutputOf({ metrics: false, verbose: false }, (line) => hidden.push(line)).onMetrics?.(document);
+
+    // Assess
+    expect(shown).toEqual(['metric SageMakerPipelinesGracefulStop GracefulStops 1 Count (service=sagemaker-pipelines-graceful-stop, outcome=Stopped)']);
+    expect(hidden).toEqual([]);
   });
 });
 

@@ -94,6 +94,23 @@ describe('graceful-stop simulate', () => {
   });
 });
 
+describe('graceful-stop simulate on Ctrl-C', () => {
+  it('exits 130, as every interrupted command of the CLI', async () => {
+    // Prepare
+    const lines: string[] = [];
+    let child: ChildProcess | undefined;
+    const run = cli(['simulate'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
+    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 12, { timeoutMs: 30_000 });
+
+    // Act
+    child?.kill('SIGINT');
+    const ended = await within('simulate to end after SIGINT', run, 15_000);
+
+    // Assess
+    expect(ended.exitCode, diagnostics(ended)).toBe(130);
+  });
+});
+
 describe('graceful-stop stop (embedded engine against the simulator)', () => {
   let stack: LocalStack;
   let sagemaker: SageMakerClient;

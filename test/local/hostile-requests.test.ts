@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
-import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import { startLocalCloud, type DeadLetter, type LocalCloud } from '#local/cloud.js';
+import { eventBridgeEvent } from '#local/events/event.js';
+import { waitFor } from '#local/bounded.js';
 
 const SFN = 'application/x-amz-json-1.0';
 const SAGEMAKER = 'application/x-amz-json-1.1';
@@ -46,16 +48,17 @@ describe('hostile requests to the local cloud', () => {
   let runArn = '';
   let executionArn = '';
   const unhandled: unknown[] = [];
+  const told: DeadLetter[] = [];
   const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    cloud = await startLocalCloud({ timeScale: 10 });
+    cloud = await startLocalCloud({ timeScale: 10, onDeadLetter: (letter) => told.push(letter) });
     sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.stack.endpoints.sagemakerEndpoint });
     const definition = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 36_000 } }] });
     await sagemaker.send(new CreatePipelineCommand({ PipelineName: 'hostile', PipelineDefinition: definition, RoleArn: 'arn:aws:iam::123456789012:role/p', ClientRequestToken: randomUUID() }));
     runArn = (await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'hostile', ClientRequestToken: randomUUID() }))).PipelineExecutionArn ?? '';
-    // An execution that waits (a drain-only stop of a run nobody stops would end at once: use the stop-all dry run's machine instead).
+    // An execution made before the barrage, to be found again after it.
     const started = await post(cloud.api.endpoint, SFN, 'AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: cloud.stopAll.arn, name: 'kept', input: JSON.stringify({ pipelineName: 'hostile', dryRun: true }) }));
     executionArn = String(started.body.executionArn);
   }, 60_000);
@@ -150,14 +153,15 @@ describe('hostile requests to the local cloud', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it.each<[string, string]>([
-    ['a message nested 5,000 deep', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: nested(5_000) })],
-    ['a message over the size limit', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: 'x'.repeat(1_100_000) })],
-    ['a body nested 5,000 deep', nested(5_000)],
-    ['a body that is no JSON', '{"QueueUrl":'],
-    ['a wrong-typed member', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: 7 })],
-    ['a control character SQS does not allow', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: 'a\u0000b' })],
-  ])('answers SQS %s without falling over', async (_label, body) => {
+  it.each<[string, string, 'sent' | 'refused']>([
+    // A deep message is only a string to SQS: it is sent as it is.
+    ['a message nested 5,000 deep', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: nested(5_000) }), 'sent'],
+    ['a message over the size limit', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: 'x'.repeat(1_100_000) }), 'refused'],
+    ['a body nested 5,000 deep', nested(5_000), 'refused'],
+    ['a body that is no JSON', '{"QueueUrl":', 'refused'],
+    ['a wrong-typed member', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: 7 }), 'refused'],
+    ['a control character SQS does not allow', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: 'a\u0000b' }), 'refused'],
+  ])('answers SQS %s without falling over', async (_label, body, expected) => {
     // Prepare
     const created = await post(cloud.stack.endpoints.sqsEndpoint, SFN, 'AmazonSQS.CreateQueue', JSON.stringify({ QueueName: 'hostile-queue' }));
     const queueUrl = String(created.body.QueueUrl);
@@ -165,9 +169,9 @@ describe('hostile requests to the local cloud', () => {
     // Act
     const answer = await post(cloud.stack.endpoints.sqsEndpoint, SFN, 'AmazonSQS.SendMessage', body.replace('QUEUE', queueUrl));
 
-    // Assess: a deep message is only a string to SQS (it is sent); everything else is an error, never a 5xx.
-    expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
-    if (!body.includes('[[[') || !body.startsWith('{"QueueUrl"')) expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(400);
+    // Assess: never a 5xx; a refusal is a 4xx.
+    if (expected === 'sent') expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    else expect([answer.status >= 400, answer.status < 500], JSON.stringify(answer.body)).toEqual([true, true]);
   });
 
   it('answers an S3 request for a key with control characters and a bucket that does not exist with S3 errors', async () => {
@@ -177,6 +181,21 @@ describe('hostile requests to the local cloud', () => {
     // Assess
     expect(missing.status).toBeGreaterThanOrEqual(400);
     expect(missing.status).toBeLessThan(500);
+  });
+
+  it('keeps the event of a rule target that fails as a dead letter, names its error, and tells the listener', async () => {
+    // Prepare: a Graceful Stop Requested event whose detail is over Step Functions' input limit, put on the bus directly.
+    const event = eventBridgeEvent({ source: 'sagemaker-pipelines.graceful-stop', 'detail-type': 'Graceful Stop Requested', detail: { pipelineExecutionArn: 'x'.repeat(300_000) }, resources: [], account: '123456789012', region: 'us-east-1', time: new Date().toISOString() });
+
+    // Act
+    const deliveries = cloud.put(event);
+    await waitFor('the dead letter', () => cloud.deadLetters.filter((letter) => letter.event.id === event.id), (letters) => letters.length > 0, { timeoutMs: 10_000 });
+
+    // Assess
+    expect(deliveries.map((delivery) => delivery.target)).toEqual(['GracefulStopStateMachine']);
+    const [letter] = cloud.deadLetters.filter((kept) => kept.event.id === event.id);
+    expect(letter).toMatchObject({ target: 'GracefulStopStateMachine', error: expect.objectContaining({ name: 'ValidationException' }) });
+    expect(told).toContain(letter);
   });
 
   it('still answers on every API afterwards and has lost no run, execution or queue', async () => {

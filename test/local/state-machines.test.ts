@@ -57,6 +57,18 @@ describe('the local Step Functions API: state machines you bring', () => {
     expect(listed.stateMachines?.map((machine) => machine.name)).toEqual(expect.arrayContaining(['graceful-stop', 'lister', 'stop-all']));
   });
 
+  it('pages ListStateMachines by maxResults and nextToken, and refuses a token it never gave', async () => {
+    // Act
+    const first = await sfn.send(new ListStateMachinesCommand({ maxResults: 1 }));
+    const second = await sfn.send(new ListStateMachinesCommand({ maxResults: 1, nextToken: first.nextToken }));
+
+    // Assess
+    expect(first.stateMachines).toHaveLength(1);
+    expect(first.nextToken).toBeDefined();
+    expect(second.stateMachines?.[0]?.name).not.toBe(first.stateMachines?.[0]?.name);
+    await expect(sfn.send(new ListStateMachinesCommand({ nextToken: 'not-a-token' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+  });
+
   it.each<[string, string, RegExp]>([
     ['another service', task('arn:aws:states:::sns:publish'), /State "A" has the resource arn:aws:states:::sns:publish, which the local engine does not run; expected arn:aws:states:::lambda:invoke/],
     ['a function that is not the template\'s', task('arn:aws:states:::lambda:invoke', { FunctionName: 'my-function' }), /State "A" invokes my-function; locally FunctionName must name one of .*EndWaitsFunction/],

@@ -120,3 +120,23 @@ describe('local Step Functions API', () => {
     await expect(badInput).rejects.toMatchObject({ name: 'InvalidExecutionInput' });
   });
 });
+
+describe('LocalStepFunctions when the engine breaks', () => {
+  it('ends the execution FAILED with States.Runtime, keeps it, and publishes the status change, instead of ending the process', async () => {
+    // Prepare: a machine whose run rejects, as a RangeError deep in the engine would.
+    const statuses: EventBridgeEvent[] = [];
+    const real = new LocalStateMachine(DEFINITION, { stateMachineName: 'breaks', substitutions: {}, lambdaHandlers: {} });
+    const breaking = Object.assign(Object.create(real) as LocalStateMachine, { run: () => Promise.reject(new RangeError('Maximum call stack size exceeded')) });
+    const sfn = new LocalStepFunctions({ onStatusChange: (event) => statuses.push(event) }).register(breaking);
+
+    // Act
+    const execution = sfn.startExecution({ stateMachineArn: real.arn, name: 'broken' });
+    const result = await execution.done;
+
+    // Assess
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The local engine could not run the execution: RangeError: Maximum call stack size exceeded' });
+    expect(sfn.execution(execution.executionArn).status).toBe('FAILED');
+    expect(execution.history.at(-1)?.type).toBe('ExecutionFailed');
+    expect(statuses.map((event) => event.detail.status)).toEqual(['FAILED']);
+  });
+});
