@@ -101,6 +101,12 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     `export GRACEFUL_STOP_TIME_SCALE=${options.timeScale}`,
     ...(arn ? [`export PIPELINE_EXECUTION_ARN=${arn}`] : []),
   ];
+  // Ctrl-C ends it with 130, as every command of this CLI (and a shell) reports an interrupt; SIGTERM with 0.
+  // Listened for before the lines are printed: whoever reads them may signal at once.
+  const ended = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   io.out(`${lines.join('\n')}\n`);
   const { sagemakerEndpoint, sqsEndpoint } = cloud.stack.endpoints;
   const extras = [
@@ -113,11 +119,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       `${extras.length ? `\n${extras.join('; ')}` : ''}` +
       `${arn && options.withRun ? `\nstarted ${describeSeedRun(options.withRun, options.timeScale)}:\n  ${arn}` : ''}\npaste the export lines above in another terminal; Ctrl-C ends the simulator\n`,
   );
-  // Ctrl-C ends it with 130, as every command of this CLI (and a shell) reports an interrupt; SIGTERM with 0.
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await ended;
   await cloud.close();
   return signal === 'SIGINT' ? EXIT.interrupted : EXIT.success;
 }
