@@ -41,7 +41,8 @@ function parseOptions(argv: readonly string[]): Options {
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 8) throw new Error('--parallel must be an integer from 1 to 8.');
   const sizes = [...new Set(FLEET_CASES.map((fleetCase) => fleetCase.runs))];
   const fleetRuns = value('fleet-runs')?.split(',').map(Number);
-  if (fleetRuns && fleetRuns.some((runs) => !sizes.includes(runs))) throw new Error(`--fleet-runs takes ${sizes.join(', ')} (comma-separated).`);
+  if (fleetRuns && fleetRuns.some((runs) => !sizes.includes(runs)))
+    throw new Error(`--fleet-runs takes ${sizes.join(', ')} (comma-separated).`);
   return { sections: only as Section[], parallel, ...(fleetRuns ? { fleetRuns } : {}) };
 }
 

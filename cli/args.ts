@@ -59,9 +59,28 @@ const OUTPUT: Record<string, FlagSpec> = {
   verbose: VERBOSE,
 };
 const STOP_INPUT: Record<string, FlagSpec> = {
-  'max-wait': { kind: 'duration', value: 'DURATION', help: 'deadline for the drain (900, 15m, 2h; default: the deployment\'s)', min: 1, max: MAX_WAIT_SECONDS_LIMIT, input: 'maxWaitSeconds' },
-  'release-callbacks-after': { kind: 'duration', value: 'DURATION', help: 'fail callback steps still waiting after this grace period', min: 0, max: MAX_WAIT_SECONDS_LIMIT, input: 'releaseCallbacksAfterSeconds' },
-  reason: { kind: 'string', value: 'TEXT', help: 'why, for the callback steps\' failure reason and the report (1-256 characters)', input: 'reason' },
+  'max-wait': {
+    kind: 'duration',
+    value: 'DURATION',
+    help: "deadline for the drain (900, 15m, 2h; default: the deployment's)",
+    min: 1,
+    max: MAX_WAIT_SECONDS_LIMIT,
+    input: 'maxWaitSeconds',
+  },
+  'release-callbacks-after': {
+    kind: 'duration',
+    value: 'DURATION',
+    help: 'fail callback steps still waiting after this grace period',
+    min: 0,
+    max: MAX_WAIT_SECONDS_LIMIT,
+    input: 'releaseCallbacksAfterSeconds',
+  },
+  reason: {
+    kind: 'string',
+    value: 'TEXT',
+    help: "why, for the callback steps' failure reason and the report (1-256 characters)",
+    input: 'reason',
+  },
 };
 
 /** The OrphanGuardStateMachinePattern of template.yaml: state machine names with '*'. */
@@ -70,7 +89,10 @@ const STATE_MACHINE_NAME_PATTERN = /^[A-Za-z0-9_.*-]{1,80}$/;
 function orphanGuardPattern(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!STATE_MACHINE_NAME_PATTERN.test(value)) {
-    throw new UsageError(`--orphan-guard "${value.slice(0, 80)}" is not a state machine name pattern; expected 1-80 letters, digits, '-', '_', '.' and '*' (e.g. training-*).`, 'simulate');
+    throw new UsageError(
+      `--orphan-guard "${value.slice(0, 80)}" is not a state machine name pattern; expected 1-80 letters, digits, '-', '_', '.' and '*' (e.g. training-*).`,
+      'simulate',
+    );
   }
   return value;
 }
@@ -80,22 +102,53 @@ export const COMMANDS = {
     synopsis: 'graceful-stop demo [--scenario NAME] [--json] [--quiet] [--metrics] [--verbose]',
     summary: 'run a graceful stop of a demo pipeline on a private local simulator, end to end',
     positionals: { name: '', min: 0, max: 0 },
-    flags: { scenario: { kind: 'string', value: 'NAME', help: 'callback-and-lambda (default), silent-consumer, lambda-timeout, already-stopped', choices: DEMO_SCENARIO_NAMES }, ...OUTPUT },
+    flags: {
+      scenario: {
+        kind: 'string',
+        value: 'NAME',
+        help: 'callback-and-lambda (default), silent-consumer, lambda-timeout, already-stopped',
+        choices: DEMO_SCENARIO_NAMES,
+      },
+      ...OUTPUT,
+    },
   },
   simulate: {
-    synopsis: 'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]\n' +
+    synopsis:
+      'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]\n' +
       '                       [--stop-watch GRACE] [--orphan-guard PATTERN] [--execution-limit N]\n' +
       '                       [--metrics] [--verbose]',
-    summary: 'run the SageMaker simulator, SQS/S3 emulator, Step Functions and EventBridge (template.yaml\'s rules) on 127.0.0.1 until Ctrl-C, printing the export lines to use them',
+    summary:
+      "run the SageMaker simulator, SQS/S3 emulator, Step Functions and EventBridge (template.yaml's rules) on 127.0.0.1 until Ctrl-C, printing the export lines to use them",
     positionals: { name: '', min: 0, max: 0 },
     flags: {
       port: { kind: 'integer', value: 'N', help: 'SageMaker simulator port (default: any free port)', min: 0, max: 65535 },
       'sqs-port': { kind: 'integer', value: 'N', help: 'SQS emulator port (default: any free port)', min: 0, max: 65535 },
       'time-scale': { kind: 'number', value: 'K', help: 'simulated seconds per real second (default 1)', min: 1, max: 10_000 },
-      'with-run': { kind: 'string', value: 'RUN', help: 'start a run (training, lambda, callback) and print its ARN', choices: SEED_RUN_NAMES },
-      'stop-watch': { kind: 'duration', value: 'GRACE', help: 'the stop watch: a run stopped by anyone else is drained, its callback steps released after GRACE', min: 0, max: SETTING_BOUNDS.STOP_WATCH_GRACE_SECONDS.max },
-      'orphan-guard': { kind: 'string', value: 'PATTERN', help: 'the orphan guard: the runs a state machine named PATTERN (e.g. training-*) started are stopped when it aborts, times out or fails' },
-      'execution-limit': { kind: 'integer', value: 'N', help: "the simulated account's quota of pipeline executions running at once (default 20, as on AWS)", min: 1, max: 100_000 },
+      'with-run': {
+        kind: 'string',
+        value: 'RUN',
+        help: 'start a run (training, lambda, callback) and print its ARN',
+        choices: SEED_RUN_NAMES,
+      },
+      'stop-watch': {
+        kind: 'duration',
+        value: 'GRACE',
+        help: 'the stop watch: a run stopped by anyone else is drained, its callback steps released after GRACE',
+        min: 0,
+        max: SETTING_BOUNDS.STOP_WATCH_GRACE_SECONDS.max,
+      },
+      'orphan-guard': {
+        kind: 'string',
+        value: 'PATTERN',
+        help: 'the orphan guard: the runs a state machine named PATTERN (e.g. training-*) started are stopped when it aborts, times out or fails',
+      },
+      'execution-limit': {
+        kind: 'integer',
+        value: 'N',
+        help: "the simulated account's quota of pipeline executions running at once (default 20, as on AWS)",
+        min: 1,
+        max: 100_000,
+      },
       metrics: { kind: 'boolean', help: 'show each metric the functions emit, one line each' },
       verbose: VERBOSE,
     },
@@ -110,8 +163,16 @@ export const COMMANDS = {
     positionals: { name: 'pipelineExecutionArn', min: 1, max: 1 },
     flags: {
       ...STOP_INPUT,
-      'fail-if-not-running': { kind: 'boolean', help: 'end PipelineExecutionNotRunning (exit 1) if the run is no longer Executing', input: 'failIfNotRunning' },
-      'drain-only': { kind: 'boolean', help: 'the run is already Stopping by someone else\'s stop: drain and report it, no StopPipelineExecution (a run still Executing ends PipelineExecutionNotStopping at once)', input: 'drainOnly' },
+      'fail-if-not-running': {
+        kind: 'boolean',
+        help: 'end PipelineExecutionNotRunning (exit 1) if the run is no longer Executing',
+        input: 'failIfNotRunning',
+      },
+      'drain-only': {
+        kind: 'boolean',
+        help: "the run is already Stopping by someone else's stop: drain and report it, no StopPipelineExecution (a run still Executing ends PipelineExecutionNotStopping at once)",
+        input: 'drainOnly',
+      },
       ...OUTPUT,
       ...AWS_TARGET,
     },
@@ -123,11 +184,24 @@ export const COMMANDS = {
       '                       [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
       '                       [--reason TEXT] [--json] [--quiet] [--metrics] [--verbose]\n' +
       '                       [--state-machine-arn ARN | --stack-name NAME]',
-    summary: 'gracefully stop every running execution of some pipelines (by name, names or pattern): signal them all, then wait for them together',
+    summary:
+      'gracefully stop every running execution of some pipelines (by name, names or pattern): signal them all, then wait for them together',
     positionals: { name: 'pipelineName', min: 0, max: 100 },
     flags: {
-      'pipeline-pattern': { kind: 'string', value: 'PATTERN', help: "pipelines whose name matches, e.g. 'training-*' (instead of names)", input: 'pipelineNamePattern' },
-      'older-than': { kind: 'duration', value: 'DURATION', help: 'only runs started at least this long ago (24h, 90m; default 0)', min: 0, max: 31_536_000, input: 'olderThanSeconds' },
+      'pipeline-pattern': {
+        kind: 'string',
+        value: 'PATTERN',
+        help: "pipelines whose name matches, e.g. 'training-*' (instead of names)",
+        input: 'pipelineNamePattern',
+      },
+      'older-than': {
+        kind: 'duration',
+        value: 'DURATION',
+        help: 'only runs started at least this long ago (24h, 90m; default 0)',
+        min: 0,
+        max: 31_536_000,
+        input: 'olderThanSeconds',
+      },
       'signal-rate': {
         kind: 'integer',
         value: 'N',
@@ -213,7 +287,9 @@ function synopsisLines(synopsis: string, prefix: string): string {
 /** The usage of one command: synopsis, summary and every flag, within HELP_COLUMNS. */
 export function commandUsage(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
-  const flags = Object.entries(spec.flags).flatMap(([flag, flagSpec]) => flagRows(`--${flag}${flagSpec.value ? ` ${flagSpec.value}` : ''}`, flagSpec.help));
+  const flags = Object.entries(spec.flags).flatMap(([flag, flagSpec]) =>
+    flagRows(`--${flag}${flagSpec.value ? ` ${flagSpec.value}` : ''}`, flagSpec.help),
+  );
   const summary = wrap(`${spec.summary}.`, HELP_COLUMNS).join('\n');
   return `${synopsisLines(spec.synopsis, 'Usage: ')}\n\n${summary}\n\n${[...flags, ...flagRows('-h, --help', 'this text')].join('\n')}\n\n${EXIT_CODES}`;
 }
@@ -222,7 +298,18 @@ export type Command =
   | { name: 'help'; command?: CommandName }
   | { name: 'version' }
   | ({ name: 'demo'; scenario?: string } & OutputOptions)
-  | { name: 'simulate'; port: number; sqsPort: number; timeScale: number; withRun?: (typeof SEED_RUN_NAMES)[number]; stopWatchGraceSeconds?: number; orphanGuard?: string; executionLimit?: number; metrics: boolean; verbose: boolean }
+  | {
+      name: 'simulate';
+      port: number;
+      sqsPort: number;
+      timeScale: number;
+      withRun?: (typeof SEED_RUN_NAMES)[number];
+      stopWatchGraceSeconds?: number;
+      orphanGuard?: string;
+      executionLimit?: number;
+      metrics: boolean;
+      verbose: boolean;
+    }
   | ({ name: 'stop'; input: Record<string, unknown>; stateMachineArn?: string; stackName?: string } & OutputOptions)
   | ({ name: 'stop-all'; input: Record<string, unknown>; stateMachineArn?: string; stackName?: string } & OutputOptions);
 
@@ -256,7 +343,8 @@ function flagValue(command: CommandName, flag: string, spec: FlagSpec, raw: stri
   const bad = (expected: string): UsageError => new UsageError(`--${flag} is "${shown(raw)}"; expected ${expected}.`, command);
   switch (spec.kind) {
     case 'duration': {
-      if (/^\s*-/.test(raw)) throw bad(min > 0 ? 'a positive duration such as 900, 15m or 2h' : 'a duration of 0 or more, such as 0, 90s or 15m');
+      if (/^\s*-/.test(raw))
+        throw bad(min > 0 ? 'a positive duration such as 900, 15m or 2h' : 'a duration of 0 or more, such as 0, 90s or 15m');
       const seconds = parseDuration(raw);
       if (seconds === undefined) throw bad(`a duration: seconds (${min > 0 ? '900' : '0'}) or with a unit (90s, 15m, 2h, 1d)`);
       if (seconds < min || seconds > max) throw bad(`a duration from ${min} s to ${max} s`);
@@ -304,10 +392,18 @@ function parseFlags(command: CommandName, argv: string[]): Parsed {
       flagsEnded = true;
       continue;
     }
-    const [name = '', inline] = token.startsWith('--') ? [token.slice(2, token.includes('=') ? token.indexOf('=') : undefined), token.includes('=') ? token.slice(token.indexOf('=') + 1) : undefined] : [token];
+    const [name = '', inline] = token.startsWith('--')
+      ? [
+          token.slice(2, token.includes('=') ? token.indexOf('=') : undefined),
+          token.includes('=') ? token.slice(token.indexOf('=') + 1) : undefined,
+        ]
+      : [token];
     const flag = Object.hasOwn(spec.flags, name) ? spec.flags[name] : undefined;
     if (!token.startsWith('--') || !flag) {
-      throw new UsageError(`Unknown option '${shown(token.split('=')[0] ?? token)}' for ${command}; expected one of ${known.join(', ')}, --help.`, command);
+      throw new UsageError(
+        `Unknown option '${shown(token.split('=')[0] ?? token)}' for ${command}; expected one of ${known.join(', ')}, --help.`,
+        command,
+      );
     }
     if (Object.hasOwn(values, name)) throw new UsageError(`--${name} is given more than once; give it once.`, command);
     if (flag.kind === 'boolean') {
@@ -349,7 +445,10 @@ function target(command: CommandName, values: Parsed['values']): { stateMachineA
     throw new UsageError('Give either --state-machine-arn or --stack-name, not both.', command);
   }
   if (stateMachineArn !== undefined && !STATE_MACHINE_ARN.test(stateMachineArn)) {
-    throw new UsageError(`--state-machine-arn "${shown(stateMachineArn)}" is not a state machine ARN; expected arn:aws:states:<region>:<account>:stateMachine:<name>.`, command);
+    throw new UsageError(
+      `--state-machine-arn "${shown(stateMachineArn)}" is not a state machine ARN; expected arn:aws:states:<region>:<account>:stateMachine:<name>.`,
+      command,
+    );
   }
   if (stackName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
     throw new UsageError(`--stack-name "${shown(stackName)}" is not a CloudFormation stack name.`, command);
@@ -360,7 +459,9 @@ function target(command: CommandName, values: Parsed['values']): { stateMachineA
 /** What the input fields are called on the command line: the flags that fill them, the positional argument. */
 function flagNames(command: CommandName): Array<[field: string, flag: string]> {
   const spec: CommandSpec = COMMANDS[command];
-  const names: Array<[string, string]> = Object.entries(spec.flags).flatMap(([flag, flagSpec]) => (flagSpec.input ? [[flagSpec.input, `--${flag}`] as [string, string]] : []));
+  const names: Array<[string, string]> = Object.entries(spec.flags).flatMap(([flag, flagSpec]) =>
+    flagSpec.input ? [[flagSpec.input, `--${flag}`] as [string, string]] : [],
+  );
   if (spec.positionals.name) names.push([spec.positionals.name, `<${spec.positionals.name}>`]);
   if (command === 'stop-all') names.push(['pipelineNames', '<pipelineName>...']);
   return names;
@@ -374,11 +475,15 @@ export function inFlags(command: CommandName, message: string): string {
   let text = message;
   for (const [field, flag] of flagNames(command).sort((a, b) => b[0].length - a[0].length)) {
     const seconds = field.endsWith('Seconds');
-    text = text.replace(new RegExp(`\\b${field}\\b( \\((\\d+)([,)]))?`, 'g'), (_, value: string | undefined, amount: string | undefined, close: string | undefined) =>
-      value === undefined ? flag : `${flag} (${amount}${seconds ? ' s' : ''}${close}`,
+    text = text.replace(
+      new RegExp(`\\b${field}\\b( \\((\\d+)([,)]))?`, 'g'),
+      (_, value: string | undefined, amount: string | undefined, close: string | undefined) =>
+        value === undefined ? flag : `${flag} (${amount}${seconds ? ' s' : ''}${close}`,
     );
   }
-  return text.replace("the deployment's default DefaultMaxWaitSeconds", "the deployment's default").replace('The input has', 'The command line has');
+  return text
+    .replace("the deployment's default DefaultMaxWaitSeconds", "the deployment's default")
+    .replace('The input has', 'The command line has');
 }
 
 /** Runs a state machine parser: its InvalidInput becomes a usage error saying the same in flags. */
@@ -398,7 +503,9 @@ const defined = <T extends Record<string, unknown>>(record: T): Partial<T> =>
 function inputFromFlags(command: CommandName, values: Parsed['values']): Record<string, unknown> {
   const spec: CommandSpec = COMMANDS[command];
   return Object.fromEntries(
-    Object.entries(spec.flags).flatMap(([flag, flagSpec]) => (flagSpec.input !== undefined && values[flag] !== undefined ? [[flagSpec.input, values[flag]]] : [])),
+    Object.entries(spec.flags).flatMap(([flag, flagSpec]) =>
+      flagSpec.input !== undefined && values[flag] !== undefined ? [[flagSpec.input, values[flag]]] : [],
+    ),
   );
 }
 
@@ -430,7 +537,12 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
   const command = name as CommandName;
   const { values, positionals, help } = parseFlags(command, rest);
   if (help) return { name: 'help', command };
-  const output: OutputOptions = { json: values.json === true, quiet: values.quiet === true, metrics: values.metrics === true, verbose: values.verbose === true };
+  const output: OutputOptions = {
+    json: values.json === true,
+    quiet: values.quiet === true,
+    metrics: values.metrics === true,
+    verbose: values.verbose === true,
+  };
   switch (command) {
     case 'demo':
       return { name: 'demo', ...output, ...defined({ scenario: values.scenario as string | undefined }) };

@@ -12,13 +12,28 @@ export interface CliFailure {
 }
 
 const HINTS: [RegExp, string][] = [
-  [/^(CredentialsMissing|CredentialsProviderError)$/, 'hint: no AWS credentials found; set AWS_PROFILE (after aws sso login / aws configure) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'],
-  [/^RegionMissing$/, 'hint: no AWS region; set AWS_REGION (or a region in your AWS profile), or pass a --state-machine-arn, which names its region.'],
-  [/^(EndpointNotFound|ENOTFOUND|EAI_AGAIN)$/, "hint: the AWS endpoint's host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL* variable, and your network or proxy."],
+  [
+    /^(CredentialsMissing|CredentialsProviderError)$/,
+    'hint: no AWS credentials found; set AWS_PROFILE (after aws sso login / aws configure) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+  ],
+  [
+    /^RegionMissing$/,
+    'hint: no AWS region; set AWS_REGION (or a region in your AWS profile), or pass a --state-machine-arn, which names its region.',
+  ],
+  [
+    /^(EndpointNotFound|ENOTFOUND|EAI_AGAIN)$/,
+    "hint: the AWS endpoint's host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL* variable, and your network or proxy.",
+  ],
   [/^(ExpiredTokenException|ExpiredToken)$/, 'hint: the AWS session expired; log in again (aws sso login) or refresh the credentials.'],
-  [/^(AccessDeniedException|AccessDenied)$/, "hint: these credentials may not start or follow this state machine; attach the stack's GracefulStopCallerPolicy to your role."],
+  [
+    /^(AccessDeniedException|AccessDenied)$/,
+    "hint: these credentials may not start or follow this state machine; attach the stack's GracefulStopCallerPolicy to your role.",
+  ],
   [/^PipelineExecutionNotStopping$/, 'hint: the run is still Executing; drop --drain-only to stop it gracefully.'],
-  [/^StackNotFound$/, 'hint: check --stack-name and the region (AWS_REGION, or your profile\'s); `aws cloudformation describe-stacks` lists the stacks.'],
+  [
+    /^StackNotFound$/,
+    "hint: check --stack-name and the region (AWS_REGION, or your profile's); `aws cloudformation describe-stacks` lists the stacks.",
+  ],
 ];
 
 /** The one-line hint for a failure's name, or undefined. */

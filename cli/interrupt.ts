@@ -49,7 +49,8 @@ export function invokedAs(argv: readonly string[] = process.argv, env: NodeJS.Pr
 export function resumeCommand(input: Record<string, unknown>, command = invokedAs(), output: { json?: boolean } = {}): string {
   const flags: string[] = [];
   if (typeof input.maxWaitSeconds === 'number') flags.push('--max-wait', String(input.maxWaitSeconds));
-  if (typeof input.releaseCallbacksAfterSeconds === 'number') flags.push('--release-callbacks-after', String(input.releaseCallbacksAfterSeconds));
+  if (typeof input.releaseCallbacksAfterSeconds === 'number')
+    flags.push('--release-callbacks-after', String(input.releaseCallbacksAfterSeconds));
   if (typeof input.reason === 'string') flags.push('--reason', quoted(input.reason));
   if (output.json) flags.push('--json');
   return [command, 'stop', quoted(String(input.pipelineExecutionArn ?? '')), ...flags].join(' ');

@@ -13,7 +13,15 @@ export const SEED_RUNS = {
   },
   lambda: {
     title: 'a Lambda step that cannot be interrupted and runs for another {30}',
-    steps: [{ Name: 'Evaluate', Type: 'Lambda', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:evaluate', Arguments: {}, Simulation: { DurationSeconds: 30 } }],
+    steps: [
+      {
+        Name: 'Evaluate',
+        Type: 'Lambda',
+        FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:evaluate',
+        Arguments: {},
+        Simulation: { DurationSeconds: 30 },
+      },
+    ],
   },
   callback: {
     title: 'a callback step whose consumer never answers "Stopping" (use --release-callbacks-after)',
@@ -60,7 +68,12 @@ export async function startSeedRun(endpoints: { sagemakerEndpoint: string; sqsEn
   const queueUrl = await createQueue(endpoints.sqsEndpoint, 'walkthrough-callbacks');
   const steps = SEED_RUNS[name].steps.map((step) => ('SqsQueueUrl' in step ? { ...step, SqsQueueUrl: queueUrl } : step));
   const sagemakerEndpoint = endpoints.sagemakerEndpoint;
-  const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: sagemakerEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sagemaker = new SageMakerClient({
+    ...BOUNDED_CLIENT_OPTIONS,
+    endpoint: sagemakerEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     const pipelineName = `walkthrough-${name}`;
     await sagemaker.send(

@@ -35,7 +35,11 @@ export function progressLine(progress: FleetProgress): string {
     ...(progress.timedOut > 0 ? [`past deadline ${progress.timedOut}`] : []),
     ...(progress.errored > 0 ? [`errors ${progress.errored}`] : []),
     ...(progress.released > 0 ? [`released ${progress.released}`] : []),
-    progress.done ? 'done' : progress.etaSeconds === null ? 'time left: unknown until a run ends' : `about ${roughDuration(progress.etaSeconds)} left`,
+    progress.done
+      ? 'done'
+      : progress.etaSeconds === null
+        ? 'time left: unknown until a run ends'
+        : `about ${roughDuration(progress.etaSeconds)} left`,
   ];
   return `  ${roughDuration(progress.elapsedSeconds)}: ${parts.join(' · ')}`;
 }
@@ -48,7 +52,10 @@ export function progressLine(progress: FleetProgress): string {
 export class StopAllProgress {
   private readonly live: LiveBlock;
 
-  constructor(private readonly sink: ProgressSink, private readonly enabled = true) {
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly enabled = true,
+  ) {
     this.live = new LiveBlock(sink);
   }
 
@@ -90,7 +97,8 @@ export function stopAllExitCode(outcome: StopRunOutcome): number {
   return (outcome.output as StopAllSummary | undefined)?.failed === 0 ? EXIT.success : EXIT.namedFailure;
 }
 
-const runLine = (run: RunReport): string => `  FAILED ${printable(run.error ?? '')}: ${run.pipelineExecutionArn}: ${printable(run.cause ?? '')}`;
+const runLine = (run: RunReport): string =>
+  `  FAILED ${printable(run.error ?? '')}: ${run.pipelineExecutionArn}: ${printable(run.cause ?? '')}`;
 
 export function humanStopAllResult(outcome: StopRunOutcome): string {
   if (outcome.status !== 'SUCCEEDED') return failureLine(outcome);
@@ -98,9 +106,15 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
   if (summary.dryRun) {
     return [
       `stop-all ${summary.pipelineName} (dry run): would signal ${summary.takenIn > 0 ? 'and take in ' : ''}${summary.wouldStopCount} run(s) in ${summary.pipelines} pipeline(s)${summary.omitted > 0 ? `, ${summary.omitted} more beyond the cap` : ''}`,
-      ...summary.byPipeline.map((pipeline) => `  ${printable(pipeline.pipelineName)}: ${pipeline.executing} to signal, ${pipeline.stopping} already Stopping`),
-      ...summary.wouldStop.map((candidate) => `  ${candidate.pipelineExecutionArn} (${candidate.status}, ${candidate.ageSeconds ?? '?'} s old)`),
-      ...(summary.wouldStopCount > summary.wouldStop.length ? [`  … and ${summary.wouldStopCount - summary.wouldStop.length} more (every one in ${summary.ledger})`] : []),
+      ...summary.byPipeline.map(
+        (pipeline) => `  ${printable(pipeline.pipelineName)}: ${pipeline.executing} to signal, ${pipeline.stopping} already Stopping`,
+      ),
+      ...summary.wouldStop.map(
+        (candidate) => `  ${candidate.pipelineExecutionArn} (${candidate.status}, ${candidate.ageSeconds ?? '?'} s old)`,
+      ),
+      ...(summary.wouldStopCount > summary.wouldStop.length
+        ? [`  … and ${summary.wouldStopCount - summary.wouldStop.length} more (every one in ${summary.ledger})`]
+        : []),
     ].join('\n');
   }
   // The runs that did not end well, each with its reason; the others are counted above.
@@ -116,7 +130,11 @@ export function humanStopAllResult(outcome: StopRunOutcome): string {
     `  errors: ${counts(summary.errors)}`,
     `  final statuses: ${counts(summary.finalStatuses)}${summary.released > 0 ? `; ${summary.released} callback step(s) released` : ''}${summary.leftovers > 0 ? `; ${summary.leftovers} left behind by runs that ended Failed (jobs stopped, functions named: see runs[].leftovers)` : ''}`,
     ...(timing.length > 0 ? [`  ${timing.join(', ')}`] : []),
-    ...(summary.slowestDrains.length > 0 ? [`  slowest drains: ${summary.slowestDrains.map((drain) => `${runName(drain.pipelineExecutionArn)} ${drain.drainSeconds} s`).join(', ')}`] : []),
+    ...(summary.slowestDrains.length > 0
+      ? [
+          `  slowest drains: ${summary.slowestDrains.map((drain) => `${runName(drain.pipelineExecutionArn)} ${drain.drainSeconds} s`).join(', ')}`,
+        ]
+      : []),
     ...failed.map(runLine),
     ...(summary.failed > failed.length ? [`  … and ${summary.failed - failed.length} more that did not end well`] : []),
     ...(summary.selected > 0 ? [`  every run, with its signal and end: ${summary.ledger}`] : []),

@@ -31,7 +31,10 @@ export function describeCheck(check: CheckRecord, now = Date.now(), stopRequeste
 /** The CLI's own look at a draining run, between two checks of the state machine. */
 export function describeLook(look: ExecutionLook, stopRequestedAt: number, now = Date.now()): string[] {
   const waited = Math.max(0, Math.round((now - stopRequestedAt) / 1000));
-  return [`status ${look.status}, ${duration(waited)} since the stop (the CLI's own look)`, ...drainingLines(look.draining, now, stopRequestedAt)];
+  return [
+    `status ${look.status}, ${duration(waited)} since the stop (the CLI's own look)`,
+    ...drainingLines(look.draining, now, stopRequestedAt),
+  ];
 }
 
 /**
@@ -44,7 +47,8 @@ export const HEARTBEAT_MS = Math.min(5_000, Math.max(1_000, REQUEST_TIMEOUT_MS -
 /** What a long-running task of the graceful stop is waiting for, in the heartbeat line. */
 const WAITING_FOR: Record<string, string> = {
   'Stop Pipeline Execution': `waiting for SageMaker to answer StopPipelineExecution (each call times out after ${REQUEST_TIMEOUT_MS / 1000} s and is retried)`,
-  'Check Pipeline Execution': 'watching the execution; waiting for SageMaker to answer DescribePipelineExecution / ListPipelineExecutionSteps',
+  'Check Pipeline Execution':
+    'watching the execution; waiting for SageMaker to answer DescribePipelineExecution / ListPipelineExecutionSteps',
   'Release Callback Steps': 'waiting for SageMaker to answer SendPipelineExecutionStepFailure',
   'Publish Completion Event': 'waiting for EventBridge to accept the completion event',
 };
@@ -70,7 +74,13 @@ export interface ProgressOptions {
 }
 
 /** States during which the run is draining and a look tells the user more than "waiting". */
-const DRAIN_STATES = new Set(['Check Pipeline Execution', 'Wait For Drain', 'Wait For Run Events', 'Pipeline Drained?', 'Release Callback Steps']);
+const DRAIN_STATES = new Set([
+  'Check Pipeline Execution',
+  'Wait For Drain',
+  'Wait For Run Events',
+  'Pipeline Drained?',
+  'Release Callback Steps',
+]);
 
 /**
  * Turns the state outputs of a graceful stop (local engine events or AWS
@@ -164,7 +174,9 @@ export class ProgressView {
       }
       if (this.lookStartedAt !== undefined && now - this.lookStartedAt >= this.heartbeatMs) {
         const seconds = Math.round((now - this.lookStartedAt) / 1000);
-        this.line(`… ${state.name}: SageMaker has not answered the CLI's own DescribePipelineExecution for ${seconds}s (a hung endpoint, not a slow drain)`);
+        this.line(
+          `… ${state.name}: SageMaker has not answered the CLI's own DescribePipelineExecution for ${seconds}s (a hung endpoint, not a slow drain)`,
+        );
         return;
       }
       if (this.lookError) {
@@ -222,11 +234,15 @@ export function humanResult(outcome: StopRunOutcome): string {
   const lines = [
     `outcome ${document.outcome} (final status ${document.finalStatus}) after ${document.waitedSeconds}s and ${document.polls} poll(s)`,
     ...document.steps.map(
-      (step) => `  ${step.type} step '${printable(step.name)}': ${step.status}${step.failureReason ? ` (${printable(step.failureReason)})` : ''}`,
+      (step) =>
+        `  ${step.type} step '${printable(step.name)}': ${step.status}${step.failureReason ? ` (${printable(step.failureReason)})` : ''}`,
     ),
-    ...document.releasedCallbackSteps.map((released) => `  released '${printable(released.stepName)}' at ${released.releasedAt} (${released.result})`),
+    ...document.releasedCallbackSteps.map(
+      (released) => `  released '${printable(released.stepName)}' at ${released.releasedAt} (${released.result})`,
+    ),
     ...(document.leftovers ?? []).map(
-      (leftover) => `  left behind by '${printable(leftover.stepName)}': ${leftover.kind} ${printable(leftover.resource)}: ${leftover.action}`,
+      (leftover) =>
+        `  left behind by '${printable(leftover.stepName)}': ${leftover.kind} ${printable(leftover.resource)}: ${leftover.action}`,
     ),
   ];
   return lines.join('\n');

@@ -21,7 +21,12 @@ export interface WaitOptions {
 }
 
 /** Reads `read()` every `intervalMs` until `done(value)` holds; throws WaitTimedOut with the last value once `timeoutMs` has passed. */
-export async function waitFor<T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, { timeoutMs = 30_000, intervalMs = 25 }: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  { timeoutMs = 30_000, intervalMs = 25 }: WaitOptions = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await read();
   while (!done(last)) {
@@ -47,7 +52,8 @@ export async function within<T>(what: string, promise: Promise<T>, timeoutMs: nu
   }
 }
 
-export type Bounded<T> = { settled: 'resolved'; value: T; ms: number } | { settled: 'rejected'; error: unknown; ms: number } | { settled: 'timedOut'; ms: number };
+export type Bounded<T> =
+  { settled: 'resolved'; value: T; ms: number } | { settled: 'rejected'; error: unknown; ms: number } | { settled: 'timedOut'; ms: number };
 
 /** Races `work` against `deadlineMs` (real time). Never rejects: the caller asserts on what happened. The timer is always cleared. */
 export async function withDeadline<T>(work: Promise<T>, deadlineMs: number): Promise<Bounded<T>> {

@@ -68,7 +68,10 @@ export interface LocalCloud {
   close(): Promise<void>;
 }
 
-const asTarget = (logicalId: string, handler: LocalHandler): RuleTarget => (input) => handler(input, localLambdaContext(localFunctionArn(logicalId)) as Context);
+const asTarget =
+  (logicalId: string, handler: LocalHandler): RuleTarget =>
+  (input) =>
+    handler(input, localLambdaContext(localFunctionArn(logicalId)) as Context);
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const stack = await startLocalStack(options);
@@ -98,7 +101,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const functionHandlers: Record<string, LocalHandler> = {};
     const stepFunctions = new LocalStepFunctions({
       buildMachine: (name, definition) => userStateMachine(name, definition, functionHandlers),
-      runOptions: { ...(options.timeScale ? { timeScale: options.timeScale } : {}), ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }) },
+      runOptions: {
+        ...(options.timeScale ? { timeScale: options.timeScale } : {}),
+        ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+      },
       onStatusChange: put,
     });
     const api = await startStepFunctionsApi(stepFunctions, { onEvent: put });
@@ -119,7 +125,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stepFunctions.register(gracefulStop, stopAll, ...(options.machines?.() ?? []));
 
     const targets: Record<string, RuleTarget> = {
-      GracefulStopStateMachine: async (input) => stepFunctions.startExecution({ stateMachineArn: gracefulStop.arn, input: JSON.stringify(input) }).executionArn,
+      GracefulStopStateMachine: async (input) =>
+        stepFunctions.startExecution({ stateMachineArn: gracefulStop.arn, input: JSON.stringify(input) }).executionArn,
       EndWaitsFunction: asTarget('EndWaitsFunction', runEventHandlers.EndWaitsFunction),
     };
     const on: RunEventFunctionLogicalId[] = [];

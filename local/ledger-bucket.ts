@@ -13,10 +13,15 @@ export const LOCAL_LEDGER_BUCKET = 'graceful-stop-fleet-ledgers';
 /** Creates the ledger bucket on the emulator at `endpoint` (again is fine). */
 export async function createLedgerBucket(endpoint: string): Promise<void> {
   const s3 = new AwsClient({ accessKeyId: 'local', secretAccessKey: 'local', service: 's3', region: 'us-east-1', retries: 0 });
-  const response = await s3.fetch(`${endpoint.replace(/\/+$/, '')}/${LOCAL_LEDGER_BUCKET}`, { method: 'PUT', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const response = await s3.fetch(`${endpoint.replace(/\/+$/, '')}/${LOCAL_LEDGER_BUCKET}`, {
+    method: 'PUT',
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   const text = await response.text();
   if (!response.ok && !/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(text)) {
-    throw new Error(`The local S3 emulator at ${endpoint} did not create bucket ${LOCAL_LEDGER_BUCKET}: ${response.status} ${text.slice(0, 200)}`);
+    throw new Error(
+      `The local S3 emulator at ${endpoint} did not create bucket ${LOCAL_LEDGER_BUCKET}: ${response.status} ${text.slice(0, 200)}`,
+    );
   }
 }
 

@@ -86,7 +86,15 @@ async function main() {
   // npm run bench: the runner and the child processes it spawns (bench/README.md).
   // One folder per measurement; the children keep flat names in dist/bench, where the runner spawns them.
   const benchEntries = Object.fromEntries(
-    Object.entries({ run: 'run', 'drain-child': 'drains/child', 'concurrency-child': 'concurrency/child', 'import-child': 'cold-start/child', 'fleet-child': 'fleet/child', 'fleet-simulator': 'fleet/simulator-thread', 'events-child': 'events/child' })
+    Object.entries({
+      run: 'run',
+      'drain-child': 'drains/child',
+      'concurrency-child': 'concurrency/child',
+      'import-child': 'cold-start/child',
+      'fleet-child': 'fleet/child',
+      'fleet-simulator': 'fleet/simulator-thread',
+      'events-child': 'events/child',
+    })
       .map(([name, source]) => [name, join(root, 'bench', `${source}.ts`)])
       .filter(([, entry]) => existsSync(entry)),
   );

@@ -24,7 +24,8 @@ for (const { logicalId } of functionsOf(template)) {
   for (const name of files) {
     const ours = join(root, 'dist', 'functions', name);
     if (!existsSync(ours)) problems.push(`${logicalId}: ${name} is not in dist/functions`);
-    else if (!readFileSync(ours).equals(readFileSync(join(samDir, name)))) problems.push(`${logicalId}: ${name} differs from dist/functions/${name}`);
+    else if (!readFileSync(ours).equals(readFileSync(join(samDir, name))))
+      problems.push(`${logicalId}: ${name} differs from dist/functions/${name}`);
     else compared += 1;
   }
 }

@@ -32,7 +32,9 @@ let failed = 0;
 for (let run = 1; run <= runs; run += 1) {
   console.log(`== test run ${run} of ${runs} with ${burnerCount} CPU-bound processes beside it`);
   const started = Date.now();
-  const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2).filter((arg) => arg.startsWith('test/'))], { stdio: 'inherit' });
+  const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2).filter((arg) => arg.startsWith('test/'))], {
+    stdio: 'inherit',
+  });
   console.log(`== run ${run}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (result.status !== 0) failed += 1;
 }

@@ -74,10 +74,22 @@ export async function measureColdStarts(
     for (const variant of BUNDLE_VARIANTS) bundles.push(await buildVariant(script, root, fn, variant, outRoot));
   }
   const templates = bundles.filter((bundle) => bundle.variant === 'template');
-  const builtinsPaths = new Map(templates.map((bundle) => [bundle.logicalId, writeBuiltinsModule(outRoot, staticBuiltinsOf(bundle.metafile))]));
+  const builtinsPaths = new Map(
+    templates.map((bundle) => [bundle.logicalId, writeBuiltinsModule(outRoot, staticBuiltinsOf(bundle.metafile))]),
+  );
   const jobs: ImportJob[] = [
-    ...bundles.map((bundle) => ({ path: bundle.path, logicalId: bundle.logicalId, key: `${bundle.logicalId}/${bundle.variant}`, sourceMaps: false })),
-    ...templates.map((bundle) => ({ path: bundle.path, logicalId: bundle.logicalId, key: `${bundle.logicalId}/template+maps`, sourceMaps: true })),
+    ...bundles.map((bundle) => ({
+      path: bundle.path,
+      logicalId: bundle.logicalId,
+      key: `${bundle.logicalId}/${bundle.variant}`,
+      sourceMaps: false,
+    })),
+    ...templates.map((bundle) => ({
+      path: bundle.path,
+      logicalId: bundle.logicalId,
+      key: `${bundle.logicalId}/template+maps`,
+      sourceMaps: true,
+    })),
     // One job per distinct built-in set: functions sharing a set share the measurement.
     ...[...new Set(builtinsPaths.values())].map((path) => ({ path, logicalId: templates[0]!.logicalId, key: path, sourceMaps: false })),
   ];
@@ -99,7 +111,10 @@ export async function measureColdStarts(
     return {
       logicalId: fn.logicalId,
       variants: Object.fromEntries(
-        own.map((bundle) => [bundle.variant, { kilobytes: round(bundle.bytes / 1000), importMs: timesOf(`${fn.logicalId}/${bundle.variant}`) }]),
+        own.map((bundle) => [
+          bundle.variant,
+          { kilobytes: round(bundle.bytes / 1000), importMs: timesOf(`${fn.logicalId}/${bundle.variant}`) },
+        ]),
       ),
       templateWithSourceMapsMs: timesOf(`${fn.logicalId}/template+maps`),
       largestPackages: bytesByPackage(template.metafile).map(({ name, bytes }) => ({ name, kilobytes: round(bytes / 1000) })),

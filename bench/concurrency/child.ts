@@ -19,7 +19,11 @@ const tally = (values: readonly string[]): Record<string, number> =>
 
 async function startExecutions(bed: LocalBed, spec: ConcurrencyChildSpec): Promise<string[]> {
   await bed.sagemaker.send(
-    new CreatePipelineCommand({ PipelineName: PIPELINE_NAME, RoleArn: BENCH_ROLE_ARN, PipelineDefinition: drainPipelineDefinition(spec.drainSeconds) }),
+    new CreatePipelineCommand({
+      PipelineName: PIPELINE_NAME,
+      RoleArn: BENCH_ROLE_ARN,
+      PipelineDefinition: drainPipelineDefinition(spec.drainSeconds),
+    }),
   );
   const arns: string[] = [];
   for (let index = 0; index < spec.stops; index += 1) {
@@ -38,7 +42,9 @@ async function main(): Promise<ConcurrencyChildResult> {
     for (const operation of OPERATION_NAMES) bed.stack.simulator.faults.set(operation, { throttle: { tps: spec.tps } });
     const before = bed.stack.simulator.stats();
     const started = Date.now();
-    const runs = await Promise.all(arns.map((arn, index) => bed.machine.run({ pipelineExecutionArn: arn }, { executionName: `stop-${index}` })));
+    const runs = await Promise.all(
+      arns.map((arn, index) => bed.machine.run({ pipelineExecutionArn: arn }, { executionName: `stop-${index}` })),
+    );
     const wallSeconds = (Date.now() - started) / 1000;
     const after = bed.stack.simulator.stats();
     bed.stack.simulator.faults.clear();
@@ -57,7 +63,8 @@ async function main(): Promise<ConcurrencyChildResult> {
       wallSeconds,
       outcomes: tally(runs.map(outcomeOf)),
       finalStatuses: tally(executions.map((execution) => execution.PipelineExecutionStatus ?? 'unknown')),
-      throttlingEscapes: runs.filter((run) => run.error === 'ThrottlingException' || (run.cause ?? '').includes('ThrottlingException')).length,
+      throttlingEscapes: runs.filter((run) => run.error === 'ThrottlingException' || (run.cause ?? '').includes('ThrottlingException'))
+        .length,
       sageMakerCalls: counterDelta(after.callsByOperation, before.callsByOperation),
       throttledCalls: (after.faultsInjected.throttle ?? 0) - (before.faultsInjected.throttle ?? 0),
       stateTransitions: sum(runs.map(billedTransitions)),

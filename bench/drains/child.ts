@@ -22,7 +22,11 @@ const STAGGER_MS = 100;
 async function startDrainingExecution(bed: LocalBed, index: number, drainSeconds: number): Promise<string> {
   const pipelineName = `bench-drain-${index}`;
   await bed.sagemaker.send(
-    new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: BENCH_ROLE_ARN, PipelineDefinition: drainPipelineDefinition(drainSeconds) }),
+    new CreatePipelineCommand({
+      PipelineName: pipelineName,
+      RoleArn: BENCH_ROLE_ARN,
+      PipelineDefinition: drainPipelineDefinition(drainSeconds),
+    }),
   );
   const { PipelineExecutionArn: arn } = await bed.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
   if (!arn) throw new Error('StartPipelineExecution returned no ARN.');

@@ -43,7 +43,10 @@ function rowOf(policy: PollingPolicy, result: DrainChildResult): DrainRow {
     stateTransitions: perRun((run) => run.stateTransitions),
     lambdaInvocations: perRun((run) => run.lambdaInvocations),
     sageMakerCalls: round(sum(Object.values(result.sageMakerCalls)) / runs.length),
-    lambdaGbSeconds: round(perRun((run) => run.lambdaGbSeconds), 2),
+    lambdaGbSeconds: round(
+      perRun((run) => run.lambdaGbSeconds),
+      2,
+    ),
     s3Requests: result.s3RequestsPerStop,
   };
   return {
@@ -56,7 +59,10 @@ function rowOf(policy: PollingPolicy, result: DrainChildResult): DrainRow {
       min: round(minimum(runs.map((run) => run.measuredDrainSeconds))),
       max: round(maximum(runs.map((run) => run.measuredDrainSeconds))),
     },
-    latencySeconds: { median: round(median(runs.map((run) => run.latencySeconds))), max: round(maximum(runs.map((run) => run.latencySeconds))) },
+    latencySeconds: {
+      median: round(median(runs.map((run) => run.latencySeconds))),
+      max: round(maximum(runs.map((run) => run.latencySeconds))),
+    },
     latencyTargetMet: runs.every((run) => run.latencySeconds <= latencyTargetSeconds(run.drainSeconds)),
     outcomes: [...new Set(runs.map((run) => run.outcome))],
     perStop: { ...perStop, dollars: estimatedDollars(perStop) },
@@ -89,17 +95,27 @@ function failedRow(policy: PollingPolicy, nominal: number, timeScale: number, er
  * policy and K at import), `parallel` children at a time. Longest drains go
  * first so the pool ends evenly.
  */
-export async function measureDrains(policies: readonly PollingPolicy[], benchDir: string, functionsDir: string, parallel: number): Promise<DrainRow[]> {
+export async function measureDrains(
+  policies: readonly PollingPolicy[],
+  benchDir: string,
+  functionsDir: string,
+  parallel: number,
+): Promise<DrainRow[]> {
   const cells = [...NOMINAL_DRAIN_SECONDS]
     .sort((a, b) => b - a)
     .flatMap((nominal) => policies.map((policy) => ({ policy, nominal, timeScale: timeScaleFor(nominal) })));
   const jobs = cells.map(({ policy, nominal, timeScale }) => async (): Promise<DrainRow> => {
     const spec: DrainChildSpec = { policy, nominalDrainSeconds: nominal, drains: drainsOfRepeats(nominal), timeScale, functionsDir };
-    const env = { ...policyEnvironment(policy), GRACEFUL_STOP_TIME_SCALE: String(timeScale), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env = {
+      ...policyEnvironment(policy),
+      GRACEFUL_STOP_TIME_SCALE: String(timeScale),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
     const run = await spawnChild<DrainChildResult>(join(benchDir, 'drain-child.mjs'), spec, env, CHILD_TIMEOUT_MS);
     return run.result ? rowOf(policy, run.result) : failedRow(policy, nominal, timeScale, run.error ?? 'no result');
   });
   const rows = await runPooled(jobs, parallel);
-  const order = (row: DrainRow): number => NOMINAL_DRAIN_SECONDS.indexOf(row.nominalDrainSeconds as never) * 100 + policies.findIndex((p) => p.name === row.policy);
+  const order = (row: DrainRow): number =>
+    NOMINAL_DRAIN_SECONDS.indexOf(row.nominalDrainSeconds as never) * 100 + policies.findIndex((p) => p.name === row.policy);
   return rows.sort((a, b) => order(a) - order(b));
 }

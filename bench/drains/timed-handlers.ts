@@ -22,7 +22,10 @@ const executionIdOf = (event: unknown): string => {
  * the execution id in its event. Work that sleeps side by side (stop-all's signals and sweep) is
  * counted asleep at most for the whole invocation.
  */
-export function timedHandlers<Table extends Record<string, LocalHandler>>(handlers: Table, record: (invocation: Invocation) => void): Table {
+export function timedHandlers<Table extends Record<string, LocalHandler>>(
+  handlers: Table,
+  record: (invocation: Invocation) => void,
+): Table {
   installSleepMeter();
   const timed = {} as Record<string, LocalHandler>;
   for (const [logicalId, handler] of Object.entries(handlers)) {
@@ -35,7 +38,13 @@ export function timedHandlers<Table extends Record<string, LocalHandler>>(handle
         return run.value;
       } finally {
         const realMilliseconds = performance.now() - started;
-        record({ executionId: executionIdOf(event), logicalId, startedMilliseconds: started, realMilliseconds, sleptMilliseconds: Math.min(account.sleptMilliseconds, realMilliseconds) });
+        record({
+          executionId: executionIdOf(event),
+          logicalId,
+          startedMilliseconds: started,
+          realMilliseconds,
+          sleptMilliseconds: Math.min(account.sleptMilliseconds, realMilliseconds),
+        });
       }
     };
   }

@@ -3,7 +3,13 @@
  * times, half of them with their end events delivered, half with them lost (polling only, as
  * before the events): how long after a run's end its stop notices it. Started by bench/run.ts.
  */
-import { CreatePipelineCommand, DescribePipelineExecutionCommand, ListPipelineExecutionStepsCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePipelineCommand,
+  DescribePipelineExecutionCommand,
+  ListPipelineExecutionStepsCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
 import { randomUUID } from 'node:crypto';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { readTimeScale } from '#commons/clock.js';
@@ -38,26 +44,47 @@ async function main(): Promise<EventsChildResult> {
     timeScale,
     concurrentExecutionLimit: BENCH_EXECUTION_LIMIT,
     functionsDir: spec.functionsDir,
-    loses: (event) => polledOnly.has(String(event.detail.pipelineExecutionArn)) && TERMINAL.has(String(event.detail.currentPipelineExecutionStatus)),
+    loses: (event) =>
+      polledOnly.has(String(event.detail.pipelineExecutionArn)) && TERMINAL.has(String(event.detail.currentPipelineExecutionStatus)),
   });
   try {
     const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.stack.endpoints.sagemakerEndpoint });
-    const cases = spec.drains.flatMap((drainSeconds, index) => (['events', 'polling'] as const).map((mode) => ({ drainSeconds, mode, name: `bench-events-${index}-${mode}` })));
+    const cases = spec.drains.flatMap((drainSeconds, index) =>
+      (['events', 'polling'] as const).map((mode) => ({ drainSeconds, mode, name: `bench-events-${index}-${mode}` })),
+    );
     const arns: string[] = [];
     for (const { name, drainSeconds, mode } of cases) {
-      await sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: BENCH_ROLE_ARN, PipelineDefinition: drainPipelineDefinition(drainSeconds), ClientRequestToken: randomUUID() }));
-      const { PipelineExecutionArn: arn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
+      await sagemaker.send(
+        new CreatePipelineCommand({
+          PipelineName: name,
+          RoleArn: BENCH_ROLE_ARN,
+          PipelineDefinition: drainPipelineDefinition(drainSeconds),
+          ClientRequestToken: randomUUID(),
+        }),
+      );
+      const { PipelineExecutionArn: arn } = await sagemaker.send(
+        new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }),
+      );
       if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
       if (mode === 'polling') polledOnly.add(arn);
       arns.push(arn);
     }
     for (const arn of arns) {
-      await waitFor(`${DRAIN_STEP_NAME} to run`, async () => (await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn }))).PipelineExecutionSteps ?? [], (steps) =>
-        steps.some((step) => step.StepName === DRAIN_STEP_NAME && step.StepStatus === 'Executing'),
+      await waitFor(
+        `${DRAIN_STEP_NAME} to run`,
+        async () =>
+          (await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn }))).PipelineExecutionSteps ?? [],
+        (steps) => steps.some((step) => step.StepName === DRAIN_STEP_NAME && step.StepStatus === 'Executing'),
       );
     }
     const runs = await Promise.all(
-      arns.map((arn) => cloud.stepFunctions.startExecution({ stateMachineArn: cloud.gracefulStop.arn, input: JSON.stringify({ pipelineExecutionArn: arn }) }).done),
+      arns.map(
+        (arn) =>
+          cloud.stepFunctions.startExecution({
+            stateMachineArn: cloud.gracefulStop.arn,
+            input: JSON.stringify({ pipelineExecutionArn: arn }),
+          }).done,
+      ),
     );
     const measurements: EventsRunMeasurement[] = [];
     for (const [index, run] of runs.entries()) {
@@ -74,7 +101,12 @@ async function main(): Promise<EventsChildResult> {
         lambdaInvocations: run.lambdaInvocations,
       });
     }
-    return { nominalDrainSeconds: spec.nominalDrainSeconds, timeScale, runs: measurements, s3RequestsPerStop: perStop(s3Requests, runs.length) };
+    return {
+      nominalDrainSeconds: spec.nominalDrainSeconds,
+      timeScale,
+      runs: measurements,
+      s3RequestsPerStop: perStop(s3Requests, runs.length),
+    };
   } finally {
     await cloud.close();
   }

@@ -49,11 +49,24 @@ export async function measureEvents(benchDir: string, functionsDir: string, para
     .sort((a, b) => b - a)
     .map((nominal) => async (): Promise<EventsRow> => {
       const spec: EventsChildSpec = { nominalDrainSeconds: nominal, drains: drainsOf(nominal), timeScale: EVENTS_TIME_SCALE, functionsDir };
-      const env = { GRACEFUL_STOP_TIME_SCALE: String(EVENTS_TIME_SCALE), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+      const env = {
+        GRACEFUL_STOP_TIME_SCALE: String(EVENTS_TIME_SCALE),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      };
       const run = await spawnChild<EventsChildResult>(join(benchDir, 'events-child.mjs'), spec, env, CHILD_TIMEOUT_MS);
       if (run.result) return rowOf(run.result);
       const nan = { median: Number.NaN, max: Number.NaN, stateTransitions: Number.NaN, lambdaInvocations: Number.NaN };
-      return { nominalDrainSeconds: nominal, timeScale: EVENTS_TIME_SCALE, repeats: 0, error: run.error ?? 'no result', events: nan, polling: nan, outcomes: [], s3RequestsPerStop: {} };
+      return {
+        nominalDrainSeconds: nominal,
+        timeScale: EVENTS_TIME_SCALE,
+        repeats: 0,
+        error: run.error ?? 'no result',
+        events: nan,
+        polling: nan,
+        outcomes: [],
+        s3RequestsPerStop: {},
+      };
     });
   const rows = await runPooled(jobs, parallel);
   return rows.sort((a, b) => a.nominalDrainSeconds - b.nominalDrainSeconds);

@@ -58,15 +58,20 @@ async function startRuns(sagemaker: SageMakerClient, spec: FleetChildSpec, queue
   for (const [name, definition] of Object.entries(fleetPipelines(spec.drainSeconds, queueUrl))) {
     await sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: BENCH_ROLE_ARN, PipelineDefinition: definition }));
   }
-  const arns = await inChunks(Array.from({ length: spec.runs }, (_, index) => index), async (index) => {
-    const { PipelineExecutionArn: arn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineOfRun(index) }));
-    if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
-    return arn;
-  });
+  const arns = await inChunks(
+    Array.from({ length: spec.runs }, (_, index) => index),
+    async (index) => {
+      const { PipelineExecutionArn: arn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineOfRun(index) }));
+      if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
+      return arn;
+    },
+  );
   // Someone else's stop, answered by nobody: these runs stay Stopping until the stop-all releases them.
   const stuck = arns.filter((_, index) => pipelineOfRun(index) === 'fleet-callback');
   await inChunks(stuck, (arn, index) =>
-    sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: `someone-else-stopped-${index}`.padEnd(32, '0') })),
+    sagemaker.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: `someone-else-stopped-${index}`.padEnd(32, '0') }),
+    ),
   );
   return { arns, stuck };
 }
@@ -111,18 +116,25 @@ async function simulatorThread(timeScale: number) {
 async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResult> {
   const simulator = await simulatorThread(spec.timeScale);
   useLocalEndpoints(simulator.endpoints);
-  const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: simulator.endpoints.sagemakerEndpoint, region: 'us-east-1' });
+  const sagemaker = new SageMakerClient({
+    ...BOUNDED_CLIENT_OPTIONS,
+    endpoint: simulator.endpoints.sagemakerEndpoint,
+    region: 'us-east-1',
+  });
   const realStart = Date.now();
   try {
     const queueUrl = await createQueue(simulator.endpoints.sqsEndpoint, 'fleet-callbacks');
     const { arns, stuck } = await startRuns(sagemaker, spec, queueUrl);
     const invocations: Invocation[] = [];
-    const machine = createStopAllMachine(timedHandlers(await loadBuiltStopAllHandlers(spec.functionsDir), (call) => invocations.push(call)));
+    const machine = createStopAllMachine(
+      timedHandlers(await loadBuiltStopAllHandlers(spec.functionsDir), (call) => invocations.push(call)),
+    );
     // When each SageMaker call leaves (the pace the stop-all keeps), beside when the simulator receives it.
     const sent: Array<{ operation: string; atMs: number }> = [];
     const onRequest = (message: unknown): void => {
       const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
-      if (typeof target === 'string' && target.startsWith('SageMaker.')) sent.push({ operation: target.slice('SageMaker.'.length), atMs: Date.now() });
+      if (typeof target === 'string' && target.startsWith('SageMaker.'))
+        sent.push({ operation: target.slice('SageMaker.'.length), atMs: Date.now() });
     };
     subscribe('http.client.request.start', onRequest);
     simulator.observe();
@@ -150,8 +162,12 @@ async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResult> {
 
     // When each run really ended (the simulator's LastModifiedTime) against when the sweep noticed it.
     const ended = await inChunks(arns, (arn) => sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn })));
-    const endOf = new Map(ended.map((execution) => [execution.PipelineExecutionArn ?? '', execution.LastModifiedTime?.getTime() ?? Number.NaN]));
-    const lags = ledger.runs.filter((entry) => entry.endedAt !== undefined).map((entry) => ((entry.endedAt! - (endOf.get(entry.arn) ?? Number.NaN)) * spec.timeScale) / 1000);
+    const endOf = new Map(
+      ended.map((execution) => [execution.PipelineExecutionArn ?? '', execution.LastModifiedTime?.getTime() ?? Number.NaN]),
+    );
+    const lags = ledger.runs
+      .filter((entry) => entry.endedAt !== undefined)
+      .map((entry) => ((entry.endedAt! - (endOf.get(entry.arn) ?? Number.NaN)) * spec.timeScale) / 1000);
     const lastEnd = Math.max(...[...endOf.values()].filter(Number.isFinite));
     const gbSeconds = simulatedGbSeconds(invocations, spec.timeScale);
     const transitions = billedTransitions(run);
@@ -165,14 +181,22 @@ async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResult> {
       callsByOperation,
       peakCallsPerSecond: summary.peakCallsPerSecond,
       peakSentPerSecond: peakPerSecond(sent, startMs, spec.timeScale),
-      peakReceivedPerSecond: peakPerSecond(calls.map(([operation, atMs]) => ({ operation, atMs })), startMs, spec.timeScale),
+      peakReceivedPerSecond: peakPerSecond(
+        calls.map(([operation, atMs]) => ({ operation, atMs })),
+        startMs,
+        spec.timeScale,
+      ),
       callsPerRunBeyondListing: (Object.values(callsByOperation).reduce((total, count) => total + count, 0) - listingCalls) / spec.runs,
       stateTransitions: transitions,
       lambdaInvocations: run.lambdaInvocations,
       peakConcurrentLambda: peakConcurrency(invocations),
       lambdaGbSeconds: gbSeconds,
-      dollarsPerRun: estimatedDollars({ stateTransitions: transitions, lambdaInvocations: run.lambdaInvocations, lambdaGbSeconds: gbSeconds }) / spec.runs,
-      stuckReaped: ended.filter((execution) => stuckSet.has(execution.PipelineExecutionArn ?? '') && execution.PipelineExecutionStatus !== 'Stopping').length,
+      dollarsPerRun:
+        estimatedDollars({ stateTransitions: transitions, lambdaInvocations: run.lambdaInvocations, lambdaGbSeconds: gbSeconds }) /
+        spec.runs,
+      stuckReaped: ended.filter(
+        (execution) => stuckSet.has(execution.PipelineExecutionArn ?? '') && execution.PipelineExecutionStatus !== 'Stopping',
+      ).length,
       stuck: stuck.length,
       outcomes: { ...summary.outcomes, ...summary.errors },
     };
@@ -198,13 +222,22 @@ async function measureChild(spec: FleetChildSpec): Promise<FleetChildResult> {
   const bed = await startLocalBed({ timeScale: spec.timeScale, functionsDir: spec.functionsDir });
   const realStart = Date.now();
   try {
-    await bed.sagemaker.send(new CreatePipelineCommand({ PipelineName: 'fleet-child', RoleArn: BENCH_ROLE_ARN, PipelineDefinition: drainPipelineDefinition(spec.drainSeconds) }));
+    await bed.sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: 'fleet-child',
+        RoleArn: BENCH_ROLE_ARN,
+        PipelineDefinition: drainPipelineDefinition(spec.drainSeconds),
+      }),
+    );
     const { PipelineExecutionArn: arn = '' } = await bed.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'fleet-child' }));
     const calls: Array<{ operation: string; atMs: number }> = [];
     const before = bed.stack.simulator.stats().callsByOperation;
     const unobserve = bed.stack.simulator.observeCalls((operation, atMs) => calls.push({ operation, atMs }));
     const startMs = Date.now();
-    const run = await bed.machine.run({ pipelineExecutionArn: arn, maxWaitSeconds: spec.drainSeconds + 900 }, { timeScale: spec.timeScale });
+    const run = await bed.machine.run(
+      { pipelineExecutionArn: arn, maxWaitSeconds: spec.drainSeconds + 900 },
+      { timeScale: spec.timeScale },
+    );
     unobserve();
     const callsByOperation = counterDelta(bed.stack.simulator.stats().callsByOperation, before);
     const gbSeconds = simulatedGbSeconds(bed.invocations, spec.timeScale);
@@ -223,7 +256,11 @@ async function measureChild(spec: FleetChildSpec): Promise<FleetChildResult> {
       lambdaInvocations: run.lambdaInvocations,
       peakConcurrentLambda: 1,
       lambdaGbSeconds: gbSeconds,
-      dollarsPerRun: estimatedDollars({ stateTransitions: transitions, lambdaInvocations: run.lambdaInvocations, lambdaGbSeconds: gbSeconds }),
+      dollarsPerRun: estimatedDollars({
+        stateTransitions: transitions,
+        lambdaInvocations: run.lambdaInvocations,
+        lambdaGbSeconds: gbSeconds,
+      }),
       stuckReaped: 0,
       stuck: 0,
       outcomes: { [outcomeOf(run)]: 1 },

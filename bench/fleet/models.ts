@@ -14,7 +14,15 @@ import { estimatedDollars } from '#bench/support/prices.js';
 import type { DesignFigures, FleetCase } from './types.js';
 
 /** The previous design's constants, as its code had them. */
-export const PREVIOUS = { mapConcurrency: 40, batchSize: 100, maxPerStopAll: 2_000, transitionsPerItem: 2, transitionsPerBatch: 5, transitionsPerStopAll: 2, invocationsPerBatch: 2 } as const;
+export const PREVIOUS = {
+  mapConcurrency: 40,
+  batchSize: 100,
+  maxPerStopAll: 2_000,
+  transitionsPerItem: 2,
+  transitionsPerBatch: 5,
+  transitionsPerStopAll: 2,
+  invocationsPerBatch: 2,
+} as const;
 export const LOOP_POLL_SECONDS = 10;
 
 export interface MeasuredParts {
@@ -51,7 +59,11 @@ export function modelPreviousDesign(fleetCase: FleetCase, parts: MeasuredParts):
   }
   const callsByOperation = scaled(child.callsByOperation, executing);
   callsByOperation.ListPipelineExecutions = (callsByOperation.ListPipelineExecutions ?? 0) + batches * parts.listingCalls;
-  const stateTransitions = child.stateTransitions * executing + PREVIOUS.transitionsPerItem * executing + PREVIOUS.transitionsPerBatch * batches + PREVIOUS.transitionsPerStopAll * stopAlls;
+  const stateTransitions =
+    child.stateTransitions * executing +
+    PREVIOUS.transitionsPerItem * executing +
+    PREVIOUS.transitionsPerBatch * batches +
+    PREVIOUS.transitionsPerStopAll * stopAlls;
   const lambdaInvocations = child.lambdaInvocations * executing + PREVIOUS.invocationsPerBatch * batches;
   const lambdaGbSeconds = child.lambdaGbSeconds * executing;
   const totalCalls = Object.values(callsByOperation).reduce((sum, count) => sum + count, 0);
@@ -89,7 +101,11 @@ export function modelSdkLoop(fleetCase: FleetCase, parts: Pick<MeasuredParts, 'l
     secondsToLastSignal: parts.listingSeconds + (executing - 1) * perRun,
     secondsToAllEnded: parts.listingSeconds + executing * perRun,
     maxDetectionSeconds: LOOP_POLL_SECONDS,
-    callsByOperation: { ListPipelineExecutions: parts.listingCalls, StopPipelineExecution: executing, DescribePipelineExecution: describes },
+    callsByOperation: {
+      ListPipelineExecutions: parts.listingCalls,
+      StopPipelineExecution: executing,
+      DescribePipelineExecution: describes,
+    },
     peakCallsPerSecond: { ListPipelineExecutions: 1, StopPipelineExecution: 1, DescribePipelineExecution: 1 },
     callsPerRunBeyondListing: (executing + describes) / fleetCase.runs,
     stateTransitions: 0,

@@ -16,7 +16,10 @@ export type ThreadReply =
 async function main(): Promise<void> {
   if (!parentPort) throw new Error('simulator-thread runs as a worker thread of the fleet bench.');
   const port = parentPort;
-  const stack = await startLocalStack({ timeScale: (workerData as { timeScale: number }).timeScale, concurrentExecutionLimit: BENCH_EXECUTION_LIMIT });
+  const stack = await startLocalStack({
+    timeScale: (workerData as { timeScale: number }).timeScale,
+    concurrentExecutionLimit: BENCH_EXECUTION_LIMIT,
+  });
   const calls: Array<[string, number]> = [];
   let observed: Record<string, number> = {};
   let stop: (() => void) | undefined;
@@ -27,7 +30,11 @@ async function main(): Promise<void> {
     } else if (message.type === 'report') {
       stop?.();
       const now = stack.simulator.stats().callsByOperation;
-      const callsByOperation = Object.fromEntries(Object.entries(now).map(([operation, count]) => [operation, count - (observed[operation] ?? 0)]).filter(([, count]) => Number(count) > 0));
+      const callsByOperation = Object.fromEntries(
+        Object.entries(now)
+          .map(([operation, count]) => [operation, count - (observed[operation] ?? 0)])
+          .filter(([, count]) => Number(count) > 0),
+      );
       port.postMessage({ type: 'report', callsByOperation, calls } satisfies ThreadReply);
     } else {
       void stack.close().then(() => process.exit(0));

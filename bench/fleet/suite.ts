@@ -23,7 +23,11 @@ export const CHILD_TIME_SCALE = 100;
 const CHILD_TIMEOUT_MS = 900_000;
 
 const run = async (benchDir: string, spec: FleetChildSpec): Promise<FleetChildResult> => {
-  const env = { GRACEFUL_STOP_TIME_SCALE: String(spec.timeScale), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' };
+  const env = {
+    GRACEFUL_STOP_TIME_SCALE: String(spec.timeScale),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
   const child = await spawnChild<FleetChildResult>(join(benchDir, 'fleet-child.mjs'), spec, env, CHILD_TIMEOUT_MS);
   if (!child.result) throw new Error(child.error ?? 'no result');
   return child.result;
@@ -34,7 +38,12 @@ const run = async (benchDir: string, spec: FleetChildSpec): Promise<FleetChildRe
  * in a Map at 40) and a plain SDK loop, both modelled from one measured graceful stop per drain and
  * the fleet's measured listing.
  */
-export async function measureFleet(benchDir: string, functionsDir: string, log: (text: string) => void, sizes?: readonly number[]): Promise<FleetRow[]> {
+export async function measureFleet(
+  benchDir: string,
+  functionsDir: string,
+  log: (text: string) => void,
+  sizes?: readonly number[],
+): Promise<FleetRow[]> {
   const children = new Map<number, FleetChildResult>();
   const rows: FleetRow[] = [];
   for (const fleetCase of FLEET_CASES.filter((candidate) => !sizes || sizes.includes(candidate.runs))) {
@@ -49,10 +58,25 @@ export async function measureFleet(benchDir: string, functionsDir: string, log: 
       log(`fleet: ${fleetCase.runs} runs, ${fleetCase.drainSeconds} s drains, R = ${FLEET_SIGNAL_RATE}, time scale ${FLEET_TIME_SCALE}`);
       const fleet = await run(benchDir, { ...base, mode: 'fleet', timeScale: FLEET_TIME_SCALE });
       log(`fleet: done in ${Math.round(fleet.realSeconds)} s real`);
-      const parts = { child: { ...child.figures, childSeconds: child.childSeconds ?? Number.NaN }, listingSeconds: fleet.listingSeconds, listingCalls: fleet.listingCalls };
-      rows.push({ ...fleetCase, signalRate: FLEET_SIGNAL_RATE, listingSeconds: fleet.listingSeconds, designs: [fleet.figures, modelPreviousDesign(fleetCase, parts), modelSdkLoop(fleetCase, parts)] });
+      const parts = {
+        child: { ...child.figures, childSeconds: child.childSeconds ?? Number.NaN },
+        listingSeconds: fleet.listingSeconds,
+        listingCalls: fleet.listingCalls,
+      };
+      rows.push({
+        ...fleetCase,
+        signalRate: FLEET_SIGNAL_RATE,
+        listingSeconds: fleet.listingSeconds,
+        designs: [fleet.figures, modelPreviousDesign(fleetCase, parts), modelSdkLoop(fleetCase, parts)],
+      });
     } catch (error) {
-      rows.push({ ...fleetCase, signalRate: FLEET_SIGNAL_RATE, listingSeconds: Number.NaN, designs: [], error: error instanceof Error ? error.message : String(error) });
+      rows.push({
+        ...fleetCase,
+        signalRate: FLEET_SIGNAL_RATE,
+        listingSeconds: Number.NaN,
+        designs: [],
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return rows;

@@ -9,7 +9,8 @@ import type { FleetRow } from '#bench/fleet/types.js';
 
 /** A GitHub-flavoured Markdown table (also readable as plain text on a terminal). */
 export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const line = (cells: readonly (string | number)[]): string => `| ${cells.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`;
+  const line = (cells: readonly (string | number)[]): string =>
+    `| ${cells.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
@@ -42,7 +43,16 @@ export function latencyTable(rows: readonly DrainRow[], policies: readonly Polli
 
 /** Cost per graceful stop (median over the repeats; SageMaker calls are the mean). */
 export function costTable(rows: readonly DrainRow[], policies: readonly PollingPolicy[]): string {
-  const header = ['Drain', 'Policy', 'State transitions', 'Lambda invocations', 'SageMaker calls', 'Lambda GB-s', 'S3 requests', 'Est. $ per stop'];
+  const header = [
+    'Drain',
+    'Policy',
+    'State transitions',
+    'Lambda invocations',
+    'SageMaker calls',
+    'Lambda GB-s',
+    'S3 requests',
+    'Est. $ per stop',
+  ];
   const body = NOMINAL_DRAIN_SECONDS.flatMap((drain) =>
     policies.map((policy) => {
       const row = rowFor(rows, policy.name, drain);
@@ -54,7 +64,9 @@ export function costTable(rows: readonly DrainRow[], policies: readonly PollingP
         formatNumber(cost?.lambdaInvocations ?? Number.NaN, 0),
         formatNumber(cost?.sageMakerCalls ?? Number.NaN, 0),
         formatNumber(cost?.lambdaGbSeconds ?? Number.NaN, 2),
-        Object.entries(cost?.s3Requests ?? {}).map(([kind, count]) => `${kind} ${count}`).join(', ') || '0',
+        Object.entries(cost?.s3Requests ?? {})
+          .map(([kind, count]) => `${kind} ${count}`)
+          .join(', ') || '0',
         dollars(cost?.dollars ?? Number.NaN),
       ];
     }),
@@ -93,7 +105,13 @@ export function coldStartTable(functions: readonly FunctionColdStart[]): string 
       variant('sdk-external'),
       fn.largestPackages
         .slice(0, 4)
-        .map((pkg) => `${pkg.name.replace(/^@aws-sdk\//, 'sdk/').replace(/^@smithy\//, 'smithy/').replace(/^@aws-lambda-powertools\//, 'powertools/')} ${formatNumber(pkg.kilobytes, 0)}`)
+        .map(
+          (pkg) =>
+            `${pkg.name
+              .replace(/^@aws-sdk\//, 'sdk/')
+              .replace(/^@smithy\//, 'smithy/')
+              .replace(/^@aws-lambda-powertools\//, 'powertools/')} ${formatNumber(pkg.kilobytes, 0)}`,
+        )
         .join(', '),
     ];
   });
@@ -147,7 +165,21 @@ const peaks = (record: Record<string, number>): string =>
 
 /** The fleet table: each case, the fleet measured beside the previous design and an SDK loop. */
 export function fleetTable(rows: readonly FleetRow[]): string {
-  const header = ['runs × drain', 'design', 'last signal', 'all ended noticed', 'slowest notice', 'SageMaker calls (total)', 'peak calls/s per operation', 'sent / received peak', 'calls/run beyond listing', 'transitions', 'Lambda invocations (peak at once)', 'stuck reaped', '$ per run'];
+  const header = [
+    'runs × drain',
+    'design',
+    'last signal',
+    'all ended noticed',
+    'slowest notice',
+    'SageMaker calls (total)',
+    'peak calls/s per operation',
+    'sent / received peak',
+    'calls/run beyond listing',
+    'transitions',
+    'Lambda invocations (peak at once)',
+    'stuck reaped',
+    '$ per run',
+  ];
   const body = rows.flatMap((row) =>
     row.error
       ? [[`${row.runs} × ${row.drainSeconds} s`, 'FAILED', row.error, '', '', '', '', '', '', '', '', '', '']]
@@ -159,7 +191,9 @@ export function fleetTable(rows: readonly FleetRow[]): string {
           Number.isFinite(design.maxDetectionSeconds) ? `${design.maxDetectionSeconds.toFixed(1)} s` : 'n/a',
           String(Object.values(design.callsByOperation).reduce((sum, count) => sum + count, 0)),
           peaks(design.peakCallsPerSecond),
-          design.peakSentPerSecond ? `${Math.max(...Object.values(design.peakSentPerSecond))} / ${Math.max(...Object.values(design.peakReceivedPerSecond ?? {}))}` : '',
+          design.peakSentPerSecond
+            ? `${Math.max(...Object.values(design.peakSentPerSecond))} / ${Math.max(...Object.values(design.peakReceivedPerSecond ?? {}))}`
+            : '',
           design.callsPerRunBeyondListing.toFixed(2),
           String(design.stateTransitions),
           `${design.lambdaInvocations} (${design.peakConcurrentLambda})`,
@@ -182,7 +216,11 @@ export function eventsTable(rows: readonly EventsRow[]): string {
       continue;
     }
     lines.push(
-      `| ${row.nominalDrainSeconds} s | ${row.timeScale} | ${row.repeats} | ${row.events.median} / ${row.events.max} s | ${row.polling.median} / ${row.polling.max} s | ${row.events.stateTransitions} / ${row.polling.stateTransitions} | ${row.events.lambdaInvocations} / ${row.polling.lambdaInvocations} | ${Object.entries(row.s3RequestsPerStop).map(([kind, count]) => `${kind} ${count}`).join(', ')} |`,
+      `| ${row.nominalDrainSeconds} s | ${row.timeScale} | ${row.repeats} | ${row.events.median} / ${row.events.max} s | ${row.polling.median} / ${row.polling.max} s | ${row.events.stateTransitions} / ${row.polling.stateTransitions} | ${row.events.lambdaInvocations} / ${row.polling.lambdaInvocations} | ${Object.entries(
+        row.s3RequestsPerStop,
+      )
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join(', ')} |`,
     );
   }
   return lines.join('\n');

@@ -23,7 +23,8 @@ export function checkEventTargets(rows: readonly EventsRow[]): TargetCheck[] {
   return rows.map((row) => ({
     target: `Run events, ${row.nominalDrainSeconds} s drain: noticed ≤ ${TARGETS.eventNoticeSeconds} s after the end event`,
     met: row.error === undefined && row.events.max <= TARGETS.eventNoticeSeconds,
-    detail: row.error ?? `events ${row.events.median} / ${row.events.max} s; polling ${row.polling.median} / ${row.polling.max} s (median / max)`,
+    detail:
+      row.error ?? `events ${row.events.median} / ${row.events.max} s; polling ${row.polling.median} / ${row.polling.max} s (median / max)`,
   }));
 }
 
@@ -45,12 +46,38 @@ export function checkFleetTargets(rows: readonly FleetRow[]): TargetCheck[] {
         met: fleet.secondsToLastSignal <= row.listingSeconds + signalBound,
         detail: `${fleet.secondsToLastSignal.toFixed(1)} s (bound ${(row.listingSeconds + signalBound).toFixed(1)} s: listing ${row.listingSeconds.toFixed(1)} s + ${signalBound.toFixed(0)} s)`,
       },
-      { target: `Fleet ${label}: every end noticed within ${TARGETS.fleetNoticeSeconds} s`, met: fleet.maxDetectionSeconds <= TARGETS.fleetNoticeSeconds, detail: `slowest ${fleet.maxDetectionSeconds.toFixed(1)} s` },
-      { target: `Fleet ${label}: peak SageMaker calls ≤ R (${row.signalRate}) per second per operation`, met: peak <= row.signalRate, detail: Object.entries(fleet.peakCallsPerSecond).map(([operation, count]) => `${operation} ${count}`).join(', ') },
-      { target: `Fleet ${label}: peak concurrent Lambda ≤ ${TARGETS.fleetPeakConcurrentLambda}`, met: fleet.peakConcurrentLambda <= TARGETS.fleetPeakConcurrentLambda, detail: String(fleet.peakConcurrentLambda) },
-      { target: `Fleet ${label}: ≤ ${TARGETS.fleetCallsPerRun} SageMaker calls per run beyond the listing`, met: fleet.callsPerRunBeyondListing <= TARGETS.fleetCallsPerRun, detail: fleet.callsPerRunBeyondListing.toFixed(2) },
-      { target: `Fleet ${label}: ≤ $${TARGETS.fleetDollarsPerRun} per run`, met: fleet.dollarsPerRun <= TARGETS.fleetDollarsPerRun, detail: `$${fleet.dollarsPerRun.toFixed(7)}` },
-      { target: `Fleet ${label}: runs stuck in Stopping reaped`, met: fleet.stuckReaped === fleet.stuck, detail: `${fleet.stuckReaped} of ${fleet.stuck}` },
+      {
+        target: `Fleet ${label}: every end noticed within ${TARGETS.fleetNoticeSeconds} s`,
+        met: fleet.maxDetectionSeconds <= TARGETS.fleetNoticeSeconds,
+        detail: `slowest ${fleet.maxDetectionSeconds.toFixed(1)} s`,
+      },
+      {
+        target: `Fleet ${label}: peak SageMaker calls ≤ R (${row.signalRate}) per second per operation`,
+        met: peak <= row.signalRate,
+        detail: Object.entries(fleet.peakCallsPerSecond)
+          .map(([operation, count]) => `${operation} ${count}`)
+          .join(', '),
+      },
+      {
+        target: `Fleet ${label}: peak concurrent Lambda ≤ ${TARGETS.fleetPeakConcurrentLambda}`,
+        met: fleet.peakConcurrentLambda <= TARGETS.fleetPeakConcurrentLambda,
+        detail: String(fleet.peakConcurrentLambda),
+      },
+      {
+        target: `Fleet ${label}: ≤ ${TARGETS.fleetCallsPerRun} SageMaker calls per run beyond the listing`,
+        met: fleet.callsPerRunBeyondListing <= TARGETS.fleetCallsPerRun,
+        detail: fleet.callsPerRunBeyondListing.toFixed(2),
+      },
+      {
+        target: `Fleet ${label}: ≤ $${TARGETS.fleetDollarsPerRun} per run`,
+        met: fleet.dollarsPerRun <= TARGETS.fleetDollarsPerRun,
+        detail: `$${fleet.dollarsPerRun.toFixed(7)}`,
+      },
+      {
+        target: `Fleet ${label}: runs stuck in Stopping reaped`,
+        met: fleet.stuckReaped === fleet.stuck,
+        detail: `${fleet.stuckReaped} of ${fleet.stuck}`,
+      },
     );
   }
   return checks;
@@ -62,11 +89,17 @@ export interface TargetCheck {
   detail: string;
 }
 
-export function checkTargets(drains: DrainRow[], coldStarts: FunctionColdStart[], concurrency: ConcurrencyReport | undefined): TargetCheck[] {
+export function checkTargets(
+  drains: DrainRow[],
+  coldStarts: FunctionColdStart[],
+  concurrency: ConcurrencyReport | undefined,
+): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const adaptive = drains.filter((row) => row.policy === 'adaptive');
   if (adaptive.length > 0) {
-    const missed = adaptive.filter((row) => !row.latencyTargetMet).map((row) => `${row.nominalDrainSeconds} s (max ${row.latencySeconds.max} s)`);
+    const missed = adaptive
+      .filter((row) => !row.latencyTargetMet)
+      .map((row) => `${row.nominalDrainSeconds} s (max ${row.latencySeconds.max} s)`);
     checks.push({
       target: 'Detection latency ≤ 2 s + 5 % of the drain (adaptive, every repeat)',
       met: missed.length === 0,
@@ -78,7 +111,8 @@ export function checkTargets(drains: DrainRow[], coldStarts: FunctionColdStart[]
   const compared = adaptive.filter((row) => fixed30.has(row.nominalDrainSeconds));
   if (compared.length > 0) {
     const dearer = compared.filter((row) => row.perStop.dollars > (fixed30.get(row.nominalDrainSeconds)?.perStop.dollars ?? Number.NaN));
-    const show = (row: DrainRow): string => `${row.nominalDrainSeconds} s: $${row.perStop.dollars.toFixed(5)} vs $${(fixed30.get(row.nominalDrainSeconds)?.perStop.dollars ?? Number.NaN).toFixed(5)}`;
+    const show = (row: DrainRow): string =>
+      `${row.nominalDrainSeconds} s: $${row.perStop.dollars.toFixed(5)} vs $${(fixed30.get(row.nominalDrainSeconds)?.perStop.dollars ?? Number.NaN).toFixed(5)}`;
     checks.push({
       target: 'Cost per stop ≤ fixed 30 s polling at every drain',
       met: dearer.length === 0,
@@ -106,7 +140,12 @@ export function checkTargets(drains: DrainRow[], coldStarts: FunctionColdStart[]
     const slow = measured.filter(({ template }) => !(template.importMs.medianMs <= TARGETS.maxColdImportMs));
     const fast = measured.filter((entry) => !slow.includes(entry));
     const list = (entries: typeof measured): string =>
-      entries.map(({ fn, template }) => `${fn.logicalId.replace(/Function$/, '')} ${template.importMs.medianMs} ms (built-ins alone ${fn.builtinsOnlyMs.medianMs} ms)`).join(', ');
+      entries
+        .map(
+          ({ fn, template }) =>
+            `${fn.logicalId.replace(/Function$/, '')} ${template.importMs.medianMs} ms (built-ins alone ${fn.builtinsOnlyMs.medianMs} ms)`,
+        )
+        .join(', ');
     checks.push({
       target: `Every function cold import ≤ ${TARGETS.maxColdImportMs} ms (median, no source maps)`,
       met: slow.length === 0,

@@ -4,7 +4,11 @@ import { GRACEFUL_STOP_FUNCTIONS, type FunctionLogicalId, type HandlerTable, typ
 import { applyFunctionEnvironment } from '#local/engine/load-handlers.js';
 
 /** The functions that call SageMaker get copies; the others (no SDK calls here) are shared. */
-const ISOLATED: readonly FunctionLogicalId[] = ['StopPipelineExecutionFunction', 'CheckPipelineExecutionFunction', 'ReleaseCallbackStepsFunction'];
+const ISOLATED: readonly FunctionLogicalId[] = [
+  'StopPipelineExecutionFunction',
+  'CheckPipelineExecutionFunction',
+  'ReleaseCallbackStepsFunction',
+];
 
 const urlOf = (functionsDir: string, file: string, instance: number): string =>
   `${pathToFileURL(join(functionsDir, `${file}.mjs`)).href}?instance=${instance}`;

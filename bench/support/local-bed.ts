@@ -29,7 +29,8 @@ export async function startLocalBed(options: { timeScale: number; functionsDir: 
   useLocalEndpoints(stack.endpoints);
   const invocations: Invocation[] = [];
   const instances = options.handlerInstances ?? 1;
-  const loaded = instances > 1 ? await loadHandlerInstances(options.functionsDir, instances) : await loadBuiltHandlers(options.functionsDir);
+  const loaded =
+    instances > 1 ? await loadHandlerInstances(options.functionsDir, instances) : await loadBuiltHandlers(options.functionsDir);
   const handlers = timedHandlers(loaded, (call) => invocations.push(call));
   const sagemaker = new SageMakerClient({
     ...BOUNDED_CLIENT_OPTIONS,

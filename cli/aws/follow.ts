@@ -18,7 +18,10 @@ import type { AwsCommandKind } from './stack.js';
 
 /** The follow deadline passed while the execution was still running; it keeps running on AWS. */
 export class FollowDeadlinePassed extends NamedError {
-  constructor(readonly executionArn: string, deadlineSeconds: number) {
+  constructor(
+    readonly executionArn: string,
+    deadlineSeconds: number,
+  ) {
     super(
       'FollowDeadlinePassed',
       `Stopped following ${executionArn} after ${deadlineSeconds} s; it is still RUNNING on AWS Step Functions (aws stepfunctions describe-execution --execution-arn ${executionArn}).`,
@@ -60,7 +63,10 @@ export interface AwsRunResult extends StopRunOutcome {
 
 /** A fresh execution name (StartExecution names are unique per state machine for 90 days). */
 export function freshExecutionName(kind: AwsCommandKind, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${kind === 'stop' ? 'graceful-stop' : 'stop-all'}-cli-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -74,7 +80,13 @@ export async function newHistoryEvents(sfn: SFNClient, executionArn: string, aft
   let nextToken: string | undefined;
   for (let page = 0; page < maxPages; page += 1) {
     const response = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, includeExecutionData: true, ...(nextToken ? { nextToken } : {}) }),
+      new GetExecutionHistoryCommand({
+        executionArn,
+        reverseOrder: true,
+        maxResults: 100,
+        includeExecutionData: true,
+        ...(nextToken ? { nextToken } : {}),
+      }),
     );
     const events = response.events ?? [];
     const unseen = events.filter((event) => (event.id ?? 0) > afterId);
@@ -127,7 +139,11 @@ export interface StartAndFollowRequest {
 }
 
 /** StartExecution, then polls until the execution ends or the deadline passes. */
-export async function startAndFollow(sfn: SFNClient, request: StartAndFollowRequest, follow: FollowOptions = DEFAULT_FOLLOW): Promise<AwsRunResult> {
+export async function startAndFollow(
+  sfn: SFNClient,
+  request: StartAndFollowRequest,
+  follow: FollowOptions = DEFAULT_FOLLOW,
+): Promise<AwsRunResult> {
   const { executionArn } = await sfn.send(
     new StartExecutionCommand({ stateMachineArn: request.stateMachineArn, name: request.name, input: JSON.stringify(request.input) }),
   );
@@ -170,4 +186,3 @@ export async function startAndFollow(sfn: SFNClient, request: StartAndFollowRequ
   }
   throw new FollowDeadlinePassed(executionArn, Math.round(follow.deadlineMs / 1000));
 }
-

@@ -13,7 +13,14 @@ import { ProgressView } from '#cli/stop-view.js';
 import { exitCodeOf, humanResult } from '#cli/stop-view.js';
 import { EXIT, jsonResult, type StopRunOutcome } from '#cli/outcome.js';
 import { humanStopAllResult, StopAllProgress, stopAllExitCode } from '#cli/stop-all-view.js';
-import { DEFAULT_FOLLOW, FollowDeadlinePassed, freshExecutionName, startAndFollow, type AwsRunResult, type FollowOptions } from './follow.js';
+import {
+  DEFAULT_FOLLOW,
+  FollowDeadlinePassed,
+  freshExecutionName,
+  startAndFollow,
+  type AwsRunResult,
+  type FollowOptions,
+} from './follow.js';
 import { regionOfArn, stateMachineArnFromStack, type AwsCommandKind } from './stack.js';
 
 export interface AwsTarget {
@@ -45,7 +52,8 @@ export async function runOnAws(
   clients: AwsClients = defaultClients,
   follow: FollowOptions = DEFAULT_FOLLOW,
 ): Promise<AwsRunResult> {
-  const stateMachineArn = target.stateMachineArn ?? (await stateMachineArnFromStack(clients.cloudFormation(), target.stackName ?? '', kind));
+  const stateMachineArn =
+    target.stateMachineArn ?? (await stateMachineArnFromStack(clients.cloudFormation(), target.stackName ?? '', kind));
   const name = freshExecutionName(kind, new Date(follow.now()));
   const sfn = clients.sfnFor(regionOfArn(stateMachineArn));
   return startAndFollow(
@@ -80,7 +88,12 @@ export function consoleUrl(executionArn: string): string {
   const region = regionOfArn(executionArn) ?? 'us-east-1';
   const partition = /^arn:([^:]+):/.exec(executionArn)?.[1] ?? 'aws';
   // The console of each partition has its own host.
-  const host = partition === 'aws-cn' ? `${region}.console.amazonaws.cn` : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
+  const host =
+    partition === 'aws-cn'
+      ? `${region}.console.amazonaws.cn`
+      : partition === 'aws-us-gov'
+        ? 'console.amazonaws-us-gov.com'
+        : `${region}.console.aws.amazon.com`;
   return `https://${host}/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
@@ -156,4 +169,3 @@ export async function runAwsCommand(
   else io.out(`${command.name === 'stop' ? humanResult(result) : humanStopAllResult(result)}\n`);
   return command.name === 'stop' ? exitCodeOf(result) : stopAllExitCode(result);
 }
-

@@ -29,7 +29,11 @@ export function regionOfArn(arn: string): string | undefined {
 }
 
 /** Reads the state machine ARN from the stack's outputs (DescribeStacks). */
-export async function stateMachineArnFromStack(cloudFormation: CloudFormationClient, stackName: string, kind: AwsCommandKind): Promise<string> {
+export async function stateMachineArnFromStack(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+  kind: AwsCommandKind,
+): Promise<string> {
   const outputKey = STACK_OUTPUTS[kind];
   let response;
   try {
@@ -42,8 +46,9 @@ export async function stateMachineArnFromStack(cloudFormation: CloudFormationCli
   }
   const output = response.Stacks?.[0]?.Outputs?.find((candidate) => candidate.OutputKey === outputKey);
   if (!output?.OutputValue) {
-    throw new StackOutputMissing(`Stack "${stackName}" has no output ${outputKey}; deploy this version of template.yaml, or pass --state-machine-arn.`);
+    throw new StackOutputMissing(
+      `Stack "${stackName}" has no output ${outputKey}; deploy this version of template.yaml, or pass --state-machine-arn.`,
+    );
   }
   return output.OutputValue;
 }
-

@@ -22,7 +22,11 @@ function portInUse(error: unknown, options: SimulateOptions): UsageError | undef
   if (code !== 'EADDRINUSE') return undefined;
   const port = Number((error as { port?: unknown }).port);
   const flag = port === options.sqsPort && options.sqsPort !== 0 ? '--sqs-port' : '--port';
-  return new UsageError(`${flag} ${port} is in use on 127.0.0.1 by another process; expected a free port, or 0 for any.`, 'simulate', error);
+  return new UsageError(
+    `${flag} ${port} is in use on 127.0.0.1 by another process; expected a free port, or 0 for any.`,
+    'simulate',
+    error,
+  );
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -35,23 +39,36 @@ export function eventLine(event: EventBridgeEvent, deliveries: Delivery[]): stri
   if (deliveries.length === 0 && !event['detail-type'].endsWith(' Completed')) return undefined;
   const detail = event.detail;
   const error = text(detail.error);
-  const what = [text(detail.currentPipelineExecutionStatus), text(detail.status), text(detail.outcome), error ? `failed ${error}` : undefined, text(detail.pipelineExecutionArn) ?? text(detail.executionArn)]
+  const what = [
+    text(detail.currentPipelineExecutionStatus),
+    text(detail.status),
+    text(detail.outcome),
+    error ? `failed ${error}` : undefined,
+    text(detail.pipelineExecutionArn) ?? text(detail.executionArn),
+  ]
     .filter((part) => part !== undefined)
     .join(' ');
-  return printable(`event ${event['detail-type']}: ${what}${deliveries.length ? ` -> ${deliveries.map((delivery) => delivery.target).join(', ')}` : ''}`);
+  return printable(
+    `event ${event['detail-type']}: ${what}${deliveries.length ? ` -> ${deliveries.map((delivery) => delivery.target).join(', ')}` : ''}`,
+  );
 }
 
 /** A rule target that failed: its error, and where the event is kept. */
 export function deadLetterLine({ event, target, error }: DeadLetter): string {
   const named = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return printable(`event ${event['detail-type']} (id ${event.id}): ${target} failed: ${named.replace(/\s+/g, ' ').slice(0, 300)} (the event is kept with the rule's dead letters)`);
+  return printable(
+    `event ${event['detail-type']} (id ${event.id}): ${target} failed: ${named.replace(/\s+/g, ' ').slice(0, 300)} (the event is kept with the rule's dead letters)`,
+  );
 }
 
 /**
  * The functions run in the simulate process: their log lines only with --verbose (or LOG_LEVEL),
  * their metrics only with --metrics, one line each (`metric <Namespace> <Name> <value> <Unit> (...)`).
  */
-export function functionOutputOf(options: Pick<SimulateOptions, 'metrics' | 'verbose'>, write: (line: string) => void = (line) => io.err(`${line}\n`)): FunctionOutputRoutes {
+export function functionOutputOf(
+  options: Pick<SimulateOptions, 'metrics' | 'verbose'>,
+  write: (line: string) => void = (line) => io.err(`${line}\n`),
+): FunctionOutputRoutes {
   return {
     onLog: functionLogs(options),
     onMetrics: (document) => {

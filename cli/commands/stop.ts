@@ -10,17 +10,25 @@ export async function stop(options: StopOptions): Promise<number> {
     const { runAwsCommand } = await import('#cli/aws/run.js');
     return runAwsCommand(options, { ...io, ...(options.quiet ? { err: () => undefined } : {}) }, undefined, undefined, onInterrupt);
   }
-  const [{ parsePipelineExecutionArn }, { routeFunctionOutput }, { interruptNotice, invokedAs, resumeCommand, RunTracker }, { executionLook }, { metricsReport }, { jsonResult }, { exitCodeOf, humanResult }, { runGracefulStopLocally }] =
-    await Promise.all([
-      import('#commons/validation.js'),
-      import('#local/engine/function-output.js'),
-      import('#cli/interrupt.js'),
-      import('#cli/look.js'),
-      import('#cli/metrics-view.js'),
-      import('#cli/outcome.js'),
-      import('#cli/stop-view.js'),
-      import('#cli/stop-local.js'),
-    ]);
+  const [
+    { parsePipelineExecutionArn },
+    { routeFunctionOutput },
+    { interruptNotice, invokedAs, resumeCommand, RunTracker },
+    { executionLook },
+    { metricsReport },
+    { jsonResult },
+    { exitCodeOf, humanResult },
+    { runGracefulStopLocally },
+  ] = await Promise.all([
+    import('#commons/validation.js'),
+    import('#local/engine/function-output.js'),
+    import('#cli/interrupt.js'),
+    import('#cli/look.js'),
+    import('#cli/metrics-view.js'),
+    import('#cli/outcome.js'),
+    import('#cli/stop-view.js'),
+    import('#cli/stop-local.js'),
+  ]);
   const arn = String(options.input.pipelineExecutionArn);
   // The run lives in the ARN's region (and so its partition): the handlers' clients, created when
   // the bundles load, and the CLI's own look go there, whatever the profile's region is.
@@ -32,7 +40,12 @@ export async function stop(options: StopOptions): Promise<number> {
   const notice = (): string => interruptNotice(tracker, Date.now(), options);
   onInterrupt(notice, {
     json: options.json,
-    facts: () => ({ pipelineExecutionArn: arn, stopSent: tracker.stopSent, ...(tracker.lastStatus ? { lastStatus: tracker.lastStatus } : {}), resumeCommand: resumeCommand(tracker.input, invokedAs(), options) }),
+    facts: () => ({
+      pipelineExecutionArn: arn,
+      stopSent: tracker.stopSent,
+      ...(tracker.lastStatus ? { lastStatus: tracker.lastStatus } : {}),
+      resumeCommand: resumeCommand(tracker.input, invokedAs(), options),
+    }),
   });
   const look = executionLook(arn);
   try {

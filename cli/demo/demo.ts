@@ -114,7 +114,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
             say('callback consumer received "Stopping" and ignores it (like most consumers do)');
             return { batchItemFailures: [] };
           }
-          say(`callback consumer received the "${status}" message${status === 'Stopping' ? ': cleaning up and acknowledging the stop' : ': the approval job runs elsewhere'}`);
+          say(
+            `callback consumer received the "${status}" message${status === 'Stopping' ? ': cleaning up and acknowledging the stop' : ': the approval job runs elsewhere'}`,
+          );
         }
         if (!scenario.consumerAnswersStopping) return { batchItemFailures: [] };
         return consumer(event, context);
@@ -131,7 +133,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say('steps running: WaitForApproval (Callback, waiting for its consumer), Evaluate (Lambda, cannot be interrupted)');
 
     if (scenario.stopFirst) {
-      await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'someone-else-stopped-this-run-0001' }));
+      await sagemaker.send(
+        new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'someone-else-stopped-this-run-0001' }),
+      );
       say('someone else stops the run first');
       await waitUntil('the run to be Stopped', async () => {
         const execution = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
@@ -143,14 +147,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say(`graceful stop started: ${JSON.stringify({ pipelineExecutionArn: '…', ...scenario.input })}`);
     const result = await runGracefulStopLocally(
       { pipelineExecutionArn: arn, ...scenario.input },
-      { progress: { isTTY: false, write: (text: string) => text.trimEnd().split('\n').forEach((line) => say(line)) } },
+      {
+        progress: {
+          isTTY: false,
+          write: (text: string) =>
+            text
+              .trimEnd()
+              .split('\n')
+              .forEach((line) => say(line)),
+        },
+      },
       machine,
     );
     const outcome: StopRunOutcome = result;
     const asExpected = scenario.expect.error
       ? result.error === scenario.expect.error
       : (result.output as { outcome?: string } | undefined)?.outcome === scenario.expect.outcome;
-    say(`graceful stop ended after ${((result.stoppedAt - result.startedAt) / 1000).toFixed(1)}s, ${result.stateTransitions} state transitions, ${result.lambdaInvocations} Lambda invocations:`);
+    say(
+      `graceful stop ended after ${((result.stoppedAt - result.startedAt) / 1000).toFixed(1)}s, ${result.stateTransitions} state transitions, ${result.lambdaInvocations} Lambda invocations:`,
+    );
     result_(options.json ? jsonResult(outcome) : humanResult(outcome));
     say(asExpected ? 'as expected for this scenario' : `NOT as expected: wanted ${JSON.stringify(scenario.expect)}`);
     return { scenario: scenario.name, outcome, asExpected, wallSeconds: (Date.now() - started) / 1000 };

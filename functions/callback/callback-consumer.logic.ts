@@ -33,12 +33,7 @@ export interface ConsumerConfig {
 export type ConsumerLogger = CallbackLogger & { error(message: string, ...extra: unknown[]): void };
 
 /** What one record came to (the BatchProcessor keeps it; the logs say it). */
-export type RecordOutcome =
-  | 'StopAcknowledged'
-  | 'StopAlreadyClosed'
-  | 'ExecutingIgnored'
-  | 'ExecutingSucceeded'
-  | 'ExecutingAlreadyClosed';
+export type RecordOutcome = 'StopAcknowledged' | 'StopAlreadyClosed' | 'ExecutingIgnored' | 'ExecutingSucceeded' | 'ExecutingAlreadyClosed';
 
 /** Reads EXECUTING_ACTION (`ignore` when unset or empty). */
 export function readConsumerConfig(env: NodeJS.ProcessEnv = process.env): ConsumerConfig {
@@ -129,12 +124,22 @@ async function answerOnce(
   return result;
 }
 
-async function handleMessage(message: CallbackMessage, deps: ConsumerDependencies, fields: Record<string, unknown>): Promise<RecordOutcome> {
+async function handleMessage(
+  message: CallbackMessage,
+  deps: ConsumerDependencies,
+  fields: Record<string, unknown>,
+): Promise<RecordOutcome> {
   if (isStopping(message)) {
     const cleanup = deps.cleanup ?? noopCleanup(deps.logger);
     const result = await answerOnce(
       `stop:${message.token}`,
-      () => acknowledgeStop(message, { sagemaker: deps.sagemaker, cleanup, logger: deps.logger, ...(deps.reason ? { reason: deps.reason } : {}) }),
+      () =>
+        acknowledgeStop(message, {
+          sagemaker: deps.sagemaker,
+          cleanup,
+          logger: deps.logger,
+          ...(deps.reason ? { reason: deps.reason } : {}),
+        }),
       deps,
       fields,
     );
@@ -199,12 +204,10 @@ export async function processCallbackRecord(record: SQSRecord, deps: ConsumerDep
  */
 export async function processCallbackBatch(event: SQSEvent, deps: ConsumerDependencies, context?: Context): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
-  const response = await processPartialResponse(
-    event,
-    (record: SQSRecord) => processCallbackRecord(record, deps),
-    processor,
-    { ...(context ? { context } : {}), throwOnFullBatchFailure: false },
-  );
+  const response = await processPartialResponse(event, (record: SQSRecord) => processCallbackRecord(record, deps), processor, {
+    ...(context ? { context } : {}),
+    throwOnFullBatchFailure: false,
+  });
   deps.logger.info('Callback batch processed', {
     records: event.Records.length,
     failed: response.batchItemFailures.length,

@@ -142,7 +142,9 @@ export function parseCallbackMessage(body: string, options: ParseOptions = {}): 
 
 function parseFields(parsed: Record<string, unknown>, options: ParseOptions): CallbackMessage {
   const keys = Object.keys(parsed);
-  const miscased = keys.filter((key) => !(FIELDS as readonly string[]).includes(key) && FIELDS.some((field) => field.toLowerCase() === key.toLowerCase()));
+  const miscased = keys.filter(
+    (key) => !(FIELDS as readonly string[]).includes(key) && FIELDS.some((field) => field.toLowerCase() === key.toLowerCase()),
+  );
   if (miscased.length > 0) {
     const shown = miscased.slice(0, 4).map(quoteKey).join(', ');
     throw new MalformedCallbackMessage(

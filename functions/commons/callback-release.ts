@@ -11,7 +11,10 @@ export const MAX_FAILURE_REASON_LENGTH = 256;
 /** The FailureReason SageMaker records for a force-released callback step (at most 256 chars). */
 export function releaseFailureReason(reason: string | undefined, graceSeconds: number): string {
   const why = reason ? `: ${reason}` : '';
-  return clip(`Released by graceful stop after ${graceSeconds} s without an answer to the Stopping message${why}`, MAX_FAILURE_REASON_LENGTH);
+  return clip(
+    `Released by graceful stop after ${graceSeconds} s without an answer to the Stopping message${why}`,
+    MAX_FAILURE_REASON_LENGTH,
+  );
 }
 
 export interface CallbackRelease {
@@ -59,7 +62,12 @@ export async function releaseCallbackStepsOf(
       if (!isClosedTokenError(error)) throw release.mapError ? release.mapError('SendPipelineExecutionStepFailure', error) : error;
       result = 'AlreadyClosed';
     }
-    released.push({ stepName: step.StepName ?? '', releasedAt: new Date(clock.now()).toISOString(), callbackToken: maskToken(token), result });
+    released.push({
+      stepName: step.StepName ?? '',
+      releasedAt: new Date(clock.now()).toISOString(),
+      callbackToken: maskToken(token),
+      result,
+    });
   }
   return released;
 }

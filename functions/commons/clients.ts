@@ -76,7 +76,6 @@ export function createEventBridgeClient(): EventBridgeClient {
   return withNamedServiceErrors(new EventBridgeClient({ ...BOUNDED_CLIENT_OPTIONS }));
 }
 
-
 /** Step Functions, for what starts graceful stops, reads a parent's history and ends waits by token. */
 export function createStepFunctionsClient(): SFNClient {
   return withNamedServiceErrors(new SFNClient({ ...BOUNDED_CLIENT_OPTIONS }));

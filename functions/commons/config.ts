@@ -10,18 +10,12 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** Reads a required integer environment variable within [min, max]. */
-export function requireIntegerEnv(
-  name: string,
-  bounds: { min: number; max: number },
-  env: NodeJS.ProcessEnv = process.env,
-): number {
+export function requireIntegerEnv(name: string, bounds: { min: number; max: number }, env: NodeJS.ProcessEnv = process.env): number {
   const raw = requireEnv(name, env);
   // Decimal digits only: Number() would read '' and '  ' as 0, and accept '0x10' or '1e2'.
   const value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
-    throw new ConfigurationError(
-      `Environment variable ${name} is "${raw}"; expected an integer from ${bounds.min} to ${bounds.max}.`,
-    );
+    throw new ConfigurationError(`Environment variable ${name} is "${raw}"; expected an integer from ${bounds.min} to ${bounds.max}.`);
   }
   return value;
 }

@@ -21,7 +21,10 @@ export interface CompletionEvent {
  * Publishes one event on the deployment's completion bus; a no-op when none is configured (an
  * empty name). Throws CompletionEventNotDelivered when EventBridge refuses the entry.
  */
-export async function publishEvent(event: CompletionEvent, deps: { eventBridge: EventBridgeClient; eventBusName: string }): Promise<boolean> {
+export async function publishEvent(
+  event: CompletionEvent,
+  deps: { eventBridge: EventBridgeClient; eventBusName: string },
+): Promise<boolean> {
   if (deps.eventBusName === '') return false;
   const response = await deps.eventBridge.send(
     new PutEventsCommand({

@@ -13,5 +13,7 @@ import { metrics } from './metrics.js';
  * when it ends, whether it succeeds or throws.
  */
 export function lambdaHandler<Event, Result>(handler: (event: Event, context: Context) => Promise<Result>) {
-  return middy(handler).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  return middy(handler)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }

@@ -72,7 +72,8 @@ function callsOf(sagemaker: SageMakerClient, kind: JobKind): KindCalls {
       };
     case 'ProcessingJob':
       return {
-        describe: async (name) => (await sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: name })))?.ProcessingJobStatus,
+        describe: async (name) =>
+          (await sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: name })))?.ProcessingJobStatus,
         stop: (name) => sagemaker.send(new StopProcessingJobCommand({ ProcessingJobName: name })),
       };
     case 'TransformJob':
@@ -83,7 +84,8 @@ function callsOf(sagemaker: SageMakerClient, kind: JobKind): KindCalls {
     case 'TuningJob':
       return {
         describe: async (name) =>
-          (await sagemaker.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })))?.HyperParameterTuningJobStatus,
+          (await sagemaker.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })))
+            ?.HyperParameterTuningJobStatus,
         stop: (name) => sagemaker.send(new StopHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })),
       };
     case 'AutoMLJob':
@@ -112,7 +114,8 @@ export function jobsOfSteps(steps: readonly PipelineExecutionStep[]): Array<{ st
 
 const jobNameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 /** SageMaker will not read or stop this job (gone, not ours, not in a state to stop): reported, never a failure of the stop. */
-const isJobRefusal = (error: unknown): boolean => isNotFoundError(error) || isErrorNamed(error, 'ValidationException', 'AccessDeniedException');
+const isJobRefusal = (error: unknown): boolean =>
+  isNotFoundError(error) || isErrorNamed(error, 'ValidationException', 'AccessDeniedException');
 const errorText = (error: unknown): string => clip(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 300);
 
 export interface LeftoverOptions {
@@ -125,7 +128,11 @@ export interface LeftoverOptions {
 }
 
 /** Reads the job behind every step, stops the ones still running, and names what cannot be stopped. */
-export async function checkLeftovers(sagemaker: SageMakerClient, steps: readonly PipelineExecutionStep[], options: LeftoverOptions): Promise<LeftoverCheck> {
+export async function checkLeftovers(
+  sagemaker: SageMakerClient,
+  steps: readonly PipelineExecutionStep[],
+  options: LeftoverOptions,
+): Promise<LeftoverCheck> {
   const all = jobsOfSteps(steps);
   const result: LeftoverCheck = { jobs: [], leftovers: [], jobsNotChecked: Math.max(0, all.length - MAX_JOBS_PER_RUN) };
   for (const job of all.slice(0, MAX_JOBS_PER_RUN)) {

@@ -65,7 +65,8 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     // Retries are ours (withRetries below), bounded; every fetch has a timeout.
     return new AwsClient({ accessKeyId, secretAccessKey, ...session, service: 's3', region, retries: 0 });
   };
-  const url = (key: string): string => objectUrl(options.bucket, key, env.AWS_REGION || env.AWS_DEFAULT_REGION || '', env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  const url = (key: string): string =>
+    objectUrl(options.bucket, key, env.AWS_REGION || env.AWS_DEFAULT_REGION || '', env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
   type Method = 'GET' | 'PUT' | 'DELETE';
 
   /** `key` is an object key, or `?query` on the bucket itself (a listing). */
@@ -82,16 +83,23 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
       response = await doFetch(request, { signal: AbortSignal.timeout(CONNECTION_TIMEOUT_MS + REQUEST_TIMEOUT_MS) });
     } catch (error) {
       const code = (error as { cause?: { code?: unknown } }).cause?.code;
-      if (typeof code === 'string' && (NETWORK_ERROR_CODES as readonly string[]).includes(code)) throw new NetworkError(code, `S3 ${method} ${key}: ${code}`, error);
+      if (typeof code === 'string' && (NETWORK_ERROR_CODES as readonly string[]).includes(code))
+        throw new NetworkError(code, `S3 ${method} ${key}: ${code}`, error);
       if (isErrorNamed(error, 'TimeoutError', 'AbortError')) {
-        throw new NetworkError('TimeoutError', `S3 ${method} ${key} got no answer in ${CONNECTION_TIMEOUT_MS + REQUEST_TIMEOUT_MS} ms.`, error);
+        throw new NetworkError(
+          'TimeoutError',
+          `S3 ${method} ${key} got no answer in ${CONNECTION_TIMEOUT_MS + REQUEST_TIMEOUT_MS} ms.`,
+          error,
+        );
       }
       throw error;
     }
     const text = await response.text();
     if (response.ok) return text;
     const code = xmlField(text, 'Code');
-    const message = `S3 ${method} s3://${options.bucket}/${key}: ${response.status} ${code ?? ''} ${xmlField(text, 'Message') ?? ''}`.replace(/\s+/g, ' ').trim();
+    const message = `S3 ${method} s3://${options.bucket}/${key}: ${response.status} ${code ?? ''} ${xmlField(text, 'Message') ?? ''}`
+      .replace(/\s+/g, ' ')
+      .trim();
     if (response.status >= 500) throw new ServerErrorResponse(response.status, message);
     throw new S3Error(code ?? `Http${response.status}`, response.status, message);
   };

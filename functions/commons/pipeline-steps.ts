@@ -1,8 +1,4 @@
-import {
-  ListPipelineExecutionStepsCommand,
-  type PipelineExecutionStep,
-  type SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { ListPipelineExecutionStepsCommand, type PipelineExecutionStep, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DRAINING_STEP_STATUSES, type StepView } from './pipeline-execution.js';
 import { maskToken } from './tokens.js';
 

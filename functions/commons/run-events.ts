@@ -36,7 +36,9 @@ export interface WorkflowEnd {
 function detailOf(raw: unknown, source: string, detailType: string): Record<string, unknown> {
   if (!isPlainObject(raw)) throw new InvalidInput(`The event is ${describeValue(raw)}; expected an EventBridge event from ${source}.`);
   if (raw.source !== source || raw['detail-type'] !== detailType) {
-    throw new InvalidInput(`The event is ${describeValue(raw['detail-type'])} from ${describeValue(raw.source)}; expected "${detailType}" from ${source}.`);
+    throw new InvalidInput(
+      `The event is ${describeValue(raw['detail-type'])} from ${describeValue(raw.source)}; expected "${detailType}" from ${source}.`,
+    );
   }
   if (!isPlainObject(raw.detail)) throw new InvalidInput(`The event's detail is ${describeValue(raw.detail)}; expected an object.`);
   return raw.detail;
@@ -59,7 +61,9 @@ export function parseRunStatusChange(raw: unknown): RunStatusChange {
     pipelineExecutionArn: detail.pipelineExecutionArn as string,
     pipelineName: arn.pipelineName,
     status,
-    ...(previous === undefined || previous === null ? {} : { previousStatus: statusOf(previous, 'detail.previousPipelineExecutionStatus') }),
+    ...(previous === undefined || previous === null
+      ? {}
+      : { previousStatus: statusOf(previous, 'detail.previousPipelineExecutionStatus') }),
   };
 }
 
@@ -74,10 +78,14 @@ export function parseWorkflowEnd(raw: unknown): WorkflowEnd {
     throw new InvalidInput(`The event's detail.executionArn is ${describeValue(executionArn)}; expected a Step Functions execution ARN.`);
   }
   if (typeof stateMachineArn !== 'string' || !STATES_MACHINE_ARN.test(stateMachineArn)) {
-    throw new InvalidInput(`The event's detail.stateMachineArn is ${describeValue(stateMachineArn)}; expected a Step Functions state machine ARN.`);
+    throw new InvalidInput(
+      `The event's detail.stateMachineArn is ${describeValue(stateMachineArn)}; expected a Step Functions state machine ARN.`,
+    );
   }
   if (typeof status !== 'string' || !(UNFINISHED_WORKFLOW_STATUSES as readonly string[]).includes(status)) {
-    throw new InvalidInput(`The event's detail.status is ${describeValue(status)}; expected one of ${UNFINISHED_WORKFLOW_STATUSES.join(', ')}.`);
+    throw new InvalidInput(
+      `The event's detail.status is ${describeValue(status)}; expected one of ${UNFINISHED_WORKFLOW_STATUSES.join(', ')}.`,
+    );
   }
   return { executionArn, stateMachineArn, status: status as UnfinishedWorkflowStatus };
 }

@@ -48,7 +48,10 @@ export const TRANSIENT_ERROR_NAMES = [
 
 export function isTransientError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return isErrorNamed(error, ...TRANSIENT_ERROR_NAMES) || (typeof code === 'string' && (TRANSIENT_ERROR_NAMES as readonly string[]).includes(code));
+  return (
+    isErrorNamed(error, ...TRANSIENT_ERROR_NAMES) ||
+    (typeof code === 'string' && (TRANSIENT_ERROR_NAMES as readonly string[]).includes(code))
+  );
 }
 
 export interface DeadlineContext {

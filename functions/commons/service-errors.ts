@@ -23,7 +23,15 @@ export class ServerErrorResponse extends NamedError {
 }
 
 /** Node's socket errors that mean "the endpoint cannot be reached right now": worth another attempt. */
-export const NETWORK_ERROR_CODES = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'] as const;
+export const NETWORK_ERROR_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+] as const;
 
 /** A socket error, named by its code (ECONNREFUSED, ...) so the ASL retries it by name. */
 export class NetworkError extends NamedError {
@@ -57,7 +65,10 @@ export class EndpointNotFound extends NamedError {
 export function toNamedSetupError(error: unknown): NamedError | undefined {
   if (!(error instanceof Error) || error instanceof NamedError) return undefined;
   const code = (error as { code?: unknown }).code;
-  if (isErrorNamed(error as unknown, 'CredentialsProviderError') || /Could not load credentials|Unable to locate credentials/i.test(error.message)) {
+  if (
+    isErrorNamed(error as unknown, 'CredentialsProviderError') ||
+    /Could not load credentials|Unable to locate credentials/i.test(error.message)
+  ) {
     return new CredentialsMissing(error);
   }
   if (/Region is missing/i.test(error.message)) return new RegionMissing(error);
@@ -86,7 +97,8 @@ export function toNamedServiceError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   const isServiceError = typeof (error as { $fault?: unknown }).$fault === 'string';
   // A timeout keeps its own name (TimeoutError carries code ETIMEDOUT too); only a bare socket error is renamed.
-  const named = isServiceError || error instanceof NamedError || isErrorNamed(error as unknown, 'TimeoutError', 'RequestTimeout', 'AbortError');
+  const named =
+    isServiceError || error instanceof NamedError || isErrorNamed(error as unknown, 'TimeoutError', 'RequestTimeout', 'AbortError');
   if (!named && typeof code === 'string' && (NETWORK_ERROR_CODES as readonly string[]).includes(code)) {
     return new NetworkError(code, `The endpoint could not be reached (${error.message}); it is retried like any network error.`, error);
   }

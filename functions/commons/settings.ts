@@ -32,7 +32,11 @@ export interface RequestDefaults {
  * Lambda environment, the CLI's local mode the environment template.yaml deploys.
  */
 export function readRequestDefaults(env: NodeJS.ProcessEnv = process.env): RequestDefaults {
-  const releaseCallbacksAfterSeconds = optionalIntegerEnv('DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS', SETTING_BOUNDS.DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS, env);
+  const releaseCallbacksAfterSeconds = optionalIntegerEnv(
+    'DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS',
+    SETTING_BOUNDS.DEFAULT_RELEASE_CALLBACKS_AFTER_SECONDS,
+    env,
+  );
   return {
     maxWaitSeconds: requireIntegerEnv('DEFAULT_MAX_WAIT_SECONDS', SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS, env),
     ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),

@@ -71,7 +71,9 @@ export function s3StopRecords(objects: ObjectStore): StopRecords {
     },
     async stopsOn(pipelineExecutionArn) {
       const prefix = runPrefix(pipelineExecutionArn);
-      return (await objects.list(prefix, MAX_STOPS_PER_RUN)).map((key) => key.slice(prefix.length)).filter((name) => /^[0-9a-f]{40}$/.test(name));
+      return (await objects.list(prefix, MAX_STOPS_PER_RUN))
+        .map((key) => key.slice(prefix.length))
+        .filter((name) => /^[0-9a-f]{40}$/.test(name));
     },
     async registerWait(record) {
       await objects.put(waitKey(digest(record.stopExecutionArn)), JSON.stringify(record));
@@ -121,7 +123,10 @@ export async function claimOrCount(records: StopRecords, claim: RunClaim): Promi
     await records.claim(claim);
     return true;
   } catch (error) {
-    logger.warn('A stop record could not be written; the stop goes on', { pipelineExecutionArn: claim.pipelineExecutionArn, error: error as Error });
+    logger.warn('A stop record could not be written; the stop goes on', {
+      pipelineExecutionArn: claim.pipelineExecutionArn,
+      error: error as Error,
+    });
     metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);
     return false;
   }

@@ -68,7 +68,10 @@ export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecu
   const expected = 'expected arn:aws:sagemaker:<region>:<account>:pipeline/<name>/execution/<id>';
   if (!isArn(value)) {
     // ARNs are case-sensitive: ARN:AWS:SAGEMAKER:... is a copy that went through an upper-casing tool.
-    const why = /^arn:/i.test(value) && !value.startsWith('arn:') ? ' (ARNs are case-sensitive: it must begin with lower-case "arn:" and name the partition and service in lower case)' : '';
+    const why =
+      /^arn:/i.test(value) && !value.startsWith('arn:')
+        ? ' (ARNs are case-sensitive: it must begin with lower-case "arn:" and name the partition and service in lower case)'
+        : '';
     throw new InvalidInput(`${field} ${describeValue(value)} is not an ARN${why}; ${expected}.`);
   }
   const arn = parseArn(value);
@@ -83,7 +86,9 @@ export function parsePipelineExecutionArn(value: unknown, field = 'pipelineExecu
     throw new InvalidInput(`${field} has a malformed region or account id; ${expected}.`);
   }
   if (!regions.test(arn.region)) {
-    throw new InvalidInput(`${field} names region "${arn.region}", which is not in partition "${arn.partition}"; expected an ARN as SageMaker returned it.`);
+    throw new InvalidInput(
+      `${field} names region "${arn.region}", which is not in partition "${arn.partition}"; expected an ARN as SageMaker returned it.`,
+    );
   }
   const parts = arn.resource.split('/');
   if (parts[0] !== 'pipeline' || parts.length !== 4 || parts[2] !== 'execution') {
@@ -123,7 +128,10 @@ export function readInteger(body: Record<string, unknown>, key: string, min: num
 export function rejectUnknownKeys(body: Record<string, unknown>, allowed: readonly string[], ignored: readonly string[] = []): void {
   const unknownKeys = Object.keys(body).filter((key) => !ignored.includes(key) && !allowed.includes(key));
   if (unknownKeys.length > 0) {
-    const shown = unknownKeys.slice(0, 5).map((key) => `"${key.slice(0, 60)}"`).join(', ');
+    const shown = unknownKeys
+      .slice(0, 5)
+      .map((key) => `"${key.slice(0, 60)}"`)
+      .join(', ');
     throw new InvalidInput(`The input has unknown field(s) ${shown}; expected only ${allowed.join(', ')}.`);
   }
 }
@@ -150,5 +158,7 @@ export function rejectControlCharacters(value: string, field: string): void {
   const at = value.search(CONTROL_CHARACTER);
   if (at === -1) return;
   const code = value.charCodeAt(at).toString(16).padStart(4, '0');
-  throw new InvalidInput(`${field} has a control character (U+${code.toUpperCase()}) at position ${at + 1}; expected printable text on one line.`);
+  throw new InvalidInput(
+    `${field} has a control character (U+${code.toUpperCase()}) at position ${at + 1}; expected printable text on one line.`,
+  );
 }

@@ -49,11 +49,19 @@ export async function checkPipelineExecution(state: StoppedState, deps: CheckDep
   const { clock, config } = deps;
   let polls = state.check?.polls ?? 0;
   // Not found: the execution vanished; transient past the deadline: SageMakerUnavailable; else as thrown, for the ASL Retry.
-  const failure = (operation: string) => (error: unknown): never => {
-    const elapsedSeconds = clock.secondsSince(stop.requestedAt);
-    const context = { operation, pipelineExecutionArn: request.pipelineExecutionArn, maxWaitSeconds: request.maxWaitSeconds, elapsedSeconds, polls };
-    throw unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error, polls), context);
-  };
+  const failure =
+    (operation: string) =>
+    (error: unknown): never => {
+      const elapsedSeconds = clock.secondsSince(stop.requestedAt);
+      const context = {
+        operation,
+        pipelineExecutionArn: request.pipelineExecutionArn,
+        maxWaitSeconds: request.maxWaitSeconds,
+        elapsedSeconds,
+        polls,
+      };
+      throw unavailableAfterDeadline(notFoundMidRun(request.pipelineExecutionArn, error, polls), context);
+    };
   const describe = async (): Promise<DescribePipelineExecutionCommandOutput> => {
     polls += 1;
     try {

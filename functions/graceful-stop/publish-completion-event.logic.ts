@@ -12,7 +12,12 @@ export function completionDetail(state: GracefulStopState): Record<string, unkno
   if (!result) throw new CompletionEventNotDelivered('The state has no result to announce; Report Outcome must run first.');
   if (result.error) {
     const { leftovers } = result.document;
-    return { error: result.error, cause: result.cause, pipelineExecutionArn: result.document.pipelineExecutionArn, ...(leftovers?.length ? { leftovers } : {}) };
+    return {
+      error: result.error,
+      cause: result.cause,
+      pipelineExecutionArn: result.document.pipelineExecutionArn,
+      ...(leftovers?.length ? { leftovers } : {}),
+    };
   }
   return { ...result.document };
 }

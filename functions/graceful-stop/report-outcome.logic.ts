@@ -1,14 +1,14 @@
 import type { Clock } from '#commons/clock.js';
 import { unwrapEnvelope } from './stop-request.js';
-import {
-  stopInEffect,
-  type CaughtFailure,
-  type GracefulStopState,
-  type OutputDocument,
-  type ReportedResult,
-} from './model.js';
+import { stopInEffect, type CaughtFailure, type GracefulStopState, type OutputDocument, type ReportedResult } from './model.js';
 import { causeSentence, clip } from '#commons/text.js';
-import { classifyEnd, describeDrainingStep, drainTimedOutSentence, endedFailedSentence, type Outcome } from '#commons/pipeline-execution.js';
+import {
+  classifyEnd,
+  describeDrainingStep,
+  drainTimedOutSentence,
+  endedFailedSentence,
+  type Outcome,
+} from '#commons/pipeline-execution.js';
 import { POLLS_SAID } from '#commons/sagemaker-errors.js';
 
 const MAX_CAUSE_LENGTH = 2_000;

@@ -16,6 +16,10 @@ export const handler = lambdaHandler(async (event: GracefulStopState): Promise<G
     metrics.addMetric(METRIC.drainSeconds, MetricUnit.Seconds, document.waitedSeconds);
     metrics.addMetric(METRIC.polls, MetricUnit.Count, document.polls);
   }
-  metrics.addMetric(METRIC.callbackStepsReleased, MetricUnit.Count, document.releasedCallbackSteps.filter((step) => step.result === 'Released').length);
+  metrics.addMetric(
+    METRIC.callbackStepsReleased,
+    MetricUnit.Count,
+    document.releasedCallbackSteps.filter((step) => step.result === 'Released').length,
+  );
   return { ...event, result };
 });

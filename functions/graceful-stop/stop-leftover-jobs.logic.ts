@@ -17,7 +17,13 @@ export async function stopLeftoverJobs(state: CheckedState, deps: { sagemaker: S
   const pacer = createPacer(LEFTOVER_CALLS_PER_SECOND, deps.clock);
   const pace = () => pacer.take();
   const steps = await listAllSteps(deps.sagemaker, state.request.pipelineExecutionArn);
-  const releasedStepNames = new Set((state.released ?? []).filter((released) => released.result === 'Released').map((released) => released.stepName));
-  const leftoverCheck = await checkLeftovers(deps.sagemaker, steps, { stopLeftoverJobs: state.request.stopLeftoverJobs !== false, releasedStepNames, pace });
+  const releasedStepNames = new Set(
+    (state.released ?? []).filter((released) => released.result === 'Released').map((released) => released.stepName),
+  );
+  const leftoverCheck = await checkLeftovers(deps.sagemaker, steps, {
+    stopLeftoverJobs: state.request.stopLeftoverJobs !== false,
+    releasedStepNames,
+    pace,
+  });
   return { ...state, leftoverCheck };
 }

@@ -1,8 +1,4 @@
-import {
-  DescribePipelineExecutionCommand,
-  StopPipelineExecutionCommand,
-  type SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { DescribePipelineExecutionCommand, StopPipelineExecutionCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvalidInput, PipelineExecutionNotFound, PipelineExecutionNotStopping, isErrorNamed } from '#commons/errors.js';
 import { parseStopRequest, type RequestDefaults } from './stop-request.js';
 import type { Clock } from '#commons/clock.js';
@@ -39,7 +35,10 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
   }
   const requestedAt = deps.clock.now();
   // Until the stop is accepted, the deadline runs from the start of the execution.
-  const startedAt = typeof state.startedAt === 'string' && Number.isFinite(Date.parse(state.startedAt)) ? state.startedAt : new Date(requestedAt).toISOString();
+  const startedAt =
+    typeof state.startedAt === 'string' && Number.isFinite(Date.parse(state.startedAt))
+      ? state.startedAt
+      : new Date(requestedAt).toISOString();
   const unavailable = (operation: string, error: unknown): unknown =>
     unavailableAfterDeadline(error, {
       operation,
@@ -94,7 +93,13 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
   return stoppedState(state, request, requestedAt, accepted, statusAtStop);
 }
 
-function stoppedState(state: GracefulStopState, request: StopRequest, requestedAt: number, accepted: boolean, statusAtStop: ExecutionStatus | undefined): StoppedState {
+function stoppedState(
+  state: GracefulStopState,
+  request: StopRequest,
+  requestedAt: number,
+  accepted: boolean,
+  statusAtStop: ExecutionStatus | undefined,
+): StoppedState {
   return {
     ...state,
     request,
@@ -109,8 +114,6 @@ function stoppedState(state: GracefulStopState, request: StopRequest, requestedA
 }
 
 async function describeStatus(sagemaker: SageMakerClient, request: StopRequest): Promise<ExecutionStatus> {
-  const response = await sagemaker.send(
-    new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }),
-  );
+  const response = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: request.pipelineExecutionArn }));
   return (response.PipelineExecutionStatus ?? 'Executing') as ExecutionStatus;
 }

@@ -25,7 +25,10 @@ export const MAX_RUNS_PER_PARENT = 200;
 /** The history has more pages than Step Functions keeps for one execution: something is wrong with it. */
 export class HistoryTooLong extends NamedError {
   constructor(executionArn: string) {
-    super('HistoryTooLong', `The history of ${executionArn} goes on past ${MAX_HISTORY_PAGES} pages of 1,000 events; expected at most 25,000 events.`);
+    super(
+      'HistoryTooLong',
+      `The history of ${executionArn} goes on past ${MAX_HISTORY_PAGES} pages of 1,000 events; expected at most 25,000 events.`,
+    );
   }
 }
 
@@ -53,7 +56,8 @@ export interface OrphanReport {
 }
 
 const isStartPipelineExecution = (resourceType: string | undefined, resource: string | undefined): boolean =>
-  resourceType === 'aws-sdk:sagemaker' && (resource === 'startPipelineExecution' || resource?.startsWith('startPipelineExecution.') === true);
+  resourceType === 'aws-sdk:sagemaker' &&
+  (resource === 'startPipelineExecution' || resource?.startsWith('startPipelineExecution.') === true);
 
 /** The pipeline execution ARNs that the history's startPipelineExecution tasks returned, in order, once each. */
 export function startedRunsOf(events: readonly HistoryEvent[]): { arns: string[]; unanswered: number } {
@@ -89,7 +93,9 @@ async function readHistory(parent: string, deps: GuardDependencies, pace: () => 
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
     await pace();
-    const response = await deps.sfn.send(new GetExecutionHistoryCommand({ executionArn: parent, maxResults: 1000, includeExecutionData: true, nextToken }));
+    const response = await deps.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: parent, maxResults: 1000, includeExecutionData: true, nextToken }),
+    );
     events.push(...(response.events ?? []));
     nextToken = response.nextToken;
     if (!nextToken) return events;
@@ -135,8 +141,16 @@ export async function stopOrphanedRuns(event: unknown, deps: GuardDependencies):
       continue;
     }
     await pace();
-    const started = await startGracefulStop(deps.sfn, deps.gracefulStopStateMachineArn, 'orphan', { pipelineExecutionArn, reason: orphanReasonOf(parent) });
-    report.runs.push({ pipelineExecutionArn, action: started.started ? 'Stopping' : 'AlreadyStopping', status, gracefulStopExecutionArn: started.executionArn });
+    const started = await startGracefulStop(deps.sfn, deps.gracefulStopStateMachineArn, 'orphan', {
+      pipelineExecutionArn,
+      reason: orphanReasonOf(parent),
+    });
+    report.runs.push({
+      pipelineExecutionArn,
+      action: started.started ? 'Stopping' : 'AlreadyStopping',
+      status,
+      gracefulStopExecutionArn: started.executionArn,
+    });
   }
   return report;
 }

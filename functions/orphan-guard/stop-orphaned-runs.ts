@@ -17,6 +17,11 @@ export const handler = lambdaHandler(async (event: EventBridgeEvent<string, unkn
   logger.appendKeys({ parentExecutionArn: report.parentExecutionArn });
   const stopping = report.runs.filter((run) => run.action === 'Stopping').length;
   metrics.addMetric(METRIC.orphanGuardStops, MetricUnit.Count, stopping);
-  logger.info('Orphaned runs looked at', { parentStatus: report.parentStatus, stopping, runs: report.runs, unansweredStarts: report.unansweredStarts });
+  logger.info('Orphaned runs looked at', {
+    parentStatus: report.parentStatus,
+    stopping,
+    runs: report.runs,
+    unansweredStarts: report.unansweredStarts,
+  });
   return report;
 });

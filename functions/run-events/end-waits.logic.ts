@@ -32,7 +32,13 @@ const isClosedTask = (error: unknown): boolean => isErrorNamed(error, 'TaskTimed
 
 export async function endWaits(event: unknown, deps: { sfn: SFNClient; stopRecords: StopRecords; clock: Clock }): Promise<WakeReport> {
   const change = parseRunStatusChange(event);
-  const report: WakeReport = { pipelineExecutionArn: change.pipelineExecutionArn, status: change.status, stops: 0, woken: 0, alreadyEnded: 0 };
+  const report: WakeReport = {
+    pipelineExecutionArn: change.pipelineExecutionArn,
+    status: change.status,
+    stops: 0,
+    woken: 0,
+    alreadyEnded: 0,
+  };
   // Only an end ends a drain; the rule matches only those, and anything else changes nothing.
   if (!TERMINAL_STATUSES.includes(change.status)) return report;
   const stops = await deps.stopRecords.stopsOn(change.pipelineExecutionArn);
@@ -49,7 +55,11 @@ export async function endWaits(event: unknown, deps: { sfn: SFNClient; stopRecor
     }
     await pacer.take();
     try {
-      const output = JSON.stringify({ wokenBy: 'RunStatusChange', pipelineExecutionArn: change.pipelineExecutionArn, status: change.status });
+      const output = JSON.stringify({
+        wokenBy: 'RunStatusChange',
+        pipelineExecutionArn: change.pipelineExecutionArn,
+        status: change.status,
+      });
       await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output }));
       report.woken += 1;
     } catch (error) {

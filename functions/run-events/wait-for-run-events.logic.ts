@@ -28,7 +28,9 @@ export function parseWaitRequest(raw: unknown): WaitRequest {
   if (!isPlainObject(raw)) throw new InvalidInput(`The wait's input is ${describeValue(raw)}; expected { taskToken, stopExecutionArn }.`);
   const { taskToken, stopExecutionArn } = raw;
   if (typeof taskToken !== 'string' || taskToken === '' || taskToken.length > MAX_TOKEN_LENGTH) {
-    throw new InvalidInput(`The wait's taskToken is ${typeof taskToken === 'string' ? `${taskToken.length} characters` : describeValue(taskToken)}; expected $$.Task.Token (1-${MAX_TOKEN_LENGTH} characters).`);
+    throw new InvalidInput(
+      `The wait's taskToken is ${typeof taskToken === 'string' ? `${taskToken.length} characters` : describeValue(taskToken)}; expected $$.Task.Token (1-${MAX_TOKEN_LENGTH} characters).`,
+    );
   }
   if (typeof stopExecutionArn !== 'string' || !stopExecutionArn.includes(':states:')) {
     throw new InvalidInput(`The wait's stopExecutionArn is ${describeValue(stopExecutionArn)}; expected $$.Execution.Id.`);

@@ -46,7 +46,11 @@ export function s3LedgerStore(objects: ObjectStore): LedgerStore {
       try {
         text = await objects.get(ref.key);
       } catch (error) {
-        if (isErrorNamed(error, 'NoSuchKey')) throw new LedgerUnreadable(`The fleet ledger ${objects.location(ref.key)} does not exist; expected the one the listing wrote (was it deleted?).`, error);
+        if (isErrorNamed(error, 'NoSuchKey'))
+          throw new LedgerUnreadable(
+            `The fleet ledger ${objects.location(ref.key)} does not exist; expected the one the listing wrote (was it deleted?).`,
+            error,
+          );
         throw error;
       }
       return parseLedger(text, objects.location(ref.key));

@@ -33,7 +33,6 @@ export interface ListingDependencies {
   defaults: RequestDefaults & { signalRatePerSecond: number };
 }
 
-
 /** Every page of ListPipelines narrowed by the pattern's literal prefix, then matched whole. */
 async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, maxPages: number, call: PacedCall) {
   // SageMaker's PipelineNamePrefix must itself look like a name (no trailing hyphen): narrow by what does.
@@ -44,10 +43,15 @@ async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, ma
   do {
     await call('ListPipelines');
     const page = await sagemaker.send(
-      new ListPipelinesCommand({ MaxResults: PAGE_SIZE, ...(prefix ? { PipelineNamePrefix: prefix } : {}), ...(nextToken ? { NextToken: nextToken } : {}) }),
+      new ListPipelinesCommand({
+        MaxResults: PAGE_SIZE,
+        ...(prefix ? { PipelineNamePrefix: prefix } : {}),
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
     );
     pages += 1;
-    for (const summary of page.PipelineSummaries ?? []) if (summary.PipelineName && matchesGlob(pattern, summary.PipelineName)) names.push(summary.PipelineName);
+    for (const summary of page.PipelineSummaries ?? [])
+      if (summary.PipelineName && matchesGlob(pattern, summary.PipelineName)) names.push(summary.PipelineName);
     nextToken = page.NextToken;
   } while (nextToken && pages < maxPages);
   return { names: [...new Set(names)].sort(), complete: !nextToken, pages };
@@ -74,7 +78,10 @@ async function executionsOf(sagemaker: SageMakerClient, pipelineName: string, be
       );
     } catch (error) {
       if (isNotFoundError(error)) {
-        throw new PipelineNotFound(`SageMaker has no pipeline named "${pipelineName}" in this account and region; check the name (not the ARN or display name).`, error);
+        throw new PipelineNotFound(
+          `SageMaker has no pipeline named "${pipelineName}" in this account and region; check the name (not the ARN or display name).`,
+          error,
+        );
       }
       throw error;
     }
@@ -99,7 +106,16 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   const threshold = now - request.olderThanSeconds * 1000;
   // The ledger from the start: SageMaker publishes no rate for its list calls, so each is paced
   // and counted like the signals, and the first cycle's calls carry on at the listing's pace.
-  const ledger: FleetLedger = { version: 1, executionId: state.executionId, request, listedAt: now, runs: [], nextSignal: 0, cycles: 0, calls: {} };
+  const ledger: FleetLedger = {
+    version: 1,
+    executionId: state.executionId,
+    request,
+    listedAt: now,
+    runs: [],
+    nextSignal: 0,
+    cycles: 0,
+    calls: {},
+  };
   const call = pacedCalls(ledger, deps.clock);
   let scanComplete = true;
   let pagesRead = 0;

@@ -36,7 +36,10 @@ export function pacedCalls(ledger: PacedLedger, clock: Clock): PacedCall {
     let pacer = pacers.get(operation);
     if (!pacer) {
       const nextAt = ledger.pace?.[operation];
-      pacer = createPacer(ledger.request.signalRatePerSecond * PACE_FRACTION, clock, { origin, ...(nextAt === undefined ? {} : { nextAt }) });
+      pacer = createPacer(ledger.request.signalRatePerSecond * PACE_FRACTION, clock, {
+        origin,
+        ...(nextAt === undefined ? {} : { nextAt }),
+      });
       pacers.set(operation, pacer);
     }
     await pacer.take();

@@ -62,7 +62,12 @@ function runClaims(ledger: FleetLedger, deps: SweepDependencies, call: Call) {
     if (!claiming) {
       inFlight += 1;
       claiming = (async () => {
-        const claim = { pipelineExecutionArn: run.arn, stopExecutionArn: ledger.executionId, signalled, at: new Date(deps.clock.now()).toISOString() };
+        const claim = {
+          pipelineExecutionArn: run.arn,
+          stopExecutionArn: ledger.executionId,
+          signalled,
+          at: new Date(deps.clock.now()).toISOString(),
+        };
         if (await claimOrCount(deps.stopRecords, claim)) run.claimed = true;
         inFlight -= 1;
       })();
@@ -119,7 +124,10 @@ async function signal(run: FleetRun, ledger: FleetLedger, deps: SweepDependencie
     if (isNotExecutingError(error)) run.signal = { at: now(), result: 'NotExecuting', attempts };
     else if (isNotFoundError(error)) {
       run.signal = { at: now(), result: 'Rejected', attempts };
-      run.error = { name: 'PipelineExecutionNotFound', cause: `SageMaker no longer knows pipeline execution ${run.arn} (was the pipeline deleted?).` };
+      run.error = {
+        name: 'PipelineExecutionNotFound',
+        cause: `SageMaker no longer knows pipeline execution ${run.arn} (was the pipeline deleted?).`,
+      };
     } else if (isTransientError(error) && attempts < MAX_SIGNAL_ATTEMPTS) {
       const backoff = SIGNAL_BACKOFF_SECONDS[attempts - 1] ?? 30;
       run.retry = { attempts, at: fleetSeconds(ledger, deps.clock) + backoff, error: errorName(error) };
@@ -127,7 +135,10 @@ async function signal(run: FleetRun, ledger: FleetLedger, deps: SweepDependencie
     } else {
       run.signal = { at: now(), result: 'Rejected', attempts };
       run.error = isTransientError(error)
-        ? { name: 'SageMakerUnavailable', cause: `StopPipelineExecution of ${run.arn} got no usable answer in ${attempts} attempts (${errorName(error)}: ${errorText(error)}).` }
+        ? {
+            name: 'SageMakerUnavailable',
+            cause: `StopPipelineExecution of ${run.arn} got no usable answer in ${attempts} attempts (${errorName(error)}: ${errorText(error)}).`,
+          }
         : { name: 'StopRejected', cause: `SageMaker refused to stop ${run.arn}: ${errorName(error)}: ${errorText(error)}` };
     }
   }
@@ -137,7 +148,13 @@ async function signal(run: FleetRun, ledger: FleetLedger, deps: SweepDependencie
 }
 
 /** Signals the runs not yet signalled, in order (retries when due), at the pace, until `until` (fleet seconds). */
-async function signalRuns(ledger: FleetLedger, deps: SweepDependencies, call: Call, until: number, claims: ReturnType<typeof runClaims>): Promise<void> {
+async function signalRuns(
+  ledger: FleetLedger,
+  deps: SweepDependencies,
+  call: Call,
+  until: number,
+  claims: ReturnType<typeof runClaims>,
+): Promise<void> {
   const now = (): number => fleetSeconds(ledger, deps.clock);
   // The runs waiting to retry a signal: a handful at most, kept aside so no signal scans the whole fleet.
   const retrying = new Set(ledger.runs.filter((run) => run.retry !== undefined && isSignalPending(run)));
@@ -211,14 +228,18 @@ async function readStatuses(ledger: FleetLedger, deps: SweepDependencies, call: 
       } while (nextToken && pages < MAX_LISTING_PAGES);
     } catch (error) {
       if (!isNotFoundError(error)) throw error;
-      for (const run of runs) run.error = { name: 'PipelineExecutionNotFound', cause: `SageMaker no longer knows pipeline ${pipelineName} (was it deleted?).` };
+      for (const run of runs)
+        run.error = { name: 'PipelineExecutionNotFound', cause: `SageMaker no longer knows pipeline ${pipelineName} (was it deleted?).` };
       continue;
     }
     if (nextToken) continue; // Not every page was read: a run not seen may be on the next one.
     for (const run of runs) {
       if (seen.has(run.arn)) delete run.missed;
       else if ((run.missed = (run.missed ?? 0) + 1) >= MISSES_BEFORE_NOT_FOUND) {
-        run.error = { name: 'PipelineExecutionNotFound', cause: `SageMaker no longer lists pipeline execution ${run.arn} (was the pipeline deleted?).` };
+        run.error = {
+          name: 'PipelineExecutionNotFound',
+          cause: `SageMaker no longer lists pipeline execution ${run.arn} (was the pipeline deleted?).`,
+        };
       }
     }
   }
@@ -234,7 +255,8 @@ function observe(run: FleetRun, summary: PipelineExecutionSummary, now: number):
   if (isTerminalStatus(status) && run.endedAt === undefined) run.endedAt = now;
 }
 
-const secondsSinceDrain = (run: FleetRun, clock: Clock): number => (run.drainFrom === undefined ? -1 : clock.secondsSince(at(run.drainFrom)));
+const secondsSinceDrain = (run: FleetRun, clock: Clock): number =>
+  run.drainFrom === undefined ? -1 : clock.secondsSince(at(run.drainFrom));
 
 /** Reads a run's steps (every page), paced: for a release, or to name what failed or still drains. */
 async function stepsOf(run: FleetRun, deps: SweepDependencies, call: Call): Promise<PipelineExecutionStep[]> {
@@ -260,7 +282,11 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
       if (isEnded(run) || run.drainFrom === undefined || secondsSinceDrain(run, deps.clock) < grace) continue;
       // Once at the grace, then again while it drains (a step that got its token late), a bounded number of times.
       const checks = run.releaseChecks ?? 0;
-      if (checks >= MAX_RELEASE_CHECKS || (checks > 0 && fleetSeconds(ledger, deps.clock) - (run.releaseCheckedAt ?? 0) < RELEASE_RECHECK_SECONDS)) continue;
+      if (
+        checks >= MAX_RELEASE_CHECKS ||
+        (checks > 0 && fleetSeconds(ledger, deps.clock) - (run.releaseCheckedAt ?? 0) < RELEASE_RECHECK_SECONDS)
+      )
+        continue;
       if (run.signal?.result === 'NotExecuting' && run.statusAtStop !== 'Stopping') continue;
       const steps = await stepsOf(run, deps, call);
       const released = await releaseCallbackStepsOf(
@@ -281,7 +307,9 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
     }
   }
   if (!(await readEndTimes(ledger, deps, call, until))) return;
-  const toName = ledger.runs.filter((run) => (run.timedOut || (run.endedAt !== undefined && run.status === 'Failed')) && !run.error).slice(0, MAX_REPORTED_RUNS);
+  const toName = ledger.runs
+    .filter((run) => (run.timedOut || (run.endedAt !== undefined && run.status === 'Failed')) && !run.error)
+    .slice(0, MAX_REPORTED_RUNS);
   for (const run of toName) {
     if (run.steps !== undefined) continue;
     if (fleetSeconds(ledger, deps.clock) >= until) return;
@@ -293,7 +321,9 @@ async function actOnRuns(ledger: FleetLedger, deps: SweepDependencies, call: Cal
         releasedStepNames: new Set(),
         pace: () => call('DescribeOrStopJob'),
       });
-      run.leftovers = check.leftovers.slice(0, MAX_STEPS_PER_RUN).map(({ stepName, kind, resource, action }) => ({ stepName, kind, resource, action }));
+      run.leftovers = check.leftovers
+        .slice(0, MAX_STEPS_PER_RUN)
+        .map(({ stepName, kind, resource, action }) => ({ stepName, kind, resource, action }));
       run.leftoverCount = check.leftovers.length;
     }
     run.steps = steps

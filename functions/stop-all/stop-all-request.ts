@@ -87,10 +87,14 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
     );
   }
   if (!isPlainObject(raw)) {
-    throw new InvalidInput(`The input is ${describeValue(raw)}; expected a JSON object with pipelineName, pipelineNames or pipelineNamePattern.`);
+    throw new InvalidInput(
+      `The input is ${describeValue(raw)}; expected a JSON object with pipelineName, pipelineNames or pipelineNamePattern.`,
+    );
   }
   rejectUnknownKeys(raw, ALLOWED_KEYS);
-  const given = (['pipelineName', 'pipelineNames', 'pipelineNamePattern'] as const).filter((key) => raw[key] !== undefined && raw[key] !== null);
+  const given = (['pipelineName', 'pipelineNames', 'pipelineNamePattern'] as const).filter(
+    (key) => raw[key] !== undefined && raw[key] !== null,
+  );
   if (given.length !== 1) {
     throw new InvalidInput(
       given.length === 0
@@ -113,7 +117,9 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
   } else {
     const pattern = raw.pipelineNamePattern;
     if (typeof pattern !== 'string' || !PIPELINE_NAME_PATTERN.test(pattern)) {
-      throw new InvalidInput(`pipelineNamePattern is ${describeValue(pattern)}; expected 1-256 letters, digits, hyphens and * (e.g. "training-*").`);
+      throw new InvalidInput(
+        `pipelineNamePattern is ${describeValue(pattern)}; expected 1-256 letters, digits, hyphens and * (e.g. "training-*").`,
+      );
     }
     if (!patternWithinScope(pattern, scope)) {
       throw new InvalidInput(
@@ -125,7 +131,10 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
   const outside = names.filter((name) => !matchesGlob(scope, name));
   if (outside.length > 0) {
     throw new InvalidInput(
-      `The pipeline ${outside.slice(0, 3).map((name) => `"${name}"`).join(', ')} is outside this deployment's PipelineNamePattern "${scope}"; expected names it matches.`,
+      `The pipeline ${outside
+        .slice(0, 3)
+        .map((name) => `"${name}"`)
+        .join(', ')} is outside this deployment's PipelineNamePattern "${scope}"; expected names it matches.`,
     );
   }
   const dryRun = readBoolean(raw, 'dryRun', false);

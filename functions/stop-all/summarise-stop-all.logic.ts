@@ -38,9 +38,21 @@ export function fitted<T extends { runs: RunReport[]; runsOmitted: number }>(doc
 }
 
 /** The completion event of a stop-all: the report's counts and timings, and the first runs that did not end well. */
-export function completionEventOf(summary: StopAllSummary, executionId: string): { detailType: string; detail: Record<string, unknown>; resources: string[] } {
+export function completionEventOf(
+  summary: StopAllSummary,
+  executionId: string,
+): { detailType: string; detail: Record<string, unknown>; resources: string[] } {
   const failed = summary.runs.filter((run) => !run.succeeded);
-  const detail = fitted({ ...summary, executionArn: executionId, runs: failed.slice(0, EVENT_RUNS), runsOmitted: summary.failed - Math.min(failed.length, EVENT_RUNS), wouldStop: [] }, MAX_SUMMARY_BYTES / 4);
+  const detail = fitted(
+    {
+      ...summary,
+      executionArn: executionId,
+      runs: failed.slice(0, EVENT_RUNS),
+      runsOmitted: summary.failed - Math.min(failed.length, EVENT_RUNS),
+      wouldStop: [],
+    },
+    MAX_SUMMARY_BYTES / 4,
+  );
   return { detailType: STOP_ALL_COMPLETED_DETAIL_TYPE, detail, resources: [executionId] };
 }
 
@@ -73,7 +85,11 @@ export function reportRun(run: FleetRun, ledger: FleetLedger, clock: Clock): Run
     end.error === 'PipelineExecutionFailed'
       ? endedFailedSentence(steps, run.failureReason)
       : end.error === 'DrainTimedOut'
-        ? drainTimedOutSentence(run.status, ledger.request.maxWaitSeconds ?? 0, steps.map((step) => describeDrainingStep(step, clock.now(), run.drainFrom)))
+        ? drainTimedOutSentence(
+            run.status,
+            ledger.request.maxWaitSeconds ?? 0,
+            steps.map((step) => describeDrainingStep(step, clock.now(), run.drainFrom)),
+          )
         : `The summary was reached while the pipeline execution was still ${run.status}.`;
   return { ...base, succeeded: false, error: end.error, cause: clip(cause, MAX_CAUSE_LENGTH) };
 }
@@ -112,39 +128,51 @@ export async function summariseStopAll(state: ListedState, deps: { ledgers: Ledg
     .filter((report) => report.drainSeconds !== null && isTerminalStatus(report.finalStatus))
     .sort((a, b) => (b.drainSeconds ?? 0) - (a.drainSeconds ?? 0))
     .slice(0, SLOWEST_DRAINS)
-    .map((report) => ({ pipelineExecutionArn: report.pipelineExecutionArn, drainSeconds: report.drainSeconds ?? 0, finalStatus: report.finalStatus }));
-  const lastEnd = ledger.runs.reduce<number | undefined>((last, run) => (run.endedAt !== undefined && (last === undefined || run.endedAt > last) ? run.endedAt : last), undefined);
+    .map((report) => ({
+      pipelineExecutionArn: report.pipelineExecutionArn,
+      drainSeconds: report.drainSeconds ?? 0,
+      finalStatus: report.finalStatus,
+    }));
+  const lastEnd = ledger.runs.reduce<number | undefined>(
+    (last, run) => (run.endedAt !== undefined && (last === undefined || run.endedAt > last) ? run.endedAt : last),
+    undefined,
+  );
   const succeeded = reports.filter((report) => report.succeeded).length;
-  return fitted<StopAllSummary>({
-    pipelineName: selectionOf(request),
-    dryRun: request.dryRun,
-    ledger: deps.ledgers.location(state.ledger),
-    listedAt: state.listing.listedAt,
-    finishedAt: new Date(clock.now()).toISOString(),
-    pipelines: state.listing.pipelines,
-    scanComplete: state.listing.scanComplete,
-    tooRecent: state.listing.tooRecent,
-    omitted: state.listing.omitted,
-    byPipeline: state.listing.byPipeline,
-    selected: ledger.runs.length,
-    signalled: ledger.runs.filter((run) => run.signal?.result === 'Accepted').length,
-    takenIn: request.dryRun ? ledger.runs.filter((run) => run.listedStatus === 'Stopping').length : reports.filter((report) => report.origin === 'TakenIn').length,
-    succeeded,
-    succeededSignalled: reports.filter((report) => report.succeeded && report.origin === 'Signalled').length,
-    failed: reports.length - succeeded,
-    outcomes,
-    errors,
-    finalStatuses,
-    released: ledger.runs.reduce((sum, run) => sum + (run.released ?? 0), 0),
-    leftovers: ledger.runs.reduce((sum, run) => sum + (run.leftoverCount ?? 0), 0),
-    secondsToLastSignal: secondsAfterListing(ledger, ledger.lastSignalAt, clock),
-    secondsToLastEnd: secondsAfterListing(ledger, lastEnd, clock),
-    runs: failedFirst.slice(0, MAX_REPORTED_RUNS),
-    runsOmitted: Math.max(0, failedFirst.length - MAX_REPORTED_RUNS),
-    slowestDrains,
-    sageMakerCalls: ledger.calls,
-    peakCallsPerSecond: ledger.peaks ?? {},
-    wouldStop: request.dryRun ? (state.candidates ?? []) : [],
-    wouldStopCount: request.dryRun ? ledger.runs.length : 0,
-  }, MAX_SUMMARY_BYTES);
+  return fitted<StopAllSummary>(
+    {
+      pipelineName: selectionOf(request),
+      dryRun: request.dryRun,
+      ledger: deps.ledgers.location(state.ledger),
+      listedAt: state.listing.listedAt,
+      finishedAt: new Date(clock.now()).toISOString(),
+      pipelines: state.listing.pipelines,
+      scanComplete: state.listing.scanComplete,
+      tooRecent: state.listing.tooRecent,
+      omitted: state.listing.omitted,
+      byPipeline: state.listing.byPipeline,
+      selected: ledger.runs.length,
+      signalled: ledger.runs.filter((run) => run.signal?.result === 'Accepted').length,
+      takenIn: request.dryRun
+        ? ledger.runs.filter((run) => run.listedStatus === 'Stopping').length
+        : reports.filter((report) => report.origin === 'TakenIn').length,
+      succeeded,
+      succeededSignalled: reports.filter((report) => report.succeeded && report.origin === 'Signalled').length,
+      failed: reports.length - succeeded,
+      outcomes,
+      errors,
+      finalStatuses,
+      released: ledger.runs.reduce((sum, run) => sum + (run.released ?? 0), 0),
+      leftovers: ledger.runs.reduce((sum, run) => sum + (run.leftoverCount ?? 0), 0),
+      secondsToLastSignal: secondsAfterListing(ledger, ledger.lastSignalAt, clock),
+      secondsToLastEnd: secondsAfterListing(ledger, lastEnd, clock),
+      runs: failedFirst.slice(0, MAX_REPORTED_RUNS),
+      runsOmitted: Math.max(0, failedFirst.length - MAX_REPORTED_RUNS),
+      slowestDrains,
+      sageMakerCalls: ledger.calls,
+      peakCallsPerSecond: ledger.peaks ?? {},
+      wouldStop: request.dryRun ? (state.candidates ?? []) : [],
+      wouldStopCount: request.dryRun ? ledger.runs.length : 0,
+    },
+    MAX_SUMMARY_BYTES,
+  );
 }

@@ -42,7 +42,8 @@ export const handler = lambdaHandler(async (event: ListedState): Promise<StopAll
   metrics.addMetric(METRIC.stopAllExecutionsFailed, MetricUnit.Count, summary.failed);
   metrics.addMetric(METRIC.stopAllExecutionsTimedOut, MetricUnit.Count, summary.errors.DrainTimedOut ?? 0);
   metrics.addMetric(METRIC.callbackStepsReleased, MetricUnit.Count, summary.released);
-  if (summary.secondsToLastSignal !== null) metrics.addMetric(METRIC.stopAllSecondsToLastSignal, MetricUnit.Seconds, summary.secondsToLastSignal);
+  if (summary.secondsToLastSignal !== null)
+    metrics.addMetric(METRIC.stopAllSecondsToLastSignal, MetricUnit.Seconds, summary.secondsToLastSignal);
   if (summary.secondsToLastEnd !== null) metrics.addMetric(METRIC.stopAllSecondsToLastEnd, MetricUnit.Seconds, summary.secondsToLastEnd);
   const slowest = summary.slowestDrains[0];
   if (slowest) metrics.addMetric(METRIC.stopAllSlowestDrainSeconds, MetricUnit.Seconds, slowest.drainSeconds);

@@ -29,7 +29,12 @@ export interface WatchDependencies {
 
 export type WatchResult =
   | { watched: true; pipelineExecutionArn: string; gracefulStopExecutionArn: string }
-  | { watched: false; pipelineExecutionArn: string; why: 'OutsidePipelineNamePattern' | 'StoppedByThisStack' | 'AlreadyWatched'; gracefulStopExecutionArn?: string };
+  | {
+      watched: false;
+      pipelineExecutionArn: string;
+      why: 'OutsidePipelineNamePattern' | 'StoppedByThisStack' | 'AlreadyWatched';
+      gracefulStopExecutionArn?: string;
+    };
 
 /** Time for released steps to end after the grace, when the default deadline leaves less. */
 const AFTER_GRACE_SECONDS = 60;
@@ -40,7 +45,9 @@ export async function watchStoppingRun(event: unknown, deps: WatchDependencies):
   const change = parseRunStatusChange(event);
   const { pipelineExecutionArn } = change;
   if (change.status !== 'Stopping') {
-    throw new InvalidInput(`The event says the run is ${change.status}; expected a run entering Stopping (the stop watch's rule matches only those).`);
+    throw new InvalidInput(
+      `The event says the run is ${change.status}; expected a run entering Stopping (the stop watch's rule matches only those).`,
+    );
   }
   // ARNs carry the pipeline name in lower case: the pattern is matched without regard to case, as the rule's is.
   if (!matchesGlob(deps.settings.pipelineNamePattern.toLowerCase(), change.pipelineName.toLowerCase())) {

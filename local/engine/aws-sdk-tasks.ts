@@ -14,15 +14,23 @@ type CommandClass = new (input: unknown) => Parameters<sagemakerSdk.SageMakerCli
 
 export class UnknownSdkOperation extends NamedError {
   constructor(operation: string) {
-    super('States.Runtime', `aws-sdk:sagemaker has no operation ${operation.slice(0, 80)}; expected one the SageMaker API has (e.g. startPipelineExecution).`);
+    super(
+      'States.Runtime',
+      `aws-sdk:sagemaker has no operation ${operation.slice(0, 80)}; expected one the SageMaker API has (e.g. startPipelineExecution).`,
+    );
   }
 }
 
 /** `resourceHandlers` for the given `aws-sdk:sagemaker` operations (camelCase, as in the Resource ARN). */
-export function sagemakerSdkTasks(operations: readonly string[], client = new sagemakerSdk.SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS })): Record<string, ResourceHandler> {
+export function sagemakerSdkTasks(
+  operations: readonly string[],
+  client = new sagemakerSdk.SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS }),
+): Record<string, ResourceHandler> {
   return Object.fromEntries(
     operations.map((operation) => {
-      const command = (sagemakerSdk as unknown as Record<string, CommandClass | undefined>)[`${operation.charAt(0).toUpperCase()}${operation.slice(1)}Command`];
+      const command = (sagemakerSdk as unknown as Record<string, CommandClass | undefined>)[
+        `${operation.charAt(0).toUpperCase()}${operation.slice(1)}Command`
+      ];
       if (!command) throw new UnknownSdkOperation(operation);
       const handler: ResourceHandler = async (input) => {
         const { $metadata: _metadata, ...response } = (await client.send(new command(input))) as { $metadata?: unknown };

@@ -10,7 +10,10 @@ import { format } from 'node:util';
 
 /** A CloudWatch embedded metric format document, as Powertools Metrics writes it. */
 export interface EmfDocument {
-  _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit?: string }> }> };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit?: string }> }>;
+  };
   [key: string]: unknown;
 }
 
@@ -36,7 +39,10 @@ export function routeFunctionOutput(routes: FunctionOutputRoutes = {}): () => vo
   process.env.POWERTOOLS_DEV = 'true';
   // Dev mode turns metrics off unless told otherwise: keep them, they are shown with --metrics.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'false';
-  const original = Object.fromEntries(METHODS.map((method) => [method, console[method]])) as Record<(typeof METHODS)[number], (...args: unknown[]) => void>;
+  const original = Object.fromEntries(METHODS.map((method) => [method, console[method]])) as Record<
+    (typeof METHODS)[number],
+    (...args: unknown[]) => void
+  >;
   const onLog = routes.onLog ?? ((text: string) => process.stderr.write(`${text}\n`));
   const route = (...args: unknown[]): void => {
     const text = format(...args);

@@ -21,7 +21,10 @@ export function applyFunctionEnvironment(overrides: Record<string, string> = {})
 export const defaultBundleDir = join(projectRoot, 'dist', 'functions');
 
 /** Imports the `handler` of each bundle named in `table` (logical id → file name) from `distDir`. */
-export async function loadBundles<Id extends string>(table: Record<Id, string>, distDir = defaultBundleDir): Promise<Record<Id, LocalHandler>> {
+export async function loadBundles<Id extends string>(
+  table: Record<Id, string>,
+  distDir = defaultBundleDir,
+): Promise<Record<Id, LocalHandler>> {
   const entries = await Promise.all(
     (Object.entries(table) as [Id, string][]).map(async ([logicalId, file]) => {
       const path = join(distDir, `${file}.mjs`);

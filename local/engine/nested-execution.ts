@@ -44,7 +44,10 @@ export class NestedExecutionFailed extends NamedError {
 /** The parent asked for a state machine this adapter does not run. */
 export class StateMachineDoesNotExist extends NamedError {
   constructor(requested: unknown, known: string) {
-    super('StepFunctions.StateMachineDoesNotExistException', `State machine ${String(requested).slice(0, 200)} does not exist here; the local child is ${known}.`);
+    super(
+      'StepFunctions.StateMachineDoesNotExistException',
+      `State machine ${String(requested).slice(0, 200)} does not exist here; the local child is ${known}.`,
+    );
   }
 }
 
@@ -71,7 +74,11 @@ function describe(child: LocalStateMachine, name: string, input: unknown, result
     InputDetails: { Included: true as const },
   };
   if (result.status === 'SUCCEEDED') return { ...base, Output: result.output ?? null, OutputDetails: { Included: true } };
-  return { ...base, ...(result.error === undefined ? {} : { Error: result.error }), ...(result.cause === undefined ? {} : { Cause: result.cause }) };
+  return {
+    ...base,
+    ...(result.error === undefined ? {} : { Error: result.error }),
+    ...(result.cause === undefined ? {} : { Cause: result.cause }),
+  };
 }
 
 let sequence = 0;

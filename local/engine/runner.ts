@@ -16,8 +16,26 @@ const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 type Json = unknown;
 /** One history event of the embedded engine (ExecutionStarted, StateEntered, StateRetried, ...). */
-export type EventLog = { type: string; timestamp: number; state?: { name: string; type: string; input?: Json; output?: Json }; Error?: string; Cause?: unknown; retry?: { attempt: number }; index?: number };
-type StateDefinition = { Type: string; Resource?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string; Parameters?: Record<string, unknown>; SecondsPath?: string; Iterator?: Definition; ItemProcessor?: Definition; Branches?: Definition[] };
+export type EventLog = {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type: string; input?: Json; output?: Json };
+  Error?: string;
+  Cause?: unknown;
+  retry?: { attempt: number };
+  index?: number;
+};
+type StateDefinition = {
+  Type: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  Parameters?: Record<string, unknown>;
+  SecondsPath?: string;
+  Iterator?: Definition;
+  ItemProcessor?: Definition;
+  Branches?: Definition[];
+};
 type Definition = { StartAt: string; States: Record<string, StateDefinition> };
 
 export const localFunctionArn = (logicalId: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
@@ -116,7 +134,10 @@ function forEachState(definition: Definition, visit: (name: string, state: State
 /** A TimeoutSecondsPath that points at no positive integer fails the state, as on AWS. */
 export class InvalidTimeoutPath extends NamedError {
   constructor(stateName: string, value: unknown) {
-    super('States.Runtime', `State "${stateName}": TimeoutSecondsPath points at ${JSON.stringify(value) ?? 'nothing'}; expected a positive integer.`);
+    super(
+      'States.Runtime',
+      `State "${stateName}": TimeoutSecondsPath points at ${JSON.stringify(value) ?? 'nothing'}; expected a positive integer.`,
+    );
   }
 }
 
@@ -163,7 +184,11 @@ function valueAt(document: Json, path: string): Json {
 export class LambdaFunctionError extends NamedError {
   constructor(thrown: unknown) {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-    super(error.name, JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') }), thrown);
+    super(
+      error.name,
+      JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') }),
+      thrown,
+    );
   }
 }
 
@@ -215,9 +240,14 @@ export class LocalStateMachine {
   readonly definitionText: string;
   readonly taskTokens: LocalTaskTokens;
 
-  constructor(definitionText: string, private readonly options: RunnerOptions) {
+  constructor(
+    definitionText: string,
+    private readonly options: RunnerOptions,
+  ) {
     // The partition is a pseudo parameter on AWS; locally it is always aws.
-    this.definition = JSON.parse(options.literal ? definitionText : substitute(definitionText, { Partition: 'aws', ...options.substitutions })) as Definition;
+    this.definition = JSON.parse(
+      options.literal ? definitionText : substitute(definitionText, { Partition: 'aws', ...options.substitutions }),
+    ) as Definition;
     this.definitionText = JSON.stringify(this.definition);
     this.machine = new StateMachine(forEngine(this.definition) as never);
     this.taskTokens = options.taskTokens ?? new LocalTaskTokens();
@@ -273,7 +303,9 @@ export class LocalStateMachine {
             taskInput = parameters;
             timeoutSeconds = positiveSeconds(fromPath, stateName);
           }
-          record('TaskScheduled', { taskScheduledEventDetails: { resourceType, resource, region: REGION, parameters: JSON.stringify(taskInput) } });
+          record('TaskScheduled', {
+            taskScheduledEventDetails: { resourceType, resource, region: REGION, parameters: JSON.stringify(taskInput) },
+          });
           record('TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
           const task = this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1), tokens);
           // A fixed limit may be floored in real time (minTaskTimeoutMs); a wait's timeout never is.
@@ -289,8 +321,12 @@ export class LocalStateMachine {
             return output;
           } catch (error) {
             const named = error instanceof Error ? error : new Error(String(error));
-            if (named instanceof StatesTimeout) record('TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, error: named.name } });
-            else record('TaskFailed', { taskFailedEventDetails: { resourceType, resource, error: named.name, cause: named.message.slice(0, 32_768) } });
+            if (named instanceof StatesTimeout)
+              record('TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, error: named.name } });
+            else
+              record('TaskFailed', {
+                taskFailedEventDetails: { resourceType, resource, error: named.name, cause: named.message.slice(0, 32_768) },
+              });
             throw error;
           } finally {
             // A token whose task is over is refused from now on, as Step Functions refuses it.
@@ -309,11 +345,16 @@ export class LocalStateMachine {
 
     const startedAt = Date.now();
     const facts = { executionArn, stateMachineArn: this.arn, name, startDate: startedAt, input };
-    record('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(input), roleArn: `arn:aws:iam::${ACCOUNT}:role/local` } });
+    record('ExecutionStarted', {
+      executionStartedEventDetails: { input: JSON.stringify(input), roleArn: `arn:aws:iam::${ACCOUNT}:role/local` },
+    });
     runOptions.onStatusChange?.(executionStatusChange({ ...facts, status: 'RUNNING' }));
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
-      context: { Execution: { Id: executionArn, Name: name, StartTime: new Date(startedAt).toISOString(), Input: input as never }, Task: { Token: TASK_TOKEN_PLACEHOLDER } } as never,
+      context: {
+        Execution: { Id: executionArn, Name: name, StartTime: new Date(startedAt).toISOString(), Input: input as never },
+        Task: { Token: TASK_TOKEN_PLACEHOLDER },
+      } as never,
     });
     if (runOptions.abortSignal?.aborted) execution.abort();
     runOptions.abortSignal?.addEventListener('abort', () => execution.abort(), { once: true });
@@ -329,7 +370,10 @@ export class LocalStateMachine {
     try {
       result = { executionArn, status: 'SUCCEEDED', output: await execution.result };
     } catch (error) {
-      result = { executionArn, status: error instanceof ExecutionAbortedError ? 'ABORTED' : error instanceof ExecutionTimeoutError ? 'TIMED_OUT' : 'FAILED' };
+      result = {
+        executionArn,
+        status: error instanceof ExecutionAbortedError ? 'ABORTED' : error instanceof ExecutionTimeoutError ? 'TIMED_OUT' : 'FAILED',
+      };
     }
     await collecting;
     const failed = events.find((event) => event.type === 'ExecutionFailed');
@@ -340,8 +384,10 @@ export class LocalStateMachine {
       result.cause = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? '');
     }
     const stoppedAt = Date.now();
-    if (result.status === 'SUCCEEDED') record('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(result.output ?? null) } });
-    else if (result.status === 'FAILED') record('ExecutionFailed', { executionFailedEventDetails: { error: result.error, cause: result.cause } });
+    if (result.status === 'SUCCEEDED')
+      record('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(result.output ?? null) } });
+    else if (result.status === 'FAILED')
+      record('ExecutionFailed', { executionFailedEventDetails: { error: result.error, cause: result.cause } });
     else if (result.status === 'ABORTED') record('ExecutionAborted', { executionAbortedEventDetails: {} });
     else record('ExecutionTimedOut', { executionTimedOutEventDetails: {} });
     runOptions.onStatusChange?.(
@@ -365,7 +411,14 @@ export class LocalStateMachine {
     };
   }
 
-  private async invokeTask(stateName: string, state: StateDefinition, taskInput: Json, executionArn: string, count: () => void, tokens: string[]): Promise<Json> {
+  private async invokeTask(
+    stateName: string,
+    state: StateDefinition,
+    taskInput: Json,
+    executionArn: string,
+    count: () => void,
+    tokens: string[],
+  ): Promise<Json> {
     const resource = state.Resource ?? '';
     const waitsForToken = resource.endsWith('.waitForTaskToken');
     if (resource.endsWith(':states:::lambda:invoke') || (waitsForToken && resource.includes(':states:::lambda:invoke.'))) {

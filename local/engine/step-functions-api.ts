@@ -38,19 +38,22 @@ function field(body: Body, key: string, required?: false): string | undefined;
 function field(body: Body, key: string, required = false): string | undefined {
   const value = body[key];
   if (value === undefined || value === null) {
-    if (required) throw new BadRequest(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    if (required)
+      throw new BadRequest(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
     return undefined;
   }
   if (typeof value !== 'string') throw new BadRequest(`${key} is a ${typeof value}; expected a string.`);
   return value;
 }
 
-const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
+const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 
 /** maxResults of a List operation: 0 (or none) is the default 100, at most 1,000. */
 function pageSize(value: unknown): number {
   if (value === undefined || value === null) return 100;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) throw new BadRequest('maxResults must be an integer from 0 to 1000.');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000)
+    throw new BadRequest('maxResults must be an integer from 0 to 1000.');
   return value === 0 ? 100 : value;
 }
 
@@ -81,33 +84,61 @@ type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: stri
 
 /** One entry: an event on the bus, or the failed entry EventBridge answers with (nothing is put). */
 function putEntry(entry: unknown, onEvent: ((event: EventBridgeEvent) => void) | undefined): EntryResult {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'The entry is not an object.' };
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: 'The entry is not an object.' };
   const body = entry as Body;
   const { Source: source, DetailType: detailType, Detail: detailText } = body;
-  if (typeof source !== 'string' || typeof detailType !== 'string' || typeof detailText !== 'string' || source === '' || detailType === '') {
+  if (
+    typeof source !== 'string' ||
+    typeof detailType !== 'string' ||
+    typeof detailText !== 'string' ||
+    source === '' ||
+    detailType === ''
+  ) {
     return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required strings.' };
   }
-  if (detailType.length > 128) return { ErrorCode: 'InvalidArgument', ErrorMessage: `DetailType has ${detailType.length} characters; expected at most 128.` };
+  if (detailType.length > 128)
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: `DetailType has ${detailType.length} characters; expected at most 128.` };
   let detail: unknown;
   try {
     detail = JSON.parse(detailText);
   } catch {
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed: it is not JSON.' };
   }
-  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed: expected a JSON object.' };
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed: expected a JSON object.' };
   const depth = jsonDepth(detail as JsonValue);
-  if (depth > MAX_JSON_DEPTH) return { ErrorCode: 'MalformedDetail', ErrorMessage: `Detail is malformed: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.` };
+  if (depth > MAX_JSON_DEPTH)
+    return {
+      ErrorCode: 'MalformedDetail',
+      ErrorMessage: `Detail is malformed: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`,
+    };
   const resources = Array.isArray(body.Resources) ? body.Resources.filter((item): item is string => typeof item === 'string') : [];
-  const event = eventBridgeEvent({ source, 'detail-type': detailType, detail: detail as Record<string, unknown>, resources, account: '123456789012', region: 'us-east-1', time: new Date().toISOString() });
+  const event = eventBridgeEvent({
+    source,
+    'detail-type': detailType,
+    detail: detail as Record<string, unknown>,
+    resources,
+    account: '123456789012',
+    region: 'us-east-1',
+    time: new Date().toISOString(),
+  });
   onEvent?.(event);
   return { EventId: event.id };
 }
 
 function putEvents(body: Body, onEvent: ((event: EventBridgeEvent) => void) | undefined) {
   const entries = body.Entries;
-  if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) throw new BadRequest(`Entries must be a list of 1 to ${MAX_ENTRIES} entries.`);
-  const size = entries.reduce<number>((sum, entry) => sum + (typeof entry === 'object' && entry !== null ? entrySize(entry as Body) : 0), 0);
-  if (size > MAX_ENTRIES_BYTES) throw new BadRequest(`Total size of the entries in the request is over the limit: ${size} bytes; expected at most ${MAX_ENTRIES_BYTES}.`);
+  if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES)
+    throw new BadRequest(`Entries must be a list of 1 to ${MAX_ENTRIES} entries.`);
+  const size = entries.reduce<number>(
+    (sum, entry) => sum + (typeof entry === 'object' && entry !== null ? entrySize(entry as Body) : 0),
+    0,
+  );
+  if (size > MAX_ENTRIES_BYTES)
+    throw new BadRequest(
+      `Total size of the entries in the request is over the limit: ${size} bytes; expected at most ${MAX_ENTRIES_BYTES}.`,
+    );
   const results = entries.map((entry: unknown) => putEntry(entry, onEvent));
   return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
 }
@@ -118,7 +149,11 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
       const stateMachineArn = field(body, 'stateMachineArn', true);
       const name = field(body, 'name');
       const input = field(body, 'input');
-      const execution = sfn.startExecution({ stateMachineArn, ...(name === undefined ? {} : { name }), ...(input === undefined ? {} : { input }) });
+      const execution = sfn.startExecution({
+        stateMachineArn,
+        ...(name === undefined ? {} : { name }),
+        ...(input === undefined ? {} : { input }),
+      });
       return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
     }
     case 'DescribeExecution': {
@@ -144,7 +179,10 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
       return {
         executions: sfn
           .list()
-          .filter((execution) => execution.stateMachineArn === stateMachineArn && (statusFilter === undefined || execution.status === statusFilter))
+          .filter(
+            (execution) =>
+              execution.stateMachineArn === stateMachineArn && (statusFilter === undefined || execution.status === statusFilter),
+          )
           .reverse()
           .slice(0, 1000)
           .map((execution) => ({
@@ -161,11 +199,17 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
       return { stopDate: epochSeconds(sfn.stopExecution(field(body, 'executionArn', true)).stopDate) };
     case 'GetExecutionHistory': {
       const maxResults = body.maxResults;
-      if (maxResults !== undefined && (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 0 || maxResults > 1000)) {
+      if (
+        maxResults !== undefined &&
+        (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 0 || maxResults > 1000)
+      ) {
         throw new BadRequest('maxResults must be an integer from 0 to 1000.');
       }
       const nextToken = field(body, 'nextToken');
-      const page = sfn.getExecutionHistory(field(body, 'executionArn', true), { ...(typeof maxResults === 'number' ? { maxResults } : {}), ...(nextToken ? { nextToken } : {}) });
+      const page = sfn.getExecutionHistory(field(body, 'executionArn', true), {
+        ...(typeof maxResults === 'number' ? { maxResults } : {}),
+        ...(nextToken ? { nextToken } : {}),
+      });
       return { events: wireHistory(page.events), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
     }
     case 'SendTaskSuccess':
@@ -175,7 +219,12 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
       sfn.sendTaskFailure(field(body, 'taskToken', true), field(body, 'error'), field(body, 'cause'));
       return {};
     case 'CreateStateMachine': {
-      const created = sfn.createStateMachine({ name: field(body, 'name', true), definition: field(body, 'definition', true), roleArn: field(body, 'roleArn', true), ...optional('type', field(body, 'type')) });
+      const created = sfn.createStateMachine({
+        name: field(body, 'name', true),
+        definition: field(body, 'definition', true),
+        roleArn: field(body, 'roleArn', true),
+        ...optional('type', field(body, 'type')),
+      });
       return { stateMachineArn: created.stateMachineArn, creationDate: epochSeconds(created.creationDate) };
     }
     case 'DescribeStateMachine': {
@@ -187,15 +236,25 @@ function stepFunctions(operation: string, body: Body, sfn: LocalStepFunctions): 
       const nextToken = field(body, 'nextToken');
       const all = sfn.listStateMachines();
       const from = nextToken === undefined ? 0 : Number(nextToken);
-      if (!Number.isInteger(from) || from < 0 || from > all.length) throw new StepFunctionsError('InvalidToken', 'Invalid Token: nextToken is not one this API gave.');
+      if (!Number.isInteger(from) || from < 0 || from > all.length)
+        throw new StepFunctionsError('InvalidToken', 'Invalid Token: nextToken is not one this API gave.');
       const page = all.slice(from, from + maxResults);
       return {
-        stateMachines: page.map((machine) => ({ stateMachineArn: machine.stateMachineArn, name: machine.name, type: machine.type, creationDate: epochSeconds(machine.creationDate) })),
+        stateMachines: page.map((machine) => ({
+          stateMachineArn: machine.stateMachineArn,
+          name: machine.name,
+          type: machine.type,
+          creationDate: epochSeconds(machine.creationDate),
+        })),
         ...(from + maxResults < all.length ? { nextToken: String(from + maxResults) } : {}),
       };
     }
     case 'UpdateStateMachine': {
-      const updated = sfn.updateStateMachine({ stateMachineArn: field(body, 'stateMachineArn', true), ...optional('definition', field(body, 'definition')), ...optional('roleArn', field(body, 'roleArn')) });
+      const updated = sfn.updateStateMachine({
+        stateMachineArn: field(body, 'stateMachineArn', true),
+        ...optional('definition', field(body, 'definition')),
+        ...optional('roleArn', field(body, 'roleArn')),
+      });
       return { updateDate: epochSeconds(updated.updateDate) };
     }
     case 'DeleteStateMachine':
@@ -224,19 +283,30 @@ export async function startStepFunctionsApi(sfn: LocalStepFunctions, options: St
       } catch {
         throw new StepFunctionsError('SerializationException', 'The request body is not JSON.');
       }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StepFunctionsError('SerializationException', 'The request body is not a JSON object.');
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new StepFunctionsError('SerializationException', 'The request body is not a JSON object.');
       assertShallow(body as never, 'The request');
       if (target.startsWith(EVENTS_TARGET)) {
-        if (target !== `${EVENTS_TARGET}PutEvents`) throw new StepFunctionsError('UnknownOperationException', `The local EventBridge API has PutEvents only, not ${target.slice(EVENTS_TARGET.length, 60)}.`);
+        if (target !== `${EVENTS_TARGET}PutEvents`)
+          throw new StepFunctionsError(
+            'UnknownOperationException',
+            `The local EventBridge API has PutEvents only, not ${target.slice(EVENTS_TARGET.length, 60)}.`,
+          );
         send(response, 200, putEvents(body, options.onEvent));
         return;
       }
-      if (!target.startsWith(SFN_TARGET)) throw new BadRequest(`X-Amz-Target "${target.slice(0, 60)}" is neither AWSStepFunctions.<Operation> nor AWSEvents.PutEvents.`);
+      if (!target.startsWith(SFN_TARGET))
+        throw new BadRequest(`X-Amz-Target "${target.slice(0, 60)}" is neither AWSStepFunctions.<Operation> nor AWSEvents.PutEvents.`);
       send(response, 200, stepFunctions(target.slice(SFN_TARGET.length), body, sfn));
     } catch (error) {
       const name = error instanceof Error ? error.name : 'InternalFailure';
-      const known = error instanceof StepFunctionsError || isErrorNamed(error, 'ValidationException', 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist');
-      send(response, known ? 400 : 500, { __type: known ? name : 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
+      const known =
+        error instanceof StepFunctionsError ||
+        isErrorNamed(error, 'ValidationException', 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist');
+      send(response, known ? 400 : 500, {
+        __type: known ? name : 'InternalFailure',
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   };
   const server = createServer((request, response) => void handle(request, response));

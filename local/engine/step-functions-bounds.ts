@@ -23,7 +23,10 @@ export const MAX_PAYLOAD_BYTES = 262_144;
 /** A task's result over the payload limit fails the state with States.DataLimitExceeded, as on AWS. */
 export class DataLimitExceeded extends NamedError {
   constructor(stateName: string, bytes: number) {
-    super('States.DataLimitExceeded', `State "${stateName}": the task's result has ${bytes} bytes; Step Functions takes at most ${MAX_PAYLOAD_BYTES}.`);
+    super(
+      'States.DataLimitExceeded',
+      `State "${stateName}": the task's result has ${bytes} bytes; Step Functions takes at most ${MAX_PAYLOAD_BYTES}.`,
+    );
   }
 }
 
@@ -40,27 +43,43 @@ const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s]
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** A name Step Functions accepts (executions and state machines): 1-80 characters, no whitespace, brackets, wildcards or control characters. */
 const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
-const hasControlCharacter = (text: string): boolean => [...text].some((character) => (character.codePointAt(0) ?? 0) < 0x20 || ((character.codePointAt(0) ?? 0) >= 0x7f && (character.codePointAt(0) ?? 0) <= 0x9f));
+const hasControlCharacter = (text: string): boolean =>
+  [...text].some(
+    (character) =>
+      (character.codePointAt(0) ?? 0) < 0x20 || ((character.codePointAt(0) ?? 0) >= 0x7f && (character.codePointAt(0) ?? 0) <= 0x9f),
+  );
 
 export const shownArn = (value: unknown): string => String(value).slice(0, 200);
 
 /** A malformed ARN is InvalidArn on AWS, before anything is looked up. */
 export function assertArn(value: string, kind: 'stateMachine' | 'execution'): void {
   if (!(kind === 'stateMachine' ? STATE_MACHINE_ARN : EXECUTION_ARN).test(value)) {
-    const shape = kind === 'stateMachine' ? 'arn:aws:states:<region>:<account>:stateMachine:<name>' : 'arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>';
-    throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${shownArn(value)}' is not a ${kind === 'stateMachine' ? 'state machine' : 'execution'} ARN; expected ${shape}.`);
+    const shape =
+      kind === 'stateMachine'
+        ? 'arn:aws:states:<region>:<account>:stateMachine:<name>'
+        : 'arn:aws:states:<region>:<account>:execution:<stateMachine>:<name>';
+    throw new StepFunctionsError(
+      'InvalidArn',
+      `Invalid Arn: '${shownArn(value)}' is not a ${kind === 'stateMachine' ? 'state machine' : 'execution'} ARN; expected ${shape}.`,
+    );
   }
 }
 
 /** An execution's or a state machine's name; `explained` adds what a name may hold to the error. */
 export function assertName(name: string, explained = false): void {
   if (NAME.test(name) && !hasControlCharacter(name)) return;
-  const rules = explained ? '; expected 1-80 characters without whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ ` $ & , ; : /.' : '';
+  const rules = explained
+    ? '; expected 1-80 characters without whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ ` $ & , ; : /.'
+    : '';
   throw new StepFunctionsError('InvalidName', `Invalid Name: '${name.slice(0, 100)}'${rules}`);
 }
 
 export function assertRoleArn(roleArn: string): void {
-  if (!ROLE_ARN.test(roleArn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: roleArn '${roleArn.slice(0, 200)}' is not an IAM role ARN; expected arn:aws:iam::<account>:role/<name>.`);
+  if (!ROLE_ARN.test(roleArn))
+    throw new StepFunctionsError(
+      'InvalidArn',
+      `Invalid Arn: roleArn '${roleArn.slice(0, 200)}' is not an IAM role ARN; expected arn:aws:iam::<account>:role/<name>.`,
+    );
 }
 
 /**
@@ -71,7 +90,10 @@ export function assertRoleArn(roleArn: string): void {
 function parseBoundedJson(text: string, bounds: { member: string; maxBytes: number; invalid: string; title: string }): unknown {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > bounds.maxBytes) {
-    throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at '${bounds.member}' failed to satisfy constraint: Member must have length less than or equal to ${bounds.maxBytes} (the ${bounds.member} has ${bytes} bytes).`);
+    throw new StepFunctionsError(
+      'ValidationException',
+      `1 validation error detected: Value at '${bounds.member}' failed to satisfy constraint: Member must have length less than or equal to ${bounds.maxBytes} (the ${bounds.member} has ${bytes} bytes).`,
+    );
   }
   let parsed: unknown;
   try {
@@ -80,17 +102,29 @@ function parseBoundedJson(text: string, bounds: { member: string; maxBytes: numb
     throw new StepFunctionsError(bounds.invalid, `${bounds.title}: the ${bounds.member} is not JSON.`);
   }
   const depth = jsonDepth(parsed as JsonValue);
-  if (depth > MAX_JSON_DEPTH) throw new StepFunctionsError(bounds.invalid, `${bounds.title}: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
+  if (depth > MAX_JSON_DEPTH)
+    throw new StepFunctionsError(bounds.invalid, `${bounds.title}: it nests ${depth} levels deep; expected at most ${MAX_JSON_DEPTH}.`);
   return parsed;
 }
 
 /** An execution's input (StartExecution). */
 export const parseExecutionInput = (text: string): unknown =>
-  parseBoundedJson(text, { member: 'input', maxBytes: MAX_PAYLOAD_BYTES, invalid: 'InvalidExecutionInput', title: 'Invalid State Machine Execution Input' });
+  parseBoundedJson(text, {
+    member: 'input',
+    maxBytes: MAX_PAYLOAD_BYTES,
+    invalid: 'InvalidExecutionInput',
+    title: 'Invalid State Machine Execution Input',
+  });
 
 /** A task's output (SendTaskSuccess). */
-export const parseTaskOutput = (text: string): unknown => parseBoundedJson(text, { member: 'output', maxBytes: MAX_PAYLOAD_BYTES, invalid: 'InvalidOutput', title: 'Invalid Output' });
+export const parseTaskOutput = (text: string): unknown =>
+  parseBoundedJson(text, { member: 'output', maxBytes: MAX_PAYLOAD_BYTES, invalid: 'InvalidOutput', title: 'Invalid Output' });
 
 /** A state machine's definition (Create/UpdateStateMachine). */
 export const parseDefinition = (text: string): unknown =>
-  parseBoundedJson(text, { member: 'definition', maxBytes: MAX_DEFINITION_BYTES, invalid: 'InvalidDefinition', title: 'Invalid State Machine Definition' });
+  parseBoundedJson(text, {
+    member: 'definition',
+    maxBytes: MAX_DEFINITION_BYTES,
+    invalid: 'InvalidDefinition',
+    title: 'Invalid State Machine Definition',
+  });

@@ -16,7 +16,16 @@ import type { EventListener } from '#local/events/event.js';
 import type { LocalStateMachine, RunOptions, RunResult } from './runner.js';
 import { InvalidToken } from './task-tokens.js';
 import { executionStatusChange } from './execution-events.js';
-import { assertArn, assertName, assertRoleArn, parseDefinition, parseExecutionInput, parseTaskOutput, shownArn, StepFunctionsError } from './step-functions-bounds.js';
+import {
+  assertArn,
+  assertName,
+  assertRoleArn,
+  parseDefinition,
+  parseExecutionInput,
+  parseTaskOutput,
+  shownArn,
+  StepFunctionsError,
+} from './step-functions-bounds.js';
 
 /** GetExecutionHistory's page: up to 1,000 events. */
 const MAX_HISTORY_PAGE = 1000;
@@ -74,9 +83,30 @@ let sequence = 0;
 
 /** The result of an execution the engine could not run to its end. */
 function brokenRun(executionArn: string, startedAt: number, history: HistoryEvent[], error: unknown): RunResult {
-  const cause = `The local engine could not run the execution: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 32_768);
-  history.push({ id: history.length + 1, previousEventId: history.length, timestamp: new Date(), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause } });
-  return { executionArn, status: 'FAILED', error: 'States.Runtime', cause, events: [], history, stateTransitions: 0, lambdaInvocations: 0, startedAt, stoppedAt: Date.now() };
+  const cause =
+    `The local engine could not run the execution: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(
+      0,
+      32_768,
+    );
+  history.push({
+    id: history.length + 1,
+    previousEventId: history.length,
+    timestamp: new Date(),
+    type: 'ExecutionFailed',
+    executionFailedEventDetails: { error: 'States.Runtime', cause },
+  });
+  return {
+    executionArn,
+    status: 'FAILED',
+    error: 'States.Runtime',
+    cause,
+    events: [],
+    history,
+    stateTransitions: 0,
+    lambdaInvocations: 0,
+    startedAt,
+    stoppedAt: Date.now(),
+  };
 }
 
 export class LocalStepFunctions {
@@ -89,7 +119,14 @@ export class LocalStepFunctions {
 
   register(...machines: LocalStateMachine[]): this {
     for (const machine of machines) {
-      this.machines.set(machine.arn, { machine, name: machine.arn.split(':').pop() ?? '', roleArn: LOCAL_ROLE_ARN, creationDate: Date.now(), fromTemplate: true, deleting: false });
+      this.machines.set(machine.arn, {
+        machine,
+        name: machine.arn.split(':').pop() ?? '',
+        roleArn: LOCAL_ROLE_ARN,
+        creationDate: Date.now(),
+        fromTemplate: true,
+        deleting: false,
+      });
     }
     return this;
   }
@@ -98,11 +135,17 @@ export class LocalStepFunctions {
     return this.entry(stateMachineArn).machine;
   }
 
-  createStateMachine(request: { name: string; definition: string; roleArn: string; type?: string }): { stateMachineArn: string; creationDate: number } {
+  createStateMachine(request: { name: string; definition: string; roleArn: string; type?: string }): {
+    stateMachineArn: string;
+    creationDate: number;
+  } {
     const { name, definition, roleArn } = request;
     assertName(name, true);
     if (request.type !== undefined && request.type !== 'STANDARD') {
-      throw new StepFunctionsError('StateMachineTypeNotSupported', `The local engine runs STANDARD state machines; got type ${request.type.slice(0, 20)}.`);
+      throw new StepFunctionsError(
+        'StateMachineTypeNotSupported',
+        `The local engine runs STANDARD state machines; got type ${request.type.slice(0, 20)}.`,
+      );
     }
     assertRoleArn(roleArn);
     const parsed = parseDefinition(definition);
@@ -115,7 +158,10 @@ export class LocalStepFunctions {
       throw new StepFunctionsError('StateMachineAlreadyExists', `State Machine Already Exists: '${existing.machine.arn}'`);
     }
     if ([...this.machines.values()].filter((entry) => !entry.fromTemplate).length >= MAX_USER_STATE_MACHINES) {
-      throw new StepFunctionsError('StateMachineLimitExceeded', `The local Step Functions holds at most ${MAX_USER_STATE_MACHINES} state machines of yours; delete one first.`);
+      throw new StepFunctionsError(
+        'StateMachineLimitExceeded',
+        `The local Step Functions holds at most ${MAX_USER_STATE_MACHINES} state machines of yours; delete one first.`,
+      );
     }
     const machine = this.build(name, definition);
     const creationDate = Date.now();
@@ -125,18 +171,32 @@ export class LocalStepFunctions {
 
   describeStateMachine(stateMachineArn: string): StateMachineDescription {
     const entry = this.entry(stateMachineArn, { deleting: true });
-    return { stateMachineArn: entry.machine.arn, name: entry.name, status: entry.deleting ? 'DELETING' : 'ACTIVE', definition: entry.machine.definitionText, roleArn: entry.roleArn, type: 'STANDARD', creationDate: entry.creationDate };
+    return {
+      stateMachineArn: entry.machine.arn,
+      name: entry.name,
+      status: entry.deleting ? 'DELETING' : 'ACTIVE',
+      definition: entry.machine.definitionText,
+      roleArn: entry.roleArn,
+      type: 'STANDARD',
+      creationDate: entry.creationDate,
+    };
   }
 
   /** Every state machine, by name. */
   listStateMachines(): StateMachineDescription[] {
-    return [...this.machines.values()].map((entry) => this.describeStateMachine(entry.machine.arn)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.machines.values()]
+      .map((entry) => this.describeStateMachine(entry.machine.arn))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** A new definition or role for the executions started from now on; running ones go on with theirs. */
   updateStateMachine(request: { stateMachineArn: string; definition?: string; roleArn?: string }): { updateDate: number } {
     const entry = this.entry(request.stateMachineArn);
-    if (entry.fromTemplate) throw new StepFunctionsError('ValidationException', `${entry.name} is deployed by template.yaml; change the template, not the local copy.`);
+    if (entry.fromTemplate)
+      throw new StepFunctionsError(
+        'ValidationException',
+        `${entry.name} is deployed by template.yaml; change the template, not the local copy.`,
+      );
     if (request.definition === undefined && request.roleArn === undefined) {
       throw new StepFunctionsError('MissingRequiredParameter', 'Either the definition or the roleArn must be specified.');
     }
@@ -158,7 +218,8 @@ export class LocalStepFunctions {
     assertArn(stateMachineArn, 'stateMachine');
     const entry = this.machines.get(stateMachineArn);
     if (!entry) return;
-    if (entry.fromTemplate) throw new StepFunctionsError('ValidationException', `${entry.name} is deployed by template.yaml and cannot be deleted here.`);
+    if (entry.fromTemplate)
+      throw new StepFunctionsError('ValidationException', `${entry.name} is deployed by template.yaml and cannot be deleted here.`);
     entry.deleting = true;
     const running = this.list().filter((execution) => execution.stateMachineArn === stateMachineArn && execution.status === 'RUNNING');
     void Promise.all(running.map((execution) => execution.done)).then(() => {
@@ -173,12 +234,14 @@ export class LocalStepFunctions {
     assertArn(stateMachineArn, 'stateMachine');
     const entry = this.machines.get(stateMachineArn);
     if (!entry) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${shownArn(stateMachineArn)}'`);
-    if (entry.deleting && !allow.deleting) throw new StepFunctionsError('StateMachineDeleting', `State Machine Deleting: '${shownArn(stateMachineArn)}'`);
+    if (entry.deleting && !allow.deleting)
+      throw new StepFunctionsError('StateMachineDeleting', `State Machine Deleting: '${shownArn(stateMachineArn)}'`);
     return entry;
   }
 
   private build(name: string, definition: string): LocalStateMachine {
-    if (!this.options.buildMachine) throw new StepFunctionsError('ValidationException', 'This local Step Functions runs only the state machines of template.yaml.');
+    if (!this.options.buildMachine)
+      throw new StepFunctionsError('ValidationException', 'This local Step Functions runs only the state machines of template.yaml.');
     return this.options.buildMachine(name, definition);
   }
 
@@ -221,7 +284,19 @@ export class LocalStepFunctions {
       .catch((error: unknown): RunResult => {
         const broken = brokenRun(executionArn, execution.startDate, history, error);
         try {
-          this.options.onStatusChange?.(executionStatusChange({ executionArn, stateMachineArn: machine.arn, name, startDate: execution.startDate, input, status: 'FAILED', stopDate: broken.stoppedAt, error: broken.error ?? 'States.Runtime', cause: broken.cause ?? '' }));
+          this.options.onStatusChange?.(
+            executionStatusChange({
+              executionArn,
+              stateMachineArn: machine.arn,
+              name,
+              startDate: execution.startDate,
+              input,
+              status: 'FAILED',
+              stopDate: broken.stoppedAt,
+              error: broken.error ?? 'States.Runtime',
+              cause: broken.cause ?? '',
+            }),
+          );
         } catch {
           // The status change is best effort, as EventBridge delivery is.
         }
@@ -256,11 +331,15 @@ export class LocalStepFunctions {
   }
 
   /** One page of the history, oldest first; `nextToken` is the index of the next event. */
-  getExecutionHistory(executionArn: string, request: { maxResults?: number; nextToken?: string }): { events: HistoryEvent[]; nextToken?: string } {
+  getExecutionHistory(
+    executionArn: string,
+    request: { maxResults?: number; nextToken?: string },
+  ): { events: HistoryEvent[]; nextToken?: string } {
     const { history } = this.execution(executionArn);
     const size = Math.min(MAX_HISTORY_PAGE, Math.max(1, request.maxResults || MAX_HISTORY_PAGE));
     const from = request.nextToken === undefined ? 0 : Number(request.nextToken);
-    if (!Number.isInteger(from) || from < 0 || from > history.length) throw new StepFunctionsError('InvalidToken', 'Invalid Token: nextToken is not one this API gave.');
+    if (!Number.isInteger(from) || from < 0 || from > history.length)
+      throw new StepFunctionsError('InvalidToken', 'Invalid Token: nextToken is not one this API gave.');
     const events = history.slice(from, from + size);
     return from + size < history.length ? { events, nextToken: String(from + size) } : { events };
   }
@@ -291,7 +370,9 @@ export class LocalStepFunctions {
   }
 
   private tokensOf(taskToken: string) {
-    const owner = [...[...this.machines.values()].map((entry) => entry.machine), ...this.retired].find((machine) => machine.taskTokens.knows(taskToken));
+    const owner = [...[...this.machines.values()].map((entry) => entry.machine), ...this.retired].find((machine) =>
+      machine.taskTokens.knows(taskToken),
+    );
     if (!owner) throw new InvalidToken();
     return owner.taskTokens;
   }

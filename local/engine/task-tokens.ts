@@ -83,6 +83,7 @@ export class LocalTaskTokens {
 export function withTaskToken(value: unknown, token: string): unknown {
   if (value === TASK_TOKEN_PLACEHOLDER) return token;
   if (Array.isArray(value)) return value.map((item) => withTaskToken(item, token));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withTaskToken(item, token)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withTaskToken(item, token)]));
   return value;
 }

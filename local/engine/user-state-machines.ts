@@ -17,12 +17,22 @@ export class InvalidDefinition extends StepFunctionsError {
   }
 }
 
-type State = { Type?: unknown; Resource?: unknown; Parameters?: Record<string, unknown>; Assign?: unknown; QueryLanguage?: unknown; Iterator?: unknown; ItemProcessor?: unknown; Branches?: unknown };
+type State = {
+  Type?: unknown;
+  Resource?: unknown;
+  Parameters?: Record<string, unknown>;
+  Assign?: unknown;
+  QueryLanguage?: unknown;
+  Iterator?: unknown;
+  ItemProcessor?: unknown;
+  Branches?: unknown;
+};
 type Definition = { StartAt?: unknown; States?: Record<string, State>; QueryLanguage?: unknown };
 
 const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const SAGEMAKER_SDK = /^arn:aws[a-z-]*:states:::aws-sdk:sagemaker:([a-zA-Z]+)$/;
-const SUPPORTED = 'arn:aws:states:::lambda:invoke[.waitForTaskToken] with a FunctionName of template.yaml, or arn:aws:states:::aws-sdk:sagemaker:<operation>';
+const SUPPORTED =
+  'arn:aws:states:::lambda:invoke[.waitForTaskToken] with a FunctionName of template.yaml, or arn:aws:states:::aws-sdk:sagemaker:<operation>';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -59,7 +69,8 @@ export function needsOf(definitionText: string, functions: readonly string[]): U
   const sagemakerOperations = new Set<string>();
   statesOf(definition, 'The definition', (name, state) => {
     const shown = `State "${name.slice(0, 80)}"`;
-    if (state.QueryLanguage !== undefined && state.QueryLanguage !== 'JSONPath') throw new InvalidDefinition(`${shown} uses JSONata; the local engine runs JSONPath only.`);
+    if (state.QueryLanguage !== undefined && state.QueryLanguage !== 'JSONPath')
+      throw new InvalidDefinition(`${shown} uses JSONata; the local engine runs JSONPath only.`);
     if (state.Assign !== undefined) throw new InvalidDefinition(`${shown} uses Assign (variables), which the local engine does not run.`);
     if (state.Type !== 'Task') return;
     const resource = typeof state.Resource === 'string' ? state.Resource : '';
@@ -71,14 +82,21 @@ export function needsOf(definitionText: string, functions: readonly string[]): U
     if (LAMBDA_INVOKE.test(resource)) {
       const functionName = state.Parameters?.FunctionName;
       if (typeof functionName !== 'string') {
-        throw new InvalidDefinition(`${shown} invokes a function chosen at run time (FunctionName.$); locally FunctionName must name one of ${functions.join(', ')}.`);
+        throw new InvalidDefinition(
+          `${shown} invokes a function chosen at run time (FunctionName.$); locally FunctionName must name one of ${functions.join(', ')}.`,
+        );
       }
       const logicalId = functionName.split(':').pop() ?? '';
-      if (!functions.includes(logicalId)) throw new InvalidDefinition(`${shown} invokes ${functionName.slice(0, 120)}; locally FunctionName must name one of ${functions.join(', ')}.`);
+      if (!functions.includes(logicalId))
+        throw new InvalidDefinition(
+          `${shown} invokes ${functionName.slice(0, 120)}; locally FunctionName must name one of ${functions.join(', ')}.`,
+        );
       functionNames.add(functionName);
       return;
     }
-    throw new InvalidDefinition(`${shown} has the resource ${resource.slice(0, 120) || '(none)'}, which the local engine does not run; expected ${SUPPORTED}.`);
+    throw new InvalidDefinition(
+      `${shown} has the resource ${resource.slice(0, 120) || '(none)'}, which the local engine does not run; expected ${SUPPORTED}.`,
+    );
   });
   return { functionNames: [...functionNames], sagemakerOperations: [...sagemakerOperations] };
 }
@@ -88,7 +106,11 @@ export function needsOf(definitionText: string, functions: readonly string[]): U
  * template.yaml logical id; FunctionName may be the id or its local ARN), SageMaker SDK tasks by
  * the simulator. Throws InvalidDefinition when anything in it cannot run here.
  */
-export function userStateMachine(name: string, definitionText: string, handlers: Readonly<Record<string, LocalHandler>>): LocalStateMachine {
+export function userStateMachine(
+  name: string,
+  definitionText: string,
+  handlers: Readonly<Record<string, LocalHandler>>,
+): LocalStateMachine {
   const needs = needsOf(definitionText, Object.keys(handlers));
   const lambdaHandlers: RunnerOptions['lambdaHandlers'] = {};
   for (const functionName of needs.functionNames) {
@@ -98,7 +120,13 @@ export function userStateMachine(name: string, definitionText: string, handlers:
   }
   try {
     // No ${...} substitutions: what the user sends is what runs (a ${ in a string stays as written).
-    return new LocalStateMachine(definitionText, { stateMachineName: name, substitutions: {}, lambdaHandlers, resourceHandlers: sagemakerSdkTasks(needs.sagemakerOperations), literal: true });
+    return new LocalStateMachine(definitionText, {
+      stateMachineName: name,
+      substitutions: {},
+      lambdaHandlers,
+      resourceHandlers: sagemakerSdkTasks(needs.sagemakerOperations),
+      literal: true,
+    });
   } catch (error) {
     // An operation SageMaker lacks, or what the engine's own validation finds.
     throw new InvalidDefinition((error as Error).message.replace(/\s+/g, ' ').slice(0, 600));

@@ -8,13 +8,7 @@
  * an itemIdentifier outside the batch, fails the whole batch.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  type Message,
-  type MessageAttributeValue,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { isErrorNamed } from '#commons/errors.js';
 import { localLambdaContext } from '#local/engine/lambda-context.js';
 import { boundedRequestHandler, REQUEST_TIMEOUT_MS } from '#commons/clients.js';
@@ -115,19 +109,17 @@ function toRecordMessageAttributes(attributes: Record<string, MessageAttributeVa
 /** The SQSEvent Lambda's event-source mapping would build for these messages. */
 export function toSqsEvent(messages: Message[], queueArn: string, region = REGION): SQSEvent {
   return {
-    Records: messages.map(
-      (message): SQSRecord => ({
-        messageId: message.MessageId ?? randomUUID(),
-        receiptHandle: message.ReceiptHandle ?? '',
-        body: message.Body ?? '',
-        attributes: toRecordAttributes(message.Attributes),
-        messageAttributes: toRecordMessageAttributes(message.MessageAttributes),
-        md5OfBody: message.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: queueArn,
-        awsRegion: region,
-      }),
-    ),
+    Records: messages.map((message): SQSRecord => ({
+      messageId: message.MessageId ?? randomUUID(),
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: toRecordAttributes(message.Attributes),
+      messageAttributes: toRecordMessageAttributes(message.MessageAttributes),
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
   };
 }
 
@@ -261,7 +253,10 @@ export function startCallbackPoller(options: CallbackPollerOptions): CallbackPol
     stats.received += event.Records.length;
     let toDelete: SQSRecord[];
     try {
-      const response = await options.handler(event, localLambdaContext(`arn:aws:lambda:${REGION}:000000000000:function:${functionName}`, timeoutMs));
+      const response = await options.handler(
+        event,
+        localLambdaContext(`arn:aws:lambda:${REGION}:000000000000:function:${functionName}`, timeoutMs),
+      );
       toDelete = recordsToDelete(event.Records, response);
     } catch (error) {
       stats.handlerErrors += 1;

@@ -21,7 +21,8 @@ export interface TemplateRule {
 
 export type RuleTarget = (input: unknown) => Promise<unknown>;
 
-const isObject = (value: Json | undefined): value is { [key: string]: Json } => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: Json | undefined): value is { [key: string]: Json } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A `Ref` or `Fn::GetAtt` to a resource of the template: its logical id. */
 function targetOf(value: Json | undefined): string | undefined {
@@ -34,14 +35,19 @@ function targetOf(value: Json | undefined): string | undefined {
 /** A pattern names something `!Sub` builds (a parameter, the partition) that has no value here. */
 export class RuleValueMissing extends NamedError {
   constructor(name: string) {
-    super('RuleValueMissing', `A rule's pattern uses \${${name}}, which has no local value; expected one of the stack parameters or pseudo parameters given to templateRules.`);
+    super(
+      'RuleValueMissing',
+      `A rule's pattern uses \${${name}}, which has no local value; expected one of the stack parameters or pseudo parameters given to templateRules.`,
+    );
   }
 }
 
 /** The values `!Sub` fills in rule patterns off AWS: the pseudo parameters of the local account and the parameters' defaults. */
 export function localRuleValues(template: Template, overrides: Record<string, string> = {}): Record<string, string> {
   const defaults = Object.fromEntries(
-    Object.entries(template.Parameters ?? {}).flatMap(([name, parameter]) => (parameter.Default === undefined || parameter.Default === null ? [] : [[name, String(parameter.Default as string | number | boolean)]])),
+    Object.entries(template.Parameters ?? {}).flatMap(([name, parameter]) =>
+      parameter.Default === undefined || parameter.Default === null ? [] : [[name, String(parameter.Default as string | number | boolean)]],
+    ),
   );
   return { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', ...defaults, ...overrides };
 }
@@ -65,24 +71,38 @@ function resolvedPattern(value: Json, values: Record<string, string>): Json {
  * Every EventBridge rule template.yaml deploys, with its pattern (its `!Sub` strings filled from
  * `values`: see localRuleValues), input path and target.
  */
-export function templateRules(template: Template = readTemplate(), values: Record<string, string> = localRuleValues(template)): TemplateRule[] {
+export function templateRules(
+  template: Template = readTemplate(),
+  values: Record<string, string> = localRuleValues(template),
+): TemplateRule[] {
   const rules: TemplateRule[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const properties = resource.Properties ?? {};
     if (resource.Type === 'AWS::Serverless::StateMachine' || resource.Type === 'AWS::Serverless::Function') {
       const events = isObject(properties.Events) ? properties.Events : {};
       for (const [eventName, event] of Object.entries(events)) {
-        if (!isObject(event) || event.Type !== 'EventBridgeRule' || !isObject(event.Properties) || !isObject(event.Properties.Pattern)) continue;
+        if (!isObject(event) || event.Type !== 'EventBridgeRule' || !isObject(event.Properties) || !isObject(event.Properties.Pattern))
+          continue;
         const inputPath = event.Properties.InputPath;
         const pattern = resolvedPattern(event.Properties.Pattern, values) as Record<string, unknown>;
-        rules.push({ name: `${logicalId}.${eventName}`, pattern, target: logicalId, ...(typeof inputPath === 'string' ? { inputPath } : {}) });
+        rules.push({
+          name: `${logicalId}.${eventName}`,
+          pattern,
+          target: logicalId,
+          ...(typeof inputPath === 'string' ? { inputPath } : {}),
+        });
       }
     } else if (resource.Type === 'AWS::Events::Rule' && isObject(properties.EventPattern) && Array.isArray(properties.Targets)) {
       for (const target of properties.Targets) {
         const id = isObject(target) ? targetOf(target.Arn) : undefined;
         if (!id || !isObject(target)) continue;
         const inputPath = target.InputPath;
-        rules.push({ name: logicalId, pattern: resolvedPattern(properties.EventPattern, values) as Record<string, unknown>, target: id, ...(typeof inputPath === 'string' ? { inputPath } : {}) });
+        rules.push({
+          name: logicalId,
+          pattern: resolvedPattern(properties.EventPattern, values) as Record<string, unknown>,
+          target: id,
+          ...(typeof inputPath === 'string' ? { inputPath } : {}),
+        });
       }
     }
   }
@@ -92,11 +112,15 @@ export function templateRules(template: Template = readTemplate(), values: Recor
 /** `$` or `$.a.b`: the part of the event a rule's InputPath hands its target. */
 export function atInputPath(event: unknown, inputPath: string | undefined): unknown {
   if (inputPath === undefined || inputPath === '$') return event;
-  if (!/^\$(\.[A-Za-z0-9_-]+)+$/.test(inputPath)) throw new RangeError(`InputPath "${inputPath}" is not supported off AWS; expected $ or $.field.field.`);
+  if (!/^\$(\.[A-Za-z0-9_-]+)+$/.test(inputPath))
+    throw new RangeError(`InputPath "${inputPath}" is not supported off AWS; expected $ or $.field.field.`);
   return inputPath
     .slice(2)
     .split('.')
-    .reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), event);
+    .reduce<unknown>(
+      (value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined),
+      event,
+    );
 }
 
 export interface Delivery {

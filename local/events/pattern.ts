@@ -17,7 +17,6 @@ export class UnsupportedEventPattern extends NamedError {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Matcher = Record<string, Json>;
 
-
 const isObject = (value: unknown): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function numericMatches(conditions: Json[], value: unknown): boolean {
@@ -26,7 +25,9 @@ function numericMatches(conditions: Json[], value: unknown): boolean {
     const operator = conditions[index];
     const bound = conditions[index + 1];
     if (typeof bound !== 'number') throw new UnsupportedEventPattern(`numeric needs a number after "${String(operator)}".`);
-    const holds = { '<': value < bound, '<=': value <= bound, '=': value === bound, '>': value > bound, '>=': value >= bound }[String(operator)];
+    const holds = { '<': value < bound, '<=': value <= bound, '=': value === bound, '>': value > bound, '>=': value >= bound }[
+      String(operator)
+    ];
     if (holds === undefined) throw new UnsupportedEventPattern(`numeric operator "${String(operator)}"; expected <, <=, =, > or >=.`);
     if (!holds) return false;
   }
@@ -38,7 +39,8 @@ function valueMatches(expected: Json, value: unknown, present: boolean): boolean
   // A literal matches an equal value; a field that is missing matches no literal, not even null.
   if (!isObject(expected)) return present && value === expected;
   const [operator, ...others] = Object.keys(expected);
-  if (!operator || others.length > 0) throw new UnsupportedEventPattern(`A matcher has ${Object.keys(expected).length} operators; expected exactly one.`);
+  if (!operator || others.length > 0)
+    throw new UnsupportedEventPattern(`A matcher has ${Object.keys(expected).length} operators; expected exactly one.`);
   const argument = expected[operator] as Json;
   switch (operator) {
     case 'exists':
@@ -60,7 +62,9 @@ function valueMatches(expected: Json, value: unknown, present: boolean): boolean
       return !excluded.includes(value as Json);
     }
     default:
-      throw new UnsupportedEventPattern(`The operator "${operator}" is not supported off AWS; expected exists, prefix, suffix, equals-ignore-case, wildcard, numeric or anything-but.`);
+      throw new UnsupportedEventPattern(
+        `The operator "${operator}" is not supported off AWS; expected exists, prefix, suffix, equals-ignore-case, wildcard, numeric or anything-but.`,
+      );
   }
 }
 

@@ -19,7 +19,12 @@ export interface AdminDependencies {
   stats: () => SimulatorStatsSnapshot;
 }
 
-export async function handleAdminRequest(request: IncomingMessage, response: ServerResponse, url: URL, deps: AdminDependencies): Promise<void> {
+export async function handleAdminRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  deps: AdminDependencies,
+): Promise<void> {
   try {
     const route = `${request.method ?? 'GET'} ${url.pathname}`;
     switch (route) {

@@ -27,15 +27,13 @@ export interface AccountScope {
 const prefix = ({ region, accountId }: AccountScope): string => `arn:aws:sagemaker:${region}:${accountId}`;
 
 /** SageMaker lowercases the pipeline name inside the ARN. */
-export const pipelineArn = (scope: AccountScope, pipelineName: string): string =>
-  `${prefix(scope)}:pipeline/${pipelineName.toLowerCase()}`;
+export const pipelineArn = (scope: AccountScope, pipelineName: string): string => `${prefix(scope)}:pipeline/${pipelineName.toLowerCase()}`;
 
 export const executionArn = (scope: AccountScope, pipelineName: string, executionId: string): string =>
   `${pipelineArn(scope, pipelineName)}/execution/${executionId}`;
 
 /** e.g. arn:aws:sagemaker:us-east-1:123456789012:training-job/pipelines-abc-train-x1 */
-export const jobArn = (scope: AccountScope, resource: string, name: string): string =>
-  `${prefix(scope)}:${resource}/${name}`;
+export const jobArn = (scope: AccountScope, resource: string, name: string): string => `${prefix(scope)}:${resource}/${name}`;
 
 /** The pipeline name part of a pipeline ARN, or the input itself when it is a plain name. */
 export function pipelineKey(nameOrArn: string): string {

@@ -34,14 +34,17 @@ export class SimulationClock {
   /** Real time, not scaled: used for injected latency. */
   afterRealMilliseconds(milliseconds: number, action: () => void): TimerHandle {
     if (this.disposed) return NO_TIMER;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      try {
-        action();
-      } catch (error) {
-        this.onTimerError(error);
-      }
-    }, Math.max(0, milliseconds));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        try {
+          action();
+        } catch (error) {
+          this.onTimerError(error);
+        }
+      },
+      Math.max(0, milliseconds),
+    );
     this.timers.add(timer);
     return {
       cancel: () => {

@@ -153,7 +153,13 @@ function readStep(raw: JsonValue, index: number, problems: string[]): StepDefini
 }
 
 /** The exception types SageMaker's step retry policies name. */
-export const RETRYABLE_EXCEPTIONS = ['Step.SERVICE_FAULT', 'Step.THROTTLING', 'SageMaker.JOB_INTERNAL_ERROR', 'SageMaker.CAPACITY_ERROR', 'SageMaker.RESOURCE_LIMIT'] as const;
+export const RETRYABLE_EXCEPTIONS = [
+  'Step.SERVICE_FAULT',
+  'Step.THROTTLING',
+  'SageMaker.JOB_INTERNAL_ERROR',
+  'SageMaker.CAPACITY_ERROR',
+  'SageMaker.RESOURCE_LIMIT',
+] as const;
 
 function readRetryPolicies(raw: JsonValue | undefined, label: string, problems: string[]): RetryPolicy[] {
   if (raw === undefined) return [];
@@ -164,7 +170,11 @@ function readRetryPolicies(raw: JsonValue | undefined, label: string, problems: 
   const policies: RetryPolicy[] = [];
   for (const policy of raw) {
     const types = isObject(policy) ? policy['ExceptionType'] : undefined;
-    if (!isObject(policy) || !Array.isArray(types) || types.some((type) => !(RETRYABLE_EXCEPTIONS as readonly JsonValue[]).includes(type))) {
+    if (
+      !isObject(policy) ||
+      !Array.isArray(types) ||
+      types.some((type) => !(RETRYABLE_EXCEPTIONS as readonly JsonValue[]).includes(type))
+    ) {
       problems.push(`${label}: every retry policy needs "ExceptionType", a list of ${RETRYABLE_EXCEPTIONS.join(', ')}`);
       continue;
     }

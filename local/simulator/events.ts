@@ -15,7 +15,8 @@ export const STEP_STATUS_CHANGE = 'SageMaker Model Building Pipeline Execution S
 
 export type { EventBridgeEvent, EventListener } from '#local/events/event.js';
 
-const iso = (epochSeconds: number | undefined): string | undefined => (epochSeconds === undefined ? undefined : new Date(epochSeconds * 1000).toISOString());
+const iso = (epochSeconds: number | undefined): string | undefined =>
+  epochSeconds === undefined ? undefined : new Date(epochSeconds * 1000).toISOString();
 const defined = (fields: Record<string, JsonValue | undefined>): JsonObject =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as JsonObject;
 
@@ -80,7 +81,9 @@ export function stepStatusChange(execution: Execution, step: StepRun, previous: 
 export class SimulatorEvents {
   private readonly listeners = new Set<EventListener>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void = (error) => console.error('[sagemaker-simulator] event listener:', error)) {}
+  constructor(
+    private readonly onListenerError: (error: unknown) => void = (error) => console.error('[sagemaker-simulator] event listener:', error),
+  ) {}
 
   publish(event: EventBridgeEvent): void {
     for (const listener of this.listeners) {

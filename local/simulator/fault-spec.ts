@@ -30,7 +30,17 @@ export class FaultSpecError extends NamedError {
 
 export const COUNTED_FAULTS = ['connectionReset', 'serverError', 'accessDenied', 'conflict', 'hang'] as const;
 export type CountedFault = (typeof COUNTED_FAULTS)[number] | 'slow' | 'htmlServerError';
-const FAULT_KEYS = ['throttle', 'serverError', 'connectionReset', 'latencyMs', 'conflict', 'accessDenied', 'hang', 'slow', 'htmlServerError'] as const;
+const FAULT_KEYS = [
+  'throttle',
+  'serverError',
+  'connectionReset',
+  'latencyMs',
+  'conflict',
+  'accessDenied',
+  'hang',
+  'slow',
+  'htmlServerError',
+] as const;
 const HTML_ERROR_STATUSES = [500, 502, 503, 504];
 const MAX_LATENCY_MS = 60_000;
 

@@ -8,7 +8,8 @@ import { FaultSpecError, parseFaultSpec, type CountedFault, type FaultSpec } fro
 
 export { FaultSpecError, parseFaultSpec, type FaultSpec } from './fault-spec.js';
 
-export type FaultAction = 'none' | 'throttle' | 'serverError' | 'connectionReset' | 'conflict' | 'accessDenied' | 'hang' | 'htmlServerError';
+export type FaultAction =
+  'none' | 'throttle' | 'serverError' | 'connectionReset' | 'conflict' | 'accessDenied' | 'hang' | 'htmlServerError';
 
 export interface FaultDecision {
   latencyMs: number;

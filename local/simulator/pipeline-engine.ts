@@ -26,8 +26,7 @@ export interface EngineDependencies {
 const noTimers = (): void => undefined;
 /** SageMaker's FailureReason of a run whose step failed (the step's own FailureReason says why). */
 export const STEP_FAILURE_REASON = 'Step failure: One or multiple steps failed.';
-const isRunning = (step: StepRun): boolean =>
-  step.status === 'Starting' || step.status === 'Executing' || step.status === 'Stopping';
+const isRunning = (step: StepRun): boolean => step.status === 'Starting' || step.status === 'Executing' || step.status === 'Stopping';
 
 /**
  * The step scheduler. Starts steps whose DependsOn all Succeeded, finishes them
@@ -254,7 +253,9 @@ export class PipelineEngine {
     if (execution.status === 'Executing' && execution.stepFailed) {
       if (!steps.some(isRunning)) this.setExecutionStatus(execution, 'Failed', STEP_FAILURE_REASON);
     } else if (execution.status === 'Executing') {
-      const allSucceeded = execution.pipeline.steps.every((d) => execution.steps.get(d.name)?.status === 'Succeeded' || this.isSkipped(execution, d));
+      const allSucceeded = execution.pipeline.steps.every(
+        (d) => execution.steps.get(d.name)?.status === 'Succeeded' || this.isSkipped(execution, d),
+      );
       if (allSucceeded) this.setExecutionStatus(execution, 'Succeeded');
     } else if (execution.status === 'Stopping' && !steps.some(isRunning)) {
       if (execution.stopFailureReason) this.setExecutionStatus(execution, 'Failed', execution.stopFailureReason);
@@ -319,7 +320,11 @@ export class PipelineEngine {
       job.cancelTimers = this.after(outlives, () => this.endJob(job, 'Completed'));
       return;
     }
-    this.endJob(job, status === 'Succeeded' ? 'Completed' : status === 'Failed' ? 'Failed' : 'Stopped', status === 'Failed' ? step.failureReason : undefined);
+    this.endJob(
+      job,
+      status === 'Succeeded' ? 'Completed' : status === 'Failed' ? 'Failed' : 'Stopped',
+      status === 'Failed' ? step.failureReason : undefined,
+    );
   }
 
   /** StopTrainingJob and the like: Stopping, then Stopped after the job's stop duration. The caller has checked it is InProgress. */

@@ -80,7 +80,11 @@ function sendHtmlError(response: ServerResponse, status: number): void {
   response.end(body);
 }
 
-function injectedError(action: Exclude<FaultAction, 'none' | 'connectionReset' | 'hang' | 'htmlServerError'>, operation: string, accountId: string): SageMakerError {
+function injectedError(
+  action: Exclude<FaultAction, 'none' | 'connectionReset' | 'hang' | 'htmlServerError'>,
+  operation: string,
+  accountId: string,
+): SageMakerError {
   switch (action) {
     case 'throttle':
       return new SageMakerError('ThrottlingException', 'Rate exceeded');
@@ -92,6 +96,9 @@ function injectedError(action: Exclude<FaultAction, 'none' | 'connectionReset' |
         `User: arn:aws:sts::${accountId}:assumed-role/simulated-role/simulator is not authorized to perform: sagemaker:${operation} (injected fault)`,
       );
     case 'conflict':
-      return new SageMakerError('ConflictException', `The resource is being modified by another request; retry ${operation} (injected fault).`);
+      return new SageMakerError(
+        'ConflictException',
+        `The resource is being modified by another request; retry ${operation} (injected fault).`,
+      );
   }
 }

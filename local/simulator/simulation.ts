@@ -14,7 +14,17 @@ export const LAMBDA_TIMEOUT_MAX_SECONDS = 600;
 /** Training, Processing, ... steps take this long to go Stopping → Stopped. */
 export const DEFAULT_STOP_DURATION_SECONDS = 2;
 
-const FIELDS = ['DurationSeconds', 'Outcome', 'FailureReason', 'TimeoutSeconds', 'StopDurationSeconds', 'JobOutlivesStepSeconds', 'ConditionOutcome', 'FailAttempts', 'FailureException'];
+const FIELDS = [
+  'DurationSeconds',
+  'Outcome',
+  'FailureReason',
+  'TimeoutSeconds',
+  'StopDurationSeconds',
+  'JobOutlivesStepSeconds',
+  'ConditionOutcome',
+  'FailAttempts',
+  'FailureException',
+];
 
 export function readSimulation(raw: JsonValue | undefined, type: string, label: string, problems: string[]): StepSimulation {
   const kind = stepTypeInfo(type)?.kind;
@@ -39,7 +49,14 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
   for (const key of Object.keys(raw)) {
     if (!FIELDS.includes(key)) problems.push(`${label}: unknown Simulation field "${key}" (allowed: ${FIELDS.join(', ')})`);
   }
-  const { DurationSeconds: duration, Outcome: outcome, FailureReason: reason, TimeoutSeconds: timeout, StopDurationSeconds: stopDuration, JobOutlivesStepSeconds: outlives } = raw;
+  const {
+    DurationSeconds: duration,
+    Outcome: outcome,
+    FailureReason: reason,
+    TimeoutSeconds: timeout,
+    StopDurationSeconds: stopDuration,
+    JobOutlivesStepSeconds: outlives,
+  } = raw;
 
   if (duration !== undefined) {
     if (isSeconds(duration)) simulation.durationSeconds = duration;
@@ -65,12 +82,14 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
   }
   const failAttempts = raw['FailAttempts'];
   if (failAttempts !== undefined) {
-    if (typeof failAttempts === 'number' && Number.isInteger(failAttempts) && failAttempts >= 0 && failAttempts <= 20) simulation.failAttempts = failAttempts;
+    if (typeof failAttempts === 'number' && Number.isInteger(failAttempts) && failAttempts >= 0 && failAttempts <= 20)
+      simulation.failAttempts = failAttempts;
     else problem('FailAttempts must be an integer from 0 to 20');
   }
   const failureException = raw['FailureException'];
   if (failureException !== undefined) {
-    if (typeof failureException === 'string' && /^[A-Za-z]+\.[A-Z_]+$/.test(failureException)) simulation.failureException = failureException;
+    if (typeof failureException === 'string' && /^[A-Za-z]+\.[A-Z_]+$/.test(failureException))
+      simulation.failureException = failureException;
     else problem('FailureException must be an exception type such as SageMaker.JOB_INTERNAL_ERROR');
   }
   const conditionOutcome = raw['ConditionOutcome'];
@@ -80,7 +99,10 @@ export function readSimulation(raw: JsonValue | undefined, type: string, label: 
     else problem('ConditionOutcome must be true or false');
   }
   if (outlives !== undefined) {
-    if (!stepTypeInfo(type)?.jobKind) problem('JobOutlivesStepSeconds applies to steps that run a job (Training, Processing, Transform, Tuning, AutoML, QualityCheck, ClarifyCheck)');
+    if (!stepTypeInfo(type)?.jobKind)
+      problem(
+        'JobOutlivesStepSeconds applies to steps that run a job (Training, Processing, Transform, Tuning, AutoML, QualityCheck, ClarifyCheck)',
+      );
     else if (isSeconds(outlives)) simulation.jobOutlivesStepSeconds = outlives;
     else problem('JobOutlivesStepSeconds must be a number >= 0');
   }

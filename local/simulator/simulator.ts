@@ -59,11 +59,15 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
   const concurrentExecutions = options.concurrentExecutionLimit ?? DEFAULT_CONCURRENT_EXECUTION_LIMIT;
   if (!Number.isInteger(concurrentExecutions) || concurrentExecutions < 1 || concurrentExecutions > MAX_CONCURRENT_EXECUTION_LIMIT) {
-    throw new RangeError(`concurrentExecutionLimit must be an integer in 1..${MAX_CONCURRENT_EXECUTION_LIMIT}, got ${concurrentExecutions}`);
+    throw new RangeError(
+      `concurrentExecutionLimit must be an integer in 1..${MAX_CONCURRENT_EXECUTION_LIMIT}, got ${concurrentExecutions}`,
+    );
   }
   const stepTransitionSeconds = options.stepTransitionSeconds ?? DEFAULT_STEP_TRANSITION_SECONDS;
   if (!Number.isFinite(stepTransitionSeconds) || stepTransitionSeconds < 0 || stepTransitionSeconds > MAX_STEP_TRANSITION_SECONDS) {
-    throw new RangeError(`stepTransitionSeconds must be a number of seconds in 0..${MAX_STEP_TRANSITION_SECONDS}, got ${stepTransitionSeconds}`);
+    throw new RangeError(
+      `stepTransitionSeconds must be a number of seconds in 0..${MAX_STEP_TRANSITION_SECONDS}, got ${stepTransitionSeconds}`,
+    );
   }
   const region = options.region ?? 'us-east-1';
   const scope = { region, accountId: options.accountId ?? '123456789012' };

@@ -24,17 +24,39 @@ interface StepTypeInfo {
   metadata: (step: StepRun, execution: Execution) => JsonObject;
 }
 
-const withArn = (key: string) => (step: StepRun): JsonObject => ({ [key]: { Arn: step.jobArn ?? '' } });
+const withArn =
+  (key: string) =>
+  (step: StepRun): JsonObject => ({ [key]: { Arn: step.jobArn ?? '' } });
 
-const checkMetadata = (key: string) => (step: StepRun): JsonObject => ({
-  [key]: { CheckType: String(step.definition.arguments['CheckType'] ?? 'DATA_QUALITY'), CheckJobArn: step.jobArn ?? '' },
-});
+const checkMetadata =
+  (key: string) =>
+  (step: StepRun): JsonObject => ({
+    [key]: { CheckType: String(step.definition.arguments['CheckType'] ?? 'DATA_QUALITY'), CheckJobArn: step.jobArn ?? '' },
+  });
 
 const STEP_TYPES: Record<string, StepTypeInfo> = {
   Training: { kind: 'job', jobKind: 'TrainingJob', arnResource: 'training-job', argumentsRequired: true, metadata: withArn('TrainingJob') },
-  Processing: { kind: 'job', jobKind: 'ProcessingJob', arnResource: 'processing-job', argumentsRequired: true, metadata: withArn('ProcessingJob') },
-  Transform: { kind: 'job', jobKind: 'TransformJob', arnResource: 'transform-job', argumentsRequired: true, metadata: withArn('TransformJob') },
-  Tuning: { kind: 'job', jobKind: 'TuningJob', arnResource: 'hyper-parameter-tuning-job', argumentsRequired: true, metadata: withArn('TuningJob') },
+  Processing: {
+    kind: 'job',
+    jobKind: 'ProcessingJob',
+    arnResource: 'processing-job',
+    argumentsRequired: true,
+    metadata: withArn('ProcessingJob'),
+  },
+  Transform: {
+    kind: 'job',
+    jobKind: 'TransformJob',
+    arnResource: 'transform-job',
+    argumentsRequired: true,
+    metadata: withArn('TransformJob'),
+  },
+  Tuning: {
+    kind: 'job',
+    jobKind: 'TuningJob',
+    arnResource: 'hyper-parameter-tuning-job',
+    argumentsRequired: true,
+    metadata: withArn('TuningJob'),
+  },
   AutoML: { kind: 'job', jobKind: 'AutoMLJob', arnResource: 'automl-job', metadata: withArn('AutoMLJob') },
   Model: { kind: 'synchronous', arnResource: 'model', argumentsRequired: true, metadata: withArn('Model') },
   RegisterModel: { kind: 'synchronous', arnResource: 'model-package', argumentsRequired: true, metadata: withArn('RegisterModel') },
@@ -43,7 +65,11 @@ const STEP_TYPES: Record<string, StepTypeInfo> = {
   EMR: {
     kind: 'job',
     metadata: (step) => ({
-      EMR: { ClusterId: `j-${step.sequence.toString(36).toUpperCase().padStart(13, '0')}`, StepId: `s-${step.sequence}`, StepName: step.definition.name },
+      EMR: {
+        ClusterId: `j-${step.sequence.toString(36).toUpperCase().padStart(13, '0')}`,
+        StepId: `s-${step.sequence}`,
+        StepName: step.definition.name,
+      },
     }),
   },
   Condition: { kind: 'instant', metadata: (step) => ({ Condition: { Outcome: step.conditionOutcome === false ? 'False' : 'True' } }) },

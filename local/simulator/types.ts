@@ -124,7 +124,8 @@ export interface StepRun {
 }
 
 /** Executing or Stopping: counts against the account's quota, and keeps its pipeline from being deleted. */
-export const isRunningExecution = (execution: Pick<Execution, 'status'>): boolean => execution.status === 'Executing' || execution.status === 'Stopping';
+export const isRunningExecution = (execution: Pick<Execution, 'status'>): boolean =>
+  execution.status === 'Executing' || execution.status === 'Stopping';
 
 export interface Execution {
   arn: string;

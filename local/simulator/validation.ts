@@ -104,8 +104,11 @@ export class RequestReader {
     const items: NameValue[] = [];
     for (const item of value) {
       const isPair =
-        item !== null && typeof item === 'object' && !Array.isArray(item) &&
-        typeof item['Name'] === 'string' && typeof item['Value'] === 'string';
+        item !== null &&
+        typeof item === 'object' &&
+        !Array.isArray(item) &&
+        typeof item['Name'] === 'string' &&
+        typeof item['Value'] === 'string';
       if (!isPair) {
         this.wrongType(item, field, 'a list of {Name, Value} string pairs');
         return undefined;
@@ -124,7 +127,14 @@ export class RequestReader {
   }
 
   private wrongType(value: unknown, field: string, expected: string): void {
-    const actual = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `the ${typeof value} ${quote(value).slice(0, 80)}`;
+    const actual =
+      value === null
+        ? 'null'
+        : Array.isArray(value)
+          ? 'a list'
+          : typeof value === 'object'
+            ? 'an object'
+            : `the ${typeof value} ${quote(value).slice(0, 80)}`;
     this.wrongTypes.push(`Member '${memberName(field)}' is ${actual}; expected ${expected}.`);
   }
 

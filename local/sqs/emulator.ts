@@ -29,8 +29,14 @@ const answerSqsFault: ErrorHandler = (thrown, request, reply) => {
   const isSqs = String(request.headers['content-type'] ?? '').includes('application/x-amz-json-1.0');
   const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : isSqs ? 400 : 500;
   if (!isSqs) return reply.status(status).send({ error: error.name, message: error.message.slice(0, 300) });
-  const type = error instanceof SyntaxError || /JSON/.test(error.message) ? 'com.amazonaws.sqs#SerializationException' : 'com.amazonaws.sqs#InvalidParameterValue';
-  return reply.status(status).header('content-type', 'application/x-amz-json-1.0').send({ __type: type, message: `The request is malformed: ${error.message.slice(0, 300)}` });
+  const type =
+    error instanceof SyntaxError || /JSON/.test(error.message)
+      ? 'com.amazonaws.sqs#SerializationException'
+      : 'com.amazonaws.sqs#InvalidParameterValue';
+  return reply
+    .status(status)
+    .header('content-type', 'application/x-amz-json-1.0')
+    .send({ __type: type, message: `The request is malformed: ${error.message.slice(0, 300)}` });
 };
 
 /**

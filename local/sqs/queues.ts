@@ -9,11 +9,7 @@ export function createSqsClient(endpoint: string, region = 'us-east-1'): SQSClie
 }
 
 /** Creates (or returns the existing) standard queue and gives back its URL. */
-export async function createQueue(
-  endpoint: string,
-  name: string,
-  attributes: Record<string, string> = {},
-): Promise<string> {
+export async function createQueue(endpoint: string, name: string, attributes: Record<string, string> = {}): Promise<string> {
   const client = createSqsClient(endpoint);
   try {
     const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
@@ -27,9 +23,7 @@ export async function createQueue(
 export async function getQueueArn(endpoint: string, queueUrl: string): Promise<string> {
   const client = createSqsClient(endpoint);
   try {
-    const { Attributes } = await client.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-    );
+    const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
     const arn = Attributes?.QueueArn;
     if (!arn) throw new Error(`GetQueueAttributes returned no QueueArn for ${queueUrl}`);
     return arn;

@@ -6,7 +6,17 @@
  * test/property/hostile-input.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, commandUsage, DEMO_SCENARIO_NAMES, HELP_COLUMNS, parseCommandLine, parseDuration, SEED_RUN_NAMES, USAGE, UsageError } from '#cli/args.js';
+import {
+  COMMANDS,
+  commandUsage,
+  DEMO_SCENARIO_NAMES,
+  HELP_COLUMNS,
+  parseCommandLine,
+  parseDuration,
+  SEED_RUN_NAMES,
+  USAGE,
+  UsageError,
+} from '#cli/args.js';
 import { DEMO_SCENARIOS } from '#cli/demo/scenarios.js';
 import { SEED_RUNS } from '#cli/seed-runs.js';
 
@@ -34,7 +44,12 @@ describe('parseCommandLine: help and version', () => {
     expect(parseCommandLine(argv)).toEqual({ name: 'help' });
   });
 
-  it.each(Object.keys(COMMANDS).flatMap((command) => [[command, '--help'], [command, '-h']]))('maps "%s %s" to that command\'s usage, even beside other flags', (command, flag) => {
+  it.each(
+    Object.keys(COMMANDS).flatMap((command) => [
+      [command, '--help'],
+      [command, '-h'],
+    ]),
+  )('maps "%s %s" to that command\'s usage, even beside other flags', (command, flag) => {
     // Act
     const parsed = parseCommandLine([command, '--json', flag]);
     // Assess
@@ -51,13 +66,19 @@ describe('parseCommandLine: help and version', () => {
 
   it('documents every command, durations, the streams and the exit codes in the overview', () => {
     // Assess
-    for (const line of ['graceful-stop demo', 'graceful-stop simulate', 'graceful-stop stop <pipelineExecutionArn>', 'graceful-stop stop-all [<pipelineName>...]']) expect(USAGE).toContain(line);
+    for (const line of [
+      'graceful-stop demo',
+      'graceful-stop simulate',
+      'graceful-stop stop <pipelineExecutionArn>',
+      'graceful-stop stop-all [<pipelineName>...]',
+    ])
+      expect(USAGE).toContain(line);
     expect(USAGE).toContain('[--state-machine-arn ARN | --stack-name NAME]');
     expect(USAGE.replace(/\s+/g, ' ')).toContain('Durations are seconds (900) or with units (90s, 15m, 2h, 1d, 1h30m).');
     expect(USAGE).toContain('Exit codes: 0 success, 1 named failure, 2 usage error, 130 interrupted.');
   });
 
-  it('fits every line of the overview and of each command\'s usage in 80 columns', () => {
+  it("fits every line of the overview and of each command's usage in 80 columns", () => {
     // Prepare
     const texts = [USAGE, ...Object.keys(COMMANDS).map((command) => commandUsage(command as keyof typeof COMMANDS))];
     // Act
@@ -74,8 +95,12 @@ describe('parseCommandLine: help and version', () => {
   it('knows exactly the demo scenarios and the simulator runs the commands know', () => {
     expect([...DEMO_SCENARIO_NAMES].sort()).toEqual(Object.keys(DEMO_SCENARIOS).sort());
     expect([...SEED_RUN_NAMES].sort()).toEqual(Object.keys(SEED_RUNS).sort());
-    expect(usageErrorOf(['demo', '--scenario', 'nope']).message).toBe('--scenario is "nope"; expected one of callback-and-lambda, silent-consumer, lambda-timeout, already-stopped.');
-    expect(usageErrorOf(['simulate', '--with-run', 'nope']).message).toBe('--with-run is "nope"; expected one of training, lambda, callback.');
+    expect(usageErrorOf(['demo', '--scenario', 'nope']).message).toBe(
+      '--scenario is "nope"; expected one of callback-and-lambda, silent-consumer, lambda-timeout, already-stopped.',
+    );
+    expect(usageErrorOf(['simulate', '--with-run', 'nope']).message).toBe(
+      '--with-run is "nope"; expected one of training, lambda, callback.',
+    );
   });
 
   it.each(Object.keys(COMMANDS))('lists every flag of %s in its own usage', (command) => {
@@ -113,7 +138,21 @@ describe('parseCommandLine: stop', () => {
 
   it('maps every flag to the exact state-machine input, durations with units included', () => {
     // Prepare
-    const argv = ['stop', ARN, '--max-wait', '15m', '--release-callbacks-after', '90s', '--fail-if-not-running', '--reason', 'cost alarm', '--json', '--quiet', '--metrics', '--verbose'];
+    const argv = [
+      'stop',
+      ARN,
+      '--max-wait',
+      '15m',
+      '--release-callbacks-after',
+      '90s',
+      '--fail-if-not-running',
+      '--reason',
+      'cost alarm',
+      '--json',
+      '--quiet',
+      '--metrics',
+      '--verbose',
+    ];
     // Act
     const command = parseCommandLine(argv, LOCAL);
     // Assess
@@ -123,7 +162,13 @@ describe('parseCommandLine: stop', () => {
       quiet: true,
       metrics: true,
       verbose: true,
-      input: { pipelineExecutionArn: ARN, maxWaitSeconds: 900, releaseCallbacksAfterSeconds: 90, failIfNotRunning: true, reason: 'cost alarm' },
+      input: {
+        pipelineExecutionArn: ARN,
+        maxWaitSeconds: 900,
+        releaseCallbacksAfterSeconds: 90,
+        failIfNotRunning: true,
+        reason: 'cost alarm',
+      },
     });
   });
 
@@ -152,7 +197,11 @@ describe('parseCommandLine: stop', () => {
 
 describe('parseCommandLine: stop-all', () => {
   it('maps a pipeline name to an input with only the name', () => {
-    expect(parseCommandLine(['stop-all', 'churn-model'], LOCAL)).toEqual({ name: 'stop-all', ...OUTPUT, input: { pipelineName: 'churn-model' } });
+    expect(parseCommandLine(['stop-all', 'churn-model'], LOCAL)).toEqual({
+      name: 'stop-all',
+      ...OUTPUT,
+      input: { pipelineName: 'churn-model' },
+    });
   });
 
   it('maps several names to pipelineNames, and a pattern to pipelineNamePattern', () => {
@@ -164,7 +213,23 @@ describe('parseCommandLine: stop-all', () => {
 
   it('passes every graceful-stop option on, and the AWS target', () => {
     // Prepare
-    const argv = ['stop-all', 'churn-model', '--older-than', '3600', '--signal-rate', '5', '--reason', 'release', '--max-wait', '20m', '--release-callbacks-after', '5m', '--json', '--stack-name', 'prod-stop-all'];
+    const argv = [
+      'stop-all',
+      'churn-model',
+      '--older-than',
+      '3600',
+      '--signal-rate',
+      '5',
+      '--reason',
+      'release',
+      '--max-wait',
+      '20m',
+      '--release-callbacks-after',
+      '5m',
+      '--json',
+      '--stack-name',
+      'prod-stop-all',
+    ];
     // Act
     const command = parseCommandLine(argv, LOCAL);
     // Assess
@@ -173,7 +238,14 @@ describe('parseCommandLine: stop-all', () => {
       ...OUTPUT,
       json: true,
       stackName: 'prod-stop-all',
-      input: { pipelineName: 'churn-model', olderThanSeconds: 3600, signalRatePerSecond: 5, reason: 'release', maxWaitSeconds: 1200, releaseCallbacksAfterSeconds: 300 },
+      input: {
+        pipelineName: 'churn-model',
+        olderThanSeconds: 3600,
+        signalRatePerSecond: 5,
+        reason: 'release',
+        maxWaitSeconds: 1200,
+        releaseCallbacksAfterSeconds: 300,
+      },
     });
   });
 });
@@ -181,7 +253,23 @@ describe('parseCommandLine: stop-all', () => {
 describe('parseCommandLine: simulate and demo', () => {
   it('defaults to ephemeral ports and real time, and takes a run to seed', () => {
     expect(parseCommandLine(['simulate'])).toEqual({ name: 'simulate', port: 0, sqsPort: 0, timeScale: 1, metrics: false, verbose: false });
-    expect(parseCommandLine(['simulate', '--port', '8080', '--sqs-port', '9324', '--time-scale', '12.5', '--with-run', 'training', '--execution-limit', '500', '--metrics', '--verbose'])).toEqual({
+    expect(
+      parseCommandLine([
+        'simulate',
+        '--port',
+        '8080',
+        '--sqs-port',
+        '9324',
+        '--time-scale',
+        '12.5',
+        '--with-run',
+        'training',
+        '--execution-limit',
+        '500',
+        '--metrics',
+        '--verbose',
+      ]),
+    ).toEqual({
       name: 'simulate',
       metrics: true,
       verbose: true,
@@ -204,12 +292,20 @@ describe('parseCommandLine: simulate and demo', () => {
       stopWatchGraceSeconds: 300,
       orphanGuard: 'training-*',
     });
-    expect(usageErrorOf(['simulate', '--orphan-guard', 'a b']).message).toMatch(/^--orphan-guard "a b" is not a state machine name pattern; expected 1-80 letters/);
+    expect(usageErrorOf(['simulate', '--orphan-guard', 'a b']).message).toMatch(
+      /^--orphan-guard "a b" is not a state machine name pattern; expected 1-80 letters/,
+    );
   });
 
   it('runs the default scenario, or the one given, with --json and --quiet', () => {
     expect(parseCommandLine(['demo'])).toEqual({ name: 'demo', ...OUTPUT });
-    expect(parseCommandLine(['demo', '--scenario', 'silent-consumer', '--json', '--quiet'])).toEqual({ name: 'demo', ...OUTPUT, json: true, quiet: true, scenario: 'silent-consumer' });
+    expect(parseCommandLine(['demo', '--scenario', 'silent-consumer', '--json', '--quiet'])).toEqual({
+      name: 'demo',
+      ...OUTPUT,
+      json: true,
+      quiet: true,
+      scenario: 'silent-consumer',
+    });
   });
 });
 
@@ -217,30 +313,66 @@ describe('parseCommandLine: usage errors', () => {
   it.each<[string, string[], RegExp]>([
     ['a stop without an ARN', ['stop'], /^Expected exactly one pipelineExecutionArn, got none\.$/],
     ['a stop with two ARNs', ['stop', ARN, OTHER_ARN], /^Expected exactly one pipelineExecutionArn, got 2\.$/],
-    ['an ARN with whitespace around it', ['stop', ` ${ARN}\n`], /^<pipelineExecutionArn> has leading or trailing whitespace; expected the ARN alone/],
+    [
+      'an ARN with whitespace around it',
+      ['stop', ` ${ARN}\n`],
+      /^<pipelineExecutionArn> has leading or trailing whitespace; expected the ARN alone/,
+    ],
     ['a malformed ARN', ['stop', 'not-an-arn'], /^<pipelineExecutionArn> "not-an-arn" is not an ARN; expected arn:aws:sagemaker:/],
     ['an upper-case ARN', ['stop', ARN.toUpperCase()], /is not an ARN \(ARNs are case-sensitive: it must begin with lower-case "arn:"/],
     ['--max-wait 0', ['stop', ARN, '--max-wait', '0'], /^--max-wait is "0"; expected a duration from 1 s to 86400 s\.$/],
     ['--max-wait -5', ['stop', ARN, '--max-wait', '-5'], /^--max-wait is "-5"; expected a positive duration such as 900, 15m or 2h\.$/],
-    ['--max-wait abc', ['stop', ARN, '--max-wait', 'abc'], /^--max-wait is "abc"; expected a duration: seconds \(900\) or with a unit \(90s, 15m, 2h, 1d\)\.$/],
+    [
+      '--max-wait abc',
+      ['stop', ARN, '--max-wait', 'abc'],
+      /^--max-wait is "abc"; expected a duration: seconds \(900\) or with a unit \(90s, 15m, 2h, 1d\)\.$/,
+    ],
     ['--max-wait 1.5', ['stop', ARN, '--max-wait', '1.5'], /^--max-wait is "1\.5"; expected a duration/],
     ['--max-wait above the limit', ['stop', ARN, '--max-wait', '2d'], /^--max-wait is "2d"; expected a duration from 1 s to 86400 s\.$/],
-    ['a negative --release-callbacks-after', ['stop', ARN, '--release-callbacks-after=-1'], /^--release-callbacks-after is "-1"; expected a duration of 0 or more/],
-    ['--release-callbacks-after equal to --max-wait', ['stop', ARN, '--max-wait', '60', '--release-callbacks-after', '60'], /^--release-callbacks-after \(60 s\) is not below --max-wait \(60 s\); expected a grace period shorter than the deadline, or no --release-callbacks-after\.$/],
+    [
+      'a negative --release-callbacks-after',
+      ['stop', ARN, '--release-callbacks-after=-1'],
+      /^--release-callbacks-after is "-1"; expected a duration of 0 or more/,
+    ],
+    [
+      '--release-callbacks-after equal to --max-wait',
+      ['stop', ARN, '--max-wait', '60', '--release-callbacks-after', '60'],
+      /^--release-callbacks-after \(60 s\) is not below --max-wait \(60 s\); expected a grace period shorter than the deadline, or no --release-callbacks-after\.$/,
+    ],
     ['an empty --reason', ['stop', ARN, '--reason', ''], /^--reason is ""; expected a non-empty string of at most 256 characters\.$/],
-    ['an over-long --reason', ['stop', ARN, '--reason', 'x'.repeat(257)], /^--reason is a 257-character string; expected a non-empty string of at most 256 characters\.$/],
+    [
+      'an over-long --reason',
+      ['stop', ARN, '--reason', 'x'.repeat(257)],
+      /^--reason is a 257-character string; expected a non-empty string of at most 256 characters\.$/,
+    ],
     ['an unknown flag', ['stop', ARN, '--force'], /^Unknown option '--force' for stop; expected one of --max-wait, .*, --help\.$/],
     ['a repeated flag', ['stop', ARN, '--max-wait', '60', '--max-wait', '90'], /^--max-wait is given more than once; give it once\.$/],
     ['--max-wait without a value', ['stop', ARN, '--max-wait'], /^--max-wait needs a value \(DURATION\)\.$/],
     ['a flag where a value belongs', ['stop', ARN, '--max-wait', '--json'], /^--max-wait needs a value \(DURATION\)\.$/],
     ['a value for a boolean flag', ['stop', ARN, '--json=yes'], /^--json takes no value; got "yes"\.$/],
-    ['both AWS targets', ['stop', ARN, '--state-machine-arn', MACHINE, '--stack-name', 'prod'], /^Give either --state-machine-arn or --stack-name, not both\.$/],
-    ['an activity ARN as the state machine', ['stop', ARN, '--state-machine-arn', 'arn:aws:states:eu-west-1:123456789012:activity:prod'], /is not a state machine ARN/],
+    [
+      'both AWS targets',
+      ['stop', ARN, '--state-machine-arn', MACHINE, '--stack-name', 'prod'],
+      /^Give either --state-machine-arn or --stack-name, not both\.$/,
+    ],
+    [
+      'an activity ARN as the state machine',
+      ['stop', ARN, '--state-machine-arn', 'arn:aws:states:eu-west-1:123456789012:activity:prod'],
+      /is not a state machine ARN/,
+    ],
     ['a stop-all without any pipeline', ['stop-all'], /^Expected a pipelineName \(or several\), or --pipeline-pattern PATTERN\.$/],
     ['names and a pattern', ['stop-all', 'a', '--pipeline-pattern', 'b*'], /^Give pipeline names or --pipeline-pattern, not both\.$/],
-    ['a bad pipeline name', ['stop-all', 'not a name'], /^<pipelineName> is "not a name"; expected a pipeline name of 1-256 letters, digits and hyphens\.$/],
+    [
+      'a bad pipeline name',
+      ['stop-all', 'not a name'],
+      /^<pipelineName> is "not a name"; expected a pipeline name of 1-256 letters, digits and hyphens\.$/,
+    ],
     ['--signal-rate 0', ['stop-all', 'churn-model', '--signal-rate', '0'], /^--signal-rate is "0"; expected an integer from 1 to 50\.$/],
-    ['--max-concurrency', ['stop-all', 'churn-model', '--max-concurrency', '5'], /^Unknown option '--max-concurrency' for stop-all; expected one of .*--signal-rate/],
+    [
+      '--max-concurrency',
+      ['stop-all', 'churn-model', '--max-concurrency', '5'],
+      /^Unknown option '--max-concurrency' for stop-all; expected one of .*--signal-rate/,
+    ],
     ['--time-scale fast', ['simulate', '--time-scale', 'fast'], /^--time-scale is "fast"; expected a number from 1 to 10000\.$/],
     ['--port 70000', ['simulate', '--port', '70000'], /^--port is "70000"; expected an integer from 0 to 65535\.$/],
     ['--execution-limit 0', ['simulate', '--execution-limit', '0'], /^--execution-limit is "0"; expected an integer from 1 to 100000\.$/],

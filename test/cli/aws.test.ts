@@ -100,7 +100,8 @@ function recordingClients(): AwsClients & { regions: (string | undefined)[] } {
   };
 }
 
-const command = (line: string) => parseCommandLine(line.split(' ')) as Extract<ReturnType<typeof parseCommandLine>, { name: 'stop' | 'stop-all' }>;
+const command = (line: string) =>
+  parseCommandLine(line.split(' ')) as Extract<ReturnType<typeof parseCommandLine>, { name: 'stop' | 'stop-all' }>;
 
 describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
   beforeEach(() => {
@@ -116,12 +117,21 @@ describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
       .resolvesOnce({ events: [stopExited(4), event(3, 'TaskStateEntered'), event(2, 'PassStateExited'), event(1, 'ExecutionStarted')] })
       .resolvesOnce({ events: [checkExited(7, 'Stopping', [{ name: 'Score', type: 'Lambda', status: 'Executing' }]), stopExited(4)] })
       .resolves({ events: [event(12, 'ExecutionSucceeded'), checkExited(9, 'Stopped', [])] });
-    sfn.on(DescribeExecutionCommand).resolvesOnce({ status: 'RUNNING' }).resolvesOnce({ status: 'RUNNING' }).resolves({ status: 'SUCCEEDED', output: JSON.stringify(DOCUMENT) });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ status: 'RUNNING' })
+      .resolvesOnce({ status: 'RUNNING' })
+      .resolves({ status: 'SUCCEEDED', output: JSON.stringify(DOCUMENT) });
     const io = captureIO();
     const clients = recordingClients();
 
     // Act
-    const code = await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --reason cost-cap`), io, clients, fakeFollow());
+    const code = await runAwsCommand(
+      command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --reason cost-cap`),
+      io,
+      clients,
+      fakeFollow(),
+    );
 
     // Assess
     expect(code).toBe(0);
@@ -142,14 +152,20 @@ describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
 
   it('exits 1 and prints the named error and its cause when the execution fails', async () => {
     // Prepare
-    const cause = "The pipeline execution ended Failed instead of Stopped: Lambda step 'Score' failed (timed out). [pipelineExecutionArn=x, finalStatus=Failed, waitedSeconds=130, polls=9]";
+    const cause =
+      "The pipeline execution ended Failed instead of Stopped: Lambda step 'Score' failed (timed out). [pipelineExecutionArn=x, finalStatus=Failed, waitedSeconds=130, polls=9]";
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'PipelineExecutionFailed', cause });
     const io = captureIO();
 
     // Act
-    const code = await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE}`), io, recordingClients(), fakeFollow());
+    const code = await runAwsCommand(
+      command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE}`),
+      io,
+      recordingClients(),
+      fakeFollow(),
+    );
 
     // Assess
     expect(code).toBe(1);
@@ -164,7 +180,12 @@ describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
     const io = captureIO();
 
     // Act
-    const code = await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`), io, recordingClients(), fakeFollow());
+    const code = await runAwsCommand(
+      command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`),
+      io,
+      recordingClients(),
+      fakeFollow(),
+    );
 
     // Assess
     expect(code).toBe(1);
@@ -211,7 +232,12 @@ describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', output: JSON.stringify(DOCUMENT) });
 
     // Act
-    const code = await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --stack-name prod`), captureIO(), recordingClients(), fakeFollow());
+    const code = await runAwsCommand(
+      command(`stop ${PIPELINE_EXECUTION} --stack-name prod`),
+      captureIO(),
+      recordingClients(),
+      fakeFollow(),
+    );
 
     // Assess
     expect(code).toBe(0);
@@ -236,8 +262,13 @@ describe('graceful-stop stop --state-machine-arn (AWS mode)', () => {
 
     // Assess
     expect(codes).toEqual([1, 1]);
-    expect(missingStack.stdout.join('')).toMatch(/^FAILED StackNotFound: CloudFormation has no stack "nope" in this region .*\(hint: check --stack-name and the region/);
-    expect(JSON.parse(oldStack.stdout.join(''))).toEqual({ error: 'StackOutputMissing', cause: expect.stringContaining('Stack "old" has no output StopAllStateMachineArn') });
+    expect(missingStack.stdout.join('')).toMatch(
+      /^FAILED StackNotFound: CloudFormation has no stack "nope" in this region .*\(hint: check --stack-name and the region/,
+    );
+    expect(JSON.parse(oldStack.stdout.join(''))).toEqual({
+      error: 'StackOutputMissing',
+      cause: expect.stringContaining('Stack "old" has no output StopAllStateMachineArn'),
+    });
     expect(sfn.calls()).toHaveLength(0);
   });
 });
@@ -256,7 +287,16 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
       executionId: EXECUTION,
       request: { pipelineName: 'churn-model', olderThanSeconds: 0, signalRatePerSecond: 10, dryRun: false, maxWaitSeconds: 900 },
       ledger: { key: 'stop-all/x/ledger.json' },
-      listing: { listedAt: '2026-01-01T10:00:00.000Z', pipelines: 1, scanned: 9, pagesRead: 1, scanComplete: true, tooRecent: 0, omitted: 0, byPipeline: [] },
+      listing: {
+        listedAt: '2026-01-01T10:00:00.000Z',
+        pipelines: 1,
+        scanned: 9,
+        pagesRead: 1,
+        scanComplete: true,
+        tooRecent: 0,
+        omitted: 0,
+        byPipeline: [],
+      },
       progress: progress({}),
     };
     const summary: StopAllSummary = {
@@ -284,8 +324,25 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
       secondsToLastSignal: 0.1,
       secondsToLastEnd: 140,
       runs: [
-        { pipelineExecutionArn: PIPELINE_EXECUTION, pipelineName: 'churn-model', origin: 'Signalled', succeeded: false, finalStatus: 'Failed', error: 'PipelineExecutionFailed', cause: 'Lambda step timed out.', drainSeconds: 140 },
-        { pipelineExecutionArn: other, pipelineName: 'churn-model', origin: 'Signalled', succeeded: true, outcome: 'Stopped', finalStatus: 'Stopped', drainSeconds: 12 },
+        {
+          pipelineExecutionArn: PIPELINE_EXECUTION,
+          pipelineName: 'churn-model',
+          origin: 'Signalled',
+          succeeded: false,
+          finalStatus: 'Failed',
+          error: 'PipelineExecutionFailed',
+          cause: 'Lambda step timed out.',
+          drainSeconds: 140,
+        },
+        {
+          pipelineExecutionArn: other,
+          pipelineName: 'churn-model',
+          origin: 'Signalled',
+          succeeded: true,
+          outcome: 'Stopped',
+          finalStatus: 'Stopped',
+          drainSeconds: 12,
+        },
       ],
       runsOmitted: 0,
       slowestDrains: [{ pipelineExecutionArn: PIPELINE_EXECUTION, drainSeconds: 140, finalStatus: 'Failed' }],
@@ -297,8 +354,31 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
     sfn.on(GetExecutionHistoryCommand).resolves({
       events: [
-        exited(20, 'Signal And Sweep', { ...listed, progress: progress({ signalled: 2, accepted: 2, draining: 0, ended: { Stopped: 1, Failed: 1 }, elapsedSeconds: 150, signalling: false, done: true }) }),
-        exited(15, 'Signal And Sweep', { ...listed, progress: progress({ signalled: 2, accepted: 2, draining: 1, ended: { Stopped: 1 }, elapsedSeconds: 25, typicalDrainSeconds: 12, etaSeconds: 12, signalling: false }) }),
+        exited(20, 'Signal And Sweep', {
+          ...listed,
+          progress: progress({
+            signalled: 2,
+            accepted: 2,
+            draining: 0,
+            ended: { Stopped: 1, Failed: 1 },
+            elapsedSeconds: 150,
+            signalling: false,
+            done: true,
+          }),
+        }),
+        exited(15, 'Signal And Sweep', {
+          ...listed,
+          progress: progress({
+            signalled: 2,
+            accepted: 2,
+            draining: 1,
+            ended: { Stopped: 1 },
+            elapsedSeconds: 25,
+            typicalDrainSeconds: 12,
+            etaSeconds: 12,
+            signalling: false,
+          }),
+        }),
         exited(4, 'List Running Executions', listed),
       ],
     });
@@ -306,7 +386,12 @@ describe('graceful-stop stop-all --state-machine-arn (AWS mode)', () => {
     const io = captureIO();
 
     // Act
-    const code = await runAwsCommand(command(`stop-all churn-model --state-machine-arn ${STOP_ALL_MACHINE}`), io, recordingClients(), fakeFollow());
+    const code = await runAwsCommand(
+      command(`stop-all churn-model --state-machine-arn ${STOP_ALL_MACHINE}`),
+      io,
+      recordingClients(),
+      fakeFollow(),
+    );
 
     // Assess
     expect(code).toBe(1);
@@ -332,7 +417,10 @@ describe('newHistoryEvents (GetExecutionHistory paging)', () => {
       .on(GetExecutionHistoryCommand)
       .resolvesOnce({ events: [event(250, 'TaskStateExited'), event(249, 'TaskStateEntered')], nextToken: 'page-2' })
       .resolvesOnce({ events: [event(248, 'TaskSucceeded'), event(247, 'TaskStarted')], nextToken: 'page-3' })
-      .resolvesOnce({ events: [event(246, 'TaskScheduled'), event(245, 'TaskStateEntered'), event(244, 'ChoiceStateExited')], nextToken: 'page-4' });
+      .resolvesOnce({
+        events: [event(246, 'TaskScheduled'), event(245, 'TaskStateEntered'), event(244, 'ChoiceStateExited')],
+        nextToken: 'page-4',
+      });
 
     // Act
     const events = await newHistoryEvents(new SFNClient({ region: 'eu-west-1' }), EXECUTION, 245, 10);
@@ -342,7 +430,9 @@ describe('newHistoryEvents (GetExecutionHistory paging)', () => {
     const calls = sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input);
     expect(calls).toHaveLength(3);
     expect(calls.map((input) => input.nextToken)).toEqual([undefined, 'page-2', 'page-3']);
-    expect(calls.every((input) => input.reverseOrder === true && input.maxResults === 100 && input.includeExecutionData === true)).toBe(true);
+    expect(calls.every((input) => input.reverseOrder === true && input.maxResults === 100 && input.includeExecutionData === true)).toBe(
+      true,
+    );
   });
 
   it('stops at the page bound even when the history goes on', async () => {
@@ -393,10 +483,20 @@ describe('graceful-stop stop on AWS when AWS cannot be reached', () => {
   });
 
   it.each([
-    ['CredentialsProviderError', 'Could not load credentials from any providers', 'CredentialsMissing', /set AWS_PROFILE .* or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
+    [
+      'CredentialsProviderError',
+      'Could not load credentials from any providers',
+      'CredentialsMissing',
+      /set AWS_PROFILE .* or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    ],
     ['CredentialsProviderError', '{"name":"CredentialsProviderError","tryNextLink":false}', 'CredentialsMissing', /set AWS_PROFILE/],
     ['Error', 'Region is missing', 'RegionMissing', /set AWS_REGION/],
-    ['Error', 'getaddrinfo ENOTFOUND states.nowhere-1.amazonaws.com', 'EndpointNotFound', /host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL\* variable/],
+    [
+      'Error',
+      'getaddrinfo ENOTFOUND states.nowhere-1.amazonaws.com',
+      'EndpointNotFound',
+      /host name does not resolve; check AWS_REGION and any AWS_ENDPOINT_URL\* variable/,
+    ],
   ])('turns %s (%s) into the named failure %s with one readable sentence and a hint, and exits 1', async (thrown, message, name, hint) => {
     // Prepare
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error(message), { name: thrown }));
@@ -406,7 +506,12 @@ describe('graceful-stop stop on AWS when AWS cannot be reached', () => {
     // Act
     const codes = [
       await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE}`), human, recordingClients(), fakeFollow()),
-      await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`), json, recordingClients(), fakeFollow()),
+      await runAwsCommand(
+        command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`),
+        json,
+        recordingClients(),
+        fakeFollow(),
+      ),
     ];
 
     // Assess
@@ -433,13 +538,21 @@ describe('Ctrl-C while following on AWS', () => {
     let before = '';
 
     // Act
-    await runAwsCommand(command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`), captureIO(), recordingClients(), fakeFollow(), (fn) => {
-      notice = fn;
-      before = fn();
-    });
+    await runAwsCommand(
+      command(`stop ${PIPELINE_EXECUTION} --state-machine-arn ${MACHINE} --json`),
+      captureIO(),
+      recordingClients(),
+      fakeFollow(),
+      (fn) => {
+        notice = fn;
+        before = fn();
+      },
+    );
 
     // Assess
     expect(before).toBe('interrupted before the execution was started on AWS Step Functions: nothing was started.');
-    expect(notice?.()).toMatch(/^stopped following: execution graceful-stop-cli-\S+ goes on on AWS Step Functions \(nothing was stopped by this Ctrl-C\)\n {2}https:\/\/eu-west-1\.console\.aws\.amazon\.com\/states\/home\?region=eu-west-1#\/v2\/executions\/details\/arn:aws:states:eu-west-1:123456789012:execution:prod-graceful-stop:graceful-stop-cli-1$/);
+    expect(notice?.()).toMatch(
+      /^stopped following: execution graceful-stop-cli-\S+ goes on on AWS Step Functions \(nothing was stopped by this Ctrl-C\)\n {2}https:\/\/eu-west-1\.console\.aws\.amazon\.com\/states\/home\?region=eu-west-1#\/v2\/executions\/details\/arn:aws:states:eu-west-1:123456789012:execution:prod-graceful-stop:graceful-stop-cli-1$/,
+    );
   });
 });

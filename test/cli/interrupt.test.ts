@@ -5,7 +5,9 @@ const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo/execution/ab
 
 describe('invokedAs', () => {
   it('says npx graceful-stop when npx ran the CLI', () => {
-    expect(invokedAs(['node', '/home/u/.npm/_npx/1/node_modules/graceful-stop/dist/cli/graceful-stop.mjs'], { npm_command: 'exec' }, '/home/u')).toBe('npx graceful-stop');
+    expect(
+      invokedAs(['node', '/home/u/.npm/_npx/1/node_modules/graceful-stop/dist/cli/graceful-stop.mjs'], { npm_command: 'exec' }, '/home/u'),
+    ).toBe('npx graceful-stop');
   });
 
   it("says npx graceful-stop when a project's node_modules/.bin link ran it", () => {
@@ -22,7 +24,7 @@ describe('invokedAs', () => {
 });
 
 describe('interruptNotice', () => {
-  it('gives the status of the CLI\'s last look when no check has ended yet, with a resume command that works as printed', () => {
+  it("gives the status of the CLI's last look when no check has ended yet, with a resume command that works as printed", () => {
     // Prepare
     const tracker = new RunTracker({ pipelineExecutionArn: ARN, maxWaitSeconds: 600 });
     tracker.onStateExited('Stop Pipeline Execution', { stop: { accepted: true, requestedAt: '2026-01-01T00:00:00Z' } });
@@ -36,7 +38,9 @@ describe('interruptNotice', () => {
   });
 
   it('quotes a reason for the shell in the resume command', () => {
-    expect(resumeCommand({ pipelineExecutionArn: ARN, reason: "it's late" }, 'npx graceful-stop')).toBe(`npx graceful-stop stop ${ARN} --reason 'it'\\''s late'`);
+    expect(resumeCommand({ pipelineExecutionArn: ARN, reason: "it's late" }, 'npx graceful-stop')).toBe(
+      `npx graceful-stop stop ${ARN} --reason 'it'\\''s late'`,
+    );
   });
 });
 
@@ -52,7 +56,8 @@ describe('resumeCommand and the interrupted --json document', () => {
   it('leaves an {error: "Interrupted", cause, ...} document whose cause is the notice\'s first line', async () => {
     // Prepare
     const { interruptedDocument } = await import('#cli/io.js');
-    const notice = 'interrupted: the stop request was sent and accepted.\n  arn: status Stopping\n  to wait for it again: npx graceful-stop stop arn --json';
+    const notice =
+      'interrupted: the stop request was sent and accepted.\n  arn: status Stopping\n  to wait for it again: npx graceful-stop stop arn --json';
 
     // Act
     const document = JSON.parse(interruptedDocument(notice, { pipelineExecutionArn: ARN })) as Record<string, unknown>;
@@ -62,7 +67,11 @@ describe('resumeCommand and the interrupted --json document', () => {
       error: 'Interrupted',
       cause: 'interrupted: the stop request was sent and accepted.',
       pipelineExecutionArn: ARN,
-      notice: ['interrupted: the stop request was sent and accepted.', 'arn: status Stopping', 'to wait for it again: npx graceful-stop stop arn --json'],
+      notice: [
+        'interrupted: the stop request was sent and accepted.',
+        'arn: status Stopping',
+        'to wait for it again: npx graceful-stop stop arn --json',
+      ],
     });
   });
 });

@@ -58,7 +58,10 @@ describe('ProgressView on a TTY', () => {
     const view = new ProgressView(sink, true, { heartbeatMs: 60_000 });
 
     // Act
-    view.onStateExited('Stop Pipeline Execution', { stop: { accepted: true, requestedAt: '', deadlineAt: '' }, request: { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e', maxWaitSeconds: 60 } });
+    view.onStateExited('Stop Pipeline Execution', {
+      stop: { accepted: true, requestedAt: '', deadlineAt: '' },
+      request: { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e', maxWaitSeconds: 60 },
+    });
     for (let poll = 1; poll <= 5; poll += 1) view.onStateExited('Check Pipeline Execution', check(poll));
     view.close();
 
@@ -84,18 +87,30 @@ describe('ProgressView on a TTY', () => {
 
     // Assess
     const lines = vt.lines();
-    expect(lines.filter((line) => line.startsWith('status '))).toEqual([fitRow('status Stopping, waited 4s, 2 poll(s), next check in 2s', 40)]);
+    expect(lines.filter((line) => line.startsWith('status '))).toEqual([
+      fitRow('status Stopping, waited 4s, 2 poll(s), next check in 2s', 40),
+    ]);
     expect(lines.filter((line) => line.includes('draining:'))).toHaveLength(2);
   });
 });
 
 describe('StopAllProgress on a TTY', () => {
-  const progress = (overrides: Partial<FleetProgress> = {}): FleetProgress => fleetProgress({ selected: 3000, toSignal: 2900, takenIn: 100, draining: 3000, ...overrides });
+  const progress = (overrides: Partial<FleetProgress> = {}): FleetProgress =>
+    fleetProgress({ selected: 3000, toSignal: 2900, takenIn: 100, draining: 3000, ...overrides });
   const listed = (pattern: string, dryRun = false, overrides: Partial<FleetProgress> = {}): ListedState => ({
     executionId: 'arn:aws:states:us-east-1:123456789012:execution:stop-all:x',
     request: { pipelineNamePattern: pattern, olderThanSeconds: 0, signalRatePerSecond: 10, dryRun },
     ledger: { key: 'stop-all/x/ledger.json' },
-    listing: { listedAt: '2026-01-01T10:00:00.000Z', pipelines: 12, scanned: 4000, pagesRead: 52, scanComplete: true, tooRecent: 3, omitted: 0, byPipeline: [] },
+    listing: {
+      listedAt: '2026-01-01T10:00:00.000Z',
+      pipelines: 12,
+      scanned: 4000,
+      pagesRead: 52,
+      scanComplete: true,
+      tooRecent: 3,
+      omitted: 0,
+      byPipeline: [],
+    },
     progress: progress(overrides),
   });
 
@@ -107,7 +122,18 @@ describe('StopAllProgress on a TTY', () => {
     // Act
     view.onStateExited('List Running Executions', listed('training-*'));
     view.onStateExited('Signal And Sweep', listed('training-*', false, { signalled: 240, elapsedSeconds: 25, cycles: 1 }));
-    view.onStateExited('Signal And Sweep', listed('training-*', false, { signalled: 480, draining: 2950, ended: { Stopped: 48, Failed: 2 }, elapsedSeconds: 50, typicalDrainSeconds: 130, etaSeconds: 372, cycles: 2 }));
+    view.onStateExited(
+      'Signal And Sweep',
+      listed('training-*', false, {
+        signalled: 480,
+        draining: 2950,
+        ended: { Stopped: 48, Failed: 2 },
+        elapsedSeconds: 50,
+        typicalDrainSeconds: 130,
+        etaSeconds: 372,
+        cycles: 2,
+      }),
+    );
 
     // Assess
     expect(vt.lines()).toEqual([
@@ -124,7 +150,18 @@ describe('StopAllProgress on a TTY', () => {
 
     // Act
     view.onStateExited('List Running Executions', listed(pattern));
-    view.onStateExited('Signal And Sweep', listed(pattern, false, { signalled: 2900, draining: 10, ended: { Stopped: 2980, Failed: 7, Succeeded: 3 }, released: 12, timedOut: 1, errored: 2, elapsedSeconds: 4000 }));
+    view.onStateExited(
+      'Signal And Sweep',
+      listed(pattern, false, {
+        signalled: 2900,
+        draining: 10,
+        ended: { Stopped: 2980, Failed: 7, Succeeded: 3 },
+        released: 12,
+        timedOut: 1,
+        errored: 2,
+        elapsedSeconds: 4000,
+      }),
+    );
 
     // Assess
     const live = vt.lines().at(-1) ?? '';
@@ -142,6 +179,8 @@ describe('StopAllProgress on a TTY', () => {
     view.onStateExited('List Running Executions', listed('training-*', true));
 
     // Assess
-    expect(lines).toEqual(['3000 run(s) of training-* in 12 pipeline(s): would signal 2900 at 10/s, 100 already Stopping (taken in) (3 too recent)\n']);
+    expect(lines).toEqual([
+      '3000 run(s) of training-* in 12 pipeline(s): would signal 2900 at 10/s, 100 already Stopping (taken in) (3 too recent)\n',
+    ]);
   });
 });

@@ -69,7 +69,10 @@ describe('describeCheck', () => {
     // Act
     const lines = describeCheck(check, T0_MS);
     // Assess
-    expect(lines.slice(1)).toEqual(["  draining: ProcessingJob step 'Queued' Starting", "  draining: Lambda step 'Ahead' Executing for 0s"]);
+    expect(lines.slice(1)).toEqual([
+      "  draining: ProcessingJob step 'Queued' Starting",
+      "  draining: Lambda step 'Ahead' Executing for 0s",
+    ]);
   });
 
   it('says the deadline has passed instead of announcing a next check', () => {
@@ -85,7 +88,10 @@ describe('describeCheck', () => {
     // Act
     const lines = describeCheck(check, T0_MS + 900_000);
     // Assess
-    expect(lines).toEqual(['status Stopping, waited 900s, 61 poll(s), deadline passed', "  draining: Callback step 'WaitForApproval' Stopping for 15m00s"]);
+    expect(lines).toEqual([
+      'status Stopping, waited 900s, 61 poll(s), deadline passed',
+      "  draining: Callback step 'WaitForApproval' Stopping for 15m00s",
+    ]);
   });
 });
 
@@ -103,9 +109,14 @@ describe('ProgressView', () => {
       // Prepare
       const sink = recordingSink(false);
       const view = new ProgressView(sink);
-      const draining = [stepView({ name: 'Evaluate', type: 'Lambda', status: 'Executing', startedAt: new Date(T0_MS - 3_000).toISOString() })];
+      const draining = [
+        stepView({ name: 'Evaluate', type: 'Lambda', status: 'Executing', startedAt: new Date(T0_MS - 3_000).toISOString() }),
+      ];
       // Act
-      view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopping', waitedSeconds: 1, polls: 1, nextWaitSeconds: 2, draining }));
+      view.onStateExited(
+        'Check Pipeline Execution',
+        checkOutput({ status: 'Stopping', waitedSeconds: 1, polls: 1, nextWaitSeconds: 2, draining }),
+      );
       view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopped', waitedSeconds: 4, polls: 2, draining: [] }));
       // Assess
       expect(sink.text()).toBe(
@@ -118,7 +129,13 @@ describe('ProgressView', () => {
       // Prepare
       const sink = recordingSink(false);
       const view = new ProgressView(sink);
-      const same = { status: 'Stopping' as const, waitedSeconds: 5, polls: 2, nextWaitSeconds: 5, draining: [stepView({ name: 'A', startedAt: T0 })] };
+      const same = {
+        status: 'Stopping' as const,
+        waitedSeconds: 5,
+        polls: 2,
+        nextWaitSeconds: 5,
+        draining: [stepView({ name: 'A', startedAt: T0 })],
+      };
       // Act
       view.onStateExited('Check Pipeline Execution', checkOutput(same));
       view.onStateExited('Check Pipeline Execution', checkOutput(same));
@@ -137,20 +154,40 @@ describe('ProgressView', () => {
       const sink = recordingSink(true);
       const view = new ProgressView(sink);
       // Act
-      view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopping', waitedSeconds: 1, polls: 1, nextWaitSeconds: 1, draining: [stepView({ name: 'A', startedAt: T0 })] }));
+      view.onStateExited(
+        'Check Pipeline Execution',
+        checkOutput({
+          status: 'Stopping',
+          waitedSeconds: 1,
+          polls: 1,
+          nextWaitSeconds: 1,
+          draining: [stepView({ name: 'A', startedAt: T0 })],
+        }),
+      );
       // Assess
-      expect(sink.writes).toEqual(["status Stopping, waited 1s, 1 poll(s), next check in 1s\n  draining: Lambda step 'A' Executing for 0s\n"]);
+      expect(sink.writes).toEqual([
+        "status Stopping, waited 1s, 1 poll(s), next check in 1s\n  draining: Lambda step 'A' Executing for 0s\n",
+      ]);
     });
 
     it('moves the cursor up over the previous block of n lines and clears before redrawing', () => {
       // Prepare
       const sink = recordingSink(true);
       const view = new ProgressView(sink);
-      const twoSteps = [stepView({ name: 'A', startedAt: T0 }), stepView({ name: 'B', type: 'Callback', status: 'Stopping', startedAt: T0 })];
+      const twoSteps = [
+        stepView({ name: 'A', startedAt: T0 }),
+        stepView({ name: 'B', type: 'Callback', status: 'Stopping', startedAt: T0 }),
+      ];
       // Act
-      view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopping', waitedSeconds: 1, polls: 1, nextWaitSeconds: 1, draining: twoSteps }));
+      view.onStateExited(
+        'Check Pipeline Execution',
+        checkOutput({ status: 'Stopping', waitedSeconds: 1, polls: 1, nextWaitSeconds: 1, draining: twoSteps }),
+      );
       vi.setSystemTime(T0_MS + 2_000);
-      view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopping', waitedSeconds: 3, polls: 2, nextWaitSeconds: 2, draining: twoSteps.slice(1) }));
+      view.onStateExited(
+        'Check Pipeline Execution',
+        checkOutput({ status: 'Stopping', waitedSeconds: 3, polls: 2, nextWaitSeconds: 2, draining: twoSteps.slice(1) }),
+      );
       view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopped', waitedSeconds: 5, polls: 3, draining: [] }));
       // Assess
       expect(sink.writes).toEqual([
@@ -178,7 +215,10 @@ describe('ProgressView', () => {
       const view = new ProgressView(sink);
       const released: ReleasedStep[] = [{ stepName: 'B', releasedAt: T0, callbackToken: '***x7Q2', result: 'Released' }];
       // Act
-      view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopping', nextWaitSeconds: 1, draining: [stepView({ name: 'B', startedAt: T0 })] }));
+      view.onStateExited(
+        'Check Pipeline Execution',
+        checkOutput({ status: 'Stopping', nextWaitSeconds: 1, draining: [stepView({ name: 'B', startedAt: T0 })] }),
+      );
       view.onStateExited('Release Callback Steps', { request: request(), stop: stopRecord(), released });
       view.onStateExited('Check Pipeline Execution', checkOutput({ status: 'Stopped', waitedSeconds: 9, polls: 4, draining: [] }));
       // Assess
@@ -204,7 +244,10 @@ describe('ProgressView', () => {
       const sink = recordingSink(false);
       const view = new ProgressView(sink);
       // Act
-      view.onStateExited('Stop Pipeline Execution', { request: request(), stop: stopRecord({ accepted: false, statusAtStop: 'Succeeded' }) });
+      view.onStateExited('Stop Pipeline Execution', {
+        request: request(),
+        stop: stopRecord({ accepted: false, statusAtStop: 'Succeeded' }),
+      });
       // Assess
       expect(sink.writes).toEqual([`stop not needed: the execution was already Succeeded for ${ARN} (deadline 900s)\n`]);
     });
@@ -279,7 +322,9 @@ describe('report: humanResult, jsonResult and exitCodeOf', () => {
         stepView({ name: 'Evaluate', type: 'Lambda', status: 'Succeeded' }),
         stepView({ name: 'WaitForApproval', type: 'Callback', status: 'Failed', failureReason: 'released by graceful stop' }),
       ],
-      releasedCallbackSteps: [{ stepName: 'WaitForApproval', releasedAt: '2025-03-01T12:00:45.000Z', callbackToken: '***k9Zq', result: 'Released' }],
+      releasedCallbackSteps: [
+        { stepName: 'WaitForApproval', releasedAt: '2025-03-01T12:00:45.000Z', callbackToken: '***k9Zq', result: 'Released' },
+      ],
     }),
   };
   const failure: StopRunOutcome = {
@@ -334,7 +379,7 @@ describe('report: humanResult, jsonResult and exitCodeOf', () => {
   });
 });
 
-describe('ProgressView during a drain, with the CLI\'s own look', () => {
+describe("ProgressView during a drain, with the CLI's own look", () => {
   beforeEach(() => {
     vi.useFakeTimers();
     vi.setSystemTime(T0_MS);
@@ -358,7 +403,11 @@ describe('ProgressView during a drain, with the CLI\'s own look', () => {
   it('shows the status and the draining steps of each look on the beats, counting the drain from the stop', async () => {
     // Prepare
     const sink = recordingSink(false);
-    const look = vi.fn(async (): Promise<ExecutionLook> => ({ status: 'Stopping', draining: [stepView({ name: 'Train', type: 'TrainingJob', status: 'Stopping', startedAt: new Date(T0_MS - 60_000).toISOString() })], lookedAt: Date.now() }));
+    const look = vi.fn(async (): Promise<ExecutionLook> => ({
+      status: 'Stopping',
+      draining: [stepView({ name: 'Train', type: 'TrainingJob', status: 'Stopping', startedAt: new Date(T0_MS - 60_000).toISOString() })],
+      lookedAt: Date.now(),
+    }));
     // Act
     await drainFor8Seconds(sink, look);
     // Assess

@@ -18,7 +18,11 @@ describe('a stop that lands between two steps', () => {
     // Prepare: start the graceful stop the moment the first step ends
     const firstEnded = new Promise<void>((resolve) => {
       const stopObserving = testBed().stack.simulator.observeEvents((event) => {
-        if (event['detail-type'] === STEP_STATUS_CHANGE && event.detail['stepName'] === 'First' && event.detail['currentStepStatus'] === 'Succeeded') {
+        if (
+          event['detail-type'] === STEP_STATUS_CHANGE &&
+          event.detail['stepName'] === 'First' &&
+          event.detail['currentStepStatus'] === 'Succeeded'
+        ) {
           stopObserving();
           resolve();
         }

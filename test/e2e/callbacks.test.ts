@@ -34,7 +34,11 @@ async function callbackExecution(label: string, consumer: 'silent' | 'reference'
   const poller = testBed().consume(queueUrl, consumer === 'silent' ? silent.handler : testBed().referenceConsumer);
   const arn = await testBed().startExecution(label, [callbackStep(CALLBACK, queueUrl)]);
   await testBed().waitForSteps(arn, [CALLBACK]);
-  await waitFor('the Executing message to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 1);
+  await waitFor(
+    'the Executing message to be consumed',
+    () => poller.stats().deleted,
+    (deleted) => deleted >= 1,
+  );
   return { arn, queueUrl, poller, seen: silent.seen, token: await realToken(arn) };
 }
 
@@ -82,7 +86,9 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     expect(delta.errors).toEqual({});
     const [step] = await testBed().steps(arn);
-    expect(step?.FailureReason).toMatch(/^Released by graceful stop after 10 s without an answer to the Stopping message: e2e: cost alarm$/);
+    expect(step?.FailureReason).toMatch(
+      /^Released by graceful stop after 10 s without an answer to the Stopping message: e2e: cost alarm$/,
+    );
   });
 
   it('fails with DrainTimedOut naming the callback step when no grace period is given', async () => {
@@ -123,7 +129,11 @@ describe('Release Callback Steps, consumer answering "Stopping"', () => {
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     const [step] = await testBed().steps(arn);
     expect(step?.FailureReason).toMatch(/consumer acknowledged the Stopping message/);
-    await waitFor('the Stopping message to be deleted', () => poller.stats().deleted, (deleted) => deleted >= 2);
+    await waitFor(
+      'the Stopping message to be deleted',
+      () => poller.stats().deleted,
+      (deleted) => deleted >= 2,
+    );
     expect(poller.stats()).toMatchObject({ failed: 0, handlerErrors: 0 });
   });
 });
@@ -153,12 +163,21 @@ describe('Reference callback consumer, duplicate delivery', () => {
     });
     const arn = await testBed().startExecution('duplicate', [callbackStep(CALLBACK, queueUrl)]);
     await testBed().waitForSteps(arn, [CALLBACK]);
-    await waitFor('the Executing message to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 1);
+    await waitFor(
+      'the Executing message to be consumed',
+      () => poller.stats().deleted,
+      (deleted) => deleted >= 1,
+    );
     const before = testBed().stack.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 120 });
-    await waitFor('the duplicate to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 3, { timeoutMs: 30_000 });
+    await waitFor(
+      'the duplicate to be consumed',
+      () => poller.stats().deleted,
+      (deleted) => deleted >= 3,
+      { timeoutMs: 30_000 },
+    );
 
     // Assess
     expect(expectSucceeded(result)).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
@@ -193,7 +212,11 @@ describe('Reference callback consumer, malformed messages', () => {
     const poller = testBed().consume(queueUrl, testBed().referenceConsumer, { visibilityTimeoutSeconds: 0 });
     const arn = await testBed().startExecution('malformed', [callbackStep(CALLBACK, queueUrl)]);
     await testBed().waitForSteps(arn, [CALLBACK]);
-    await waitFor('the Executing message to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 1);
+    await waitFor(
+      'the Executing message to be consumed',
+      () => poller.stats().deleted,
+      (deleted) => deleted >= 1,
+    );
     const before = testBed().stack.simulator.stats();
 
     // Act
@@ -213,7 +236,8 @@ describe('Reference callback consumer, malformed messages', () => {
     expect(deadLetters).toEqual({ visible: malformed.length, inFlight: 0, delayed: 0 });
     const inDeadLetterQueue = await testBed().peek(deadLetterQueueUrl, malformed.length);
     expect(inDeadLetterQueue.map((message) => message.Body).sort()).toEqual([...malformed].sort());
-    for (const message of inDeadLetterQueue) expect(Number(message.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(maxReceiveCount);
+    for (const message of inDeadLetterQueue)
+      expect(Number(message.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(maxReceiveCount);
     expect(await testBed().queueCounts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
     // Each malformed message failed once per receive, up to the redrive count; the two good ones were deleted.
     expect(poller.stats()).toMatchObject({ deleted: 2, failed: malformed.length * maxReceiveCount, handlerErrors: 0 });

@@ -37,10 +37,28 @@ describe('graceful-stop simulate', () => {
     const lines: string[] = [];
     let child: ChildProcess | undefined;
     const run = cli(['simulate', '--port', '0'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
-    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 10, { timeoutMs: 30_000 });
-    const exported = Object.fromEntries(lines.map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)).filter((match) => match !== null).map((match) => [match[1], match[2]]));
-    const endpoints = { sagemakerEndpoint: exported.AWS_ENDPOINT_URL_SAGEMAKER, sqsEndpoint: exported.AWS_ENDPOINT_URL_SQS, stepFunctionsEndpoint: exported.AWS_ENDPOINT_URL_SFN };
-    const sagemaker = new SageMakerClient({ endpoint: String(endpoints.sagemakerEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
+    await waitFor(
+      'the export lines of simulate',
+      () => lines.length,
+      (count) => count >= 10,
+      { timeoutMs: 30_000 },
+    );
+    const exported = Object.fromEntries(
+      lines
+        .map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line))
+        .filter((match) => match !== null)
+        .map((match) => [match[1], match[2]]),
+    );
+    const endpoints = {
+      sagemakerEndpoint: exported.AWS_ENDPOINT_URL_SAGEMAKER,
+      sqsEndpoint: exported.AWS_ENDPOINT_URL_SQS,
+      stepFunctionsEndpoint: exported.AWS_ENDPOINT_URL_SFN,
+    };
+    const sagemaker = new SageMakerClient({
+      endpoint: String(endpoints.sagemakerEndpoint),
+      region: REGION,
+      credentials: DUMMY_CREDENTIALS,
+    });
     const sqs = new SQSClient({ endpoint: String(endpoints.sqsEndpoint), region: REGION, credentials: DUMMY_CREDENTIALS });
 
     // Act
@@ -100,7 +118,12 @@ describe('graceful-stop simulate on Ctrl-C', () => {
     const lines: string[] = [];
     let child: ChildProcess | undefined;
     const run = cli(['simulate'], { onLine: (line) => lines.push(line), onSpawn: (spawned) => (child = spawned) });
-    await waitFor('the export lines of simulate', () => lines.length, (count) => count >= 12, { timeoutMs: 30_000 });
+    await waitFor(
+      'the export lines of simulate',
+      () => lines.length,
+      (count) => count >= 12,
+      { timeoutMs: 30_000 },
+    );
 
     // Act
     child?.kill('SIGINT');
@@ -151,7 +174,9 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
   }
 
   /** A training step that runs far longer than the test and takes `stopSeconds` to stop once asked. */
-  const stoppableTraining = (stopSeconds: number): StepJson[] => [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: stopSeconds })];
+  const stoppableTraining = (stopSeconds: number): StepJson[] => [
+    jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: stopSeconds }),
+  ];
   const SECONDS = String.raw`\d+(?:\.\d+)?s`;
 
   it('with --json, exits 0 and prints exactly the output document of a run that ends Stopped', async () => {
@@ -179,7 +204,7 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
     expect(described.PipelineExecutionStatus, 'the simulator agrees').toBe('Stopped');
   });
 
-  it('keeps the handlers\' logs off stdout even at POWERTOOLS_LOG_LEVEL=DEBUG: stdout is exactly one JSON document', async () => {
+  it("keeps the handlers' logs off stdout even at POWERTOOLS_LOG_LEVEL=DEBUG: stdout is exactly one JSON document", async () => {
     // Prepare
     const arn = await runningExecution('debug', stoppableTraining(1));
 
@@ -220,11 +245,21 @@ describe('graceful-stop stop (embedded engine against the simulator)', () => {
     expect(run.exitCode, diagnostics(run)).toBe(0);
     const progress = run.stderr.trimEnd().split('\n');
     expect(progress[0], diagnostics(run)).toBe(`stop requested for ${arn} (deadline 60s)`);
-    expect(progress.some((line) => new RegExp(`^status Stopping, waited ${SECONDS}, \\d+ poll\\(s\\), next check in ${SECONDS}$`).test(line)), diagnostics(run)).toBe(true);
-    expect(progress.some((line) => new RegExp(`^ {2}draining: TrainingJob step 'Train' Stopping for ${SECONDS}$`).test(line)), diagnostics(run)).toBe(true);
+    expect(
+      progress.some((line) => new RegExp(`^status Stopping, waited ${SECONDS}, \\d+ poll\\(s\\), next check in ${SECONDS}$`).test(line)),
+      diagnostics(run),
+    ).toBe(true);
+    expect(
+      progress.some((line) => new RegExp(`^ {2}draining: TrainingJob step 'Train' Stopping for ${SECONDS}$`).test(line)),
+      diagnostics(run),
+    ).toBe(true);
     expect(progress.at(-1), diagnostics(run)).toMatch(new RegExp(`^status Stopped, waited ${SECONDS}, \\d+ poll\\(s\\)$`));
     expect(run.stderr, 'plain lines, not a TTY').not.toContain('\x1b');
-    expect(run.stdout).toMatch(new RegExp(`^outcome Stopped \\(final status Stopped\\) after ${SECONDS} and \\d+ poll\\(s\\)\n {2}TrainingJob step 'Train': Stopped\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^outcome Stopped \\(final status Stopped\\) after ${SECONDS} and \\d+ poll\\(s\\)\n {2}TrainingJob step 'Train': Stopped\n$`,
+      ),
+    );
   });
 });
 
@@ -270,7 +305,9 @@ describe('graceful-stop as an installed command', () => {
 
     // Act
     const mode = statSync(cliPath).mode;
-    const printed = await new Promise<string>((resolve, reject) => execFile(cliPath, ['--version'], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    const printed = await new Promise<string>((resolve, reject) =>
+      execFile(cliPath, ['--version'], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
 
     // Assess
     expect(mode & 0o111, 'execute bits').toBe(0o111);

@@ -14,7 +14,13 @@ import { projectRoot } from '#local/engine/paths.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { codeBlocks } from '#test/entrypoints/support/docs.js';
 
-const PAGES = ['README.md', ...readdirSync(join(projectRoot, 'docs')).filter((page) => page.endsWith('.md')).map((page) => join('docs', page)), join('local', 'README-simulator.md')];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(projectRoot, 'docs'))
+    .filter((page) => page.endsWith('.md'))
+    .map((page) => join('docs', page)),
+  join('local', 'README-simulator.md'),
+];
 
 /** Shell commands of a page: its sh/bash blocks, continuation lines joined, comments dropped. */
 function commandsOf(page: string): string[] {
@@ -30,7 +36,10 @@ type Kind = 'suite' | 'aws' | 'cli' | 'walkthrough' | 'simulator-admin';
 function kindOf(command: string): Kind | undefined {
   if (/^npm (ci|start|test|run (build|bench|typecheck|lint))\b|^npm ci && |^node dist\/bench\/|^npx vitest /.test(command)) return 'suite';
   if (/^(sam |aws (stepfunctions|events|cloudformation) )/.test(command)) return 'aws';
-  if (/^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"|^for i in \$\(seq \d+\); do |^[A-Z]+=\$\(aws /.test(command)) return 'walkthrough';
+  if (
+    /^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"|^for i in \$\(seq \d+\); do |^[A-Z]+=\$\(aws /.test(command)
+  )
+    return 'walkthrough';
   if (/^curl .*\$EP\/_simulator\//.test(command)) return 'simulator-admin';
   if (/^(npx graceful-stop|node dist\/cli\/graceful-stop\.mjs) /.test(command)) return 'cli';
   return undefined;
@@ -61,9 +70,14 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
     AWS_REGION: 'us-east-1',
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(projectRoot, 'dist', 'cli', 'graceful-stop.mjs'), ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(projectRoot, 'dist', 'cli', 'graceful-stop.mjs'), ...args],
+      { env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -75,32 +89,37 @@ describe('commands in the README and the docs', () => {
     expect(new Set(ALL.map((entry) => entry.page))).toEqual(expect.objectContaining({ size: expect.any(Number) }));
   });
 
-  it.each(ALL.filter((entry) => entry.kind === 'cli').map((entry) => [entry.page, entry.command] as const))('%s: %s parses, and runs off AWS as documented', async (_page, command) => {
-    // Prepare
-    // Both spellings, `npx graceful-stop` and `node dist/cli/graceful-stop.mjs`, are two words.
-    const argv = words(command).slice(2);
-    const parsed = parseCommandLine(argv, { defaults: { maxWaitSeconds: 900 } });
+  it.each(ALL.filter((entry) => entry.kind === 'cli').map((entry) => [entry.page, entry.command] as const))(
+    '%s: %s parses, and runs off AWS as documented',
+    async (_page, command) => {
+      // Prepare
+      // Both spellings, `npx graceful-stop` and `node dist/cli/graceful-stop.mjs`, are two words.
+      const argv = words(command).slice(2);
+      const parsed = parseCommandLine(argv, { defaults: { maxWaitSeconds: 900 } });
 
-    // Act & Assess
-    if ('stateMachineArn' in parsed || 'stackName' in parsed) return; // needs AWS: parsing is what runs here
-    if (parsed.name === 'stop') {
-      // The documented ARN names a run this simulator does not have: the named failure, exit 1.
-      expect(parseStopRequest(parsed.input, { maxWaitSeconds: 900 })).toBeDefined();
-      const run = await runCli([...argv, '--json']);
-      expect(run.code, run.stderr).toBe(1);
-      expect(JSON.parse(run.stdout)).toMatchObject({ error: 'PipelineExecutionNotFound' });
-      return;
-    }
-    if (parsed.name === 'stop-all') {
-      const run = await runCli([...argv, '--json']);
-      // No such pipeline here: a pattern finds none (exit 0), a name is PipelineNotFound (exit 1).
-      if (parsed.input.pipelineNamePattern) expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: parsed.input.dryRun === true, signalled: 0, selected: 0 });
-      else expect(JSON.parse(run.stdout)).toMatchObject({ error: 'PipelineNotFound' });
-      return;
-    }
-    const run = await runCli(argv);
-    expect(run.code, run.stderr).toBe(0);
-  }, 90_000);
+      // Act & Assess
+      if ('stateMachineArn' in parsed || 'stackName' in parsed) return; // needs AWS: parsing is what runs here
+      if (parsed.name === 'stop') {
+        // The documented ARN names a run this simulator does not have: the named failure, exit 1.
+        expect(parseStopRequest(parsed.input, { maxWaitSeconds: 900 })).toBeDefined();
+        const run = await runCli([...argv, '--json']);
+        expect(run.code, run.stderr).toBe(1);
+        expect(JSON.parse(run.stdout)).toMatchObject({ error: 'PipelineExecutionNotFound' });
+        return;
+      }
+      if (parsed.name === 'stop-all') {
+        const run = await runCli([...argv, '--json']);
+        // No such pipeline here: a pattern finds none (exit 0), a name is PipelineNotFound (exit 1).
+        if (parsed.input.pipelineNamePattern)
+          expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: parsed.input.dryRun === true, signalled: 0, selected: 0 });
+        else expect(JSON.parse(run.stdout)).toMatchObject({ error: 'PipelineNotFound' });
+        return;
+      }
+      const run = await runCli(argv);
+      expect(run.code, run.stderr).toBe(0);
+    },
+    90_000,
+  );
 
   it('documents a console input in the README that the state machine accepts', () => {
     // Prepare

@@ -34,7 +34,11 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
     const consumer = testBed().consume(queueUrl, testBed().referenceConsumer);
     const arn = await testBed().startExecution('answered', [callbackStep('AwaitApproval', queueUrl)]);
     await testBed().waitForSteps(arn, ['AwaitApproval']);
-    await waitFor('the Executing message to be consumed', () => consumer.stats().deleted, (deleted) => deleted >= 1);
+    await waitFor(
+      'the Executing message to be consumed',
+      () => consumer.stats().deleted,
+      (deleted) => deleted >= 1,
+    );
     const before = testBed().stack.simulator.stats();
 
     // Act
@@ -55,7 +59,11 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
     expect(delta.errors).toEqual({});
     const [step] = await testBed().steps(arn);
     expect(step?.FailureReason).toMatch(/consumer acknowledged the Stopping message/);
-    await waitFor('the Stopping message to be deleted', () => consumer.stats().deleted, (deleted) => deleted >= 2);
+    await waitFor(
+      'the Stopping message to be deleted',
+      () => consumer.stats().deleted,
+      (deleted) => deleted >= 2,
+    );
     expect(consumer.stats()).toMatchObject({ received: 2, deleted: 2, failed: 0, handlerErrors: 0 });
     expect(await testBed().queueCounts(deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
   });
@@ -72,7 +80,9 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
 
     // Assess
     const cause = expectFailed(result, S.drainTimedOut, 'DrainTimedOut');
-    expect(cause).toMatch(/^The pipeline execution was still Stopping after the 10 s deadline; still draining: Callback step 'AwaitApproval' \(Stopping/);
+    expect(cause).toMatch(
+      /^The pipeline execution was still Stopping after the 10 s deadline; still draining: Callback step 'AwaitApproval' \(Stopping/,
+    );
     expect(cause).toContain(`pipelineExecutionArn=${arn}`);
     expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...finish(S.drainTimedOut)]);
     expect(failedReport(result, S.drainTimedOut).document).toMatchObject({ finalStatus: 'Stopping', releasedCallbackSteps: [] });
@@ -115,7 +125,9 @@ describe('Graceful stop of a pipeline execution with a Lambda step', () => {
 
     // Assess
     const cause = expectFailed(result, S.failed, 'PipelineExecutionFailed');
-    expect(cause).toMatch(/^The pipeline execution ended Failed instead of Stopped after the stop was requested: Lambda step 'Evaluate' failed \(.*timed out.*\)\./);
+    expect(cause).toMatch(
+      /^The pipeline execution ended Failed instead of Stopped after the stop was requested: Lambda step 'Evaluate' failed \(.*timed out.*\)\./,
+    );
     expect(cause).toContain('finalStatus=Failed');
     expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...ended(S.failed)]);
     const { document } = failedReport(result, S.failed);
@@ -129,7 +141,9 @@ describe('Graceful stop of an execution that is not running', () => {
     // Prepare
     const arn = await testBed().startExecution('already-stopped', [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 2 })]);
     await testBed().waitForSteps(arn, ['Train']);
-    await testBed().sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'e2e-someone-else-stopped-it-first-0001' }));
+    await testBed().sagemaker.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'e2e-someone-else-stopped-it-first-0001' }),
+    );
     await testBed().waitForStatus(arn, 'Stopped');
     const before = testBed().stack.simulator.stats();
 

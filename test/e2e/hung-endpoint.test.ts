@@ -46,7 +46,8 @@ async function stopWithTimestamps(args: string[], env: Record<string, string>, o
   return { run, longestSilenceMs: Math.max(...gaps, 0), stamps };
 }
 
-const diagnostics = (run: CliRun): string => `exit ${run.exitCode} after ${run.wallSeconds} s\nstderr:\n${run.stderr.slice(-3000)}\nstdout:\n${run.stdout.slice(-2000)}`;
+const diagnostics = (run: CliRun): string =>
+  `exit ${run.exitCode} after ${run.wallSeconds} s\nstderr:\n${run.stderr.slice(-3000)}\nstdout:\n${run.stdout.slice(-2000)}`;
 
 describe('graceful-stop stop against a hung SageMaker endpoint', () => {
   let listener: Server;
@@ -69,21 +70,27 @@ describe('graceful-stop stop against a hung SageMaker endpoint', () => {
     await new Promise<void>((resolve) => listener.close(() => resolve()));
   });
 
-  it('ends SageMakerUnavailable (exit 1) within the deadline plus the stated slack, with a heartbeat at least every request timeout', async () => {
-    // Act
-    const { run, longestSilenceMs } = await stopWithTimestamps(['stop', ARN, '--max-wait', String(MAX_WAIT_SECONDS)], {
-      ...DUMMY,
-      AWS_ENDPOINT_URL_SAGEMAKER: endpoint,
-    });
+  it(
+    'ends SageMakerUnavailable (exit 1) within the deadline plus the stated slack, with a heartbeat at least every request timeout',
+    async () => {
+      // Act
+      const { run, longestSilenceMs } = await stopWithTimestamps(['stop', ARN, '--max-wait', String(MAX_WAIT_SECONDS)], {
+        ...DUMMY,
+        AWS_ENDPOINT_URL_SAGEMAKER: endpoint,
+      });
 
-    // Assess
-    expect(run.exitCode, diagnostics(run)).toBe(1);
-    expect(run.stdout, diagnostics(run)).toMatch(/^FAILED SageMakerUnavailable: SageMaker gave no usable answer to StopPipelineExecution .*TimeoutError/);
-    expect(run.wallSeconds).toBeGreaterThanOrEqual(MAX_WAIT_SECONDS);
-    expect(run.wallSeconds).toBeLessThanOrEqual(MAX_WAIT_SECONDS + SLACK_SECONDS);
-    expect(run.stderr).toContain('… Stop Pipeline Execution running for');
-    expect(longestSilenceMs, diagnostics(run)).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + 1_500);
-  }, (MAX_WAIT_SECONDS + SLACK_SECONDS + 30) * 1000);
+      // Assess
+      expect(run.exitCode, diagnostics(run)).toBe(1);
+      expect(run.stdout, diagnostics(run)).toMatch(
+        /^FAILED SageMakerUnavailable: SageMaker gave no usable answer to StopPipelineExecution .*TimeoutError/,
+      );
+      expect(run.wallSeconds).toBeGreaterThanOrEqual(MAX_WAIT_SECONDS);
+      expect(run.wallSeconds).toBeLessThanOrEqual(MAX_WAIT_SECONDS + SLACK_SECONDS);
+      expect(run.stderr).toContain('… Stop Pipeline Execution running for');
+      expect(longestSilenceMs, diagnostics(run)).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + 1_500);
+    },
+    (MAX_WAIT_SECONDS + SLACK_SECONDS + 30) * 1000,
+  );
 });
 
 describe('graceful-stop stop when the simulator hangs in the middle of a drain', () => {
@@ -96,28 +103,51 @@ describe('graceful-stop stop when the simulator hangs in the middle of a drain',
     await stack?.close();
   });
 
-  it('ends SageMakerUnavailable naming DescribePipelineExecution once the deadline has passed', async () => {
-    // Prepare
-    const sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const definition = { Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 120 })] };
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: 'hangs-mid-drain', RoleArn: 'arn:aws:iam::123456789012:role/e2e', PipelineDefinition: JSON.stringify(definition) }));
-    const { PipelineExecutionArn: arn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'hangs-mid-drain' }));
-    sagemaker.destroy();
+  it(
+    'ends SageMakerUnavailable naming DescribePipelineExecution once the deadline has passed',
+    async () => {
+      // Prepare
+      const sagemaker = new SageMakerClient({
+        endpoint: stack.endpoints.sagemakerEndpoint,
+        region: REGION,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      const definition = {
+        Version: '2020-12-01',
+        Metadata: {},
+        Parameters: [],
+        Steps: [jobStep('Train', { DurationSeconds: 600, StopDurationSeconds: 120 })],
+      };
+      await sagemaker.send(
+        new CreatePipelineCommand({
+          PipelineName: 'hangs-mid-drain',
+          RoleArn: 'arn:aws:iam::123456789012:role/e2e',
+          PipelineDefinition: JSON.stringify(definition),
+        }),
+      );
+      const { PipelineExecutionArn: arn = '' } = await sagemaker.send(
+        new StartPipelineExecutionCommand({ PipelineName: 'hangs-mid-drain' }),
+      );
+      sagemaker.destroy();
 
-    // Act: once the stop is requested, every call hangs.
-    const { run, longestSilenceMs } = await stopWithTimestamps(
-      ['stop', arn, '--max-wait', String(MAX_WAIT_SECONDS)],
-      { ...DUMMY, AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint, AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint },
-      (line) => {
-        if (line.startsWith('stop requested')) stack.simulator.faults.set('*', { hang: { nextCalls: 10_000 } });
-      },
-    );
+      // Act: once the stop is requested, every call hangs.
+      const { run, longestSilenceMs } = await stopWithTimestamps(
+        ['stop', arn, '--max-wait', String(MAX_WAIT_SECONDS)],
+        { ...DUMMY, AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint, AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint },
+        (line) => {
+          if (line.startsWith('stop requested')) stack.simulator.faults.set('*', { hang: { nextCalls: 10_000 } });
+        },
+      );
 
-    // Assess
-    expect(run.exitCode, diagnostics(run)).toBe(1);
-    expect(run.stdout, diagnostics(run)).toMatch(/^FAILED SageMakerUnavailable: SageMaker gave no usable answer to (DescribePipelineExecution|ListPipelineExecutionSteps) /);
-    expect(run.wallSeconds).toBeLessThanOrEqual(MAX_WAIT_SECONDS + SLACK_SECONDS);
-    expect(longestSilenceMs, diagnostics(run)).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + 1_500);
-    stack.simulator.faults.clear();
-  }, (MAX_WAIT_SECONDS + SLACK_SECONDS + 30) * 1000);
+      // Assess
+      expect(run.exitCode, diagnostics(run)).toBe(1);
+      expect(run.stdout, diagnostics(run)).toMatch(
+        /^FAILED SageMakerUnavailable: SageMaker gave no usable answer to (DescribePipelineExecution|ListPipelineExecutionSteps) /,
+      );
+      expect(run.wallSeconds).toBeLessThanOrEqual(MAX_WAIT_SECONDS + SLACK_SECONDS);
+      expect(longestSilenceMs, diagnostics(run)).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + 1_500);
+      stack.simulator.faults.clear();
+    },
+    (MAX_WAIT_SECONDS + SLACK_SECONDS + 30) * 1000,
+  );
 });

@@ -19,7 +19,10 @@ const trainingStatus = async (arn: string): Promise<string | undefined> =>
 describe('the jobs behind a stopped run', () => {
   it('reports the final status of the job behind every step when nothing is left running', async () => {
     // Prepare
-    const arn = await testBed().startExecution('clean-jobs', [jobStep('Train', { DurationSeconds: 36_000, StopDurationSeconds: 4 }), jobStep('Prepare', { DurationSeconds: 36_000, StopDurationSeconds: 2 }, 'Processing')]);
+    const arn = await testBed().startExecution('clean-jobs', [
+      jobStep('Train', { DurationSeconds: 36_000, StopDurationSeconds: 4 }),
+      jobStep('Prepare', { DurationSeconds: 36_000, StopDurationSeconds: 2 }, 'Processing'),
+    ]);
     await testBed().waitForSteps(arn, ['Train', 'Prepare']);
 
     // Act
@@ -28,7 +31,9 @@ describe('the jobs behind a stopped run', () => {
     // Assess
     const output = expectSucceeded(result);
     expect(output.outcome).toBe('Stopped');
-    expect(output.jobs?.map(({ stepName, kind, status }) => ({ stepName, kind, status })).sort((a, b) => a.stepName.localeCompare(b.stepName))).toEqual([
+    expect(
+      output.jobs?.map(({ stepName, kind, status }) => ({ stepName, kind, status })).sort((a, b) => a.stepName.localeCompare(b.stepName)),
+    ).toEqual([
       { stepName: 'Prepare', kind: 'ProcessingJob', status: 'Stopped' },
       { stepName: 'Train', kind: 'TrainingJob', status: 'Stopped' },
     ]);
@@ -50,10 +55,18 @@ describe('the jobs behind a stopped run', () => {
 
     // Assess: the run ended as it did (Failed: the Lambda step timed out); the leftovers come beside it
     const cause = expectFailed(result, S.failed, 'PipelineExecutionFailed');
-    const document = (result.events.findLast((event) => event.state?.name === S.report && event.type === 'StateExited')?.state?.output as { result: { document: OutputDocument } }).result.document;
+    const document = (
+      result.events.findLast((event) => event.state?.name === S.report && event.type === 'StateExited')?.state?.output as {
+        result: { document: OutputDocument };
+      }
+    ).result.document;
     const [train] = document.jobs ?? [];
     expect(train).toMatchObject({ stepName: 'Train', kind: 'TrainingJob', status: 'InProgress' });
-    expect(document.leftovers?.map(({ stepName, kind, action }) => ({ stepName, kind, action })).sort((a, b) => a.stepName.localeCompare(b.stepName))).toEqual([
+    expect(
+      document.leftovers
+        ?.map(({ stepName, kind, action }) => ({ stepName, kind, action }))
+        .sort((a, b) => a.stepName.localeCompare(b.stepName)),
+    ).toEqual([
       { stepName: 'Approve', kind: 'CallbackWork', action: 'CannotStop' },
       { stepName: 'Score', kind: 'LambdaFunction', action: 'CannotStop' },
       { stepName: 'Train', kind: 'TrainingJob', action: 'StopRequested' },
@@ -62,12 +75,20 @@ describe('the jobs behind a stopped run', () => {
     expect(cause).toMatch(/TrainingJob pipelines-[a-z0-9-]+: StopRequested/);
     expect(cause).toContain('LambdaFunction e2e-step: CannotStop');
     expect(cause).toMatch(/CallbackWork [^:;]+: CannotStop/);
-    expect(await waitFor('the training job to stop', () => trainingStatus(train?.arn ?? ''), (status) => status === 'Stopped')).toBe('Stopped');
+    expect(
+      await waitFor(
+        'the training job to stop',
+        () => trainingStatus(train?.arn ?? ''),
+        (status) => status === 'Stopped',
+      ),
+    ).toBe('Stopped');
   });
 
   it('reports a job still running without stopping it when stopLeftoverJobs is false', async () => {
     // Prepare
-    const arn = await testBed().startExecution('leave-jobs', [jobStep('Train', { DurationSeconds: 36_000, StopDurationSeconds: 2, JobOutlivesStepSeconds: 100_000 })]);
+    const arn = await testBed().startExecution('leave-jobs', [
+      jobStep('Train', { DurationSeconds: 36_000, StopDurationSeconds: 2, JobOutlivesStepSeconds: 100_000 }),
+    ]);
     await testBed().waitForSteps(arn, ['Train']);
 
     // Act

@@ -5,7 +5,13 @@
  * service dimension only. The console is routed before the bundles load,
  * as the CLI does (local/engine/function-output.ts).
  */
-import { CreatePipelineCommand, DescribePipelineExecutionCommand, SageMakerClient, StartPipelineExecutionCommand, StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePipelineCommand,
+  DescribePipelineExecutionCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC } from '#commons/metrics.js';
 import { routeFunctionOutput, type EmfDocument } from '#local/engine/function-output.js';
@@ -42,8 +48,19 @@ afterAll(async () => {
 async function execution(simulation: Record<string, unknown>): Promise<string> {
   counter += 1;
   const name = `emf-${counter}`;
-  const definition = { Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: simulation }] };
-  await sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: 'arn:aws:iam::123456789012:role/emf', PipelineDefinition: JSON.stringify(definition) }));
+  const definition = {
+    Version: '2020-12-01',
+    Metadata: {},
+    Parameters: [],
+    Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: simulation }],
+  };
+  await sagemaker.send(
+    new CreatePipelineCommand({
+      PipelineName: name,
+      RoleArn: 'arn:aws:iam::123456789012:role/emf',
+      PipelineDefinition: JSON.stringify(definition),
+    }),
+  );
   const { PipelineExecutionArn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name }));
   return PipelineExecutionArn;
 }
@@ -67,7 +84,8 @@ async function metricsOf(input: unknown): Promise<{ all: EmfDocument[]; outcomes
   return { all, outcomes };
 }
 
-const metricNames = (document: EmfDocument): string[] => document._aws.CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((metric) => metric.Name));
+const metricNames = (document: EmfDocument): string[] =>
+  document._aws.CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((metric) => metric.Name));
 
 describe('embedded metric format from local runs', () => {
   it.each([
@@ -76,7 +94,9 @@ describe('embedded metric format from local runs', () => {
       'AlreadyStopped',
       async () => {
         const arn = await execution({ DurationSeconds: 3_600, StopDurationSeconds: 0 });
-        await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: `someone-else-${counter}`.padEnd(32, '0') }));
+        await sagemaker.send(
+          new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: `someone-else-${counter}`.padEnd(32, '0') }),
+        );
         await until(arn, 'Stopped');
         return { pipelineExecutionArn: arn };
       },
@@ -97,8 +117,14 @@ describe('embedded metric format from local runs', () => {
         return { pipelineExecutionArn: arn };
       },
     ],
-    ['DrainTimedOut', async () => ({ pipelineExecutionArn: await execution({ DurationSeconds: 3_600, StopDurationSeconds: 600 }), maxWaitSeconds: 20 })],
-    ['PipelineExecutionNotFound', async () => ({ pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/emf-missing/execution/m1ss1ngr00ta' })],
+    [
+      'DrainTimedOut',
+      async () => ({ pipelineExecutionArn: await execution({ DurationSeconds: 3_600, StopDurationSeconds: 600 }), maxWaitSeconds: 20 }),
+    ],
+    [
+      'PipelineExecutionNotFound',
+      async () => ({ pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/emf-missing/execution/m1ss1ngr00ta' }),
+    ],
     ['InvalidInput', async () => ({ pipelineExecutionArn: 'not-an-arn' })],
   ])('writes one GracefulStops count with outcome %s, in the namespace of template.yaml', async (outcome, input) => {
     // Act

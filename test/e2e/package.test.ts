@@ -39,11 +39,25 @@ describe('the npm package', () => {
 
     // Assess
     expect(packed.code, packed.stderr).toBe(0);
-    expect(files).toEqual(expect.arrayContaining(['dist/cli/graceful-stop.mjs', 'template.yaml', 'statemachine/graceful-stop.asl.json', 'package.json', 'README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/cli/graceful-stop.mjs',
+        'template.yaml',
+        'statemachine/graceful-stop.asl.json',
+        'package.json',
+        'README.md',
+      ]),
+    );
     expect(files.some((file) => file.startsWith('dist/functions/'))).toBe(true);
     expect(files.some((file) => file.startsWith('functions/graceful-stop/'))).toBe(true);
     // The simulator's and the benchmarks' pages are documentation the README links to; their code stays out.
-    expect(files.filter((file) => (/^(test|bench|\.ci|scripts|local)\//.test(file) && !['local/README-simulator.md', 'bench/README.md'].includes(file)) || file.endsWith('.map'))).toEqual([]);
+    expect(
+      files.filter(
+        (file) =>
+          (/^(test|bench|\.ci|scripts|local)\//.test(file) && !['local/README-simulator.md', 'bench/README.md'].includes(file)) ||
+          file.endsWith('.map'),
+      ),
+    ).toEqual([]);
     expect(statSync(tarball).size).toBeLessThan(1_500_000);
   }, 150_000);
 

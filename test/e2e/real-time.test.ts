@@ -139,7 +139,9 @@ describe('graceful-stop demo --scenario NAME (the other scenarios)', () => {
 
     // Assess
     const startedAfter = ((scenarioStartedAt.get(name) ?? fileStartedAt) - fileStartedAt) / 1000;
-    console.log(`[measurement] demo scenario ${name} (CLI child process, started at +${startedAfter.toFixed(1)} s) wall time ${run.wallSeconds.toFixed(1)} s`);
+    console.log(
+      `[measurement] demo scenario ${name} (CLI child process, started at +${startedAfter.toFixed(1)} s) wall time ${run.wallSeconds.toFixed(1)} s`,
+    );
     const diagnostics = `exit ${run.exitCode} (${run.signal ?? 'no signal'}) after ${run.wallSeconds} s\nstderr: ${run.stderr.slice(-2000)}\nstdout:\n${run.stdout.slice(-4000)}`;
     // A demo that ends as its scenario expects exits 0, a named failure it shows on purpose included.
     expect(run.exitCode, diagnostics).toBe(0);

@@ -26,11 +26,20 @@ describe('Graceful stop with a silent callback consumer and a 5 s grace period, 
     const poller = bed.consume(queueUrl, silent.handler);
     const arn = await bed.startExecution('timing', [callbackStep('AwaitApproval', queueUrl)]);
     await bed.waitForSteps(arn, ['AwaitApproval']);
-    await waitFor('the Executing message to be consumed', () => poller.stats().deleted, (deleted) => deleted >= 1);
+    await waitFor(
+      'the Executing message to be consumed',
+      () => poller.stats().deleted,
+      (deleted) => deleted >= 1,
+    );
 
     // Act
     const started = Date.now();
-    const result = await bed.run({ pipelineExecutionArn: arn, reason: 'e2e: timing', maxWaitSeconds: 60, releaseCallbacksAfterSeconds: GRACE_SECONDS });
+    const result = await bed.run({
+      pipelineExecutionArn: arn,
+      reason: 'e2e: timing',
+      maxWaitSeconds: 60,
+      releaseCallbacksAfterSeconds: GRACE_SECONDS,
+    });
     const ended = Date.now();
 
     // Assess
@@ -62,4 +71,3 @@ describe('Graceful stop with a silent callback consumer and a 5 s grace period, 
     expect(measured.stopToStoppedReportedSeconds - measured.stopToSageMakerStoppedSeconds).toBeLessThan(1);
   });
 });
-

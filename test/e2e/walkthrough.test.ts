@@ -37,23 +37,41 @@ const signalGroup = (child: ChildProcess | undefined, signal: NodeJS.Signals): v
 };
 afterAll(() => signalGroup(simulator, 'SIGKILL'));
 
-
 /** Terminal 1: the block's one command, until it prints the export lines; its stderr is kept. */
 async function terminalOne(block: string, expected: string): Promise<{ exported: string; stderr: () => string }> {
-  const startLines = block.trim().split('\n').filter((line) => !line.startsWith('#'));
+  const startLines = block
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('#'));
   expect(startLines).toEqual([expected]);
   let exported = '';
   let stderr = '';
-  simulator = spawn('bash', ['-c', `exec ${startLines[0]}`], { cwd: projectRoot, env: shellEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  simulator = spawn('bash', ['-c', `exec ${startLines[0]}`], {
+    cwd: projectRoot,
+    env: shellEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   simulator.stdout?.on('data', (chunk: Buffer) => (exported += chunk.toString()));
   simulator.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await waitFor('the export lines', () => exported, (text) => text.includes('export PIPELINE_EXECUTION_ARN='), { timeoutMs: 60_000 });
+  await waitFor(
+    'the export lines',
+    () => exported,
+    (text) => text.includes('export PIPELINE_EXECUTION_ARN='),
+    { timeoutMs: 60_000 },
+  );
   return { exported, stderr: () => stderr };
 }
 
 /** Terminal 2: the export lines pasted, then the block's commands, line by line. */
 function terminalTwo(exported: string, block: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  const script = [exported.trim(), ...block.trim().split('\n').map((line) => `${line}\necho "exit $? after: ${line.split(' ')[1]}" >&2`)].join('\n');
+  const script = [
+    exported.trim(),
+    ...block
+      .trim()
+      .split('\n')
+      .map((line) => `${line}\necho "exit $? after: ${line.split(' ')[1]}" >&2`),
+  ].join('\n');
   return new Promise((resolve) => {
     execFile('bash', ['-e', '-c', script], { cwd: projectRoot, env: shellEnv, timeout: 150_000 }, (error, stdout, stderr) =>
       resolve({ stdout, stderr, code: typeof error?.code === 'number' ? error.code : error ? 1 : 0 }),
@@ -67,7 +85,12 @@ function terminalTwo(exported: string, block: string): Promise<{ stdout: string;
  */
 async function ctrlC(): Promise<void> {
   signalGroup(simulator, 'SIGINT');
-  await waitFor('the simulator to end', () => simulator?.exitCode ?? simulator?.signalCode, (end) => end !== null && end !== undefined, { timeoutMs: 30_000 });
+  await waitFor(
+    'the simulator to end',
+    () => simulator?.exitCode ?? simulator?.signalCode,
+    (end) => end !== null && end !== undefined,
+    { timeoutMs: 30_000 },
+  );
   const status = simulator?.signalCode === 'SIGINT' ? 128 + 2 : simulator?.exitCode;
   expect(status).toBe(130);
 }
@@ -105,16 +128,23 @@ describe('docs/local.md walkthroughs', () => {
     expect(run.stdout).toContain('"Stopped"');
     // The last command's output: the executions of the graceful-stop state machine.
     expect(JSON.parse(run.stdout.slice(run.stdout.lastIndexOf('{\n    "executions"'))) as unknown).toMatchObject({
-      executions: [expect.objectContaining({ name: expect.stringMatching(new RegExp(`^watch-${executionId}-[0-9a-f]{16}$`)), status: 'SUCCEEDED' })],
+      executions: [
+        expect.objectContaining({ name: expect.stringMatching(new RegExp(`^watch-${executionId}-[0-9a-f]{16}$`)), status: 'SUCCEEDED' }),
+      ],
     });
-    await waitFor('the completion event line', terminal.stderr, (text) => text.includes('event Graceful Stop Completed: Stopped'), { timeoutMs: 30_000 });
+    await waitFor('the completion event line', terminal.stderr, (text) => text.includes('event Graceful Stop Completed: Stopped'), {
+      timeoutMs: 30_000,
+    });
     expect(terminal.stderr()).toContain(`Stopping ${arn} -> WatchStoppingRunFunction`);
     await ctrlC();
   }, 180_000);
 
-  it('creates a workflow of the user\'s that starts a run, aborts it, and the orphan guard stops that run gracefully', async () => {
+  it("creates a workflow of the user's that starts a run, aborts it, and the orphan guard stops that run gracefully", async () => {
     // Prepare
-    const terminal = await terminalOne(orphanStartBlock, "npx graceful-stop simulate --with-run training --orphan-guard 'training-*' --time-scale 10");
+    const terminal = await terminalOne(
+      orphanStartBlock,
+      "npx graceful-stop simulate --with-run training --orphan-guard 'training-*' --time-scale 10",
+    );
 
     // Act
     const run = await terminalTwo(terminal.exported, orphanStopBlock);
@@ -128,7 +158,9 @@ describe('docs/local.md walkthroughs', () => {
     expect(names).toEqual([expect.stringMatching(/^orphan-[a-z0-9]+-[0-9a-f]{16}$/)]);
     // The guard stopped only what the aborted workflow started: the seeded run still runs.
     expect(names[0]).not.toContain(seeded.split('/').at(-1));
-    expect(terminal.stderr()).toMatch(/event Step Functions Execution Status Change: ABORTED arn:aws:states:us-east-1:123456789012:execution:training-parent:\S+ -> StopOrphanedRunsFunction/);
+    expect(terminal.stderr()).toMatch(
+      /event Step Functions Execution Status Change: ABORTED arn:aws:states:us-east-1:123456789012:execution:training-parent:\S+ -> StopOrphanedRunsFunction/,
+    );
     await ctrlC();
   }, 180_000);
 });

@@ -37,7 +37,10 @@ describe('console start (docs/starting.md "Console")', () => {
   it('stops the pipeline execution named by the documented input and ends Stopped', async () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: String(consoleInput.pipelineExecutionArn) });
-    sagemaker.on(DescribePipelineExecutionCommand).resolvesOnce({ PipelineExecutionStatus: 'Stopping' }).resolves({ PipelineExecutionStatus: 'Stopped' });
+    sagemaker
+      .on(DescribePipelineExecutionCommand)
+      .resolvesOnce({ PipelineExecutionStatus: 'Stopping' })
+      .resolves({ PipelineExecutionStatus: 'Stopped' });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [] });
 
     // Act
@@ -45,8 +48,14 @@ describe('console start (docs/starting.md "Console")', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(output).toMatchObject({ pipelineExecutionArn: consoleInput.pipelineExecutionArn, outcome: 'Stopped', reason: consoleInput.reason });
-    expect(sagemaker.commandCalls(StopPipelineExecutionCommand)[0]?.args[0].input.PipelineExecutionArn).toBe(consoleInput.pipelineExecutionArn);
+    expect(output).toMatchObject({
+      pipelineExecutionArn: consoleInput.pipelineExecutionArn,
+      outcome: 'Stopped',
+      reason: consoleInput.reason,
+    });
+    expect(sagemaker.commandCalls(StopPipelineExecutionCommand)[0]?.args[0].input.PipelineExecutionArn).toBe(
+      consoleInput.pipelineExecutionArn,
+    );
   });
 
   it('documents only valid inputs for start-execution anywhere in the guide', () => {
@@ -58,6 +67,8 @@ describe('console start (docs/starting.md "Console")', () => {
     const parsedStopAll = stopAllInputs.map((text) => parseStopAllRequest(JSON.parse(text)));
     // Assess
     expect(parsedStops).toHaveLength(1);
-    expect(parsedStopAll).toEqual([{ pipelineName: 'training', olderThanSeconds: 3600, signalRatePerSecond: 10, dryRun: false, reason: 'release 2026.11' }]);
+    expect(parsedStopAll).toEqual([
+      { pipelineName: 'training', olderThanSeconds: 3600, signalRatePerSecond: 10, dryRun: false, reason: 'release 2026.11' },
+    ]);
   });
 });

@@ -62,8 +62,13 @@ describe('EventBridge start (template rule + docs/starting.md put-events)', () =
   beforeEach(() => {
     sagemaker.reset();
     eventBridge.reset();
-    sagemaker.on(StopPipelineExecutionCommand).callsFake(async (input: { PipelineExecutionArn: string }) => ({ PipelineExecutionArn: input.PipelineExecutionArn }));
-    sagemaker.on(DescribePipelineExecutionCommand).resolvesOnce({ PipelineExecutionStatus: 'Stopping' }).resolves({ PipelineExecutionStatus: 'Stopped' });
+    sagemaker
+      .on(StopPipelineExecutionCommand)
+      .callsFake(async (input: { PipelineExecutionArn: string }) => ({ PipelineExecutionArn: input.PipelineExecutionArn }));
+    sagemaker
+      .on(DescribePipelineExecutionCommand)
+      .resolvesOnce({ PipelineExecutionStatus: 'Stopping' })
+      .resolves({ PipelineExecutionStatus: 'Stopped' });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [] });
   });
 
@@ -98,7 +103,11 @@ describe('EventBridge start (template rule + docs/starting.md put-events)', () =
     const output = expectSucceeded(result);
     expect(input).toEqual(JSON.parse(entry?.Detail ?? ''));
     expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.wait, S.check, S.drained, ...afterEnd(S.succeeded)]);
-    expect(output).toMatchObject({ outcome: 'Stopped', reason: 'cost alarm', pipelineExecutionArn: (event.detail as { pipelineExecutionArn: string }).pipelineExecutionArn });
+    expect(output).toMatchObject({
+      outcome: 'Stopped',
+      reason: 'cost alarm',
+      pipelineExecutionArn: (event.detail as { pipelineExecutionArn: string }).pipelineExecutionArn,
+    });
   });
 
   it('accepts the full envelope as well, for a rule written without InputPath', async () => {

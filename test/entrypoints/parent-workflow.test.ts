@@ -63,7 +63,10 @@ describe('example parent workflow (startExecution.sync:2) on the embedded engine
   it('receives the child output document as JSON and links the child to the parent execution', async () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: EXECUTION_ARN });
-    sagemaker.on(DescribePipelineExecutionCommand).resolvesOnce({ PipelineExecutionStatus: 'Stopping' }).resolves({ PipelineExecutionStatus: 'Stopped' });
+    sagemaker
+      .on(DescribePipelineExecutionCommand)
+      .resolvesOnce({ PipelineExecutionStatus: 'Stopping' })
+      .resolves({ PipelineExecutionStatus: 'Stopped' });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [lambdaStep('Score', 'Succeeded')] });
 
     // Act
@@ -97,7 +100,9 @@ describe('example parent workflow (startExecution.sync:2) on the embedded engine
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: EXECUTION_ARN });
     sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Failed', FailureReason: 'Step failure' });
-    sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [lambdaStep('Score', 'Failed', 'Lambda step timed out after 120 seconds')] });
+    sagemaker
+      .on(ListPipelineExecutionStepsCommand)
+      .resolves({ PipelineExecutionSteps: [lambdaStep('Score', 'Failed', 'Lambda step timed out after 120 seconds')] });
 
     // Act
     const { parent, children } = await machine.run({ pipelineExecutionArn: EXECUTION_ARN });

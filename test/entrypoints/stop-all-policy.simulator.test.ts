@@ -50,10 +50,17 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
   });
 
   async function pipelineWithRuns(name: string, runs: number): Promise<string[]> {
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: DEFINITION }));
+    await sagemaker.send(
+      new CreatePipelineCommand({ PipelineName: name, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: DEFINITION }),
+    );
     const arns: string[] = [];
     for (let index = 0; index < runs; index += 1) {
-      const { PipelineExecutionArn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: `${name}-run-${String(index).padStart(4, '0')}`.padEnd(32, 'x') }));
+      const { PipelineExecutionArn } = await sagemaker.send(
+        new StartPipelineExecutionCommand({
+          PipelineName: name,
+          ClientRequestToken: `${name}-run-${String(index).padStart(4, '0')}`.padEnd(32, 'x'),
+        }),
+      );
       arns.push(PipelineExecutionArn ?? '');
     }
     return arns;
@@ -63,7 +70,9 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
     const counts: Record<string, number> = {};
     let nextToken: string | undefined;
     do {
-      const page = await sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: name, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      const page = await sagemaker.send(
+        new ListPipelineExecutionsCommand({ PipelineName: name, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      );
       for (const summary of page.PipelineExecutionSummaries ?? []) {
         const status = summary.PipelineExecutionStatus as PipelineExecutionStatus;
         counts[status] = (counts[status] ?? 0) + 1;
@@ -115,7 +124,10 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
     const dryRun = await stopAll.run({ pipelineNamePattern: 'training-bulk-*', dryRun: true }, RUN);
     const afterDryRun = await statusesOf('training-bulk-0');
     const started = Date.now();
-    const real = await stopAll.run({ pipelineNamePattern: 'training-bulk-*', signalRatePerSecond: 50, reason: 'runaway guard: older than the limit' }, RUN);
+    const real = await stopAll.run(
+      { pipelineNamePattern: 'training-bulk-*', signalRatePerSecond: 50, reason: 'runaway guard: older than the limit' },
+      RUN,
+    );
     const wallSeconds = (Date.now() - started) / 1000;
     console.log(`[measurement] stop-all of 500 running executions on the embedded engine: ${wallSeconds.toFixed(1)} s`);
 
@@ -123,16 +135,34 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
     const dry = dryRun.output as StopAllSummary;
     expect(dryRun.status, dryRun.cause).toBe('SUCCEEDED');
     expect(dry).toMatchObject({ dryRun: true, pipelines: 5, signalled: 0, wouldStopCount: 500 });
-    expect(dry.byPipeline).toEqual([0, 1, 2, 3, 4].map((pipeline) => ({ pipelineName: `training-bulk-${pipeline}`, executing: 100, stopping: 0 })));
+    expect(dry.byPipeline).toEqual(
+      [0, 1, 2, 3, 4].map((pipeline) => ({ pipelineName: `training-bulk-${pipeline}`, executing: 100, stopping: 0 })),
+    );
     expect(dry.wouldStop).toHaveLength(100);
-    expect(dry.wouldStop[0]).toEqual(expect.objectContaining({ pipelineName: expect.stringMatching(/^training-bulk-\d$/), status: 'Executing', ageSeconds: expect.any(Number) }));
+    expect(dry.wouldStop[0]).toEqual(
+      expect.objectContaining({
+        pipelineName: expect.stringMatching(/^training-bulk-\d$/),
+        status: 'Executing',
+        ageSeconds: expect.any(Number),
+      }),
+    );
     expect(pathOf(dryRun)).not.toContain('Signal And Sweep');
     expect(dry.ledger).toMatch(/^s3:\/\/graceful-stop-fleet-ledgers\/stop-all\/.+\/ledger\.json$/);
     expect(afterDryRun).toEqual({ Executing: 100 });
 
     const summary = real.output as StopAllSummary;
     expect(real.status, real.cause).toBe('SUCCEEDED');
-    expect(summary).toMatchObject({ pipelines: 5, selected: 500, signalled: 500, takenIn: 0, succeeded: 500, failed: 0, omitted: 0, outcomes: { Stopped: 500 }, runsOmitted: 400 });
+    expect(summary).toMatchObject({
+      pipelines: 5,
+      selected: 500,
+      signalled: 500,
+      takenIn: 0,
+      succeeded: 500,
+      failed: 0,
+      omitted: 0,
+      outcomes: { Stopped: 500 },
+      runsOmitted: 400,
+    });
     expect(summary.runs).toHaveLength(100);
     expect(summary.sageMakerCalls.StopPipelineExecution).toBe(500);
     expect(pathOf(real).filter((state) => state === 'List Running Executions')).toHaveLength(1);

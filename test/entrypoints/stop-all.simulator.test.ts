@@ -80,7 +80,11 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     stopAll = createStopAllMachine(await loadBuiltStopAllHandlers());
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
     await sagemaker.send(
-      new CreatePipelineCommand({ PipelineName: PIPELINE, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: DEFINITION }),
+      new CreatePipelineCommand({
+        PipelineName: PIPELINE,
+        RoleArn: 'arn:aws:iam::123456789012:role/pipeline',
+        PipelineDefinition: DEFINITION,
+      }),
     );
   });
 
@@ -103,25 +107,44 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     // Prepare
     const early = await start();
     await waitUntil('Score to run in the early execution', async () => {
-      const { PipelineExecutionSteps = [] } = await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: early, MaxResults: 100 }));
+      const { PipelineExecutionSteps = [] } = await sagemaker.send(
+        new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: early, MaxResults: 100 }),
+      );
       return PipelineExecutionSteps.some((step) => step.StepName === 'Score' && step.StepStatus === 'Executing');
     });
     const late = [await start(), await start()];
     const alreadyStopped = await start();
-    await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: alreadyStopped, ClientRequestToken: 'stopped-by-someone-else-before-stop-all' }));
+    await sagemaker.send(
+      new StopPipelineExecutionCommand({
+        PipelineExecutionArn: alreadyStopped,
+        ClientRequestToken: 'stopped-by-someone-else-before-stop-all',
+      }),
+    );
     await waitUntil('the already-stopped execution to be Stopped', async () => (await status(alreadyStopped)) === 'Stopped');
     // Someone else's stop of a run that drains for 120 simulated s (6 s real): still Stopping when stop-all lists, even on a busy machine.
     const slowPipeline = `${PIPELINE}-slow`;
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: slowPipeline, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: SLOW_STOP }));
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: slowPipeline,
+        RoleArn: 'arn:aws:iam::123456789012:role/pipeline',
+        PipelineDefinition: SLOW_STOP,
+      }),
+    );
     const { PipelineExecutionArn: draining = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: slowPipeline }));
-    await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: draining, ClientRequestToken: 'stopped-by-someone-else-while-it-drains' }));
+    await sagemaker.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: draining, ClientRequestToken: 'stopped-by-someone-else-while-it-drains' }),
+    );
     const stopsBefore = stopsAccepted();
 
     // Act
     const result = await stopAll.run({ pipelineNames: [PIPELINE, slowPipeline], reason: 'stop-all test' }, RUN);
 
     // Assess
-    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+      status: 'SUCCEEDED',
+      error: undefined,
+      cause: undefined,
+    });
     const summary = result.output as StopAllSummary;
     expect(summary).toMatchObject({
       pipelineName: `${PIPELINE}, ${slowPipeline}`,
@@ -137,9 +160,18 @@ describe('stop-all state machine on the embedded engine against the simulator', 
       finalStatuses: { Stopped: 3, Failed: 1 },
     });
     expect(summary.runs.map((run) => run.pipelineExecutionArn).sort()).toEqual([early, ...late, draining].sort());
-    expect(summary.runs[0]).toMatchObject({ pipelineExecutionArn: early, origin: 'Signalled', error: 'PipelineExecutionFailed', finalStatus: 'Failed' });
+    expect(summary.runs[0]).toMatchObject({
+      pipelineExecutionArn: early,
+      origin: 'Signalled',
+      error: 'PipelineExecutionFailed',
+      finalStatus: 'Failed',
+    });
     expect(summary.runs[0]?.cause).toMatch(/Lambda step 'Score' failed/);
-    expect(summary.runs.find((run) => run.pipelineExecutionArn === draining)).toMatchObject({ origin: 'TakenIn', outcome: 'Stopped', finalStatus: 'Stopped' });
+    expect(summary.runs.find((run) => run.pipelineExecutionArn === draining)).toMatchObject({
+      origin: 'TakenIn',
+      outcome: 'Stopped',
+      finalStatus: 'Stopped',
+    });
     // Only the three Executing runs were signalled: the one already Stopping was waited for, not stopped again.
     expect(stopsAccepted() - stopsBefore).toBe(3);
     expect(summary.sageMakerCalls.StopPipelineExecution).toBe(3);
@@ -157,14 +189,22 @@ describe('stop-all state machine on the embedded engine against the simulator', 
   it('lets the next guard run take in what a guard run that outlasts its schedule is still stopping: nothing signalled twice', async () => {
     // Prepare
     const pipelineName = 'guard-overlap';
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: SLOW_STOP }));
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: pipelineName,
+        RoleArn: 'arn:aws:iam::123456789012:role/pipeline',
+        PipelineDefinition: SLOW_STOP,
+      }),
+    );
     const arns: string[] = [];
     for (let index = 0; index < 3; index += 1) {
       const { PipelineExecutionArn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
       arns.push(PipelineExecutionArn);
     }
     const first = stopAll.run({ pipelineName, reason: 'runaway guard, first run' }, RUN);
-    await waitUntil('the first guard run to have signalled every run', async () => (await Promise.all(arns.map(status))).every((value) => value === 'Stopping'));
+    await waitUntil('the first guard run to have signalled every run', async () =>
+      (await Promise.all(arns.map(status))).every((value) => value === 'Stopping'),
+    );
 
     // Act
     const second = await stopAll.run({ pipelineName, reason: 'runaway guard, next run' }, RUN);
@@ -172,7 +212,14 @@ describe('stop-all state machine on the embedded engine against the simulator', 
 
     // Assess
     expect(second.status, second.cause).toBe('SUCCEEDED');
-    expect(second.output).toMatchObject({ selected: 3, signalled: 0, takenIn: 3, succeeded: 3, succeededSignalled: 0, outcomes: { Stopped: 3 } });
+    expect(second.output).toMatchObject({
+      selected: 3,
+      signalled: 0,
+      takenIn: 3,
+      succeeded: 3,
+      succeededSignalled: 0,
+      outcomes: { Stopped: 3 },
+    });
     expect((second.output as StopAllSummary).sageMakerCalls.StopPipelineExecution).toBeUndefined();
     expect(firstResult.output).toMatchObject({ selected: 3, signalled: 3, succeededSignalled: 3 });
   });
@@ -180,7 +227,13 @@ describe('stop-all state machine on the embedded engine against the simulator', 
   it('stops nothing twice and counts nothing twice when two stop-alls run over the same runs at once', async () => {
     // Prepare
     const pipelineName = 'twice-stopped';
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: SLOW_STOP }));
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: pipelineName,
+        RoleArn: 'arn:aws:iam::123456789012:role/pipeline',
+        PipelineDefinition: SLOW_STOP,
+      }),
+    );
     const arns: string[] = [];
     for (let index = 0; index < 6; index += 1) {
       const { PipelineExecutionArn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
@@ -213,9 +266,17 @@ describe('stop-all state machine on the embedded engine against the simulator', 
   it('finds nothing to stop when every execution of the pipeline has ended, and says so', async () => {
     // Prepare
     const pipelineName = 'ended-runs-only';
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: DEFINITION }));
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: pipelineName,
+        RoleArn: 'arn:aws:iam::123456789012:role/pipeline',
+        PipelineDefinition: DEFINITION,
+      }),
+    );
     const { PipelineExecutionArn: ended = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
-    await sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: ended, ClientRequestToken: 'stopped-before-stop-all-ran-000001' }));
+    await sagemaker.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: ended, ClientRequestToken: 'stopped-before-stop-all-ran-000001' }),
+    );
     await waitUntil('the execution to be Stopped', async () => (await status(ended)) === 'Stopped');
 
     // Act
@@ -223,20 +284,49 @@ describe('stop-all state machine on the embedded engine against the simulator', 
 
     // Assess
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.output).toMatchObject({ pipelineName, selected: 0, signalled: 0, succeeded: 0, failed: 0, outcomes: {}, errors: {}, runs: [] });
-    expect(pathOf(result)).toEqual(['Capture Input', 'List Running Executions', 'Dry Run?', 'Signal And Sweep', 'Fleet Done?', 'Summarise Stop All', 'Stop All Finished']);
+    expect(result.output).toMatchObject({
+      pipelineName,
+      selected: 0,
+      signalled: 0,
+      succeeded: 0,
+      failed: 0,
+      outcomes: {},
+      errors: {},
+      runs: [],
+    });
+    expect(pathOf(result)).toEqual([
+      'Capture Input',
+      'List Running Executions',
+      'Dry Run?',
+      'Signal And Sweep',
+      'Fleet Done?',
+      'Summarise Stop All',
+      'Stop All Finished',
+    ]);
   });
 
   it('runs from the CLI locally (graceful-stop stop-all), printing the live counts after every cycle and the report, exit 0', async () => {
     // Prepare
     const pipelineName = 'cli-local';
-    const training = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 10_000, StopDurationSeconds: 40 } }] });
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: 'arn:aws:iam::123456789012:role/pipeline', PipelineDefinition: training }));
+    const training = JSON.stringify({
+      Version: '2020-12-01',
+      Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 10_000, StopDurationSeconds: 40 } }],
+    });
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: pipelineName,
+        RoleArn: 'arn:aws:iam::123456789012:role/pipeline',
+        PipelineDefinition: training,
+      }),
+    );
     for (let index = 0; index < 2; index += 1) await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
     const lines: string[] = [];
 
     // Act
-    const result = await runStopAllLocally({ pipelineName }, { timeScale: K, progress: { isTTY: false, write: (text: string) => lines.push(text) } });
+    const result = await runStopAllLocally(
+      { pipelineName },
+      { timeScale: K, progress: { isTTY: false, write: (text: string) => lines.push(text) } },
+    );
 
     // Assess
     expect(stopAllExitCode(result)).toBe(0);
@@ -252,7 +342,9 @@ describe('stop-all state machine on the embedded engine against the simulator', 
       '  final statuses: Stopped 2',
     ]);
     // Runs that ended well are counted, not listed: the ledger has every one.
-    expect(humanStopAllResult(result)).toMatch(/\n {2}every run, with its signal and end: s3:\/\/graceful-stop-fleet-ledgers\/stop-all\/[^/]+\/ledger\.json$/);
+    expect(humanStopAllResult(result)).toMatch(
+      /\n {2}every run, with its signal and end: s3:\/\/graceful-stop-fleet-ledgers\/stop-all\/[^/]+\/ledger\.json$/,
+    );
     expect(humanStopAllResult(result)).not.toContain('Stopped: arn:');
   });
 
@@ -264,9 +356,17 @@ describe('stop-all state machine on the embedded engine against the simulator', 
     const result = await stopAll.run(input, RUN);
 
     // Assess
-    expect(pathOf(result)).toEqual(['Capture Input', 'List Running Executions', 'caught: List Running Executions', 'Read Listing Failure', 'Listing Failed']);
+    expect(pathOf(result)).toEqual([
+      'Capture Input',
+      'List Running Executions',
+      'caught: List Running Executions',
+      'Read Listing Failure',
+      'Listing Failed',
+    ]);
     expect(result.error).toBe('PipelineNotFound');
-    expect(result.cause).toBe('SageMaker has no pipeline named "no-such-pipeline" in this account and region; check the name (not the ARN or display name).');
+    expect(result.cause).toBe(
+      'SageMaker has no pipeline named "no-such-pipeline" in this account and region; check the name (not the ARN or display name).',
+    );
   });
 
   it('fails with InvalidInput before any SageMaker call for a signal rate outside 1 to 50, or a concurrency', async () => {

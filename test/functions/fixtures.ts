@@ -1,15 +1,7 @@
 /** Shared builders for the unit tests: a virtual clock, SDK errors, states and steps. */
 import { SageMakerServiceException, type PipelineExecutionStep } from '@aws-sdk/client-sagemaker';
 import type { Clock } from '#commons/clock.js';
-import type {
-  CheckRecord,
-  CheckedState,
-  OutputDocument,
-  StepView,
-  StopRecord,
-  StopRequest,
-  StoppedState,
-} from '#graceful-stop/model.js';
+import type { CheckRecord, CheckedState, OutputDocument, StepView, StopRecord, StopRequest, StoppedState } from '#graceful-stop/model.js';
 
 export const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo-pipeline/execution/abc123def456';
 export const EXECUTION_ID = 'arn:aws:states:us-east-1:123456789012:execution:GracefulStop:run-1';
@@ -119,7 +111,12 @@ export function checkedState(
   return { ...stoppedState(rest), check: checkRecord(checkOverrides) };
 }
 
-export function callbackStep(name: string, token: string, status = 'Executing', extra: Partial<PipelineExecutionStep> = {}): PipelineExecutionStep {
+export function callbackStep(
+  name: string,
+  token: string,
+  status = 'Executing',
+  extra: Partial<PipelineExecutionStep> = {},
+): PipelineExecutionStep {
   return {
     StepName: name,
     StepStatus: status as PipelineExecutionStep['StepStatus'],

@@ -41,7 +41,12 @@ describe('handlers', () => {
       // Act
       const state = await stopHandler({ raw: { pipelineExecutionArn: ARN }, executionId: EXECUTION_ID, released: [] }, lambdaContext());
       // Assess
-      expect(state.request).toEqual({ pipelineExecutionArn: ARN, pipelineName: 'demo-pipeline', maxWaitSeconds: 900, failIfNotRunning: false });
+      expect(state.request).toEqual({
+        pipelineExecutionArn: ARN,
+        pipelineName: 'demo-pipeline',
+        maxWaitSeconds: 900,
+        failIfNotRunning: false,
+      });
       expect(state.stop.accepted).toBe(true);
       expect(sagemaker).toHaveReceivedCommandExactlyOnceWith(StopPipelineExecutionCommand, {
         PipelineExecutionArn: ARN,
@@ -51,7 +56,10 @@ describe('handlers', () => {
 
     it('rejects malformed input with InvalidInput and no SageMaker call', async () => {
       // Act
-      const stopping = stopHandler({ raw: { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo' }, executionId: EXECUTION_ID }, lambdaContext());
+      const stopping = stopHandler(
+        { raw: { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo' }, executionId: EXECUTION_ID },
+        lambdaContext(),
+      );
       // Assess
       await expect(stopping).rejects.toMatchObject({ name: 'InvalidInput' });
       expect(sagemaker.calls()).toHaveLength(0);
@@ -89,7 +97,9 @@ describe('handlers', () => {
     it('releases the draining callback step and logs only the masked token', async () => {
       // Prepare
       const info = vi.spyOn(logger, 'info');
-      sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [callbackStep('Approve', TOKEN), lambdaStep('Work')] });
+      sagemaker
+        .on(ListPipelineExecutionStepsCommand)
+        .resolves({ PipelineExecutionSteps: [callbackStep('Approve', TOKEN), lambdaStep('Work')] });
       sagemaker.on(SendPipelineExecutionStepFailureCommand).resolves({});
       const state = checkedState({ request: { releaseCallbacksAfterSeconds: 60 }, check: { status: 'Stopping', releaseDue: true } });
       // Act
@@ -119,7 +129,10 @@ describe('handlers', () => {
       const state: GracefulStopState = {
         raw: { pipelineExecutionArn: ARN },
         executionId: EXECUTION_ID,
-        failure: { Error: 'PipelineExecutionNotFound', Cause: JSON.stringify({ errorType: 'PipelineExecutionNotFound', errorMessage: 'Gone.' }) },
+        failure: {
+          Error: 'PipelineExecutionNotFound',
+          Cause: JSON.stringify({ errorType: 'PipelineExecutionNotFound', errorMessage: 'Gone.' }),
+        },
       };
       // Act
       const result = await reportHandler(state, lambdaContext());
@@ -209,13 +222,21 @@ describe('handler configuration read at load', () => {
     vi.stubEnv('COMPLETION_EVENT_BUS_NAME', 'ml-ops-bus');
     const { handler } = await load.publish();
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
-    const state: GracefulStopState = { ...checkedState(), result: { error: 'DrainTimedOut', cause: 'Late.', document: outputDocument({ outcome: null, finalStatus: 'Stopping' }) } };
+    const state: GracefulStopState = {
+      ...checkedState(),
+      result: { error: 'DrainTimedOut', cause: 'Late.', document: outputDocument({ outcome: null, finalStatus: 'Stopping' }) },
+    };
     // Act
     const result = await handler(state, lambdaContext());
     // Assess
     expect(result).toEqual({ published: true });
     expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
-      Entries: [expect.objectContaining({ EventBusName: 'ml-ops-bus', Detail: JSON.stringify({ error: 'DrainTimedOut', cause: 'Late.', pipelineExecutionArn: ARN }) })],
+      Entries: [
+        expect.objectContaining({
+          EventBusName: 'ml-ops-bus',
+          Detail: JSON.stringify({ error: 'DrainTimedOut', cause: 'Late.', pipelineExecutionArn: ARN }),
+        }),
+      ],
     });
   });
 });

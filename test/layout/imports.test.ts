@@ -19,9 +19,9 @@ function sourceFiles(folder: string): string[] {
 }
 
 /** package.json's subpath imports (`#commons/*` → `./functions/commons/*`). */
-const SUBPATHS = Object.entries((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports).map(
-  ([alias, target]) => [alias.replace(/\*$/, ''), target.replace(/\*$/, '')] as const,
-);
+const SUBPATHS = Object.entries(
+  (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports,
+).map(([alias, target]) => [alias.replace(/\*$/, ''), target.replace(/\*$/, '')] as const);
 
 /** A specifier as a project-relative path, or undefined for a package. */
 function resolveSpecifier(file: string, specifier: string): string | undefined {
@@ -81,7 +81,7 @@ describe('the import graph', () => {
     expect(imported.filter((file) => !graph.has(file))).toEqual([]);
   });
 
-  it('climbs no folder: imports outside a file\'s own folder go through package.json\'s subpath imports', () => {
+  it("climbs no folder: imports outside a file's own folder go through package.json's subpath imports", () => {
     const climbing = [...graph.keys()].filter((file) => /from\s+'\.\.\//.test(readFileSync(join(projectRoot, file), 'utf8')));
     expect(climbing).toEqual([]);
   });
@@ -93,7 +93,9 @@ describe('the import graph', () => {
   it('imports only downwards: bench → cli → local → functions', () => {
     const order = new Map<string, number>(ROOMS.map((room, index) => [room, index]));
     const upwards = [...graph].flatMap(([file, imports]) =>
-      imports.filter((target) => (order.get(roomOf(target)) ?? -1) > (order.get(roomOf(file)) ?? -1)).map((target) => `${file} → ${target}`),
+      imports
+        .filter((target) => (order.get(roomOf(target)) ?? -1) > (order.get(roomOf(file)) ?? -1))
+        .map((target) => `${file} → ${target}`),
     );
     expect(upwards).toEqual([]);
   });

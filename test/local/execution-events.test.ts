@@ -6,7 +6,14 @@ import { LocalStateMachine, localFunctionArn } from '#local/engine/runner.js';
 const definition = JSON.stringify({
   StartAt: 'Work',
   States: {
-    Work: { Type: 'Task', Resource: 'arn:${Partition}:states:::lambda:invoke', Parameters: { FunctionName: '${WorkFunctionArn}', 'Payload.$': '$' }, OutputPath: '$.Payload', TimeoutSeconds: 30, End: true },
+    Work: {
+      Type: 'Task',
+      Resource: 'arn:${Partition}:states:::lambda:invoke',
+      Parameters: { FunctionName: '${WorkFunctionArn}', 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      TimeoutSeconds: 30,
+      End: true,
+    },
   },
 });
 const machineThat = (work: (input: unknown) => Promise<unknown>) =>
@@ -28,10 +35,37 @@ describe('Step Functions execution events of the embedded engine', () => {
     // Assess
     expect(events.map((event) => event.detail.status)).toEqual(['RUNNING', 'SUCCEEDED']);
     for (const event of events) {
-      expect(event).toMatchObject({ version: '0', source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', account: '123456789012', region: 'us-east-1', resources: [run.executionArn] });
-      expect(Object.keys(event.detail).sort()).toEqual(['cause', 'error', 'executionArn', 'input', 'inputDetails', 'name', 'output', 'outputDetails', 'startDate', 'stateMachineArn', 'status', 'stopDate']);
+      expect(event).toMatchObject({
+        version: '0',
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        account: '123456789012',
+        region: 'us-east-1',
+        resources: [run.executionArn],
+      });
+      expect(Object.keys(event.detail).sort()).toEqual([
+        'cause',
+        'error',
+        'executionArn',
+        'input',
+        'inputDetails',
+        'name',
+        'output',
+        'outputDetails',
+        'startDate',
+        'stateMachineArn',
+        'status',
+        'stopDate',
+      ]);
     }
-    expect(events[0]?.detail).toMatchObject({ executionArn: run.executionArn, stateMachineArn: machine.arn, name: 'nightly-1', input: '{"job":"train"}', output: null, stopDate: null });
+    expect(events[0]?.detail).toMatchObject({
+      executionArn: run.executionArn,
+      stateMachineArn: machine.arn,
+      name: 'nightly-1',
+      input: '{"job":"train"}',
+      output: null,
+      stopDate: null,
+    });
     expect(events[1]?.detail).toMatchObject({ output: '{"done":true}', stopDate: expect.any(Number), error: null });
   });
 
@@ -46,6 +80,11 @@ describe('Step Functions execution events of the embedded engine', () => {
     await machine.run({}, { onStatusChange: (event) => events.push(event) });
 
     // Assess
-    expect(events.at(-1)?.detail).toMatchObject({ status: 'FAILED', error: 'ClusterGone', output: null, cause: expect.stringContaining('the cluster is gone') });
+    expect(events.at(-1)?.detail).toMatchObject({
+      status: 'FAILED',
+      error: 'ClusterGone',
+      output: null,
+      cause: expect.stringContaining('the cluster is gone'),
+    });
   });
 });

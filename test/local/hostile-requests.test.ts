@@ -7,7 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreatePipelineCommand, DescribePipelineExecutionCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePipelineCommand,
+  DescribePipelineExecutionCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { startLocalCloud, type DeadLetter, type LocalCloud } from '#local/cloud.js';
 import { eventBridgeEvent } from '#local/events/event.js';
@@ -40,7 +45,10 @@ async function post(endpoint: string, contentType: string, target: string | unde
 }
 
 /** The error name of an AWS JSON answer: `__type` (`Code` from some emulators), without a namespace. */
-const errorName = (answer: Answer): string => String(answer.body.__type ?? answer.body.code ?? answer.body.Code ?? '').split('#').pop() ?? '';
+const errorName = (answer: Answer): string =>
+  String(answer.body.__type ?? answer.body.code ?? answer.body.Code ?? '')
+    .split('#')
+    .pop() ?? '';
 
 describe('hostile requests to the local cloud', () => {
   let cloud: LocalCloud;
@@ -55,11 +63,32 @@ describe('hostile requests to the local cloud', () => {
     process.on('unhandledRejection', onUnhandled);
     cloud = await startLocalCloud({ timeScale: 10, onDeadLetter: (letter) => told.push(letter) });
     sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.stack.endpoints.sagemakerEndpoint });
-    const definition = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 36_000 } }] });
-    await sagemaker.send(new CreatePipelineCommand({ PipelineName: 'hostile', PipelineDefinition: definition, RoleArn: 'arn:aws:iam::123456789012:role/p', ClientRequestToken: randomUUID() }));
-    runArn = (await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'hostile', ClientRequestToken: randomUUID() }))).PipelineExecutionArn ?? '';
+    const definition = JSON.stringify({
+      Version: '2020-12-01',
+      Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 36_000 } }],
+    });
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: 'hostile',
+        PipelineDefinition: definition,
+        RoleArn: 'arn:aws:iam::123456789012:role/p',
+        ClientRequestToken: randomUUID(),
+      }),
+    );
+    runArn =
+      (await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'hostile', ClientRequestToken: randomUUID() })))
+        .PipelineExecutionArn ?? '';
     // An execution made before the barrage, to be found again after it.
-    const started = await post(cloud.api.endpoint, SFN, 'AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: cloud.stopAll.arn, name: 'kept', input: JSON.stringify({ pipelineName: 'hostile', dryRun: true }) }));
+    const started = await post(
+      cloud.api.endpoint,
+      SFN,
+      'AWSStepFunctions.StartExecution',
+      JSON.stringify({
+        stateMachineArn: cloud.stopAll.arn,
+        name: 'kept',
+        input: JSON.stringify({ pipelineName: 'hostile', dryRun: true }),
+      }),
+    );
     executionArn = String(started.body.executionArn);
   }, 60_000);
 
@@ -69,20 +98,83 @@ describe('hostile requests to the local cloud', () => {
   });
 
   it.each<[string, string, () => string, string[]]>([
-    ['StartExecution with an input nested 5,000 deep', 'StartExecution', () => JSON.stringify({ stateMachineArn: cloud.gracefulStop.arn, input: nested(5_000) }), ['InvalidExecutionInput']],
-    ['StartExecution with a 300 KB input', 'StartExecution', () => JSON.stringify({ stateMachineArn: cloud.gracefulStop.arn, input: huge(300_000) }), ['ValidationException']],
-    ['StartExecution with a state machine ARN that is no ARN', 'StartExecution', () => JSON.stringify({ stateMachineArn: 'not-an-arn', input: '{}' }), ['InvalidArn']],
+    [
+      'StartExecution with an input nested 5,000 deep',
+      'StartExecution',
+      () => JSON.stringify({ stateMachineArn: cloud.gracefulStop.arn, input: nested(5_000) }),
+      ['InvalidExecutionInput'],
+    ],
+    [
+      'StartExecution with a 300 KB input',
+      'StartExecution',
+      () => JSON.stringify({ stateMachineArn: cloud.gracefulStop.arn, input: huge(300_000) }),
+      ['ValidationException'],
+    ],
+    [
+      'StartExecution with a state machine ARN that is no ARN',
+      'StartExecution',
+      () => JSON.stringify({ stateMachineArn: 'not-an-arn', input: '{}' }),
+      ['InvalidArn'],
+    ],
     ['StartExecution with a number for the ARN', 'StartExecution', () => JSON.stringify({ stateMachineArn: 42 }), ['ValidationException']],
-    ['StartExecution with a control character in the name', 'StartExecution', () => JSON.stringify({ stateMachineArn: cloud.gracefulStop.arn, name: 'a\u0007b' }), ['InvalidName']],
-    ['StartExecution with __proto__ in the input', 'StartExecution', () => JSON.stringify({ stateMachineArn: cloud.gracefulStop.arn, name: 'proto', input: '{"__proto__":{"polluted":true},"pipelineExecutionArn":1}' }), []],
+    [
+      'StartExecution with a control character in the name',
+      'StartExecution',
+      () => JSON.stringify({ stateMachineArn: cloud.gracefulStop.arn, name: 'a\u0007b' }),
+      ['InvalidName'],
+    ],
+    [
+      'StartExecution with __proto__ in the input',
+      'StartExecution',
+      () =>
+        JSON.stringify({
+          stateMachineArn: cloud.gracefulStop.arn,
+          name: 'proto',
+          input: '{"__proto__":{"polluted":true},"pipelineExecutionArn":1}',
+        }),
+      [],
+    ],
     ['a body nested 5,000 deep', 'StartExecution', () => nested(5_000), ['ValidationException']],
     ['a body that is no JSON', 'DescribeExecution', () => '{"executionArn":', ['SerializationException']],
     ['a 3 MB body', 'StartExecution', () => huge(3_000_000), ['ValidationException']],
-    ['DescribeExecution of a malformed ARN', 'DescribeExecution', () => JSON.stringify({ executionArn: 'arn:aws:states:::nope' }), ['InvalidArn']],
-    ['SendTaskSuccess with an output nested 5,000 deep', 'SendTaskSuccess', () => JSON.stringify({ taskToken: 'x', output: nested(5_000) }), ['InvalidOutput']],
-    ['SendTaskSuccess with a 300 KB output', 'SendTaskSuccess', () => JSON.stringify({ taskToken: 'x', output: huge(300_000) }), ['ValidationException']],
-    ['CreateStateMachine with a definition nested 5,000 deep', 'CreateStateMachine', () => JSON.stringify({ name: 'deep', roleArn: 'arn:aws:iam::123456789012:role/r', definition: nested(5_000) }), ['InvalidDefinition']],
-    ['CreateStateMachine with a resource the engine does not run', 'CreateStateMachine', () => JSON.stringify({ name: 'sns', roleArn: 'arn:aws:iam::123456789012:role/r', definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', End: true } } }) }), ['InvalidDefinition']],
+    [
+      'DescribeExecution of a malformed ARN',
+      'DescribeExecution',
+      () => JSON.stringify({ executionArn: 'arn:aws:states:::nope' }),
+      ['InvalidArn'],
+    ],
+    [
+      'SendTaskSuccess with an output nested 5,000 deep',
+      'SendTaskSuccess',
+      () => JSON.stringify({ taskToken: 'x', output: nested(5_000) }),
+      ['InvalidOutput'],
+    ],
+    [
+      'SendTaskSuccess with a 300 KB output',
+      'SendTaskSuccess',
+      () => JSON.stringify({ taskToken: 'x', output: huge(300_000) }),
+      ['ValidationException'],
+    ],
+    [
+      'CreateStateMachine with a definition nested 5,000 deep',
+      'CreateStateMachine',
+      () => JSON.stringify({ name: 'deep', roleArn: 'arn:aws:iam::123456789012:role/r', definition: nested(5_000) }),
+      ['InvalidDefinition'],
+    ],
+    [
+      'CreateStateMachine with a resource the engine does not run',
+      'CreateStateMachine',
+      () =>
+        JSON.stringify({
+          name: 'sns',
+          roleArn: 'arn:aws:iam::123456789012:role/r',
+          definition: JSON.stringify({
+            StartAt: 'A',
+            States: { A: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', End: true } },
+          }),
+        }),
+      ['InvalidDefinition'],
+    ],
     ['an unknown operation', 'Explode', () => '{}', ['UnknownOperationException']],
   ])('answers %s with a named error, or runs it safely', async (_label, operation, body, names) => {
     // Act
@@ -118,7 +210,15 @@ describe('hostile requests to the local cloud', () => {
     // Assess
     expect(answer.status).toBe(200);
     const results = answer.body.Entries as Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>;
-    expect(results.map((result) => result.ErrorCode)).toEqual(['MalformedDetail', 'MalformedDetail', 'MalformedDetail', 'InvalidArgument', 'InvalidArgument', undefined, undefined]);
+    expect(results.map((result) => result.ErrorCode)).toEqual([
+      'MalformedDetail',
+      'MalformedDetail',
+      'MalformedDetail',
+      'InvalidArgument',
+      'InvalidArgument',
+      undefined,
+      undefined,
+    ]);
     expect(results[0]?.ErrorMessage).toMatch(/nests 5001 levels deep; expected at most 64/);
     expect(answer.body.FailedEntryCount).toBe(5);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -126,8 +226,18 @@ describe('hostile requests to the local cloud', () => {
 
   it('refuses PutEvents over 256 KB in all, and more than 10 entries', async () => {
     // Act
-    const big = await post(cloud.api.endpoint, SFN, 'AWSEvents.PutEvents', JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: huge(270_000) }] }));
-    const many = await post(cloud.api.endpoint, SFN, 'AWSEvents.PutEvents', JSON.stringify({ Entries: Array.from({ length: 11 }, () => ({ Source: 's', DetailType: 'd', Detail: '{}' })) }));
+    const big = await post(
+      cloud.api.endpoint,
+      SFN,
+      'AWSEvents.PutEvents',
+      JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: huge(270_000) }] }),
+    );
+    const many = await post(
+      cloud.api.endpoint,
+      SFN,
+      'AWSEvents.PutEvents',
+      JSON.stringify({ Entries: Array.from({ length: 11 }, () => ({ Source: 's', DetailType: 'd', Detail: '{}' })) }),
+    );
 
     // Assess
     expect([big.status, errorName(big)]).toEqual([400, 'ValidationException']);
@@ -141,7 +251,16 @@ describe('hostile requests to the local cloud', () => {
     ['a 3 MB body', 'SageMaker.DescribePipelineExecution', huge(3_000_000)],
     ['a wrong-typed member', 'SageMaker.DescribePipelineExecution', JSON.stringify({ PipelineExecutionArn: 7 })],
     ['__proto__ in the body', 'SageMaker.CreatePipeline', '{"__proto__":{"polluted":true},"PipelineName":"p"}'],
-    ['a control character in a name', 'SageMaker.CreatePipeline', JSON.stringify({ PipelineName: 'a\u0000b', PipelineDefinition: '{}', RoleArn: 'arn:aws:iam::123456789012:role/r', ClientRequestToken: randomUUID() })],
+    [
+      'a control character in a name',
+      'SageMaker.CreatePipeline',
+      JSON.stringify({
+        PipelineName: 'a\u0000b',
+        PipelineDefinition: '{}',
+        RoleArn: 'arn:aws:iam::123456789012:role/r',
+        ClientRequestToken: randomUUID(),
+      }),
+    ],
   ])('answers SageMaker %s with a 4xx naming the error', async (_label, target, body) => {
     // Act
     const answer = await post(cloud.stack.endpoints.sagemakerEndpoint, SAGEMAKER, target, body);
@@ -163,7 +282,12 @@ describe('hostile requests to the local cloud', () => {
     ['a control character SQS does not allow', JSON.stringify({ QueueUrl: 'QUEUE', MessageBody: 'a\u0000b' }), 'refused'],
   ])('answers SQS %s without falling over', async (_label, body, expected) => {
     // Prepare
-    const created = await post(cloud.stack.endpoints.sqsEndpoint, SFN, 'AmazonSQS.CreateQueue', JSON.stringify({ QueueName: 'hostile-queue' }));
+    const created = await post(
+      cloud.stack.endpoints.sqsEndpoint,
+      SFN,
+      'AmazonSQS.CreateQueue',
+      JSON.stringify({ QueueName: 'hostile-queue' }),
+    );
     const queueUrl = String(created.body.QueueUrl);
 
     // Act
@@ -185,11 +309,24 @@ describe('hostile requests to the local cloud', () => {
 
   it('keeps the event of a rule target that fails as a dead letter, names its error, and tells the listener', async () => {
     // Prepare: a Graceful Stop Requested event whose detail is over Step Functions' input limit, put on the bus directly.
-    const event = eventBridgeEvent({ source: 'sagemaker-pipelines.graceful-stop', 'detail-type': 'Graceful Stop Requested', detail: { pipelineExecutionArn: 'x'.repeat(300_000) }, resources: [], account: '123456789012', region: 'us-east-1', time: new Date().toISOString() });
+    const event = eventBridgeEvent({
+      source: 'sagemaker-pipelines.graceful-stop',
+      'detail-type': 'Graceful Stop Requested',
+      detail: { pipelineExecutionArn: 'x'.repeat(300_000) },
+      resources: [],
+      account: '123456789012',
+      region: 'us-east-1',
+      time: new Date().toISOString(),
+    });
 
     // Act
     const deliveries = cloud.put(event);
-    await waitFor('the dead letter', () => cloud.deadLetters.filter((letter) => letter.event.id === event.id), (letters) => letters.length > 0, { timeoutMs: 10_000 });
+    await waitFor(
+      'the dead letter',
+      () => cloud.deadLetters.filter((letter) => letter.event.id === event.id),
+      (letters) => letters.length > 0,
+      { timeoutMs: 10_000 },
+    );
 
     // Assess
     expect(deliveries.map((delivery) => delivery.target)).toEqual(['GracefulStopStateMachine']);
@@ -209,7 +346,9 @@ describe('hostile requests to the local cloud', () => {
     expect(described.PipelineExecutionStatus).toBe('Executing');
     expect(execution.status).toBe(200);
     expect(execution.body.name).toBe('kept');
-    expect((machines.body.stateMachines as Array<{ name: string }>).map((machine) => machine.name)).toEqual(expect.arrayContaining(['graceful-stop', 'stop-all']));
+    expect((machines.body.stateMachines as Array<{ name: string }>).map((machine) => machine.name)).toEqual(
+      expect.arrayContaining(['graceful-stop', 'stop-all']),
+    );
     expect(JSON.stringify(queues.body)).toContain('hostile-queue');
     expect(unhandled).toEqual([]);
   });

@@ -13,7 +13,15 @@ const child = new LocalStateMachine(
     States: {
       Decide: {
         Type: 'Choice',
-        Choices: [{ And: [{ Variable: '$.fail', IsPresent: true }, { Variable: '$.fail', BooleanEquals: true }], Next: 'Refuse' }],
+        Choices: [
+          {
+            And: [
+              { Variable: '$.fail', IsPresent: true },
+              { Variable: '$.fail', BooleanEquals: true },
+            ],
+            Next: 'Refuse',
+          },
+        ],
         Default: 'Answer',
       },
       Answer: { Type: 'Pass', Parameters: { echoed: { 'value.$': '$.value' }, outcome: 'Stopped' }, End: true },
@@ -38,7 +46,12 @@ const parent = (catchAll: boolean): LocalStateMachine =>
         ...(catchAll ? { Caught: { Type: 'Pass', End: true } } : {}),
       },
     }),
-    { stateMachineName: 'parent', substitutions: { ChildArn: child.arn }, lambdaHandlers: {}, resourceHandlers: nestedExecutionResources(child) },
+    {
+      stateMachineName: 'parent',
+      substitutions: { ChildArn: child.arn },
+      lambdaHandlers: {},
+      resourceHandlers: nestedExecutionResources(child),
+    },
   );
 
 describe('nestedExecutionHandler', () => {
@@ -46,7 +59,10 @@ describe('nestedExecutionHandler', () => {
     // Prepare
     const handler = nestedExecutionHandler(child);
     // Act
-    const described = (await handler({ StateMachineArn: child.arn, Input: { value: 7 }, Name: 'run-7' }, { executionArn: 'parent-arn' })) as Record<string, unknown>;
+    const described = (await handler(
+      { StateMachineArn: child.arn, Input: { value: 7 }, Name: 'run-7' },
+      { executionArn: 'parent-arn' },
+    )) as Record<string, unknown>;
     // Assess
     expect(described).toMatchObject({
       ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:child:run-7',
@@ -71,14 +87,22 @@ describe('nestedExecutionHandler', () => {
       (thrown: unknown) => thrown,
     )) as Error;
     expect(error.name).toBe('States.TaskFailed');
-    expect(JSON.parse(error.message)).toMatchObject({ Status: 'FAILED', Error: 'DrainTimedOut', Cause: "Step 'Score' is still draining.", Input: '{"fail":true}' });
+    expect(JSON.parse(error.message)).toMatchObject({
+      Status: 'FAILED',
+      Error: 'DrainTimedOut',
+      Cause: "Step 'Score' is still draining.",
+      Input: '{"fail":true}',
+    });
   });
 
   it('refuses a StateMachineArn other than the child it runs', async () => {
     // Prepare
     const handler = nestedExecutionHandler(child);
     // Act
-    const running = handler({ StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:other', Input: {} }, { executionArn: 'p' });
+    const running = handler(
+      { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:other', Input: {} },
+      { executionArn: 'p' },
+    );
     // Assess
     await expect(running).rejects.toMatchObject({ name: 'StepFunctions.StateMachineDoesNotExistException' });
   });
@@ -87,7 +111,10 @@ describe('nestedExecutionHandler', () => {
     // Prepare
     const started: string[] = [];
     const finished: RunResult[] = [];
-    const handler = nestedExecutionHandler(child, { onChildStarted: (run) => started.push(run.parentExecutionArn), onChildFinished: (result) => finished.push(result) });
+    const handler = nestedExecutionHandler(child, {
+      onChildStarted: (run) => started.push(run.parentExecutionArn),
+      onChildFinished: (result) => finished.push(result),
+    });
     // Act
     await handler({ StateMachineArn: child.arn, Input: { value: 1 } }, { executionArn: 'parent-arn' });
     // Assess

@@ -3,9 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { LocalStateMachine } from '#local/engine/runner.js';
 
 const RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:listPipelines';
-const definition = JSON.stringify({ StartAt: 'Big Task', States: { 'Big Task': { Type: 'Task', Resource: RESOURCE, TimeoutSeconds: 30, End: true } } });
+const definition = JSON.stringify({
+  StartAt: 'Big Task',
+  States: { 'Big Task': { Type: 'Task', Resource: RESOURCE, TimeoutSeconds: 30, End: true } },
+});
 const machineAnswering = (bytes: number): LocalStateMachine =>
-  new LocalStateMachine(definition, { stateMachineName: 'payload-limit', substitutions: {}, lambdaHandlers: {}, resourceHandlers: { [RESOURCE]: async () => ({ blob: 'x'.repeat(bytes) }) } });
+  new LocalStateMachine(definition, {
+    stateMachineName: 'payload-limit',
+    substitutions: {},
+    lambdaHandlers: {},
+    resourceHandlers: { [RESOURCE]: async () => ({ blob: 'x'.repeat(bytes) }) },
+  });
 
 describe('LocalStateMachine payload limit', () => {
   it('fails the execution with States.DataLimitExceeded when a task returns more than 262,144 bytes', async () => {

@@ -1,11 +1,20 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { queueArnFromUrl, recordsToDelete, startCallbackPoller, toSqsEvent, type CallbackPoller } from '#local/event-source/sqs-event-source.js';
+import {
+  queueArnFromUrl,
+  recordsToDelete,
+  startCallbackPoller,
+  toSqsEvent,
+  type CallbackPoller,
+} from '#local/event-source/sqs-event-source.js';
 import { createQueueWithDeadLetterQueue, createSqsClient, startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 
 const records = (...ids: string[]): SQSRecord[] =>
-  toSqsEvent(ids.map((id) => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: '{}' })), 'arn:aws:sqs:us-east-1:000000000000:q').Records;
+  toSqsEvent(
+    ids.map((id) => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: '{}' })),
+    'arn:aws:sqs:us-east-1:000000000000:q',
+  ).Records;
 
 describe('recordsToDelete', () => {
   it('deletes every record when the handler reports no failure or returns nothing', () => {
@@ -14,7 +23,10 @@ describe('recordsToDelete', () => {
     // Act
     const deleted = [recordsToDelete(batch, { batchItemFailures: [] }), recordsToDelete(batch, undefined)];
     // Assess
-    expect(deleted.map((list) => list.map((record) => record.messageId))).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(deleted.map((list) => list.map((record) => record.messageId))).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
   });
 
   it('keeps the records listed in batchItemFailures', () => {
@@ -88,7 +100,10 @@ describe('startCallbackPoller on the SQS emulator', () => {
 
   const depth = async (queueUrl: string): Promise<number> => {
     const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   };

@@ -20,7 +20,11 @@ import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/mine';
 const machineArn = (name: string): string => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
-const task = (resource: string, parameters: Record<string, unknown> = {}) => JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: resource, Parameters: parameters, TimeoutSeconds: 30, End: true } } });
+const task = (resource: string, parameters: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    StartAt: 'A',
+    States: { A: { Type: 'Task', Resource: resource, Parameters: parameters, TimeoutSeconds: 30, End: true } },
+  });
 const LIST_PIPELINES = task('arn:aws:states:::aws-sdk:sagemaker:listPipelines');
 
 describe('the local Step Functions API: state machines you bring', () => {
@@ -29,7 +33,12 @@ describe('the local Step Functions API: state machines you bring', () => {
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ timeScale: 10 });
-    sfn = new SFNClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.api.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sfn = new SFNClient({
+      ...BOUNDED_CLIENT_OPTIONS,
+      endpoint: cloud.api.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -42,7 +51,12 @@ describe('the local Step Functions API: state machines you bring', () => {
     const created = await sfn.send(new CreateStateMachineCommand({ name: 'lister', definition: LIST_PIPELINES, roleArn: ROLE }));
     const again = await sfn.send(new CreateStateMachineCommand({ name: 'lister', definition: LIST_PIPELINES, roleArn: ROLE }));
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: '{}' }));
-    const ended = await waitFor('the execution to end', () => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING', { timeoutMs: 30_000 });
+    const ended = await waitFor(
+      'the execution to end',
+      () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (described) => described.status !== 'RUNNING',
+      { timeoutMs: 30_000 },
+    );
     const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
     const listed = await sfn.send(new ListStateMachinesCommand({}));
 
@@ -70,11 +84,27 @@ describe('the local Step Functions API: state machines you bring', () => {
   });
 
   it.each<[string, string, RegExp]>([
-    ['another service', task('arn:aws:states:::sns:publish'), /State "A" has the resource arn:aws:states:::sns:publish, which the local engine does not run; expected arn:aws:states:::lambda:invoke/],
-    ['a function that is not the template\'s', task('arn:aws:states:::lambda:invoke', { FunctionName: 'my-function' }), /State "A" invokes my-function; locally FunctionName must name one of .*EndWaitsFunction/],
+    [
+      'another service',
+      task('arn:aws:states:::sns:publish'),
+      /State "A" has the resource arn:aws:states:::sns:publish, which the local engine does not run; expected arn:aws:states:::lambda:invoke/,
+    ],
+    [
+      "a function that is not the template's",
+      task('arn:aws:states:::lambda:invoke', { FunctionName: 'my-function' }),
+      /State "A" invokes my-function; locally FunctionName must name one of .*EndWaitsFunction/,
+    ],
     ['a function chosen at run time', task('arn:aws:states:::lambda:invoke', { 'FunctionName.$': '$.fn' }), /chosen at run time/],
-    ['an operation SageMaker does not have', task('arn:aws:states:::aws-sdk:sagemaker:launchRockets'), /aws-sdk:sagemaker has no operation launchRockets/],
-    ['JSONata', JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }), /QueryLanguage is JSONata; the local engine runs JSONPath definitions only/],
+    [
+      'an operation SageMaker does not have',
+      task('arn:aws:states:::aws-sdk:sagemaker:launchRockets'),
+      /aws-sdk:sagemaker has no operation launchRockets/,
+    ],
+    [
+      'JSONata',
+      JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }),
+      /QueryLanguage is JSONata; the local engine runs JSONPath definitions only/,
+    ],
     ['variables', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true } } }), /State "A" uses Assign/],
     ['an invalid state', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Bogus' } } }), /State machine definition is invalid/],
     ['no JSON', '{"StartAt":', /the definition is not JSON/],
@@ -91,35 +121,73 @@ describe('the local Step Functions API: state machines you bring', () => {
     await sfn.send(new CreateStateMachineCommand({ name: 'taken', definition: LIST_PIPELINES, roleArn: ROLE }));
 
     // Act & Assess
-    await expect(sfn.send(new CreateStateMachineCommand({ name: 'r', definition: LIST_PIPELINES, roleArn: 'admin' }))).rejects.toMatchObject({ name: 'InvalidArn' });
-    await expect(sfn.send(new CreateStateMachineCommand({ name: 'a b', definition: LIST_PIPELINES, roleArn: ROLE }))).rejects.toMatchObject({ name: 'InvalidName' });
-    await expect(sfn.send(new CreateStateMachineCommand({ name: 'taken', definition: task('arn:aws:states:::aws-sdk:sagemaker:listPipelineExecutions'), roleArn: ROLE }))).rejects.toMatchObject({ name: 'StateMachineAlreadyExists' });
-    await expect(sfn.send(new CreateStateMachineCommand({ name: 'fast', definition: LIST_PIPELINES, roleArn: ROLE, type: 'EXPRESS' }))).rejects.toMatchObject({ name: 'StateMachineTypeNotSupported' });
+    await expect(
+      sfn.send(new CreateStateMachineCommand({ name: 'r', definition: LIST_PIPELINES, roleArn: 'admin' })),
+    ).rejects.toMatchObject({ name: 'InvalidArn' });
+    await expect(sfn.send(new CreateStateMachineCommand({ name: 'a b', definition: LIST_PIPELINES, roleArn: ROLE }))).rejects.toMatchObject(
+      { name: 'InvalidName' },
+    );
+    await expect(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'taken',
+          definition: task('arn:aws:states:::aws-sdk:sagemaker:listPipelineExecutions'),
+          roleArn: ROLE,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'StateMachineAlreadyExists' });
+    await expect(
+      sfn.send(new CreateStateMachineCommand({ name: 'fast', definition: LIST_PIPELINES, roleArn: ROLE, type: 'EXPRESS' })),
+    ).rejects.toMatchObject({ name: 'StateMachineTypeNotSupported' });
   });
 
   it('updates a definition for the executions started from then on, and deletes a state machine', async () => {
     // Prepare
-    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'changing', definition: LIST_PIPELINES, roleArn: ROLE }));
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'changing', definition: LIST_PIPELINES, roleArn: ROLE }),
+    );
     const pass = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { updated: true }, End: true } } });
 
     // Act
     const updated = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, definition: pass }));
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{}' }));
-    const ended = await waitFor('the execution to end', () => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING', { timeoutMs: 30_000 });
+    const ended = await waitFor(
+      'the execution to end',
+      () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (described) => described.status !== 'RUNNING',
+      { timeoutMs: 30_000 },
+    );
     await sfn.send(new DeleteStateMachineCommand({ stateMachineArn }));
-    const gone = await waitFor('the deletion', () => sfn.send(new DescribeStateMachineCommand({ stateMachineArn })).then(() => 'there', (error: Error) => error.name), (name) => name !== 'there', { timeoutMs: 10_000 });
+    const gone = await waitFor(
+      'the deletion',
+      () =>
+        sfn.send(new DescribeStateMachineCommand({ stateMachineArn })).then(
+          () => 'there',
+          (error: Error) => error.name,
+        ),
+      (name) => name !== 'there',
+      { timeoutMs: 10_000 },
+    );
 
     // Assess
     expect(updated.updateDate).toBeInstanceOf(Date);
     expect(JSON.parse(ended.output ?? '{}')).toEqual({ updated: true });
     expect(gone).toBe('StateMachineDoesNotExist');
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{}' }))).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{}' }))).rejects.toMatchObject({
+      name: 'StateMachineDoesNotExist',
+    });
   });
 
-  it('leaves the template\'s state machines alone: they cannot be updated or deleted here', async () => {
+  it("leaves the template's state machines alone: they cannot be updated or deleted here", async () => {
     // Act & Assess
-    await expect(sfn.send(new UpdateStateMachineCommand({ stateMachineArn: cloud.gracefulStop.arn, definition: LIST_PIPELINES }))).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/deployed by template\.yaml/) });
-    await expect(sfn.send(new DeleteStateMachineCommand({ stateMachineArn: cloud.stopAll.arn }))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(sfn.send(new UpdateStateMachineCommand({ stateMachineArn: machineArn('nothing') }))).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+    await expect(
+      sfn.send(new UpdateStateMachineCommand({ stateMachineArn: cloud.gracefulStop.arn, definition: LIST_PIPELINES })),
+    ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/deployed by template\.yaml/) });
+    await expect(sfn.send(new DeleteStateMachineCommand({ stateMachineArn: cloud.stopAll.arn }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    await expect(sfn.send(new UpdateStateMachineCommand({ stateMachineArn: machineArn('nothing') }))).rejects.toMatchObject({
+      name: 'StateMachineDoesNotExist',
+    });
   });
 });

@@ -48,20 +48,34 @@ describe('local Step Functions API', () => {
   beforeAll(async () => {
     const local = new LocalStepFunctions({ onStatusChange: (event) => statuses.push(event) }).register(machine);
     api = await startStepFunctionsApi(local);
-    sfn = new SFNClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: api.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sfn = new SFNClient({
+      ...BOUNDED_CLIENT_OPTIONS,
+      endpoint: api.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
   afterAll(async () => api?.close());
 
-  const start = (name: string, input: object) => sfn.send(new StartExecutionCommand({ stateMachineArn: machine.arn, name, input: JSON.stringify(input) }));
+  const start = (name: string, input: object) =>
+    sfn.send(new StartExecutionCommand({ stateMachineArn: machine.arn, name, input: JSON.stringify(input) }));
 
   it('ends a task-token wait with the answer, and refuses a second answer to the same token', async () => {
     // Prepare
     const { executionArn } = await start('answered', { timeoutSeconds: 600 });
-    const token = await waitFor('the token', async () => tokens[0], (found) => found !== undefined);
+    const token = await waitFor(
+      'the token',
+      async () => tokens[0],
+      (found) => found !== undefined,
+    );
 
     // Act
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token as string, output: JSON.stringify({ answer: 42 }) }));
-    const described = await waitFor('the end', () => sfn.send(new DescribeExecutionCommand({ executionArn })), (found) => found.status !== 'RUNNING');
+    const described = await waitFor(
+      'the end',
+      () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (found) => found.status !== 'RUNNING',
+    );
     const again = sfn.send(new SendTaskSuccessCommand({ taskToken: token as string, output: '{}' }));
 
     // Assess
@@ -72,7 +86,11 @@ describe('local Step Functions API', () => {
   it('times a wait out at its TimeoutSecondsPath, read from the state input', async () => {
     // Act
     const { executionArn } = await start('unanswered', { timeoutSeconds: 1 });
-    const described = await waitFor('the timeout', () => sfn.send(new DescribeExecutionCommand({ executionArn })), (found) => found.status !== 'RUNNING');
+    const described = await waitFor(
+      'the timeout',
+      () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (found) => found.status !== 'RUNNING',
+    );
 
     // Assess
     expect(described).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
@@ -93,19 +111,35 @@ describe('local Step Functions API', () => {
   it('aborts an execution: ABORTED, with the history Step Functions keeps and its status change events', async () => {
     // Prepare
     const { executionArn } = await start('aborted', { timeoutSeconds: 600 });
-    await waitFor('the task to start', () => sfn.send(new GetExecutionHistoryCommand({ executionArn })), (page) => (page.events ?? []).some((event) => event.type === 'TaskStarted'));
+    await waitFor(
+      'the task to start',
+      () => sfn.send(new GetExecutionHistoryCommand({ executionArn })),
+      (page) => (page.events ?? []).some((event) => event.type === 'TaskStarted'),
+    );
 
     // Act
     await sfn.send(new StopExecutionCommand({ executionArn }));
-    const described = await waitFor('the abort', () => sfn.send(new DescribeExecutionCommand({ executionArn })), (found) => found.status !== 'RUNNING');
+    const described = await waitFor(
+      'the abort',
+      () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (found) => found.status !== 'RUNNING',
+    );
     const firstPage = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 2 }));
     const rest = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken: firstPage.nextToken }));
 
     // Assess
     expect(described.status).toBe('ABORTED');
-    expect([...(firstPage.events ?? []), ...(rest.events ?? [])].map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskScheduled', 'TaskStarted', 'ExecutionAborted']);
+    expect([...(firstPage.events ?? []), ...(rest.events ?? [])].map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskScheduled',
+      'TaskStarted',
+      'ExecutionAborted',
+    ]);
     expect(firstPage.events?.[1]?.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken' });
-    expect(statuses.filter((event) => event.detail.executionArn === executionArn).map((event) => event.detail.status)).toEqual(['RUNNING', 'ABORTED']);
+    expect(statuses.filter((event) => event.detail.executionArn === executionArn).map((event) => event.detail.status)).toEqual([
+      'RUNNING',
+      'ABORTED',
+    ]);
   });
 
   it('refuses a malformed request with a named 400 saying what is wrong', async () => {
@@ -126,7 +160,9 @@ describe('LocalStepFunctions when the engine breaks', () => {
     // Prepare: a machine whose run rejects, as a RangeError deep in the engine would.
     const statuses: EventBridgeEvent[] = [];
     const real = new LocalStateMachine(DEFINITION, { stateMachineName: 'breaks', substitutions: {}, lambdaHandlers: {} });
-    const breaking = Object.assign(Object.create(real) as LocalStateMachine, { run: () => Promise.reject(new RangeError('Maximum call stack size exceeded')) });
+    const breaking = Object.assign(Object.create(real) as LocalStateMachine, {
+      run: () => Promise.reject(new RangeError('Maximum call stack size exceeded')),
+    });
     const sfn = new LocalStepFunctions({ onStatusChange: (event) => statuses.push(event) }).register(breaking);
 
     // Act
@@ -134,7 +170,11 @@ describe('LocalStepFunctions when the engine breaks', () => {
     const result = await execution.done;
 
     // Assess
-    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The local engine could not run the execution: RangeError: Maximum call stack size exceeded' });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'The local engine could not run the execution: RangeError: Maximum call stack size exceeded',
+    });
     expect(sfn.execution(execution.executionArn).status).toBe('FAILED');
     expect(execution.history.at(-1)?.type).toBe('ExecutionFailed');
     expect(statuses.map((event) => event.detail.status)).toEqual(['FAILED']);

@@ -14,7 +14,8 @@ export const INPUT_KEYS = ['pipelineExecutionArn', 'reason', 'maxWaitSeconds', '
 export const MESSAGE_KEYS = ['token', 'pipelineExecutionArn', 'arguments', 'status'] as const;
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
-const alnum = (min: number, max: number) => fc.array(fc.constantFrom(...ALNUM), { minLength: min, maxLength: max }).map((chars) => chars.join(''));
+const alnum = (min: number, max: number) =>
+  fc.array(fc.constantFrom(...ALNUM), { minLength: min, maxLength: max }).map((chars) => chars.join(''));
 
 /** A pipeline name: 1-256 letters/digits, hyphens between. */
 const pipelineName = fc
@@ -23,7 +24,13 @@ const pipelineName = fc
 
 export const validExecutionArn = fc
   .record({
-    place: fc.constantFrom(['aws', 'us-east-1'], ['aws', 'eu-west-3'], ['aws', 'ap-southeast-2'], ['aws-us-gov', 'us-gov-west-1'], ['aws-cn', 'cn-north-1']),
+    place: fc.constantFrom(
+      ['aws', 'us-east-1'],
+      ['aws', 'eu-west-3'],
+      ['aws', 'ap-southeast-2'],
+      ['aws-us-gov', 'us-gov-west-1'],
+      ['aws-cn', 'cn-north-1'],
+    ),
     account: fc.stringMatching(/^\d{12}$/),
     name: pipelineName,
     id: alnum(1, 64),
@@ -52,20 +59,32 @@ export const oversizeString = fc.noShrink(
 /** A value nested `depth` levels deep in arrays or objects (up to 1000). Not shrunk. */
 export const deeplyNested = fc.noShrink(
   fc
-  .tuple(fc.integer({ min: 1, max: 1000 }), fc.constantFrom('array', 'object', 'mixed'), fc.jsonValue({ maxDepth: 1 }))
-  .map(([depth, kind, leaf]) => {
-    let value: unknown = leaf;
-    for (let level = 0; level < depth; level += 1) {
-      const asArray = kind === 'array' || (kind === 'mixed' && level % 2 === 0);
-      value = asArray ? [value] : { pipelineExecutionArn: value };
-    }
-    return value;
-  }),
+    .tuple(fc.integer({ min: 1, max: 1000 }), fc.constantFrom('array', 'object', 'mixed'), fc.jsonValue({ maxDepth: 1 }))
+    .map(([depth, kind, leaf]) => {
+      let value: unknown = leaf;
+      for (let level = 0; level < depth; level += 1) {
+        const asArray = kind === 'array' || (kind === 'mixed' && level % 2 === 0);
+        value = asArray ? [value] : { pipelineExecutionArn: value };
+      }
+      return value;
+    }),
 );
 
 /** Keys that trip naive code: prototype names, case variants of real keys, empty and huge keys. */
 export const trickyKey = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', 'PipelineExecutionArn', 'Token', 'STATUS', 'detail'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'hasOwnProperty',
+    '',
+    ' ',
+    'PipelineExecutionArn',
+    'Token',
+    'STATUS',
+    'detail',
+  ),
   fc.string({ maxLength: 80 }),
   fc.noShrink(fc.integer({ min: 61, max: 5_000 }).map((length) => 'k'.repeat(length))),
 );
@@ -80,12 +99,21 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A value of the wrong type for `key` of the stop input (or a right type with a wrong value). */
 export function wrongInputValue(key: (typeof INPUT_KEYS)[number]): fc.Arbitrary<unknown> {
-  const anyButString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue({ maxDepth: 1 })), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 })));
+  const anyButString = fc.oneof(
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.jsonValue({ maxDepth: 1 })),
+    fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 })),
+  );
   switch (key) {
     case 'pipelineExecutionArn':
       return fc.oneof(
         anyButString.filter((value) => value !== null),
-        fc.string().filter((text) => !/^arn:aws[a-z-]*:sagemaker:[^:]+:\d{12}:pipeline\/[A-Za-z0-9-]+\/execution\/[A-Za-z0-9]+$/.test(text)),
+        fc
+          .string()
+          .filter((text) => !/^arn:aws[a-z-]*:sagemaker:[^:]+:\d{12}:pipeline\/[A-Za-z0-9-]+\/execution\/[A-Za-z0-9]+$/.test(text)),
         oversizeString,
         validExecutionArn.map((arn) => arn.replace('/execution/', '/run/')),
         validExecutionArn.map((arn) => arn.replace(':sagemaker:', ':states:')),
@@ -99,7 +127,13 @@ export function wrongInputValue(key: (typeof INPUT_KEYS)[number]): fc.Arbitrary<
         oversizeString,
       );
     case 'failIfNotRunning':
-      return fc.oneof(fc.integer(), fc.string(), fc.constantFrom('true', 'false', 0, 1), fc.array(fc.boolean()), fc.dictionary(fc.string(), fc.boolean()));
+      return fc.oneof(
+        fc.integer(),
+        fc.string(),
+        fc.constantFrom('true', 'false', 0, 1),
+        fc.array(fc.boolean()),
+        fc.dictionary(fc.string(), fc.boolean()),
+      );
     case 'maxWaitSeconds':
     case 'releaseCallbacksAfterSeconds':
       return fc.oneof(
@@ -160,16 +194,36 @@ export const hostileBody: fc.Arbitrary<string> = fc.oneof(
 
 /** A value of the wrong type (or a wrong value) for a callback message field. */
 export function wrongMessageValue(key: (typeof MESSAGE_KEYS)[number]): fc.Arbitrary<unknown> {
-  const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.dictionary(fc.string(), fc.string()));
+  const notAString = fc.oneof(
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string()),
+    fc.dictionary(fc.string(), fc.string()),
+  );
   switch (key) {
     case 'token':
-      return fc.oneof(notAString, fc.string().filter((text) => !/^[A-Za-z0-9]{10}$/.test(text)), alnum(11, 40), alnum(0, 9));
+      return fc.oneof(
+        notAString,
+        fc.string().filter((text) => !/^[A-Za-z0-9]{10}$/.test(text)),
+        alnum(11, 40),
+        alnum(0, 9),
+      );
     case 'pipelineExecutionArn':
-      return fc.oneof(notAString, fc.string({ maxLength: 100 }), oversizeString, validExecutionArn.map((arn) => arn.replace('/execution/', '/exec/')));
+      return fc.oneof(
+        notAString,
+        fc.string({ maxLength: 100 }),
+        oversizeString,
+        validExecutionArn.map((arn) => arn.replace('/execution/', '/exec/')),
+      );
     case 'arguments':
       return fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string(), fc.array(fc.jsonValue({ maxDepth: 1 })));
     case 'status':
-      return fc.oneof(notAString, fc.string({ maxLength: 60 }).filter((text) => text !== 'Executing' && text !== 'Stopping'), fc.constantFrom('executing', 'STOPPING', 'Stopped', ' Stopping'));
+      return fc.oneof(
+        notAString,
+        fc.string({ maxLength: 60 }).filter((text) => text !== 'Executing' && text !== 'Stopping'),
+        fc.constantFrom('executing', 'STOPPING', 'Stopped', ' Stopping'),
+      );
   }
 }
 
@@ -185,20 +239,55 @@ export const validMessage = fc.record({
 export const malformedMessageWithToken = fc
   .tuple(validMessage, fc.constantFrom('pipelineExecutionArn', 'arguments', 'status', 'unknownKey', 'miscasedKey'), fc.boolean())
   .chain(([message, wrongKey, echoToken]) => {
-    if (wrongKey === 'unknownKey') return fc.constant({ body: { ...message, [message.token]: 1 }, token: message.token, rejectUnknown: true });
-    if (wrongKey === 'miscasedKey') return fc.constant({ body: { ...message, Status: message.token }, token: message.token, rejectUnknown: false });
+    if (wrongKey === 'unknownKey')
+      return fc.constant({ body: { ...message, [message.token]: 1 }, token: message.token, rejectUnknown: true });
+    if (wrongKey === 'miscasedKey')
+      return fc.constant({ body: { ...message, Status: message.token }, token: message.token, rejectUnknown: false });
     const wrong = echoToken ? fc.constant(wrongKey === 'arguments' ? message.token : `${message.token}`) : wrongMessageValue(wrongKey);
     return wrong.map((value) => ({ body: { ...message, [wrongKey]: value }, token: message.token, rejectUnknown: false }));
   });
 
 /** Command-line words: the CLI's own vocabulary mixed with arbitrary text. */
 const cliWord = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('stop', 'demo', 'simulate', 'stop-all', 'help', '--help', '-h', '--json', '--reason', '--max-wait', '--release-callbacks-after', '--fail-if-not-running', '--port', '--sqs-port', '--time-scale', '--scenario', '--older-than', '--max-concurrency', '--state-machine-arn', '--stack-name', '--', '-', '--=', '--reason=') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'stop',
+      'demo',
+      'simulate',
+      'stop-all',
+      'help',
+      '--help',
+      '-h',
+      '--json',
+      '--reason',
+      '--max-wait',
+      '--release-callbacks-after',
+      '--fail-if-not-running',
+      '--port',
+      '--sqs-port',
+      '--time-scale',
+      '--scenario',
+      '--older-than',
+      '--max-concurrency',
+      '--state-machine-arn',
+      '--stack-name',
+      '--',
+      '-',
+      '--=',
+      '--reason=',
+    ),
+  },
   { weight: 2, arbitrary: validExecutionArn },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.integer({ min: -100_000, max: 100_000 }).map(String) },
   { weight: 1, arbitrary: fc.constantFrom('NaN', 'Infinity', '1e3', '0x10', '', ' ', '-1', '65536', '10001', '86401') },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('--reason=', '--max-wait=', '--port=', '--x='), fc.string({ maxLength: 40 })).map(([flag, value]) => `${flag}${value}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('--reason=', '--max-wait=', '--port=', '--x='), fc.string({ maxLength: 40 }))
+      .map(([flag, value]) => `${flag}${value}`),
+  },
   { weight: 1, arbitrary: oversizeString.map((text) => `--${text.slice(0, 200_000)}`) },
   { weight: 1, arbitrary: oversizeString.map((text) => text.slice(0, 200_000)) },
 );
@@ -223,12 +312,16 @@ export const stopArgv = fc
     if (reason !== undefined) flags.push([`--reason=${reason}`]);
     if (failIfNotRunning) flags.push(['--fail-if-not-running']);
     if (json) flags.push(['--json']);
-    return fc.shuffledSubarray(flags, { minLength: flags.length, maxLength: flags.length }).map((shuffled) => ['stop', arn, ...shuffled.flat()]);
+    return fc
+      .shuffledSubarray(flags, { minLength: flags.length, maxLength: flags.length })
+      .map((shuffled) => ['stop', arn, ...shuffled.flat()]);
   });
 
 /** An argv (without node and the script): a command word then anything. */
 export const hostileArgv = fc.oneof(
   fc.array(fc.string({ maxLength: 30 }), { maxLength: 8 }),
-  fc.tuple(fc.constantFrom('stop', 'demo', 'simulate', 'stop-all'), fc.array(cliWord, { maxLength: 10 })).map(([command, rest]) => [command, ...rest]),
+  fc
+    .tuple(fc.constantFrom('stop', 'demo', 'simulate', 'stop-all'), fc.array(cliWord, { maxLength: 10 }))
+    .map(([command, rest]) => [command, ...rest]),
   fc.array(cliWord, { maxLength: 12 }),
 );

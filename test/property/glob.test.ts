@@ -10,7 +10,12 @@ import { matchesGlob } from '#stop-all/stop-all-request.js';
 
 /** The meaning of a star-only glob, as a reference (fine on short inputs only). */
 const reference = (glob: string, text: string): boolean =>
-  new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`).test(text);
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(text);
 
 /** Best of three runs in ms: a match that is linear stays far below the bound even on a busy machine. */
 function bestOfThreeMs(match: () => boolean): number {

@@ -42,7 +42,10 @@ const sagemaker = mockClient(SageMakerClient);
 /** Hostile inputs tried, summed over every property (numRuns of each). */
 let tried = 0;
 async function holds<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => void | Promise<void>, numRuns: number): Promise<void> {
-  await fc.assert(fc.asyncProperty(arbitrary, async (value) => predicate(value)), { numRuns });
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (value) => predicate(value)),
+    { numRuns },
+  );
   tried += numRuns;
 }
 
@@ -89,7 +92,16 @@ describe('parseStopRequest', () => {
 
   it('answers any JavaScript value (not only JSON) with InvalidInput', async () => {
     await holds(
-      fc.anything({ withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true }),
+      fc.anything({
+        withBigInt: true,
+        withBoxedValues: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withNullPrototype: true,
+        withTypedArray: true,
+        withSparseArray: true,
+      }),
       async (raw) => {
         // Act
         const error = await thrownBy(() => parseStopRequest(raw, DEFAULTS));
@@ -114,7 +126,14 @@ describe('parseStopRequest', () => {
   });
 
   it('bounds its message for strings up to 1 MiB and nesting 1000 deep, in any field or an EventBridge envelope', async () => {
-    const field = fc.constantFrom('pipelineExecutionArn', 'reason', 'maxWaitSeconds', 'failIfNotRunning', 'releaseCallbacksAfterSeconds', 'unknown');
+    const field = fc.constantFrom(
+      'pipelineExecutionArn',
+      'reason',
+      'maxWaitSeconds',
+      'failIfNotRunning',
+      'releaseCallbacksAfterSeconds',
+      'unknown',
+    );
     const huge = fc.oneof(oversizeString, deeplyNested);
     await holds(
       fc.tuple(field, huge, fc.boolean()).map(([key, value, envelope]) => {
@@ -235,7 +254,16 @@ describe('parseCallbackMessage', () => {
 
   it('parses every valid message, extra keys ignored, to its four fields', async () => {
     await holds(
-      fc.tuple(validMessage, fc.dictionary(fc.string({ maxLength: 10 }).filter((key) => !['token', 'pipelineexecutionarn', 'arguments', 'status'].includes(key.toLowerCase())), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 })),
+      fc.tuple(
+        validMessage,
+        fc.dictionary(
+          fc
+            .string({ maxLength: 10 })
+            .filter((key) => !['token', 'pipelineexecutionarn', 'arguments', 'status'].includes(key.toLowerCase())),
+          fc.jsonValue({ maxDepth: 1 }),
+          { maxKeys: 3 },
+        ),
+      ),
       async ([message, extra]) => {
         // Act
         const parsed = parseCallbackMessage(JSON.stringify({ ...extra, ...message }));
@@ -268,7 +296,10 @@ describe('parseCommandLine', () => {
 
   it('gives stop only inputs that parseStopRequest accepts (the CLI runs that very parser)', async () => {
     await holds(
-      fc.oneof(stopArgv, hostileArgv.map((argv) => ['stop', ...argv.slice(1)])),
+      fc.oneof(
+        stopArgv,
+        hostileArgv.map((argv) => ['stop', ...argv.slice(1)]),
+      ),
       async (argv) => {
         // Act
         const { value: command, error } = await attempt(() => parseCommandLine(argv));

@@ -14,7 +14,17 @@ import { createSqsClient, startSqsEmulator, type SqsEmulator } from '#local/sqs/
 import { useLocalEndpoints } from '#local/stack.js';
 import { activeTimerCount, withDeadline } from '#local/bounded.js';
 import { startSageMakerInterceptor, type SageMakerInterceptor } from '#test/support/sagemaker-interceptor.js';
-import { FAULTS, REQUEST_TIMEOUT_MS, SCENARIOS, TIME_SCALE, cellId, matrixCells, type Cell, type ExpectedEnd, type FaultRow } from './fault-table.js';
+import {
+  FAULTS,
+  REQUEST_TIMEOUT_MS,
+  SCENARIOS,
+  TIME_SCALE,
+  cellId,
+  matrixCells,
+  type Cell,
+  type ExpectedEnd,
+  type FaultRow,
+} from './fault-table.js';
 import { startMatrix, type CellResult, type MatrixRun } from './matrix-runner.js';
 
 const { run: CELLS, notApplicable: NOT_APPLICABLE } = matrixCells();
@@ -117,7 +127,11 @@ describe('fault table', () => {
 
 describe.each(FAULTS.map((fault) => [`fault: ${fault.title}`, fault] as const))('%s', (_title, fault) => {
   const rows = CELLS.filter((cell) => cell.fault === fault).map(
-    (cell: Cell) => [`${cell.scenario.title}: ends ${endName(fault.expected)} within ${fault.deadlineMs / 1000} s and leaves nothing running`, cell] as const,
+    (cell: Cell) =>
+      [
+        `${cell.scenario.title}: ends ${endName(fault.expected)} within ${fault.deadlineMs / 1000} s and leaves nothing running`,
+        cell,
+      ] as const,
   );
 
   it.each(rows)(
@@ -141,7 +155,7 @@ describe.each(FAULTS.map((fault) => [`fault: ${fault.title}`, fault] as const))(
         else expect(result.faultsInjected[kind] ?? 0, `${kind} faults injected`).toBe(count);
       }
       if (cell.fault.drains !== false) {
-        expect(result.drained, 'the scenario\'s steps were still draining after the stop').toEqual({
+        expect(result.drained, "the scenario's steps were still draining after the stop").toEqual({
           callback: cell.scenario.callback,
           lambda: cell.scenario.lambda,
         });
@@ -151,32 +165,39 @@ describe.each(FAULTS.map((fault) => [`fault: ${fault.title}`, fault] as const))(
         expect(released.map((step) => step.result)).toEqual(cell.fault.releasedResults);
       }
       if (cell.fault.midRun) expect(result.midRunDone, `${cell.fault.midRun} happened while the steps drained`).toBe(true);
-      if (cell.fault.delivery) expect({ failed: result.poller?.failed, handlerErrors: result.poller?.handlerErrors }).toEqual({ failed: 0, handlerErrors: 0 });
+      if (cell.fault.delivery)
+        expect({ failed: result.poller?.failed, handlerErrors: result.poller?.handlerErrors }).toEqual({ failed: 0, handlerErrors: 0 });
       expect(result.poller?.running ?? false, 'callback poller still running').toBe(false);
       expect(TERMINAL_AFTER_CLEANUP).toContain(result.executionAfterCleanup);
-      expect(result.simulatorClosed, 'the cell\'s simulator closed, its timers cancelled').toBe(true);
+      expect(result.simulatorClosed, "the cell's simulator closed, its timers cancelled").toBe(true);
     },
     MATRIX_BUDGET_MS,
   );
 });
 
 describe('after the whole matrix', () => {
-  it('finished within the matrix budget and left no timer running once the stack closed', async () => {
-    // Prepare
-    const finished = await withDeadline(matrix.done, MATRIX_BUDGET_MS);
-    const elapsedMs = Date.now() - matrixStartedAt;
-    // Act
-    sqs.destroy();
-    await interceptor.close();
-    await sqsEmulator.close();
-    // Timers of closing sockets may take a moment to go: wait for them, boundedly.
-    const settleBy = Date.now() + 2_000;
-    while (activeTimerCount() > timersBefore && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 50));
-    const timers = activeTimerCount();
-    console.log(`fault matrix: ${CELLS.length} runs in ${(elapsedMs / 1000).toFixed(1)} s; active timers before ${timersBefore}, after ${timers}`);
-    // Assess
-    expect(finished.settled).toBe('resolved');
-    expect(elapsedMs).toBeLessThan(MATRIX_BUDGET_MS);
-    expect(timers).toBeLessThanOrEqual(timersBefore);
-  }, MATRIX_BUDGET_MS + 10_000);
+  it(
+    'finished within the matrix budget and left no timer running once the stack closed',
+    async () => {
+      // Prepare
+      const finished = await withDeadline(matrix.done, MATRIX_BUDGET_MS);
+      const elapsedMs = Date.now() - matrixStartedAt;
+      // Act
+      sqs.destroy();
+      await interceptor.close();
+      await sqsEmulator.close();
+      // Timers of closing sockets may take a moment to go: wait for them, boundedly.
+      const settleBy = Date.now() + 2_000;
+      while (activeTimerCount() > timersBefore && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 50));
+      const timers = activeTimerCount();
+      console.log(
+        `fault matrix: ${CELLS.length} runs in ${(elapsedMs / 1000).toFixed(1)} s; active timers before ${timersBefore}, after ${timers}`,
+      );
+      // Assess
+      expect(finished.settled).toBe('resolved');
+      expect(elapsedMs).toBeLessThan(MATRIX_BUDGET_MS);
+      expect(timers).toBeLessThanOrEqual(timersBefore);
+    },
+    MATRIX_BUDGET_MS + 10_000,
+  );
 });

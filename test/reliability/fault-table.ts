@@ -49,7 +49,13 @@ export type ExpectedEnd =
   | { outcome: 'Stopped' | 'AlreadyStopped' | 'CompletedBeforeStop' | 'AlreadyFailed'; state: 'Graceful Stop Succeeded' }
   | {
       error: string;
-      state: 'Invalid Input' | 'Pipeline Execution Not Found' | 'Pipeline Execution Failed' | 'Drain Timed Out' | 'SageMaker Unavailable' | 'Graceful Stop Errored';
+      state:
+        | 'Invalid Input'
+        | 'Pipeline Execution Not Found'
+        | 'Pipeline Execution Failed'
+        | 'Drain Timed Out'
+        | 'SageMaker Unavailable'
+        | 'Graceful Stop Errored';
       /** Text the Cause must contain. */
       causeIncludes?: string[];
     };
@@ -158,7 +164,11 @@ export const FAULTS: readonly FaultRow[] = [
     title: 'hung endpoint: every call is accepted and never answered (deadline 20 s)',
     simulatorFault: { operation: '*', spec: { hang: { nextCalls: 1_000 } } },
     input: { maxWaitSeconds: 20 },
-    expected: { error: 'SageMakerUnavailable', state: 'SageMaker Unavailable', causeIncludes: ['StopPipelineExecution', 'TimeoutError', 'deadline has passed'] },
+    expected: {
+      error: 'SageMakerUnavailable',
+      state: 'SageMaker Unavailable',
+      causeIncludes: ['StopPipelineExecution', 'TimeoutError', 'deadline has passed'],
+    },
     drains: false,
     deadlineMs: 30_000,
   },
@@ -167,7 +177,11 @@ export const FAULTS: readonly FaultRow[] = [
     title: 'hung endpoint once the stop is accepted: DescribePipelineExecution never answers (deadline 20 s)',
     simulatorFault: { operation: 'DescribePipelineExecution', spec: { hang: { nextCalls: 1_000 } } },
     input: { maxWaitSeconds: 20 },
-    expected: { error: 'SageMakerUnavailable', state: 'SageMaker Unavailable', causeIncludes: ['DescribePipelineExecution', 'TimeoutError', 'deadline has passed'] },
+    expected: {
+      error: 'SageMakerUnavailable',
+      state: 'SageMaker Unavailable',
+      causeIncludes: ['DescribePipelineExecution', 'TimeoutError', 'deadline has passed'],
+    },
     deadlineMs: 30_000,
   },
   {
@@ -211,7 +225,11 @@ export const FAULTS: readonly FaultRow[] = [
     id: 'access-denied-on-stop',
     title: 'AccessDeniedException on StopPipelineExecution',
     simulatorFault: { operation: 'StopPipelineExecution', spec: { accessDenied: { nextCalls: 1 } } },
-    expected: { error: 'AccessDeniedException', state: 'Graceful Stop Errored', causeIncludes: ['not authorized to perform: sagemaker:StopPipelineExecution'] },
+    expected: {
+      error: 'AccessDeniedException',
+      state: 'Graceful Stop Errored',
+      causeIncludes: ['not authorized to perform: sagemaker:StopPipelineExecution'],
+    },
     drains: false,
     deadlineMs: 20_000,
   },
@@ -219,7 +237,11 @@ export const FAULTS: readonly FaultRow[] = [
     id: 'access-denied-while-draining',
     title: 'AccessDeniedException on DescribePipelineExecution once the stop is accepted',
     simulatorFault: { operation: 'DescribePipelineExecution', spec: { accessDenied: { nextCalls: 1 } } },
-    expected: { error: 'AccessDeniedException', state: 'Graceful Stop Errored', causeIncludes: ['not authorized to perform: sagemaker:DescribePipelineExecution'] },
+    expected: {
+      error: 'AccessDeniedException',
+      state: 'Graceful Stop Errored',
+      causeIncludes: ['not authorized to perform: sagemaker:DescribePipelineExecution'],
+    },
     deadlineMs: 20_000,
   },
   {
@@ -282,7 +304,10 @@ export interface Cell {
 }
 
 /** Every cell of the matrix, split into those that run and those that cannot apply. */
-export function matrixCells(faults: readonly FaultRow[] = FAULTS, scenarios: readonly Scenario[] = SCENARIOS): { run: Cell[]; notApplicable: (Cell & { reason: string })[] } {
+export function matrixCells(
+  faults: readonly FaultRow[] = FAULTS,
+  scenarios: readonly Scenario[] = SCENARIOS,
+): { run: Cell[]; notApplicable: (Cell & { reason: string })[] } {
   const run: Cell[] = [];
   const notApplicable: (Cell & { reason: string })[] = [];
   for (const fault of faults) {

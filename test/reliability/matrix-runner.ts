@@ -22,7 +22,12 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { isErrorNamed } from '#commons/errors.js';
-import { startCallbackPoller, type CallbackPoller, type CallbackPollerStats, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
+import {
+  startCallbackPoller,
+  type CallbackPoller,
+  type CallbackPollerStats,
+  type SqsBatchHandler,
+} from '#local/event-source/sqs-event-source.js';
 import type { EventLog, LocalStateMachine, RunResult } from '#local/engine/runner.js';
 import { startSageMakerSimulator, type SageMakerSimulator } from '#local/simulator/index.js';
 import { waitFor, withDeadline, type Bounded } from '#local/bounded.js';
@@ -92,16 +97,27 @@ function pipelineDefinition(cell: Cell, queueUrl: string | undefined): string {
       FunctionArn: LAMBDA_ARN,
       Arguments: {},
       OutputParameters: [],
-      Simulation: { DurationSeconds: fault.lambda?.durationSeconds ?? DEFAULT_LAMBDA.durationSeconds, TimeoutSeconds: fault.lambda?.timeoutSeconds ?? DEFAULT_LAMBDA.timeoutSeconds },
+      Simulation: {
+        DurationSeconds: fault.lambda?.durationSeconds ?? DEFAULT_LAMBDA.durationSeconds,
+        TimeoutSeconds: fault.lambda?.timeoutSeconds ?? DEFAULT_LAMBDA.timeoutSeconds,
+      },
     });
   }
   // A long job after the draining steps: a stop that lands late still finds the run Executing.
-  steps.push({ Name: 'Publish', Type: 'Training', Arguments: {}, DependsOn: steps.map((step) => step.Name), Simulation: { DurationSeconds: 3_600 } });
+  steps.push({
+    Name: 'Publish',
+    Type: 'Training',
+    Arguments: {},
+    DependsOn: steps.map((step) => step.Name),
+    Simulation: { DurationSeconds: 3_600 },
+  });
   return JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: steps });
 }
 
 async function listSteps(sagemaker: SageMakerClient, arn: string): Promise<PipelineExecutionStep[]> {
-  const { PipelineExecutionSteps = [] } = await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 100 }));
+  const { PipelineExecutionSteps = [] } = await sagemaker.send(
+    new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 100 }),
+  );
   return PipelineExecutionSteps;
 }
 
@@ -161,7 +177,12 @@ class CellRun {
   async prepare(): Promise<void> {
     const { scenario } = this.cell;
     this.simulator = await startSageMakerSimulator({ timeScale: TIME_SCALE, sqsEndpoint: this.env.sqsEndpoint, accountId: this.accountId });
-    this.sagemaker = new SageMakerClient({ endpoint: this.simulator.endpoint, region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 3 });
+    this.sagemaker = new SageMakerClient({
+      endpoint: this.simulator.endpoint,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+      maxAttempts: 3,
+    });
     this.env.interceptor.route(this.accountId, this.simulator.endpoint);
     if (scenario.callback) {
       this.queueUrl = await this.createQueueWithDeadLetterQueue();
@@ -203,7 +224,10 @@ class CellRun {
     const { QueueUrl } = await sqs.send(
       new CreateQueueCommand({
         QueueName: this.name,
-        Attributes: { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 5 }) },
+        Attributes: {
+          VisibilityTimeout: '1',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 5 }),
+        },
       }),
     );
     if (!QueueUrl) throw new Error(`${this.id}: CreateQueue returned no URL`);
@@ -280,13 +304,17 @@ class CellRun {
     if (fault.midRun === 'delete-pipeline-while-draining') {
       await withDeadline(this.stopAccepted, fault.deadlineMs);
       const steps = await listSteps(this.client, this.arn);
-      const draining = steps.some((step) => ['Approve', 'Export'].includes(step.StepName ?? '') && DRAINING.includes(step.StepStatus ?? ''));
+      const draining = steps.some(
+        (step) => ['Approve', 'Export'].includes(step.StepName ?? '') && DRAINING.includes(step.StepStatus ?? ''),
+      );
       this.noteDrain(steps);
       // SageMaker refuses it while the execution runs: the refusal is the expected answer.
-      const refused = await this.client.send(new DeletePipelineCommand({ PipelineName: this.name, ClientRequestToken: `delete-${this.name}-0000000000000000` })).then(
-        () => false,
-        (error: unknown) => isErrorNamed(error, 'ConflictException'),
-      );
+      const refused = await this.client
+        .send(new DeletePipelineCommand({ PipelineName: this.name, ClientRequestToken: `delete-${this.name}-0000000000000000` }))
+        .then(
+          () => false,
+          (error: unknown) => isErrorNamed(error, 'ConflictException'),
+        );
       if (!refused) throw new Error(`${this.id}: DeletePipeline of a running pipeline was not refused with ConflictException`);
       this.markDeleted();
       return draining;
@@ -297,7 +325,10 @@ class CellRun {
         (call) => call.operation === 'SendPipelineExecutionStepFailure' && call.body.CallbackToken === token,
         async () => {
           await this.client.send(
-            new SendPipelineExecutionStepFailureCommand({ CallbackToken: token, FailureReason: 'Answered by a late consumer before the release' }),
+            new SendPipelineExecutionStepFailureCommand({
+              CallbackToken: token,
+              FailureReason: 'Answered by a late consumer before the release',
+            }),
           );
         },
       );
@@ -310,7 +341,10 @@ class CellRun {
   /** A scenario step drained when it was still running, or ended, after the stop was requested. */
   private noteDrain(steps: PipelineExecutionStep[]): void {
     if (this.stopRequestedAt === undefined) return;
-    for (const [name, key] of [['Approve', 'callback'], ['Export', 'lambda']] as const) {
+    for (const [name, key] of [
+      ['Approve', 'callback'],
+      ['Export', 'lambda'],
+    ] as const) {
       const step = steps.find((candidate) => candidate.StepName === name);
       if (!step) continue;
       const endedAt = step.EndTime?.getTime();
@@ -373,11 +407,18 @@ class CellRun {
     if (status === 'Stopping' && this.token) {
       const approve = (await listSteps(this.client, this.arn)).find((step) => step.StepName === 'Approve');
       if (DRAINING.includes(approve?.StepStatus ?? '')) {
-        await this.client.send(new SendPipelineExecutionStepFailureCommand({ CallbackToken: this.token, FailureReason: 'fault matrix cleanup' }));
+        await this.client.send(
+          new SendPipelineExecutionStepFailureCommand({ CallbackToken: this.token, FailureReason: 'fault matrix cleanup' }),
+        );
       }
     }
     if (status === 'NotFound') return status;
-    return waitFor(`${this.id}: execution ended`, () => this.describe(), (value) => TERMINAL.includes(value) || value === 'NotFound', { intervalMs: 20 });
+    return waitFor(
+      `${this.id}: execution ended`,
+      () => this.describe(),
+      (value) => TERMINAL.includes(value) || value === 'NotFound',
+      { intervalMs: 20 },
+    );
   }
 }
 

@@ -40,7 +40,8 @@ async function capturingLogs<T>(work: () => Promise<T>): Promise<{ value: T; log
     }) as typeof stream.write;
   });
   methods.forEach((method) => {
-    console[method] = (...parts: unknown[]) => void chunks.push(parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
+    console[method] = (...parts: unknown[]) =>
+      void chunks.push(parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
   });
   try {
     return { value: await work(), logs: chunks.join('\n') };
@@ -91,18 +92,29 @@ describe('callback tokens in logs and outputs', () => {
   beforeAll(async () => {
     // Prepare: Approve's consumer acknowledges "Stopping"; Review's consumer ignores it, so the stop force-releases it.
     const [approveQueue, reviewQueue] = await Promise.all([queue('approve-callbacks'), queue('review-callbacks')]);
-    const callbackStep = (name: string, queueUrl: string) => ({ Name: name, Type: 'Callback', Arguments: { job: name }, SqsQueueUrl: queueUrl, OutputParameters: [] });
+    const callbackStep = (name: string, queueUrl: string) => ({
+      Name: name,
+      Type: 'Callback',
+      Arguments: { job: name },
+      SqsQueueUrl: queueUrl,
+      OutputParameters: [],
+    });
     await sagemaker.send(
       new CreatePipelineCommand({
         PipelineName: 'token-leak',
         RoleArn: 'arn:aws:iam::123456789012:role/token-leak',
-        PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Steps: [callbackStep('Approve', approveQueue), callbackStep('Review', reviewQueue)] }),
+        PipelineDefinition: JSON.stringify({
+          Version: '2020-12-01',
+          Steps: [callbackStep('Approve', approveQueue), callbackStep('Review', reviewQueue)],
+        }),
       }),
     );
     const { PipelineExecutionArn: arn = '' } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'token-leak' }));
     const steps = await waitFor(
       'both callback steps to have tokens',
-      async () => (await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 100 }))).PipelineExecutionSteps ?? [],
+      async () =>
+        (await sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, MaxResults: 100 })))
+          .PipelineExecutionSteps ?? [],
       (list) => list.filter((step) => step.Metadata?.Callback?.CallbackToken).length === 2,
     );
     const tokenOf = (name: string) => steps.find((step) => step.StepName === name)?.Metadata?.Callback?.CallbackToken ?? '';
@@ -111,9 +123,15 @@ describe('callback tokens in logs and outputs', () => {
       startCallbackPoller({ sqsEndpoint: stack.endpoints.sqsEndpoint, queueUrl, handler, waitTimeSeconds: 1, maxRunMilliseconds: 30_000 });
     // Act
     const captured = await capturingLogs(async () => {
-      pollers.push(poll(approveQueue, consumer), poll(reviewQueue, async () => ({ batchItemFailures: [] })));
+      pollers.push(
+        poll(approveQueue, consumer),
+        poll(reviewQueue, async () => ({ batchItemFailures: [] })),
+      );
       const result = await withDeadline(
-        machine.run({ pipelineExecutionArn: arn, reason: 'secrets test', maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 5 }, { timeScale: TIME_SCALE, retryIntervalMs: 10 }),
+        machine.run(
+          { pipelineExecutionArn: arn, reason: 'secrets test', maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 5 },
+          { timeScale: TIME_SCALE, retryIntervalMs: 10 },
+        ),
         15_000,
       );
       await Promise.all(pollers.map((poller) => withDeadline(poller.stop(), 5_000)));
@@ -152,7 +170,12 @@ describe('callback tokens in logs and outputs', () => {
 
   it('puts no full token in the output, the error or any state input and output of the execution history', () => {
     // Prepare
-    const documents = [run.output, run.error, run.cause, ...run.events.map((event) => ({ input: event.state?.input, output: event.state?.output, cause: event.Cause }))];
+    const documents = [
+      run.output,
+      run.error,
+      run.cause,
+      ...run.events.map((event) => ({ input: event.state?.input, output: event.state?.output, cause: event.Cause })),
+    ];
     // Act
     const text = JSON.stringify(documents);
     // Assess

@@ -102,7 +102,17 @@ describe('graceful-stop state machine: completion event', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.leftovers, S.report, S.publish, caught(S.publish), S.endedWell, S.succeeded]);
+    expect(pathOf(result)).toEqual([
+      ...START,
+      S.check,
+      S.drained,
+      S.leftovers,
+      S.report,
+      S.publish,
+      caught(S.publish),
+      S.endedWell,
+      S.succeeded,
+    ]);
     expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped' });
     expect(putEntries()).toHaveLength(1);
   });
@@ -119,7 +129,17 @@ describe('graceful-stop state machine: completion event', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.leftovers, S.report, S.publish, caught(S.publish), S.endedWell, S.succeeded]);
+    expect(pathOf(result)).toEqual([
+      ...START,
+      S.check,
+      S.drained,
+      S.leftovers,
+      S.report,
+      S.publish,
+      caught(S.publish),
+      S.endedWell,
+      S.succeeded,
+    ]);
     expect(output).toMatchObject({ outcome: 'Stopped' });
   });
 
@@ -136,7 +156,17 @@ describe('graceful-stop state machine: completion event', () => {
 
     // Assess
     expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, S.leftovers, S.report, S.publish, retried(S.publish), S.endedWell, S.succeeded]);
+    expect(pathOf(result)).toEqual([
+      ...START,
+      S.check,
+      S.drained,
+      S.leftovers,
+      S.report,
+      S.publish,
+      retried(S.publish),
+      S.endedWell,
+      S.succeeded,
+    ]);
     expect(putEntries()).toHaveLength(2);
   });
 

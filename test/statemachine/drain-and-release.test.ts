@@ -21,7 +21,20 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
 import type { RunOptions } from '#local/engine/runner.js';
-import { EXECUTION_ARN, START, callbackStep, expectEndedInFailState, expectSucceeded, afterEnd, finish, lambdaStep, notExecuting, sageMakerError, trainingStep, waitRounds } from './helpers.js';
+import {
+  EXECUTION_ARN,
+  START,
+  callbackStep,
+  expectEndedInFailState,
+  expectSucceeded,
+  afterEnd,
+  finish,
+  lambdaStep,
+  notExecuting,
+  sageMakerError,
+  trainingStep,
+  waitRounds,
+} from './helpers.js';
 import { S, lastInputOf, pathOf, timesEntered } from '#test/support/run-path.js';
 
 const SCALE = 100;
@@ -162,10 +175,7 @@ describe('graceful-stop state machine: drain deadline', () => {
     execution.stopLatencyMs = (15 * 1000) / SCALE;
 
     // Act
-    const result = await machine.run(
-      { pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 10, releaseCallbacksAfterSeconds: 5 },
-      SCALED,
-    );
+    const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 10, releaseCallbacksAfterSeconds: 5 }, SCALED);
 
     // Assess
     expect(pathOf(result)).toEqual(drainPath(0, ...finish(S.drainTimedOut)));
@@ -194,12 +204,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
     const output = expectSucceeded(result) as { releasedCallbackSteps: unknown[]; steps: unknown[] };
     // How many polls came before the grace ran out depends on the machine's speed; that the release waited for it does not.
     const rounds = timesEntered(result, S.wait);
-    expect(pathOf(result)).toEqual([
-      ...drainPath(rounds, S.release),
-      S.check,
-      S.drained,
-      ...afterEnd(S.succeeded),
-    ]);
+    expect(pathOf(result)).toEqual([...drainPath(rounds, S.release), S.check, S.drained, ...afterEnd(S.succeeded)]);
     const beforeRelease = lastInputOf(result, S.release) as { check: { waitedSeconds: number; releaseDue: boolean } };
     expect(beforeRelease.check).toMatchObject({ releaseDue: true });
     expect(beforeRelease.check.waitedSeconds).toBeGreaterThanOrEqual(5);
@@ -248,10 +253,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
     execution.consumerAnswersDuringRelease = true;
 
     // Act
-    const result = await machine.run(
-      { pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 3 },
-      SCALED,
-    );
+    const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 3 }, SCALED);
 
     // Assess
     const output = expectSucceeded(result) as { releasedCallbackSteps: unknown[] };
@@ -275,10 +277,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
     };
 
     // Act
-    const result = await machine.run(
-      { pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 0 },
-      SCALED,
-    );
+    const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 0 }, SCALED);
 
     // Assess
     const output = expectSucceeded(result);
@@ -293,10 +292,7 @@ describe('graceful-stop state machine: force-releasing silent callback steps', (
     execution.status = 'Stopping';
 
     // Act
-    const result = await machine.run(
-      { pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 0 },
-      SCALED,
-    );
+    const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 600, releaseCallbacksAfterSeconds: 0 }, SCALED);
 
     // Assess
     const output = expectSucceeded(result);

@@ -10,7 +10,24 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockedGracefulStop } from '#test/support/source-handlers.js';
-import { EXECUTION_ARN, FAST, PIPELINE_NAME, START, conflict, expectEndedInFailState, expectSucceeded, afterEnd, finish, lambdaStep, notExecuting, notFound, sageMakerError, throttled, trainingStep, waitRounds } from './helpers.js';
+import {
+  EXECUTION_ARN,
+  FAST,
+  PIPELINE_NAME,
+  START,
+  conflict,
+  expectEndedInFailState,
+  expectSucceeded,
+  afterEnd,
+  finish,
+  lambdaStep,
+  notExecuting,
+  notFound,
+  sageMakerError,
+  throttled,
+  trainingStep,
+  waitRounds,
+} from './helpers.js';
 import { S, caught, lastInputOf, pathOf, retried } from '#test/support/run-path.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();
@@ -171,24 +188,27 @@ describe('graceful-stop state machine: an execution that is no longer running', 
     { status: 'Stopped', outcome: 'AlreadyStopped', failureReason: undefined },
     { status: 'Failed', outcome: 'AlreadyFailed', failureReason: "Step failure: Step 'Train' failed." },
     { status: 'Succeeded', outcome: 'CompletedBeforeStop', failureReason: undefined },
-  ])('ends $outcome when SageMaker refuses the stop because the execution is already $status', async ({ status, outcome, failureReason }) => {
-    // Prepare
-    sagemaker.on(StopPipelineExecutionCommand).rejects(notExecuting(status));
-    sagemaker
-      .on(DescribePipelineExecutionCommand)
-      .resolves({ PipelineExecutionStatus: status as 'Stopped', ...(failureReason ? { FailureReason: failureReason } : {}) });
-    sagemaker.on(ListPipelineExecutionStepsCommand).resolves(noSteps);
+  ])(
+    'ends $outcome when SageMaker refuses the stop because the execution is already $status',
+    async ({ status, outcome, failureReason }) => {
+      // Prepare
+      sagemaker.on(StopPipelineExecutionCommand).rejects(notExecuting(status));
+      sagemaker
+        .on(DescribePipelineExecutionCommand)
+        .resolves({ PipelineExecutionStatus: status as 'Stopped', ...(failureReason ? { FailureReason: failureReason } : {}) });
+      sagemaker.on(ListPipelineExecutionStepsCommand).resolves(noSteps);
 
-    // Act
-    const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN }, FAST);
+      // Act
+      const result = await machine.run({ pipelineExecutionArn: EXECUTION_ARN }, FAST);
 
-    // Assess
-    const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...afterEnd(S.succeeded)]);
-    expect(output).toMatchObject({ outcome, finalStatus: status, polls: 1 });
-    expect(output.failureReason).toBe(failureReason);
-    expect(sagemaker.commandCalls(StopPipelineExecutionCommand)).toHaveLength(1);
-  });
+      // Assess
+      const output = expectSucceeded(result);
+      expect(pathOf(result)).toEqual([...START, S.check, S.drained, ...afterEnd(S.succeeded)]);
+      expect(output).toMatchObject({ outcome, finalStatus: status, polls: 1 });
+      expect(output.failureReason).toBe(failureReason);
+      expect(sagemaker.commandCalls(StopPipelineExecutionCommand)).toHaveLength(1);
+    },
+  );
 
   it('fails with PipelineExecutionNotRunning when failIfNotRunning is set and the execution is already Stopped', async () => {
     // Prepare
@@ -246,9 +266,7 @@ describe('graceful-stop state machine: transient SageMaker errors', () => {
 
     // Assess
     const output = expectSucceeded(result);
-    expect(pathOf(result)).toEqual([
-      ...START, retried(S.stop), retried(S.stop), S.check, S.drained, ...afterEnd(S.succeeded),
-    ]);
+    expect(pathOf(result)).toEqual([...START, retried(S.stop), retried(S.stop), S.check, S.drained, ...afterEnd(S.succeeded)]);
     const retries = result.events.filter((event) => event.type === 'StateRetried');
     expect(retries.map((event) => event.retry?.attempt)).toEqual([1, 2]);
     const tokens = sagemaker.commandCalls(StopPipelineExecutionCommand).map((call) => call.args[0].input.ClientRequestToken);
@@ -278,10 +296,7 @@ describe('graceful-stop state machine: transient SageMaker errors', () => {
   it('retries a throttled DescribePipelineExecution and carries on', async () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: EXECUTION_ARN });
-    sagemaker
-      .on(DescribePipelineExecutionCommand)
-      .rejectsOnce(throttled())
-      .resolves({ PipelineExecutionStatus: 'Stopped' });
+    sagemaker.on(DescribePipelineExecutionCommand).rejectsOnce(throttled()).resolves({ PipelineExecutionStatus: 'Stopped' });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves(noSteps);
 
     // Act
@@ -315,7 +330,10 @@ describe('graceful-stop state machine: an execution SageMaker does not know', ()
     expect(result.cause).toContain(`pipelineExecutionArn=${EXECUTION_ARN}`);
     const { failure } = lastInputOf(result, S.report) as { failure: { Error: string; Cause: string } };
     expect(failure.Error).toBe('PipelineExecutionNotFound');
-    expect(JSON.parse(failure.Cause)).toMatchObject({ errorType: 'PipelineExecutionNotFound', errorMessage: expect.stringMatching(/^SageMaker has no/) });
+    expect(JSON.parse(failure.Cause)).toMatchObject({
+      errorType: 'PipelineExecutionNotFound',
+      errorMessage: expect.stringMatching(/^SageMaker has no/),
+    });
     expect(sagemaker.commandCalls(DescribePipelineExecutionCommand)).toHaveLength(0);
   });
 
@@ -329,7 +347,9 @@ describe('graceful-stop state machine: an execution SageMaker does not know', ()
     // Assess
     expect(pathOf(result)).toEqual([...START, caught(S.stop), ...finish(S.notStopping)]);
     expectEndedInFailState(result, S.notStopping, 'PipelineExecutionNotStopping');
-    expect(result.cause).toMatch(/is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly to stop it\./);
+    expect(result.cause).toMatch(
+      /is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly to stop it\./,
+    );
     expect(sagemaker.commandCalls(StopPipelineExecutionCommand)).toHaveLength(0);
     expect(sagemaker.commandCalls(DescribePipelineExecutionCommand)).toHaveLength(1);
   });
@@ -337,10 +357,7 @@ describe('graceful-stop state machine: an execution SageMaker does not know', ()
   it('fails with PipelineExecutionNotFound when the execution disappears while draining', async () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({ PipelineExecutionArn: EXECUTION_ARN });
-    sagemaker
-      .on(DescribePipelineExecutionCommand)
-      .resolvesOnce({ PipelineExecutionStatus: 'Stopping' })
-      .rejects(notFound());
+    sagemaker.on(DescribePipelineExecutionCommand).resolvesOnce({ PipelineExecutionStatus: 'Stopping' }).rejects(notFound());
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves(noSteps);
 
     // Act
@@ -370,7 +387,11 @@ describe('graceful-stop state machine: invalid input', () => {
       input: { pipelineExecutionArn: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE_NAME}` },
       says: /pipeline ARN without an execution/,
     },
-    { name: 'a zero maxWaitSeconds', input: { pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 0 }, says: /maxWaitSeconds is number 0;/ },
+    {
+      name: 'a zero maxWaitSeconds',
+      input: { pipelineExecutionArn: EXECUTION_ARN, maxWaitSeconds: 0 },
+      says: /maxWaitSeconds is number 0;/,
+    },
     { name: 'an unknown field', input: { pipelineExecutionArn: EXECUTION_ARN, force: true }, says: /unknown field\(s\) "force"/ },
     {
       name: 'an EventBridge envelope whose detail has no ARN',
@@ -400,7 +421,8 @@ describe('graceful-stop state machine: unexpected errors', () => {
 
   it('ends in Graceful Stop Errored with the error name when SageMaker denies access', async () => {
     // Prepare
-    const message = 'User: arn:aws:sts::123456789012:assumed-role/graceful-stop is not authorized to perform: sagemaker:StopPipelineExecution';
+    const message =
+      'User: arn:aws:sts::123456789012:assumed-role/graceful-stop is not authorized to perform: sagemaker:StopPipelineExecution';
     sagemaker.on(StopPipelineExecutionCommand).rejects(sageMakerError('AccessDeniedException', message));
 
     // Act

@@ -6,12 +6,7 @@
  * variables before it loads the handlers.
  */
 import { readFileSync } from 'node:fs';
-import {
-  ConflictException,
-  ResourceNotFound,
-  SageMakerServiceException,
-  type PipelineExecutionStep,
-} from '@aws-sdk/client-sagemaker';
+import { ConflictException, ResourceNotFound, SageMakerServiceException, type PipelineExecutionStep } from '@aws-sdk/client-sagemaker';
 import { expect } from 'vitest';
 import { gracefulStopDefinitionPath } from '#local/engine/paths.js';
 import type { RunOptions, RunResult } from '#local/engine/runner.js';
@@ -26,7 +21,6 @@ export const EXECUTION_ARN = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/
  * busy machine can spend 90 ms (the Stop task's 90 s at this scale) on one invocation.
  */
 export const FAST: RunOptions = { timeScale: 1000, retryIntervalMs: 0, minTaskTimeoutMs: 5_000 };
-
 
 /** The start of every run that gets past the input. */
 export const START = [S.capture, S.stop];

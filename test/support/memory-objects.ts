@@ -33,7 +33,10 @@ export class MemoryObjects implements ObjectStore {
 
   async list(prefix: string, maxKeys: number): Promise<string[]> {
     this.record('LIST', prefix);
-    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort().slice(0, maxKeys);
+    return [...this.objects.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .sort()
+      .slice(0, maxKeys);
   }
 
   location(key: string): string {

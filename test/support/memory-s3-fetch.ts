@@ -22,7 +22,10 @@ export function useMemoryS3(): MemoryS3 {
     try {
       if (request.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
         const keys = await objects.list(url.searchParams.get('prefix') ?? '', Number(url.searchParams.get('max-keys') ?? 1000));
-        return new Response(`<ListBucketResult>${keys.map((name) => `<Contents><Key>${name}</Key></Contents>`).join('')}</ListBucketResult>`, { status: 200 });
+        return new Response(
+          `<ListBucketResult>${keys.map((name) => `<Contents><Key>${name}</Key></Contents>`).join('')}</ListBucketResult>`,
+          { status: 200 },
+        );
       }
       if (request.method === 'GET') return new Response(await objects.get(key), { status: 200 });
       if (request.method === 'PUT') {
@@ -35,7 +38,9 @@ export function useMemoryS3(): MemoryS3 {
       }
     } catch (error) {
       const code = (error as { name?: string }).name ?? 'InternalError';
-      return new Response(`<Error><Code>${code}</Code><Message>${(error as Error).message}</Message></Error>`, { status: code === 'NoSuchKey' ? 404 : 500 });
+      return new Response(`<Error><Code>${code}</Code><Message>${(error as Error).message}</Message></Error>`, {
+        status: code === 'NoSuchKey' ? 404 : 500,
+      });
     }
     return new Response('<Error><Code>MethodNotAllowed</Code></Error>', { status: 405 });
   };

@@ -37,7 +37,8 @@ export const S = {
  */
 export const EVENT_WAIT = 'Wait For Run Events';
 /** The plain wait of the machine that ran: Wait For Sweep in stop-all, Wait For Drain in the graceful stop. */
-const plainWaitOf = (result: Pick<RunResult, 'executionArn'>): string => (result.executionArn.includes(':stop-all:') ? 'Wait For Sweep' : S.wait);
+const plainWaitOf = (result: Pick<RunResult, 'executionArn'>): string =>
+  result.executionArn.includes(':stop-all:') ? 'Wait For Sweep' : S.wait;
 
 /** Markers for the retry and catch events in a path. */
 export const retried = (state: string): string => `retried: ${state}`;
@@ -60,7 +61,9 @@ export function pathOf(result: RunResult): string[] {
 
 /** How many times the run entered a state. */
 export const timesEntered = (result: RunResult, state: string): number =>
-  result.events.filter((event) => event.type === 'StateEntered' && (event.state?.name === EVENT_WAIT ? plainWaitOf(result) : event.state?.name) === state).length;
+  result.events.filter(
+    (event) => event.type === 'StateEntered' && (event.state?.name === EVENT_WAIT ? plainWaitOf(result) : event.state?.name) === state,
+  ).length;
 
 /** The input a state received the last time it was entered (for Fail states: the report). */
 export function lastInputOf(result: RunResult, state: string): Record<string, unknown> {
@@ -79,7 +82,7 @@ export function shapeOf(result: RunResult): string[] {
   const round: string[] = [S.check, S.drained, S.wait];
   const isRoundAt = (list: string[], at: number): boolean => at >= 0 && round.every((state, k) => list[at + k] === state);
   const shape: string[] = [];
-  for (let i = 0; i < path.length; ) {
+  for (let i = 0; i < path.length;) {
     if (isRoundAt(path, i)) {
       if (!isRoundAt(shape, shape.length - 3)) shape.push(...round);
       i += 3;

@@ -16,7 +16,11 @@ import { createObjectStore } from '#commons/object-store.js';
 /** Stop records and wait tokens go to S3 (aws4fetch, which aws-sdk-client-mock cannot intercept): in memory for these handlers. */
 export const memoryS3 = useMemoryS3();
 // The first SigV4 signature initialises WebCrypto (tens of ms on a busy machine): sign once before any task is timed.
-await createObjectStore({ bucket: 'warm-up', env: { AWS_ACCESS_KEY_ID: 'warm', AWS_SECRET_ACCESS_KEY: 'up', AWS_REGION: 'us-east-1' }, fetch: async () => new Response('') }).put('warm-up', '{}');
+await createObjectStore({
+  bucket: 'warm-up',
+  env: { AWS_ACCESS_KEY_ID: 'warm', AWS_SECRET_ACCESS_KEY: 'up', AWS_REGION: 'us-east-1' },
+  fetch: async () => new Response(''),
+}).put('warm-up', '{}');
 
 /** The handlers from source, in-process, so aws-sdk-client-mock intercepts their SDK calls. */
 export const sourceHandlers: HandlerTable = {

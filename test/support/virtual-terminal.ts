@@ -62,7 +62,8 @@ export class VirtualTerminal {
       const chars = [...line];
       if (chars.length === 0) return [{ text: '', wrapped: false }];
       const pieces: Row[] = [];
-      for (let start = 0; start < chars.length; start += columns) pieces.push({ text: chars.slice(start, start + columns).join(''), wrapped: start > 0 });
+      for (let start = 0; start < chars.length; start += columns)
+        pieces.push({ text: chars.slice(start, start + columns).join(''), wrapped: start > 0 });
       return pieces;
     });
     this.cursor = this.rows.length - 1;

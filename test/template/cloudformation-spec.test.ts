@@ -26,10 +26,23 @@ const SAM_ATTRIBUTE_TYPES: Record<string, string> = {
   'AWS::Serverless::StateMachine': 'AWS::StepFunctions::StateMachine',
 };
 
-const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix'];
+const PSEUDO_PARAMETERS = [
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+];
 
 function isIntrinsic(value: unknown): boolean {
-  return isObject(value) && Object.keys(value).length === 1 && (Object.keys(value)[0] === 'Ref' || (Object.keys(value)[0] ?? '').startsWith('Fn::'));
+  return (
+    isObject(value) &&
+    Object.keys(value).length === 1 &&
+    (Object.keys(value)[0] === 'Ref' || (Object.keys(value)[0] ?? '').startsWith('Fn::'))
+  );
 }
 
 function specOf(db: SpecDatabase, type: string): { properties: Properties; attributes: Record<string, unknown> } | undefined {
@@ -44,7 +57,9 @@ function propertyFindings(db: SpecDatabase, template: Template, path: string, va
     const allowed = 'allowedValues' in type ? type.allowedValues : undefined;
     const parameter = ref === undefined ? undefined : template.Parameters?.[ref];
     if (allowed && parameter && Array.isArray(parameter.AllowedValues)) {
-      const outside = parameter.AllowedValues.filter((candidate) => !(allowed as (string | number)[]).some((ok) => String(ok) === String(candidate)));
+      const outside = parameter.AllowedValues.filter(
+        (candidate) => !(allowed as (string | number)[]).some((ok) => String(ok) === String(candidate)),
+      );
       if (outside.length > 0) return [`${path}: parameter ${ref} allows ${outside.join(', ')}, which CloudFormation does not accept`];
     }
     return [];
@@ -55,9 +70,13 @@ function propertyFindings(db: SpecDatabase, template: Template, path: string, va
       return objectFindings(db, template, path, value, definition.properties);
     }
     case 'array':
-      return Array.isArray(value) ? value.flatMap((item, index) => propertyFindings(db, template, `${path}[${index}]`, item, type.element)) : [];
+      return Array.isArray(value)
+        ? value.flatMap((item, index) => propertyFindings(db, template, `${path}[${index}]`, item, type.element))
+        : [];
     case 'map':
-      return isObject(value) ? Object.entries(value).flatMap(([key, item]) => propertyFindings(db, template, `${path}.${key}`, item, type.element)) : [];
+      return isObject(value)
+        ? Object.entries(value).flatMap(([key, item]) => propertyFindings(db, template, `${path}.${key}`, item, type.element))
+        : [];
     case 'union': {
       const candidates = type.types.map((candidate) => propertyFindings(db, template, path, value, candidate));
       return candidates.some((findings) => findings.length === 0) ? [] : (candidates.sort((a, b) => a.length - b.length)[0] ?? []);
@@ -122,7 +141,9 @@ function referenceFindings(db: SpecDatabase, template: Template): string[] {
       const attributeType = SAM_ATTRIBUTE_TYPES[target.Type] ?? (target.Type.startsWith('AWS::Serverless::') ? undefined : target.Type);
       const spec = attributeType === undefined ? undefined : specOf(db, attributeType);
       if (spec && !(reference.attribute in spec.attributes)) {
-        findings.push(`${where}: ${reference.kind} ${reference.target}.${reference.attribute}: ${reference.target} (${target.Type}) has no attribute ${reference.attribute} (it has ${Object.keys(spec.attributes).join(', ')})`);
+        findings.push(
+          `${where}: ${reference.kind} ${reference.target}.${reference.attribute}: ${reference.target} (${target.Type}) has no attribute ${reference.attribute} (it has ${Object.keys(spec.attributes).join(', ')})`,
+        );
       }
     }
   }
@@ -131,15 +152,18 @@ function referenceFindings(db: SpecDatabase, template: Template): string[] {
     if (Array.isArray(node)) node.forEach((item) => walk(item, where));
     else if (isObject(node)) {
       const branches = node['Fn::If'];
-      if (Array.isArray(branches) && typeof branches[0] === 'string' && !conditions.includes(branches[0])) findings.push(`${where}: Fn::If on unknown condition ${branches[0]}`);
+      if (Array.isArray(branches) && typeof branches[0] === 'string' && !conditions.includes(branches[0]))
+        findings.push(`${where}: Fn::If on unknown condition ${branches[0]}`);
       Object.values(node).forEach((item) => walk(item, where));
     }
   };
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     walk(resource, logicalId);
-    if (resource.Condition !== undefined && !conditions.includes(resource.Condition)) findings.push(`${logicalId}: unknown Condition ${resource.Condition}`);
+    if (resource.Condition !== undefined && !conditions.includes(resource.Condition))
+      findings.push(`${logicalId}: unknown Condition ${resource.Condition}`);
     for (const dependency of asList(resource.DependsOn as Json)) {
-      if (typeof dependency !== 'string' || !template.Resources[dependency]) findings.push(`${logicalId}: DependsOn ${JSON.stringify(dependency)} is not a resource`);
+      if (typeof dependency !== 'string' || !template.Resources[dependency])
+        findings.push(`${logicalId}: DependsOn ${JSON.stringify(dependency)} is not a resource`);
     }
   }
   return findings;

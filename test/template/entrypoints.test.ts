@@ -10,7 +10,17 @@ import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { COMPLETED_DETAIL_TYPE, EVENT_SOURCE, REQUESTED_DETAIL_TYPE } from '#graceful-stop/publish-completion-event.logic.js';
 import { STOP_ALL_FUNCTIONS } from '#local/engine/stop-all.js';
-import { getAttTarget, isObject, loadTemplate, placeholdersOf, projectRoot, refTarget, subOf, type Json, type JsonObject } from './support/template.js';
+import {
+  getAttTarget,
+  isObject,
+  loadTemplate,
+  placeholdersOf,
+  projectRoot,
+  refTarget,
+  subOf,
+  type Json,
+  type JsonObject,
+} from './support/template.js';
 
 const template = loadTemplate();
 const resource = (logicalId: string): JsonObject => {
@@ -98,7 +108,9 @@ describe('EventBridge trigger in template.yaml', () => {
     expect(condition).toBe('TriggerOnDefaultBus');
     expect(template.Conditions?.TriggerOnDefaultBus).toEqual({ 'Fn::Equals': [{ Ref: 'TriggerEventBusName' }, 'default'] });
     expect(subOf(onDefault)?.text).toBe(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${ruleName}`);
-    expect(subOf(onCustom)?.text).toBe(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${TriggerEventBusName}/${ruleName}`);
+    expect(subOf(onCustom)?.text).toBe(
+      `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${TriggerEventBusName}/${ruleName}`,
+    );
   });
 
   it('names the rule within the 64-character limit whatever the stack name', () => {
@@ -115,7 +127,7 @@ describe('EventBridge trigger in template.yaml', () => {
 describe('completion event in template.yaml', () => {
   it('gives the publisher the bus name and enables it only when CompletionEventBusName is not empty', () => {
     // Prepare
-    const environment = ((properties('PublishCompletionEventFunction').Environment as JsonObject).Variables as JsonObject);
+    const environment = (properties('PublishCompletionEventFunction').Environment as JsonObject).Variables as JsonObject;
     // Act
     const condition = template.Conditions?.HasCompletionEventBus;
     // Assess
@@ -204,7 +216,9 @@ describe('stop-all state machine in template.yaml', () => {
     expect(machine.DefinitionUri).toBe('statemachine/stop-all.asl.json');
     expect(machine.Type).toBe('STANDARD');
     expect(substitutions.GracefulStopStateMachineArn).toBeUndefined();
-    expect(new Set(resources)).toEqual(new Set(['arn:${Partition}:states:::lambda:invoke', 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken']));
+    expect(new Set(resources)).toEqual(
+      new Set(['arn:${Partition}:states:::lambda:invoke', 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken']),
+    );
     expect(text).not.toContain('"Type": "Map"');
   });
 
@@ -222,7 +236,8 @@ describe('stop-all state machine in template.yaml', () => {
   });
 
   const ledgerObjects = { 'Fn::Sub': '${FleetLedgerBucket.Arn}/stop-all/*' };
-  const statementsOfFunction = (id: string): JsonObject[] => ((properties(id).Policies ?? []) as JsonObject[]).flatMap((policy) => statementsOf(policy));
+  const statementsOfFunction = (id: string): JsonObject[] =>
+    ((properties(id).Policies ?? []) as JsonObject[]).flatMap((policy) => statementsOf(policy));
 
   it('lets the listing function list executions only of pipelines in the PipelineNamePattern scope (and pipeline names), write ledgers, and caps the run', () => {
     // Prepare
@@ -269,7 +284,12 @@ describe('stop-all state machine in template.yaml', () => {
     const deny = statementsOf(policy.PolicyDocument as JsonObject);
     // Assess
     expect(bucket.Type).toBe('AWS::S3::Bucket');
-    expect(props.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(props.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(JSON.stringify(props.BucketEncryption)).toContain('AES256');
     expect(JSON.stringify(props.LifecycleConfiguration)).toContain('"ExpirationInDays":{"Ref":"FleetLedgerRetentionDays"}');
     expect(deny).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);

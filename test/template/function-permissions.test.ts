@@ -28,9 +28,9 @@ import {
 const SDK_SERVICES: Record<string, string> = { '@aws-sdk/client-sagemaker': 'sagemaker', '@aws-sdk/client-eventbridge': 'events' };
 
 /** package.json's subpath imports ("#commons/*" → "./functions/commons/*"): where a `#name/x.js` import lives. */
-const SUBPATHS = Object.entries((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports).map(
-  ([pattern, target]) => [pattern.replace('*', ''), join(projectRoot, target.replace('*', ''))] as const,
-);
+const SUBPATHS = Object.entries(
+  (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports,
+).map(([pattern, target]) => [pattern.replace('*', ''), join(projectRoot, target.replace('*', ''))] as const);
 
 /** Every source file a handler reaches through relative or subpath runtime imports (not `import type`), itself included. */
 function sourcesReachedFrom(entry: string): string[] {
@@ -39,7 +39,9 @@ function sourcesReachedFrom(entry: string): string[] {
     if (seen.has(file) || !existsSync(file)) return;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const [, typeOnly, path = ''] of text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(type\s+)?[^;]*?from\s+'((?:\.{1,2}\/|#)[^']+)\.js'/g)) {
+    for (const [, typeOnly, path = ''] of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s+(type\s+)?[^;]*?from\s+'((?:\.{1,2}\/|#)[^']+)\.js'/g,
+    )) {
       if (typeOnly) continue;
       const subpath = SUBPATHS.find(([prefix]) => path.startsWith(prefix));
       visit(subpath ? `${join(subpath[1], path.slice(subpath[0].length))}.ts` : resolve(dirname(file), `${path}.ts`));
@@ -57,7 +59,10 @@ export function actionsCalledBy(files: string[]): string[] {
     for (const [, names = '', module = ''] of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z-]+)'/g)) {
       const service = SDK_SERVICES[module];
       if (!service) continue;
-      for (const name of names.split(',').map((part) => part.trim()).filter((part) => !part.startsWith('type '))) {
+      for (const name of names
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => !part.startsWith('type '))) {
         const command = /^(\w+)Command$/.exec(name)?.[1];
         if (command && new RegExp(`new\\s+${name}\\s*\\(`).test(text)) actions.add(`${service}:${command}`);
       }
@@ -126,10 +131,19 @@ describe('actionsCalledBy', () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'actions-called-'));
     const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
-    write('entry.ts', "import type { Shape } from './typed.js';\nimport {\n  run,\n} from './runtime.js';\nexport { more } from './reexported.js';\n");
+    write(
+      'entry.ts',
+      "import type { Shape } from './typed.js';\nimport {\n  run,\n} from './runtime.js';\nexport { more } from './reexported.js';\n",
+    );
     write('typed.ts', "import { DeletePipelineCommand } from '@aws-sdk/client-sagemaker';\nnew DeletePipelineCommand({});\n");
-    write('runtime.ts', "import { StopPipelineExecutionCommand, type DescribePipelineExecutionCommand } from '@aws-sdk/client-sagemaker';\nnew StopPipelineExecutionCommand({});\n");
-    write('reexported.ts', "import { PutEventsCommand } from '@aws-sdk/client-eventbridge';\nimport { ListQueuesCommand } from '@aws-sdk/client-sqs';\nnew PutEventsCommand({}); new ListQueuesCommand({});\n");
+    write(
+      'runtime.ts',
+      "import { StopPipelineExecutionCommand, type DescribePipelineExecutionCommand } from '@aws-sdk/client-sagemaker';\nnew StopPipelineExecutionCommand({});\n",
+    );
+    write(
+      'reexported.ts',
+      "import { PutEventsCommand } from '@aws-sdk/client-eventbridge';\nimport { ListQueuesCommand } from '@aws-sdk/client-sqs';\nnew PutEventsCommand({}); new ListQueuesCommand({});\n",
+    );
     // Act
     const actions = actionsCalledBy(sourcesReachedFrom(join(dir, 'entry.ts')));
     rmSync(dir, { recursive: true, force: true });
@@ -154,7 +168,12 @@ describe('least privilege in template.yaml, function by function', () => {
     // Act
     const compared = functions.map(([logicalId]) => {
       const source = handlerSource(template, logicalId);
-      return { logicalId, source: existsSync(source), granted: actionsGranted(walk, logicalId, services), called: actionsCalledBy(sourcesReachedFrom(source)) };
+      return {
+        logicalId,
+        source: existsSync(source),
+        granted: actionsGranted(walk, logicalId, services),
+        called: actionsCalledBy(sourcesReachedFrom(source)),
+      };
     });
     // Assess
     expect(functions.length).toBeGreaterThan(0);
@@ -172,7 +191,9 @@ describe('least privilege in template.yaml, function by function', () => {
       .filter(([logicalId]) => actionsGranted(walk, logicalId, ['sagemaker']).includes(success))
       .map(([logicalId]) => logicalId);
     // Assess
-    expect(holders.filter((logicalId) => !actionsCalledBy(sourcesReachedFrom(handlerSource(template, logicalId))).includes(success))).toEqual([]);
+    expect(
+      holders.filter((logicalId) => !actionsCalledBy(sourcesReachedFrom(handlerSource(template, logicalId))).includes(success)),
+    ).toEqual([]);
     expect(holders).not.toContain('ReleaseCallbackStepsFunction');
   });
 
@@ -184,7 +205,10 @@ describe('least privilege in template.yaml, function by function', () => {
       const config = functionProperty(template, resource, 'LoggingConfig');
       const target = logGroupTarget(isObject(config) ? config.LogGroup : undefined);
       const group = target === undefined ? undefined : template.Resources[target];
-      if (group?.Type !== 'AWS::Logs::LogGroup') return [`${logicalId}: LoggingConfig.LogGroup is not a log group of this template (Lambda would create one that keeps logs forever)`];
+      if (group?.Type !== 'AWS::Logs::LogGroup')
+        return [
+          `${logicalId}: LoggingConfig.LogGroup is not a log group of this template (Lambda would create one that keeps logs forever)`,
+        ];
       return group.Properties?.RetentionInDays === undefined ? [`${logicalId}: log group ${target} has no RetentionInDays`] : [];
     });
     // Assess
@@ -201,7 +225,10 @@ describe('least privilege in template.yaml, function by function', () => {
       const destinations = asList(isObject(logging) ? logging.Destinations : undefined);
       if (destinations.length === 0) return [`${logicalId}: no log destination`];
       return destinations.flatMap((destination) => {
-        const arn = isObject(destination) && isObject(destination.CloudWatchLogsLogGroup) ? destination.CloudWatchLogsLogGroup.LogGroupArn : undefined;
+        const arn =
+          isObject(destination) && isObject(destination.CloudWatchLogsLogGroup)
+            ? destination.CloudWatchLogsLogGroup.LogGroupArn
+            : undefined;
         const target = logGroupTarget(arn);
         const group = target === undefined ? undefined : template.Resources[target];
         if (group?.Type !== 'AWS::Logs::LogGroup') return [`${logicalId}: a destination is not a log group of this template`];
@@ -225,7 +252,11 @@ describe('least privilege in template.yaml, function by function', () => {
         const config = isObject(event) && isObject(event.Properties) ? event.Properties.DeadLetterConfig : undefined;
         // DeadLetterConfig with Type (and no Arn) makes SAM create a queue; with Arn it must name a declared queue.
         if (isObject(config) && config.Arn === undefined) found.push(`${logicalId}.Events.${eventId}.DeadLetterConfig (SAM-created queue)`);
-        if (isObject(config) && config.Arn !== undefined && template.Resources[getAttTarget(config.Arn)?.[0] ?? '']?.Type !== 'AWS::SQS::Queue') {
+        if (
+          isObject(config) &&
+          config.Arn !== undefined &&
+          template.Resources[getAttTarget(config.Arn)?.[0] ?? '']?.Type !== 'AWS::SQS::Queue'
+        ) {
           found.push(`${logicalId}.Events.${eventId}.DeadLetterConfig.Arn is not a queue of this template`);
         }
       }

@@ -3,7 +3,20 @@ import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GRACEFUL_STOP_FUNCTIONS } from '#local/engine/functions.js';
-import { functionProperty, getAttTarget, isObject, loadTemplate, placeholdersOf, projectRoot, refTarget, resourcesOfType, type Json, type JsonObject, type Resource, type Template } from './support/template.js';
+import {
+  functionProperty,
+  getAttTarget,
+  isObject,
+  loadTemplate,
+  placeholdersOf,
+  projectRoot,
+  refTarget,
+  resourcesOfType,
+  type Json,
+  type JsonObject,
+  type Resource,
+  type Template,
+} from './support/template.js';
 
 interface EsbuildFunction {
   logicalId: string;
@@ -67,7 +80,8 @@ describe('esbuild functions in template.yaml', () => {
     // Act
     for (const fn of functions) {
       if (fn.entryPoints.length === 0) missing.push(`${fn.logicalId}: no EntryPoints`);
-      if (!existsSync(join(projectRoot, fn.codeUri)) || !statSync(join(projectRoot, fn.codeUri)).isDirectory()) missing.push(`${fn.logicalId}: CodeUri ${fn.codeUri} is not a folder`);
+      if (!existsSync(join(projectRoot, fn.codeUri)) || !statSync(join(projectRoot, fn.codeUri)).isDirectory())
+        missing.push(`${fn.logicalId}: CodeUri ${fn.codeUri} is not a folder`);
       for (const entry of fn.entryPoints) {
         if (!existsSync(join(projectRoot, fn.codeUri, entry))) missing.push(`${fn.logicalId}: ${join(fn.codeUri, entry)} does not exist`);
       }
@@ -88,8 +102,11 @@ describe('esbuild functions in template.yaml', () => {
         continue;
       }
       const source = readFileSync(join(projectRoot, fn.codeUri, entry), 'utf8');
-      const exports = new RegExp(`export\\s+(const|let|var|async\\s+function|function)\\s+${exported}\\b|export\\s*\\{[^}]*\\b${exported}\\b[^}]*\\}`);
-      if (exported === '' || !exports.test(source)) findings.push(`${fn.logicalId}: ${entry} does not export ${exported || '(no export named)'}`);
+      const exports = new RegExp(
+        `export\\s+(const|let|var|async\\s+function|function)\\s+${exported}\\b|export\\s*\\{[^}]*\\b${exported}\\b[^}]*\\}`,
+      );
+      if (exported === '' || !exports.test(source))
+        findings.push(`${fn.logicalId}: ${entry} does not export ${exported || '(no export named)'}`);
     }
     // Assess
     expect(findings).toEqual([]);
@@ -97,7 +114,15 @@ describe('esbuild functions in template.yaml', () => {
 
   it('bundles with MainFields module,main, minified, with source maps, as ESM .mjs for the Node version of the runtime (node24)', () => {
     // Prepare
-    const expected = { MainFields: 'module,main', Minify: true, Sourcemap: true, Format: 'esm', OutExtension: ['.js=.mjs'], Target: 'node24', Platform: 'node' };
+    const expected = {
+      MainFields: 'module,main',
+      Minify: true,
+      Sourcemap: true,
+      Format: 'esm',
+      OutExtension: ['.js=.mjs'],
+      Target: 'node24',
+      Platform: 'node',
+    };
     // Act
     const differing = functions.flatMap((fn) =>
       Object.entries(expected)
@@ -142,9 +167,12 @@ describe('esbuild functions in template.yaml', () => {
     const findings = allFunctions.flatMap(([logicalId, resource]) => {
       const config = effective(template, resource, 'LoggingConfig');
       const target = isObject(config) ? refTarget(config.LogGroup) : undefined;
-      const byName = Object.values(logGroups).some((group) => JSON.stringify(group.Properties?.LogGroupName ?? '').includes(`/aws/lambda/\${${logicalId}}`));
+      const byName = Object.values(logGroups).some((group) =>
+        JSON.stringify(group.Properties?.LogGroupName ?? '').includes(`/aws/lambda/\${${logicalId}}`),
+      );
       if (target === undefined && !byName) return [`${logicalId}: logs to the implicit /aws/lambda/<name> group, which keeps logs forever`];
-      if (target !== undefined && !logGroups[target]) return [`${logicalId}: LoggingConfig.LogGroup ${target} is not a log group of this template`];
+      if (target !== undefined && !logGroups[target])
+        return [`${logicalId}: LoggingConfig.LogGroup ${target} is not a log group of this template`];
       return [];
     });
     // Assess
@@ -232,7 +260,14 @@ describe('scripts/build.mjs', () => {
     // Act
     const option = script.esbuildOptionsFrom(properties);
     // Assess
-    expect(option).toMatchObject({ format: 'cjs', mainFields: ['main'], minify: false, sourcemap: false, outExtension: { '.js': '.cjs' }, target: 'node20' });
+    expect(option).toMatchObject({
+      format: 'cjs',
+      mainFields: ['main'],
+      minify: false,
+      sourcemap: false,
+      outExtension: { '.js': '.cjs' },
+      target: 'node20',
+    });
   });
 
   it('builds exactly the esbuild functions of the template, from their CodeUri', () => {

@@ -9,10 +9,13 @@ const parameters = template.Parameters ?? {};
 
 /** The schedule's Input as Scheduler sends it, for given parameter values. */
 function renderedInput(values: Record<string, string>): unknown {
-  const [text, variables] = (schedule?.Properties?.Target as JsonObject & { Input: { 'Fn::Sub': [string, Record<string, unknown>] } }).Input['Fn::Sub'];
+  const [text, variables] = (schedule?.Properties?.Target as JsonObject & { Input: { 'Fn::Sub': [string, Record<string, unknown>] } })
+    .Input['Fn::Sub'];
   const dryRun = values.GuardDryRun === 'true' ? 'true' : 'false';
   expect(Object.keys(variables)).toEqual(['DryRun']);
-  return JSON.parse(text.replace(/\$\{(\w+)\}/g, (_, name: string) => (name === 'DryRun' ? dryRun : (values[name] ?? String(parameters[name]?.Default)))));
+  return JSON.parse(
+    text.replace(/\$\{(\w+)\}/g, (_, name: string) => (name === 'DryRun' ? dryRun : (values[name] ?? String(parameters[name]?.Default)))),
+  );
 }
 
 describe('runaway guard', () => {
@@ -20,7 +23,8 @@ describe('runaway guard', () => {
     // Assess
     expect(parameters.GuardSchedule?.Default).toBe('');
     expect(template.Conditions?.DeployGuard).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'GuardSchedule' }, ''] }] });
-    for (const id of ['RunawayGuardSchedule', 'GuardScheduleRole', 'GuardDeadLetterQueue']) expect(template.Resources[id]?.Condition, id).toBe('DeployGuard');
+    for (const id of ['RunawayGuardSchedule', 'GuardScheduleRole', 'GuardDeadLetterQueue'])
+      expect(template.Resources[id]?.Condition, id).toBe('DeployGuard');
     const pattern = new RegExp(String(parameters.GuardSchedule?.AllowedPattern));
     expect(['', 'rate(1 hour)', 'cron(0 * * * ? *)'].every((value) => pattern.test(value))).toBe(true);
     expect(['hourly', 'rate(1 hour'].some((value) => pattern.test(value))).toBe(false);
@@ -28,12 +32,18 @@ describe('runaway guard', () => {
 
   it.each([
     [{}, { pipelineNamePattern: '*', olderThanSeconds: 86_400, dryRun: false }],
-    [{ GuardPipelineNamePattern: 'training-*', GuardMaxRuntimeSeconds: '3600', GuardDryRun: 'true' }, { pipelineNamePattern: 'training-*', olderThanSeconds: 3600, dryRun: true }],
+    [
+      { GuardPipelineNamePattern: 'training-*', GuardMaxRuntimeSeconds: '3600', GuardDryRun: 'true' },
+      { pipelineNamePattern: 'training-*', olderThanSeconds: 3600, dryRun: true },
+    ],
   ])('starts stop-all with an input its parser accepts (parameters %j)', (values, expected) => {
     // Act
     const input = renderedInput(values);
     // Assess
-    expect(parseStopAllRequest(input, '*')).toMatchObject({ ...expected, reason: expect.stringMatching(/^runaway guard: running longer than \d+ s$/) });
+    expect(parseStopAllRequest(input, '*')).toMatchObject({
+      ...expected,
+      reason: expect.stringMatching(/^runaway guard: running longer than \d+ s$/),
+    });
   });
 
   it('targets the stop-all state machine with bounded retries and a dead-letter queue', () => {
@@ -49,7 +59,10 @@ describe('runaway guard', () => {
 
   it('gives the schedule a role of its own that may only start stop-all and write to its dead-letter queue', () => {
     // Prepare
-    const role = template.Resources.GuardScheduleRole?.Properties as JsonObject & { AssumeRolePolicyDocument: JsonObject; Policies: JsonObject[] };
+    const role = template.Resources.GuardScheduleRole?.Properties as JsonObject & {
+      AssumeRolePolicyDocument: JsonObject;
+      Policies: JsonObject[];
+    };
     const statements = role.Policies.flatMap((policy) => (policy.PolicyDocument as JsonObject & { Statement: JsonObject[] }).Statement);
     // Assess
     expect((role.AssumeRolePolicyDocument.Statement as JsonObject[])[0]).toMatchObject({
@@ -64,6 +77,9 @@ describe('runaway guard', () => {
   });
 
   it('alarms when the guard could not start stop-all', () => {
-    expect(template.Resources.GuardDeadLetterQueueAlarm).toMatchObject({ Condition: 'CreateGuardAlarms', Properties: { Namespace: 'AWS/SQS' } });
+    expect(template.Resources.GuardDeadLetterQueueAlarm).toMatchObject({
+      Condition: 'CreateGuardAlarms',
+      Properties: { Namespace: 'AWS/SQS' },
+    });
   });
 });

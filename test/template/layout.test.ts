@@ -17,11 +17,28 @@ describe('template.yaml layout', () => {
     // Prepare
     const headings = [...text.matchAll(/^ {0,2}# ---- ([A-Z][a-z]+(?: [a-z]+)?)/gm)].map((match) => match[1]);
     // Assess
-    expect(headings).toEqual(['Publishing', 'Parameters', 'Conditions', 'Globals', 'Resources', 'Functions', 'Run events', 'State machines', 'Entry points', 'Queues', 'Guard', 'Monitoring', 'Outputs']);
+    expect(headings).toEqual([
+      'Publishing',
+      'Parameters',
+      'Conditions',
+      'Globals',
+      'Resources',
+      'Functions',
+      'Run events',
+      'State machines',
+      'Entry points',
+      'Queues',
+      'Guard',
+      'Monitoring',
+      'Outputs',
+    ]);
   });
 
   it('has no line longer than 300 characters (the dashboard body is pretty-printed)', () => {
-    const long = text.split('\n').filter((line) => line.length > 300).map((line) => `${line.length}: ${line.slice(0, 60)}`);
+    const long = text
+      .split('\n')
+      .filter((line) => line.length > 300)
+      .map((line) => `${line.length}: ${line.slice(0, 60)}`);
     expect(long).toEqual([]);
   });
 });

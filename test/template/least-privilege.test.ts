@@ -9,14 +9,26 @@ import {
   type PolicyTemplates,
   type PolicyWalk,
 } from './support/iam.js';
-import { getAttTarget, isObject, loadTemplate, parseTemplate, readVendoredSchema, refTarget, resourcesOfType, type Template } from './support/template.js';
+import {
+  getAttTarget,
+  isObject,
+  loadTemplate,
+  parseTemplate,
+  readVendoredSchema,
+  refTarget,
+  resourcesOfType,
+  type Template,
+} from './support/template.js';
 
 /** Functions a state machine's definition names through DefinitionSubstitutions. */
 function functionsNamedBy(template: Template, stateMachineId: string): string[] {
   const substitutions = template.Resources[stateMachineId]?.Properties?.DefinitionSubstitutions;
   return Object.values(isObject(substitutions) ? substitutions : {})
     .map((value) => getAttTarget(value)?.[0] ?? refTarget(value))
-    .filter((id): id is string => id !== undefined && ['AWS::Serverless::Function', 'AWS::Lambda::Function'].includes(template.Resources[id]?.Type ?? ''))
+    .filter(
+      (id): id is string =>
+        id !== undefined && ['AWS::Serverless::Function', 'AWS::Lambda::Function'].includes(template.Resources[id]?.Type ?? ''),
+    )
     .sort();
 }
 
@@ -133,7 +145,10 @@ describe('IAM policy walker', () => {
       'QueuePolicy PolicyDocument Statement[0]',
     ]);
     expect(invoke?.statement.Resource).toEqual({
-      'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*', { functionName: { Ref: 'Fn' } }],
+      'Fn::Sub': [
+        'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*',
+        { functionName: { Ref: 'Fn' } },
+      ],
     });
   });
 
@@ -169,7 +184,10 @@ describe('IAM policy walker', () => {
     // Act
     const findings = wildcardActionFindings(statements);
     // Assess
-    expect(findings).toEqual(['Fn Policies[1] Fn::If[true] Statement[0]: action "sqs:*"', 'Role Policies[0].PolicyDocument Statement[0]: action "*"']);
+    expect(findings).toEqual([
+      'Fn Policies[1] Fn::If[true] Statement[0]: action "sqs:*"',
+      'Role Policies[0].PolicyDocument Statement[0]: action "*"',
+    ]);
   });
 
   it('flags unscoped resources, hard-coded partitions and Resource * outside the allow-list', () => {
@@ -229,7 +247,10 @@ describe('least privilege in template.yaml', () => {
     // Act
     const described = managed.map((found) => `${found.owner} ${found.where}: ${JSON.stringify(found.policy)}`);
     // Assess
-    expect(described, 'give the function a template AWS::IAM::Role (Role: !GetAtt X.Arn) with statements scoped to the queue instead').toEqual([]);
+    expect(
+      described,
+      'give the function a template AWS::IAM::Role (Role: !GetAtt X.Arn) with statements scoped to the queue instead',
+    ).toEqual([]);
   });
 
   it('runs every function and state machine with a role this template writes', () => {
@@ -258,7 +279,10 @@ describe('least privilege in template.yaml', () => {
     const findings = unscopedResourceFindings(statements, template);
     // Assess
     expect(findings).toEqual([]);
-    expect(Object.keys(RESOURCE_STAR_ALLOWED).filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))).toEqual(['sagemaker:ListPipelines', 'states:SendTaskSuccess']);
+    expect(Object.keys(RESOURCE_STAR_ALLOWED).filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))).toEqual([
+      'sagemaker:ListPipelines',
+      'states:SendTaskSuccess',
+    ]);
   });
 
   it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope (ListPipelineExecutions: to the pipelines; ListPipelines: names only)', () => {
@@ -274,14 +298,20 @@ describe('least privilege in template.yaml', () => {
       // ListPipelines has no resource-level permissions: alone in its statement, on '*' (RESOURCE_STAR_ALLOWED).
       listsPipelines: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelines']),
       // The jobs behind steps: read and stopped only as jobs pipelines start (named pipelines-...), in this account and region.
-      readsJobs: [found.statement.Action].flat().every((action) => typeof action === 'string' && /^sagemaker:(Describe|Stop)\w+Job$/.test(action)),
+      readsJobs: [found.statement.Action]
+        .flat()
+        .every((action) => typeof action === 'string' && /^sagemaker:(Describe|Stop)\w+Job$/.test(action)),
       resource: JSON.stringify(found.statement.Resource),
     }));
     // Assess
     expect(sagemaker.length).toBeGreaterThan(0);
     for (const { listsExecutions, listsPipelines, readsJobs, resource } of resources) {
       if (listsPipelines) expect(resource).toBe('"*"');
-      else if (readsJobs) for (const arn of JSON.parse(resource) as Array<{ 'Fn::Sub': string }>) expect(arn['Fn::Sub']).toMatch(/^arn:\$\{AWS::Partition\}:sagemaker:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+-job\/pipelines-\*$/);
+      else if (readsJobs)
+        for (const arn of JSON.parse(resource) as Array<{ 'Fn::Sub': string }>)
+          expect(arn['Fn::Sub']).toMatch(
+            /^arn:\$\{AWS::Partition\}:sagemaker:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+-job\/pipelines-\*$/,
+          );
       else if (listsExecutions) expect(resource).toBe(JSON.stringify({ 'Fn::Sub': pipelineScope }));
       else expect(resource).toContain(`${pipelineScope}/execution/`);
     }
@@ -291,7 +321,11 @@ describe('least privilege in template.yaml', () => {
     // Prepare
     const machines = resourcesOfType(template, 'AWS::Serverless::StateMachine');
     // Act
-    const results = machines.map(([logicalId]) => ({ logicalId, named: functionsNamedBy(template, logicalId), grants: invokeGrants(roleOwner(template, logicalId) ?? logicalId, walk, template) }));
+    const results = machines.map(([logicalId]) => ({
+      logicalId,
+      named: functionsNamedBy(template, logicalId),
+      grants: invokeGrants(roleOwner(template, logicalId) ?? logicalId, walk, template),
+    }));
     // Assess
     expect(machines.length).toBeGreaterThan(0);
     for (const { logicalId, named, grants } of results) {

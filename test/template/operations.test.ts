@@ -24,7 +24,9 @@ function ourAlarmMetrics(): Array<{ alarm: string; metric: string; dimensions: R
   return alarms.flatMap(([logicalId, resource]) => {
     const properties = resource.Properties ?? {};
     if (!isOurs(properties.Namespace)) return [];
-    const dimensions = Object.fromEntries(((properties.Dimensions as JsonObject[] | undefined) ?? []).map((dimension) => [String(dimension.Name), dimension.Value as Json]));
+    const dimensions = Object.fromEntries(
+      ((properties.Dimensions as JsonObject[] | undefined) ?? []).map((dimension) => [String(dimension.Name), dimension.Value as Json]),
+    );
     return [{ alarm: logicalId, metric: String(properties.MetricName), dimensions }];
   });
 }
@@ -51,7 +53,8 @@ function dashboardMetrics(): { names: string[]; dimensions: string[] } {
         }
         continue;
       }
-      const expanded = first === '...' ? [...previous.slice(0, previous.length - (typeof previous.at(-1) === 'object' ? 1 : 0)), ...row.slice(1)] : row;
+      const expanded =
+        first === '...' ? [...previous.slice(0, previous.length - (typeof previous.at(-1) === 'object' ? 1 : 0)), ...row.slice(1)] : row;
       if (expanded[0] === '${MetricsNamespace}') {
         names.push(String(expanded[1]));
         const plain = expanded.filter((cell) => typeof cell === 'string');
@@ -82,7 +85,10 @@ describe('metric contract between the functions and the alarms and dashboard', (
     for (const { alarm, metric, dimensions } of read) {
       expect(emitted, alarm).toContain(metric);
       expect(dimensions.service, alarm).toBe(SERVICE);
-      expect(Object.keys(dimensions).every((name) => ['service', OUTCOME_DIMENSION].includes(name)), alarm).toBe(true);
+      expect(
+        Object.keys(dimensions).every((name) => ['service', OUTCOME_DIMENSION].includes(name)),
+        alarm,
+      ).toBe(true);
       if (OUTCOME_DIMENSION in dimensions) expect(outcomes, alarm).toContain(dimensions[OUTCOME_DIMENSION]);
     }
   });
@@ -101,30 +107,51 @@ describe('metric contract between the functions and the alarms and dashboard', (
     // Act
     const { names, dimensions } = dashboardMetrics();
     // Assess
-    expect(names.every((name) => (Object.values(METRIC) as string[]).includes(name)), names.join(', ')).toBe(true);
-    expect(dimensions.every((name) => ['service', OUTCOME_DIMENSION].includes(name)), dimensions.join(', ')).toBe(true);
-    expect(names).toEqual(expect.arrayContaining([METRIC.gracefulStops, METRIC.drainSeconds, METRIC.oldestDrainSeconds, METRIC.callbackStepsReleased, METRIC.sageMakerThrottles]));
+    expect(
+      names.every((name) => (Object.values(METRIC) as string[]).includes(name)),
+      names.join(', '),
+    ).toBe(true);
+    expect(
+      dimensions.every((name) => ['service', OUTCOME_DIMENSION].includes(name)),
+      dimensions.join(', '),
+    ).toBe(true);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        METRIC.gracefulStops,
+        METRIC.drainSeconds,
+        METRIC.oldestDrainSeconds,
+        METRIC.callbackStepsReleased,
+        METRIC.sageMakerThrottles,
+      ]),
+    );
   });
 
   it('emits every metric name from the code (a METRIC key no function uses is a dead alarm)', () => {
     // Prepare
-    const code = sourcesUnder(join(projectRoot, 'functions')).map((file) => readFileSync(file, 'utf8')).join('\n');
+    const code = sourcesUnder(join(projectRoot, 'functions'))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
     // Assess
     for (const key of Object.keys(METRIC)) expect(code, key).toMatch(new RegExp(`METRIC\\.${key}\\b`));
   });
 });
 
 describe('alarms in template.yaml', () => {
-  it.each(alarms.map(([logicalId, resource]) => [logicalId, resource] as const))('%s says what to do, notifies the topic, treats missing data deliberately and is off with AlarmsEnabled=false', (_id, resource) => {
-    // Prepare
-    const properties = resource.Properties ?? {};
-    // Assess
-    expect(String(properties.AlarmDescription).length).toBeGreaterThan(80);
-    expect(properties.AlarmActions).toEqual([TOPIC]);
-    expect(properties.OKActions).toEqual([TOPIC]);
-    expect(['notBreaching', 'breaching', 'ignore', 'missing']).toContain(properties.TreatMissingData);
-    expect(['CreateAlarms', 'CreateCallbackAlarms', 'CreateGuardAlarms', 'CreateStopWatchAlarms', 'CreateOrphanGuardAlarms']).toContain(resource.Condition);
-  });
+  it.each(alarms.map(([logicalId, resource]) => [logicalId, resource] as const))(
+    '%s says what to do, notifies the topic, treats missing data deliberately and is off with AlarmsEnabled=false',
+    (_id, resource) => {
+      // Prepare
+      const properties = resource.Properties ?? {};
+      // Assess
+      expect(String(properties.AlarmDescription).length).toBeGreaterThan(80);
+      expect(properties.AlarmActions).toEqual([TOPIC]);
+      expect(properties.OKActions).toEqual([TOPIC]);
+      expect(['notBreaching', 'breaching', 'ignore', 'missing']).toContain(properties.TreatMissingData);
+      expect(['CreateAlarms', 'CreateCallbackAlarms', 'CreateGuardAlarms', 'CreateStopWatchAlarms', 'CreateOrphanGuardAlarms']).toContain(
+        resource.Condition,
+      );
+    },
+  );
 
   it('covers failed, timed-out and aborted graceful stops, DrainTimedOut, an old drain, every DLQ, function errors and throttles', () => {
     // Act
@@ -155,11 +182,18 @@ describe('alarms in template.yaml', () => {
 
   it('sums Errors and Throttles over every always-deployed function', () => {
     // Prepare
-    const functions = resourcesOfType(template, 'AWS::Serverless::Function').filter(([, resource]) => resource.Condition === undefined).map(([id]) => id).sort();
+    const functions = resourcesOfType(template, 'AWS::Serverless::Function')
+      .filter(([, resource]) => resource.Condition === undefined)
+      .map(([id]) => id)
+      .sort();
     for (const id of ['FunctionErrorsAlarm', 'FunctionThrottlesAlarm']) {
       // Act
       const metrics = (template.Resources[id]?.Properties?.Metrics as JsonObject[]).filter((metric) => metric.MetricStat);
-      const named = metrics.map((metric) => refTarget(((metric.MetricStat as JsonObject).Metric as JsonObject & { Dimensions: JsonObject[] }).Dimensions[0]?.Value)).sort();
+      const named = metrics
+        .map((metric) =>
+          refTarget(((metric.MetricStat as JsonObject).Metric as JsonObject & { Dimensions: JsonObject[] }).Dimensions[0]?.Value),
+        )
+        .sort();
       // Assess
       expect(named, id).toEqual(functions);
     }
@@ -170,8 +204,13 @@ describe('alarm topic, dashboard and operations parameters', () => {
   it('creates an encrypted topic only when alarms are on and no topic is named, with an optional e-mail subscription', () => {
     // Assess
     expect(template.Resources.AlarmTopic).toMatchObject({ Condition: 'CreateAlarmTopic', Properties: { KmsMasterKeyId: 'alias/aws/sns' } });
-    expect(template.Resources.AlarmEmailSubscription).toMatchObject({ Condition: 'SubscribeAlarmEmail', Properties: { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } } });
-    expect(template.Conditions?.CreateAlarmTopic).toEqual({ 'Fn::And': [{ Condition: 'CreateAlarms' }, { 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, 'create'] }] });
+    expect(template.Resources.AlarmEmailSubscription).toMatchObject({
+      Condition: 'SubscribeAlarmEmail',
+      Properties: { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } },
+    });
+    expect(template.Conditions?.CreateAlarmTopic).toEqual({
+      'Fn::And': [{ Condition: 'CreateAlarms' }, { 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, 'create'] }],
+    });
     expect(template.Parameters?.AlarmsEnabled).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
   });
 
@@ -179,7 +218,11 @@ describe('alarm topic, dashboard and operations parameters', () => {
     // Act
     const statement = ((template.Resources.AlarmTopicPolicy?.Properties?.PolicyDocument as JsonObject).Statement as JsonObject[])[0];
     // Assess
-    expect(statement).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    expect(statement).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
   });
 
   it('builds a dashboard with every widget the operators need, and gives its URL for every partition', () => {
@@ -204,7 +247,9 @@ describe('alarm topic, dashboard and operations parameters', () => {
 
   it('names the metrics namespace once, for every function, and traces only when asked', () => {
     // Assess
-    expect(template.Globals?.Function?.Environment).toMatchObject({ Variables: { POWERTOOLS_METRICS_NAMESPACE: { Ref: 'MetricsNamespace' } } });
+    expect(template.Globals?.Function?.Environment).toMatchObject({
+      Variables: { POWERTOOLS_METRICS_NAMESPACE: { Ref: 'MetricsNamespace' } },
+    });
     expect(template.Parameters?.TracingEnabled).toMatchObject({ Default: 'false' });
     expect(template.Globals?.Function?.Tracing).toEqual({ 'Fn::If': ['TraceWithXRay', 'Active', 'PassThrough'] });
     for (const [, machine] of resourcesOfType(template, 'AWS::Serverless::StateMachine')) {

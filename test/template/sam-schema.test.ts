@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import AjvDraft04, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isObject, loadTemplate, parseTemplate, readVendoredSchema, resourcesOfType, schemasDir, templatePath, type Template } from './support/template.js';
+import {
+  isObject,
+  loadTemplate,
+  parseTemplate,
+  readVendoredSchema,
+  resourcesOfType,
+  schemasDir,
+  templatePath,
+  type Template,
+} from './support/template.js';
 
 describe('template.yaml parsing (yaml-cfn)', () => {
   it('turns the short-form tags into Ref, Fn::Sub and Fn::GetAtt objects', () => {
@@ -42,9 +51,10 @@ type Ajv = InstanceType<typeof Ajv>;
 
 /** Validators per SAM resource type, to explain a failure on one resource instead of twelve anyOf branches. */
 function explain(ajv: Ajv, schema: Record<string, unknown>, template: Template, errors: ErrorObject[]): string[] {
-  const branches = ((schema.properties as Record<string, { additionalProperties: { anyOf: { $ref: string }[] } }>).Resources?.additionalProperties.anyOf ?? []).map(
-    (branch) => branch.$ref,
-  );
+  const branches = (
+    (schema.properties as Record<string, { additionalProperties: { anyOf: { $ref: string }[] } }>).Resources?.additionalProperties.anyOf ??
+    []
+  ).map((branch) => branch.$ref);
   const definitions = schema.definitions as Record<string, { properties?: { Type?: { enum?: string[] } } }>;
   const validatorFor = (type: string): ValidateFunction | undefined => {
     const ref = branches.find((candidate) => definitions[candidate.replace('#/definitions/', '')]?.properties?.Type?.enum?.includes(type));
@@ -60,7 +70,8 @@ function explain(ajv: Ajv, schema: Record<string, unknown>, template: Template, 
       continue;
     }
     if (!validate(resource)) {
-      for (const error of validate.errors ?? []) lines.push(`/Resources/${logicalId}${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`);
+      for (const error of validate.errors ?? [])
+        lines.push(`/Resources/${logicalId}${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`);
     }
   }
   for (const error of errors.filter((candidate) => !candidate.instancePath.startsWith('/Resources'))) {
@@ -88,7 +99,9 @@ describe('template.yaml against the SAM JSON schema', () => {
     ['policy_templates.json', '3da6e0e839d44360b0f68d0d15f5962e709099e7b398f035a062e82c9f27ed89'],
   ])('reads %s byte for byte as upstream published it', (name, sha256) => {
     // Act
-    const digest = createHash('sha256').update(readFileSync(join(schemasDir, name))).digest('hex');
+    const digest = createHash('sha256')
+      .update(readFileSync(join(schemasDir, name)))
+      .digest('hex');
     // Assess
     expect(digest).toBe(sha256);
   });
@@ -116,14 +129,18 @@ describe('template.yaml against the SAM JSON schema', () => {
   it('rejects a misspelt function property, so the check can fail', () => {
     // Prepare
     const template = loadTemplate();
-    const [[logicalId, resource]] = resourcesOfType(template, 'AWS::Serverless::Function') as unknown as [[string, { Properties: Record<string, unknown> }]];
+    const [[logicalId, resource]] = resourcesOfType(template, 'AWS::Serverless::Function') as unknown as [
+      [string, { Properties: Record<string, unknown> }],
+    ];
     resource.Properties.Handlr = resource.Properties.Handler;
     // Act
     const valid = validate(template);
     const problems = explain(ajv, schema, template, validate.errors ?? []);
     // Assess
     expect(valid).toBe(false);
-    expect(problems.some((line) => line.startsWith(`/Resources/${logicalId}`) && line.includes('"additionalProperty":"Handlr"'))).toBe(true);
+    expect(problems.some((line) => line.startsWith(`/Resources/${logicalId}`) && line.includes('"additionalProperty":"Handlr"'))).toBe(
+      true,
+    );
   });
 
   it('rejects an unknown Globals section key', () => {

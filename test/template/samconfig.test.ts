@@ -50,9 +50,12 @@ describe('samconfig.toml', () => {
     });
     const nested = Object.values(template.Resources).some((resource) => resource.Type === 'AWS::Serverless::Application');
     // Assess
-    if (named.length > 0) expect(capabilities, `named IAM resources: ${named.map(([id]) => id).join(', ')}`).toContain('CAPABILITY_NAMED_IAM');
+    if (named.length > 0)
+      expect(capabilities, `named IAM resources: ${named.map(([id]) => id).join(', ')}`).toContain('CAPABILITY_NAMED_IAM');
     if (nested) expect(capabilities).toContain('CAPABILITY_AUTO_EXPAND');
-    expect(capabilities.every((capability) => ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'].includes(capability))).toBe(true);
+    expect(
+      capabilities.every((capability) => ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'].includes(capability)),
+    ).toBe(true);
   });
 
   it('builds cached, in parallel and in the project folder (where npm ci put esbuild), and lints on validate', () => {

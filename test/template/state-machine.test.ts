@@ -2,7 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { getAttTarget, isObject, loadTemplate, placeholdersOf, projectRoot, refTarget, resourcesOfType, type Json, type Template } from './support/template.js';
+import {
+  getAttTarget,
+  isObject,
+  loadTemplate,
+  placeholdersOf,
+  projectRoot,
+  refTarget,
+  resourcesOfType,
+  type Json,
+  type Template,
+} from './support/template.js';
 
 const STATE_MACHINE_TYPES = ['AWS::Serverless::StateMachine'];
 
@@ -22,7 +32,13 @@ function machinesOf(template: Template): Machine[] {
     if (!existsSync(path)) throw new Error(`${logicalId}: DefinitionUri ${definitionUri} does not exist`);
     const text = readFileSync(path, 'utf8');
     const substitutions = resource.Properties?.DefinitionSubstitutions;
-    return { logicalId, definitionUri, text, definition: JSON.parse(text) as unknown, substitutions: isObject(substitutions) ? substitutions : {} };
+    return {
+      logicalId,
+      definitionUri,
+      text,
+      definition: JSON.parse(text) as unknown,
+      substitutions: isObject(substitutions) ? substitutions : {},
+    };
   });
 }
 
@@ -79,9 +95,14 @@ describe('state machine definitions', () => {
   it('passes asl-validator for every DefinitionUri', () => {
     // Prepare
     // As Step Functions receives it: SAM has resolved ${Partition}; the function ARNs stay placeholders here.
-    const results = machines.map((machine) => ({ machine, result: aslValidator(JSON.parse(machine.text.replaceAll('${Partition}', 'aws'))) }));
+    const results = machines.map((machine) => ({
+      machine,
+      result: aslValidator(JSON.parse(machine.text.replaceAll('${Partition}', 'aws'))),
+    }));
     // Act
-    const invalid = results.filter(({ result }) => !result.isValid).map(({ machine, result }) => `${machine.definitionUri}: ${result.errorsText('; ')}`);
+    const invalid = results
+      .filter(({ result }) => !result.isValid)
+      .map(({ machine, result }) => `${machine.definitionUri}: ${result.errorsText('; ')}`);
     // Assess
     expect(invalid).toEqual([]);
   });
@@ -114,7 +135,9 @@ describe('state machine definitions', () => {
     const findings: string[] = [];
     // Act
     for (const machine of machines) {
-      findings.push(...substitutionFindings(machine.text, machine.substitutions, template).map((finding) => `${machine.logicalId}: ${finding}`));
+      findings.push(
+        ...substitutionFindings(machine.text, machine.substitutions, template).map((finding) => `${machine.logicalId}: ${finding}`),
+      );
     }
     // Assess
     expect(findings).toEqual([]);
@@ -157,7 +180,10 @@ describe('state machine definitions in every partition', () => {
 
   it.each(['aws', 'aws-cn', 'aws-us-gov'])('leaves no literal arn:aws: in any definition rendered for %s', (partition) => {
     // Prepare
-    const texts = [...machines.map((machine) => [machine.definitionUri, machine.text, machine.substitutions] as const), ['example-parent', exampleParent, {}] as const];
+    const texts = [
+      ...machines.map((machine) => [machine.definitionUri, machine.text, machine.substitutions] as const),
+      ['example-parent', exampleParent, {}] as const,
+    ];
 
     // Act
     const results = texts.map(([name, text, substitutions]) => [name, rendered(text, substitutions, partition)] as const);
@@ -197,10 +223,15 @@ describe('state machine logging and outputs', () => {
         continue;
       }
       for (const destination of logging.Destinations) {
-        const groupArn = isObject(destination) && isObject(destination.CloudWatchLogsLogGroup) ? destination.CloudWatchLogsLogGroup.LogGroupArn : undefined;
+        const groupArn =
+          isObject(destination) && isObject(destination.CloudWatchLogsLogGroup)
+            ? destination.CloudWatchLogsLogGroup.LogGroupArn
+            : undefined;
         const target = getAttTarget(groupArn);
         if (!target || target[1] !== 'Arn' || template.Resources[target[0]]?.Type !== 'AWS::Logs::LogGroup') {
-          findings.push(`${logicalId}: log destination ${JSON.stringify(groupArn)} is not Fn::GetAtt [<a log group of this template>, Arn]`);
+          findings.push(
+            `${logicalId}: log destination ${JSON.stringify(groupArn)} is not Fn::GetAtt [<a log group of this template>, Arn]`,
+          );
         }
       }
     }
@@ -214,7 +245,9 @@ describe('state machine logging and outputs', () => {
     const values = Object.values(template.Outputs ?? {}).map((output) => output.Value);
     // Act
     const missing = machines.flatMap(([logicalId]) => {
-      const arn = values.some((value) => refTarget(value) === logicalId || JSON.stringify(getAttTarget(value)) === JSON.stringify([logicalId, 'Arn']));
+      const arn = values.some(
+        (value) => refTarget(value) === logicalId || JSON.stringify(getAttTarget(value)) === JSON.stringify([logicalId, 'Arn']),
+      );
       const name = values.some((value) => JSON.stringify(getAttTarget(value)) === JSON.stringify([logicalId, 'Name']));
       return [...(arn ? [] : [`${logicalId} ARN`]), ...(name ? [] : [`${logicalId} name`])];
     });
@@ -224,20 +257,30 @@ describe('state machine logging and outputs', () => {
 });
 
 describe('the drain loop of statemachine/graceful-stop.asl.json', () => {
-  const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', 'graceful-stop.asl.json'), 'utf8')) as { States: Record<string, Record<string, unknown>> };
+  const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', 'graceful-stop.asl.json'), 'utf8')) as {
+    States: Record<string, Record<string, unknown>>;
+  };
 
-  it('waits for the run\'s end event when the next poll is more than 2 s away, and falls back to the plain Wait', () => {
+  it("waits for the run's end event when the next poll is more than 2 s away, and falls back to the plain Wait", () => {
     // Act
     const choices = definition.States['Pipeline Drained?']?.Choices as Array<{ Next: string; And?: unknown[] }>;
     const eventWait = definition.States['Wait For Run Events'];
 
     // Assess
-    expect(choices.map((choice) => choice.Next)).toEqual(['Report Outcome', 'Release Callback Steps', 'Wait For Run Events', 'Wait For Drain']);
+    expect(choices.map((choice) => choice.Next)).toEqual([
+      'Report Outcome',
+      'Release Callback Steps',
+      'Wait For Run Events',
+      'Wait For Drain',
+    ]);
     expect(JSON.stringify(choices[2]?.And)).toContain('"NumericGreaterThan":2');
     expect(eventWait).toMatchObject({
       Type: 'Task',
       Resource: 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: '${WaitForRunEventsFunctionArn}', Payload: { 'taskToken.$': '$$.Task.Token', 'stopExecutionArn.$': '$$.Execution.Id' } },
+      Parameters: {
+        FunctionName: '${WaitForRunEventsFunctionArn}',
+        Payload: { 'taskToken.$': '$$.Task.Token', 'stopExecutionArn.$': '$$.Execution.Id' },
+      },
       TimeoutSecondsPath: '$.check.nextWaitSeconds',
       ResultPath: null,
       Next: 'Check Pipeline Execution',
@@ -246,6 +289,10 @@ describe('the drain loop of statemachine/graceful-stop.asl.json', () => {
         { ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Wait For Drain' },
       ],
     });
-    expect(definition.States['Wait For Drain']).toMatchObject({ Type: 'Wait', SecondsPath: '$.check.nextWaitSeconds', Next: 'Check Pipeline Execution' });
+    expect(definition.States['Wait For Drain']).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.check.nextWaitSeconds',
+      Next: 'Check Pipeline Execution',
+    });
   });
 });

@@ -39,8 +39,12 @@ interface Task {
   Parameters?: { FunctionName?: string };
 }
 function lambdaTasks(file: string): Array<[string, Task]> {
-  const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', file), 'utf8')) as { States: Record<string, Task & { Type: string }> };
-  return Object.entries(definition.States).filter(([, state]) => state.Type === 'Task' && state.Resource?.endsWith(':states:::lambda:invoke'));
+  const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', file), 'utf8')) as {
+    States: Record<string, Task & { Type: string }>;
+  };
+  return Object.entries(definition.States).filter(
+    ([, state]) => state.Type === 'Task' && state.Resource?.endsWith(':states:::lambda:invoke'),
+  );
 }
 
 /** `${CheckPipelineExecutionFunctionArn}` → CheckPipelineExecutionFunction, via the machine's DefinitionSubstitutions. */
@@ -90,7 +94,17 @@ describe('TimeoutSeconds of each Lambda task', () => {
 });
 
 /** Every Task state, nested ones (a Map's ItemProcessor, Parallel branches) included. */
-function allTasks(states: Record<string, Task & { Type: string; ItemProcessor?: { States: Record<string, never> }; Iterator?: { States: Record<string, never> }; Branches?: { States: Record<string, never> }[] }>): Array<[string, Task]> {
+function allTasks(
+  states: Record<
+    string,
+    Task & {
+      Type: string;
+      ItemProcessor?: { States: Record<string, never> };
+      Iterator?: { States: Record<string, never> };
+      Branches?: { States: Record<string, never> }[];
+    }
+  >,
+): Array<[string, Task]> {
   return Object.entries(states).flatMap(([name, state]) => [
     ...(state.Type === 'Task' ? [[name, state] as [string, Task]] : []),
     ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? allTasks(inner.States) : [])),
@@ -101,21 +115,27 @@ function allTasks(states: Record<string, Task & { Type: string; ItemProcessor?: 
 const CHILD_STOP_TIMEOUT_SECONDS = SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS.max + 3_600;
 
 describe('TimeoutSeconds of every Task', () => {
-  it.each(['graceful-stop.asl.json', 'stop-all.asl.json', 'example-parent.asl.json'])('is set on every Task of %s (the embedded engine would end one without it after 60 s)', (file) => {
-    // Prepare
-    const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', file), 'utf8')) as { States: Parameters<typeof allTasks>[0] };
-    // Act
-    const tasks = allTasks(definition.States);
-    // Assess
-    expect(tasks.length).toBeGreaterThan(0);
-    for (const [name, task] of tasks) {
-      // A wait for a task token times out at the wait it stands for (the next poll or sweep), read from the state.
-      if (task.Resource?.endsWith('.waitForTaskToken')) {
-        expect(task.TimeoutSecondsPath, name).toMatch(/^\$\.(check|progress)\.nextWaitSeconds$/);
-        continue;
+  it.each(['graceful-stop.asl.json', 'stop-all.asl.json', 'example-parent.asl.json'])(
+    'is set on every Task of %s (the embedded engine would end one without it after 60 s)',
+    (file) => {
+      // Prepare
+      const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', file), 'utf8')) as {
+        States: Parameters<typeof allTasks>[0];
+      };
+      // Act
+      const tasks = allTasks(definition.States);
+      // Assess
+      expect(tasks.length).toBeGreaterThan(0);
+      for (const [name, task] of tasks) {
+        // A wait for a task token times out at the wait it stands for (the next poll or sweep), read from the state.
+        if (task.Resource?.endsWith('.waitForTaskToken')) {
+          expect(task.TimeoutSecondsPath, name).toMatch(/^\$\.(check|progress)\.nextWaitSeconds$/);
+          continue;
+        }
+        expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
+        if (task.Resource?.endsWith(':states:::states:startExecution.sync:2'))
+          expect(task.TimeoutSeconds, name).toBe(CHILD_STOP_TIMEOUT_SECONDS);
       }
-      expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
-      if (task.Resource?.endsWith(':states:::states:startExecution.sync:2')) expect(task.TimeoutSeconds, name).toBe(CHILD_STOP_TIMEOUT_SECONDS);
-    }
-  });
+    },
+  );
 });

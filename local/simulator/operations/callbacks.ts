@@ -32,14 +32,21 @@ function readCallbackToken(request: RequestReader): string {
  * rejected; the simulator answers ValidationException for both, except that a
  * retry carrying the ClientRequestToken of the accepted answer succeeds again.
  */
-function answer(token: string, clientRequestToken: string | undefined, outcome: CallbackAnswer, { store, engine }: OperationContext): JsonObject {
+function answer(
+  token: string,
+  clientRequestToken: string | undefined,
+  outcome: CallbackAnswer,
+  { store, engine }: OperationContext,
+): JsonObject {
   const registration = store.findCallback(token);
   if (!registration) throw validationError(`Callback token '${token}' is not valid: no pipeline execution step was given this token.`);
   const response = { PipelineExecutionArn: registration.execution.arn };
   if (!engine.isAwaitingCallback(registration)) {
     const isRetry = clientRequestToken !== undefined && registration.answeredWith?.clientRequestToken === clientRequestToken;
     if (isRetry) return response;
-    throw validationError(`Callback token '${token}' can no longer be used: step '${registration.stepName}' is ${stepStatus(registration)}.`);
+    throw validationError(
+      `Callback token '${token}' can no longer be used: step '${registration.stepName}' is ${stepStatus(registration)}.`,
+    );
   }
   registration.answeredWith = clientRequestToken !== undefined ? { clientRequestToken } : {};
   engine.answerCallback(registration, outcome);

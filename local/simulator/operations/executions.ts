@@ -33,7 +33,14 @@ export const startPipelineExecution: OperationHandler = (body, { store, engine, 
       throw validationError(`Parameter '${Name}' is not defined in the definition of pipeline '${pipeline.name}'.`);
     }
     const type = pipeline.parameterTypes[Name];
-    const fits = type === 'Integer' ? /^-?\d+$/.test(Value) : type === 'Float' ? Number.isFinite(Number(Value)) && Value.trim() !== '' : type === 'Boolean' ? Value === 'true' || Value === 'false' : true;
+    const fits =
+      type === 'Integer'
+        ? /^-?\d+$/.test(Value)
+        : type === 'Float'
+          ? Number.isFinite(Number(Value)) && Value.trim() !== ''
+          : type === 'Boolean'
+            ? Value === 'true' || Value === 'false'
+            : true;
     if (!fits) throw validationError(`Parameter '${Name}' is of type ${type}; the value '${Value.slice(0, 100)}' is not one.`);
     values[Name] = Value;
   }
@@ -107,7 +114,10 @@ export const listPipelineExecutions: OperationHandler = (body, { store }) => {
   const keyOf = (e: Execution): string => (byArn ? e.arn : String(e.sequence));
   const executions = store
     .executionsOf(pipeline)
-    .filter((e) => (createdAfter === undefined || e.creationTime > createdAfter) && (createdBefore === undefined || e.creationTime < createdBefore))
+    .filter(
+      (e) =>
+        (createdAfter === undefined || e.creationTime > createdAfter) && (createdBefore === undefined || e.creationTime < createdBefore),
+    )
     .sort((a, b) => (byArn ? a.arn.localeCompare(b.arn) : a.sequence - b.sequence));
   if (sortOrder === 'Descending') executions.reverse();
 

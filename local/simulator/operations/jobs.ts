@@ -27,8 +27,13 @@ const KINDS: Record<JobKind, KindWire> = {
     prefix: 'TrainingJob',
     endTimeField: 'TrainingEndTime',
     extra: (job) => ({
-      SecondaryStatus: { InProgress: 'Training', Stopping: 'Stopping', Stopped: 'Stopped', Completed: 'Completed', Failed: 'Failed' }[job.status],
-      AlgorithmSpecification: { TrainingInputMode: 'File', TrainingImage: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1' },
+      SecondaryStatus: { InProgress: 'Training', Stopping: 'Stopping', Stopped: 'Stopped', Completed: 'Completed', Failed: 'Failed' }[
+        job.status
+      ],
+      AlgorithmSpecification: {
+        TrainingInputMode: 'File',
+        TrainingImage: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+      },
       ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
       StoppingCondition: { MaxRuntimeInSeconds: 86400 },
       ModelArtifacts: { S3ModelArtifacts: `s3://sagemaker-us-east-1-123456789012/${job.name}/output/model.tar.gz` },
@@ -73,8 +78,19 @@ const KINDS: Record<JobKind, KindWire> = {
     prefix: 'AutoMLJob',
     endTimeField: 'EndTime',
     extra: (job) => ({
-      AutoMLJobSecondaryStatus: { InProgress: 'Starting', Stopping: 'Stopping', Stopped: 'Stopped', Completed: 'Completed', Failed: 'Failed' }[job.status],
-      InputDataConfig: [{ DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://sagemaker-us-east-1-123456789012/automl' } }, TargetAttributeName: 'label' }],
+      AutoMLJobSecondaryStatus: {
+        InProgress: 'Starting',
+        Stopping: 'Stopping',
+        Stopped: 'Stopped',
+        Completed: 'Completed',
+        Failed: 'Failed',
+      }[job.status],
+      InputDataConfig: [
+        {
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://sagemaker-us-east-1-123456789012/automl' } },
+          TargetAttributeName: 'label',
+        },
+      ],
       OutputDataConfig: { S3OutputPath: 's3://sagemaker-us-east-1-123456789012/automl/output' },
       RoleArn: job.roleArn,
     }),

@@ -77,7 +77,9 @@ export const deletePipeline: OperationHandler = (body, { store, engine }) => {
   // Like SageMaker: a pipeline with executions still running (or stopping) cannot be deleted; stop them first.
   const running = store.executionsOf(pipeline).filter(isRunningExecution);
   if (running.length > 0) {
-    throw conflict(`Pipeline '${pipeline.name}' has ${running.length} execution(s) in status Executing or Stopping; stop them and wait for them to end before deleting it.`);
+    throw conflict(
+      `Pipeline '${pipeline.name}' has ${running.length} execution(s) in status Executing or Stopping; stop them and wait for them to end before deleting it.`,
+    );
   }
   for (const execution of store.deletePipeline(pipeline)) engine.discard(execution);
   return { PipelineArn: pipeline.arn };
@@ -97,7 +99,12 @@ export const listPipelines: OperationHandler = (body, { store }) => {
   const byName = sortBy === 'Name';
   const pipelines = store
     .allPipelines()
-    .filter((p) => (prefix === undefined || p.name.startsWith(prefix)) && (createdAfter === undefined || p.creationTime > createdAfter) && (createdBefore === undefined || p.creationTime < createdBefore))
+    .filter(
+      (p) =>
+        (prefix === undefined || p.name.startsWith(prefix)) &&
+        (createdAfter === undefined || p.creationTime > createdAfter) &&
+        (createdBefore === undefined || p.creationTime < createdBefore),
+    )
     .sort((a, b) => (byName ? a.name.localeCompare(b.name) : a.creationTime - b.creationTime || a.name.localeCompare(b.name)));
   if (sortOrder === 'Descending') pipelines.reverse();
   const page = paginate(pipelines, (p) => p.name, { scope: `pipelines:${prefix ?? ''}:${sortBy}:${sortOrder}`, maxResults, nextToken });

@@ -12,7 +12,9 @@ export const stopPipelineExecution: OperationHandler = (body, { store, engine })
   // The same token again is a retry of a stop that already happened: answer as before.
   if (execution.stopClientRequestTokens.has(clientRequestToken)) return { PipelineExecutionArn: arn };
   if (execution.status !== 'Executing') {
-    throw validationError(`Pipeline execution '${arn}' is in status '${execution.status}'. Only pipelines with 'Executing' status can be stopped.`);
+    throw validationError(
+      `Pipeline execution '${arn}' is in status '${execution.status}'. Only pipelines with 'Executing' status can be stopped.`,
+    );
   }
   // Between two steps SageMaker cannot take the stop yet: a transient conflict, retried by the caller.
   if (engine.isBetweenSteps(execution)) {

@@ -21,13 +21,7 @@ import {
   type DescribePipelineExecutionCommandOutput,
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
@@ -114,7 +108,10 @@ export interface TestBed {
   /** Creates a pipeline (unique name from `label`) and starts one execution; returns its ARN. */
   startExecution(label: string, steps: StepJson[]): Promise<string>;
   /** A callback queue with its DLQ. */
-  callbackQueue(label: string, options?: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }>;
+  callbackQueue(
+    label: string,
+    options?: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number },
+  ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }>;
   /** Every page of ListPipelineExecutionSteps. */
   steps(executionArn: string): Promise<PipelineExecutionStep[]>;
   describe(executionArn: string): Promise<DescribePipelineExecutionCommandOutput>;
@@ -181,8 +178,7 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
     const running = pollers.splice(0);
     await within('stopping the SQS pollers', Promise.all(running.map((poller) => poller.stop())), 10_000);
   };
-  const describe = (executionArn: string) =>
-    sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
+  const describe = (executionArn: string) => sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
 
   return {
     stack,
@@ -226,7 +222,12 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
     steps,
     describe,
     waitForStatus: (executionArn, status, timeoutMs = 10_000) =>
-      waitFor(`execution status ${status}`, () => describe(executionArn), (d) => d.PipelineExecutionStatus === status, { timeoutMs }),
+      waitFor(
+        `execution status ${status}`,
+        () => describe(executionArn),
+        (d) => d.PipelineExecutionStatus === status,
+        { timeoutMs },
+      ),
     waitForSteps: (executionArn, names, status = 'Executing', timeoutMs = 10_000) =>
       waitFor(
         `steps ${names.join(', ')} ${status}`,
@@ -241,7 +242,9 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
         handler,
         waitTimeSeconds: 1,
         maxRunMilliseconds: 60_000,
-        ...(consumeOptions.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: consumeOptions.visibilityTimeoutSeconds }),
+        ...(consumeOptions.visibilityTimeoutSeconds === undefined
+          ? {}
+          : { visibilityTimeoutSeconds: consumeOptions.visibilityTimeoutSeconds }),
       });
       pollers.push(poller);
       return poller;

@@ -62,7 +62,9 @@ export function runCli(args: string[], { timeoutMs = 25_000, env = {}, onLine, o
       errLines(text);
     });
     child.on('error', reject);
-    child.on('close', (exitCode, signal) => resolve({ args, exitCode, signal, stdout, stderr, wallSeconds: (Date.now() - started) / 1000 }));
+    child.on('close', (exitCode, signal) =>
+      resolve({ args, exitCode, signal, stdout, stderr, wallSeconds: (Date.now() - started) / 1000 }),
+    );
   });
 }
 
@@ -92,7 +94,10 @@ export function useCli(timeoutMs = 60_000): (args: string[], options?: CliOption
 }
 
 /** The child CLI's environment for a local stack: its endpoints, dummy credentials, real time (no scaled handler clock). */
-export const localStackEnv = (stack: { endpoints: { sagemakerEndpoint: string; sqsEndpoint: string } }, region = 'us-east-1'): Record<string, string> => ({
+export const localStackEnv = (
+  stack: { endpoints: { sagemakerEndpoint: string; sqsEndpoint: string } },
+  region = 'us-east-1',
+): Record<string, string> => ({
   AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
   AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
   AWS_ACCESS_KEY_ID: 'test',

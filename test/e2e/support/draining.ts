@@ -19,7 +19,11 @@ export async function drainingExecution(bed: TestBed, label: string, lambdaSecon
     lambdaStep('Evaluate', { DurationSeconds: lambdaSeconds }),
   ]);
   await bed.waitForSteps(arn, ['AwaitApproval', 'Evaluate']);
-  await waitFor('the Executing message to be consumed', () => consumer.stats().deleted, (deleted) => deleted >= 1);
+  await waitFor(
+    'the Executing message to be consumed',
+    () => consumer.stats().deleted,
+    (deleted) => deleted >= 1,
+  );
   return arn;
 }
 

@@ -14,7 +14,11 @@ export const ended = (terminal: string): string[] => [S.leftovers, ...finish(ter
 
 /** A successful run: no error, the Succeed state last; returns the output document. */
 export function expectSucceeded(result: RunResult): OutputDocument {
-  expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+  expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+    status: 'SUCCEEDED',
+    error: undefined,
+    cause: undefined,
+  });
   expect(pathOf(result).at(-1)).toBe(S.succeeded);
   return result.output as OutputDocument;
 }
@@ -27,7 +31,10 @@ export function expectFailed(result: RunResult, state: string, error: string): s
 }
 
 /** The SageMaker calls (by operation) and errors (by code) between two simulator snapshots. */
-export function statsDelta(before: SimulatorStatsSnapshot, after: SimulatorStatsSnapshot): {
+export function statsDelta(
+  before: SimulatorStatsSnapshot,
+  after: SimulatorStatsSnapshot,
+): {
   calls: Record<string, number>;
   errors: Record<string, number>;
   faults: Record<string, number>;

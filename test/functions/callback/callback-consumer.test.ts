@@ -208,7 +208,9 @@ describe('processCallbackBatch', () => {
 
   it('succeeds the record when the graceful stop already released the step (token closed)', async () => {
     // Prepare
-    sagemaker.on(SendPipelineExecutionStepFailureCommand).rejects(sdkError('ValidationException', 'The callback token is no longer valid.'));
+    sagemaker
+      .on(SendPipelineExecutionStepFailureCommand)
+      .rejects(sdkError('ValidationException', 'The callback token is no longer valid.'));
     // Act
     const response = await processCallbackBatch(batch(record(message('Stopping'))), deps());
     // Assess

@@ -100,12 +100,32 @@ describe('parseCallbackMessage', () => {
     ['an 11-character token', body({ token: `${TOKEN}Q` }), 'token', /11 characters long; expected 10 letters and digits/],
     ['a token with other characters', body({ token: 'AbC-23_Yz9' }), 'token', /characters other than letters and digits/],
     ['a numeric token', body({ token: 1234567890 }), 'token', /token is number 1234567890; expected a string/],
-    ['an uppercase Token key', JSON.stringify({ Token: TOKEN, pipelineExecutionArn: ARN, arguments: {}, status: 'Stopping' }), 'body', /"Token" in the wrong case/],
+    [
+      'an uppercase Token key',
+      JSON.stringify({ Token: TOKEN, pipelineExecutionArn: ARN, arguments: {}, status: 'Stopping' }),
+      'body',
+      /"Token" in the wrong case/,
+    ],
     ['an uppercase Token next to token', body({ Token: TOKEN }), 'body', /"Token" in the wrong case/],
-    ['a PascalCase PipelineExecutionArn key', JSON.stringify({ token: TOKEN, PipelineExecutionArn: ARN, arguments: {}, status: 'Stopping' }), 'body', /"PipelineExecutionArn" in the wrong case/],
+    [
+      'a PascalCase PipelineExecutionArn key',
+      JSON.stringify({ token: TOKEN, PipelineExecutionArn: ARN, arguments: {}, status: 'Stopping' }),
+      'body',
+      /"PipelineExecutionArn" in the wrong case/,
+    ],
     ['no pipelineExecutionArn', without('pipelineExecutionArn'), 'pipelineExecutionArn', /has no pipelineExecutionArn/],
-    ['a pipeline ARN without an execution', body({ pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo' }), 'pipelineExecutionArn', /pipeline ARN without an execution/],
-    ['an ARN of another service', body({ pipelineExecutionArn: 'arn:aws:sqs:us-east-1:123456789012:queue' }), 'pipelineExecutionArn', /service "sqs", not sagemaker/],
+    [
+      'a pipeline ARN without an execution',
+      body({ pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/demo' }),
+      'pipelineExecutionArn',
+      /pipeline ARN without an execution/,
+    ],
+    [
+      'an ARN of another service',
+      body({ pipelineExecutionArn: 'arn:aws:sqs:us-east-1:123456789012:queue' }),
+      'pipelineExecutionArn',
+      /service "sqs", not sagemaker/,
+    ],
     ['an ARN that is not an ARN', body({ pipelineExecutionArn: 'demo/abc123' }), 'pipelineExecutionArn', /is not an ARN/],
     ['no status', without('status'), 'status', /has no status/],
     ['status Stopped', body({ status: 'Stopped' }), 'status', /status is "Stopped"; expected "Executing" or "Stopping"/],
@@ -313,7 +333,9 @@ describe('acknowledgeStop', () => {
 
     it('logs a closed token masked, even when SageMaker quotes the token in its message', async () => {
       // Prepare
-      sagemaker.on(SendPipelineExecutionStepFailureCommand).rejects(sdkError('ValidationException', `Callback token ${TOKEN} is not open.`));
+      sagemaker
+        .on(SendPipelineExecutionStepFailureCommand)
+        .rejects(sdkError('ValidationException', `Callback token ${TOKEN} is not open.`));
       // Act
       const logs = await captureLogs(() => acknowledgeStop(stopping, { sagemaker: new SageMakerClient({}) }));
       // Assess

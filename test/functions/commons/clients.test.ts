@@ -55,7 +55,7 @@ describe('bounded clients', () => {
 describe('toNamedServiceError', () => {
   it('names an HTML 5xx ServerErrorResponse with one readable sentence, keeping the SDK error as cause', () => {
     // Prepare
-    const syntax = Object.assign(new SyntaxError("Unexpected token '<', \"<html>\" is not valid JSON"), {
+    const syntax = Object.assign(new SyntaxError('Unexpected token \'<\', "<html>" is not valid JSON'), {
       $metadata: { httpStatusCode: 502 },
       $response: { statusCode: 502, headers: { 'content-type': 'text/html' } },
     });
@@ -86,8 +86,16 @@ describe('toNamedServiceError', () => {
 
   it('leaves AWS service errors and 4xx answers as they are', () => {
     // Prepare
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
-    const internal = Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const internal = Object.assign(new Error('We encountered an internal error'), {
+      name: 'InternalFailure',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 500 },
+    });
 
     // Act & Assess
     expect(toNamedServiceError(throttled)).toBe(throttled);

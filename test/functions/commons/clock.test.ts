@@ -13,15 +13,12 @@ describe('readTimeScale', () => {
     expect(readTimeScale(env)).toBe(expected);
   });
 
-  it.each(['0.5', '0', '-2', '10001', 'fast', 'Infinity'])(
-    'throws ConfigurationError naming GRACEFUL_STOP_TIME_SCALE for "%s"',
-    (raw) => {
-      // Act / Assess
-      expect(() => readTimeScale({ GRACEFUL_STOP_TIME_SCALE: raw })).toThrow(
-        expect.objectContaining({ name: 'ConfigurationError', message: expect.stringContaining('GRACEFUL_STOP_TIME_SCALE') }),
-      );
-    },
-  );
+  it.each(['0.5', '0', '-2', '10001', 'fast', 'Infinity'])('throws ConfigurationError naming GRACEFUL_STOP_TIME_SCALE for "%s"', (raw) => {
+    // Act / Assess
+    expect(() => readTimeScale({ GRACEFUL_STOP_TIME_SCALE: raw })).toThrow(
+      expect.objectContaining({ name: 'ConfigurationError', message: expect.stringContaining('GRACEFUL_STOP_TIME_SCALE') }),
+    );
+  });
 });
 
 describe('createClock', () => {

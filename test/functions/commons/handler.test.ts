@@ -19,11 +19,17 @@ describe('lambdaHandler', () => {
 
     // Act
     // Only this handler's lines: in a shared worker, work an earlier suite left running may log meanwhile.
-    const logs = jsonLogLines(await captureLogs(() => handler({ executionId: 'first', appendArn: false }, context))).filter((line) => line.message === 'step ran');
+    const logs = jsonLogLines(await captureLogs(() => handler({ executionId: 'first', appendArn: false }, context))).filter(
+      (line) => line.message === 'step ran',
+    );
 
     // Assess
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatchObject({ function_request_id: context.awsRequestId, function_name: 'CheckPipelineExecutionFunction', executionId: 'first' });
+    expect(logs[0]).toMatchObject({
+      function_request_id: context.awsRequestId,
+      function_name: 'CheckPipelineExecutionFunction',
+      executionId: 'first',
+    });
     expect(logs[0]).toHaveProperty('cold_start');
   });
 

@@ -18,13 +18,27 @@ const CHECK = 'arn:aws:sagemaker:us-east-1:123456789012:processing-job/pipelines
 const steps: PipelineExecutionStep[] = [
   { StepName: 'Train', StepStatus: 'Stopped', Metadata: { TrainingJob: { Arn: TRAINING } } },
   { StepName: 'DataQuality', StepStatus: 'Stopped', Metadata: { QualityCheck: { CheckType: 'DATA_QUALITY', CheckJobArn: CHECK } } },
-  { StepName: 'Score', StepStatus: 'Failed', FailureReason: 'Lambda step timed out after 600 seconds', Metadata: { Lambda: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:score' } } },
-  { StepName: 'Approve', StepStatus: 'Failed', Metadata: { Callback: { CallbackToken: 'abcDEF1234', SqsQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/approvals' } } },
+  {
+    StepName: 'Score',
+    StepStatus: 'Failed',
+    FailureReason: 'Lambda step timed out after 600 seconds',
+    Metadata: { Lambda: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:score' } },
+  },
+  {
+    StepName: 'Approve',
+    StepStatus: 'Failed',
+    Metadata: { Callback: { CallbackToken: 'abcDEF1234', SqsQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/approvals' } },
+  },
 ];
-const options = (overrides: Partial<Parameters<typeof checkLeftovers>[2]> = {}) => ({ stopLeftoverJobs: true, releasedStepNames: new Set(['Approve']), pace: async () => undefined, ...overrides });
+const options = (overrides: Partial<Parameters<typeof checkLeftovers>[2]> = {}) => ({
+  stopLeftoverJobs: true,
+  releasedStepNames: new Set(['Approve']),
+  pace: async () => undefined,
+  ...overrides,
+});
 
 describe('jobsOfSteps', () => {
-  it('finds the job in each step\'s Metadata, the check steps\' CheckJobArn as a processing job', () => {
+  it("finds the job in each step's Metadata, the check steps' CheckJobArn as a processing job", () => {
     expect(jobsOfSteps(steps)).toEqual([
       { stepName: 'Train', kind: 'TrainingJob', arn: TRAINING },
       { stepName: 'DataQuality', kind: 'ProcessingJob', arn: CHECK },
@@ -46,7 +60,10 @@ describe('checkLeftovers', () => {
 
     // Assess
     expect(sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, { TrainingJobName: 'pipelines-abc-train-x1' });
-    expect(result.jobs.map((job) => [job.stepName, job.status])).toEqual([['Train', 'InProgress'], ['DataQuality', 'Stopped']]);
+    expect(result.jobs.map((job) => [job.stepName, job.status])).toEqual([
+      ['Train', 'InProgress'],
+      ['DataQuality', 'Stopped'],
+    ]);
     expect(result.leftovers.map((leftover) => [leftover.stepName, leftover.kind, leftover.action, leftover.resource])).toEqual([
       ['Train', 'TrainingJob', 'StopRequested', TRAINING],
       ['Score', 'LambdaFunction', 'CannotStop', 'arn:aws:lambda:us-east-1:123456789012:function:score'],
@@ -77,7 +94,9 @@ describe('checkLeftovers', () => {
 
     // Assess
     expect(result.jobs.map((job) => job.status)).toEqual(['InProgress', 'Unknown']);
-    expect(result.leftovers).toEqual([expect.objectContaining({ action: 'StopFailed', detail: expect.stringContaining('ValidationException') })]);
+    expect(result.leftovers).toEqual([
+      expect.objectContaining({ action: 'StopFailed', detail: expect.stringContaining('ValidationException') }),
+    ]);
   });
 
   it('lets a transient error through by name, for the state machine to retry', async () => {

@@ -24,19 +24,24 @@ describe('objectUrl', () => {
     ['cn-north-1', 'https://ledgers.s3.cn-north-1.amazonaws.com.cn/stop-all/run%201/ledger.json'],
     ['us-gov-west-1', 'https://ledgers.s3.us-gov-west-1.amazonaws.com/stop-all/run%201/ledger.json'],
     ['eusc-de-east-1', 'https://ledgers.s3.eusc-de-east-1.amazonaws.eu/stop-all/run%201/ledger.json'],
-  ])('addresses the bucket in %s on its partition\'s domain', (region, expected) => {
+  ])("addresses the bucket in %s on its partition's domain", (region, expected) => {
     expect(objectUrl('ledgers', 'stop-all/run 1/ledger.json', region)).toBe(expected);
   });
 
   it('uses path style on an endpoint override (the local emulator)', () => {
-    expect(objectUrl('ledgers', 'stop-all/x/ledger.json', 'us-east-1', 'http://127.0.0.1:4566/')).toBe('http://127.0.0.1:4566/ledgers/stop-all/x/ledger.json');
+    expect(objectUrl('ledgers', 'stop-all/x/ledger.json', 'us-east-1', 'http://127.0.0.1:4566/')).toBe(
+      'http://127.0.0.1:4566/ledgers/stop-all/x/ledger.json',
+    );
   });
 });
 
 describe('createObjectStore', () => {
   it('signs a PUT and a GET with SigV4 for s3 in the region, with the session token', async () => {
     // Prepare
-    const { fetch, requests } = scriptedFetch(() => new Response('', { status: 200 }), () => new Response('{"version":1}', { status: 200 }));
+    const { fetch, requests } = scriptedFetch(
+      () => new Response('', { status: 200 }),
+      () => new Response('{"version":1}', { status: 200 }),
+    );
     const store = createObjectStore({ bucket: 'ledgers', env: ENV, fetch });
 
     // Act
@@ -49,7 +54,9 @@ describe('createObjectStore', () => {
       ['PUT', 'https://ledgers.s3.eu-central-1.amazonaws.com/stop-all/x/ledger.json'],
       ['GET', 'https://ledgers.s3.eu-central-1.amazonaws.com/stop-all/x/ledger.json'],
     ]);
-    expect(requests[0]?.headers.get('authorization')).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/s3\/aws4_request, /);
+    expect(requests[0]?.headers.get('authorization')).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/s3\/aws4_request, /,
+    );
     expect(requests[0]?.headers.get('x-amz-security-token')).toBe('session');
     expect(store.location('stop-all/x/ledger.json')).toBe('s3://ledgers/stop-all/x/ledger.json');
   });
@@ -63,7 +70,11 @@ describe('createObjectStore', () => {
     const read = store.get('stop-all/gone/ledger.json');
 
     // Assess
-    await expect(read).rejects.toMatchObject({ name: 'NoSuchKey', statusCode: 404, message: expect.stringContaining('s3://ledgers/stop-all/gone/ledger.json: 404 NoSuchKey The specified key does not exist.') });
+    await expect(read).rejects.toMatchObject({
+      name: 'NoSuchKey',
+      statusCode: 404,
+      message: expect.stringContaining('s3://ledgers/stop-all/gone/ledger.json: 404 NoSuchKey The specified key does not exist.'),
+    });
     expect(requests).toHaveLength(1);
   });
 
@@ -108,8 +119,12 @@ describe('createObjectStore', () => {
 
   it('lists the keys under a prefix with ListObjectsV2 and deletes one object', async () => {
     // Prepare
-    const listing = '<?xml version="1.0"?><ListBucketResult><Contents><Key>stops/a/1</Key></Contents><Contents><Key>stops/a/b&amp;c</Key></Contents></ListBucketResult>';
-    const { fetch, requests } = scriptedFetch(() => new Response(listing, { status: 200 }), () => new Response(null, { status: 204 }));
+    const listing =
+      '<?xml version="1.0"?><ListBucketResult><Contents><Key>stops/a/1</Key></Contents><Contents><Key>stops/a/b&amp;c</Key></Contents></ListBucketResult>';
+    const { fetch, requests } = scriptedFetch(
+      () => new Response(listing, { status: 200 }),
+      () => new Response(null, { status: 204 }),
+    );
     const store = createObjectStore({ bucket: 'ledgers', env: ENV, fetch });
 
     // Act

@@ -39,7 +39,11 @@ describe('createPacer', () => {
   it('waits again when a timer fires early, so no slot is ever taken before its time', async () => {
     // Prepare: a clock whose sleeps come back 40 % short.
     const clock = new FakeClock(T0);
-    const early = { now: () => clock.now(), secondsSince: (iso: string) => clock.secondsSince(iso), sleep: (seconds: number) => clock.sleep(seconds * 0.6) };
+    const early = {
+      now: () => clock.now(),
+      secondsSince: (iso: string) => clock.secondsSince(iso),
+      sleep: (seconds: number) => clock.sleep(seconds * 0.6),
+    };
     const pacer = createPacer(10, early);
     const times: number[] = [];
     // Act

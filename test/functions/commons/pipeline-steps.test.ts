@@ -100,9 +100,17 @@ describe('inferStepType', () => {
     ['Condition', { Condition: { Outcome: 'True' } }, 'Condition'],
     ['Endpoint (newer)', { Endpoint: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/e' } }, 'Endpoint'],
     ['EndpointConfig (newer)', { EndpointConfig: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/c' } }, 'EndpointConfig'],
-    ['InferenceComponent (newer)', { InferenceComponent: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:inference-component/i' } } as never, 'InferenceComponent'],
+    [
+      'InferenceComponent (newer)',
+      { InferenceComponent: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:inference-component/i' } } as never,
+      'InferenceComponent',
+    ],
     ['Lineage (newer)', { Lineage: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:lineage/l' } } as never, 'Lineage'],
-    ['a Bedrock kind (newer)', { BedrockCustomModel: { ModelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/m' } } as never, 'BedrockCustomModel'],
+    [
+      'a Bedrock kind (newer)',
+      { BedrockCustomModel: { ModelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/m' } } as never,
+      'BedrockCustomModel',
+    ],
     ['a key no SDK knows yet', { SomethingNewer: { Arn: 'arn' } } as never, 'SomethingNewer'],
     ['an empty Metadata', {}, 'Unknown'],
     ['no Metadata', undefined, 'Unknown'],
@@ -126,12 +134,20 @@ describe('steps of kinds newer than this code', () => {
     // Prepare
     const steps: PipelineExecutionStep[] = [
       { StepName: 'Deploy', StepStatus: 'Stopped', Metadata: { Endpoint: { Arn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/e' } } },
-      { StepName: 'Tune', StepStatus: 'Stopped', Metadata: { BedrockCustomModel: { ModelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/m' } } as never },
+      {
+        StepName: 'Tune',
+        StepStatus: 'Stopped',
+        Metadata: { BedrockCustomModel: { ModelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/m' } } as never,
+      },
     ];
 
     // Act
     const views = steps.map(toStepView);
-    const leftovers = await checkLeftovers({} as never, steps, { stopLeftoverJobs: true, releasedStepNames: new Set(), pace: async () => undefined });
+    const leftovers = await checkLeftovers({} as never, steps, {
+      stopLeftoverJobs: true,
+      releasedStepNames: new Set(),
+      pace: async () => undefined,
+    });
 
     // Assess
     expect(views.map((view) => view.type)).toEqual(['Endpoint', 'BedrockCustomModel']);

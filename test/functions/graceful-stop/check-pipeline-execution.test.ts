@@ -268,7 +268,11 @@ describe('checkPipelineExecution', () => {
       [true, 'all conditions hold', {}],
       [true, 'the grace period has just elapsed', { elapsed: 60 }],
       [true, 'the stop was not ours but another stop is draining it', { accepted: false, statusAtStop: 'Stopping' }],
-      [true, 'one callback step was released and another was not', { steps: [callbackStep('Approve', 'AbCdEfGh12'), callbackStep('Review', 'ReViEw1234')], released: [released('Approve')] }],
+      [
+        true,
+        'one callback step was released and another was not',
+        { steps: [callbackStep('Approve', 'AbCdEfGh12'), callbackStep('Review', 'ReViEw1234')], released: [released('Approve')] },
+      ],
       [false, 'no grace period was requested', { grace: undefined }],
       [false, 'the stop is not in effect', { accepted: false, statusAtStop: 'Executing' }],
       [false, 'the grace period has not elapsed', { elapsed: 59 }],
@@ -276,7 +280,11 @@ describe('checkPipelineExecution', () => {
       [false, 'the callback step was already released', { released: [released('Approve')] }],
       [false, 'the callback step has finished', { steps: [callbackStep('Approve', 'AbCdEfGh12', 'Succeeded')] }],
       [false, 'the execution is already Stopped', { status: 'Stopped' }],
-      [false, 'the draining callback step has no token yet', { steps: [{ StepName: 'Approve', StepStatus: 'Executing', Metadata: { Callback: { SqsQueueUrl: 'https://sqs/q' } } }] }],
+      [
+        false,
+        'the draining callback step has no token yet',
+        { steps: [{ StepName: 'Approve', StepStatus: 'Executing', Metadata: { Callback: { SqsQueueUrl: 'https://sqs/q' } } }] },
+      ],
       [false, 'the draining callback step has an empty token', { steps: [callbackStep('Approve', '')] }],
     ] as [boolean, string, Partial<typeof base>][])('is %s when %s', async (expected, _label, overrides) => {
       // Prepare
@@ -311,7 +319,7 @@ describe('checkPipelineExecution', () => {
       expect(sagemaker).toHaveReceivedCommandOnce(ListPipelineExecutionStepsCommand);
     });
 
-    it('polls within a second of the run\'s end event instead of at the end of a long interval', async () => {
+    it("polls within a second of the run's end event instead of at the end of a long interval", async () => {
       // Prepare: at 200 s a poll interval is 8 s; the end event comes 2 s into it
       givenStatus('Stopping', 'Stopped');
       givenSteps(lambdaStep('Work', 'Stopped'));
@@ -323,7 +331,12 @@ describe('checkPipelineExecution', () => {
       };
 
       // Act
-      const { check } = await checkPipelineExecution(stoppedState(), { sagemaker: new SageMakerClient({}), clock, config: { pollCapSeconds: 20, watchSeconds: 60 }, runEnded });
+      const { check } = await checkPipelineExecution(stoppedState(), {
+        sagemaker: new SageMakerClient({}),
+        clock,
+        config: { pollCapSeconds: 20, watchSeconds: 60 },
+        runEnded,
+      });
 
       // Assess
       expect(check.status).toBe('Stopped');
@@ -344,7 +357,12 @@ describe('checkPipelineExecution', () => {
       };
 
       // Act
-      const { check } = await checkPipelineExecution(stoppedState(), { sagemaker: new SageMakerClient({}), clock, config: { pollCapSeconds: 20, watchSeconds: 60 }, runEnded });
+      const { check } = await checkPipelineExecution(stoppedState(), {
+        sagemaker: new SageMakerClient({}),
+        clock,
+        config: { pollCapSeconds: 20, watchSeconds: 60 },
+        runEnded,
+      });
 
       // Assess: one failed look, then plain sleeps to the next poll (8 s in all)
       expect(looks).toBe(1);
@@ -505,16 +523,17 @@ describe('checkPipelineExecution', () => {
       // Act
       const checking = run(stoppedState(), clockAt(10));
       // Assess
-      await expect(checking).rejects.toMatchObject({ name: 'PipelineExecutionNotFound', message: expect.stringContaining(ARN), cause: error });
+      await expect(checking).rejects.toMatchObject({
+        name: 'PipelineExecutionNotFound',
+        message: expect.stringContaining(ARN),
+        cause: error,
+      });
       expect(sagemaker).not.toHaveReceivedCommand(ListPipelineExecutionStepsCommand);
     });
 
     it('maps ResourceNotFound in the middle of a watch to PipelineExecutionNotFound', async () => {
       // Prepare
-      sagemaker
-        .on(DescribePipelineExecutionCommand)
-        .resolvesOnce({ PipelineExecutionStatus: 'Stopping' })
-        .rejects(notFound());
+      sagemaker.on(DescribePipelineExecutionCommand).resolvesOnce({ PipelineExecutionStatus: 'Stopping' }).rejects(notFound());
       givenSteps();
       // Act
       const checking = run(stoppedState(), clockAt(10), { watchSeconds: 30 });

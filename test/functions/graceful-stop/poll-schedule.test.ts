@@ -17,16 +17,21 @@ describe('pollIntervalSeconds', () => {
 
   it('grows monotonically with the elapsed time and stays between 1 s and the cap', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 100_000, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true }), fc.integer({ min: 1, max: 300 }), (elapsed, more, cap) => {
-        // Act
-        const now = pollIntervalSeconds(elapsed, cap);
-        const later = pollIntervalSeconds(elapsed + more, cap);
-        // Assess
-        expect(now).toBeGreaterThanOrEqual(MIN_INTERVAL_SECONDS);
-        expect(now).toBeLessThanOrEqual(cap);
-        expect(Number.isInteger(now)).toBe(true);
-        expect(later).toBeGreaterThanOrEqual(now);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 100_000, noNaN: true }),
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.integer({ min: 1, max: 300 }),
+        (elapsed, more, cap) => {
+          // Act
+          const now = pollIntervalSeconds(elapsed, cap);
+          const later = pollIntervalSeconds(elapsed + more, cap);
+          // Assess
+          expect(now).toBeGreaterThanOrEqual(MIN_INTERVAL_SECONDS);
+          expect(now).toBeLessThanOrEqual(cap);
+          expect(Number.isInteger(now)).toBe(true);
+          expect(later).toBeGreaterThanOrEqual(now);
+        },
+      ),
     );
   });
 

@@ -94,7 +94,11 @@ describe('publishCompletionEvent', () => {
     const invalid: GracefulStopState = {
       raw: 42,
       executionId: EXECUTION_ID,
-      result: { error: 'InvalidInput', cause: 'The input is number 42; expected a JSON object.', document: { ...document, pipelineExecutionArn: '' } },
+      result: {
+        error: 'InvalidInput',
+        cause: 'The input is number 42; expected a JSON object.',
+        document: { ...document, pipelineExecutionArn: '' },
+      },
     };
     // Act
     await publish(invalid);

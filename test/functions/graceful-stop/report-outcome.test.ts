@@ -68,7 +68,10 @@ describe('reportOutcome', () => {
 
     it('keeps the failure reason of an execution that had already failed', () => {
       // Prepare
-      const state = checkedState({ stop: { accepted: false, statusAtStop: 'Failed' }, check: { status: 'Failed', failureReason: 'Step Train failed' } });
+      const state = checkedState({
+        stop: { accepted: false, statusAtStop: 'Failed' },
+        check: { status: 'Failed', failureReason: 'Step Train failed' },
+      });
       // Act
       const { document } = reportOutcome(state, clock());
       // Assess
@@ -87,7 +90,11 @@ describe('reportOutcome', () => {
 
     it('reports Stopped when another stop was already draining the execution', () => {
       // Prepare
-      const state = checkedState({ request: { failIfNotRunning: true }, stop: { accepted: false, statusAtStop: 'Stopping' }, check: { status: 'Stopped' } });
+      const state = checkedState({
+        request: { failIfNotRunning: true },
+        stop: { accepted: false, statusAtStop: 'Stopping' },
+        check: { status: 'Stopped' },
+      });
       // Act
       const result = reportOutcome(state, clock());
       // Assess
@@ -101,7 +108,11 @@ describe('reportOutcome', () => {
       'fails with PipelineExecutionNotRunning when failIfNotRunning is set and the execution was already %s',
       (status) => {
         // Prepare
-        const state = checkedState({ request: { failIfNotRunning: true }, stop: { accepted: false, statusAtStop: status }, check: { status } });
+        const state = checkedState({
+          request: { failIfNotRunning: true },
+          stop: { accepted: false, statusAtStop: status },
+          check: { status },
+        });
         // Act
         const result = reportOutcome(state, clock());
         // Assess
@@ -134,7 +145,11 @@ describe('reportOutcome', () => {
         /^The pipeline execution ended Failed instead of Stopped after the stop was requested: Lambda step 'Work' failed \(Lambda function timed out after 600 seconds\)\. \[/,
       );
       expect(result.cause).not.toContain('Prep');
-      expect(result.document).toMatchObject({ outcome: null, finalStatus: 'Failed', failureReason: 'Step failure: One or multiple steps failed.' });
+      expect(result.document).toMatchObject({
+        outcome: null,
+        finalStatus: 'Failed',
+        failureReason: 'Step failure: One or multiple steps failed.',
+      });
     });
 
     it('names every failed step in the PipelineExecutionFailed cause', () => {
@@ -215,13 +230,18 @@ describe('reportOutcome', () => {
       // Prepare
       const state: GracefulStopState = {
         ...checkedState(),
-        failure: { Error: 'PipelineExecutionNotFound', Cause: lambdaCause('PipelineExecutionNotFound', `SageMaker no longer knows pipeline execution ${ARN}.`) },
+        failure: {
+          Error: 'PipelineExecutionNotFound',
+          Cause: lambdaCause('PipelineExecutionNotFound', `SageMaker no longer knows pipeline execution ${ARN}.`),
+        },
       };
       // Act
       const result = reportOutcome(state, clock());
       // Assess
       expect(result.error).toBe('PipelineExecutionNotFound');
-      expect(result.cause).toMatch(new RegExp(`^SageMaker no longer knows pipeline execution ${ARN.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\. \\[`));
+      expect(result.cause).toMatch(
+        new RegExp(`^SageMaker no longer knows pipeline execution ${ARN.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\. \\[`),
+      );
       expect(result.cause).not.toContain('trace');
       expect(result.cause).not.toContain('errorType');
     });
@@ -246,7 +266,10 @@ describe('reportOutcome', () => {
         raw: { pipelineExecutionArn: ARN, maxWaitSeconds: 0 },
         executionId: EXECUTION_ID,
         released: [],
-        failure: { Error: 'InvalidInput', Cause: lambdaCause('InvalidInput', 'maxWaitSeconds is number 0; expected an integer number of seconds from 1 to 86400.') },
+        failure: {
+          Error: 'InvalidInput',
+          Cause: lambdaCause('InvalidInput', 'maxWaitSeconds is number 0; expected an integer number of seconds from 1 to 86400.'),
+        },
       };
       // Act
       const result = reportOutcome(state, clock());
@@ -300,7 +323,10 @@ describe('reportOutcome', () => {
       // Prepare
       const state: GracefulStopState = {
         ...checkedState(),
-        failure: { Error: 'AccessDeniedException', Cause: lambdaCause('AccessDeniedException', 'User is not authorized to perform sagemaker:StopPipelineExecution') },
+        failure: {
+          Error: 'AccessDeniedException',
+          Cause: lambdaCause('AccessDeniedException', 'User is not authorized to perform sagemaker:StopPipelineExecution'),
+        },
       };
       // Act
       const result = reportOutcome(state, clock());
@@ -331,7 +357,10 @@ describe('reportOutcome', () => {
 
     it('prefers the caught failure to the last check', () => {
       // Prepare
-      const state: GracefulStopState = { ...checkedState({ check: { status: 'Stopped', polls: 9 } }), failure: { Error: 'ThrottlingException', Cause: 'Rate exceeded' } };
+      const state: GracefulStopState = {
+        ...checkedState({ check: { status: 'Stopped', polls: 9 } }),
+        failure: { Error: 'ThrottlingException', Cause: 'Rate exceeded' },
+      };
       // Act
       const result = reportOutcome(state, clock());
       // Assess
@@ -365,10 +394,16 @@ describe('reportOutcome', () => {
 
   describe('cause format', () => {
     it.each<[string, GracefulStopState]>([
-      ['PipelineExecutionNotRunning', checkedState({ request: { failIfNotRunning: true }, stop: { accepted: false, statusAtStop: 'Stopped' } })],
+      [
+        'PipelineExecutionNotRunning',
+        checkedState({ request: { failIfNotRunning: true }, stop: { accepted: false, statusAtStop: 'Stopped' } }),
+      ],
       ['PipelineExecutionFailed', checkedState({ check: { status: 'Failed', steps: [stepView({ status: 'Failed' })] } })],
       ['DrainTimedOut', checkedState({ check: { status: 'Stopping', deadlinePassed: true, draining: [stepView()] } })],
-      ['PipelineExecutionNotFound', { ...checkedState(), failure: { Error: 'PipelineExecutionNotFound', Cause: lambdaCause('PipelineExecutionNotFound', 'Gone.') } }],
+      [
+        'PipelineExecutionNotFound',
+        { ...checkedState(), failure: { Error: 'PipelineExecutionNotFound', Cause: lambdaCause('PipelineExecutionNotFound', 'Gone.') } },
+      ],
     ])('is one sentence followed by the facts for %s', (error, state) => {
       // Act
       const result = reportOutcome(state, clock());
@@ -387,7 +422,9 @@ describe('reportOutcome', () => {
       const { cause } = reportOutcome(state, clock());
       // Assess
       expect(cause!.length).toBeLessThanOrEqual(2_000);
-      expect(cause).toMatch(/^The pipeline execution was still Stopping after the 900 s deadline; still draining: Lambda step 'ParallelStep0'/);
+      expect(cause).toMatch(
+        /^The pipeline execution was still Stopping after the 900 s deadline; still draining: Lambda step 'ParallelStep0'/,
+      );
       expect(cause).toMatch(FACTS);
       expect(cause).toContain('polls=61]');
       expect(cause).toContain('…');

@@ -46,7 +46,11 @@ describe('stopPipelineExecution', () => {
     expect(order).toEqual(['stop after 1 record write(s)']);
     const stops = await s3StopRecords(objects).stopsOn(ARN);
     expect(stops).toHaveLength(1);
-    expect(JSON.parse([...objects.objects.values()][0] ?? '')).toMatchObject({ pipelineExecutionArn: ARN, stopExecutionArn: EXECUTION_ID, signalled: true });
+    expect(JSON.parse([...objects.objects.values()][0] ?? '')).toMatchObject({
+      pipelineExecutionArn: ARN,
+      stopExecutionArn: EXECUTION_ID,
+      signalled: true,
+    });
   });
 
   it('still signals when the stop record cannot be written (S3 down)', async () => {
@@ -84,21 +88,29 @@ describe('stopPipelineExecution', () => {
     const stopping = stopPipelineExecution({ raw: { pipelineExecutionArn: ARN, drainOnly: true }, executionId: EXECUTION_ID }, deps());
 
     // Assess
-    await expect(stopping).rejects.toMatchObject({ name: 'PipelineExecutionNotStopping', message: expect.stringMatching(/is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly/) });
+    await expect(stopping).rejects.toMatchObject({
+      name: 'PipelineExecutionNotStopping',
+      message: expect.stringMatching(
+        /is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly/,
+      ),
+    });
     expect(sagemaker).toHaveReceivedCommandTimes(StopPipelineExecutionCommand, 0);
     expect(objects.objects.size).toBe(0);
   });
 
-  it.each(['Stopped', 'Succeeded', 'Failed'])('takes drainOnly for a run that has already ended %s (the stop watch may come late)', async (status) => {
-    // Prepare
-    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: status as 'Stopped' });
+  it.each(['Stopped', 'Succeeded', 'Failed'])(
+    'takes drainOnly for a run that has already ended %s (the stop watch may come late)',
+    async (status) => {
+      // Prepare
+      sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: status as 'Stopped' });
 
-    // Act
-    const state = await stopPipelineExecution({ raw: { pipelineExecutionArn: ARN, drainOnly: true }, executionId: EXECUTION_ID }, deps());
+      // Act
+      const state = await stopPipelineExecution({ raw: { pipelineExecutionArn: ARN, drainOnly: true }, executionId: EXECUTION_ID }, deps());
 
-    // Assess
-    expect(state.stop).toMatchObject({ accepted: false, statusAtStop: status });
-  });
+      // Assess
+      expect(state.stop).toMatchObject({ accepted: false, statusAtStop: status });
+    },
+  );
 
   it('requests the stop with a ClientRequestToken derived from the execution id', async () => {
     // Prepare
@@ -288,12 +300,12 @@ describe('stopPipelineExecution', () => {
     ['empty', ''],
   ])('rejects a %s executionId with InvalidInput and makes no SageMaker call', async (_label, executionId) => {
     // Act
-    const stopping = stopPipelineExecution(
-      { raw: { pipelineExecutionArn: ARN }, executionId: executionId as unknown as string },
-      deps(),
-    );
+    const stopping = stopPipelineExecution({ raw: { pipelineExecutionArn: ARN }, executionId: executionId as unknown as string }, deps());
     // Assess
-    await expect(stopping).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/expected the Step Functions execution id/) });
+    await expect(stopping).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/expected the Step Functions execution id/),
+    });
     expect(sagemaker.calls()).toHaveLength(0);
   });
 });

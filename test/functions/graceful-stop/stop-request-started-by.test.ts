@@ -23,7 +23,12 @@ describe('parseStopRequest with AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID', () 
     const parse = (): unknown => parseStopRequest(raw, { maxWaitSeconds: 900 });
     // Assess
     expect(parse).toThrow(
-      expect.objectContaining({ name: 'InvalidInput', message: expect.stringMatching(/^The input has unknown field\(s\) "force"; expected only pipelineExecutionArn, reason, maxWaitSeconds, failIfNotRunning, releaseCallbacksAfterSeconds, drainOnly, stopLeftoverJobs\.$/) }),
+      expect.objectContaining({
+        name: 'InvalidInput',
+        message: expect.stringMatching(
+          /^The input has unknown field\(s\) "force"; expected only pipelineExecutionArn, reason, maxWaitSeconds, failIfNotRunning, releaseCallbacksAfterSeconds, drainOnly, stopLeftoverJobs\.$/,
+        ),
+      }),
     );
   });
 });

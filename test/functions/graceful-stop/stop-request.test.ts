@@ -75,7 +75,7 @@ const MALFORMED: [string, unknown, RegExp][] = [
     /names the partition "aws-xx"; expected one of aws, aws-cn, aws-us-gov, /,
   ],
   [
-    'a region outside the ARN\'s partition',
+    "a region outside the ARN's partition",
     { pipelineExecutionArn: 'arn:aws-cn:sagemaker:us-east-1:123456789012:pipeline/demo/execution/abc123' },
     /names region "us-east-1", which is not in partition "aws-cn"/,
   ],
@@ -109,11 +109,23 @@ const MALFORMED: [string, unknown, RegExp][] = [
     { pipelineExecutionArn: arnWithResource(`pipeline/${'p'.repeat(2100)}/execution/abc`) },
     /is \d{4} characters long; expected an ARN of at most 2048 characters/,
   ],
-  ['maxWaitSeconds of 0', { pipelineExecutionArn: ARN, maxWaitSeconds: 0 }, /maxWaitSeconds is number 0; expected an integer number of seconds from 1 to 86400/],
-  ['a negative maxWaitSeconds', { pipelineExecutionArn: ARN, maxWaitSeconds: -60 }, /maxWaitSeconds is number -60; expected an integer .* from 1 to 86400/],
+  [
+    'maxWaitSeconds of 0',
+    { pipelineExecutionArn: ARN, maxWaitSeconds: 0 },
+    /maxWaitSeconds is number 0; expected an integer number of seconds from 1 to 86400/,
+  ],
+  [
+    'a negative maxWaitSeconds',
+    { pipelineExecutionArn: ARN, maxWaitSeconds: -60 },
+    /maxWaitSeconds is number -60; expected an integer .* from 1 to 86400/,
+  ],
   ['a fractional maxWaitSeconds', { pipelineExecutionArn: ARN, maxWaitSeconds: 1.5 }, /maxWaitSeconds is number 1.5; expected an integer/],
   ['maxWaitSeconds as a string', { pipelineExecutionArn: ARN, maxWaitSeconds: '600' }, /maxWaitSeconds is "600"; expected an integer/],
-  ['maxWaitSeconds above a day', { pipelineExecutionArn: ARN, maxWaitSeconds: 86_401 }, /maxWaitSeconds is number 86401; expected .* from 1 to 86400/],
+  [
+    'maxWaitSeconds above a day',
+    { pipelineExecutionArn: ARN, maxWaitSeconds: 86_401 },
+    /maxWaitSeconds is number 86401; expected .* from 1 to 86400/,
+  ],
   [
     'a negative releaseCallbacksAfterSeconds',
     { pipelineExecutionArn: ARN, releaseCallbacksAfterSeconds: -1 },
@@ -147,11 +159,27 @@ const MALFORMED: [string, unknown, RegExp][] = [
   ['an empty reason', { pipelineExecutionArn: ARN, reason: '' }, /reason is ""; expected a non-empty string/],
   ['a blank reason', { pipelineExecutionArn: ARN, reason: '  ' }, /reason is " {2}"; expected a non-empty string/],
   ['a number as reason', { pipelineExecutionArn: ARN, reason: 7 }, /reason is number 7; expected a non-empty string/],
-  ['failIfNotRunning as a string', { pipelineExecutionArn: ARN, failIfNotRunning: 'true' }, /failIfNotRunning is "true"; expected true or false/],
-  ['failIfNotRunning as a number', { pipelineExecutionArn: ARN, failIfNotRunning: 1 }, /failIfNotRunning is number 1; expected true or false/],
+  [
+    'failIfNotRunning as a string',
+    { pipelineExecutionArn: ARN, failIfNotRunning: 'true' },
+    /failIfNotRunning is "true"; expected true or false/,
+  ],
+  [
+    'failIfNotRunning as a number',
+    { pipelineExecutionArn: ARN, failIfNotRunning: 1 },
+    /failIfNotRunning is number 1; expected true or false/,
+  ],
   ['drainOnly as a string', { pipelineExecutionArn: ARN, drainOnly: 'yes' }, /drainOnly is "yes"; expected true or false/],
-  ['stopLeftoverJobs as a number', { pipelineExecutionArn: ARN, stopLeftoverJobs: 0 }, /stopLeftoverJobs is number 0; expected true or false/],
-  ['an unknown field', { pipelineExecutionArn: ARN, force: true }, /unknown field\(s\) "force"; expected only pipelineExecutionArn, reason/],
+  [
+    'stopLeftoverJobs as a number',
+    { pipelineExecutionArn: ARN, stopLeftoverJobs: 0 },
+    /stopLeftoverJobs is number 0; expected true or false/,
+  ],
+  [
+    'an unknown field',
+    { pipelineExecutionArn: ARN, force: true },
+    /unknown field\(s\) "force"; expected only pipelineExecutionArn, reason/,
+  ],
   ['a misspelt field', { pipelineExecutionArn: ARN, maxWaitSecs: 60 }, /unknown field\(s\) "maxWaitSecs"; expected only/],
   ['an array input', [ARN], /The input is an array; expected a JSON object with pipelineExecutionArn/],
   ['a null input', null, /The input is null; expected a JSON object/],
@@ -192,7 +220,13 @@ describe('parseStopRequest', () => {
 
   it('keeps every field of a complete input', () => {
     // Prepare
-    const raw = { pipelineExecutionArn: ARN, reason: 'Cost cut', maxWaitSeconds: 600, failIfNotRunning: true, releaseCallbacksAfterSeconds: 120 };
+    const raw = {
+      pipelineExecutionArn: ARN,
+      reason: 'Cost cut',
+      maxWaitSeconds: 600,
+      failIfNotRunning: true,
+      releaseCallbacksAfterSeconds: 120,
+    };
     // Act
     const parsed = parseStopRequest(raw, defaults);
     // Assess
@@ -203,7 +237,13 @@ describe('parseStopRequest', () => {
     // Act
     const parsed = parseStopRequest(envelope({ pipelineExecutionArn: ARN, reason: 'From a rule', maxWaitSeconds: 60 }), defaults);
     // Assess
-    expect(parsed).toEqual({ pipelineExecutionArn: ARN, pipelineName: 'demo-pipeline', reason: 'From a rule', maxWaitSeconds: 60, failIfNotRunning: false });
+    expect(parsed).toEqual({
+      pipelineExecutionArn: ARN,
+      pipelineName: 'demo-pipeline',
+      reason: 'From a rule',
+      maxWaitSeconds: 60,
+      failIfNotRunning: false,
+    });
   });
 
   it('recognises an envelope that has source and detail but no detail-type', () => {

@@ -24,11 +24,38 @@ const deps = (pipelineNamePattern = '*') => ({
 function startTask(firstId: number, arn?: string): HistoryEvent[] {
   const timestamp = new Date('2026-12-02T10:00:00Z');
   const events: HistoryEvent[] = [
-    { id: firstId, previousEventId: firstId - 1, type: 'TaskScheduled', timestamp, taskScheduledEventDetails: { resourceType: 'aws-sdk:sagemaker', resource: 'startPipelineExecution', region: 'us-east-1', parameters: '{}' } },
-    { id: firstId + 1, previousEventId: firstId, type: 'TaskStarted', timestamp, taskStartedEventDetails: { resourceType: 'aws-sdk:sagemaker', resource: 'startPipelineExecution' } },
+    {
+      id: firstId,
+      previousEventId: firstId - 1,
+      type: 'TaskScheduled',
+      timestamp,
+      taskScheduledEventDetails: {
+        resourceType: 'aws-sdk:sagemaker',
+        resource: 'startPipelineExecution',
+        region: 'us-east-1',
+        parameters: '{}',
+      },
+    },
+    {
+      id: firstId + 1,
+      previousEventId: firstId,
+      type: 'TaskStarted',
+      timestamp,
+      taskStartedEventDetails: { resourceType: 'aws-sdk:sagemaker', resource: 'startPipelineExecution' },
+    },
   ];
   if (arn) {
-    events.push({ id: firstId + 2, previousEventId: firstId + 1, type: 'TaskSucceeded', timestamp, taskSucceededEventDetails: { resourceType: 'aws-sdk:sagemaker', resource: 'startPipelineExecution', output: JSON.stringify({ PipelineExecutionArn: arn }) } });
+    events.push({
+      id: firstId + 2,
+      previousEventId: firstId + 1,
+      type: 'TaskSucceeded',
+      timestamp,
+      taskSucceededEventDetails: {
+        resourceType: 'aws-sdk:sagemaker',
+        resource: 'startPipelineExecution',
+        output: JSON.stringify({ PipelineExecutionArn: arn }),
+      },
+    });
   }
   return events;
 }
@@ -49,8 +76,26 @@ describe('startedRunsOf', () => {
     // Prepare
     const timestamp = new Date();
     const other: HistoryEvent[] = [
-      { id: 2, type: 'TaskSucceeded', timestamp, taskSucceededEventDetails: { resourceType: 'aws-sdk:sagemaker', resource: 'describePipelineExecution', output: JSON.stringify({ PipelineExecutionArn: run('zzz') }) } },
-      { id: 3, type: 'TaskSucceeded', timestamp, taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ PipelineExecutionArn: run('yyy') }) } },
+      {
+        id: 2,
+        type: 'TaskSucceeded',
+        timestamp,
+        taskSucceededEventDetails: {
+          resourceType: 'aws-sdk:sagemaker',
+          resource: 'describePipelineExecution',
+          output: JSON.stringify({ PipelineExecutionArn: run('zzz') }),
+        },
+      },
+      {
+        id: 3,
+        type: 'TaskSucceeded',
+        timestamp,
+        taskSucceededEventDetails: {
+          resourceType: 'lambda',
+          resource: 'invoke',
+          output: JSON.stringify({ PipelineExecutionArn: run('yyy') }),
+        },
+      },
     ];
 
     // Act & Assess
@@ -64,13 +109,19 @@ describe('stopOrphanedRuns', () => {
     sagemaker.reset();
   });
 
-  it('reads every page of the parent\'s history and gracefully stops the runs it started that still run, naming the parent', async () => {
+  it("reads every page of the parent's history and gracefully stops the runs it started that still run, naming the parent", async () => {
     // Prepare
-    sfn.on(GetExecutionHistoryCommand).resolvesOnce({ events: startTask(2, run('aaa')), nextToken: 'page-2' }).resolvesOnce({ events: [...startTask(10, run('bbb')), ...startTask(20, run('ccc'))] });
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: startTask(2, run('aaa')), nextToken: 'page-2' })
+      .resolvesOnce({ events: [...startTask(10, run('bbb')), ...startTask(20, run('ccc'))] });
     sagemaker
-      .on(DescribePipelineExecutionCommand, { PipelineExecutionArn: run('aaa') }).resolves({ PipelineExecutionStatus: 'Executing' })
-      .on(DescribePipelineExecutionCommand, { PipelineExecutionArn: run('bbb') }).resolves({ PipelineExecutionStatus: 'Succeeded' })
-      .on(DescribePipelineExecutionCommand, { PipelineExecutionArn: run('ccc') }).rejects(new ResourceNotFound({ message: 'gone', $metadata: {} }));
+      .on(DescribePipelineExecutionCommand, { PipelineExecutionArn: run('aaa') })
+      .resolves({ PipelineExecutionStatus: 'Executing' })
+      .on(DescribePipelineExecutionCommand, { PipelineExecutionArn: run('bbb') })
+      .resolves({ PipelineExecutionStatus: 'Succeeded' })
+      .on(DescribePipelineExecutionCommand, { PipelineExecutionArn: run('ccc') })
+      .rejects(new ResourceNotFound({ message: 'gone', $metadata: {} }));
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:graceful-stop:x' });
 
     // Act
@@ -78,7 +129,11 @@ describe('stopOrphanedRuns', () => {
 
     // Assess
     expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 2);
-    expect(sfn.commandCalls(GetExecutionHistoryCommand)[1]?.args[0].input).toMatchObject({ executionArn: PARENT, nextToken: 'page-2', includeExecutionData: true });
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)[1]?.args[0].input).toMatchObject({
+      executionArn: PARENT,
+      nextToken: 'page-2',
+      includeExecutionData: true,
+    });
     expect(report.runs.map((entry) => [entry.pipelineExecutionArn, entry.action])).toEqual([
       [run('aaa'), 'Stopping'],
       [run('bbb'), 'NotRunning'],
@@ -86,11 +141,14 @@ describe('stopOrphanedRuns', () => {
     ]);
     const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(start?.name).toBe(gracefulStopNameOf('orphan', run('aaa')));
-    expect(JSON.parse(start?.input ?? '{}')).toEqual({ pipelineExecutionArn: run('aaa'), reason: `Its parent workflow ended ABORTED: ${PARENT}` });
+    expect(JSON.parse(start?.input ?? '{}')).toEqual({
+      pipelineExecutionArn: run('aaa'),
+      reason: `Its parent workflow ended ABORTED: ${PARENT}`,
+    });
     expect(orphanReasonOf({ executionArn: PARENT, stateMachineArn: '', status: 'TIMED_OUT' })).toContain('TIMED_OUT');
   });
 
-  it('stops no run outside the deployment\'s pipeline-name pattern', async () => {
+  it("stops no run outside the deployment's pipeline-name pattern", async () => {
     // Prepare
     sfn.on(GetExecutionHistoryCommand).resolves({ events: startTask(2, run('aaa', 'other')) });
 
@@ -120,7 +178,10 @@ describe('stopOrphanedRuns', () => {
     const wrong = stopOrphanedRuns({ source: 'aws.sagemaker', 'detail-type': 'x', detail: {} }, deps());
 
     // Assess
-    await expect(succeeded).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/status is "SUCCEEDED"; expected one of ABORTED, TIMED_OUT, FAILED/) });
+    await expect(succeeded).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/status is "SUCCEEDED"; expected one of ABORTED, TIMED_OUT, FAILED/),
+    });
     await expect(wrong).rejects.toMatchObject({ name: 'InvalidInput' });
   });
 });

@@ -17,7 +17,10 @@ const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAT'.repeat(10);
 
 async function stopWaitingOnTheRun(stopExecutionArn = EXECUTION_ID): Promise<void> {
   await records().claim({ pipelineExecutionArn: ARN, stopExecutionArn, signalled: true, at: '2026-12-02T10:00:00Z' });
-  await waitForRunEvents({ taskToken: `${TOKEN}${stopExecutionArn.length}`, stopExecutionArn }, { stopRecords: records(), clock: new FakeClock() });
+  await waitForRunEvents(
+    { taskToken: `${TOKEN}${stopExecutionArn.length}`, stopExecutionArn },
+    { stopRecords: records(), clock: new FakeClock() },
+  );
 }
 
 describe('endWaits', () => {
@@ -89,8 +92,14 @@ describe('endWaits', () => {
     const badStatus = endWaits(runStatusChange('Paused'), deps());
 
     // Assess
-    await expect(wrongSource).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/expected "SageMaker Model Building Pipeline Execution Status Change" from aws.sagemaker/) });
-    await expect(badStatus).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/currentPipelineExecutionStatus is "Paused"; expected one of Executing/) });
+    await expect(wrongSource).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/expected "SageMaker Model Building Pipeline Execution Status Change" from aws.sagemaker/),
+    });
+    await expect(badStatus).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/currentPipelineExecutionStatus is "Paused"; expected one of Executing/),
+    });
   });
 });
 
@@ -129,7 +138,10 @@ describe('waitForRunEvents', () => {
     objects.failWith = Object.assign(new Error('S3 is down'), { name: 'ServerErrorResponse' });
 
     // Act
-    const waiting = waitForRunEvents({ taskToken: 't', stopExecutionArn: EXECUTION_ID }, { stopRecords: records(), clock: new FakeClock() });
+    const waiting = waitForRunEvents(
+      { taskToken: 't', stopExecutionArn: EXECUTION_ID },
+      { stopRecords: records(), clock: new FakeClock() },
+    );
 
     // Assess
     await expect(waiting).rejects.toMatchObject({ name: 'ServerErrorResponse' });
@@ -142,6 +154,9 @@ describe('waitForRunEvents', () => {
 
     // Assess
     await expect(noToken).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/expected \$\$\.Task\.Token/) });
-    await expect(noExecution).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/expected \$\$\.Execution\.Id/) });
+    await expect(noExecution).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/expected \$\$\.Execution\.Id/),
+    });
   });
 });

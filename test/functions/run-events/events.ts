@@ -10,7 +10,12 @@ export const runStatusChange = (status: string, pipelineExecutionArn = ARN, prev
   time: '2026-12-02T10:00:00Z',
   region: 'us-east-1',
   resources: [pipelineExecutionArn.split('/execution/')[0], pipelineExecutionArn],
-  detail: { currentPipelineExecutionStatus: status, previousPipelineExecutionStatus: previous, pipelineExecutionArn, pipelineArn: pipelineExecutionArn.split('/execution/')[0] },
+  detail: {
+    currentPipelineExecutionStatus: status,
+    previousPipelineExecutionStatus: previous,
+    pipelineExecutionArn,
+    pipelineArn: pipelineExecutionArn.split('/execution/')[0],
+  },
 });
 
 export const PARENT = 'arn:aws:states:us-east-1:123456789012:execution:training-parent:run-42';

@@ -40,7 +40,15 @@ describe('parseStopAllRequest', () => {
 
   it('keeps the options it passes on to every graceful stop', () => {
     // Prepare
-    const raw = { pipelineNamePattern: 'nightly-*', olderThanSeconds: 3600, signalRatePerSecond: 50, reason: 'release 2026.11', maxWaitSeconds: 1200, releaseCallbacksAfterSeconds: 600, dryRun: true };
+    const raw = {
+      pipelineNamePattern: 'nightly-*',
+      olderThanSeconds: 3600,
+      signalRatePerSecond: 50,
+      reason: 'release 2026.11',
+      maxWaitSeconds: 1200,
+      releaseCallbacksAfterSeconds: 600,
+      dryRun: true,
+    };
     // Act
     const parsed = parseStopAllRequest(raw);
     // Assess
@@ -55,33 +63,81 @@ describe('parseStopAllRequest', () => {
   });
 
   it.each([
-    ['a non-object input', 'nightly-scoring', /^The input is "nightly-scoring"; expected a JSON object with pipelineName, pipelineNames or pipelineNamePattern\.$/],
+    [
+      'a non-object input',
+      'nightly-scoring',
+      /^The input is "nightly-scoring"; expected a JSON object with pipelineName, pipelineNames or pipelineNamePattern\.$/,
+    ],
     ['no selection', {}, /^The input names no pipelines; expected pipelineName, pipelineNames or pipelineNamePattern\.$/],
-    ['two selections', { pipelineName: PIPELINE, pipelineNamePattern: 'n*' }, /^The input gives pipelineName and pipelineNamePattern; expected exactly one of/],
-    ['a pipeline ARN instead of a name', { pipelineName: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE}` }, /^pipelineName is an ARN; expected the pipeline's name/],
+    [
+      'two selections',
+      { pipelineName: PIPELINE, pipelineNamePattern: 'n*' },
+      /^The input gives pipelineName and pipelineNamePattern; expected exactly one of/,
+    ],
+    [
+      'a pipeline ARN instead of a name',
+      { pipelineName: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE}` },
+      /^pipelineName is an ARN; expected the pipeline's name/,
+    ],
     ['an empty list of names', { pipelineNames: [] }, /^pipelineNames is an array; expected a list of 1 to 100 pipeline names\.$/],
     ['a bad name in the list', { pipelineNames: ['ok', 'not ok'] }, /^pipelineNames\[1\] is "not ok"; expected a pipeline name/],
-    ['a pattern with other wildcards', { pipelineNamePattern: 'train?' }, /^pipelineNamePattern is "train\?"; expected 1-256 letters, digits, hyphens and \*/],
+    [
+      'a pattern with other wildcards',
+      { pipelineNamePattern: 'train?' },
+      /^pipelineNamePattern is "train\?"; expected 1-256 letters, digits, hyphens and \*/,
+    ],
     ['a string dryRun', { pipelineName: PIPELINE, dryRun: 'yes' }, /^dryRun is "yes"; expected true or false\.$/],
-    ['a signalRatePerSecond of 51', { pipelineName: PIPELINE, signalRatePerSecond: 51 }, /^signalRatePerSecond is number 51; expected an integer from 1 to 50\.$/],
-    ['a signalRatePerSecond of 0', { pipelineName: PIPELINE, signalRatePerSecond: 0 }, /^signalRatePerSecond is number 0; expected an integer from 1 to 50\.$/],
-    ['a maxConcurrency', { pipelineName: PIPELINE, maxConcurrency: 5 }, /^maxConcurrency is not a stop-all field: stop-all signals every run first .*; expected signalRatePerSecond/],
-    ['a negative olderThanSeconds', { pipelineName: PIPELINE, olderThanSeconds: -1 }, /^olderThanSeconds is number -1; expected an integer from 0 to 31536000\.$/],
-    ['a grace period not below the deadline', { pipelineName: PIPELINE, maxWaitSeconds: 60, releaseCallbacksAfterSeconds: 60 }, /^releaseCallbacksAfterSeconds \(60\) is not below maxWaitSeconds \(60\)/],
-    ['an unknown field', { pipelineName: PIPELINE, status: 'Executing' }, /^The input has unknown field\(s\) "status"; expected only pipelineName, pipelineNames, pipelineNamePattern,/],
+    [
+      'a signalRatePerSecond of 51',
+      { pipelineName: PIPELINE, signalRatePerSecond: 51 },
+      /^signalRatePerSecond is number 51; expected an integer from 1 to 50\.$/,
+    ],
+    [
+      'a signalRatePerSecond of 0',
+      { pipelineName: PIPELINE, signalRatePerSecond: 0 },
+      /^signalRatePerSecond is number 0; expected an integer from 1 to 50\.$/,
+    ],
+    [
+      'a maxConcurrency',
+      { pipelineName: PIPELINE, maxConcurrency: 5 },
+      /^maxConcurrency is not a stop-all field: stop-all signals every run first .*; expected signalRatePerSecond/,
+    ],
+    [
+      'a negative olderThanSeconds',
+      { pipelineName: PIPELINE, olderThanSeconds: -1 },
+      /^olderThanSeconds is number -1; expected an integer from 0 to 31536000\.$/,
+    ],
+    [
+      'a grace period not below the deadline',
+      { pipelineName: PIPELINE, maxWaitSeconds: 60, releaseCallbacksAfterSeconds: 60 },
+      /^releaseCallbacksAfterSeconds \(60\) is not below maxWaitSeconds \(60\)/,
+    ],
+    [
+      'an unknown field',
+      { pipelineName: PIPELINE, status: 'Executing' },
+      /^The input has unknown field\(s\) "status"; expected only pipelineName, pipelineNames, pipelineNamePattern,/,
+    ],
   ])('rejects %s with InvalidInput saying what was expected', (_label, raw, message) => {
     // Assess
-    expect(() => parseStopAllRequest(raw)).toThrow(expect.objectContaining({ name: 'InvalidInput', message: expect.stringMatching(message) }));
+    expect(() => parseStopAllRequest(raw)).toThrow(
+      expect.objectContaining({ name: 'InvalidInput', message: expect.stringMatching(message) }),
+    );
   });
 
   it.each([
-    [{ pipelineNamePattern: '*' }, 'training-*', /^pipelineNamePattern "\*" reaches beyond this deployment's PipelineNamePattern "training-\*"/],
+    [
+      { pipelineNamePattern: '*' },
+      'training-*',
+      /^pipelineNamePattern "\*" reaches beyond this deployment's PipelineNamePattern "training-\*"/,
+    ],
     [{ pipelineNamePattern: 'train*' }, 'training-*', /reaches beyond/],
     [{ pipelineName: 'scoring' }, 'training-*', /^The pipeline "scoring" is outside this deployment's PipelineNamePattern "training-\*"/],
     [{ pipelineNames: ['training-a', 'scoring'] }, 'training-*', /"scoring" is outside/],
   ])('rejects %j outside the deployment scope %s before anything is listed', (raw, scope, message) => {
     // Assess
-    expect(() => parseStopAllRequest(raw, scope)).toThrow(expect.objectContaining({ name: 'InvalidInput', message: expect.stringMatching(message) }));
+    expect(() => parseStopAllRequest(raw, scope)).toThrow(
+      expect.objectContaining({ name: 'InvalidInput', message: expect.stringMatching(message) }),
+    );
   });
 
   it.each([
@@ -122,13 +178,37 @@ describe('listRunningExecutions', () => {
       .resolvesOnce({ PipelineExecutionSummaries: [summary('st1', 'Stopping', 60), summary('ok1', 'Succeeded', 70)] });
 
     // Act
-    const state = await listRunningExecutions(first({ pipelineName: PIPELINE, reason: 'cleanup', releaseCallbacksAfterSeconds: 30 }), deps());
+    const state = await listRunningExecutions(
+      first({ pipelineName: PIPELINE, reason: 'cleanup', releaseCallbacksAfterSeconds: 30 }),
+      deps(),
+    );
 
     // Assess
-    expect(state.listing).toMatchObject({ listedAt: T0, pipelines: 1, scanned: 6, pagesRead: 3, scanComplete: true, omitted: 0, tooRecent: 0 });
+    expect(state.listing).toMatchObject({
+      listedAt: T0,
+      pipelines: 1,
+      scanned: 6,
+      pagesRead: 3,
+      scanComplete: true,
+      omitted: 0,
+      tooRecent: 0,
+    });
     expect(state.listing.byPipeline).toEqual([{ pipelineName: PIPELINE, executing: 2, stopping: 1 }]);
-    expect(state.progress).toMatchObject({ selected: 3, toSignal: 2, signalled: 0, takenIn: 1, draining: 3, signalling: true, done: false });
-    expect(state.request).toMatchObject({ reason: 'cleanup', releaseCallbacksAfterSeconds: 30, maxWaitSeconds: 900, signalRatePerSecond: 10 });
+    expect(state.progress).toMatchObject({
+      selected: 3,
+      toSignal: 2,
+      signalled: 0,
+      takenIn: 1,
+      draining: 3,
+      signalling: true,
+      done: false,
+    });
+    expect(state.request).toMatchObject({
+      reason: 'cleanup',
+      releaseCallbacksAfterSeconds: 30,
+      maxWaitSeconds: 900,
+      signalRatePerSecond: 10,
+    });
     expect(state.ledger.key).toBe('stop-all/release-2026-11/ledger.json');
     expect(JSON.stringify(state)).not.toContain('old1');
     const ledger = ledgers.only;
@@ -143,7 +223,13 @@ describe('listRunningExecutions', () => {
     expect(ledger.calls).toEqual({ ListPipelineExecutions: 3 });
     const inputs = sagemaker.commandCalls(ListPipelineExecutionsCommand).map((call) => call.args[0].input);
     expect(inputs.map((input) => input.NextToken)).toEqual([undefined, 'p2', 'p3']);
-    expect(inputs[0]).toMatchObject({ PipelineName: PIPELINE, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100, CreatedBefore: new Date(T0) });
+    expect(inputs[0]).toMatchObject({
+      PipelineName: PIPELINE,
+      SortBy: 'CreationTime',
+      SortOrder: 'Descending',
+      MaxResults: 100,
+      CreatedBefore: new Date(T0),
+    });
   });
 
   it('paces its list calls at the signal rate', async () => {
@@ -166,7 +252,11 @@ describe('listRunningExecutions', () => {
       StartTime: new Date(Date.parse(T0) - secondsBeforeT0 * 1000),
     });
     sagemaker.on(ListPipelineExecutionsCommand).resolves({
-      PipelineExecutionSummaries: [at(3599, 'young'), at(3600, 'boundary'), { PipelineExecutionArn: arnOf('ageless'), PipelineExecutionStatus: 'Executing' }],
+      PipelineExecutionSummaries: [
+        at(3599, 'young'),
+        at(3600, 'boundary'),
+        { PipelineExecutionArn: arnOf('ageless'), PipelineExecutionStatus: 'Executing' },
+      ],
     });
 
     // Act
@@ -179,7 +269,9 @@ describe('listRunningExecutions', () => {
 
   it('applies olderThanSeconds to runs already Stopping too', async () => {
     // Prepare
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [summary('young', 'Stopping', 1), summary('old', 'Stopping', 120)] });
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ PipelineExecutionSummaries: [summary('young', 'Stopping', 1), summary('old', 'Stopping', 120)] });
 
     // Act
     const state = await listRunningExecutions(first({ pipelineName: PIPELINE, olderThanSeconds: 3600 }), deps());
@@ -195,8 +287,12 @@ describe('listRunningExecutions', () => {
       .on(ListPipelinesCommand)
       .resolvesOnce({ PipelineSummaries: [{ PipelineName: 'training-a' }, { PipelineName: 'trainingx' }], NextToken: 'n2' })
       .resolvesOnce({ PipelineSummaries: [{ PipelineName: 'training-b' }] });
-    sagemaker.on(ListPipelineExecutionsCommand, { PipelineName: 'training-a' }).resolves({ PipelineExecutionSummaries: [summary('a1', 'Executing', 5, 'training-a')] });
-    sagemaker.on(ListPipelineExecutionsCommand, { PipelineName: 'training-b' }).resolves({ PipelineExecutionSummaries: [summary('b1', 'Executing', 9, 'training-b')] });
+    sagemaker
+      .on(ListPipelineExecutionsCommand, { PipelineName: 'training-a' })
+      .resolves({ PipelineExecutionSummaries: [summary('a1', 'Executing', 5, 'training-a')] });
+    sagemaker
+      .on(ListPipelineExecutionsCommand, { PipelineName: 'training-b' })
+      .resolves({ PipelineExecutionSummaries: [summary('b1', 'Executing', 9, 'training-b')] });
 
     // Act
     const state = await listRunningExecutions(first({ pipelineNamePattern: 'training-*' }), deps({}, 'training-*'));
@@ -212,7 +308,9 @@ describe('listRunningExecutions', () => {
 
   it('leaves out runs started after the listing', async () => {
     // Prepare
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [summary('later', 'Executing', -5), summary('old', 'Executing', 5)] });
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ PipelineExecutionSummaries: [summary('later', 'Executing', -5), summary('old', 'Executing', 5)] });
 
     // Act
     await listRunningExecutions(first(), deps());
@@ -223,7 +321,9 @@ describe('listRunningExecutions', () => {
 
   it("stops at the deployment's cap, oldest first, counting what is left as omitted", async () => {
     // Prepare
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [summary('a', 'Executing', 1), summary('b', 'Executing', 2), summary('c', 'Executing', 3)] });
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ PipelineExecutionSummaries: [summary('a', 'Executing', 1), summary('b', 'Executing', 2), summary('c', 'Executing', 3)] });
 
     // Act
     const state = await listRunningExecutions(first(), deps({ maxItems: 2 }));
@@ -237,7 +337,9 @@ describe('listRunningExecutions', () => {
   it('keeps the state the same size whatever the number of runs: 10,000 runs, a few hundred bytes', async () => {
     // Prepare
     const pages = Array.from({ length: 100 }, (_, page) => ({
-      PipelineExecutionSummaries: Array.from({ length: 100 }, (_, index) => summary(`r${page * 100 + index}`, 'Executing', 10 + page * 100 + index)),
+      PipelineExecutionSummaries: Array.from({ length: 100 }, (_, index) =>
+        summary(`r${page * 100 + index}`, 'Executing', 10 + page * 100 + index),
+      ),
       ...(page < 99 ? { NextToken: `p${page + 1}` } : {}),
     }));
     let call = sagemaker.on(ListPipelineExecutionsCommand);
@@ -255,7 +357,9 @@ describe('listRunningExecutions', () => {
   it('writes a dry run to the ledger too (the exact list of what it would signal), and lists the first 100 in the state', async () => {
     // Prepare
     sagemaker.on(ListPipelineExecutionsCommand).resolves({
-      PipelineExecutionSummaries: Array.from({ length: 150 }, (_, index) => summary(`r${index}`, index % 10 === 0 ? 'Stopping' : 'Executing', index + 1)),
+      PipelineExecutionSummaries: Array.from({ length: 150 }, (_, index) =>
+        summary(`r${index}`, index % 10 === 0 ? 'Stopping' : 'Executing', index + 1),
+      ),
     });
 
     // Act
@@ -327,7 +431,10 @@ describe('listRunningExecutions', () => {
     const listing = listRunningExecutions(first(), deps());
 
     // Assess
-    await expect(listing).rejects.toMatchObject({ name: 'PipelineNotFound', message: expect.stringContaining(`no pipeline named "${PIPELINE}"`) });
+    await expect(listing).rejects.toMatchObject({
+      name: 'PipelineNotFound',
+      message: expect.stringContaining(`no pipeline named "${PIPELINE}"`),
+    });
   });
 
   it('lets throttling through by name for the state machine Retry', async () => {

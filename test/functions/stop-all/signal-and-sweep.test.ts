@@ -37,9 +37,19 @@ const stateOf = (): ListedState => ({
   progress: {} as ListedState['progress'],
 });
 const given = async (ledger: FleetLedger): Promise<void> => ledgers.write(REF, ledger);
-const cycle = (): Promise<ListedState> => signalAndSweep(stateOf(), { sagemaker: new SageMakerClient({ region: 'us-east-1' }), ledgers, clock, stopRecords: s3StopRecords(objects) });
+const cycle = (): Promise<ListedState> =>
+  signalAndSweep(stateOf(), {
+    sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+    ledgers,
+    clock,
+    stopRecords: s3StopRecords(objects),
+  });
 const runs = (): FleetRun[] => ledgers.only.runs;
-const listed = (id: string, status: PipelineExecutionSummary['PipelineExecutionStatus'], extra: Partial<PipelineExecutionSummary> = {}): PipelineExecutionSummary => ({
+const listed = (
+  id: string,
+  status: PipelineExecutionSummary['PipelineExecutionStatus'],
+  extra: Partial<PipelineExecutionSummary> = {},
+): PipelineExecutionSummary => ({
   PipelineExecutionArn: arnOf(id),
   PipelineExecutionStatus: status,
   StartTime: new Date(Date.parse(T0) - 60_000),
@@ -58,7 +68,9 @@ describe('signalAndSweep', () => {
 
   it('signals every Executing run once, with a token derived from the stop-all and the run, and never a run taken in', async () => {
     // Prepare
-    await given(ledgerOf([fleetRun('a'), fleetRun('b', { listedStatus: 'Stopping', status: 'Stopping', drainFrom: Date.parse(T0) }), fleetRun('c')]));
+    await given(
+      ledgerOf([fleetRun('a'), fleetRun('b', { listedStatus: 'Stopping', status: 'Stopping', drainFrom: Date.parse(T0) }), fleetRun('c')]),
+    );
 
     // Act
     const state = await cycle();
@@ -71,17 +83,37 @@ describe('signalAndSweep', () => {
     ]);
     expect(runs().map((run) => run.signal?.result)).toEqual(['Accepted', undefined, 'Accepted']);
     expect(runs()[0]?.drainFrom).toBe(runs()[0]?.signal?.at);
-    expect(state.progress).toMatchObject({ selected: 3, toSignal: 2, signalled: 2, accepted: 2, takenIn: 1, draining: 3, signalling: false, done: false });
+    expect(state.progress).toMatchObject({
+      selected: 3,
+      toSignal: 2,
+      signalled: 2,
+      accepted: 2,
+      takenIn: 1,
+      draining: 3,
+      signalling: false,
+      done: false,
+    });
     expect(ledgers.only.calls.StopPipelineExecution).toBe(2);
   });
 
-  it('times a drain to SageMaker\'s end of the run (its LastModifiedTime), not to the sweep that noticed it, reading each end once', async () => {
+  it("times a drain to SageMaker's end of the run (its LastModifiedTime), not to the sweep that noticed it, reading each end once", async () => {
     // Prepare: the run was signalled at T0 and ended 3 s later; the sweep sees it ended 25 s after T0.
     const signalledAt = Date.parse(T0);
-    await given(ledgerOf([fleetRun('a', { listedStatus: 'Executing', status: 'Stopping', drainFrom: signalledAt, signal: { result: 'Accepted', at: signalledAt, attempts: 1 } })]));
+    await given(
+      ledgerOf([
+        fleetRun('a', {
+          listedStatus: 'Executing',
+          status: 'Stopping',
+          drainFrom: signalledAt,
+          signal: { result: 'Accepted', at: signalledAt, attempts: 1 },
+        }),
+      ]),
+    );
     clock.advance(25);
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('a', 'Stopped')] });
-    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Stopped', LastModifiedTime: new Date(signalledAt + 3_000) });
+    sagemaker
+      .on(DescribePipelineExecutionCommand)
+      .resolves({ PipelineExecutionStatus: 'Stopped', LastModifiedTime: new Date(signalledAt + 3_000) });
 
     // Act
     await cycle();
@@ -94,7 +126,11 @@ describe('signalAndSweep', () => {
 
   it('keeps the noticed end when SageMaker cannot say when the run ended', async () => {
     // Prepare
-    await given(ledgerOf([fleetRun('a', { status: 'Stopping', drainFrom: Date.parse(T0), signal: { result: 'Accepted', at: Date.parse(T0), attempts: 1 } })]));
+    await given(
+      ledgerOf([
+        fleetRun('a', { status: 'Stopping', drainFrom: Date.parse(T0), signal: { result: 'Accepted', at: Date.parse(T0), attempts: 1 } }),
+      ]),
+    );
     clock.advance(10);
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('a', 'Stopped')] });
     sagemaker.on(DescribePipelineExecutionCommand).rejects(sdkError('ThrottlingException', 'Rate exceeded'));
@@ -114,7 +150,12 @@ describe('signalAndSweep', () => {
       times.push(clock.now());
       return {};
     });
-    await given(ledgerOf(Array.from({ length: 25 }, (_, index) => fleetRun(`r${index}`)), { request: request({ signalRatePerSecond: 5 }) }));
+    await given(
+      ledgerOf(
+        Array.from({ length: 25 }, (_, index) => fleetRun(`r${index}`)),
+        { request: request({ signalRatePerSecond: 5 }) },
+      ),
+    );
 
     // Act
     await cycle();
@@ -134,7 +175,9 @@ describe('signalAndSweep', () => {
       return {};
     });
     const fleet = Array.from({ length: 300 }, (_, index) => fleetRun(`r${index}`));
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: fleet.map((run) => listed(run.arn.split('/').pop() ?? '', 'Executing')) });
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ PipelineExecutionSummaries: fleet.map((run) => listed(run.arn.split('/').pop() ?? '', 'Executing')) });
     await given(ledgerOf(fleet, { request: request({ signalRatePerSecond: 10 }) }));
 
     // Act
@@ -151,7 +194,9 @@ describe('signalAndSweep', () => {
   it('signals for most of one sweep period, then hands back with the cursor: the next cycle goes on where it stopped', async () => {
     // Prepare
     const fleet = Array.from({ length: 500 }, (_, index) => fleetRun(`r${index}`));
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: fleet.map((run) => listed(run.arn.split('/').pop() ?? '', 'Executing')) });
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ PipelineExecutionSummaries: fleet.map((run) => listed(run.arn.split('/').pop() ?? '', 'Executing')) });
     await given(ledgerOf(fleet, { request: request({ signalRatePerSecond: 10 }) }));
 
     // Act
@@ -175,35 +220,52 @@ describe('signalAndSweep', () => {
       .rejectsOnce(sdkError('ConflictException', 'between steps'))
       .rejectsOnce(sdkError('ConflictException', 'between steps'))
       .resolves({});
-    sagemaker.on(StopPipelineExecutionCommand, { PipelineExecutionArn: arnOf('stuck') }).rejects(sdkError('ConflictException', 'between steps'));
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('busy', 'Executing'), listed('ok', 'Executing'), listed('stuck', 'Executing')] });
+    sagemaker
+      .on(StopPipelineExecutionCommand, { PipelineExecutionArn: arnOf('stuck') })
+      .rejects(sdkError('ConflictException', 'between steps'));
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ PipelineExecutionSummaries: [listed('busy', 'Executing'), listed('ok', 'Executing'), listed('stuck', 'Executing')] });
     await given(ledgerOf([fleetRun('busy'), fleetRun('ok'), fleetRun('stuck')], { request: request({ maxWaitSeconds: 3600 }) }));
 
     // Act
     // The Wait state between cycles lets the clock run on.
-    for (let index = 0; index < 6 && ledgers.only.runs.some((run) => !run.signal); index += 1) clock.advance((await cycle()).progress.nextWaitSeconds);
+    for (let index = 0; index < 6 && ledgers.only.runs.some((run) => !run.signal); index += 1)
+      clock.advance((await cycle()).progress.nextWaitSeconds);
 
     // Assess
     const [busy, ok, stuck] = runs();
     expect(busy?.signal).toMatchObject({ result: 'Accepted', attempts: 3 });
     expect(ok?.signal).toMatchObject({ result: 'Accepted', attempts: 1 });
     expect(stuck?.signal).toMatchObject({ result: 'Rejected', attempts: MAX_SIGNAL_ATTEMPTS });
-    expect(stuck?.error).toMatchObject({ name: 'SageMakerUnavailable', cause: expect.stringContaining(`got no usable answer in ${MAX_SIGNAL_ATTEMPTS} attempts (ConflictException`) });
+    expect(stuck?.error).toMatchObject({
+      name: 'SageMakerUnavailable',
+      cause: expect.stringContaining(`got no usable answer in ${MAX_SIGNAL_ATTEMPTS} attempts (ConflictException`),
+    });
     // The same token on every attempt: SageMaker sees one stop.
-    const tokens = new Set(sagemaker.commandCalls(StopPipelineExecutionCommand, { PipelineExecutionArn: arnOf('busy') }).map((call) => call.args[0].input.ClientRequestToken));
+    const tokens = new Set(
+      sagemaker
+        .commandCalls(StopPipelineExecutionCommand, { PipelineExecutionArn: arnOf('busy') })
+        .map((call) => call.args[0].input.ClientRequestToken),
+    );
     expect(tokens.size).toBe(1);
   });
 
-  it("names a run SageMaker refuses to stop StopRejected and goes on with the others", async () => {
+  it('names a run SageMaker refuses to stop StopRejected and goes on with the others', async () => {
     // Prepare
-    sagemaker.on(StopPipelineExecutionCommand, { PipelineExecutionArn: arnOf('denied') }).rejects(sdkError('AccessDeniedException', 'not allowed'));
+    sagemaker
+      .on(StopPipelineExecutionCommand, { PipelineExecutionArn: arnOf('denied') })
+      .rejects(sdkError('AccessDeniedException', 'not allowed'));
     await given(ledgerOf([fleetRun('denied'), fleetRun('ok')]));
 
     // Act
     const state = await cycle();
 
     // Assess
-    expect(runs()[0]?.error).toEqual({ name: 'StopRejected', cause: `SageMaker refused to stop ${arnOf('denied')}: AccessDeniedException: not allowed` });
+    expect(runs()[0]?.error).toEqual({
+      name: 'StopRejected',
+      cause: `SageMaker refused to stop ${arnOf('denied')}: AccessDeniedException: not allowed`,
+    });
     expect(runs()[1]?.signal?.result).toBe('Accepted');
     expect(state.progress).toMatchObject({ errored: 1, draining: 1 });
   });
@@ -226,13 +288,20 @@ describe('signalAndSweep', () => {
     // Assess
     const [other, ended] = runs();
     expect(other).toMatchObject({ signal: { result: 'NotExecuting' }, statusAtStop: 'Stopping', status: 'Stopping' });
-    expect(ended).toMatchObject({ signal: { result: 'NotExecuting' }, statusAtStop: 'Succeeded', status: 'Succeeded', endedAt: expect.any(Number) });
+    expect(ended).toMatchObject({
+      signal: { result: 'NotExecuting' },
+      statusAtStop: 'Succeeded',
+      status: 'Succeeded',
+      endedAt: expect.any(Number),
+    });
   });
 
   it('counts a run that ended before its signal as ended, whichever of the signal and the sweep comes first', async () => {
     // Prepare
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('done', 'Succeeded')] });
-    sagemaker.on(StopPipelineExecutionCommand).rejects(sdkError('ValidationException', `Pipeline execution is in status 'Succeeded'. ${NOT_EXECUTING_MESSAGE}.`));
+    sagemaker
+      .on(StopPipelineExecutionCommand)
+      .rejects(sdkError('ValidationException', `Pipeline execution is in status 'Succeeded'. ${NOT_EXECUTING_MESSAGE}.`));
     await given(ledgerOf([fleetRun('done')]));
 
     // Act
@@ -242,10 +311,19 @@ describe('signalAndSweep', () => {
     expect(state.progress).toMatchObject({ done: true, ended: { Succeeded: 1 } });
   });
 
-  it('reads every status in bulk: one ListPipelineExecutions page per 100 runs of a pipeline, within the live runs\' window', async () => {
+  it("reads every status in bulk: one ListPipelineExecutions page per 100 runs of a pipeline, within the live runs' window", async () => {
     // Prepare
-    const fleet = Array.from({ length: 250 }, (_, index) => fleetRun(`r${index}`, { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0), startedAt: Date.parse(T0) - (300 - index) * 1000 }));
-    const summaries = fleet.map((run, index) => ({ PipelineExecutionArn: run.arn, PipelineExecutionStatus: index < 40 ? 'Stopped' : 'Stopping' }) as PipelineExecutionSummary);
+    const fleet = Array.from({ length: 250 }, (_, index) =>
+      fleetRun(`r${index}`, {
+        signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 },
+        drainFrom: Date.parse(T0),
+        startedAt: Date.parse(T0) - (300 - index) * 1000,
+      }),
+    );
+    const summaries = fleet.map(
+      (run, index) =>
+        ({ PipelineExecutionArn: run.arn, PipelineExecutionStatus: index < 40 ? 'Stopped' : 'Stopping' }) as PipelineExecutionSummary,
+    );
     sagemaker
       .on(ListPipelineExecutionsCommand)
       .resolvesOnce({ PipelineExecutionSummaries: summaries.slice(0, 100), NextToken: 'p2' })
@@ -279,10 +357,16 @@ describe('signalAndSweep', () => {
     // Prepare
     const signalled = { signal: { at: Date.parse(T0), result: 'Accepted' as const, attempts: 1 }, drainFrom: Date.parse(T0) };
     sagemaker.on(ListPipelineExecutionsCommand).resolves({
-      PipelineExecutionSummaries: [listed('stopped', 'Stopped'), listed('failed', 'Failed', { PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.' })],
+      PipelineExecutionSummaries: [
+        listed('stopped', 'Stopped'),
+        listed('failed', 'Failed', { PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.' }),
+      ],
     });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({
-      PipelineExecutionSteps: [lambdaStep('Score', 'Failed', { FailureReason: 'Lambda function timed out' }), lambdaStep('Prepare', 'Succeeded')],
+      PipelineExecutionSteps: [
+        lambdaStep('Score', 'Failed', { FailureReason: 'Lambda function timed out' }),
+        lambdaStep('Prepare', 'Succeeded'),
+      ],
     });
     await given(ledgerOf([fleetRun('stopped', signalled), fleetRun('failed', signalled)], { nextSignal: 2 }));
 
@@ -292,14 +376,21 @@ describe('signalAndSweep', () => {
     // Assess
     expect(state.progress).toMatchObject({ done: true, draining: 0, ended: { Stopped: 1, Failed: 1 }, nextWaitSeconds: 0 });
     expect(sagemaker.commandCalls(ListPipelineExecutionStepsCommand)).toHaveLength(1);
-    expect(runs()[1]?.steps).toEqual([expect.objectContaining({ name: 'Score', type: 'Lambda', status: 'Failed', failureReason: 'Lambda function timed out' })]);
+    expect(runs()[1]?.steps).toEqual([
+      expect.objectContaining({ name: 'Score', type: 'Lambda', status: 'Failed', failureReason: 'Lambda function timed out' }),
+    ]);
   });
 
   it('times out a run still draining at its deadline and reads its steps to name what still drains', async () => {
     // Prepare
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('slow', 'Stopping')] });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [lambdaStep('Score', 'Executing')] });
-    await given(ledgerOf([fleetRun('slow', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0) })], { nextSignal: 1, request: request({ maxWaitSeconds: 60 }) }));
+    await given(
+      ledgerOf([fleetRun('slow', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0) })], {
+        nextSignal: 1,
+        request: request({ maxWaitSeconds: 60 }),
+      }),
+    );
     clock.advance(61);
 
     // Act
@@ -313,11 +404,21 @@ describe('signalAndSweep', () => {
   it('releases the callback steps of a run past its grace once, masked, and never those of a run that ended on its own', async () => {
     // Prepare
     const token = 'tok-abcdefghij';
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('waiting', 'Stopping'), listed('young', 'Stopping')] });
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ PipelineExecutionSummaries: [listed('waiting', 'Stopping'), listed('young', 'Stopping')] });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [callbackStep('Approve', token, 'Executing')] });
     sagemaker.on(SendPipelineExecutionStepFailureCommand).resolves({});
-    const signalledAt = (secondsAgo: number) => ({ signal: { at: Date.parse(T0) - secondsAgo * 1000, result: 'Accepted' as const, attempts: 1 }, drainFrom: Date.parse(T0) - secondsAgo * 1000 });
-    await given(ledgerOf([fleetRun('waiting', signalledAt(120)), fleetRun('young', signalledAt(10))], { nextSignal: 2, request: request({ releaseCallbacksAfterSeconds: 60, reason: 'release 2026.11' }) }));
+    const signalledAt = (secondsAgo: number) => ({
+      signal: { at: Date.parse(T0) - secondsAgo * 1000, result: 'Accepted' as const, attempts: 1 },
+      drainFrom: Date.parse(T0) - secondsAgo * 1000,
+    });
+    await given(
+      ledgerOf([fleetRun('waiting', signalledAt(120)), fleetRun('young', signalledAt(10))], {
+        nextSignal: 2,
+        request: request({ releaseCallbacksAfterSeconds: 60, reason: 'release 2026.11' }),
+      }),
+    );
 
     // Act
     await cycle();
@@ -340,9 +441,16 @@ describe('signalAndSweep', () => {
   it(`checks a run still draining again every ${RELEASE_RECHECK_SECONDS} s after its grace (a step that got its token late), ${MAX_RELEASE_CHECKS} times at most`, async () => {
     // Prepare
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('slow', 'Stopping')] });
-    sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [callbackStep('Approve', 'tok-late-1234', 'Executing')] });
+    sagemaker
+      .on(ListPipelineExecutionStepsCommand)
+      .resolves({ PipelineExecutionSteps: [callbackStep('Approve', 'tok-late-1234', 'Executing')] });
     sagemaker.on(SendPipelineExecutionStepFailureCommand).resolves({});
-    await given(ledgerOf([fleetRun('slow', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0) })], { nextSignal: 1, request: request({ releaseCallbacksAfterSeconds: 60, maxWaitSeconds: 86_400 }) }));
+    await given(
+      ledgerOf([fleetRun('slow', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0) })], {
+        nextSignal: 1,
+        request: request({ releaseCallbacksAfterSeconds: 60, maxWaitSeconds: 86_400 }),
+      }),
+    );
     clock.advance(61);
 
     // Act: a cycle, another at once, then one after each recheck interval, five in all.
@@ -361,28 +469,62 @@ describe('signalAndSweep', () => {
   it('stops a job still running behind a run that ended Failed, and counts it among the leftovers', async () => {
     // Prepare
     const job = 'arn:aws:sagemaker:us-east-1:123456789012:training-job/pipelines-failed-train-x1';
-    sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [listed('failed', 'Failed', { PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.' })] });
+    sagemaker
+      .on(ListPipelineExecutionsCommand)
+      .resolves({
+        PipelineExecutionSummaries: [
+          listed('failed', 'Failed', { PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.' }),
+        ],
+      });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({
       PipelineExecutionSteps: [
         { StepName: 'Train', StepStatus: 'Stopped', Metadata: { TrainingJob: { Arn: job } } },
-        { StepName: 'Score', StepStatus: 'Failed', FailureReason: 'Lambda step timed out after 600 seconds', Metadata: { Lambda: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:score' } } },
+        {
+          StepName: 'Score',
+          StepStatus: 'Failed',
+          FailureReason: 'Lambda step timed out after 600 seconds',
+          Metadata: { Lambda: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:score' } },
+        },
       ],
     });
     sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'InProgress' });
     sagemaker.on(StopTrainingJobCommand).resolves({});
-    await given(ledgerOf([fleetRun('failed', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0), status: 'Stopping' })], { nextSignal: 1 }));
+    await given(
+      ledgerOf(
+        [
+          fleetRun('failed', {
+            signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 },
+            drainFrom: Date.parse(T0),
+            status: 'Stopping',
+          }),
+        ],
+        { nextSignal: 1 },
+      ),
+    );
 
     // Act
     await cycle();
 
     // Assess
-    expect(sagemaker.commandCalls(StopTrainingJobCommand).map((call) => call.args[0].input)).toEqual([{ TrainingJobName: 'pipelines-failed-train-x1' }]);
-    expect(runs()[0]).toMatchObject({ leftoverCount: 2, leftovers: [{ stepName: 'Train', kind: 'TrainingJob', action: 'StopRequested' }, { stepName: 'Score', kind: 'LambdaFunction', action: 'CannotStop' }] });
+    expect(sagemaker.commandCalls(StopTrainingJobCommand).map((call) => call.args[0].input)).toEqual([
+      { TrainingJobName: 'pipelines-failed-train-x1' },
+    ]);
+    expect(runs()[0]).toMatchObject({
+      leftoverCount: 2,
+      leftovers: [
+        { stepName: 'Train', kind: 'TrainingJob', action: 'StopRequested' },
+        { stepName: 'Score', kind: 'LambdaFunction', action: 'CannotStop' },
+      ],
+    });
   });
 
   it('counts a run two complete sweeps no longer list as PipelineExecutionNotFound', async () => {
     // Prepare
-    await given(ledgerOf([fleetRun('gone', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0) })], { nextSignal: 1 }));
+    await given(
+      ledgerOf([fleetRun('gone', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0) })], {
+        nextSignal: 1,
+      }),
+    );
 
     // Act
     const once = await cycle();
@@ -403,7 +545,12 @@ describe('signalAndSweep', () => {
     };
     sagemaker.on(StopPipelineExecutionCommand).callsFake(record('StopPipelineExecution'));
     sagemaker.on(ListPipelineExecutionsCommand).callsFake(record('ListPipelineExecutions'));
-    await given(ledgerOf(Array.from({ length: 100 }, (_, index) => fleetRun(`r${index}`)), { request: request({ signalRatePerSecond: 4 }) }));
+    await given(
+      ledgerOf(
+        Array.from({ length: 100 }, (_, index) => fleetRun(`r${index}`)),
+        { request: request({ signalRatePerSecond: 4 }) },
+      ),
+    );
 
     // Act
     await cycle();
@@ -418,7 +565,7 @@ describe('signalAndSweep', () => {
     // The ledger counts its own busiest second per operation, for the report.
     expect(ledgers.only.peaks).toEqual({ ListPipelineExecutions: 4, StopPipelineExecution: 4 });
   });
-  it('writes each run\'s stop record before its signal, and records the runs it takes in, once each', async () => {
+  it("writes each run's stop record before its signal, and records the runs it takes in, once each", async () => {
     // Prepare
     const recordsAtSignal: number[] = [];
     sagemaker.on(StopPipelineExecutionCommand).callsFake((input: { PipelineExecutionArn: string }) => {
@@ -426,7 +573,9 @@ describe('signalAndSweep', () => {
       return {};
     });
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
-    await given(ledgerOf([fleetRun('a'), fleetRun('b'), fleetRun('c', { listedStatus: 'Stopping', status: 'Stopping', drainFrom: Date.parse(T0) })]));
+    await given(
+      ledgerOf([fleetRun('a'), fleetRun('b'), fleetRun('c', { listedStatus: 'Stopping', status: 'Stopping', drainFrom: Date.parse(T0) })]),
+    );
     const records = s3StopRecords(objects);
 
     // Act
@@ -450,7 +599,12 @@ describe('signalAndSweep', () => {
       return {};
     });
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
-    await given(ledgerOf(Array.from({ length: 400 }, (_, index) => fleetRun(`r${index}`)), { request: request({ signalRatePerSecond: 20 }) }));
+    await given(
+      ledgerOf(
+        Array.from({ length: 400 }, (_, index) => fleetRun(`r${index}`)),
+        { request: request({ signalRatePerSecond: 20 }) },
+      ),
+    );
 
     // Act
     await cycle();
@@ -464,7 +618,11 @@ describe('signalAndSweep', () => {
     // Prepare
     sagemaker.on(StopPipelineExecutionCommand).resolves({});
     sagemaker.on(ListPipelineExecutionsCommand).resolves({ PipelineExecutionSummaries: [] });
-    const draining = fleetRun('a', { signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 }, drainFrom: Date.parse(T0), status: 'Stopping' });
+    const draining = fleetRun('a', {
+      signal: { at: Date.parse(T0), result: 'Accepted', attempts: 1 },
+      drainFrom: Date.parse(T0),
+      status: 'Stopping',
+    });
     await given(ledgerOf([draining], { nextSignal: 1, cycles: 10 }));
     const roomy = await cycle();
     await given(ledgerOf([draining], { nextSignal: 1, cycles: 2_500 }));
@@ -476,7 +634,6 @@ describe('signalAndSweep', () => {
     expect(roomy.progress).toMatchObject({ done: false, wakeable: true });
     expect(crowded.progress).toMatchObject({ done: false, wakeable: false });
   });
-
 });
 
 describe('cycleSeconds', () => {

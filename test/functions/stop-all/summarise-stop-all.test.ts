@@ -2,13 +2,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ledgerRefOf } from '#stop-all/ledger.js';
 import type { FleetRun, ListedState } from '#stop-all/model.js';
-import { EVENT_RUNS, MAX_CAUSE_LENGTH, MAX_SUMMARY_BYTES, completionEventOf, reportRun, summariseStopAll } from '#stop-all/summarise-stop-all.logic.js';
+import {
+  EVENT_RUNS,
+  MAX_CAUSE_LENGTH,
+  MAX_SUMMARY_BYTES,
+  completionEventOf,
+  reportRun,
+  summariseStopAll,
+} from '#stop-all/summarise-stop-all.logic.js';
 import { FakeClock, T0 } from '#test/functions/fixtures.js';
 import { EXECUTION_ID, MemoryLedgers, arnOf, fleetRun, ledgerOf, request } from './support.js';
 
 const REF = ledgerRefOf(EXECUTION_ID);
 const at = (seconds: number): number => Date.parse(T0) + seconds * 1000;
-const accepted = (seconds = 0): Partial<FleetRun> => ({ signal: { at: at(seconds), result: 'Accepted', attempts: 1 }, drainFrom: at(seconds) });
+const accepted = (seconds = 0): Partial<FleetRun> => ({
+  signal: { at: at(seconds), result: 'Accepted', attempts: 1 },
+  drainFrom: at(seconds),
+});
 const ended = (status: 'Stopped' | 'Failed' | 'Succeeded', seconds: number): Partial<FleetRun> => ({ status, endedAt: at(seconds) });
 const state = (overrides: Partial<ListedState> = {}): ListedState => ({
   executionId: EXECUTION_ID,
@@ -27,14 +37,38 @@ describe('reportRun', () => {
     // Prepare
     const ledger = ledgerOf([]);
     const cases: Array<[Partial<FleetRun>, Record<string, unknown>]> = [
-      [{ ...accepted(), ...ended('Stopped', 100) }, { origin: 'Signalled', succeeded: true, outcome: 'Stopped', drainSeconds: 100 }],
-      [{ ...accepted(), ...ended('Succeeded', 5) }, { origin: 'Signalled', succeeded: true, outcome: 'CompletedBeforeStop' }],
-      [{ listedStatus: 'Stopping', drainFrom: at(0), ...ended('Stopped', 30) }, { origin: 'TakenIn', succeeded: true, outcome: 'Stopped' }],
-      [{ signal: { at: at(0), result: 'NotExecuting', attempts: 1 }, statusAtStop: 'Stopping', ...ended('Stopped', 30) }, { origin: 'TakenIn', outcome: 'Stopped' }],
-      [{ signal: { at: at(0), result: 'NotExecuting', attempts: 1 }, statusAtStop: 'Stopped', ...ended('Stopped', 1) }, { origin: 'EndedFirst', outcome: 'AlreadyStopped' }],
-      [{ signal: { at: at(0), result: 'NotExecuting', attempts: 1 }, statusAtStop: 'Failed', ...ended('Failed', 1) }, { origin: 'EndedFirst', outcome: 'AlreadyFailed' }],
-      [{ ...accepted(), status: 'Stopping', timedOut: true }, { succeeded: false, error: 'DrainTimedOut', drainSeconds: 900 }],
-      [{ ...accepted(), error: { name: 'StopRejected', cause: 'SageMaker refused' } }, { succeeded: false, error: 'StopRejected', cause: 'SageMaker refused' }],
+      [
+        { ...accepted(), ...ended('Stopped', 100) },
+        { origin: 'Signalled', succeeded: true, outcome: 'Stopped', drainSeconds: 100 },
+      ],
+      [
+        { ...accepted(), ...ended('Succeeded', 5) },
+        { origin: 'Signalled', succeeded: true, outcome: 'CompletedBeforeStop' },
+      ],
+      [
+        { listedStatus: 'Stopping', drainFrom: at(0), ...ended('Stopped', 30) },
+        { origin: 'TakenIn', succeeded: true, outcome: 'Stopped' },
+      ],
+      [
+        { signal: { at: at(0), result: 'NotExecuting', attempts: 1 }, statusAtStop: 'Stopping', ...ended('Stopped', 30) },
+        { origin: 'TakenIn', outcome: 'Stopped' },
+      ],
+      [
+        { signal: { at: at(0), result: 'NotExecuting', attempts: 1 }, statusAtStop: 'Stopped', ...ended('Stopped', 1) },
+        { origin: 'EndedFirst', outcome: 'AlreadyStopped' },
+      ],
+      [
+        { signal: { at: at(0), result: 'NotExecuting', attempts: 1 }, statusAtStop: 'Failed', ...ended('Failed', 1) },
+        { origin: 'EndedFirst', outcome: 'AlreadyFailed' },
+      ],
+      [
+        { ...accepted(), status: 'Stopping', timedOut: true },
+        { succeeded: false, error: 'DrainTimedOut', drainSeconds: 900 },
+      ],
+      [
+        { ...accepted(), error: { name: 'StopRejected', cause: 'SageMaker refused' } },
+        { succeeded: false, error: 'StopRejected', cause: 'SageMaker refused' },
+      ],
     ];
     for (const [overrides, expected] of cases) {
       // Act
@@ -47,8 +81,17 @@ describe('reportRun', () => {
   it('names the failed step of a run that ended Failed, and what still drained at the deadline, in the shared sentences', () => {
     // Prepare
     const ledger = ledgerOf([], { request: request({ maxWaitSeconds: 600 }) });
-    const failed = fleetRun('f', { ...accepted(), ...ended('Failed', 200), steps: [{ name: 'Score', type: 'Lambda', status: 'Failed', failureReason: 'timed out' }] });
-    const draining = fleetRun('d', { ...accepted(), status: 'Stopping', timedOut: true, steps: [{ name: 'Approve', type: 'Callback', status: 'Executing', startedAt: T0 }] });
+    const failed = fleetRun('f', {
+      ...accepted(),
+      ...ended('Failed', 200),
+      steps: [{ name: 'Score', type: 'Lambda', status: 'Failed', failureReason: 'timed out' }],
+    });
+    const draining = fleetRun('d', {
+      ...accepted(),
+      status: 'Stopping',
+      timedOut: true,
+      steps: [{ name: 'Approve', type: 'Callback', status: 'Executing', startedAt: T0 }],
+    });
 
     // Act
     const failedReport = reportRun(failed, ledger, clock);
@@ -61,13 +104,18 @@ describe('reportRun', () => {
     });
     expect(drainingReport).toMatchObject({
       error: 'DrainTimedOut',
-      cause: "The pipeline execution was still Stopping after the 600 s deadline; still draining: Callback step 'Approve' (Executing for 600 s).",
+      cause:
+        "The pipeline execution was still Stopping after the 600 s deadline; still draining: Callback step 'Approve' (Executing for 600 s).",
     });
   });
 
   it(`cuts a long cause to ${MAX_CAUSE_LENGTH} characters`, () => {
     // Act
-    const report = reportRun(fleetRun('r', { ...accepted(), error: { name: 'StopRejected', cause: 'x'.repeat(5_000) } }), ledgerOf([]), clock);
+    const report = reportRun(
+      fleetRun('r', { ...accepted(), error: { name: 'StopRejected', cause: 'x'.repeat(5_000) } }),
+      ledgerOf([]),
+      clock,
+    );
     // Assess
     expect(report.cause).toHaveLength(MAX_CAUSE_LENGTH);
   });
@@ -127,7 +175,9 @@ describe('summariseStopAll', () => {
 
   it('lists at most 100 runs, failed ones first, and counts the rest', async () => {
     // Prepare
-    const runs = Array.from({ length: 250 }, (_, index) => fleetRun(`r${index}`, { ...accepted(), ...ended(index === 249 ? 'Failed' : 'Stopped', 60) }));
+    const runs = Array.from({ length: 250 }, (_, index) =>
+      fleetRun(`r${index}`, { ...accepted(), ...ended(index === 249 ? 'Failed' : 'Stopped', 60) }),
+    );
     await ledgers.write(REF, ledgerOf(runs));
 
     // Act
@@ -142,28 +192,50 @@ describe('summariseStopAll', () => {
 
   it("reports a dry run's candidates and counts, and stops nothing", async () => {
     // Prepare
-    await ledgers.write(REF, ledgerOf([fleetRun('a'), fleetRun('b', { listedStatus: 'Stopping', status: 'Stopping' })], { request: request({ dryRun: true }) }));
-    const candidates = [{ pipelineName: 'nightly-scoring', pipelineExecutionArn: arnOf('a'), status: 'Executing' as const, startedAt: T0, ageSeconds: 60 }];
+    await ledgers.write(
+      REF,
+      ledgerOf([fleetRun('a'), fleetRun('b', { listedStatus: 'Stopping', status: 'Stopping' })], { request: request({ dryRun: true }) }),
+    );
+    const candidates = [
+      { pipelineName: 'nightly-scoring', pipelineExecutionArn: arnOf('a'), status: 'Executing' as const, startedAt: T0, ageSeconds: 60 },
+    ];
 
     // Act
     const summary = await summariseStopAll(state({ candidates }), { ledgers, clock });
 
     // Assess
-    expect(summary).toMatchObject({ dryRun: true, wouldStopCount: 2, wouldStop: candidates, selected: 2, signalled: 0, takenIn: 1, runs: [], outcomes: {} });
+    expect(summary).toMatchObject({
+      dryRun: true,
+      wouldStopCount: 2,
+      wouldStop: candidates,
+      selected: 2,
+      signalled: 0,
+      takenIn: 1,
+      runs: [],
+      outcomes: {},
+    });
   });
 
   it('rejects an input without a ledger with InvalidInput', async () => {
     // Act
     const summary = summariseStopAll({ executionId: EXECUTION_ID } as ListedState, { ledgers, clock });
     // Assess
-    await expect(summary).rejects.toMatchObject({ name: 'InvalidInput', message: 'The summary input has no ledger or no listing; expected the state after List Running Executions.' });
+    await expect(summary).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: 'The summary input has no ledger or no listing; expected the state after List Running Executions.',
+    });
   });
 
   it(`stays under ${MAX_SUMMARY_BYTES} bytes whatever the runs carry, dropping listed runs (never counts) to fit`, async () => {
     // Prepare
     const long = 'x'.repeat(1_000);
     const runs = Array.from({ length: 300 }, (_, index) =>
-      fleetRun(`r${index}`, { ...accepted(), ...ended('Failed', 60), failureReason: long, steps: [1, 2, 3].map((step) => ({ name: `s${step}-${long}`, type: 'Lambda', status: 'Failed', failureReason: long })) }),
+      fleetRun(`r${index}`, {
+        ...accepted(),
+        ...ended('Failed', 60),
+        failureReason: long,
+        steps: [1, 2, 3].map((step) => ({ name: `s${step}-${long}`, type: 'Lambda', status: 'Failed', failureReason: long })),
+      }),
     );
     await ledgers.write(REF, ledgerOf(runs));
 
@@ -181,7 +253,9 @@ describe('completionEventOf', () => {
   it('announces the counts and timings with the first runs that did not end well, about the stop-all execution', async () => {
     // Prepare
     ledgers = new MemoryLedgers();
-    const runs = Array.from({ length: 40 }, (_, index) => fleetRun(`r${index}`, { ...accepted(), ...ended(index < 30 ? 'Failed' : 'Stopped', 60) }));
+    const runs = Array.from({ length: 40 }, (_, index) =>
+      fleetRun(`r${index}`, { ...accepted(), ...ended(index < 30 ? 'Failed' : 'Stopped', 60) }),
+    );
     await ledgers.write(REF, ledgerOf(runs));
     const summary = await summariseStopAll(state(), { ledgers, clock });
 
@@ -191,7 +265,13 @@ describe('completionEventOf', () => {
     // Assess
     expect(event.detailType).toBe('Stop All Completed');
     expect(event.resources).toEqual([EXECUTION_ID]);
-    expect(event.detail).toMatchObject({ executionArn: EXECUTION_ID, selected: 40, failed: 30, succeeded: 10, runsOmitted: 30 - EVENT_RUNS });
+    expect(event.detail).toMatchObject({
+      executionArn: EXECUTION_ID,
+      selected: 40,
+      failed: 30,
+      succeeded: 10,
+      runsOmitted: 30 - EVENT_RUNS,
+    });
     const listed = event.detail.runs as Array<{ succeeded: boolean }>;
     expect(listed).toHaveLength(EVENT_RUNS);
     expect(listed.every((run) => !run.succeeded)).toBe(true);

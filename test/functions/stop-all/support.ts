@@ -7,8 +7,14 @@ import { T0 } from '#test/functions/fixtures.js';
 
 export const PIPELINE = 'nightly-scoring';
 export const EXECUTION_ID = 'arn:aws:states:us-east-1:123456789012:execution:stop-all:release-2026-11';
-export const arnOf = (id: string, pipeline = PIPELINE): string => `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${pipeline}/execution/${id}`;
-export const summary = (id: string, status: PipelineExecutionStatus, minutesBeforeT0: number, pipeline = PIPELINE): PipelineExecutionSummary => ({
+export const arnOf = (id: string, pipeline = PIPELINE): string =>
+  `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${pipeline}/execution/${id}`;
+export const summary = (
+  id: string,
+  status: PipelineExecutionStatus,
+  minutesBeforeT0: number,
+  pipeline = PIPELINE,
+): PipelineExecutionSummary => ({
   PipelineExecutionArn: arnOf(id, pipeline),
   PipelineExecutionStatus: status,
   StartTime: new Date(Date.parse(T0) - minutesBeforeT0 * 60_000),

@@ -19,7 +19,11 @@ const settings = (overrides: Partial<WatchSettings> = {}): WatchSettings => ({
   defaultMaxWaitSeconds: 900,
   ...overrides,
 });
-const deps = (overrides: Partial<WatchSettings> = {}) => ({ sfn: new SFNClient({}), stopRecords: s3StopRecords(objects), settings: settings(overrides) });
+const deps = (overrides: Partial<WatchSettings> = {}) => ({
+  sfn: new SFNClient({}),
+  stopRecords: s3StopRecords(objects),
+  settings: settings(overrides),
+});
 
 describe('watchStoppingRun', () => {
   beforeEach(() => {
@@ -29,7 +33,9 @@ describe('watchStoppingRun', () => {
 
   it('starts a drain-only graceful stop, named after the run, for a run stopped outside this stack', async () => {
     // Prepare
-    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: `${STATE_MACHINE.replace('stateMachine', 'execution')}:${input.name}` }));
+    sfn
+      .on(StartExecutionCommand)
+      .callsFake((input: { name: string }) => ({ executionArn: `${STATE_MACHINE.replace('stateMachine', 'execution')}:${input.name}` }));
 
     // Act
     const result = await watchStoppingRun(runStatusChange('Stopping'), deps());
@@ -39,12 +45,23 @@ describe('watchStoppingRun', () => {
     const call = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(call?.name).toBe(gracefulStopNameOf('watch', ARN));
     expect(call?.name).toMatch(/^watch-abc123def456-[0-9a-f]{16}$/);
-    expect(JSON.parse(call?.input ?? '{}')).toEqual({ pipelineExecutionArn: ARN, drainOnly: true, reason: WATCH_REASON, releaseCallbacksAfterSeconds: 300, maxWaitSeconds: 900 });
+    expect(JSON.parse(call?.input ?? '{}')).toEqual({
+      pipelineExecutionArn: ARN,
+      drainOnly: true,
+      reason: WATCH_REASON,
+      releaseCallbacksAfterSeconds: 300,
+      maxWaitSeconds: 900,
+    });
   });
 
   it('leaves a run alone that a stop of this stack is on', async () => {
     // Prepare
-    await s3StopRecords(objects).claim({ pipelineExecutionArn: ARN, stopExecutionArn: EXECUTION_ID, signalled: true, at: '2026-12-02T10:00:00Z' });
+    await s3StopRecords(objects).claim({
+      pipelineExecutionArn: ARN,
+      stopExecutionArn: EXECUTION_ID,
+      signalled: true,
+      at: '2026-12-02T10:00:00Z',
+    });
 
     // Act
     const result = await watchStoppingRun(runStatusChange('Stopping'), deps());
@@ -65,7 +82,7 @@ describe('watchStoppingRun', () => {
     expect(result).toMatchObject({ watched: false, why: 'AlreadyWatched' });
   });
 
-  it('keeps to the deployment\'s pipeline-name pattern, without regard to case (ARNs carry names in lower case)', async () => {
+  it("keeps to the deployment's pipeline-name pattern, without regard to case (ARNs carry names in lower case)", async () => {
     // Act
     const outside = await watchStoppingRun(runStatusChange('Stopping'), deps({ pipelineNamePattern: 'nightly-*' }));
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'x' });
@@ -76,7 +93,7 @@ describe('watchStoppingRun', () => {
     expect(inside).toMatchObject({ watched: true });
   });
 
-  it('gives the drain a deadline at least a minute past the watch\'s grace', async () => {
+  it("gives the drain a deadline at least a minute past the watch's grace", async () => {
     // Prepare
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'x' });
 
@@ -84,7 +101,10 @@ describe('watchStoppingRun', () => {
     await watchStoppingRun(runStatusChange('Stopping'), deps({ graceSeconds: 1800, defaultMaxWaitSeconds: 900 }));
 
     // Assess
-    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}')).toMatchObject({ releaseCallbacksAfterSeconds: 1800, maxWaitSeconds: 1860 });
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}')).toMatchObject({
+      releaseCallbacksAfterSeconds: 1800,
+      maxWaitSeconds: 1860,
+    });
   });
 
   it('refuses an event of a run that is not entering Stopping', async () => {
@@ -92,6 +112,9 @@ describe('watchStoppingRun', () => {
     const watching = watchStoppingRun(runStatusChange('Stopped', ARN, 'Stopping'), deps());
 
     // Assess
-    await expect(watching).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/expected a run entering Stopping/) });
+    await expect(watching).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/expected a run entering Stopping/),
+    });
   });
 });

@@ -4,7 +4,12 @@
  * StartPipelineExecution leaves no pipeline, no run, no callback behind, and
  * a retry with the same token fails the same way.
  */
-import { CreatePipelineCommand, ListPipelineExecutionsCommand, ListPipelinesCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePipelineCommand,
+  ListPipelineExecutionsCommand,
+  ListPipelinesCommand,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
 import { callbackStep, definition } from './support/definitions.js';
 import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
@@ -19,7 +24,13 @@ describe('atomic requests', () => {
     // Prepare
     const name = uniqueName('atomic-start');
     const queueUrl = await createQueue(harness.sqs);
-    await harness.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition([callbackStep('Approve', queueUrl)]) }));
+    await harness.sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: name,
+        RoleArn: ROLE_ARN,
+        PipelineDefinition: definition([callbackStep('Approve', queueUrl)]),
+      }),
+    );
     const body = `{"PipelineName": "${name}", "ClientRequestToken": "atomic-start-token-000000000001", "PipelineExecutionDescription": "x", "Extra": ${nested(20_000)}}`;
 
     // Act
@@ -30,7 +41,10 @@ describe('atomic requests', () => {
     // Assess
     for (const answer of [first, retry]) {
       expect(answer.status).toBe(400);
-      expect(answer.body).toMatchObject({ __type: 'ValidationException', message: expect.stringMatching(/^The request body nests 20001 levels deep; expected at most 64\.$/) });
+      expect(answer.body).toMatchObject({
+        __type: 'ValidationException',
+        message: expect.stringMatching(/^The request body nests 20001 levels deep; expected at most 64\.$/),
+      });
     }
     expect(listed.PipelineExecutionSummaries).toEqual([]);
     expect(harness.simulator.stats().callbackMessages.sent).toBe(0);
@@ -39,15 +53,23 @@ describe('atomic requests', () => {
   it('refuses a pipeline definition nested deeper than 64 levels and creates no pipeline', async () => {
     // Prepare
     const name = uniqueName('atomic-create');
-    const deep = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: JSON.parse(nested(100)) as unknown }] });
+    const deep = JSON.stringify({
+      Version: '2020-12-01',
+      Steps: [{ Name: 'Train', Type: 'Training', Arguments: JSON.parse(nested(100)) as unknown }],
+    });
 
     // Act
     const creating = harness.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: deep }));
 
     // Assess
-    await expect(creating).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('nests 103 levels deep') });
+    await expect(creating).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('nests 103 levels deep'),
+    });
     const pipelines = await harness.sagemaker.send(new ListPipelinesCommand({ PipelineNamePrefix: name }));
     expect(pipelines.PipelineSummaries).toEqual([]);
-    await expect(harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
+    await expect(harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name }))).rejects.toMatchObject({
+      name: 'ResourceNotFound',
+    });
   });
 });

@@ -50,7 +50,12 @@ describe("the simulator's responses against botocore's SageMaker model", () => {
       responses.push({ operation, response });
       return response;
     };
-    await record('CreatePipeline', { PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps), ClientRequestToken: randomUUID() });
+    await record('CreatePipeline', {
+      PipelineName: name,
+      RoleArn: ROLE_ARN,
+      PipelineDefinition: definition(steps),
+      ClientRequestToken: randomUUID(),
+    });
     const { PipelineExecutionArn: arn } = await record('StartPipelineExecution', { PipelineName: name, ClientRequestToken: randomUUID() });
     const listed = await listAllSteps(harness.sagemaker, String(arn));
     const metadataOf = (step: string) => listed.steps.find((candidate) => candidate.StepName === step)?.Metadata;
@@ -78,12 +83,22 @@ describe("the simulator's responses against botocore's SageMaker model", () => {
     await waitForExecutionStatus(harness.sagemaker, String(arn), 'Stopped');
     await record('ListPipelineExecutionSteps', { PipelineExecutionArn: arn, SortOrder: 'Ascending' });
     const second = await record('StartPipelineExecution', { PipelineName: name, ClientRequestToken: randomUUID() });
-    const secondToken = (await listAllSteps(harness.sagemaker, String(second.PipelineExecutionArn))).steps.find((step) => step.StepName === 'Approve')?.Metadata?.Callback?.CallbackToken;
-    await record('SendPipelineExecutionStepFailure', { CallbackToken: secondToken, FailureReason: 'shapes test', ClientRequestToken: randomUUID() });
+    const secondToken = (await listAllSteps(harness.sagemaker, String(second.PipelineExecutionArn))).steps.find(
+      (step) => step.StepName === 'Approve',
+    )?.Metadata?.Callback?.CallbackToken;
+    await record('SendPipelineExecutionStepFailure', {
+      CallbackToken: secondToken,
+      FailureReason: 'shapes test',
+      ClientRequestToken: randomUUID(),
+    });
     await record('StopPipelineExecution', { PipelineExecutionArn: second.PipelineExecutionArn, ClientRequestToken: randomUUID() });
     await waitForExecutionStatus(harness.sagemaker, String(second.PipelineExecutionArn), 'Stopped');
     await record('DeletePipeline', { PipelineName: name, ClientRequestToken: randomUUID() });
-    const checker = spawnSync('python3', [CHECKER], { input: responses.map((entry) => JSON.stringify(entry)).join('\n'), encoding: 'utf8', timeout: 60_000 });
+    const checker = spawnSync('python3', [CHECKER], {
+      input: responses.map((entry) => JSON.stringify(entry)).join('\n'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
     // Assess
     expect(new Set(responses.map((entry) => entry.operation))).toEqual(new Set(OPERATION_NAMES));
@@ -107,14 +122,24 @@ describe("the simulator's responses against botocore's SageMaker model", () => {
     onTestFinished(() => own.close());
     const errors: Array<{ operation: string; error: string }> = [];
     const refused = async (operation: string, body: Record<string, unknown> | string): Promise<void> => {
-      const answer = await postRaw(own.simulator.endpoint, `SageMaker.${operation}`, typeof body === 'string' ? body : JSON.stringify(body));
-      if (answer.status !== 400) throw new Error(`${operation} was expected to be refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+      const answer = await postRaw(
+        own.simulator.endpoint,
+        `SageMaker.${operation}`,
+        typeof body === 'string' ? body : JSON.stringify(body),
+      );
+      if (answer.status !== 400)
+        throw new Error(`${operation} was expected to be refused: ${answer.status} ${JSON.stringify(answer.body)}`);
       errors.push({ operation, error: String(answer.body['__type']) });
     };
     const name = uniqueName('errors');
-    const steps = [jobStep('First', 'Processing', { DurationSeconds: 0 }), jobStep('Second', 'Training', { DurationSeconds: 1000 }, ['First'])];
+    const steps = [
+      jobStep('First', 'Processing', { DurationSeconds: 0 }),
+      jobStep('Second', 'Training', { DurationSeconds: 1000 }, ['First']),
+    ];
     await own.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
-    const { PipelineExecutionArn: arn = '' } = await own.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
+    const { PipelineExecutionArn: arn = '' } = await own.sagemaker.send(
+      new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }),
+    );
     await own.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
     await waitForStepStatus(own.sagemaker, arn, 'First', 'Succeeded');
     const unknownRun = `${arn.slice(0, arn.lastIndexOf('/'))}/000000000000`;
@@ -130,7 +155,11 @@ describe("the simulator's responses against botocore's SageMaker model", () => {
     await refused('StopProcessingJob', { ProcessingJobName: 'absent' });
     await refused('SendPipelineExecutionStepSuccess', { CallbackToken: 'abcdefghij', ClientRequestToken: randomUUID() });
     await refused('ListPipelineExecutionSteps', '{"PipelineExecutionArn": ');
-    const checker = spawnSync('python3', [CHECKER], { input: errors.map((entry) => JSON.stringify(entry)).join('\n'), encoding: 'utf8', timeout: 60_000 });
+    const checker = spawnSync('python3', [CHECKER], {
+      input: errors.map((entry) => JSON.stringify(entry)).join('\n'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
     // Assess
     expect(errors.map(({ error }) => error)).toEqual([

@@ -29,7 +29,10 @@ async function startCallbackRun(args?: Record<string, unknown>) {
     new CreatePipelineCommand({
       PipelineName: name,
       RoleArn: ROLE_ARN,
-      PipelineDefinition: definition([callbackStep('Approve', queueUrl, args ? { args } : {})], [{ Name: 'Owner', DefaultValue: 'nobody' }]),
+      PipelineDefinition: definition(
+        [callbackStep('Approve', queueUrl, args ? { args } : {})],
+        [{ Name: 'Owner', DefaultValue: 'nobody' }],
+      ),
     }),
   );
   const { PipelineExecutionArn: arn = '' } = await harness.sagemaker.send(
@@ -43,7 +46,11 @@ async function startCallbackRun(args?: Record<string, unknown>) {
 describe('callback step messages', () => {
   it('sends {token, pipelineExecutionArn, arguments, status: "Executing"} with the token shown in Metadata', async () => {
     // Act
-    const { arn, first } = await startCallbackRun({ owner: { Get: 'Parameters.Owner' }, run: { Get: 'Execution.PipelineExecutionArn' }, fixed: 'x' });
+    const { arn, first } = await startCallbackRun({
+      owner: { Get: 'Parameters.Owner' },
+      run: { Get: 'Execution.PipelineExecutionArn' },
+      fixed: 'x',
+    });
     const step = await stepNamed(harness.sagemaker, arn, 'Approve');
 
     // Assess
@@ -67,17 +74,42 @@ describe('callback step messages', () => {
       { Name: 'Strict', Type: 'Boolean', DefaultValue: false },
       { Name: 'Owner', Type: 'String', DefaultValue: '42' },
     ];
-    const args = { epochs: { Get: 'Parameters.Epochs' }, ratio: { Get: 'Parameters.Ratio' }, strict: { Get: 'Parameters.Strict' }, owner: { Get: 'Parameters.Owner' }, batch: 32 };
-    await harness.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition([callbackStep('Approve', queueUrl, { args })], parameters) }));
+    const args = {
+      epochs: { Get: 'Parameters.Epochs' },
+      ratio: { Get: 'Parameters.Ratio' },
+      strict: { Get: 'Parameters.Strict' },
+      owner: { Get: 'Parameters.Owner' },
+      batch: 32,
+    };
+    await harness.sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: name,
+        RoleArn: ROLE_ARN,
+        PipelineDefinition: definition([callbackStep('Approve', queueUrl, { args })], parameters),
+      }),
+    );
 
     // Act
-    await harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Epochs', Value: '25' }, { Name: 'Strict', Value: 'true' }] }));
+    await harness.sagemaker.send(
+      new StartPipelineExecutionCommand({
+        PipelineName: name,
+        PipelineParameters: [
+          { Name: 'Epochs', Value: '25' },
+          { Name: 'Strict', Value: 'true' },
+        ],
+      }),
+    );
     const [message] = (await receiveBodies(harness.sqs, queueUrl, 1)) as CallbackBody[];
-    const wrongType = harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Epochs', Value: 'many' }] }));
+    const wrongType = harness.sagemaker.send(
+      new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Epochs', Value: 'many' }] }),
+    );
 
     // Assess
     expect(message?.arguments).toEqual({ epochs: 25, ratio: 0.5, strict: true, owner: '42', batch: 32 });
-    await expect(wrongType).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/Parameter 'Epochs' is of type Integer/) });
+    await expect(wrongType).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/Parameter 'Epochs' is of type Integer/),
+    });
   });
 
   it('sends a second message with status "Stopping" and the same token when the execution is stopped', async () => {
@@ -100,7 +132,10 @@ describe('SendPipelineExecutionStepSuccess and SendPipelineExecutionStepFailure'
 
     // Act
     const answer = await harness.sagemaker.send(
-      new SendPipelineExecutionStepSuccessCommand({ CallbackToken: first.token, OutputParameters: [{ Name: 'result', Value: 'approved' }] }),
+      new SendPipelineExecutionStepSuccessCommand({
+        CallbackToken: first.token,
+        OutputParameters: [{ Name: 'result', Value: 'approved' }],
+      }),
     );
     await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded');
     const step = await stepNamed(harness.sagemaker, arn, 'Approve');
@@ -116,7 +151,9 @@ describe('SendPipelineExecutionStepSuccess and SendPipelineExecutionStepFailure'
     const { arn, first } = await startCallbackRun();
 
     // Act
-    await harness.sagemaker.send(new SendPipelineExecutionStepFailureCommand({ CallbackToken: first.token, FailureReason: 'rejected by reviewer' }));
+    await harness.sagemaker.send(
+      new SendPipelineExecutionStepFailureCommand({ CallbackToken: first.token, FailureReason: 'rejected by reviewer' }),
+    );
     const described = await waitForExecutionStatus(harness.sagemaker, arn, 'Failed');
     const step = await stepNamed(harness.sagemaker, arn, 'Approve');
 
@@ -158,7 +195,9 @@ describe('SendPipelineExecutionStepSuccess and SendPipelineExecutionStepFailure'
     const { first } = await startCallbackRun();
 
     // Act
-    const tooLong = harness.sagemaker.send(new SendPipelineExecutionStepFailureCommand({ CallbackToken: first.token, FailureReason: 'x'.repeat(257) }));
+    const tooLong = harness.sagemaker.send(
+      new SendPipelineExecutionStepFailureCommand({ CallbackToken: first.token, FailureReason: 'x'.repeat(257) }),
+    );
     const malformed = harness.sagemaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: 'short' }));
 
     // Assess
@@ -191,11 +230,16 @@ describe('stopping an execution with a callback step', () => {
     await harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: STOP_TOKEN }));
 
     // Act
-    await harness.sagemaker.send(new SendPipelineExecutionStepFailureCommand({ CallbackToken: first.token, FailureReason: 'released by graceful stop' }));
+    await harness.sagemaker.send(
+      new SendPipelineExecutionStepFailureCommand({ CallbackToken: first.token, FailureReason: 'released by graceful stop' }),
+    );
     const described = await waitForExecutionStatus(harness.sagemaker, arn, 'Stopped');
 
     // Assess
     expect(described.FailureReason).toBeUndefined();
-    expect(await stepNamed(harness.sagemaker, arn, 'Approve')).toMatchObject({ StepStatus: 'Stopped', FailureReason: 'released by graceful stop' });
+    expect(await stepNamed(harness.sagemaker, arn, 'Approve')).toMatchObject({
+      StepStatus: 'Stopped',
+      FailureReason: 'released by graceful stop',
+    });
   });
 });

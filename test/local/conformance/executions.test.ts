@@ -85,19 +85,26 @@ describe("the account's concurrent-execution quota", () => {
     onTestFinished(() => own.close());
     const steps = [jobStep('Train', 'Training', { DurationSeconds: 600, StopDurationSeconds: 600 })];
     const names = [uniqueName('quota-a'), uniqueName('quota-b')];
-    for (const name of names) await own.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
+    for (const name of names)
+      await own.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
     const started: string[] = [];
     for (let i = 0; i < 20; i += 1) {
-      const { PipelineExecutionArn = '' } = await own.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: names[i % 2], ClientRequestToken: randomUUID() }));
+      const { PipelineExecutionArn = '' } = await own.sagemaker.send(
+        new StartPipelineExecutionCommand({ PipelineName: names[i % 2], ClientRequestToken: randomUUID() }),
+      );
       started.push(PipelineExecutionArn);
     }
     await own.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: started[0], ClientRequestToken: randomUUID() }));
 
     // Act
-    const refused = own.sagemakerNoRetry.send(new StartPipelineExecutionCommand({ PipelineName: names[0], ClientRequestToken: randomUUID() }));
+    const refused = own.sagemakerNoRetry.send(
+      new StartPipelineExecutionCommand({ PipelineName: names[0], ClientRequestToken: randomUUID() }),
+    );
     await expect(refused).rejects.toMatchObject({
       name: 'ResourceLimitExceeded',
-      message: expect.stringContaining("'Maximum number of concurrent pipeline executions' is 20 Pipeline Executions, with current utilization of 20"),
+      message: expect.stringContaining(
+        "'Maximum number of concurrent pipeline executions' is 20 Pipeline Executions, with current utilization of 20",
+      ),
     });
     const listed = await own.sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: names[0] }));
     const stopping = await own.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: started[0] }));
@@ -114,10 +121,14 @@ describe("the account's concurrent-execution quota", () => {
     const name = uniqueName('quota-own');
     const steps = [jobStep('Train', 'Training', { DurationSeconds: 100_000, StopDurationSeconds: 0 })];
     await own.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
-    const startOne = () => own.sagemakerNoRetry.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
+    const startOne = () =>
+      own.sagemakerNoRetry.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
     const { PipelineExecutionArn: first = '' } = await startOne();
     await startOne();
-    await expect(startOne()).rejects.toMatchObject({ name: 'ResourceLimitExceeded', message: expect.stringContaining('is 2 Pipeline Executions') });
+    await expect(startOne()).rejects.toMatchObject({
+      name: 'ResourceLimitExceeded',
+      message: expect.stringContaining('is 2 Pipeline Executions'),
+    });
 
     // Act
     await own.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: first, ClientRequestToken: randomUUID() }));
@@ -162,7 +173,7 @@ describe('step scheduling', () => {
     expect(steps.every((s) => s.StepStatus === 'Succeeded')).toBe(true);
   });
 
-  it('fails the execution when a step fails with SageMaker\'s reason, the step naming its own, and starts nothing that depends on it', async () => {
+  it("fails the execution when a step fails with SageMaker's reason, the step naming its own, and starts nothing that depends on it", async () => {
     // Prepare
     const name = await createPipeline([
       jobStep('Train', 'Training', { DurationSeconds: 2, Outcome: 'Failed', FailureReason: 'AlgorithmError: out of memory' }),
@@ -194,7 +205,7 @@ describe('step scheduling', () => {
     expect(steps[0]?.FailureReason).toBe('quality gate not met');
   });
 
-  it('keeps a run whose step failed Executing until the steps running beside it finish, then ends it Failed with SageMaker\'s reason', async () => {
+  it("keeps a run whose step failed Executing until the steps running beside it finish, then ends it Failed with SageMaker's reason", async () => {
     // Prepare: a Lambda step fails after 5 s while a training step runs for 60 s; Register depends on both
     const name = await createPipeline([
       lambdaStep('Score', { DurationSeconds: 5, Outcome: 'Failed', FailureReason: 'ValueError: bad input' }),
@@ -202,7 +213,11 @@ describe('step scheduling', () => {
       jobStep('Register', 'RegisterModel', { DurationSeconds: 1 }, ['Score', 'Train']),
     ]);
     const arn = await start(name);
-    await waitFor('Score to fail', () => listAllSteps(harness.sagemaker, arn), ({ steps }) => steps.some((step) => step.StepName === 'Score' && step.StepStatus === 'Failed'));
+    await waitFor(
+      'Score to fail',
+      () => listAllSteps(harness.sagemaker, arn),
+      ({ steps }) => steps.some((step) => step.StepName === 'Score' && step.StepStatus === 'Failed'),
+    );
 
     // Act
     const whileTraining = await harness.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
@@ -212,13 +227,16 @@ describe('step scheduling', () => {
     // Assess
     expect(whileTraining.PipelineExecutionStatus).toBe('Executing');
     expect(ended.FailureReason).toBe('Step failure: One or multiple steps failed.');
-    expect(steps.map((step) => [step.StepName, step.StepStatus]).sort()).toEqual([['Score', 'Failed'], ['Train', 'Succeeded']]);
+    expect(steps.map((step) => [step.StepName, step.StepStatus]).sort()).toEqual([
+      ['Score', 'Failed'],
+      ['Train', 'Succeeded'],
+    ]);
   });
 
   it.each([
     ['0.9', 'True', 'Register'],
     ['0.5', 'False', 'Retrain'],
-  ])('runs a Condition step\'s IfSteps or ElseSteps as its Conditions say (Score %s: Outcome %s, %s runs)', async (score, outcome, runs) => {
+  ])("runs a Condition step's IfSteps or ElseSteps as its Conditions say (Score %s: Outcome %s, %s runs)", async (score, outcome, runs) => {
     // Prepare
     const name = uniqueName('condition');
     await harness.sagemaker.send(
@@ -243,7 +261,9 @@ describe('step scheduling', () => {
     );
 
     // Act
-    const { PipelineExecutionArn: arn = '' } = await harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Score', Value: score }] }));
+    const { PipelineExecutionArn: arn = '' } = await harness.sagemaker.send(
+      new StartPipelineExecutionCommand({ PipelineName: name, PipelineParameters: [{ Name: 'Score', Value: score }] }),
+    );
     await waitForExecutionStatus(harness.sagemaker, arn, 'Succeeded');
     const { steps } = await listAllSteps(harness.sagemaker, arn, { sortOrder: 'Ascending' });
 
@@ -255,28 +275,35 @@ describe('step scheduling', () => {
   it.each([
     [2, 5, 'Succeeded', 3],
     [3, 2, 'Failed', 2],
-  ])('retries an attempt its RetryPolicies name (%i failing attempts, MaxAttempts %i): the run ends %s with AttemptCount %i', async (failing, maxAttempts, status, attempts) => {
-    // Prepare
-    const retry = { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: maxAttempts };
-    const name = await createPipeline([{ ...jobStep('Prepare', 'Processing', { DurationSeconds: 2, FailAttempts: failing }), RetryPolicies: [retry] }]);
+  ])(
+    'retries an attempt its RetryPolicies name (%i failing attempts, MaxAttempts %i): the run ends %s with AttemptCount %i',
+    async (failing, maxAttempts, status, attempts) => {
+      // Prepare
+      const retry = { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: maxAttempts };
+      const name = await createPipeline([
+        { ...jobStep('Prepare', 'Processing', { DurationSeconds: 2, FailAttempts: failing }), RetryPolicies: [retry] },
+      ]);
 
-    // Act
-    const arn = await start(name);
-    const ended = await waitForExecutionStatus(harness.sagemaker, arn, status as 'Succeeded' | 'Failed');
-    const { steps } = await listAllSteps(harness.sagemaker, arn);
+      // Act
+      const arn = await start(name);
+      const ended = await waitForExecutionStatus(harness.sagemaker, arn, status as 'Succeeded' | 'Failed');
+      const { steps } = await listAllSteps(harness.sagemaker, arn);
 
-    // Assess
-    expect(ended.PipelineExecutionStatus).toBe(status);
-    expect(steps[0]).toMatchObject({ StepName: 'Prepare', StepStatus: status, AttemptCount: attempts });
-  });
+      // Assess
+      expect(ended.PipelineExecutionStatus).toBe(status);
+      expect(steps[0]).toMatchObject({ StepName: 'Prepare', StepStatus: status, AttemptCount: attempts });
+    },
+  );
 
-  it('starts no further attempt once the run is stopped during a retry\'s wait', async () => {
+  it("starts no further attempt once the run is stopped during a retry's wait", async () => {
     // Prepare: real time (scale 1), so the retry's 300 s wait outlasts any machine; the first attempt fails at once
     const slow = await startHarness({ timeScale: 1 });
     onTestFinished(() => slow.close());
     const retry = { ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 300, BackoffRate: 1, MaxAttempts: 5 };
     const name = uniqueName('retry-stop');
-    const steps = [{ ...jobStep('Prepare', 'Processing', { DurationSeconds: 0, FailAttempts: 1, StopDurationSeconds: 0 }), RetryPolicies: [retry] }];
+    const steps = [
+      { ...jobStep('Prepare', 'Processing', { DurationSeconds: 0, FailAttempts: 1, StopDurationSeconds: 0 }), RetryPolicies: [retry] },
+    ];
     await slow.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps) }));
     const { PipelineExecutionArn: arn = '' } = await slow.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name }));
     await waitForStepStatus(slow.sagemaker, arn, 'Prepare', 'Executing');
@@ -304,7 +331,10 @@ describe('step scheduling', () => {
     const byDefault = await listAllSteps(harness.sagemaker, arn);
 
     // Assess
-    expect(ascending.steps.map((step) => [step.StepName, step.StepDisplayName])).toEqual([['First', 'Prepare the data'], ['Second', 'Train the model']]);
+    expect(ascending.steps.map((step) => [step.StepName, step.StepDisplayName])).toEqual([
+      ['First', 'Prepare the data'],
+      ['Second', 'Train the model'],
+    ]);
     expect(byDefault.steps.map((step) => step.StepName)).toEqual(['Second', 'First']);
   });
 
@@ -312,7 +342,11 @@ describe('step scheduling', () => {
     // Prepare
     const name = await createPipeline([jobStep('Register', 'RegisterModel', { DurationSeconds: 20 })]);
     const arn = await start(name);
-    await waitFor('Register to run', () => listAllSteps(harness.sagemaker, arn), ({ steps }) => steps.length === 1);
+    await waitFor(
+      'Register to run',
+      () => listAllSteps(harness.sagemaker, arn),
+      ({ steps }) => steps.length === 1,
+    );
 
     // Act
     await harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: randomUUID() }));
@@ -395,13 +429,22 @@ describe('ListPipelineExecutionSteps', () => {
 
     // Assess
     expect(NextToken).toBeDefined();
-    await expect(tooMany).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('less than or equal to 100') });
+    await expect(tooMany).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('less than or equal to 100'),
+    });
     await expect(foreignToken).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('NextToken') });
   });
 });
 
 describe('ListPipelineExecutions', () => {
-  async function listAll(input: { PipelineName: string; SortBy?: 'CreationTime' | 'PipelineExecutionArn'; SortOrder?: 'Ascending' | 'Descending'; MaxResults?: number; CreatedAfter?: Date }) {
+  async function listAll(input: {
+    PipelineName: string;
+    SortBy?: 'CreationTime' | 'PipelineExecutionArn';
+    SortOrder?: 'Ascending' | 'Descending';
+    MaxResults?: number;
+    CreatedAfter?: Date;
+  }) {
     const summaries: PipelineExecutionSummary[] = [];
     let NextToken: string | undefined;
     let pages = 0;

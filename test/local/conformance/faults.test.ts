@@ -17,7 +17,11 @@ beforeAll(async () => {
   harness = await startHarness({ timeScale: 100 });
   pipelineName = uniqueName('faults');
   await harness.sagemaker.send(
-    new CreatePipelineCommand({ PipelineName: pipelineName, RoleArn: ROLE_ARN, PipelineDefinition: definition([jobStep('Train', 'Training', { DurationSeconds: 1_000 })]) }),
+    new CreatePipelineCommand({
+      PipelineName: pipelineName,
+      RoleArn: ROLE_ARN,
+      PipelineDefinition: definition([jobStep('Train', 'Training', { DurationSeconds: 1_000 })]),
+    }),
   );
 });
 afterEach(() => {
@@ -42,7 +46,11 @@ describe('throttling', () => {
 
     // Act
     const first = describePipeline();
-    await expect(first).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+    await expect(first).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      message: 'Rate exceeded',
+      $metadata: { httpStatusCode: 400 },
+    });
     const second = describePipeline();
     await expect(second).rejects.toMatchObject({ name: 'ThrottlingException' });
     const third = await describePipeline();
@@ -121,7 +129,9 @@ describe('service errors', () => {
     // Prepare
     const arn = await startExecution();
     const stop = () =>
-      harness.sagemakerNoRetry.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'conflict-token-0123456789abcdef-01234567' }));
+      harness.sagemakerNoRetry.send(
+        new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'conflict-token-0123456789abcdef-01234567' }),
+      );
     harness.simulator.faults.set('StopPipelineExecution', { conflict: { nextCalls: 2 } });
 
     // Act
@@ -142,7 +152,10 @@ describe('service errors', () => {
     const call = describePipeline();
 
     // Assess
-    await expect(call).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('sagemaker:DescribePipeline') });
+    await expect(call).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('sagemaker:DescribePipeline'),
+    });
   });
 
   it("applies '*' faults to every operation and an operation's own rule first", async () => {
@@ -177,7 +190,10 @@ describe('service errors', () => {
 describe('admin HTTP API', () => {
   it('arms, lists and clears faults over HTTP', async () => {
     // Act
-    const armed = await adminCall(harness.simulator.endpoint, 'POST', '/_simulator/faults', { operation: 'DescribePipeline', throttle: { nextCalls: 1 } });
+    const armed = await adminCall(harness.simulator.endpoint, 'POST', '/_simulator/faults', {
+      operation: 'DescribePipeline',
+      throttle: { nextCalls: 1 },
+    });
     const listed = await adminCall(harness.simulator.endpoint, 'GET', '/_simulator/faults');
     const throttled = describePipeline();
     await expect(throttled).rejects.toMatchObject({ name: 'ThrottlingException' });

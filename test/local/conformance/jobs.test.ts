@@ -26,27 +26,48 @@ const nameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
 async function run(steps: StepJson[]): Promise<string> {
   const name = uniqueName('jobs');
-  await harness.sagemaker.send(new CreatePipelineCommand({ PipelineName: name, RoleArn: ROLE_ARN, PipelineDefinition: definition(steps), ClientRequestToken: randomUUID() }));
-  const { PipelineExecutionArn: arn = '' } = await harness.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }));
+  await harness.sagemaker.send(
+    new CreatePipelineCommand({
+      PipelineName: name,
+      RoleArn: ROLE_ARN,
+      PipelineDefinition: definition(steps),
+      ClientRequestToken: randomUUID(),
+    }),
+  );
+  const { PipelineExecutionArn: arn = '' } = await harness.sagemaker.send(
+    new StartPipelineExecutionCommand({ PipelineName: name, ClientRequestToken: randomUUID() }),
+  );
   return arn;
 }
 
 /** The job ARN in each step's Metadata, by step name, once every step started. */
 async function jobArns(arn: string, count: number): Promise<Record<string, string>> {
-  const { steps } = await waitFor('the steps to start', () => listAllSteps(harness.sagemaker, arn), (listed) => listed.steps.length >= count);
+  const { steps } = await waitFor(
+    'the steps to start',
+    () => listAllSteps(harness.sagemaker, arn),
+    (listed) => listed.steps.length >= count,
+  );
   return Object.fromEntries(
     steps.map((step) => {
       const metadata = step.Metadata ?? {};
-      const found = [metadata.TrainingJob?.Arn, metadata.ProcessingJob?.Arn, metadata.TransformJob?.Arn, metadata.TuningJob?.Arn, metadata.AutoMLJob?.Arn, metadata.QualityCheck?.CheckJobArn].find(Boolean);
+      const found = [
+        metadata.TrainingJob?.Arn,
+        metadata.ProcessingJob?.Arn,
+        metadata.TransformJob?.Arn,
+        metadata.TuningJob?.Arn,
+        metadata.AutoMLJob?.Arn,
+        metadata.QualityCheck?.CheckJobArn,
+      ].find(Boolean);
       return [step.StepName ?? '', found ?? ''];
     }),
   );
 }
 
-const stopRun = (arn: string) => harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: randomUUID() }));
+const stopRun = (arn: string) =>
+  harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: randomUUID() }));
 
 describe('the jobs behind pipeline steps', () => {
-  it('describes the job of each of the five kinds, InProgress while its step runs, with its kind\'s own fields', async () => {
+  it("describes the job of each of the five kinds, InProgress while its step runs, with its kind's own fields", async () => {
     // Prepare
     const arn = await run([
       jobStep('Train', 'Training', { DurationSeconds: 1000 }),
@@ -61,7 +82,9 @@ describe('the jobs behind pipeline steps', () => {
     const training = await harness.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: nameOf(jobs.Train ?? '') }));
     const processing = await harness.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: nameOf(jobs.Prepare ?? '') }));
     const transform = await harness.sagemaker.send(new DescribeTransformJobCommand({ TransformJobName: nameOf(jobs.Score ?? '') }));
-    const tuning = await harness.sagemaker.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: nameOf(jobs.Tune ?? '') }));
+    const tuning = await harness.sagemaker.send(
+      new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: nameOf(jobs.Tune ?? '') }),
+    );
     const automl = await harness.sagemaker.send(new DescribeAutoMLJobCommand({ AutoMLJobName: nameOf(jobs.Auto ?? '') }));
     await stopRun(arn);
 
@@ -93,7 +116,9 @@ describe('the jobs behind pipeline steps', () => {
 
   it('keeps a job running after its step ended when the fault says so, until StopTrainingJob stops it', async () => {
     // Prepare
-    const arn = await run([jobStep('Train', 'Training', { DurationSeconds: 1000, StopDurationSeconds: 2, JobOutlivesStepSeconds: 100_000 })]);
+    const arn = await run([
+      jobStep('Train', 'Training', { DurationSeconds: 1000, StopDurationSeconds: 2, JobOutlivesStepSeconds: 100_000 }),
+    ]);
     const { Train: job = '' } = await jobArns(arn, 1);
     await stopRun(arn);
     await waitForExecutionStatus(harness.sagemaker, arn, 'Stopped');
@@ -105,11 +130,18 @@ describe('the jobs behind pipeline steps', () => {
       () => undefined,
       (error: unknown) => error,
     );
-    const stopped = await waitFor('the job to stop', () => harness.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: nameOf(job) })), (found) => found.TrainingJobStatus === 'Stopped');
+    const stopped = await waitFor(
+      'the job to stop',
+      () => harness.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: nameOf(job) })),
+      (found) => found.TrainingJobStatus === 'Stopped',
+    );
 
     // Assess
     expect(leftover.TrainingJobStatus).toBe('InProgress');
-    expect(await again).toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/only an InProgress job can be stopped/) });
+    expect(await again).toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/only an InProgress job can be stopped/),
+    });
     expect(stopped.TrainingJobStatus).toBe('Stopped');
   });
 

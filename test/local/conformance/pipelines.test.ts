@@ -97,16 +97,44 @@ describe('pipeline definition validation', () => {
     ['another Version', JSON.stringify({ Version: '2017-01-01', Steps: [jobStep('A')] }), /Version must be "2020-12-01"/],
     ['two steps with one name', definition([jobStep('A'), jobStep('A')]), /'A' appears more than once/],
     ['a DependsOn on an unknown step', definition([jobStep('A', 'Training', undefined, ['Ghost'])]), /depends on unknown step 'Ghost'/],
-    ['a DependsOn cycle', definition([jobStep('A', 'Training', undefined, ['B']), jobStep('B', 'Training', undefined, ['A'])]), /cycle: (A -> B -> A|B -> A -> B)/],
-    ['a Callback step without SqsQueueUrl', definition([{ Name: 'Cb', Type: 'Callback', Arguments: {} }]), /Callback steps require a top-level "SqsQueueUrl"/],
-    ['a Lambda step without FunctionArn', definition([{ Name: 'Fn', Type: 'Lambda', Arguments: {} }]), /Lambda steps require a top-level "FunctionArn"/],
+    [
+      'a DependsOn cycle',
+      definition([jobStep('A', 'Training', undefined, ['B']), jobStep('B', 'Training', undefined, ['A'])]),
+      /cycle: (A -> B -> A|B -> A -> B)/,
+    ],
+    [
+      'a Callback step without SqsQueueUrl',
+      definition([{ Name: 'Cb', Type: 'Callback', Arguments: {} }]),
+      /Callback steps require a top-level "SqsQueueUrl"/,
+    ],
+    [
+      'a Lambda step without FunctionArn',
+      definition([{ Name: 'Fn', Type: 'Lambda', Arguments: {} }]),
+      /Lambda steps require a top-level "FunctionArn"/,
+    ],
     ['an unknown step type', definition([{ Name: 'X', Type: 'Teleport', Arguments: {} }]), /"Type" must be one of .*Callback/],
     ['a bad step name', definition([jobStep('has space')]), /"Name" must match/],
     ['a Training step without Arguments', definition([{ Name: 'T', Type: 'Training' }]), /Training steps require "Arguments"/],
-    ['a Lambda timeout above 600 s', definition([lambdaStep('Fn', { TimeoutSeconds: 601 })]), /TimeoutSeconds must be a number in \(0, 600\]/],
-    ['a timeout on a non-Lambda step', definition([jobStep('T', 'Training', { TimeoutSeconds: 5 })]), /TimeoutSeconds applies to Lambda steps only/],
-    ['a stop duration on a Lambda step', definition([lambdaStep('Fn', { StopDurationSeconds: 5 })]), /StopDurationSeconds does not apply to Lambda or Callback steps/],
-    ['an unknown Simulation field', definition([callbackStep('Cb', queueUrl), { ...jobStep('T'), Simulation: { Duration: 1 } }]), /unknown Simulation field "Duration"/],
+    [
+      'a Lambda timeout above 600 s',
+      definition([lambdaStep('Fn', { TimeoutSeconds: 601 })]),
+      /TimeoutSeconds must be a number in \(0, 600\]/,
+    ],
+    [
+      'a timeout on a non-Lambda step',
+      definition([jobStep('T', 'Training', { TimeoutSeconds: 5 })]),
+      /TimeoutSeconds applies to Lambda steps only/,
+    ],
+    [
+      'a stop duration on a Lambda step',
+      definition([lambdaStep('Fn', { StopDurationSeconds: 5 })]),
+      /StopDurationSeconds does not apply to Lambda or Callback steps/,
+    ],
+    [
+      'an unknown Simulation field',
+      definition([callbackStep('Cb', queueUrl), { ...jobStep('T'), Simulation: { Duration: 1 } }]),
+      /unknown Simulation field "Duration"/,
+    ],
   ];
 
   it.each(invalidDefinitions)('rejects %s with a ValidationException that says why', async (_case, pipelineDefinition, reason) => {
@@ -149,17 +177,28 @@ describe('DeletePipeline', () => {
       () => undefined,
       (error: unknown) => error,
     );
-    await harness.sagemaker.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'delete-test-stop'.padEnd(32, '0') }));
+    await harness.sagemaker.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'delete-test-stop'.padEnd(32, '0') }),
+    );
     await harness.sagemaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: message?.token }));
     await waitForExecutionStatus(harness.sagemaker, arn, 'Stopped');
     const deleted = await harness.sagemaker.send(new DeletePipelineCommand({ PipelineName: name }));
 
     // Assess
-    expect(await whileRunning).toMatchObject({ name: 'ConflictException', message: expect.stringMatching(/in status Executing or Stopping; stop them/) });
+    expect(await whileRunning).toMatchObject({
+      name: 'ConflictException',
+      message: expect.stringMatching(/in status Executing or Stopping; stop them/),
+    });
     expect(deleted.PipelineArn).toContain(name.toLowerCase());
-    await expect(harness.sagemaker.send(new DescribePipelineCommand({ PipelineName: name }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
-    await expect(harness.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
-    await expect(harness.sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
+    await expect(harness.sagemaker.send(new DescribePipelineCommand({ PipelineName: name }))).rejects.toMatchObject({
+      name: 'ResourceNotFound',
+    });
+    await expect(harness.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).rejects.toMatchObject({
+      name: 'ResourceNotFound',
+    });
+    await expect(harness.sagemaker.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn }))).rejects.toMatchObject({
+      name: 'ResourceNotFound',
+    });
     await expect(
       harness.sagemaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: message?.token })),
     ).rejects.toMatchObject({ name: 'ValidationException' });

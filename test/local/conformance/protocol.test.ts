@@ -1,10 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import {
-  CreatePipelineCommand,
-  DescribePipelineExecutionCommand,
-  StartPipelineExecutionCommand,
-} from '@aws-sdk/client-sagemaker';
+import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
 import { definition, jobStep } from './support/definitions.js';
 import { ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
@@ -49,7 +45,11 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     const arn = await startTrainingRun(1);
 
     // Act
-    const answer = await postRaw(harness.simulator.endpoint, 'SageMaker.DescribePipelineExecution', JSON.stringify({ PipelineExecutionArn: arn }));
+    const answer = await postRaw(
+      harness.simulator.endpoint,
+      'SageMaker.DescribePipelineExecution',
+      JSON.stringify({ PipelineExecutionArn: arn }),
+    );
 
     // Assess
     expect(answer.status).toBe(200);
@@ -106,8 +106,7 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({
       __type: 'ValidationException',
-      message:
-        "1 validation error detected: Value null at 'pipelineExecutionArn' failed to satisfy constraint: Member must not be null",
+      message: "1 validation error detected: Value null at 'pipelineExecutionArn' failed to satisfy constraint: Member must not be null",
     });
   });
 
@@ -122,8 +121,12 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     // Assess
     expect(answer.body['__type']).toBe('ValidationException');
     expect(answer.body['message']).toMatch(/^2 validation errors detected: /);
-    expect(answer.body['message']).toContain("Value 'not-an-arn' at 'pipelineExecutionArn' failed to satisfy constraint: Member must satisfy regular expression pattern");
-    expect(answer.body['message']).toContain("Value '500' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100");
+    expect(answer.body['message']).toContain(
+      "Value 'not-an-arn' at 'pipelineExecutionArn' failed to satisfy constraint: Member must satisfy regular expression pattern",
+    );
+    expect(answer.body['message']).toContain(
+      "Value '500' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100",
+    );
   });
 
   it('answers a member of the wrong JSON type with SerializationException naming it, before any constraint is checked', async () => {
@@ -138,7 +141,8 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({
       __type: 'SerializationException',
-      message: "Member 'pipelineExecutionArn' is the number '42'; expected a string. Member 'maxResults' is the string '10'; expected an integer.",
+      message:
+        "Member 'pipelineExecutionArn' is the number '42'; expected a string. Member 'maxResults' is the string '10'; expected an integer.",
     });
   });
 
@@ -166,28 +170,43 @@ describe('SageMaker JSON 1.1 wire protocol', () => {
     expect(Date.now() - startedAt).toBeLessThan(10_000);
   });
 
-  it.skipIf(!hasAwsCli)('serves another client: the AWS CLI describes an execution (skipped when `aws` is not on PATH)', async () => {
-    // Prepare
-    const arn = await startTrainingRun(1);
-    const env = {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '/tmp',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
+  it.skipIf(!hasAwsCli)(
+    'serves another client: the AWS CLI describes an execution (skipped when `aws` is not on PATH)',
+    async () => {
+      // Prepare
+      const arn = await startTrainingRun(1);
+      const env = {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/tmp',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      };
 
-    // Act
-    const { stdout } = await runFile(
-      'aws',
-      ['sagemaker', 'describe-pipeline-execution', '--pipeline-execution-arn', arn, '--endpoint-url', harness.simulator.endpoint, '--region', 'us-east-1', '--output', 'json'],
-      { env, timeout: 60_000 },
-    );
+      // Act
+      const { stdout } = await runFile(
+        'aws',
+        [
+          'sagemaker',
+          'describe-pipeline-execution',
+          '--pipeline-execution-arn',
+          arn,
+          '--endpoint-url',
+          harness.simulator.endpoint,
+          '--region',
+          'us-east-1',
+          '--output',
+          'json',
+        ],
+        { env, timeout: 60_000 },
+      );
 
-    // Assess
-    const described = JSON.parse(stdout) as Record<string, unknown>;
-    expect(described['PipelineExecutionArn']).toBe(arn);
-    expect(['Executing', 'Succeeded']).toContain(described['PipelineExecutionStatus']);
-  }, 90_000);
+      // Assess
+      const described = JSON.parse(stdout) as Record<string, unknown>;
+      expect(described['PipelineExecutionArn']).toBe(arn);
+      expect(['Executing', 'Succeeded']).toContain(described['PipelineExecutionStatus']);
+    },
+    90_000,
+  );
 });

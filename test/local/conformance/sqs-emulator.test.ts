@@ -1,9 +1,4 @@
-import {
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createQueue, createQueueWithDeadLetterQueue, startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 
@@ -21,7 +16,9 @@ afterAll(async () => {
 });
 
 const receive = (queueUrl: string, visibilityTimeout?: number) =>
-  sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: visibilityTimeout }));
+  sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: visibilityTimeout }),
+  );
 
 describe('SQS emulator', () => {
   it('binds to 127.0.0.1 and gives queue URLs on the address the client used', async () => {

@@ -1,8 +1,4 @@
-import {
-  CreatePipelineCommand,
-  StartPipelineExecutionCommand,
-  StopPipelineExecutionCommand,
-} from '@aws-sdk/client-sagemaker';
+import { CreatePipelineCommand, StartPipelineExecutionCommand, StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { definition, jobStep, lambdaStep, type StepJson } from './support/definitions.js';
 import { ROLE_ARN, startHarness, useHarness, uniqueName, type Harness } from './support/harness.js';
@@ -112,13 +108,23 @@ describe('a stop that lands between two steps', () => {
     // Prepare: real time and a 600 s transition, so the run is certainly still between its steps when the stop lands
     const slow = await startHarness({ timeScale: 1, stepTransitionSeconds: 600 });
     onTestFinished(() => slow.close());
-    const arn = await startRun([jobStep('First', 'Processing', { DurationSeconds: 0 }), jobStep('Second', 'Training', { DurationSeconds: 1_000 }, ['First'])], slow);
+    const arn = await startRun(
+      [jobStep('First', 'Processing', { DurationSeconds: 0 }), jobStep('Second', 'Training', { DurationSeconds: 1_000 }, ['First'])],
+      slow,
+    );
     await waitForStepStatus(slow.sagemaker, arn, 'First', 'Succeeded');
 
     // Act
-    const first = slow.sagemakerNoRetry.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: token('between') }));
-    await expect(first).rejects.toMatchObject({ name: 'ConflictException', message: expect.stringContaining('is starting its next step; retry') });
-    const again = slow.sagemakerNoRetry.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: token('between') }));
+    const first = slow.sagemakerNoRetry.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: token('between') }),
+    );
+    await expect(first).rejects.toMatchObject({
+      name: 'ConflictException',
+      message: expect.stringContaining('is starting its next step; retry'),
+    });
+    const again = slow.sagemakerNoRetry.send(
+      new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: token('between') }),
+    );
 
     // Assess: the same token is refused again (no stop happened), the run goes on, nothing else started
     await expect(again).rejects.toMatchObject({ name: 'ConflictException' });
@@ -129,7 +135,10 @@ describe('a stop that lands between two steps', () => {
 
   it('takes the stop once the next step has started (the transition lasts 1 simulated second by default)', async () => {
     // Prepare
-    const arn = await startRun([jobStep('First', 'Processing', { DurationSeconds: 0 }), jobStep('Second', 'Training', { DurationSeconds: 100_000 }, ['First'])]);
+    const arn = await startRun([
+      jobStep('First', 'Processing', { DurationSeconds: 0 }),
+      jobStep('Second', 'Training', { DurationSeconds: 100_000 }, ['First']),
+    ]);
     await waitForStepStatus(harness.sagemaker, arn, 'Second', 'Executing');
 
     // Act
@@ -138,7 +147,10 @@ describe('a stop that lands between two steps', () => {
 
     // Assess
     const { steps } = await listAllSteps(harness.sagemaker, arn);
-    expect(steps.map((step) => [step.StepName, step.StepStatus])).toEqual([['Second', 'Stopped'], ['First', 'Succeeded']]);
+    expect(steps.map((step) => [step.StepName, step.StepStatus])).toEqual([
+      ['Second', 'Stopped'],
+      ['First', 'Succeeded'],
+    ]);
   });
 
   it('takes a stop while another step still runs, and never starts the steps the transition was to start', async () => {
@@ -249,7 +261,9 @@ describe('StopPipelineExecution preconditions', () => {
     await expect(badArn).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining("'pipelineExecutionArn'") });
     await expect(shortToken).rejects.toMatchObject({
       name: 'ValidationException',
-      message: expect.stringContaining("at 'clientRequestToken' failed to satisfy constraint: Member must have length greater than or equal to 32"),
+      message: expect.stringContaining(
+        "at 'clientRequestToken' failed to satisfy constraint: Member must have length greater than or equal to 32",
+      ),
     });
   });
 });

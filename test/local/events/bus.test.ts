@@ -18,7 +18,7 @@ const event = (source: string, detailType: string, detail: Record<string, unknow
 });
 
 describe('templateRules', () => {
-  it("reads the Graceful Stop Requested rule from template.yaml: its pattern, its InputPath and the state machine it starts", () => {
+  it('reads the Graceful Stop Requested rule from template.yaml: its pattern, its InputPath and the state machine it starts', () => {
     // Act
     const rules = templateRules();
     // Assess
@@ -32,7 +32,8 @@ describe('templateRules', () => {
 });
 
 describe('templateRules: the run events', () => {
-  const values = (overrides: Record<string, string> = {}) => localRuleValues(readTemplate(), { PipelineNamePattern: 'nightly-*', OrphanGuardStateMachinePattern: 'training-*', ...overrides });
+  const values = (overrides: Record<string, string> = {}) =>
+    localRuleValues(readTemplate(), { PipelineNamePattern: 'nightly-*', OrphanGuardStateMachinePattern: 'training-*', ...overrides });
   const runStatus = (status: string, pipeline = 'nightly-scoring') =>
     event('aws.sagemaker', 'SageMaker Model Building Pipeline Execution Status Change', {
       currentPipelineExecutionStatus: status,
@@ -40,7 +41,10 @@ describe('templateRules: the run events', () => {
       pipelineExecutionArn: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${pipeline}/execution/abc`,
     });
   const workflowEnd = (status: string, stateMachine = 'training-nightly') =>
-    event('aws.states', 'Step Functions Execution Status Change', { status, stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${stateMachine}` });
+    event('aws.states', 'Step Functions Execution Status Change', {
+      status,
+      stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${stateMachine}`,
+    });
   const targetsOf = (rules: ReturnType<typeof templateRules>, routed: EventBridgeEvent): string[] =>
     rules.filter((rule) => matchesEventPattern(rule.pattern, routed)).map((rule) => rule.target);
 
@@ -60,7 +64,8 @@ describe('templateRules: the run events', () => {
     const rules = templateRules(readTemplate(), values());
 
     // Act & Assess
-    for (const status of ['ABORTED', 'TIMED_OUT', 'FAILED']) expect(targetsOf(rules, workflowEnd(status))).toEqual(['StopOrphanedRunsFunction']);
+    for (const status of ['ABORTED', 'TIMED_OUT', 'FAILED'])
+      expect(targetsOf(rules, workflowEnd(status))).toEqual(['StopOrphanedRunsFunction']);
     expect(targetsOf(rules, workflowEnd('SUCCEEDED'))).toEqual([]);
     expect(targetsOf(rules, workflowEnd('ABORTED', 'scoring-nightly'))).toEqual([]);
   });
@@ -79,15 +84,21 @@ describe('LocalEventBus', () => {
     // Prepare
     const started: unknown[] = [];
     const bus = new LocalEventBus({ GracefulStopStateMachine: async (input) => started.push(input) });
-    const request = event('sagemaker-pipelines.graceful-stop', 'Graceful Stop Requested', { pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/x' });
+    const request = event('sagemaker-pipelines.graceful-stop', 'Graceful Stop Requested', {
+      pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/x',
+    });
 
     // Act
     const deliveries = bus.put(request);
-    const ignored = bus.put(event('aws.sagemaker', 'SageMaker Model Building Pipeline Execution Status Change', { currentPipelineExecutionStatus: 'Stopping' }));
+    const ignored = bus.put(
+      event('aws.sagemaker', 'SageMaker Model Building Pipeline Execution Status Change', { currentPipelineExecutionStatus: 'Stopping' }),
+    );
     await Promise.all(deliveries.map((delivery) => delivery.result));
 
     // Assess
-    expect(deliveries.map((delivery) => [delivery.rule, delivery.target])).toEqual([['GracefulStopStateMachine.GracefulStopRequested', 'GracefulStopStateMachine']]);
+    expect(deliveries.map((delivery) => [delivery.rule, delivery.target])).toEqual([
+      ['GracefulStopStateMachine.GracefulStopRequested', 'GracefulStopStateMachine'],
+    ]);
     expect(ignored).toEqual([]);
     expect(started).toEqual([{ pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/x' }]);
   });

@@ -11,7 +11,10 @@ const event = (detail: Record<string, unknown>, extra: Record<string, unknown> =
   account: '123456789012',
   time: '2026-12-02T08:00:00Z',
   region: 'us-east-1',
-  resources: ['arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a', 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a/execution/x1'],
+  resources: [
+    'arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a',
+    'arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a/execution/x1',
+  ],
   detail,
   ...extra,
 });
@@ -19,9 +22,15 @@ const event = (detail: Record<string, unknown>, extra: Record<string, unknown> =
 describe('matchesEventPattern', () => {
   it("routes template.yaml's own Graceful Stop Requested rule: its events, and nothing else", () => {
     // Prepare: the pattern as the template deploys it, not a copy.
-    const machine = readTemplate().Resources.GracefulStopStateMachine?.Properties as { Events: Record<string, { Properties: { Pattern: Record<string, never> } }> };
+    const machine = readTemplate().Resources.GracefulStopStateMachine?.Properties as {
+      Events: Record<string, { Properties: { Pattern: Record<string, never> } }>;
+    };
     const pattern = machine.Events.GracefulStopRequested?.Properties.Pattern ?? {};
-    const requested = { source: 'sagemaker-pipelines.graceful-stop', 'detail-type': 'Graceful Stop Requested', detail: { pipelineExecutionArn: 'arn:x' } };
+    const requested = {
+      source: 'sagemaker-pipelines.graceful-stop',
+      'detail-type': 'Graceful Stop Requested',
+      detail: { pipelineExecutionArn: 'arn:x' },
+    };
 
     // Act / Assess
     expect(matchesEventPattern(pattern, requested)).toBe(true);
@@ -31,7 +40,11 @@ describe('matchesEventPattern', () => {
 
   it('matches any of a list of literal values, in nested fields and in arrays of the event', () => {
     // Prepare
-    const pattern = { source: ['aws.sagemaker'], detail: { currentPipelineExecutionStatus: ['Stopping', 'Stopped'] }, resources: ['arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a'] };
+    const pattern = {
+      source: ['aws.sagemaker'],
+      detail: { currentPipelineExecutionStatus: ['Stopping', 'Stopped'] },
+      resources: ['arn:aws:sagemaker:us-east-1:123456789012:pipeline/training-a'],
+    };
     // Assess
     expect(matchesEventPattern(pattern, event({ currentPipelineExecutionStatus: 'Stopping' }))).toBe(true);
     expect(matchesEventPattern(pattern, event({ currentPipelineExecutionStatus: 'Executing' }))).toBe(false);

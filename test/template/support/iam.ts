@@ -59,8 +59,14 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = Object.fromEntries(
     'logs:DescribeResourcePolicies',
     'logs:DescribeLogGroups',
   ].map((action) => [action, 'CloudWatch Logs vended-log delivery: no resource-level permissions (AWS documents Resource "*")']),
-  ['sagemaker:ListPipelines', 'no resource-level permissions (AWS documents Resource "*"); reads pipeline names only, matched against PipelineNamePattern before any execution is listed'],
-  ['states:SendTaskSuccess', 'no resource-level permissions (AWS documents Resource "*"); answers only the task tokens this stack keeps under waits/ in its own bucket'],
+  [
+    'sagemaker:ListPipelines',
+    'no resource-level permissions (AWS documents Resource "*"); reads pipeline names only, matched against PipelineNamePattern before any execution is listed',
+  ],
+  [
+    'states:SendTaskSuccess',
+    'no resource-level permissions (AWS documents Resource "*"); answers only the task tokens this stack keeps under waits/ in its own bucket',
+  ],
   ...['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'].map((action) => [
     action,
     'X-Ray tracing of the state machines (TracingEnabled only): no resource-level permissions (AWS documents Resource "*")',
@@ -80,7 +86,9 @@ export const MANAGED_POLICIES_ALLOWED: Record<string, string> = {
 export function isAllowedManagedPolicy(policy: Json): boolean {
   const text = typeof policy === 'string' ? policy : subOf(policy)?.text;
   if (text === undefined) return false;
-  return Object.keys(MANAGED_POLICIES_ALLOWED).some((name) => text === name || text === name.split('/').pop() || text.endsWith(`:policy/${name}`));
+  return Object.keys(MANAGED_POLICIES_ALLOWED).some(
+    (name) => text === name || text === name.split('/').pop() || text.endsWith(`:policy/${name}`),
+  );
 }
 
 /**
@@ -161,7 +169,11 @@ function samPolicyEntry(entry: unknown, owner: string, where: string, walk: Poli
   const names = Object.keys(entry);
   const name = names[0];
   if (names.length !== 1 || name === undefined) {
-    walk.unreadable.push({ owner, where, reason: `policy entry with keys ${names.join(', ')} is neither a document nor one policy template` });
+    walk.unreadable.push({
+      owner,
+      where,
+      reason: `policy entry with keys ${names.join(', ')} is neither a document nor one policy template`,
+    });
     return;
   }
   const policyTemplate = templates.Templates[name];
@@ -208,13 +220,16 @@ export function walkPolicies(template: Template, templates: PolicyTemplates): Po
         const document = isObject(policy) ? policy.PolicyDocument : undefined;
         statementsOfDocument(document, owner, `Policies[${index}].PolicyDocument`, walk);
       });
-      leaves(properties.ManagedPolicyArns).forEach((policy, index) => walk.managedPolicies.push({ owner, where: `ManagedPolicyArns[${index}]`, policy }));
+      leaves(properties.ManagedPolicyArns).forEach((policy, index) =>
+        walk.managedPolicies.push({ owner, where: `ManagedPolicyArns[${index}]`, policy }),
+      );
     }
   }
   return walk;
 }
 
-const describe = (found: FoundStatement): string => `${found.owner} ${found.where}${typeof found.statement.Sid === 'string' ? ` (${found.statement.Sid})` : ''}`;
+const describe = (found: FoundStatement): string =>
+  `${found.owner} ${found.where}${typeof found.statement.Sid === 'string' ? ` (${found.statement.Sid})` : ''}`;
 
 function isAllow(statement: JsonObject): boolean {
   return leaves(statement.Effect).every((effect) => effect === 'Allow');
@@ -287,7 +302,8 @@ function unscopedReason(resource: Json, template: Template): string | undefined 
     });
     const parts = shown.replace(/\$\{([^}]+)\}/g, (_match, name: string) => `<${name.replace(/:/g, '-')}>`).split(':');
     const resourcePart = parts.slice(5).join(':');
-    if (parts.length < 6 || /^([A-Za-z-]+[:/])?\*+$/.test(resourcePart) || resourcePart === '') return `Fn::Sub "${shown}" names every resource of the service`;
+    if (parts.length < 6 || /^([A-Za-z-]+[:/])?\*+$/.test(resourcePart) || resourcePart === '')
+      return `Fn::Sub "${shown}" names every resource of the service`;
     if (parts[3] === '*' || parts[4] === '*') return `Fn::Sub "${shown}" spans every region or account`;
     return undefined;
   }
@@ -312,7 +328,8 @@ export function unscopedResourceFindings(statements: FoundStatement[], template:
     );
     if (resources.includes('*')) {
       const notAllowed = actions.filter((action) => typeof action !== 'string' || !(action in RESOURCE_STAR_ALLOWED));
-      if (notAllowed.length > 0) findings.push(`${describe(found)}: Resource "*" for ${notAllowed.map((action) => JSON.stringify(action)).join(', ')}`);
+      if (notAllowed.length > 0)
+        findings.push(`${describe(found)}: Resource "*" for ${notAllowed.map((action) => JSON.stringify(action)).join(', ')}`);
     }
     if (scopedServices.length === 0) continue;
     for (const resource of resources) {
@@ -373,7 +390,8 @@ export function invokeGrants(roleOwner: string, walk: PolicyWalk, template: Temp
     const invokes = actionsOf(found.statement).filter((action) => typeof action === 'string' && /^lambda:Invoke/i.test(action));
     if (invokes.length === 0) continue;
     const { targets, unresolved } = resourceTargets(found.statement, template);
-    for (const resource of unresolved) findings.push(`${describe(found)}: invokes ${JSON.stringify(resource)}, not a function of this template`);
+    for (const resource of unresolved)
+      findings.push(`${describe(found)}: invokes ${JSON.stringify(resource)}, not a function of this template`);
     for (const target of targets) {
       const type = template.Resources[target]?.Type ?? '';
       if (LAMBDA_FUNCTION_TYPES.includes(type)) functions.add(target);

@@ -15,7 +15,10 @@ function parseValue(raw: string, lineNumber: number): TomlValue {
   if (/^[+-]?\d+(\.\d+)?$/.test(text)) return Number(text);
   const array = /^\[(.*)\]$/.exec(text);
   if (array) {
-    const items = (array[1] ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+    const items = (array[1] ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
     return items.map((item) => {
       const value = parseValue(item, lineNumber);
       if (typeof value !== 'string') throw new Error(`samconfig.toml line ${lineNumber}: only arrays of strings are read here`);

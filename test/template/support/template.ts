@@ -22,9 +22,7 @@ export function loadTemplate(): Template {
 export function readVendoredSchema(fileName: string): unknown {
   const path = join(schemasDir, fileName);
   if (!existsSync(path)) {
-    throw new Error(
-      `${fileName} is missing: expected it at ${path} (see test/template/schemas/README.md).`,
-    );
+    throw new Error(`${fileName} is missing: expected it at ${path} (see test/template/schemas/README.md).`);
   }
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;
 }

@@ -15,7 +15,10 @@ export type StepJson = Record<string, unknown>;
 
 export const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:simulated';
 
-export function definition(steps: StepJson[], parameters: { Name: string; DefaultValue?: string | number | boolean; Type?: string }[] = []): string {
+export function definition(
+  steps: StepJson[],
+  parameters: { Name: string; DefaultValue?: string | number | boolean; Type?: string }[] = [],
+): string {
   return JSON.stringify({
     Version: '2020-12-01',
     Metadata: {},
@@ -30,7 +33,11 @@ const withOptions = (step: StepJson, dependsOn?: string[], simulation?: Simulati
   ...(simulation ? { Simulation: simulation } : {}),
 });
 
-export function callbackStep(name: string, queueUrl: string, options: { dependsOn?: string[]; args?: Record<string, unknown> } = {}): StepJson {
+export function callbackStep(
+  name: string,
+  queueUrl: string,
+  options: { dependsOn?: string[]; args?: Record<string, unknown> } = {},
+): StepJson {
   return withOptions(
     {
       Name: name,
@@ -44,11 +51,7 @@ export function callbackStep(name: string, queueUrl: string, options: { dependsO
 }
 
 export function lambdaStep(name: string, simulation?: Simulation, dependsOn?: string[]): StepJson {
-  return withOptions(
-    { Name: name, Type: 'Lambda', Arguments: {}, FunctionArn: LAMBDA_ARN, OutputParameters: [] },
-    dependsOn,
-    simulation,
-  );
+  return withOptions({ Name: name, Type: 'Lambda', Arguments: {}, FunctionArn: LAMBDA_ARN, OutputParameters: [] }, dependsOn, simulation);
 }
 
 /** Training, Processing, Transform, ... : steps that launch a SageMaker job. */

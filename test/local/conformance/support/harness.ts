@@ -28,10 +28,12 @@ export type HarnessOptions = Pick<SageMakerSimulatorOptions, 'timeScale' | 'conc
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sqsEmulator = await startSqsEmulator();
-  const simulator = await startSageMakerSimulator({ timeScale: 100, ...options, sqsEndpoint: sqsEmulator.endpoint }).catch(async (error: unknown) => {
-    await sqsEmulator.close();
-    throw error;
-  });
+  const simulator = await startSageMakerSimulator({ timeScale: 100, ...options, sqsEndpoint: sqsEmulator.endpoint }).catch(
+    async (error: unknown) => {
+      await sqsEmulator.close();
+      throw error;
+    },
+  );
   const sagemaker = sageMakerClient(simulator.endpoint);
   const sagemakerNoRetry = sageMakerClient(simulator.endpoint, { maxAttempts: 1 });
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: REGION, credentials: CREDENTIALS });

@@ -9,7 +9,11 @@ export async function postRaw(endpoint: string, target: string | undefined, body
   const headers: Record<string, string> = { 'Content-Type': 'application/x-amz-json-1.1' };
   if (target !== undefined) headers['X-Amz-Target'] = target;
   const response = await fetch(`${endpoint}/`, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) });
-  return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 export async function adminCall(endpoint: string, method: string, path: string, body?: unknown): Promise<RawAnswer> {
@@ -19,5 +23,9 @@ export async function adminCall(endpoint: string, method: string, path: string, 
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     signal: AbortSignal.timeout(5_000),
   });
-  return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }

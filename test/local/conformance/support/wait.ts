@@ -54,7 +54,12 @@ export async function stepNamed(client: SageMakerClient, arn: string, name: stri
 }
 
 export function waitForStepStatus(client: SageMakerClient, arn: string, name: string, status: string, timeoutMs?: number) {
-  return waitFor(`step ${name} ${status}`, () => stepNamed(client, arn, name), (s) => s?.StepStatus === status, { ...(timeoutMs === undefined ? {} : { timeoutMs }), intervalMs: 10 });
+  return waitFor(
+    `step ${name} ${status}`,
+    () => stepNamed(client, arn, name),
+    (s) => s?.StepStatus === status,
+    { ...(timeoutMs === undefined ? {} : { timeoutMs }), intervalMs: 10 },
+  );
 }
 
 /** Receives (and deletes nothing) until `count` message bodies arrived or the deadline passed. */
