@@ -6,8 +6,8 @@
  */
 import { DescribePipelineExecutionCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
-import { parsePipelineExecutionArn } from '#commons/validation.js';
-import { isDraining, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
+import { parsePipelineExecutionArn } from '#pipeline-runs/execution-arn.js';
+import { isDraining, listAllSteps, toStepView } from '#pipeline-runs/pipeline-steps.js';
 import type { ExecutionLook } from './stop-view.js';
 
 /** A look function for one run, its client in the run's own region (the ARN says which). */

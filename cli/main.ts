@@ -5,7 +5,9 @@
 import './environment.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commandUsage, parseCommandLine, USAGE, UsageError, type Command } from './args.js';
+import { commandUsage, USAGE } from './help.js';
+import { parseCommandLine, type Command } from './args.js';
+import { UsageError } from './command-table.js';
 import { toCliFailure } from './failure.js';
 import { endQuietlyOnClosedPipe, io } from './io.js';
 import { invokedAs } from './interrupt.js';

@@ -7,19 +7,19 @@
  * the template, not copied - to the wake-up, the stop watch, the orphan guard and the graceful stop.
  */
 import type { Context } from 'aws-lambda';
-import { RUN_EVENT_FUNCTIONS, type HandlerTable, type LocalHandler, type RunEventFunctionLogicalId } from './engine/functions.js';
-import { createGracefulStopMachine } from './engine/graceful-stop.js';
-import { localLambdaContext } from './engine/lambda-context.js';
-import { applyFunctionEnvironment, loadBuiltHandlers, loadBundles } from './engine/load-handlers.js';
-import { localFunctionArn, type LocalStateMachine } from './engine/runner.js';
-import { createStopAllMachine, loadBuiltStopAllHandlers, type StopAllHandlerTable } from './engine/stop-all.js';
-import { LocalStepFunctions } from './engine/step-functions.js';
-import { startStepFunctionsApi, type StepFunctionsApi } from './engine/step-functions-api.js';
-import { LocalEventBus, localRuleValues, templateRules, type Delivery, type RuleTarget } from './events/bus.js';
-import type { EventBridgeEvent } from './events/event.js';
+import { RUN_EVENT_FUNCTIONS, type HandlerTable, type LocalHandler, type RunEventFunctionLogicalId } from '#local/engine/functions.js';
+import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { localLambdaContext } from '#local/engine/lambda-context.js';
+import { applyFunctionEnvironment, loadBuiltHandlers, loadBundles } from '#local/engine/load-handlers.js';
+import { localFunctionArn, type LocalStateMachine } from '#local/engine/runner.js';
+import { createStopAllMachine, loadBuiltStopAllHandlers, type StopAllHandlerTable } from '#local/engine/stop-all.js';
+import { LocalStepFunctions } from '#local/engine/step-functions.js';
+import { startStepFunctionsApi, type StepFunctionsApi } from '#local/engine/step-functions-api.js';
+import { LocalEventBus, localRuleValues, templateRules, type Delivery, type RuleTarget } from '#local/events/bus.js';
+import type { EventBridgeEvent } from '#local/events/event.js';
 import { startLocalStack, useLocalEndpoints, type LocalStack, type LocalStackOptions } from './stack.js';
 import { readTemplate } from './template.js';
-import { userStateMachine } from './engine/user-state-machines.js';
+import { userStateMachine } from '#local/engine/user-state-machines.js';
 
 export interface LocalCloudOptions extends LocalStackOptions {
   /** The stop watch (StopWatchEnabled): off unless given, with its grace (StopWatchGraceSeconds). */

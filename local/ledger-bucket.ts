@@ -5,7 +5,7 @@
  */
 import { AwsClient } from 'aws4fetch';
 import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
-import { startSqsEmulator } from './sqs/emulator.js';
+import { startSqsEmulator } from '#local/sqs/emulator.js';
 
 /** The local stand-in for the deployment's FleetLedgerBucket. */
 export const LOCAL_LEDGER_BUCKET = 'graceful-stop-fleet-ledgers';

@@ -1,5 +1,5 @@
-import { startSageMakerSimulator, type SageMakerSimulator, type SageMakerSimulatorOptions } from './simulator/index.js';
-import { startSqsEmulator, type SqsEmulator } from './sqs/emulator.js';
+import { startSageMakerSimulator, type SageMakerSimulator, type SageMakerSimulatorOptions } from '#local/simulator/index.js';
+import { startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 import { LOCAL_LEDGER_BUCKET, createLedgerBucket } from './ledger-bucket.js';
 
 /** The local AWS stand-ins: SageMaker Pipelines simulator + SQS (and S3) emulator, both on 127.0.0.1. */

@@ -13,7 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { readTimeScale } from '#commons/clock.js';
-import { TERMINAL_STATUSES, type ExecutionStatus } from '#commons/pipeline-execution.js';
+import { TERMINAL_STATUSES, type ExecutionStatus } from '#pipeline-runs/pipeline-execution.js';
 import { waitFor } from '#local/bounded.js';
 import { startLocalCloud } from '#local/cloud.js';
 import type { RunResult } from '#local/engine/runner.js';

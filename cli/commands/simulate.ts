@@ -5,7 +5,7 @@
  * drained by the stop watch, a run's end wakes the stops waiting on it.
  */
 import type { Command } from '#cli/args.js';
-import { UsageError } from '#cli/args.js';
+import { UsageError } from '#cli/command-table.js';
 import { functionLogs, io } from '#cli/io.js';
 import type { EventBridgeEvent } from '#local/events/event.js';
 import type { Delivery } from '#local/events/bus.js';

@@ -20,7 +20,7 @@ export async function stop(options: StopOptions): Promise<number> {
     { exitCodeOf, humanResult },
     { runGracefulStopLocally },
   ] = await Promise.all([
-    import('#commons/validation.js'),
+    import('#pipeline-runs/execution-arn.js'),
     import('#local/engine/function-output.js'),
     import('#cli/interrupt.js'),
     import('#cli/look.js'),

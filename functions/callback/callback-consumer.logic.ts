@@ -7,18 +7,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import {
-  MalformedCallbackMessage,
-  acknowledgeStop,
-  isStopping,
-  parseCallbackMessage,
-  redactToken,
-  succeedCallbackStep,
-  type AcknowledgeResult,
-  type CallbackLogger,
-  type CallbackMessage,
-  type CleanupHook,
-} from './callback-message.js';
+import { MalformedCallbackMessage, isStopping, parseCallbackMessage, redactToken, type CallbackMessage } from './callback-message.js';
+import { acknowledgeStop, succeedCallbackStep, type AcknowledgeResult, type CallbackLogger, type CleanupHook } from './callback-answers.js';
 import { ConfigurationError } from '#commons/errors.js';
 import { maskToken } from '#commons/tokens.js';
 

@@ -8,8 +8,8 @@ import { isErrorNamed } from '#commons/errors.js';
 import type { Clock } from '#commons/clock.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckRecord, type CheckedState, type ExecutionStatus, type StoppedState } from './model.js';
 import { nextWaitSeconds, pollIntervalSeconds } from './poll-schedule.js';
-import { notFoundMidRun, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
-import { isDraining, isReleasable, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
+import { notFoundMidRun, unavailableAfterDeadline } from '#pipeline-runs/sagemaker-errors.js';
+import { isDraining, isReleasable, listAllSteps, toStepView } from '#pipeline-runs/pipeline-steps.js';
 
 /** Steps kept in the state document (a Step Functions payload is at most 256 KB). */
 export const MAX_REPORTED_STEPS = 200;

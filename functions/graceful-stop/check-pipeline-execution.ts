@@ -7,7 +7,7 @@ import { logger } from '#commons/logger.js';
 import { TERMINAL_STATUSES, stopInEffect, type CheckedState, type StoppedState } from './model.js';
 import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
 import { lambdaHandler } from '#commons/handler.js';
-import { createStopRecords } from '#commons/stop-records.js';
+import { createStopRecords } from '#stop-records/stop-records.js';
 
 const sagemaker = createSageMakerClient();
 const stopRecords = createStopRecords();

@@ -1,7 +1,7 @@
 /** The state document the graceful-stop state machine carries between its steps. */
 
-import type { ExecutionStatus, Outcome, ReleasedStep, StepView } from '#commons/pipeline-execution.js';
-import type { JobReport, Leftover, LeftoverCheck } from '#commons/leftovers.js';
+import type { ExecutionStatus, Outcome, ReleasedStep, StepView } from '#pipeline-runs/pipeline-execution.js';
+import type { JobReport, Leftover, LeftoverCheck } from '#pipeline-runs/leftovers.js';
 
 export {
   DRAINING_STEP_STATUSES,
@@ -14,7 +14,7 @@ export {
   type ReleasedStep,
   type StepStatus,
   type StepView,
-} from '#commons/pipeline-execution.js';
+} from '#pipeline-runs/pipeline-execution.js';
 
 /** The validated, normalised input of one graceful stop. */
 export interface StopRequest {

@@ -1,8 +1,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CompletionEventNotDelivered, publishEvent } from '#commons/events.js';
+import { CompletionEventNotDelivered, publishEvent } from '#commons/completion-events.js';
 import type { GracefulStopState } from './model.js';
 
-export { CompletionEventNotDelivered, EVENT_SOURCE } from '#commons/events.js';
+export { CompletionEventNotDelivered, EVENT_SOURCE } from '#commons/completion-events.js';
 export const COMPLETED_DETAIL_TYPE = 'Graceful Stop Completed';
 export const REQUESTED_DETAIL_TYPE = 'Graceful Stop Requested';
 

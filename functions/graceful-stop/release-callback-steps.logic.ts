@@ -1,11 +1,11 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { releaseCallbackStepsOf } from '#commons/callback-release.js';
+import { releaseCallbackStepsOf } from '#pipeline-runs/callback-release.js';
 import type { Clock } from '#commons/clock.js';
-import { listAllSteps } from '#commons/pipeline-steps.js';
-import { notFoundMidRun, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
+import { listAllSteps } from '#pipeline-runs/pipeline-steps.js';
+import { notFoundMidRun, unavailableAfterDeadline } from '#pipeline-runs/sagemaker-errors.js';
 import type { CheckedState } from './model.js';
 
-export { MAX_FAILURE_REASON_LENGTH } from '#commons/callback-release.js';
+export { MAX_FAILURE_REASON_LENGTH } from '#pipeline-runs/callback-release.js';
 
 export interface ReleaseDependencies {
   sagemaker: SageMakerClient;

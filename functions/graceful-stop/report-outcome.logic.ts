@@ -8,8 +8,8 @@ import {
   drainTimedOutSentence,
   endedFailedSentence,
   type Outcome,
-} from '#commons/pipeline-execution.js';
-import { POLLS_SAID } from '#commons/sagemaker-errors.js';
+} from '#pipeline-runs/pipeline-execution.js';
+import { POLLS_SAID } from '#pipeline-runs/sagemaker-errors.js';
 
 const MAX_CAUSE_LENGTH = 2_000;
 

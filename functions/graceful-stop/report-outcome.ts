@@ -1,5 +1,5 @@
 import { systemClock } from '#commons/clock.js';
-import { NAMED_FAILURES } from '#commons/errors.js';
+import { NAMED_FAILURES } from '#pipeline-runs/errors.js';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
 import { METRIC, MetricUnit, metrics, recordOutcome } from '#commons/metrics.js';

@@ -5,9 +5,9 @@
  */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Clock } from '#commons/clock.js';
-import { checkLeftovers } from '#commons/leftovers.js';
+import { checkLeftovers } from '#pipeline-runs/leftovers.js';
 import { createPacer } from '#commons/pacer.js';
-import { listAllSteps } from '#commons/pipeline-steps.js';
+import { listAllSteps } from '#pipeline-runs/pipeline-steps.js';
 import type { CheckedState } from './model.js';
 
 /** Describe/Stop job calls a second while checking one run's jobs (the steps' pages are read one after another, at most 50). */

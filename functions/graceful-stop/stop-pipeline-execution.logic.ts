@@ -1,11 +1,12 @@
 import { DescribePipelineExecutionCommand, StopPipelineExecutionCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { InvalidInput, PipelineExecutionNotFound, PipelineExecutionNotStopping, isErrorNamed } from '#commons/errors.js';
+import { InvalidInput, isErrorNamed } from '#commons/errors.js';
+import { PipelineExecutionNotFound, PipelineExecutionNotStopping } from '#pipeline-runs/errors.js';
 import { parseStopRequest, type RequestDefaults } from './stop-request.js';
 import type { Clock } from '#commons/clock.js';
 import type { ExecutionStatus, GracefulStopState, StopRequest, StoppedState } from './model.js';
-import { isNotExecutingError, isNotFoundError, unavailableAfterDeadline } from '#commons/sagemaker-errors.js';
+import { isNotExecutingError, isNotFoundError, unavailableAfterDeadline } from '#pipeline-runs/sagemaker-errors.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
-import { claimOrCount, type StopRecords } from '#commons/stop-records.js';
+import { writeStopRecord, type StopRecords } from '#stop-records/stop-records.js';
 
 export interface StopDependencies {
   sagemaker: SageMakerClient;
@@ -52,8 +53,8 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
     describeStatus(deps.sagemaker, request).catch((describeError: unknown) => {
       throw isNotFoundError(describeError) ? notFound(request, describeError) : unavailable('DescribePipelineExecution', describeError);
     });
-  const claim = () =>
-    claimOrCount(deps.stopRecords, {
+  const writeRecord = () =>
+    writeStopRecord(deps.stopRecords, {
       pipelineExecutionArn: request.pipelineExecutionArn,
       stopExecutionArn: state.executionId,
       signalled: request.drainOnly !== true,
@@ -68,10 +69,10 @@ export async function stopPipelineExecution(state: GracefulStopState, deps: Stop
         `${request.pipelineExecutionArn} is Executing: nobody is stopping it, so drainOnly has nothing to drain; start the graceful stop without drainOnly to stop it.`,
       );
     }
-    await claim();
+    await writeRecord();
     return stoppedState(state, request, requestedAt, false, status);
   }
-  await claim();
+  await writeRecord();
   try {
     await deps.sagemaker.send(
       new StopPipelineExecutionCommand({

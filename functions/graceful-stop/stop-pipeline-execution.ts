@@ -5,7 +5,7 @@ import type { GracefulStopState, StoppedState } from './model.js';
 import { stopPipelineExecution } from './stop-pipeline-execution.logic.js';
 import { readRequestDefaults } from './stop-request.js';
 import { lambdaHandler } from '#commons/handler.js';
-import { createStopRecords } from '#commons/stop-records.js';
+import { createStopRecords } from '#stop-records/stop-records.js';
 
 const sagemaker = createSageMakerClient();
 const defaults = readRequestDefaults();

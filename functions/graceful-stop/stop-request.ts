@@ -4,12 +4,12 @@ import {
   MAX_WAIT_SECONDS_LIMIT,
   describeValue,
   isPlainObject,
-  parsePipelineExecutionArn,
   readBoolean,
   readInteger,
   readReason,
   rejectUnknownKeys,
 } from '#commons/validation.js';
+import { parsePipelineExecutionArn } from '#pipeline-runs/execution-arn.js';
 import type { StopRequest } from './model.js';
 
 const ALLOWED_KEYS = [

@@ -10,10 +10,11 @@ import type { Clock } from '#commons/clock.js';
 import { NamedError } from '#commons/errors.js';
 import { matchesGlob } from '#commons/glob.js';
 import { createPacer } from '#commons/pacer.js';
-import { parseWorkflowEnd, type WorkflowEnd } from '#commons/run-events.js';
-import { isNotFoundError } from '#commons/sagemaker-errors.js';
-import { startGracefulStop } from '#commons/start-graceful-stop.js';
-import { MAX_REASON_LENGTH, parsePipelineExecutionArn } from '#commons/validation.js';
+import { parseWorkflowEnd, type WorkflowEnd } from '#pipeline-runs/run-events.js';
+import { isNotFoundError } from '#pipeline-runs/sagemaker-errors.js';
+import { startGracefulStop } from '#stop-records/start-graceful-stop.js';
+import { MAX_REASON_LENGTH } from '#commons/validation.js';
+import { parsePipelineExecutionArn } from '#pipeline-runs/execution-arn.js';
 
 /** 25,000 events (Step Functions' limit for one execution) at 1,000 a page, and a margin. */
 export const MAX_HISTORY_PAGES = 30;

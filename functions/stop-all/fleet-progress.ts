@@ -1,5 +1,5 @@
 import type { Clock } from '#commons/clock.js';
-import { isTerminalStatus } from '#commons/pipeline-execution.js';
+import { isTerminalStatus } from '#pipeline-runs/pipeline-execution.js';
 import type { FleetLedger, FleetProgress, FleetRun } from './model.js';
 
 /** A run's end is noticed within this many seconds: the sweep reads every status once a period. */

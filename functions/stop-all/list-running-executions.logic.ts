@@ -5,8 +5,9 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { Clock } from '#commons/clock.js';
-import { InvalidInput, PipelineNotFound } from '#commons/errors.js';
-import { isNotFoundError } from '#commons/sagemaker-errors.js';
+import { InvalidInput } from '#commons/errors.js';
+import { PipelineNotFound } from '#pipeline-runs/errors.js';
+import { isNotFoundError } from '#pipeline-runs/sagemaker-errors.js';
 import { resolveDeadlineAndGrace, type RequestDefaults } from '#commons/settings.js';
 import { progressOf } from './fleet-progress.js';
 import { MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';

@@ -1,10 +1,10 @@
-import type { Leftover } from '#commons/leftovers.js';
+import type { Leftover } from '#pipeline-runs/leftovers.js';
 /**
  * The stop-all model: the fleet's ledger (one record per run, kept in S3: the state machine's
  * payload carries only counts and cursors, so it stays far below 256 KB at any number of runs),
  * what its states hand each other, and the output document.
  */
-import type { ExecutionStatus, StepView } from '#commons/pipeline-execution.js';
+import type { ExecutionStatus, StepView } from '#pipeline-runs/pipeline-execution.js';
 import type { StopAllRequest } from './stop-all-request.js';
 
 export type { StopAllRequest } from './stop-all-request.js';
@@ -52,7 +52,7 @@ export interface FleetRun {
   /** A failure that is not a final status: the signal was rejected, or the run vanished. */
   error?: { name: string; cause: string };
   /** Its stop record is written: the stop watch leaves it alone, its end event wakes the fleet. */
-  claimed?: true;
+  recorded?: true;
   /** A run that ended Failed: what may still run behind it (the first few), and how many in all. */
   leftovers?: Array<Pick<Leftover, 'stepName' | 'kind' | 'resource' | 'action'>>;
   leftoverCount?: number;

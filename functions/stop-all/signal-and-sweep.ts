@@ -4,7 +4,7 @@ import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
 import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
 import { createLedgerStore } from './fleet-config.js';
-import { createStopRecords } from '#commons/stop-records.js';
+import { createStopRecords } from '#stop-records/stop-records.js';
 import type { ListedState } from './model.js';
 import { signalAndSweep } from './signal-and-sweep.logic.js';
 

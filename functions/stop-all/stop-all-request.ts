@@ -3,7 +3,6 @@ import { matchesGlob } from '#commons/glob.js';
 import { SETTING_BOUNDS } from '#commons/settings.js';
 import {
   MAX_WAIT_SECONDS_LIMIT,
-  PIPELINE_NAME,
   describeValue,
   isPlainObject,
   readBoolean,
@@ -11,6 +10,7 @@ import {
   readReason,
   rejectUnknownKeys,
 } from '#commons/validation.js';
+import { PIPELINE_NAME } from '#pipeline-runs/execution-arn.js';
 
 /**
  * The stop-all input contract: which pipelines (one name, a list of names or

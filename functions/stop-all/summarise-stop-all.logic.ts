@@ -6,7 +6,7 @@ import {
   drainTimedOutSentence,
   endedFailedSentence,
   isTerminalStatus,
-} from '#commons/pipeline-execution.js';
+} from '#pipeline-runs/pipeline-execution.js';
 import { clip } from '#commons/text.js';
 import { drainSecondsOf, originOf, secondsBetween } from './fleet-progress.js';
 import type { LedgerStore } from './ledger.js';

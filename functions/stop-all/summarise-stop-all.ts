@@ -4,7 +4,7 @@ import { logger } from '#commons/logger.js';
 import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
 import { createEventBridgeClient } from '#commons/clients.js';
 import { requireEnv } from '#commons/config.js';
-import { publishEvent } from '#commons/events.js';
+import { publishEvent } from '#commons/completion-events.js';
 import { createLedgerStore } from './fleet-config.js';
 import type { ListedState, StopAllSummary } from './model.js';
 import { completionEventOf, summariseStopAll } from './summarise-stop-all.logic.js';

@@ -7,9 +7,9 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { matchesGlob } from '#commons/glob.js';
 import { InvalidInput } from '#commons/errors.js';
-import { parseRunStatusChange } from '#commons/run-events.js';
-import { startGracefulStop } from '#commons/start-graceful-stop.js';
-import type { StopRecords } from '#commons/stop-records.js';
+import { parseRunStatusChange } from '#pipeline-runs/run-events.js';
+import { startGracefulStop } from '#stop-records/start-graceful-stop.js';
+import type { StopRecords } from '#stop-records/stop-records.js';
 
 export interface WatchSettings {
   gracefulStopStateMachineArn: string;

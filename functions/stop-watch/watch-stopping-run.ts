@@ -5,7 +5,7 @@ import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
 import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
 import { SETTING_BOUNDS } from '#commons/settings.js';
-import { createStopRecords } from '#commons/stop-records.js';
+import { createStopRecords } from '#stop-records/stop-records.js';
 import { watchStoppingRun, type WatchResult } from './watch-stopping-run.logic.js';
 
 const sfn = createStepFunctionsClient();

@@ -5,11 +5,13 @@ import { executionStatusChange } from './execution-events.js';
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalHandler } from './functions.js';
-import { localLambdaContext } from './lambda-context.js';
-import { NamedError } from '#commons/errors.js';
+import { forEachState, forEngine, positiveSeconds, substitute, TIMEOUT_FIELD, valueAt, type Definition } from './definition.js';
+import { historyRecorder, historyResourceOf, recordEnd } from './execution-history.js';
+import { invokeTask, type TaskHandlers } from './task-invocation.js';
+import { StatesTimeout, withTaskTimeout } from './task-errors.js';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ExecutionAbortedError, ExecutionTimeoutError } from 'aws-local-stepfunctions';
-import { LocalTaskTokens, TASK_TOKEN_PLACEHOLDER, withTaskToken } from './task-tokens.js';
+import { LocalTaskTokens, TASK_TOKEN_PLACEHOLDER } from './task-tokens.js';
 import { assertWithinPayloadLimit } from './step-functions-bounds.js';
 
 const REGION = 'us-east-1';
@@ -25,31 +27,14 @@ export type EventLog = {
   retry?: { attempt: number };
   index?: number;
 };
-type StateDefinition = {
-  Type: string;
-  Resource?: string;
-  TimeoutSeconds?: number;
-  TimeoutSecondsPath?: string;
-  Parameters?: Record<string, unknown>;
-  SecondsPath?: string;
-  Iterator?: Definition;
-  ItemProcessor?: Definition;
-  Branches?: Definition[];
-};
-type Definition = { StartAt: string; States: Record<string, StateDefinition> };
-
 export const localFunctionArn = (logicalId: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
 export const localStateMachineArn = (name: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
 
-export interface RunnerOptions {
+export interface RunnerOptions extends TaskHandlers {
   /** Name used in execution ARNs. */
   stateMachineName: string;
   /** `${Key}` → value, as DefinitionSubstitutions does on AWS. */
   substitutions: Record<string, string>;
-  /** Handlers by Lambda function ARN (for `arn:aws:states:::lambda:invoke`). */
-  lambdaHandlers: Record<string, LocalHandler>;
-  /** Handlers by Task Resource for other integrations (e.g. states:startExecution.sync:2). */
-  resourceHandlers?: Record<string, (input: Json, context: { executionArn: string }) => Promise<Json>>;
   /** The definition is used as written, without `${...}` substitution (a user's own ASL). */
   literal?: boolean;
   /** The task tokens of `.waitForTaskToken` tasks (shared with the local Step Functions API that answers them). */
@@ -108,126 +93,6 @@ export function localLambdaFunctions<Id extends string>(
   return { substitutions, lambdaHandlers };
 }
 
-export class SubstitutionMissing extends NamedError {
-  constructor(key: string) {
-    super('SubstitutionMissing', `The definition uses \${${key}} but no substitution was given for it.`);
-  }
-}
-
-/** Replaces `${Key}` like DefinitionSubstitutions; an unknown key is an error, never left in place. */
-export function substitute(text: string, substitutions: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z0-9]+)\}/g, (_, key: string) => {
-    const value = substitutions[key];
-    if (value === undefined) throw new SubstitutionMissing(key);
-    return value;
-  });
-}
-
-function forEachState(definition: Definition, visit: (name: string, state: StateDefinition) => void): void {
-  for (const [name, state] of Object.entries(definition.States)) {
-    visit(name, state);
-    const nested = [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])].filter(Boolean) as Definition[];
-    nested.forEach((child) => forEachState(child, visit));
-  }
-}
-
-/** A TimeoutSecondsPath that points at no positive integer fails the state, as on AWS. */
-export class InvalidTimeoutPath extends NamedError {
-  constructor(stateName: string, value: unknown) {
-    super(
-      'States.Runtime',
-      `State "${stateName}": TimeoutSecondsPath points at ${JSON.stringify(value) ?? 'nothing'}; expected a positive integer.`,
-    );
-  }
-}
-
-function positiveSeconds(value: unknown, stateName: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidTimeoutPath(stateName, value);
-  return value;
-}
-
-/** Where the engine hands the runner a TimeoutSecondsPath's value (never passed on to the task). */
-const TIMEOUT_FIELD = '__localTimeoutSeconds';
-
-/**
- * The definition as the engine runs it: a Task's TimeoutSecondsPath is enforced here (withTaskTimeout,
- * read from the state input as Step Functions reads it), because the engine would read it from the
- * task's parameters instead; the engine gets a limit it never reaches.
- */
-function forEngine(definition: Definition): Definition {
-  const copy = JSON.parse(JSON.stringify(definition)) as Definition;
-  forEachState(copy, (_, state) => {
-    if (state.Type === 'Task' && state.TimeoutSecondsPath !== undefined) {
-      // The engine evaluates the path on the state input into a field of the task's input, which the runner takes out again.
-      state.Parameters = { ...state.Parameters, [`${TIMEOUT_FIELD}.$`]: state.TimeoutSecondsPath };
-      delete state.TimeoutSecondsPath;
-      // Below 2^31 ms, the most a Node timer holds (a larger one fires at once).
-      state.TimeoutSeconds = 2_000_000;
-    }
-  });
-  return copy;
-}
-
-function valueAt(document: Json, path: string): Json {
-  return path
-    .replace(/^\$\.?/, '')
-    .split('.')
-    .filter(Boolean)
-    .reduce<Json>((node, key) => (node && typeof node === 'object' ? (node as Record<string, Json>)[key] : undefined), document);
-}
-
-/**
- * A function error as Step Functions sees it through `lambda:invoke`: the
- * Error is the errorType (the thrown error's name) and the Cause is Lambda's
- * JSON error payload, not the bare message.
- */
-export class LambdaFunctionError extends NamedError {
-  constructor(thrown: unknown) {
-    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-    super(
-      error.name,
-      JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') }),
-      thrown,
-    );
-  }
-}
-
-/** A task that ran past its TimeoutSeconds, as Step Functions reports it. */
-export class StatesTimeout extends NamedError {
-  constructor(stateName: string, timeoutSeconds: number) {
-    super('States.Timeout', `State "${stateName}" did not finish within its TimeoutSeconds (${timeoutSeconds} s).`);
-  }
-}
-
-/**
- * Enforces a Task's TimeoutSeconds as Step Functions does: the state fails
- * with States.Timeout (for Retry/Catch) while the task itself may go on. In
- * simulated time (timeScale K) the limit passes K times sooner, like the sleeps.
- */
-async function withTaskTimeout<T>(task: Promise<T>, stateName: string, timeoutSeconds: number | undefined, timeScale: number): Promise<T> {
-  if (timeoutSeconds === undefined) return task;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StatesTimeout(stateName, timeoutSeconds)), (timeoutSeconds * 1000) / timeScale);
-  });
-  try {
-    return await Promise.race([task, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** How GetExecutionHistory names a Task's resource: `lambda`/`invoke`, `aws-sdk:sagemaker`/`startPipelineExecution`, ... */
-export function historyResourceOf(resource: string): { resourceType: string; resource: string } {
-  const service = /^arn:[^:]+:states:::(.+)$/.exec(resource)?.[1];
-  if (!service) return { resourceType: 'lambda', resource };
-  const at = service.lastIndexOf(':');
-  return at < 0 ? { resourceType: service, resource: '' } : { resourceType: service.slice(0, at), resource: service.slice(at + 1) };
-}
-
-/** Lambda passes JSON: a round trip keeps the local run honest about what survives serialization. */
-const overTheWire = (value: Json): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
-
 /**
  * Runs an ASL definition on the embedded engine (aws-local-stepfunctions)
  * with local handlers in place of Lambda functions and nested workflows.
@@ -278,11 +143,7 @@ export class LocalStateMachine {
     const retryIntervalOverrides: Record<string, number> = {};
 
     const history = runOptions.history ?? [];
-    const record = (type: string, details: Partial<HistoryEvent> = {}): number => {
-      const id = history.length + 1;
-      history.push({ id, previousEventId: id - 1, timestamp: new Date(), type: type as HistoryEvent['type'], ...details });
-      return id;
-    };
+    const record = historyRecorder(history);
 
     forEachState(this.definition, (stateName, state) => {
       if (state.Type === 'Task') {
@@ -307,7 +168,16 @@ export class LocalStateMachine {
             taskScheduledEventDetails: { resourceType, resource, region: REGION, parameters: JSON.stringify(taskInput) },
           });
           record('TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
-          const task = this.invokeTask(stateName, state, taskInput, executionArn, () => (lambdaInvocations += 1), tokens);
+          const task = invokeTask(
+            this.options,
+            this.taskTokens,
+            stateName,
+            state,
+            taskInput,
+            executionArn,
+            () => (lambdaInvocations += 1),
+            tokens,
+          );
           // A fixed limit may be floored in real time (minTaskTimeoutMs); a wait's timeout never is.
           const effectiveScale =
             state.TimeoutSecondsPath === undefined && timeoutSeconds !== undefined && runOptions.minTaskTimeoutMs !== undefined
@@ -384,12 +254,7 @@ export class LocalStateMachine {
       result.cause = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? '');
     }
     const stoppedAt = Date.now();
-    if (result.status === 'SUCCEEDED')
-      record('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(result.output ?? null) } });
-    else if (result.status === 'FAILED')
-      record('ExecutionFailed', { executionFailedEventDetails: { error: result.error, cause: result.cause } });
-    else if (result.status === 'ABORTED') record('ExecutionAborted', { executionAbortedEventDetails: {} });
-    else record('ExecutionTimedOut', { executionTimedOutEventDetails: {} });
+    recordEnd(record, result);
     runOptions.onStatusChange?.(
       executionStatusChange({
         ...facts,
@@ -409,40 +274,5 @@ export class LocalStateMachine {
       startedAt,
       stoppedAt,
     };
-  }
-
-  private async invokeTask(
-    stateName: string,
-    state: StateDefinition,
-    taskInput: Json,
-    executionArn: string,
-    count: () => void,
-    tokens: string[],
-  ): Promise<Json> {
-    const resource = state.Resource ?? '';
-    const waitsForToken = resource.endsWith('.waitForTaskToken');
-    if (resource.endsWith(':states:::lambda:invoke') || (waitsForToken && resource.includes(':states:::lambda:invoke.'))) {
-      const { FunctionName, Payload } = taskInput as { FunctionName: string; Payload: Json };
-      const handler = this.options.lambdaHandlers[FunctionName];
-      if (!handler) throw new Error(`State "${stateName}" invokes ${FunctionName}, which has no local handler.`);
-      let payloadIn = Payload;
-      let answered: Promise<unknown> | undefined;
-      if (waitsForToken) {
-        const issued = this.taskTokens.issue();
-        tokens.push(issued.token);
-        payloadIn = withTaskToken(Payload, issued.token);
-        answered = issued.answered;
-      }
-      count();
-      const payload = await handler(overTheWire(payloadIn), localLambdaContext(FunctionName)).catch((error: unknown) => {
-        throw new LambdaFunctionError(error);
-      });
-      // With a task token, the Lambda's answer is not the task's: the token's is (or the timeout).
-      if (answered) return overTheWire(await answered);
-      return { StatusCode: 200, Payload: overTheWire(payload) };
-    }
-    const handler = this.options.resourceHandlers?.[resource];
-    if (!handler) throw new Error(`State "${stateName}" uses resource ${resource}, which has no local handler.`);
-    return overTheWire(await handler(overTheWire(taskInput), { executionArn }));
   }
 }

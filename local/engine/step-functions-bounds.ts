@@ -21,6 +21,13 @@ export class StepFunctionsError extends NamedError {
 export const MAX_PAYLOAD_BYTES = 262_144;
 
 /** A task's result over the payload limit fails the state with States.DataLimitExceeded, as on AWS. */
+/** A request the API refuses as malformed (400 ValidationException), saying what is wrong. */
+export class BadRequest extends StepFunctionsError {
+  constructor(message: string) {
+    super('ValidationException', message);
+  }
+}
+
 export class DataLimitExceeded extends NamedError {
   constructor(stateName: string, bytes: number) {
     super(

@@ -16,16 +16,8 @@ import type { EventListener } from '#local/events/event.js';
 import type { LocalStateMachine, RunOptions, RunResult } from './runner.js';
 import { InvalidToken } from './task-tokens.js';
 import { executionStatusChange } from './execution-events.js';
-import {
-  assertArn,
-  assertName,
-  assertRoleArn,
-  parseDefinition,
-  parseExecutionInput,
-  parseTaskOutput,
-  shownArn,
-  StepFunctionsError,
-} from './step-functions-bounds.js';
+import { assertArn, assertName, parseExecutionInput, parseTaskOutput, shownArn, StepFunctionsError } from './step-functions-bounds.js';
+import { StateMachineRegistry, type CreateRequest, type StateMachineDescription, type UpdateRequest } from './state-machine-registry.js';
 
 /** GetExecutionHistory's page: up to 1,000 events. */
 const MAX_HISTORY_PAGE = 1000;
@@ -42,32 +34,6 @@ export interface LocalExecution {
   result?: RunResult;
   done: Promise<RunResult>;
   abort: AbortController;
-}
-
-/** A state machine of this API: the template's (registered) or a user's (CreateStateMachine). */
-interface MachineEntry {
-  machine: LocalStateMachine;
-  name: string;
-  roleArn: string;
-  creationDate: number;
-  updateDate?: number;
-  /** Deployed by template.yaml: described and listed, never updated or deleted here. */
-  fromTemplate: boolean;
-  deleting: boolean;
-}
-
-/** At most this many state machines of users' at once: the bed's memory stays bounded. */
-export const MAX_USER_STATE_MACHINES = 1_000;
-const LOCAL_ROLE_ARN = 'arn:aws:iam::123456789012:role/local';
-
-export interface StateMachineDescription {
-  stateMachineArn: string;
-  name: string;
-  status: 'ACTIVE' | 'DELETING';
-  definition: string;
-  roleArn: string;
-  type: 'STANDARD';
-  creationDate: number;
 }
 
 export interface LocalStepFunctionsOptions {
@@ -110,139 +76,43 @@ function brokenRun(executionArn: string, startedAt: number, history: HistoryEven
 }
 
 export class LocalStepFunctions {
-  private readonly machines = new Map<string, MachineEntry>();
   private readonly executions = new Map<string, LocalExecution>();
-  /** Machines replaced or deleted: their running executions' tokens are still answered. */
-  private readonly retired: LocalStateMachine[] = [];
+  private readonly stateMachines: StateMachineRegistry;
 
-  constructor(private readonly options: LocalStepFunctionsOptions = {}) {}
+  constructor(private readonly options: LocalStepFunctionsOptions = {}) {
+    this.stateMachines = new StateMachineRegistry(options.buildMachine);
+  }
 
   register(...machines: LocalStateMachine[]): this {
-    for (const machine of machines) {
-      this.machines.set(machine.arn, {
-        machine,
-        name: machine.arn.split(':').pop() ?? '',
-        roleArn: LOCAL_ROLE_ARN,
-        creationDate: Date.now(),
-        fromTemplate: true,
-        deleting: false,
-      });
-    }
+    this.stateMachines.register(...machines);
     return this;
   }
 
   machine(stateMachineArn: string): LocalStateMachine {
-    return this.entry(stateMachineArn).machine;
+    return this.stateMachines.machine(stateMachineArn);
   }
 
-  createStateMachine(request: { name: string; definition: string; roleArn: string; type?: string }): {
-    stateMachineArn: string;
-    creationDate: number;
-  } {
-    const { name, definition, roleArn } = request;
-    assertName(name, true);
-    if (request.type !== undefined && request.type !== 'STANDARD') {
-      throw new StepFunctionsError(
-        'StateMachineTypeNotSupported',
-        `The local engine runs STANDARD state machines; got type ${request.type.slice(0, 20)}.`,
-      );
-    }
-    assertRoleArn(roleArn);
-    const parsed = parseDefinition(definition);
-    const existing = [...this.machines.values()].find((entry) => entry.name === name);
-    if (existing) {
-      // As on AWS: the same name, definition and role is the same state machine; anything else is a conflict.
-      if (!existing.fromTemplate && existing.machine.definitionText === JSON.stringify(parsed) && existing.roleArn === roleArn) {
-        return { stateMachineArn: existing.machine.arn, creationDate: existing.creationDate };
-      }
-      throw new StepFunctionsError('StateMachineAlreadyExists', `State Machine Already Exists: '${existing.machine.arn}'`);
-    }
-    if ([...this.machines.values()].filter((entry) => !entry.fromTemplate).length >= MAX_USER_STATE_MACHINES) {
-      throw new StepFunctionsError(
-        'StateMachineLimitExceeded',
-        `The local Step Functions holds at most ${MAX_USER_STATE_MACHINES} state machines of yours; delete one first.`,
-      );
-    }
-    const machine = this.build(name, definition);
-    const creationDate = Date.now();
-    this.machines.set(machine.arn, { machine, name, roleArn, creationDate, fromTemplate: false, deleting: false });
-    return { stateMachineArn: machine.arn, creationDate };
+  createStateMachine(request: CreateRequest): { stateMachineArn: string; creationDate: number } {
+    return this.stateMachines.create(request);
   }
 
   describeStateMachine(stateMachineArn: string): StateMachineDescription {
-    const entry = this.entry(stateMachineArn, { deleting: true });
-    return {
-      stateMachineArn: entry.machine.arn,
-      name: entry.name,
-      status: entry.deleting ? 'DELETING' : 'ACTIVE',
-      definition: entry.machine.definitionText,
-      roleArn: entry.roleArn,
-      type: 'STANDARD',
-      creationDate: entry.creationDate,
-    };
+    return this.stateMachines.describe(stateMachineArn);
   }
 
   /** Every state machine, by name. */
   listStateMachines(): StateMachineDescription[] {
-    return [...this.machines.values()]
-      .map((entry) => this.describeStateMachine(entry.machine.arn))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return this.stateMachines.list();
   }
 
-  /** A new definition or role for the executions started from now on; running ones go on with theirs. */
-  updateStateMachine(request: { stateMachineArn: string; definition?: string; roleArn?: string }): { updateDate: number } {
-    const entry = this.entry(request.stateMachineArn);
-    if (entry.fromTemplate)
-      throw new StepFunctionsError(
-        'ValidationException',
-        `${entry.name} is deployed by template.yaml; change the template, not the local copy.`,
-      );
-    if (request.definition === undefined && request.roleArn === undefined) {
-      throw new StepFunctionsError('MissingRequiredParameter', 'Either the definition or the roleArn must be specified.');
-    }
-    if (request.roleArn !== undefined) assertRoleArn(request.roleArn);
-    if (request.definition !== undefined) {
-      parseDefinition(request.definition);
-      const machine = this.build(entry.name, request.definition);
-      // Tokens of executions already running stay answerable: they live in the old machine's registry.
-      this.retired.push(entry.machine);
-      entry.machine = machine;
-    }
-    if (request.roleArn !== undefined) entry.roleArn = request.roleArn;
-    entry.updateDate = Date.now();
-    return { updateDate: entry.updateDate };
+  updateStateMachine(request: UpdateRequest): { updateDate: number } {
+    return this.stateMachines.update(request);
   }
 
-  /** As on AWS: the state machine is DELETING while its executions run, then gone; none can start meanwhile. */
   deleteStateMachine(stateMachineArn: string): void {
-    assertArn(stateMachineArn, 'stateMachine');
-    const entry = this.machines.get(stateMachineArn);
-    if (!entry) return;
-    if (entry.fromTemplate)
-      throw new StepFunctionsError('ValidationException', `${entry.name} is deployed by template.yaml and cannot be deleted here.`);
-    entry.deleting = true;
-    const running = this.list().filter((execution) => execution.stateMachineArn === stateMachineArn && execution.status === 'RUNNING');
-    void Promise.all(running.map((execution) => execution.done)).then(() => {
-      if (this.machines.get(stateMachineArn) === entry) {
-        this.machines.delete(stateMachineArn);
-        this.retired.push(entry.machine);
-      }
-    });
-  }
-
-  private entry(stateMachineArn: string, allow: { deleting?: boolean } = {}): MachineEntry {
-    assertArn(stateMachineArn, 'stateMachine');
-    const entry = this.machines.get(stateMachineArn);
-    if (!entry) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${shownArn(stateMachineArn)}'`);
-    if (entry.deleting && !allow.deleting)
-      throw new StepFunctionsError('StateMachineDeleting', `State Machine Deleting: '${shownArn(stateMachineArn)}'`);
-    return entry;
-  }
-
-  private build(name: string, definition: string): LocalStateMachine {
-    if (!this.options.buildMachine)
-      throw new StepFunctionsError('ValidationException', 'This local Step Functions runs only the state machines of template.yaml.');
-    return this.options.buildMachine(name, definition);
+    this.stateMachines.delete(stateMachineArn, () =>
+      this.list().filter((execution) => execution.stateMachineArn === stateMachineArn && execution.status === 'RUNNING'),
+    );
   }
 
   startExecution(request: { stateMachineArn: string; name?: string; input?: string }): LocalExecution {
@@ -370,9 +240,7 @@ export class LocalStepFunctions {
   }
 
   private tokensOf(taskToken: string) {
-    const owner = [...[...this.machines.values()].map((entry) => entry.machine), ...this.retired].find((machine) =>
-      machine.taskTokens.knows(taskToken),
-    );
+    const owner = this.stateMachines.everyMachine().find((machine) => machine.taskTokens.knows(taskToken));
     if (!owner) throw new InvalidToken();
     return owner.taskTokens;
   }

@@ -1,13 +1,15 @@
-import { resolveArguments } from './arguments.js';
 import { evaluateConditions } from './conditions.js';
-import { newCallbackToken, type AccountScope } from './arns.js';
+import type { AccountScope } from './arns.js';
 import { executionStatusChange, stepStatusChange, type SimulatorEvents } from './events.js';
 import type { CallbackMessageSender } from './callback-queue.js';
 import type { SimulationClock } from './clock.js';
 import type { SimulatorStats } from './stats.js';
-import { failStepMessage, newJobArnFor, stepKind, stepTypeInfo } from './step-types.js';
+import { failStepMessage, newJobArnFor, stepKind } from './step-types.js';
 import type { CallbackRegistration, SimulatorStore } from './store.js';
 import type { Execution, ExecutionStatus, Job, NameValue, StepDefinition, StepRun, StepStatus } from './types.js';
+import { noTimers, SimulatedJobs } from './simulated-jobs.js';
+import { isSkipped, readySteps } from './step-graph.js';
+import { deliverCallbackMessage, uniqueCallbackToken } from './callback-delivery.js';
 
 export type CallbackAnswer = { outcome: 'success'; outputParameters?: NameValue[] } | { outcome: 'failure'; failureReason?: string };
 
@@ -23,7 +25,6 @@ export interface EngineDependencies {
   stepTransitionSeconds?: number;
 }
 
-const noTimers = (): void => undefined;
 /** SageMaker's FailureReason of a run whose step failed (the step's own FailureReason says why). */
 export const STEP_FAILURE_REASON = 'Step failure: One or multiple steps failed.';
 const isRunning = (step: StepRun): boolean => step.status === 'Starting' || step.status === 'Executing' || step.status === 'Stopping';
@@ -36,8 +37,11 @@ const isRunning = (step: StepRun): boolean => step.status === 'Starting' || step
  */
 export class PipelineEngine {
   private disposed = false;
+  private readonly jobs: SimulatedJobs;
 
-  constructor(private readonly deps: EngineDependencies) {}
+  constructor(private readonly deps: EngineDependencies) {
+    this.jobs = new SimulatedJobs({ clock: deps.clock, store: deps.store, isDisposed: () => this.disposed });
+  }
 
   start(execution: Execution): void {
     this.deps.events?.publish(executionStatusChange(execution, undefined, this.deps.scope));
@@ -64,7 +68,7 @@ export class PipelineEngine {
         this.deliver(execution, step, 'Stopping');
       } else {
         step.cancelTimers();
-        this.setJobStatus(step.job, 'Stopping');
+        this.jobs.setStatus(step.job, 'Stopping');
         step.cancelTimers = this.after(step.definition.simulation.stopDurationSeconds, () => this.finishStep(execution, step, 'Stopped'));
       }
     }
@@ -106,25 +110,14 @@ export class PipelineEngine {
 
   private startReadySteps(execution: Execution): void {
     if (execution.status !== 'Executing' || execution.discarded || execution.stepFailed) return;
-    for (const definition of this.readySteps(execution)) this.startStep(execution, definition);
+    for (const definition of readySteps(execution)) this.startStep(execution, definition);
     this.settle(execution);
-  }
-
-  /** Steps not started yet whose DependsOn all Succeeded (and whose Condition branch was taken). */
-  private readySteps(execution: Execution): StepDefinition[] {
-    return execution.pipeline.steps.filter(
-      (definition) =>
-        !execution.steps.has(definition.name) &&
-        !this.isSkipped(execution, definition) &&
-        definition.dependsOn.every((name) => execution.steps.get(name)?.status === 'Succeeded') &&
-        this.branchTaken(execution, definition),
-    );
   }
 
   /** After a step succeeded: the steps it let go start once the transition's time has passed. */
   private startNextSteps(execution: Execution): void {
     const seconds = this.deps.stepTransitionSeconds ?? 0;
-    if (seconds === 0 || this.readySteps(execution).length === 0) {
+    if (seconds === 0 || readySteps(execution).length === 0) {
       this.startReadySteps(execution);
       return;
     }
@@ -132,27 +125,6 @@ export class PipelineEngine {
     this.after(seconds, () => {
       execution.transitionsPending = (execution.transitionsPending ?? 1) - 1;
       if (!this.disposed) this.startReadySteps(execution);
-    });
-  }
-
-  /** A step of a Condition's IfSteps/ElseSteps runs once its condition succeeded with that outcome. */
-  private branchTaken(execution: Execution, definition: StepDefinition): boolean {
-    if (!definition.branchOf) return true;
-    const condition = execution.steps.get(definition.branchOf.condition);
-    return condition?.status === 'Succeeded' && condition.conditionOutcome === (definition.branchOf.branch === 'If');
-  }
-
-  /** Never runs in this execution: on the branch its condition did not take, or after such a step. */
-  private isSkipped(execution: Execution, definition: StepDefinition, seen = new Set<string>()): boolean {
-    if (seen.has(definition.name)) return false;
-    seen.add(definition.name);
-    if (definition.branchOf) {
-      const condition = execution.steps.get(definition.branchOf.condition);
-      if (condition?.status === 'Succeeded' && condition.conditionOutcome !== (definition.branchOf.branch === 'If')) return true;
-    }
-    return definition.dependsOn.some((name) => {
-      const parent = execution.pipeline.steps.find((candidate) => candidate.name === name);
-      return parent !== undefined && this.isSkipped(execution, parent, seen);
     });
   }
 
@@ -171,13 +143,13 @@ export class PipelineEngine {
     this.deps.events?.publish(stepStatusChange(execution, step, undefined, this.deps.scope));
     const kind = stepKind(definition.type);
     if (kind === 'callback') {
-      step.callbackToken = this.uniqueCallbackToken();
+      step.callbackToken = uniqueCallbackToken(this.deps.store);
       this.deps.store.registerCallback(step.callbackToken, { execution, stepName: definition.name });
       this.deliver(execution, step, 'Executing');
       return;
     }
     step.jobArn = newJobArnFor(this.deps.scope, execution, definition.name, definition.type);
-    this.startJob(execution, step);
+    this.jobs.start(execution, step);
     const { durationSeconds, timeoutSeconds } = definition.simulation;
     if (kind === 'lambda' && durationSeconds >= timeoutSeconds) {
       step.cancelTimers = this.after(timeoutSeconds, () => this.timeOutLambda(execution, step));
@@ -238,7 +210,7 @@ export class PipelineEngine {
     if (failureReason !== undefined) step.failureReason = failureReason;
     if (outputParameters !== undefined) step.outputParameters = outputParameters;
     this.setStepStatus(execution, step, status);
-    this.endJobWithStep(step, status);
+    this.jobs.endWithStep(step, status);
     this.touch(execution);
     // Like SageMaker: a failed step starts no more steps, and the run ends Failed once the steps
     // running beside it have finished; the step's own FailureReason carries the detail.
@@ -254,7 +226,7 @@ export class PipelineEngine {
       if (!steps.some(isRunning)) this.setExecutionStatus(execution, 'Failed', STEP_FAILURE_REASON);
     } else if (execution.status === 'Executing') {
       const allSucceeded = execution.pipeline.steps.every(
-        (d) => execution.steps.get(d.name)?.status === 'Succeeded' || this.isSkipped(execution, d),
+        (d) => execution.steps.get(d.name)?.status === 'Succeeded' || isSkipped(execution, d),
       );
       if (allSucceeded) this.setExecutionStatus(execution, 'Succeeded');
     } else if (execution.status === 'Stopping' && !steps.some(isRunning)) {
@@ -264,89 +236,18 @@ export class PipelineEngine {
   }
 
   private deliver(execution: Execution, step: StepRun, status: 'Executing' | 'Stopping'): void {
-    const queueUrl = step.definition.sqsQueueUrl ?? '';
-    const message = {
-      token: step.callbackToken ?? '',
-      pipelineExecutionArn: execution.arn,
-      arguments: resolveArguments(step.definition.arguments, execution),
-      status,
-    };
-    step.delivery = step.delivery.then(async () => {
-      if (this.disposed || execution.discarded) return;
-      try {
-        await this.deps.sender.send(queueUrl, message);
-        this.deps.stats.countCallbackMessage(true);
-      } catch (error) {
-        this.deps.stats.countCallbackMessage(false);
-        // Like SageMaker: a callback step whose message cannot be sent fails.
-        if (status === 'Executing') {
-          const reason = `Failed to send the callback message to ${queueUrl}: ${(error as Error).message}`.slice(0, 1024);
-          this.finishStep(execution, step, 'Failed', reason);
-        }
-      }
+    deliverCallbackMessage(execution, step, status, {
+      sender: this.deps.sender,
+      stats: this.deps.stats,
+      isDisposed: () => this.disposed,
+      // Like SageMaker: a callback step whose message cannot be sent fails.
+      onUndeliverable: (reason) => this.finishStep(execution, step, 'Failed', reason),
     });
-  }
-
-  /** The job a job step runs: InProgress from the step's start. */
-  private startJob(execution: Execution, step: StepRun): void {
-    const kind = stepTypeInfo(step.definition.type)?.jobKind;
-    if (!kind || !step.jobArn) return;
-    const now = this.deps.clock.nowSeconds();
-    const job: Job = {
-      kind,
-      name: step.jobArn.slice(step.jobArn.lastIndexOf('/') + 1),
-      arn: step.jobArn,
-      status: 'InProgress',
-      creationTime: now,
-      lastModifiedTime: now,
-      roleArn: execution.pipeline.roleArn,
-      stopDurationSeconds: step.definition.simulation.stopDurationSeconds,
-      cancelTimers: noTimers,
-    };
-    step.job = job;
-    this.deps.store.addJob(job);
-  }
-
-  /**
-   * The job ends as its step did - unless a fault keeps it running (JobOutlivesStepSeconds): then it
-   * goes on InProgress, nobody watching, until its time is up or someone stops it.
-   */
-  private endJobWithStep(step: StepRun, status: StepStatus): void {
-    const job = step.job;
-    if (!job || (job.status !== 'InProgress' && job.status !== 'Stopping')) return;
-    const outlives = step.definition.simulation.jobOutlivesStepSeconds;
-    if (outlives > 0) {
-      job.status = 'InProgress';
-      job.cancelTimers = this.after(outlives, () => this.endJob(job, 'Completed'));
-      return;
-    }
-    this.endJob(
-      job,
-      status === 'Succeeded' ? 'Completed' : status === 'Failed' ? 'Failed' : 'Stopped',
-      status === 'Failed' ? step.failureReason : undefined,
-    );
   }
 
   /** StopTrainingJob and the like: Stopping, then Stopped after the job's stop duration. The caller has checked it is InProgress. */
   stopJob(job: Job): void {
-    job.cancelTimers();
-    this.setJobStatus(job, 'Stopping');
-    job.cancelTimers = this.after(job.stopDurationSeconds, () => this.endJob(job, 'Stopped'));
-  }
-
-  private endJob(job: Job, status: 'Completed' | 'Failed' | 'Stopped', failureReason?: string): void {
-    if (this.disposed) return;
-    job.cancelTimers();
-    job.cancelTimers = noTimers;
-    if (failureReason !== undefined) job.failureReason = failureReason;
-    job.endTime = this.deps.clock.nowSeconds();
-    this.setJobStatus(job, status);
-  }
-
-  private setJobStatus(job: Job | undefined, status: Job['status']): void {
-    if (!job) return;
-    job.status = status;
-    job.lastModifiedTime = this.deps.clock.nowSeconds();
+    this.jobs.stop(job);
   }
 
   private setExecutionStatus(execution: Execution, status: ExecutionStatus, failureReason?: string): void {
@@ -370,11 +271,5 @@ export class PipelineEngine {
   private after(seconds: number, action: () => void): () => void {
     const timer = this.deps.clock.afterSimulatedSeconds(seconds, action);
     return () => timer.cancel();
-  }
-
-  private uniqueCallbackToken(): string {
-    let token = newCallbackToken();
-    while (this.deps.store.isCallbackTokenTaken(token)) token = newCallbackToken();
-    return token;
   }
 }

@@ -3,7 +3,7 @@ import { handleAdminRequest, ADMIN_PREFIX, type AdminDependencies } from './admi
 import type { SimulationClock } from './clock.js';
 import { SageMakerError } from './errors.js';
 import type { FaultAction, FaultController } from './faults.js';
-import { findOperation, type OperationContext } from './operations/index.js';
+import { findOperation, type OperationContext } from '#local/simulator/operations/index.js';
 import { internalFailure, operationFromTarget, parseJsonObject, readBody, sendError, sendJson } from './protocol.js';
 import type { SimulatorStats } from './stats.js';
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createSqsCallbackSender } from './callback-queue.js';
 import { SimulationClock } from './clock.js';
 import { FaultController } from './faults.js';
-import { OPERATION_NAMES } from './operations/index.js';
+import { OPERATION_NAMES } from '#local/simulator/operations/index.js';
 import { PipelineEngine } from './pipeline-engine.js';
 import type { ServerResponse } from 'node:http';
 import { createSimulatorServer } from './server.js';

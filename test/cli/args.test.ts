@@ -1,22 +1,15 @@
 /**
- * The CLI's command line (cli/args.ts): every command and flag maps to the
+ * The CLI's command line (cli/args.ts, cli/argv.ts, cli/help.ts): every command and flag maps to the
  * right Command (for stop and stop-all, the exact state-machine input, checked
  * by the state machine's own parsers), and every command line that cannot run
  * is a UsageError saying what was expected. Arbitrary argv is covered by
  * test/property/hostile-input.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  COMMANDS,
-  commandUsage,
-  DEMO_SCENARIO_NAMES,
-  HELP_COLUMNS,
-  parseCommandLine,
-  parseDuration,
-  SEED_RUN_NAMES,
-  USAGE,
-  UsageError,
-} from '#cli/args.js';
+import { COMMANDS, DEMO_SCENARIO_NAMES, SEED_RUN_NAMES, UsageError } from '#cli/command-table.js';
+import { commandUsage, HELP_COLUMNS, USAGE } from '#cli/help.js';
+import { parseCommandLine } from '#cli/args.js';
+import { parseDuration } from '#cli/argv.js';
 import { DEMO_SCENARIOS } from '#cli/demo/scenarios.js';
 import { SEED_RUNS } from '#cli/seed-runs.js';
 

@@ -14,8 +14,8 @@ import { createQueue } from '#local/sqs/emulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { waitFor, within } from '#local/bounded.js';
-import { callbackStep, jobStep } from './support/bed.js';
-import { cliDiagnostics as diagnostics, localStackEnv, useCli } from './support/cli.js';
+import { callbackStep, jobStep } from '#test/e2e/support/bed.js';
+import { cliDiagnostics as diagnostics, localStackEnv, useCli } from '#test/e2e/support/cli.js';
 
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

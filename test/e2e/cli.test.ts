@@ -18,10 +18,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandUsage } from '#cli/args.js';
+import { commandUsage } from '#cli/help.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
-import { jobStep, type StepJson } from './support/bed.js';
-import { cliDiagnostics, localStackEnv, useCli } from './support/cli.js';
+import { jobStep, type StepJson } from '#test/e2e/support/bed.js';
+import { cliDiagnostics, localStackEnv, useCli } from '#test/e2e/support/cli.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
 import { waitFor, within } from '#local/bounded.js';
 

@@ -10,8 +10,8 @@ import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand }
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
-import { jobStep } from './support/bed.js';
-import { runCli, type CliRun } from './support/cli.js';
+import { jobStep } from '#test/e2e/support/bed.js';
+import { runCli, type CliRun } from '#test/e2e/support/cli.js';
 
 /** The bound of docs/guarantees.md: the deadline plus one SDK call budget, one ASL retry delay and the report. */
 const SLACK_SECONDS = 50;

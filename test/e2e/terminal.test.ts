@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { VirtualTerminal } from '#test/support/virtual-terminal.js';
-import { cliPath } from './support/cli.js';
+import { cliPath } from '#test/e2e/support/cli.js';
 
 const PTY = join(projectRoot, 'test', 'support', 'pty-run.py');
 const LONG_NAME = `Train${'VeryLongStepName'.repeat(3)}Final`.slice(0, 64);

@@ -13,7 +13,7 @@ import { parseStopRequest } from '#graceful-stop/stop-request.js';
 import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
 import { mockedGracefulStop } from '#test/support/source-handlers.js';
 import { FAST, expectSucceeded } from '#test/statemachine/helpers.js';
-import { codeBlocks, section, shellArguments } from './support/docs.js';
+import { codeBlocks, section, shellArguments } from '#test/entrypoints/support/docs.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 

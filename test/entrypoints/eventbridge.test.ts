@@ -15,7 +15,7 @@ import { mockedGracefulStop } from '#test/support/source-handlers.js';
 import { FAST, START, expectSucceeded, afterEnd } from '#test/statemachine/helpers.js';
 import { S, pathOf } from '#test/support/run-path.js';
 import { loadTemplate } from '#test/template/support/template.js';
-import { section, shellArguments } from './support/docs.js';
+import { section, shellArguments } from '#test/entrypoints/support/docs.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 

@@ -1,7 +1,9 @@
 /**
  * The layout's rules, kept by a test: no import circle anywhere in the house, and each room
- * imports only from the rooms below it (bench → cli → local → functions; inside functions/, a
- * feature imports its own files and commons/).
+ * imports only from the rooms below it (bench → cli → local → functions). Inside functions/, the
+ * shared rooms stack up (commons → pipeline-runs → stop-records: plumbing, then what SageMaker says
+ * about a run, then who of this stack stops which run), and a feature imports its own files and the
+ * shared rooms, never another feature.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -9,6 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
 
 const ROOMS = ['functions', 'local', 'cli', 'bench'] as const;
+/** The shared rooms of functions/, lowest first: each imports only the ones before it. */
+const SHARED = ['commons', 'pipeline-runs', 'stop-records'] as const;
+/** What commons may hold at most: plumbing stays small, the domain lives in named rooms. */
+const COMMONS_MAX_LINES = 1_000;
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -100,14 +106,37 @@ describe('the import graph', () => {
     expect(upwards).toEqual([]);
   });
 
-  it('keeps each feature of functions/ to its own files and commons/', () => {
+  it('keeps each feature of functions/ to its own files and the shared rooms', () => {
+    const shared = new Set<string>(SHARED);
     const across = [...graph]
-      .filter(([file]) => roomOf(file) === 'functions')
+      .filter(([file]) => roomOf(file) === 'functions' && !shared.has(featureOf(file)))
       .flatMap(([file, imports]) =>
         imports
-          .filter((target) => roomOf(target) === 'functions' && featureOf(target) !== featureOf(file) && featureOf(target) !== 'commons')
+          .filter((target) => roomOf(target) === 'functions' && featureOf(target) !== featureOf(file) && !shared.has(featureOf(target)))
           .map((target) => `${file} → ${target}`),
       );
     expect(across).toEqual([]);
+  });
+
+  it('stacks the shared rooms: commons imports no room of the domain, pipeline-runs only commons', () => {
+    const rank = new Map<string, number>(SHARED.map((room, index) => [room, index]));
+    const upwards = [...graph]
+      .filter(([file]) => roomOf(file) === 'functions' && rank.has(featureOf(file)))
+      .flatMap(([file, imports]) =>
+        imports
+          .filter(
+            (target) => roomOf(target) === 'functions' && (rank.get(featureOf(target)) ?? Infinity) > (rank.get(featureOf(file)) ?? 0),
+          )
+          .map((target) => `${file} → ${target}`),
+      );
+    expect(upwards).toEqual([]);
+  });
+
+  it(`keeps commons to plumbing of at most ${COMMONS_MAX_LINES} lines`, () => {
+    const lines = sourceFiles(join(projectRoot, 'functions', 'commons')).reduce(
+      (sum, file) => sum + readFileSync(file, 'utf8').split('\n').length - 1,
+      0,
+    );
+    expect(lines).toBeLessThanOrEqual(COMMONS_MAX_LINES);
   });
 });

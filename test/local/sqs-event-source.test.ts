@@ -1,13 +1,8 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import {
-  queueArnFromUrl,
-  recordsToDelete,
-  startCallbackPoller,
-  toSqsEvent,
-  type CallbackPoller,
-} from '#local/event-source/sqs-event-source.js';
+import { queueArnFromUrl, recordsToDelete, toSqsEvent } from '#local/event-source/sqs-event.js';
+import { startCallbackPoller, type CallbackPoller } from '#local/event-source/sqs-event-source.js';
 import { createQueueWithDeadLetterQueue, createSqsClient, startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 
 const records = (...ids: string[]): SQSRecord[] =>

@@ -13,7 +13,8 @@ import { MAX_ERROR_MESSAGE_LENGTH, MalformedCallbackMessage, parseCallbackMessag
 import { InvalidInput } from '#commons/errors.js';
 import { parseStopRequest } from '#graceful-stop/stop-request.js';
 import { handler as stopHandler } from '#graceful-stop/stop-pipeline-execution.js';
-import { UsageError, parseCommandLine } from '#cli/args.js';
+import { UsageError } from '#cli/command-table.js';
+import { parseCommandLine } from '#cli/args.js';
 import {
   ONE_MIB,
   deeplyNested,

@@ -18,7 +18,7 @@ import {
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { gracefulStopNameOf } from '#commons/start-graceful-stop.js';
+import { gracefulStopNameOf } from '#stop-records/start-graceful-stop.js';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
 import { waitFor } from '#local/bounded.js';

@@ -8,7 +8,7 @@ import { handler as check } from '#graceful-stop/check-pipeline-execution.js';
 import { handler as release } from '#graceful-stop/release-callback-steps.js';
 import { handler as report } from '#graceful-stop/report-outcome.js';
 import { handler as publish } from '#graceful-stop/publish-completion-event.js';
-import { handler as waitForRunEvents } from '#run-events/wait-for-run-events.js';
+import { handler as waitForRunEvents } from '#wake-up/wait-for-run-events.js';
 import { handler as stopLeftoverJobs } from '#graceful-stop/stop-leftover-jobs.js';
 import { useMemoryS3 } from './memory-s3-fetch.js';
 import { createObjectStore } from '#commons/object-store.js';

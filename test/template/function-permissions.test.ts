@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsOf, walkPolicies, type PolicyTemplates, type PolicyWalk } from './support/iam.js';
+import { actionsOf, walkPolicies, type PolicyTemplates, type PolicyWalk } from '#test/template/support/iam.js';
 import {
   asList,
   functionProperty,
@@ -22,12 +22,12 @@ import {
   refTarget,
   resourcesOfType,
   type Template,
-} from './support/template.js';
+} from '#test/template/support/template.js';
 
 /** SDK client package → IAM service prefix, for the services whose calls the code makes itself. */
 const SDK_SERVICES: Record<string, string> = { '@aws-sdk/client-sagemaker': 'sagemaker', '@aws-sdk/client-eventbridge': 'events' };
 
-/** package.json's subpath imports ("#commons/*" → "./functions/commons/*"): where a `#name/x.js` import lives. */
+/** package.json's subpath imports ("#pipeline-runs/*" → "./functions/pipeline-runs/*"): where a `#name/x.js` import lives. */
 const SUBPATHS = Object.entries(
   (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports,
 ).map(([pattern, target]) => [pattern.replace('*', ''), join(projectRoot, target.replace('*', ''))] as const);
@@ -103,11 +103,11 @@ describe('actionsCalledBy', () => {
     expect(actions).toEqual(['sagemaker:ListPipelineExecutionSteps', 'sagemaker:SendPipelineExecutionStepFailure']);
   });
 
-  it('follows subpath imports into commons: a step that releases through the shared release calls what it calls', () => {
+  it('follows subpath imports into the shared rooms: a step that releases through the shared release calls what it calls', () => {
     // Act
     const files = sourcesReachedFrom(join(projectRoot, 'functions', 'stop-all', 'signal-and-sweep.ts'));
     // Assess
-    expect(files.map((file) => file.slice(projectRoot.length + 1))).toContain('functions/commons/callback-release.ts');
+    expect(files.map((file) => file.slice(projectRoot.length + 1))).toContain('functions/pipeline-runs/callback-release.ts');
     expect(actionsCalledBy(files)).toEqual([
       'sagemaker:DescribeAutoMLJob',
       'sagemaker:DescribeHyperParameterTuningJob',
@@ -133,7 +133,7 @@ describe('actionsCalledBy', () => {
     const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
     write(
       'entry.ts',
-      "import type { Shape } from './typed.js';\nimport {\n  run,\n} from './runtime.js';\nexport { more } from './reexported.js';\n",
+      "import type { Shape } from './typed.js';\nimport { \n  run, \n } from './runtime.js';\nexport { more } from './reexported.js';\n",
     );
     write('typed.ts', "import { DeletePipelineCommand } from '@aws-sdk/client-sagemaker';\nnew DeletePipelineCommand({});\n");
     write(

@@ -16,7 +16,7 @@ import {
   type JsonObject,
   type Resource,
   type Template,
-} from './support/template.js';
+} from '#test/template/support/template.js';
 
 interface EsbuildFunction {
   logicalId: string;

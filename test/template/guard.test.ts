@@ -1,7 +1,7 @@
 /** The runaway guard in template.yaml: an optional schedule that starts stop-all with a valid policy, with its own least-privilege role and a dead-letter queue. */
 import { describe, expect, it } from 'vitest';
 import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
-import { loadTemplate, refTarget, type JsonObject } from './support/template.js';
+import { loadTemplate, refTarget, type JsonObject } from '#test/template/support/template.js';
 
 const template = loadTemplate();
 const schedule = template.Resources.RunawayGuardSchedule;

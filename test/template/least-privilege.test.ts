@@ -8,7 +8,7 @@ import {
   wildcardActionFindings,
   type PolicyTemplates,
   type PolicyWalk,
-} from './support/iam.js';
+} from '#test/template/support/iam.js';
 import {
   getAttTarget,
   isObject,
@@ -18,7 +18,7 @@ import {
   refTarget,
   resourcesOfType,
   type Template,
-} from './support/template.js';
+} from '#test/template/support/template.js';
 
 /** Functions a state machine's definition names through DefinitionSubstitutions. */
 function functionsNamedBy(template: Template, stateMachineId: string): string[] {

@@ -9,9 +9,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METRIC, OTHER_OUTCOME, OUTCOME_DIMENSION } from '#commons/metrics.js';
-import { NAMED_FAILURES } from '#commons/errors.js';
+import { NAMED_FAILURES } from '#pipeline-runs/errors.js';
 import { OUTCOMES } from '#graceful-stop/model.js';
-import { loadTemplate, projectRoot, refTarget, resourcesOfType, type Json, type JsonObject } from './support/template.js';
+import { loadTemplate, projectRoot, refTarget, resourcesOfType, type Json, type JsonObject } from '#test/template/support/template.js';
 
 const template = loadTemplate();
 const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');

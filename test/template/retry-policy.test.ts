@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRANSIENT_ERROR_NAMES } from '#commons/sagemaker-errors.js';
-import { projectRoot } from './support/template.js';
+import { TRANSIENT_ERROR_NAMES } from '#pipeline-runs/sagemaker-errors.js';
+import { projectRoot } from '#test/template/support/template.js';
 
 interface Retrier {
   ErrorEquals: string[];

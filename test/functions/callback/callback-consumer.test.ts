@@ -14,7 +14,7 @@ import {
   readConsumerConfig,
   type ConsumerDependencies,
 } from '#callback/callback-consumer.logic.js';
-import type { CleanupHook } from '#callback/callback-message.js';
+import type { CleanupHook } from '#callback/callback-answers.js';
 import { ConfigurationError } from '#commons/errors.js';
 import { logger } from '#commons/logger.js';
 import { captureLogs } from '#test/support/log-capture.js';

@@ -9,14 +9,12 @@ import {
   MAX_ERROR_MESSAGE_LENGTH,
   MAX_FAILURE_REASON_LENGTH,
   MalformedCallbackMessage,
-  acknowledgeStop,
   isStopping,
   parseCallbackMessage,
   redactToken,
-  stopFailureReason,
-  succeedCallbackStep,
   type CallbackMessage,
 } from '#callback/callback-message.js';
+import { acknowledgeStop, stopFailureReason, succeedCallbackStep } from '#callback/callback-answers.js';
 import { InvalidInput } from '#commons/errors.js';
 import { logger } from '#commons/logger.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';

@@ -11,7 +11,7 @@ import {
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
 import { MAX_FAILURE_REASON_LENGTH, releaseCallbackSteps } from '#graceful-stop/release-callback-steps.logic.js';
-import { releaseFailureReason } from '#commons/callback-release.js';
+import { releaseFailureReason } from '#pipeline-runs/callback-release.js';
 import type { CheckedState, ReleasedStep } from '#graceful-stop/model.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
 import { EXECUTION_ID, T0, callbackStep, checkedState, clockAt, lambdaStep, request, sdkError } from '#test/functions/fixtures.js';

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { stopPipelineExecution, type StopDependencies } from '#graceful-stop/stop-pipeline-execution.logic.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
-import { s3StopRecords } from '#commons/stop-records.js';
+import { s3StopRecords } from '#stop-records/stop-records.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
 import { ARN, EXECUTION_ID, FakeClock, NOT_EXECUTING_MESSAGE, T0, sdkError } from '#test/functions/fixtures.js';
 

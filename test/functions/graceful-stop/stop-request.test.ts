@@ -2,10 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseStopRequest, unwrapEnvelope } from '#graceful-stop/stop-request.js';
-import { MAX_REASON_LENGTH, parsePipelineExecutionArn } from '#commons/validation.js';
+import { MAX_REASON_LENGTH } from '#commons/validation.js';
+import { parsePipelineExecutionArn } from '#pipeline-runs/execution-arn.js';
 import { stopPipelineExecution } from '#graceful-stop/stop-pipeline-execution.logic.js';
 import { ARN, EXECUTION_ID, FakeClock } from '#test/functions/fixtures.js';
-import { s3StopRecords } from '#commons/stop-records.js';
+import { s3StopRecords } from '#stop-records/stop-records.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
 
 const objects = new MemoryObjects();

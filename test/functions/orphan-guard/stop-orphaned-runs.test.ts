@@ -3,10 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { DescribePipelineExecutionCommand, ResourceNotFound, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { gracefulStopNameOf } from '#commons/start-graceful-stop.js';
+import { gracefulStopNameOf } from '#stop-records/start-graceful-stop.js';
 import { MAX_HISTORY_PAGES, orphanReasonOf, startedRunsOf, stopOrphanedRuns } from '#orphan-guard/stop-orphaned-runs.logic.js';
 import { FakeClock } from '#test/functions/fixtures.js';
-import { PARENT, workflowEnd } from '../run-events/events.js';
+import { PARENT, workflowEnd } from '#test/functions/wake-up/events.js';
 
 const sfn = mockClient(SFNClient);
 const sagemaker = mockClient(SageMakerClient);

@@ -17,10 +17,12 @@ import { cycleSeconds, EVENTS_PER_CYCLE, SWEEP_PERIOD_SECONDS } from '#stop-all/
 import { ledgerRefOf } from '#stop-all/ledger.js';
 import { PACE_FRACTION } from '#stop-all/limits.js';
 import type { FleetLedger, FleetRun, ListedState } from '#stop-all/model.js';
-import { MAX_RELEASE_CHECKS, MAX_SIGNAL_ATTEMPTS, RELEASE_RECHECK_SECONDS, signalAndSweep } from '#stop-all/signal-and-sweep.logic.js';
+import { signalAndSweep } from '#stop-all/signal-and-sweep.logic.js';
+import { MAX_SIGNAL_ATTEMPTS } from '#stop-all/signal-runs.js';
+import { MAX_RELEASE_CHECKS, RELEASE_RECHECK_SECONDS } from '#stop-all/release-after-grace.js';
 import { FakeClock, NOT_EXECUTING_MESSAGE, T0, callbackStep, lambdaStep, sdkError } from '#test/functions/fixtures.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
-import { s3StopRecords } from '#commons/stop-records.js';
+import { s3StopRecords } from '#stop-records/stop-records.js';
 import { EXECUTION_ID, MemoryLedgers, PIPELINE, arnOf, fleetRun, ledgerOf, request } from './support.js';
 
 const sagemaker = mockClient(SageMakerClient);
@@ -469,13 +471,11 @@ describe('signalAndSweep', () => {
   it('stops a job still running behind a run that ended Failed, and counts it among the leftovers', async () => {
     // Prepare
     const job = 'arn:aws:sagemaker:us-east-1:123456789012:training-job/pipelines-failed-train-x1';
-    sagemaker
-      .on(ListPipelineExecutionsCommand)
-      .resolves({
-        PipelineExecutionSummaries: [
-          listed('failed', 'Failed', { PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.' }),
-        ],
-      });
+    sagemaker.on(ListPipelineExecutionsCommand).resolves({
+      PipelineExecutionSummaries: [
+        listed('failed', 'Failed', { PipelineExecutionFailureReason: 'Step failure: One or multiple steps failed.' }),
+      ],
+    });
     sagemaker.on(ListPipelineExecutionStepsCommand).resolves({
       PipelineExecutionSteps: [
         { StepName: 'Train', StepStatus: 'Stopped', Metadata: { TrainingJob: { Arn: job } } },
@@ -586,7 +586,7 @@ describe('signalAndSweep', () => {
     expect(recordsAtSignal).toEqual([1, 1]);
     for (const id of ['a', 'b', 'c']) expect(await records.stopsOn(arnOf(id)), id).toHaveLength(1);
     expect(objects.calls.filter(([method]) => method === 'PUT')).toHaveLength(3);
-    expect(runs().map((run) => run.claimed)).toEqual([true, true, true]);
+    expect(runs().map((run) => run.recorded)).toEqual([true, true, true]);
   });
 
   it('keeps writing stop records ahead of the signals for the whole cycle, not only its first hundred', async () => {

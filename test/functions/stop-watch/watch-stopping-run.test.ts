@@ -2,12 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { gracefulStopNameOf } from '#commons/start-graceful-stop.js';
-import { s3StopRecords } from '#commons/stop-records.js';
+import { gracefulStopNameOf } from '#stop-records/start-graceful-stop.js';
+import { s3StopRecords } from '#stop-records/stop-records.js';
 import { WATCH_REASON, watchStoppingRun, type WatchSettings } from '#stop-watch/watch-stopping-run.logic.js';
 import { ARN, EXECUTION_ID } from '#test/functions/fixtures.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
-import { runStatusChange } from '../run-events/events.js';
+import { runStatusChange } from '#test/functions/wake-up/events.js';
 
 const sfn = mockClient(SFNClient);
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:graceful-stop';
@@ -56,7 +56,7 @@ describe('watchStoppingRun', () => {
 
   it('leaves a run alone that a stop of this stack is on', async () => {
     // Prepare
-    await s3StopRecords(objects).claim({
+    await s3StopRecords(objects).write({
       pipelineExecutionArn: ARN,
       stopExecutionArn: EXECUTION_ID,
       signalled: true,

@@ -11,10 +11,10 @@ import { CreatePipelineCommand, StartPipelineExecutionCommand } from '@aws-sdk/c
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
 import { OPERATION_NAMES } from '#local/simulator/operations/index.js';
-import { callbackStep, definition, jobStep, lambdaStep } from './support/definitions.js';
-import { ROLE_ARN, createQueue, startHarness, uniqueName, useHarness } from './support/harness.js';
-import { postRaw } from './support/raw.js';
-import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
+import { callbackStep, definition, jobStep, lambdaStep } from '#test/local/conformance/support/definitions.js';
+import { ROLE_ARN, createQueue, startHarness, uniqueName, useHarness } from '#test/local/conformance/support/harness.js';
+import { postRaw } from '#test/local/conformance/support/raw.js';
+import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from '#test/local/conformance/support/wait.js';
 
 const harness = useHarness({ timeScale: 100 });
 const CHECKER = join(projectRoot, 'test', 'local', 'conformance', 'support', 'botocore_shapes.py');

@@ -6,9 +6,15 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { callbackStep, definition } from './support/definitions.js';
-import { createQueue, ROLE_ARN, useHarness, uniqueName } from './support/harness.js';
-import { executionStatus, receiveBodies, stepNamed, waitForExecutionStatus, waitForStepStatus } from './support/wait.js';
+import { callbackStep, definition } from '#test/local/conformance/support/definitions.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from '#test/local/conformance/support/harness.js';
+import {
+  executionStatus,
+  receiveBodies,
+  stepNamed,
+  waitForExecutionStatus,
+  waitForStepStatus,
+} from '#test/local/conformance/support/wait.js';
 
 interface CallbackBody {
   token: string;

@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { s3StopRecords, stopDigestOf } from '#commons/stop-records.js';
-import { endWaits } from '#run-events/end-waits.logic.js';
-import { waitForRunEvents } from '#run-events/wait-for-run-events.logic.js';
+import { s3StopRecords, stopDigestOf } from '#stop-records/stop-records.js';
+import { endWaits } from '#wake-up/end-waits.logic.js';
+import { waitForRunEvents } from '#wake-up/wait-for-run-events.logic.js';
 import { ARN, EXECUTION_ID, FakeClock } from '#test/functions/fixtures.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
 import { runStatusChange } from './events.js';
@@ -16,7 +16,7 @@ const deps = () => ({ sfn: new SFNClient({}), stopRecords: records(), clock: new
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAT'.repeat(10);
 
 async function stopWaitingOnTheRun(stopExecutionArn = EXECUTION_ID): Promise<void> {
-  await records().claim({ pipelineExecutionArn: ARN, stopExecutionArn, signalled: true, at: '2026-12-02T10:00:00Z' });
+  await records().write({ pipelineExecutionArn: ARN, stopExecutionArn, signalled: true, at: '2026-12-02T10:00:00Z' });
   await waitForRunEvents(
     { taskToken: `${TOKEN}${stopExecutionArn.length}`, stopExecutionArn },
     { stopRecords: records(), clock: new FakeClock() },

@@ -9,7 +9,7 @@ import {
   StopTrainingJobCommand,
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
-import { checkLeftovers, jobsOfSteps } from '#commons/leftovers.js';
+import { checkLeftovers, jobsOfSteps } from '#pipeline-runs/leftovers.js';
 import { sdkError } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);

@@ -9,9 +9,9 @@ import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Clock } from '#commons/clock.js';
 import { isErrorNamed } from '#commons/errors.js';
 import { createPacer } from '#commons/pacer.js';
-import { TERMINAL_STATUSES } from '#commons/pipeline-execution.js';
-import { parseRunStatusChange } from '#commons/run-events.js';
-import type { StopRecords } from '#commons/stop-records.js';
+import { TERMINAL_STATUSES } from '#pipeline-runs/pipeline-execution.js';
+import { parseRunStatusChange } from '#pipeline-runs/run-events.js';
+import type { StopRecords } from '#stop-records/stop-records.js';
 
 /** SendTaskSuccess a second at most (one event wakes at most MAX_STOPS_PER_RUN stops). */
 export const WAKE_CALLS_PER_SECOND = 10;

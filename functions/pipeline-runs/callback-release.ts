@@ -1,10 +1,10 @@
 import { SendPipelineExecutionStepFailureCommand, type PipelineExecutionStep, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { Clock } from './clock.js';
+import type { Clock } from '#commons/clock.js';
 import type { ReleasedStep } from './pipeline-execution.js';
 import { callbackTokenOf, isReleasable } from './pipeline-steps.js';
 import { isClosedTokenError } from './sagemaker-errors.js';
-import { clip } from './text.js';
-import { deriveClientRequestToken, maskToken } from './tokens.js';
+import { clip } from '#commons/text.js';
+import { deriveClientRequestToken, maskToken } from '#commons/tokens.js';
 
 export const MAX_FAILURE_REASON_LENGTH = 256;
 

@@ -21,9 +21,9 @@ import {
   type PipelineExecutionStep,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { isErrorNamed } from './errors.js';
+import { isErrorNamed } from '#commons/errors.js';
 import { isNotFoundError } from './sagemaker-errors.js';
-import { clip } from './text.js';
+import { clip } from '#commons/text.js';
 
 export const JOB_KINDS = ['TrainingJob', 'ProcessingJob', 'TransformJob', 'TuningJob', 'AutoMLJob'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];

@@ -7,7 +7,7 @@
  */
 import { InvalidInput } from '#commons/errors.js';
 import type { Clock } from '#commons/clock.js';
-import type { StopRecords } from '#commons/stop-records.js';
+import type { StopRecords } from '#stop-records/stop-records.js';
 import { describeValue, isPlainObject } from '#commons/validation.js';
 
 export interface WaitRequest {

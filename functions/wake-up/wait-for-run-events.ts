@@ -1,7 +1,7 @@
 import { systemClock } from '#commons/clock.js';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
-import { createStopRecords } from '#commons/stop-records.js';
+import { createStopRecords } from '#stop-records/stop-records.js';
 import { waitForRunEvents, type WaitRegistered } from './wait-for-run-events.logic.js';
 
 const stopRecords = createStopRecords();

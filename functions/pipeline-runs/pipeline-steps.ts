@@ -1,6 +1,6 @@
 import { ListPipelineExecutionStepsCommand, type PipelineExecutionStep, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DRAINING_STEP_STATUSES, type StepView } from './pipeline-execution.js';
-import { maskToken } from './tokens.js';
+import { maskToken } from '#commons/tokens.js';
 
 /** Pages are bounded: 100 steps a page, at most 50 pages (5,000 steps). */
 const PAGE_SIZE = 100;

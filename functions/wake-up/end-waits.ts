@@ -4,7 +4,7 @@ import { systemClock } from '#commons/clock.js';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
 import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
-import { createStopRecords } from '#commons/stop-records.js';
+import { createStopRecords } from '#stop-records/stop-records.js';
 import { endWaits, type WakeReport } from './end-waits.logic.js';
 
 const sfn = createStepFunctionsClient();

@@ -12,12 +12,12 @@
  *
  * Keys carry SHA-256 digests, not ARNs: fixed length, no characters S3 would need escaped.
  */
-import { NamedError, isErrorNamed } from './errors.js';
-import { logger } from './logger.js';
-import { METRIC, MetricUnit, metrics } from './metrics.js';
-import { digestOf } from './tokens.js';
-import { createObjectStore, type ObjectStore } from './object-store.js';
-import { requireEnv } from './config.js';
+import { NamedError, isErrorNamed } from '#commons/errors.js';
+import { logger } from '#commons/logger.js';
+import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
+import { digestOf } from '#commons/tokens.js';
+import { createObjectStore, type ObjectStore } from '#commons/object-store.js';
+import { requireEnv } from '#commons/config.js';
 
 /** At most this many stops are looked up for one run (one listing call); more would be a fault. */
 export const MAX_STOPS_PER_RUN = 50;
@@ -27,7 +27,7 @@ const runPrefix = (runArn: string): string => `stops/${digest(runArn)}/`;
 const waitKey = (stopDigest: string): string => `waits/${stopDigest}.json`;
 const endedKey = (runArn: string): string => `ended/${digest(runArn)}.json`;
 
-export interface RunClaim {
+export interface StopRecord {
   pipelineExecutionArn: string;
   /** The Step Functions execution that stops or watches the run. */
   stopExecutionArn: string;
@@ -51,7 +51,7 @@ export class StopRecordUnreadable extends NamedError {
 
 export interface StopRecords {
   /** Says that `record.stopExecutionArn` is on the run; before the stop when it signals. */
-  claim(record: RunClaim): Promise<void>;
+  write(record: StopRecord): Promise<void>;
   /** The digests of the stops on a run (none when nobody of this stack is on it). */
   stopsOn(pipelineExecutionArn: string): Promise<string[]>;
   /** Keeps the token of the wait a stop is in now (one per stop: the newest wins). */
@@ -66,7 +66,7 @@ export interface StopRecords {
 
 export function s3StopRecords(objects: ObjectStore): StopRecords {
   return {
-    async claim(record) {
+    async write(record) {
       await objects.put(`${runPrefix(record.pipelineExecutionArn)}${digest(record.stopExecutionArn)}`, JSON.stringify(record));
     },
     async stopsOn(pipelineExecutionArn) {
@@ -118,13 +118,13 @@ export function s3StopRecords(objects: ObjectStore): StopRecords {
  * drain (the stop watch may take the run too) or a wake-up at the next poll instead of the event,
  * never the stop: it is logged and counted (StopRecordNotWritten). Whether it was written.
  */
-export async function claimOrCount(records: StopRecords, claim: RunClaim): Promise<boolean> {
+export async function writeStopRecord(records: StopRecords, record: StopRecord): Promise<boolean> {
   try {
-    await records.claim(claim);
+    await records.write(record);
     return true;
   } catch (error) {
     logger.warn('A stop record could not be written; the stop goes on', {
-      pipelineExecutionArn: claim.pipelineExecutionArn,
+      pipelineExecutionArn: record.pipelineExecutionArn,
       error: error as Error,
     });
     metrics.addMetric(METRIC.stopRecordNotWritten, MetricUnit.Count, 1);

@@ -1,6 +1,7 @@
-import { PipelineExecutionNotFound, SageMakerUnavailable, isErrorNamed } from './errors.js';
-import { NETWORK_ERROR_CODES } from './service-errors.js';
-import { clip } from './text.js';
+import { PipelineExecutionNotFound, SageMakerUnavailable } from './errors.js';
+import { isErrorNamed } from '#commons/errors.js';
+import { NETWORK_ERROR_CODES } from '#commons/service-errors.js';
+import { clip } from '#commons/text.js';
 
 /** SageMaker's answer to stopping an execution that is no longer Executing. */
 const NOT_EXECUTING = "Only pipelines with 'Executing' status can be stopped";

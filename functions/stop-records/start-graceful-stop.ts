@@ -5,9 +5,9 @@
  * (ExecutionAlreadyExists) for 90 days, and returns the running one when the input is the same.
  */
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { isErrorNamed } from './errors.js';
-import { digestOf } from './tokens.js';
-import { parsePipelineExecutionArn } from './validation.js';
+import { isErrorNamed } from '#commons/errors.js';
+import { digestOf } from '#commons/tokens.js';
+import { parsePipelineExecutionArn } from '#pipeline-runs/execution-arn.js';
 
 /** Who started the stop: part of the execution's name, so the console shows why it runs. */
 export type StopStarter = 'watch' | 'orphan';

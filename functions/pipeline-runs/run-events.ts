@@ -8,9 +8,10 @@
  * Change` (source `aws.states`) with `status`, `executionArn` and `stateMachineArn`. Delivery is
  * best effort: what they trigger must also hold when an event is lost or comes twice.
  */
-import { InvalidInput } from './errors.js';
+import { InvalidInput } from '#commons/errors.js';
 import { EXECUTION_STATUSES, type ExecutionStatus } from './pipeline-execution.js';
-import { describeValue, isPlainObject, parsePipelineExecutionArn } from './validation.js';
+import { describeValue, isPlainObject } from '#commons/validation.js';
+import { parsePipelineExecutionArn } from './execution-arn.js';
 
 export const SAGEMAKER_SOURCE = 'aws.sagemaker';
 export const EXECUTION_STATUS_CHANGE = 'SageMaker Model Building Pipeline Execution Status Change';

@@ -1,9 +1,9 @@
-import { checkLeftovers } from '#commons/leftovers.js';
+import { checkLeftovers } from '#pipeline-runs/leftovers.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { ListPipelineExecutionStepsCommand, SageMakerClient, type PipelineExecutionStep } from '@aws-sdk/client-sagemaker';
-import { callbackTokenOf, inferStepType, isDraining, listAllSteps, toStepView } from '#commons/pipeline-steps.js';
+import { callbackTokenOf, inferStepType, isDraining, listAllSteps, toStepView } from '#pipeline-runs/pipeline-steps.js';
 import { ARN, T0, callbackStep, lambdaStep, trainingStep } from '#test/functions/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
