@@ -111,3 +111,54 @@ export function toNamedServiceError(error: unknown): unknown {
     error,
   );
 }
+
+/**
+ * Errors worth another attempt: an AWS service's throttling and "busy" answers,
+ * server errors (with or without an AWS error document), timeouts and reset
+ * connections. A function that lets one escape hands it to Step Functions as one
+ * TransientServiceError (the handler wrapper renames it), so each ASL retrier lists one name.
+ */
+export const TRANSIENT_ERROR_NAMES = [
+  'ThrottlingException',
+  'ConflictException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServerErrorResponse',
+  'TimeoutError',
+  'RequestTimeout',
+  ...NETWORK_ERROR_CODES,
+] as const;
+
+export function isTransientError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    isErrorNamed(error, ...TRANSIENT_ERROR_NAMES) ||
+    (typeof code === 'string' && (TRANSIENT_ERROR_NAMES as readonly string[]).includes(code))
+  );
+}
+
+/**
+ * A transient error as a state machine sees it: one name for all of TRANSIENT_ERROR_NAMES, so an
+ * ASL retrier lists one name; the original error is the cause, and its name starts the message.
+ */
+export class TransientServiceError extends NamedError {
+  constructor(readonly original: Error) {
+    super('TransientServiceError', `${original.name}: ${original.message}`.slice(0, 1_000), original);
+  }
+}
+
+/** What a step lets escape: a transient error as TransientServiceError, any other error as it is. */
+export function toStepError(error: unknown): unknown {
+  return error instanceof Error && !(error instanceof TransientServiceError) && isTransientError(error)
+    ? new TransientServiceError(error)
+    : error;
+}
+
+/**
+ * A caught error told by the name and sentence its step first had: a TransientServiceError's message
+ * is `<original name>: <original message>`, so a report names the throttling or server error itself.
+ */
+export function unwrapTransient(name: string, sentence: string): { name: string; sentence: string } {
+  const match = name === 'TransientServiceError' ? /^([A-Za-z][\w.]*): ([\s\S]*)$/.exec(sentence) : null;
+  return match ? { name: match[1] ?? name, sentence: match[2] ?? sentence } : { name, sentence };
+}

@@ -2,6 +2,7 @@ import type { Clock } from '#commons/clock.js';
 import { unwrapEnvelope } from './stop-request.js';
 import { stopInEffect, type CaughtFailure, type GracefulStopState, type OutputDocument, type ReportedResult } from './model.js';
 import { causeSentence, clip } from '#commons/text.js';
+import { unwrapTransient } from '#commons/service-errors.js';
 import {
   classifyEnd,
   describeDrainingStep,
@@ -80,8 +81,9 @@ export function reportOutcome(state: GracefulStopState, clock: Clock): ReportedR
   const succeed = (outcome: Outcome): ReportedResult => ({ document: { ...document, outcome } });
 
   if (state.failure) {
-    // A named failure or any other caught error keeps its name; only a nameless one gets ours.
-    return fail(state.failure.Error || 'GracefulStopFailed', failureSentence ?? '');
+    // A named failure or any other caught error keeps its name (a transient one its original name); only a nameless one gets ours.
+    const caught = unwrapTransient(state.failure.Error || 'GracefulStopFailed', failureSentence ?? '');
+    return fail(caught.name, caught.sentence);
   }
   if (!request || !stop || !check) {
     return fail('GracefulStopFailed', 'The graceful stop reached its report without a stop request or a status check.');

@@ -1,6 +1,6 @@
 import { PipelineExecutionNotFound, SageMakerUnavailable } from './errors.js';
 import { isErrorNamed } from '#commons/errors.js';
-import { NETWORK_ERROR_CODES } from '#commons/service-errors.js';
+import { isTransientError } from '#commons/service-errors.js';
 import { clip } from '#commons/text.js';
 
 /** SageMaker's answer to stopping an execution that is no longer Executing. */
@@ -28,31 +28,6 @@ export function notFoundMidRun(pipelineExecutionArn: string, error: unknown, pol
         error,
       )
     : error;
-}
-
-/**
- * Errors worth another attempt: SageMaker's throttling and "busy" answers,
- * server errors (with or without an AWS error document), timeouts and reset
- * connections. The ASL's SDK retrier lists exactly these (plus States.Timeout);
- * a template test keeps the two in step.
- */
-export const TRANSIENT_ERROR_NAMES = [
-  'ThrottlingException',
-  'ConflictException',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServerErrorResponse',
-  'TimeoutError',
-  'RequestTimeout',
-  ...NETWORK_ERROR_CODES,
-] as const;
-
-export function isTransientError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    isErrorNamed(error, ...TRANSIENT_ERROR_NAMES) ||
-    (typeof code === 'string' && (TRANSIENT_ERROR_NAMES as readonly string[]).includes(code))
-  );
 }
 
 export interface DeadlineContext {

@@ -1,6 +1,7 @@
 /** The signals: StopPipelineExecution to each run once, in order, at the pace; a transient answer retried later with backoff. */
 import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { isNotExecutingError, isNotFoundError, isTransientError } from '#pipeline-runs/sagemaker-errors.js';
+import { isNotExecutingError, isNotFoundError } from '#pipeline-runs/sagemaker-errors.js';
+import { isTransientError } from '#commons/service-errors.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
 import { fleetSeconds, isSignalPending } from './fleet-progress.js';
 import type { FleetLedger, FleetRun } from './model.js';

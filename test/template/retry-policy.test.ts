@@ -1,13 +1,13 @@
 /**
  * One Retry policy: every Lambda task retries Lambda's own transient errors
- * the same way, and every task that calls SageMaker retries SageMaker's
- * transient errors the same way. A change made to one copy and not to the
- * others fails here.
+ * the same way, and every task that calls AWS retries the transient errors its
+ * function lets escape - all under one name, TransientServiceError - the same
+ * way. A change made to one copy and not to the others fails here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRANSIENT_ERROR_NAMES } from '#pipeline-runs/sagemaker-errors.js';
+import { TRANSIENT_ERROR_NAMES, TransientServiceError, toStepError } from '#commons/service-errors.js';
 import { projectRoot } from '#test/template/support/template.js';
 
 interface Retrier {
@@ -35,7 +35,7 @@ const lambdaTasks = ['graceful-stop.asl.json', 'stop-all.asl.json']
   .flatMap(tasksOf)
   .filter(([, state]) => state.Resource?.endsWith(':states:::lambda:invoke'));
 const isLambdaServiceRetrier = (retrier: Retrier): boolean => retrier.ErrorEquals.includes('Lambda.ServiceException');
-const isSageMakerRetrier = (retrier: Retrier): boolean => retrier.ErrorEquals.includes('ThrottlingException');
+const isSageMakerRetrier = (retrier: Retrier): boolean => retrier.ErrorEquals.includes('TransientServiceError');
 /** Tasks whose function calls SageMaker, EventBridge or S3 (the fleet ledger): they carry the SDK retrier. */
 const CALLING_TASKS = [
   'Stop Pipeline Execution',
@@ -66,22 +66,42 @@ describe('Retry policy of the Lambda tasks', () => {
 
     // Assess
     expect(retriers.length).toBe(CALLING_TASKS.length);
-    for (const [name, retrier] of retriers) {
-      // Listing executions never conflicts with a run between steps: the only difference allowed.
-      const expected = name.includes('List Running Executions')
-        ? { ...reference, ErrorEquals: reference?.ErrorEquals.filter((error) => error !== 'ConflictException') }
-        : reference;
-      expect(retrier, name).toEqual(expected);
-    }
+    for (const [name, retrier] of retriers) expect(retrier, name).toEqual(reference);
   });
 
-  it('retries exactly the transient errors the functions name (and States.Timeout)', () => {
+  it("retries one name for every transient error, and Step Functions' own States.Timeout", () => {
     // Prepare
     const stopTask = lambdaTasks.find(([name]) => name.endsWith('› Stop Pipeline Execution'));
     const retrier = stopTask?.[1].Retry?.find(isSageMakerRetrier);
 
     // Assess
-    expect([...(retrier?.ErrorEquals ?? [])].sort()).toEqual([...TRANSIENT_ERROR_NAMES, 'States.Timeout'].sort());
+    expect(retrier?.ErrorEquals).toEqual(['TransientServiceError', 'States.Timeout']);
+  });
+
+  it('names every transient error TransientServiceError, with the original as its cause', () => {
+    for (const name of TRANSIENT_ERROR_NAMES) {
+      // Prepare
+      const original = Object.assign(new Error(`${name} happened`), { name });
+
+      // Act
+      const stepError = toStepError(original);
+
+      // Assess
+      expect(stepError, name).toBeInstanceOf(TransientServiceError);
+      expect((stepError as Error).message).toBe(`${name}: ${name} happened`);
+      expect((stepError as Error).cause).toBe(original);
+    }
+  });
+
+  it('leaves a named failure as it is', () => {
+    // Prepare
+    const failure = Object.assign(new Error('no such run'), { name: 'PipelineExecutionNotFound' });
+
+    // Act
+    const stepError = toStepError(failure);
+
+    // Assess
+    expect(stepError).toBe(failure);
   });
 
   it('gives the SDK retrier only to tasks that call AWS', () => {

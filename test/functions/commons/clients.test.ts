@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BOUNDED_CLIENT_OPTIONS, boundedRequestHandler, createSageMakerClient } from '#commons/clients.js';
 import { SageMakerUnavailable } from '#pipeline-runs/errors.js';
-import { isTransientError, unavailableAfterDeadline } from '#pipeline-runs/sagemaker-errors.js';
+import { isTransientError } from '#commons/service-errors.js';
+import { unavailableAfterDeadline } from '#pipeline-runs/sagemaker-errors.js';
 import { NetworkError, ServerErrorResponse, toNamedServiceError } from '#commons/service-errors.js';
 import { projectRoot } from '#local/engine/paths.js';
 

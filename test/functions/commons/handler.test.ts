@@ -1,4 +1,4 @@
-/** lambdaHandler: the Lambda context on every log line, and no appended key outliving its invocation. */
+/** lambdaHandler: the Lambda context on every log line, no appended key outliving its invocation, and transient errors under one name. */
 import { describe, expect, it } from 'vitest';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
@@ -54,5 +54,31 @@ describe('lambdaHandler', () => {
     expect(logs[1]).not.toHaveProperty('pipelineExecutionArn');
     expect(logs[2]).not.toHaveProperty('executionId');
     expect(logs[2]).not.toHaveProperty('pipelineExecutionArn');
+  });
+
+  it('hands a transient error to Step Functions as TransientServiceError, the original as its cause', async () => {
+    // Prepare
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const failing = lambdaHandler(async (): Promise<void> => {
+      throw throttled;
+    });
+
+    // Act
+    const thrown = await failing({}, lambdaContext()).catch((error: unknown) => error);
+
+    // Assess
+    expect(thrown).toMatchObject({ name: 'TransientServiceError', message: 'ThrottlingException: Rate exceeded' });
+    expect((thrown as Error).cause).toBe(throttled);
+  });
+
+  it('lets a named failure through as it is', async () => {
+    // Prepare
+    const notFound = Object.assign(new Error('no such run'), { name: 'PipelineExecutionNotFound' });
+    const failing = lambdaHandler(async (): Promise<void> => {
+      throw notFound;
+    });
+
+    // Act / Assess
+    await expect(failing({}, lambdaContext())).rejects.toBe(notFound);
   });
 });
