@@ -1,6 +1,7 @@
 /**
- * Everything the product meets on AWS, off AWS, in one process: the SageMaker Pipelines simulator
- * and the SQS/S3 emulator (local/stack.ts), Step Functions (the embedded engine running the
+ * The local cloud, the one assembly of everything the product meets on AWS, off AWS, in one process
+ * (the CLI's simulate and demo, the bench and the tests all start it, with options): the SageMaker
+ * Pipelines simulator and the SQS/S3 emulator (local/emulators.ts), Step Functions (the embedded engine running the
  * graceful-stop and stop-all state machines with the built bundles, behind the local Step
  * Functions API), and EventBridge: SageMaker's events, Step Functions' status changes and the
  * events put through the local EventBridge API are routed by template.yaml's own rules - read from
@@ -17,11 +18,25 @@ import { LocalStepFunctions } from '#local/engine/step-functions.js';
 import { startStepFunctionsApi, type StepFunctionsApi } from '#local/engine/step-functions-api.js';
 import { LocalEventBus, localRuleValues, templateRules, type Delivery, type RuleTarget } from '#local/events/bus.js';
 import type { EventBridgeEvent } from '#local/events/event.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack, type LocalStackOptions } from './stack.js';
+import { startEmulators, useLocalEndpoints, type Emulators, type EmulatorOptions } from './emulators.js';
 import { readTemplate } from './template.js';
 import { userStateMachine } from '#local/engine/user-state-machines.js';
 
-export interface LocalCloudOptions extends LocalStackOptions {
+export interface LocalCloudOptions extends EmulatorOptions {
+  /**
+   * Routes events by template.yaml's rules (default). False drops every event, as if EventBridge lost
+   * them all: what polling alone does (the bench's polling policies, tests of the poll schedule).
+   */
+  events?: boolean;
+  /** Loads the graceful stop's handlers (default: the built bundles): the bench loads independent instances. */
+  loadGracefulStopHandlers?: () => Promise<HandlerTable>;
+  /**
+   * The emulators run elsewhere (the fleet bench's own thread): their endpoints are used and none
+   * is started here; the cloud's `emulators` then has only `endpoints`.
+   */
+  emulatorsAt?: Emulators['endpoints'];
+  /** Wraps the graceful stop's and stop-all's handlers, e.g. to time each invocation. */
+  wrapHandlers?: <Table extends Record<string, LocalHandler>>(handlers: Table) => Table;
   /** The stop watch (StopWatchEnabled): off unless given, with its grace (StopWatchGraceSeconds). */
   stopWatch?: { graceSeconds: number };
   /** The orphan guard (OrphanGuardStateMachinePattern): off unless given. */
@@ -52,7 +67,7 @@ export interface DeadLetter {
 const MAX_DEAD_LETTERS = 1_000;
 
 export interface LocalCloud {
-  stack: LocalStack;
+  emulators: Emulators;
   stepFunctions: LocalStepFunctions;
   api: StepFunctionsApi;
   gracefulStop: LocalStateMachine;
@@ -64,7 +79,7 @@ export interface LocalCloud {
   /** Puts an event on the bus, as EventBridge would. */
   put(event: EventBridgeEvent): Delivery[];
   /** The exports a shell needs to talk to this cloud with the AWS CLI or SDKs. */
-  endpoints: Record<string, string>;
+  exports: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -73,8 +88,13 @@ const asTarget =
   (input) =>
     handler(input, localLambdaContext(localFunctionArn(logicalId)) as Context);
 
-export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-  const stack = await startLocalStack(options);
+/** The emulators alone: for a CLI or an SDK in another process that brings its own state machine. */
+export async function startLocalCloud(options: LocalCloudOptions & { parts: 'emulators' }): Promise<Emulators>;
+export async function startLocalCloud(options?: LocalCloudOptions & { parts?: 'all' }): Promise<LocalCloud>;
+export async function startLocalCloud(options: LocalCloudOptions & { parts?: 'all' | 'emulators' } = {}): Promise<LocalCloud | Emulators> {
+  const stack = options.emulatorsAt ? emulatorsElsewhere(options.emulatorsAt) : await startEmulators(options);
+  // The emulators alone set no environment: whoever talks to them (another process, the demo) is told their endpoints.
+  if (options.parts === 'emulators') return stack;
   const closers: Array<() => Promise<void>> = [() => stack.close()];
   try {
     useLocalEndpoints(stack.endpoints);
@@ -83,7 +103,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // The bus needs the handlers, which need the APIs, which publish to the bus: it is set once they are up.
     const bus: { current?: LocalEventBus } = {};
     const put = (event: EventBridgeEvent): Delivery[] => {
-      const deliveries = options.loses?.(event) ? [] : (bus.current?.put(event) ?? []);
+      const deliveries = options.events === false || options.loses?.(event) ? [] : (bus.current?.put(event) ?? []);
       routed.push({ event, deliveries });
       for (const delivery of deliveries) {
         void delivery.result.then((outcome) => {
@@ -116,8 +136,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       COMPLETION_EVENT_BUS_NAME: process.env.COMPLETION_EVENT_BUS_NAME || 'default',
       ...(options.stopWatch ? { STOP_WATCH_GRACE_SECONDS: String(options.stopWatch.graceSeconds) } : {}),
     });
-    const gracefulStopHandlers: HandlerTable = await loadBuiltHandlers(options.functionsDir);
-    const stopAllHandlers: StopAllHandlerTable = await loadBuiltStopAllHandlers(options.functionsDir);
+    const wrap = options.wrapHandlers ?? (<Table>(handlers: Table): Table => handlers);
+    const gracefulStopHandlers: HandlerTable = wrap(
+      await (options.loadGracefulStopHandlers?.() ?? loadBuiltHandlers(options.functionsDir)),
+    );
+    const stopAllHandlers: StopAllHandlerTable = wrap(await loadBuiltStopAllHandlers(options.functionsDir));
     const runEventHandlers = await loadBundles(RUN_EVENT_FUNCTIONS, options.functionsDir);
     Object.assign(functionHandlers, gracefulStopHandlers, stopAllHandlers, runEventHandlers);
     const gracefulStop = createGracefulStopMachine(gracefulStopHandlers);
@@ -139,14 +162,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(options.orphanGuard ? { OrphanGuardStateMachinePattern: options.orphanGuard.stateMachinePattern } : {}),
     });
     bus.current = new LocalEventBus(targets, templateRules(template, values));
-    const unobserve = stack.simulator.observeEvents(put);
+    const unobserve = options.emulatorsAt ? () => undefined : stack.simulator.observeEvents(put);
     closers.unshift(async () => {
       unobserve();
       await stepFunctions.close();
     });
 
     return {
-      stack,
+      emulators: stack,
       stepFunctions,
       api,
       gracefulStop,
@@ -154,7 +177,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       routed,
       deadLetters,
       put,
-      endpoints: {
+      exports: {
         AWS_ENDPOINT_URL_SAGEMAKER: stack.endpoints.sagemakerEndpoint,
         AWS_ENDPOINT_URL_SQS: stack.endpoints.sqsEndpoint,
         AWS_ENDPOINT_URL_S3: stack.endpoints.sqsEndpoint,
@@ -171,4 +194,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
 async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
   for (const close of closers) await close().catch(() => undefined);
+}
+
+/** A handle on emulators another thread runs: their endpoints; their simulator and SQS emulator are that thread's. */
+function emulatorsElsewhere(endpoints: Emulators['endpoints']): Emulators {
+  const elsewhere = (): never => {
+    throw new Error('These emulators run in another thread: ask that thread, not this handle.');
+  };
+  return {
+    endpoints,
+    get simulator() {
+      return elsewhere();
+    },
+    get sqs() {
+      return elsewhere();
+    },
+    close: async () => undefined,
+  };
 }

@@ -39,15 +39,15 @@ async function main(): Promise<ConcurrencyChildResult> {
   const bed = await startLocalBed({ timeScale: 1, functionsDir: spec.functionsDir, handlerInstances: spec.handlerInstances });
   try {
     const arns = await startExecutions(bed, spec);
-    for (const operation of OPERATION_NAMES) bed.stack.simulator.faults.set(operation, { throttle: { tps: spec.tps } });
-    const before = bed.stack.simulator.stats();
+    for (const operation of OPERATION_NAMES) bed.emulators.simulator.faults.set(operation, { throttle: { tps: spec.tps } });
+    const before = bed.emulators.simulator.stats();
     const started = Date.now();
     const runs = await Promise.all(
       arns.map((arn, index) => bed.machine.run({ pipelineExecutionArn: arn }, { executionName: `stop-${index}` })),
     );
     const wallSeconds = (Date.now() - started) / 1000;
-    const after = bed.stack.simulator.stats();
-    bed.stack.simulator.faults.clear();
+    const after = bed.emulators.simulator.stats();
+    bed.emulators.simulator.faults.clear();
 
     const executions = await Promise.all(
       arns.map((arn) => bed.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))),

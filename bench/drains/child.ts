@@ -60,14 +60,14 @@ async function main(): Promise<DrainChildResult> {
   try {
     const arns: string[] = [];
     for (const [index, drainSeconds] of spec.drains.entries()) arns.push(await startDrainingExecution(bed, index, drainSeconds));
-    const before = bed.stack.simulator.stats();
+    const before = bed.emulators.simulator.stats();
     const runs = await Promise.all(
       arns.map(async (arn, index) => {
         await sleep(index * STAGGER_MS);
         return bed.machine.run({ pipelineExecutionArn: arn }, { timeScale, executionName: `bench-${index}` });
       }),
     );
-    const after = bed.stack.simulator.stats();
+    const after = bed.emulators.simulator.stats();
     const measurements: DrainRunMeasurement[] = [];
     for (const [index, run] of runs.entries()) measurements.push(await measure(bed, run, arns[index]!, spec.drains[index]!, timeScale));
     return {

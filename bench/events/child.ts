@@ -48,7 +48,7 @@ async function main(): Promise<EventsChildResult> {
       polledOnly.has(String(event.detail.pipelineExecutionArn)) && TERMINAL.has(String(event.detail.currentPipelineExecutionStatus)),
   });
   try {
-    const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.stack.endpoints.sagemakerEndpoint });
+    const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.emulators.endpoints.sagemakerEndpoint });
     const cases = spec.drains.flatMap((drainSeconds, index) =>
       (['events', 'polling'] as const).map((mode) => ({ drainSeconds, mode, name: `bench-events-${index}-${mode}` })),
     );

@@ -20,9 +20,9 @@ import { estimatedDollars } from '#bench/support/prices.js';
 import { billedTransitions } from '#bench/support/run-counts.js';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { createObjectStore } from '#commons/object-store.js';
-import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
+
 import { LOCAL_LEDGER_BUCKET } from '#local/ledger-bucket.js';
-import { useLocalEndpoints } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
 import { createQueue } from '#local/sqs/queues.js';
 import type { FleetLedger, ListedState, StopAllSummary } from '#stop-all/model.js';
 import { FLEET_PATTERN, fleetPipelines, pipelineOfRun } from './pipelines.js';
@@ -69,7 +69,13 @@ async function readLedger(location: string): Promise<FleetLedger> {
 
 export async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResult> {
   const simulator = await simulatorThread(spec.timeScale);
-  useLocalEndpoints(simulator.endpoints);
+  const invocations: Invocation[] = [];
+  const cloud = await startLocalCloud({
+    emulatorsAt: simulator.endpoints,
+    functionsDir: spec.functionsDir,
+    events: false,
+    wrapHandlers: (handlers) => timedHandlers(handlers, (call) => invocations.push(call)),
+  });
   const sagemaker = new SageMakerClient({
     ...BOUNDED_CLIENT_OPTIONS,
     endpoint: simulator.endpoints.sagemakerEndpoint,
@@ -79,10 +85,7 @@ export async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResu
   try {
     const queueUrl = await createQueue(simulator.endpoints.sqsEndpoint, 'fleet-callbacks');
     const { arns, stuck } = await startRuns(sagemaker, spec, queueUrl);
-    const invocations: Invocation[] = [];
-    const machine = createStopAllMachine(
-      timedHandlers(await loadBuiltStopAllHandlers(spec.functionsDir), (call) => invocations.push(call)),
-    );
+    const machine = cloud.stopAll;
     // When each SageMaker call leaves (the pace the stop-all keeps), beside when the simulator receives it.
     const sent: Array<{ operation: string; atMs: number }> = [];
     const onRequest = (message: unknown): void => {
@@ -167,6 +170,7 @@ export async function measureFleet(spec: FleetChildSpec): Promise<FleetChildResu
     };
   } finally {
     sagemaker.destroy();
+    await cloud.close();
     await simulator.close();
   }
 }

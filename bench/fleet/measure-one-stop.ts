@@ -25,15 +25,15 @@ export async function measureOneStop(spec: FleetChildSpec): Promise<FleetChildRe
     );
     const { PipelineExecutionArn: arn = '' } = await bed.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'fleet-child' }));
     const calls: Array<{ operation: string; atMs: number }> = [];
-    const before = bed.stack.simulator.stats().callsByOperation;
-    const unobserve = bed.stack.simulator.observeCalls((operation, atMs) => calls.push({ operation, atMs }));
+    const before = bed.emulators.simulator.stats().callsByOperation;
+    const unobserve = bed.emulators.simulator.observeCalls((operation, atMs) => calls.push({ operation, atMs }));
     const startMs = Date.now();
     const run = await bed.machine.run(
       { pipelineExecutionArn: arn, maxWaitSeconds: spec.drainSeconds + 900 },
       { timeScale: spec.timeScale },
     );
     unobserve();
-    const callsByOperation = counterDelta(bed.stack.simulator.stats().callsByOperation, before);
+    const callsByOperation = counterDelta(bed.emulators.simulator.stats().callsByOperation, before);
     const gbSeconds = simulatedGbSeconds(bed.invocations, spec.timeScale);
     const transitions = billedTransitions(run);
     const childSeconds = ((run.stoppedAt - run.startedAt) * spec.timeScale) / 1000;

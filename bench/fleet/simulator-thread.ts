@@ -5,7 +5,7 @@
  * the stop-all sent in it. Started by child.ts; it answers its messages and records the calls.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { startLocalStack } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
 import { BENCH_EXECUTION_LIMIT } from '#bench/support/run-counts.js';
 
 export type ThreadRequest = { type: 'observe' } | { type: 'report' } | { type: 'close' };
@@ -16,7 +16,8 @@ export type ThreadReply =
 async function main(): Promise<void> {
   if (!parentPort) throw new Error('simulator-thread runs as a worker thread of the fleet bench.');
   const port = parentPort;
-  const stack = await startLocalStack({
+  const stack = await startLocalCloud({
+    parts: 'emulators',
     timeScale: (workerData as { timeScale: number }).timeScale,
     concurrentExecutionLimit: BENCH_EXECUTION_LIMIT,
   });

@@ -1,16 +1,16 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
 import type { LocalStateMachine } from '#local/engine/runner.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { loadHandlerInstances } from './handler-instances.js';
 import { timedHandlers, type Invocation } from '#bench/drains/timed-handlers.js';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { BENCH_EXECUTION_LIMIT } from './run-counts.js';
 
-/** Simulator + SQS emulator + the graceful-stop machine with the built handlers, in this process. */
+/** The local cloud as a bench child uses it: its graceful-stop machine, timed, and a client of the bench's own. */
 export interface LocalBed {
-  stack: LocalStack;
+  cloud: LocalCloud;
+  emulators: Emulators;
   machine: LocalStateMachine;
   /** A client of the bench's own (set-up and verification) calls. */
   sagemaker: SageMakerClient;
@@ -20,32 +20,37 @@ export interface LocalBed {
 
 /**
  * The handlers read their configuration (poll policy, GRACEFUL_STOP_TIME_SCALE)
- * at import, from the environment the parent gave this process; the endpoints
- * are set here, before they load. `handlerInstances` > 1 loads that many
+ * at import, from the environment the parent gave this process; the local cloud
+ * sets the endpoints before they load. `handlerInstances` > 1 loads that many
  * independent copies (one SDK client each, like separate Lambda containers).
+ * Events are dropped (`events: false`): the bench measures what polling alone does.
  */
 export async function startLocalBed(options: { timeScale: number; functionsDir: string; handlerInstances?: number }): Promise<LocalBed> {
-  const stack = await startLocalStack({ timeScale: options.timeScale, concurrentExecutionLimit: BENCH_EXECUTION_LIMIT });
-  useLocalEndpoints(stack.endpoints);
   const invocations: Invocation[] = [];
   const instances = options.handlerInstances ?? 1;
-  const loaded =
-    instances > 1 ? await loadHandlerInstances(options.functionsDir, instances) : await loadBuiltHandlers(options.functionsDir);
-  const handlers = timedHandlers(loaded, (call) => invocations.push(call));
+  const cloud = await startLocalCloud({
+    timeScale: options.timeScale,
+    concurrentExecutionLimit: BENCH_EXECUTION_LIMIT,
+    functionsDir: options.functionsDir,
+    events: false,
+    ...(instances > 1 ? { loadGracefulStopHandlers: () => loadHandlerInstances(options.functionsDir, instances) } : {}),
+    wrapHandlers: (handlers) => timedHandlers(handlers, (call) => invocations.push(call)),
+  });
   const sagemaker = new SageMakerClient({
     ...BOUNDED_CLIENT_OPTIONS,
-    endpoint: stack.endpoints.sagemakerEndpoint,
+    endpoint: cloud.emulators.endpoints.sagemakerEndpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   return {
-    stack,
-    machine: createGracefulStopMachine(handlers),
+    cloud,
+    emulators: cloud.emulators,
+    machine: cloud.gracefulStop,
     sagemaker,
     invocations,
     async close() {
       sagemaker.destroy();
-      await stack.close();
+      await cloud.close();
     },
   };
 }

@@ -104,10 +104,10 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   } catch (error) {
     throw portInUse(error, options) ?? error;
   }
-  const arn = options.withRun !== undefined ? await startSeedRun(cloud.stack.endpoints, options.withRun) : undefined;
+  const arn = options.withRun !== undefined ? await startSeedRun(cloud.emulators.endpoints, options.withRun) : undefined;
   // Paste-able: eval "$(graceful-stop simulate ...)" works too, and the CLI, the AWS CLI and boto3 then talk to the local cloud.
   const lines = [
-    ...Object.entries(cloud.endpoints).map(([name, value]) => `export ${name}=${value}`),
+    ...Object.entries(cloud.exports).map(([name, value]) => `export ${name}=${value}`),
     'export AWS_REGION=us-east-1',
     'export AWS_DEFAULT_REGION=us-east-1',
     'export AWS_ACCESS_KEY_ID=local',
@@ -125,7 +125,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   io.out(`${lines.join('\n')}\n`);
-  const { sagemakerEndpoint, sqsEndpoint } = cloud.stack.endpoints;
+  const { sagemakerEndpoint, sqsEndpoint } = cloud.emulators.endpoints;
   const extras = [
     options.stopWatchGraceSeconds === undefined ? undefined : `stop watch on (grace ${options.stopWatchGraceSeconds} s)`,
     options.orphanGuard === undefined ? undefined : `orphan guard on state machines ${options.orphanGuard}`,

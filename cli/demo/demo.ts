@@ -12,7 +12,8 @@ import { prepareGracefulStopMachine, runGracefulStopLocally } from '#cli/stop-lo
 import { humanResult } from '#cli/stop-view.js';
 import { jsonResult, type StopRunOutcome } from '#cli/outcome.js';
 import { createQueueWithDeadLetterQueue } from '#local/sqs/emulator.js';
-import { startLocalStack, useLocalEndpoints } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
+import { useLocalEndpoints } from '#local/emulators.js';
 import { demoPipelineDefinition } from './pipeline.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
 import { NamedError } from '#commons/errors.js';
@@ -64,16 +65,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const say = (text: string) => write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${text}`);
 
   say(`scenario ${scenario.name}: ${scenario.title}`);
-  const stack = await startLocalStack();
-  useLocalEndpoints(stack.endpoints);
+  const emulators = await startLocalCloud({ parts: 'emulators' });
+  useLocalEndpoints(emulators.endpoints);
   // The demo narrates every poll: Check hands back to Wait For Drain after each one instead of watching
   // inside the Lambda (the deployed default), so each status change appears as it happens.
   applyFunctionEnvironment({ WATCH_SECONDS: '0' });
-  say(`SageMaker simulator on ${stack.endpoints.sagemakerEndpoint}, SQS emulator on ${stack.endpoints.sqsEndpoint}`);
-  const sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
+  say(`SageMaker simulator on ${emulators.endpoints.sagemakerEndpoint}, SQS emulator on ${emulators.endpoints.sqsEndpoint}`);
+  const sagemaker = new SageMakerClient({
+    ...BOUNDED_CLIENT_OPTIONS,
+    endpoint: emulators.endpoints.sagemakerEndpoint,
+    region: 'us-east-1',
+  });
   let poller: ReturnType<typeof startCallbackPoller> | undefined;
   try {
-    const { queueUrl } = await createQueueWithDeadLetterQueue(stack.endpoints.sqsEndpoint, 'demo-callbacks', {
+    const { queueUrl } = await createQueueWithDeadLetterQueue(emulators.endpoints.sqsEndpoint, 'demo-callbacks', {
       maxReceiveCount: 3,
       visibilityTimeoutSeconds: 5,
     });
@@ -98,7 +103,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say(`execution started: ${arn}`);
 
     poller = startCallbackPoller({
-      sqsEndpoint: stack.endpoints.sqsEndpoint,
+      sqsEndpoint: emulators.endpoints.sqsEndpoint,
       queueUrl,
       waitTimeSeconds: 1,
       handler: async (event, context) => {
@@ -172,6 +177,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   } finally {
     await poller?.stop();
     sagemaker.destroy();
-    await stack.close();
+    await emulators.close();
   }
 }

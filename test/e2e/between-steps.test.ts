@@ -17,7 +17,7 @@ describe('a stop that lands between two steps', () => {
   it('is retried past the ConflictException until the next step has started, then drains the run to Stopped', async () => {
     // Prepare: start the graceful stop the moment the first step ends
     const firstEnded = new Promise<void>((resolve) => {
-      const stopObserving = testBed().stack.simulator.observeEvents((event) => {
+      const stopObserving = testBed().emulators.simulator.observeEvents((event) => {
         if (
           event['detail-type'] === STEP_STATUS_CHANGE &&
           event.detail['stepName'] === 'First' &&
@@ -40,7 +40,7 @@ describe('a stop that lands between two steps', () => {
     // Assess
     const output = expectSucceeded(result);
     expect(output.outcome).toBe('Stopped');
-    expect(testBed().stack.simulator.stats().errorsByCode['ConflictException']).toBeGreaterThanOrEqual(1);
+    expect(testBed().emulators.simulator.stats().errorsByCode['ConflictException']).toBeGreaterThanOrEqual(1);
     const retried = result.events.filter((event) => event.type === 'StateRetried' && event.state?.name === 'Stop Pipeline Execution');
     expect(retried.length).toBeGreaterThanOrEqual(1);
     const steps = await testBed().steps(arn);

@@ -47,7 +47,7 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     // Prepare
     const grace = 10;
     const { arn, token, seen } = await callbackExecution('silent', 'silent');
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({
@@ -82,7 +82,7 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     expect(timesEntered(result, S.release)).toBe(1);
     // The consumer did get the Stopping message, and ignored it: the release is the one answer SageMaker saw.
     expect(seen).toEqual(['Executing', 'Stopping']);
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     expect(delta.errors).toEqual({});
     const [step] = await testBed().steps(arn);
@@ -94,7 +94,7 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
   it('fails with DrainTimedOut naming the callback step when no grace period is given', async () => {
     // Prepare
     const { arn, token, seen } = await callbackExecution('no-grace', 'silent');
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 15 });
@@ -106,7 +106,7 @@ describe('Release Callback Steps, consumer silent on "Stopping"', () => {
     expect(timesEntered(result, S.release)).toBe(0);
     expect(failedReport(result, S.drainTimedOut).document.releasedCallbackSteps).toEqual([]);
     expect(seen).toEqual(['Executing', 'Stopping']);
-    expect(statsDelta(before, testBed().stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
+    expect(statsDelta(before, testBed().emulators.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
     expect((await testBed().describe(arn)).PipelineExecutionStatus).toBe('Stopping');
   });
 });
@@ -115,7 +115,7 @@ describe('Release Callback Steps, consumer answering "Stopping"', () => {
   it('releases nothing when the reference consumer answers before the grace period ends', async () => {
     // Prepare
     const { arn, poller } = await callbackExecution('answering', 'reference');
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 120, releaseCallbacksAfterSeconds: 30 });
@@ -125,7 +125,7 @@ describe('Release Callback Steps, consumer answering "Stopping"', () => {
     expect(output).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
     expect(output.waitedSeconds).toBeLessThan(30);
     expect(timesEntered(result, S.release)).toBe(0);
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     const [step] = await testBed().steps(arn);
     expect(step?.FailureReason).toMatch(/consumer acknowledged the Stopping message/);
@@ -168,7 +168,7 @@ describe('Reference callback consumer, duplicate delivery', () => {
       () => poller.stats().deleted,
       (deleted) => deleted >= 1,
     );
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 120 });
@@ -185,7 +185,7 @@ describe('Reference callback consumer, duplicate delivery', () => {
     expect(JSON.parse(copies[0] ?? '{}')).toMatchObject({ status: 'Stopping', pipelineExecutionArn: arn });
     // Executing, Stopping and its copy: all three consumed, none failed, SageMaker answered once.
     expect(poller.stats()).toMatchObject({ received: 3, deleted: 3, failed: 0, handlerErrors: 0, deleteErrors: 0 });
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     expect(delta.errors).toEqual({});
     expect(await testBed().queueCounts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
@@ -217,7 +217,7 @@ describe('Reference callback consumer, malformed messages', () => {
       () => poller.stats().deleted,
       (deleted) => deleted >= 1,
     );
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 300 });
@@ -231,7 +231,7 @@ describe('Reference callback consumer, malformed messages', () => {
     // Assess
     // The good messages (Executing, then Stopping) were processed: the consumer stopped the run.
     expect(expectSucceeded(result)).toMatchObject({ outcome: 'Stopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
-    expect(statsDelta(before, testBed().stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBe(1);
+    expect(statsDelta(before, testBed().emulators.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBe(1);
     // Nothing lost: the two malformed bodies are in the DLQ, unchanged; the source queue is empty.
     expect(deadLetters).toEqual({ visible: malformed.length, inFlight: 0, delayed: 0 });
     const inDeadLetterQueue = await testBed().peek(deadLetterQueueUrl, malformed.length);

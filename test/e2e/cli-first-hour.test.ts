@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { createQueue } from '#local/sqs/emulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { waitFor, within } from '#local/bounded.js';
 import { callbackStep, jobStep } from '#test/e2e/support/bed.js';
 import { cliDiagnostics as diagnostics, localStackEnv, useCli } from '#test/e2e/support/cli.js';
@@ -71,11 +72,11 @@ describe('graceful-stop simulate, the small things', () => {
 });
 
 describe('graceful-stop stop during a long drain, with the deployed watch', () => {
-  let stack: LocalStack;
+  let stack: Emulators;
   let sagemaker: SageMakerClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ timeScale: 1 });
+    stack = await startLocalCloud({ parts: 'emulators', timeScale: 1 });
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
   });
   afterAll(async () => {
@@ -184,7 +185,7 @@ describe('graceful-stop without credentials', () => {
 });
 
 describe('graceful-stop stop, the first hour against a simulator', () => {
-  let stack: LocalStack;
+  let stack: Emulators;
   let sagemaker: SageMakerClient;
   let pipelines = 0;
 
@@ -204,7 +205,7 @@ describe('graceful-stop stop, the first hour against a simulator', () => {
   };
 
   beforeAll(async () => {
-    stack = await startLocalStack({ timeScale: 10 });
+    stack = await startLocalCloud({ parts: 'emulators', timeScale: 10 });
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
   });
   afterAll(async () => {

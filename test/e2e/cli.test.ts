@@ -19,7 +19,8 @@ import {
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandUsage } from '#cli/help.js';
-import { startLocalStack, type LocalStack } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { jobStep, type StepJson } from '#test/e2e/support/bed.js';
 import { cliDiagnostics, localStackEnv, useCli } from '#test/e2e/support/cli.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
@@ -135,13 +136,13 @@ describe('graceful-stop simulate on Ctrl-C', () => {
 });
 
 describe('graceful-stop stop (embedded engine against the simulator)', () => {
-  let stack: LocalStack;
+  let stack: Emulators;
   let sagemaker: SageMakerClient;
   let env: Record<string, string>;
   let pipelineCounter = 0;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ timeScale: 1 });
+    stack = await startLocalCloud({ parts: 'emulators', timeScale: 1 });
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
     env = localStackEnv(stack);
   });

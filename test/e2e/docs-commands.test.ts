@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '#cli/args.js';
 import { parseStopRequest } from '#graceful-stop/stop-request.js';
 import { projectRoot } from '#local/engine/paths.js';
-import { startLocalStack, type LocalStack } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { codeBlocks } from '#test/entrypoints/support/docs.js';
 
 const PAGES = [
@@ -52,9 +53,9 @@ function words(command: string): string[] {
 
 const ALL = PAGES.flatMap((page) => commandsOf(page).map((command) => ({ page, command, kind: kindOf(command) })));
 
-let stack: LocalStack;
+let stack: Emulators;
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 10 });
+  stack = await startLocalCloud({ parts: 'emulators', timeScale: 10 });
 });
 afterAll(async () => {
   await stack?.close();

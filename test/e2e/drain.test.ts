@@ -39,7 +39,7 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
       () => consumer.stats().deleted,
       (deleted) => deleted >= 1,
     );
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, reason: 'e2e: callback answered', maxWaitSeconds: 120 });
@@ -53,7 +53,7 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
       [...START, ...ROUND, ...LAST_CHECK, ...ended(S.succeeded)],
     ]).toContainEqual(shapeOf(result));
     expect(timesEntered(result, S.release)).toBe(0);
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(1);
     expect(delta.calls.SendPipelineExecutionStepFailure).toBe(1);
     expect(delta.errors).toEqual({});
@@ -73,7 +73,7 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
     const { queueUrl } = await testBed().callbackQueue('unanswered');
     const arn = await testBed().startExecution('unanswered', [callbackStep('AwaitApproval', queueUrl)]);
     await testBed().waitForSteps(arn, ['AwaitApproval']);
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 10 });
@@ -88,7 +88,7 @@ describe('Graceful stop of a pipeline execution with a callback step', () => {
     expect(failedReport(result, S.drainTimedOut).document).toMatchObject({ finalStatus: 'Stopping', releasedCallbackSteps: [] });
     expect(failedReport(result, S.drainTimedOut).document.waitedSeconds).toBeGreaterThanOrEqual(10);
     // Nothing answered the token: SageMaker is still waiting, both messages are still queued.
-    expect(statsDelta(before, testBed().stack.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
+    expect(statsDelta(before, testBed().emulators.simulator.stats()).calls.SendPipelineExecutionStepFailure).toBeUndefined();
     expect((await testBed().describe(arn)).PipelineExecutionStatus).toBe('Stopping');
     expect((await testBed().queueCounts(queueUrl)).visible).toBe(2);
   });
@@ -145,7 +145,7 @@ describe('Graceful stop of an execution that is not running', () => {
       new StopPipelineExecutionCommand({ PipelineExecutionArn: arn, ClientRequestToken: 'e2e-someone-else-stopped-it-first-0001' }),
     );
     await testBed().waitForStatus(arn, 'Stopped');
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn });
@@ -155,7 +155,7 @@ describe('Graceful stop of an execution that is not running', () => {
     expect(output).toMatchObject({ outcome: 'AlreadyStopped', finalStatus: 'Stopped', releasedCallbackSteps: [] });
     expect(shapeOf(result)).toEqual([...START, ...LAST_CHECK, ...ended(S.succeeded)]);
     expect(stopRecordOf(result)).toEqual({ accepted: false, statusAtStop: 'Stopped' });
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(1);
     expect(delta.errors).toEqual({ ValidationException: 1 });
   });
@@ -163,7 +163,7 @@ describe('Graceful stop of an execution that is not running', () => {
   it('fails with PipelineExecutionNotFound for a well-formed ARN SageMaker does not know', async () => {
     // Prepare
     const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/e2e-nowhere/execution/0a1b2c3d4e5f';
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn });
@@ -172,7 +172,7 @@ describe('Graceful stop of an execution that is not running', () => {
     const cause = expectFailed(result, S.notFound, 'PipelineExecutionNotFound');
     expect(cause).toContain(`SageMaker has no pipeline execution ${arn}`);
     expect(shapeOf(result)).toEqual([...START, ...finish(S.notFound)]);
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.calls).toEqual({ StopPipelineExecution: 1 });
     expect(delta.errors).toEqual({ ResourceNotFound: 1 });
   });
@@ -183,7 +183,7 @@ describe('Two graceful stops of the same execution at once', () => {
     // Prepare
     const arn = await testBed().startExecution('concurrent', [lambdaStep('Evaluate', { DurationSeconds: 24 })]);
     await testBed().waitForSteps(arn, ['Evaluate']);
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const results = await Promise.all([
@@ -202,7 +202,7 @@ describe('Two graceful stops of the same execution at once', () => {
       { accepted: false, statusAtStop: 'Stopping' },
     ]);
     for (const result of results) expect(shapeOf(result)).toEqual([...START, ...ROUND, ...LAST_CHECK, ...ended(S.succeeded)]);
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.calls.StopPipelineExecution).toBe(2);
     expect(delta.errors).toEqual({ ValidationException: 1 });
   });
@@ -212,11 +212,11 @@ describe('Graceful stop under SageMaker server errors', () => {
   it('ends Stopped after HTTP 500 bursts, retrying Check Pipeline Execution in the state machine once the SDK gives up', async () => {
     // Prepare
     const arn = await drainingExecution(testBed(), 'server-error', 40);
-    const { faults } = testBed().stack.simulator;
+    const { faults } = testBed().emulators.simulator;
     faults.set('StopPipelineExecution', { serverError: { nextCalls: 2 } });
     // One more than the SDK's attempts: the handler fails with InternalFailure once and the ASL Retry runs it again.
     faults.set('DescribePipelineExecution', { serverError: { nextCalls: SDK_MAX_ATTEMPTS + 1 } });
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
@@ -225,7 +225,7 @@ describe('Graceful stop under SageMaker server errors', () => {
     expectStoppedCleanly(result, arn);
     expect(pathOf(result).filter((state) => state.startsWith('retried: '))).toEqual([retried(S.check)]);
     expect(faults.list()).toEqual({});
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.faults).toEqual({ serverError: 2 + SDK_MAX_ATTEMPTS + 1 });
     expect(delta.errors).toEqual({ InternalFailure: 2 + SDK_MAX_ATTEMPTS + 1 });
     expect(delta.calls.StopPipelineExecution).toBe(3);
@@ -236,10 +236,10 @@ describe('Graceful stop over dropped connections', () => {
   it('ends Stopped when connections to SageMaker are reset during the stop and the step listing', async () => {
     // Prepare
     const arn = await drainingExecution(testBed(), 'connection-reset', 24);
-    const { faults } = testBed().stack.simulator;
+    const { faults } = testBed().emulators.simulator;
     faults.set('StopPipelineExecution', { connectionReset: { nextCalls: 2 } });
     faults.set('ListPipelineExecutionSteps', { connectionReset: { nextCalls: 2 } });
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
@@ -247,7 +247,7 @@ describe('Graceful stop over dropped connections', () => {
     // Assess
     expectStoppedCleanly(result, arn);
     expect(faults.list()).toEqual({});
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.faults).toEqual({ connectionReset: 2 + 2 });
     expect(delta.calls.StopPipelineExecution).toBe(3);
     expect(delta.errors).toEqual({});

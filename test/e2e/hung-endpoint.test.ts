@@ -9,7 +9,8 @@ import type { ChildProcess } from 'node:child_process';
 import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
-import { startLocalStack, type LocalStack } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { jobStep } from '#test/e2e/support/bed.js';
 import { runCli, type CliRun } from '#test/e2e/support/cli.js';
 
@@ -94,10 +95,10 @@ describe('graceful-stop stop against a hung SageMaker endpoint', () => {
 });
 
 describe('graceful-stop stop when the simulator hangs in the middle of a drain', () => {
-  let stack: LocalStack;
+  let stack: Emulators;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ timeScale: 1 });
+    stack = await startLocalCloud({ parts: 'emulators', timeScale: 1 });
   });
   afterAll(async () => {
     await stack?.close();

@@ -15,16 +15,17 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC } from '#commons/metrics.js';
 import { routeFunctionOutput, type EmfDocument } from '#local/engine/function-output.js';
-import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
+
 import type { LocalStateMachine } from '#local/engine/runner.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { readTemplate } from '#local/template.js';
 
 const K = 20;
 const documents: EmfDocument[] = [];
 const NAMESPACE = String(readTemplate().Parameters?.MetricsNamespace?.Default);
-let stack: LocalStack;
+let cloud: LocalCloud;
+let stack: Emulators;
 let sagemaker: SageMakerClient;
 let machine: LocalStateMachine;
 let restore: () => void;
@@ -32,17 +33,17 @@ let counter = 0;
 
 beforeAll(async () => {
   restore = routeFunctionOutput({ onMetrics: (document) => documents.push(document), onLog: () => undefined });
-  stack = await startLocalStack({ timeScale: K });
-  useLocalEndpoints(stack.endpoints);
   process.env.GRACEFUL_STOP_TIME_SCALE = String(K);
-  machine = createGracefulStopMachine(await loadBuiltHandlers());
+  cloud = await startLocalCloud({ timeScale: K, events: false });
+  stack = cloud.emulators;
+  machine = cloud.gracefulStop;
   sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
 });
 
 afterAll(async () => {
   restore?.();
   sagemaker?.destroy();
-  await stack?.close();
+  await cloud?.close();
 });
 
 async function execution(simulation: Record<string, unknown>): Promise<string> {

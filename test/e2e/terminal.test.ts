@@ -9,18 +9,19 @@ import { join } from 'node:path';
 import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
-import { startLocalStack, type LocalStack } from '#local/stack.js';
+import { startLocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { VirtualTerminal } from '#test/support/virtual-terminal.js';
 import { cliPath } from '#test/e2e/support/cli.js';
 
 const PTY = join(projectRoot, 'test', 'support', 'pty-run.py');
 const LONG_NAME = `Train${'VeryLongStepName'.repeat(3)}Final`.slice(0, 64);
-let stack: LocalStack;
+let stack: Emulators;
 let sagemaker: SageMakerClient;
 let counter = 0;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 1 });
+  stack = await startLocalCloud({ parts: 'emulators', timeScale: 1 });
   sagemaker = new SageMakerClient({
     endpoint: stack.endpoints.sagemakerEndpoint,
     region: 'us-east-1',

@@ -21,16 +21,16 @@ describe('Graceful stop under SageMaker throttling', () => {
   it('ends Stopped under a TPS limit on DescribePipelineExecution and ListPipelineExecutionSteps for the whole drain', async () => {
     // Prepare
     const arn = await drainingExecution(testBed(), 'throttle-tps', 40);
-    testBed().stack.simulator.faults.set('DescribePipelineExecution', { throttle: { tps: 4 } });
-    testBed().stack.simulator.faults.set('ListPipelineExecutionSteps', { throttle: { tps: 4 } });
-    const before = testBed().stack.simulator.stats();
+    testBed().emulators.simulator.faults.set('DescribePipelineExecution', { throttle: { tps: 4 } });
+    testBed().emulators.simulator.faults.set('ListPipelineExecutionSteps', { throttle: { tps: 4 } });
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
 
     // Assess
     expectStoppedCleanly(result, arn);
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     // The limit really bit: at 20× an unthrottled drain polls far more often than 4 times a second.
     expect(delta.faults.throttle).toBeGreaterThan(0);
     expect(delta.errors).toEqual({ ThrottlingException: delta.faults.throttle });
@@ -39,13 +39,13 @@ describe('Graceful stop under SageMaker throttling', () => {
   it('ends Stopped after throttling bursts on StopPipelineExecution, DescribePipelineExecution and ListPipelineExecutionSteps', async () => {
     // Prepare
     const arn = await drainingExecution(testBed(), 'throttle-burst', 40);
-    const { faults } = testBed().stack.simulator;
+    const { faults } = testBed().emulators.simulator;
     // Short bursts: after a throttle, adaptive retry mode paces the client at as little as
     // 0.5 requests per second, in real time, so each throttled call costs seconds.
     faults.set('StopPipelineExecution', { throttle: { nextCalls: 1 } });
     faults.set('DescribePipelineExecution', { throttle: { nextCalls: 2 } });
     faults.set('ListPipelineExecutionSteps', { throttle: { nextCalls: 1 } });
-    const before = testBed().stack.simulator.stats();
+    const before = testBed().emulators.simulator.stats();
 
     // Act
     const result = await testBed().run({ pipelineExecutionArn: arn, maxWaitSeconds: 600 });
@@ -53,7 +53,7 @@ describe('Graceful stop under SageMaker throttling', () => {
     // Assess
     expectStoppedCleanly(result, arn, 'any');
     expect(faults.list()).toEqual({});
-    const delta = statsDelta(before, testBed().stack.simulator.stats());
+    const delta = statsDelta(before, testBed().emulators.simulator.stats());
     expect(delta.faults).toEqual({ throttle: 4 });
     expect(delta.errors).toEqual({ ThrottlingException: 4 });
     // One throttled attempt, then the one that stopped the run: no second stop, no ValidationException.

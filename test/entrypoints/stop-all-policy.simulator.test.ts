@@ -13,8 +13,9 @@ import {
   type PipelineExecutionStatus,
 } from '@aws-sdk/client-sagemaker';
 import type { LocalStateMachine } from '#local/engine/runner.js';
-import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+
+import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import type { StopAllSummary } from '#stop-all/model.js';
 import { pathOf } from '#test/support/run-path.js';
 
@@ -29,24 +30,25 @@ const DEFINITION = JSON.stringify({
 });
 
 describe('stop-all by policy on the embedded engine against the simulator', () => {
-  let stack: LocalStack;
+  let cloud: LocalCloud;
+  let stack: Emulators;
   let sagemaker: SageMakerClient;
   let stopAll: LocalStateMachine;
 
   beforeAll(async () => {
     // 500 runs at once: an account whose quota was raised (SageMaker's default is 20).
-    stack = await startLocalStack({ timeScale: K, concurrentExecutionLimit: 1_000 });
-    useLocalEndpoints(stack.endpoints);
     process.env.GRACEFUL_STOP_TIME_SCALE = String(K);
     // The deployment's scope, as template.yaml passes PipelineNamePattern.
     process.env.PIPELINE_NAME_PATTERN = 'training-*';
-    stopAll = createStopAllMachine(await loadBuiltStopAllHandlers());
+    cloud = await startLocalCloud({ timeScale: K, concurrentExecutionLimit: 1_000, events: false });
+    stack = cloud.emulators;
+    stopAll = cloud.stopAll;
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
   });
 
   afterAll(async () => {
     sagemaker?.destroy();
-    await stack?.close();
+    await cloud?.close();
   });
 
   async function pipelineWithRuns(name: string, runs: number): Promise<string[]> {

@@ -26,8 +26,9 @@ import {
 import { runStopAllLocally } from '#cli/stop-all-local.js';
 import { humanStopAllResult, stopAllExitCode } from '#cli/stop-all-view.js';
 import type { LocalStateMachine } from '#local/engine/runner.js';
-import { createStopAllMachine, loadBuiltStopAllHandlers } from '#local/engine/stop-all.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+
+import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import type { StopAllSummary } from '#stop-all/model.js';
 import { pathOf } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
@@ -68,16 +69,17 @@ const SLOW_STOP = JSON.stringify({
 const waitUntil = (what: string, ready: () => Promise<boolean>): Promise<boolean> => waitFor(what, ready, (ok) => ok, { intervalMs: 50 });
 
 describe('stop-all state machine on the embedded engine against the simulator', () => {
-  let stack: LocalStack;
+  let cloud: LocalCloud;
+  let stack: Emulators;
   let sagemaker: SageMakerClient;
   let stopAll: LocalStateMachine;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ timeScale: K });
-    useLocalEndpoints(stack.endpoints);
     // Read by the bundles at import: their clock runs K times faster, like the simulator's.
     process.env.GRACEFUL_STOP_TIME_SCALE = String(K);
-    stopAll = createStopAllMachine(await loadBuiltStopAllHandlers());
+    cloud = await startLocalCloud({ timeScale: K, events: false });
+    stack = cloud.emulators;
+    stopAll = cloud.stopAll;
     sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: 'us-east-1' });
     await sagemaker.send(
       new CreatePipelineCommand({
@@ -90,7 +92,7 @@ describe('stop-all state machine on the embedded engine against the simulator', 
 
   afterAll(async () => {
     sagemaker?.destroy();
-    await stack?.close();
+    await cloud?.close();
   });
 
   const start = async (): Promise<string> => {

@@ -62,7 +62,7 @@ describe('hostile requests to the local cloud', () => {
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
     cloud = await startLocalCloud({ timeScale: 10, onDeadLetter: (letter) => told.push(letter) });
-    sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.stack.endpoints.sagemakerEndpoint });
+    sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.emulators.endpoints.sagemakerEndpoint });
     const definition = JSON.stringify({
       Version: '2020-12-01',
       Steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 36_000 } }],
@@ -263,7 +263,7 @@ describe('hostile requests to the local cloud', () => {
     ],
   ])('answers SageMaker %s with a 4xx naming the error', async (_label, target, body) => {
     // Act
-    const answer = await post(cloud.stack.endpoints.sagemakerEndpoint, SAGEMAKER, target, body);
+    const answer = await post(cloud.emulators.endpoints.sagemakerEndpoint, SAGEMAKER, target, body);
 
     // Assess
     expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(400);
@@ -283,7 +283,7 @@ describe('hostile requests to the local cloud', () => {
   ])('answers SQS %s without falling over', async (_label, body, expected) => {
     // Prepare
     const created = await post(
-      cloud.stack.endpoints.sqsEndpoint,
+      cloud.emulators.endpoints.sqsEndpoint,
       SFN,
       'AmazonSQS.CreateQueue',
       JSON.stringify({ QueueName: 'hostile-queue' }),
@@ -291,7 +291,7 @@ describe('hostile requests to the local cloud', () => {
     const queueUrl = String(created.body.QueueUrl);
 
     // Act
-    const answer = await post(cloud.stack.endpoints.sqsEndpoint, SFN, 'AmazonSQS.SendMessage', body.replace('QUEUE', queueUrl));
+    const answer = await post(cloud.emulators.endpoints.sqsEndpoint, SFN, 'AmazonSQS.SendMessage', body.replace('QUEUE', queueUrl));
 
     // Assess: never a 5xx; a refusal is a 4xx.
     if (expected === 'sent') expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -300,7 +300,7 @@ describe('hostile requests to the local cloud', () => {
 
   it('answers an S3 request for a key with control characters and a bucket that does not exist with S3 errors', async () => {
     // Act
-    const missing = await fetch(`${cloud.stack.endpoints.sqsEndpoint}/no-such-bucket/a%00b`, { signal: AbortSignal.timeout(5_000) });
+    const missing = await fetch(`${cloud.emulators.endpoints.sqsEndpoint}/no-such-bucket/a%00b`, { signal: AbortSignal.timeout(5_000) });
 
     // Assess
     expect(missing.status).toBeGreaterThanOrEqual(400);
@@ -340,7 +340,7 @@ describe('hostile requests to the local cloud', () => {
     const described = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: runArn }));
     const execution = await post(cloud.api.endpoint, SFN, 'AWSStepFunctions.DescribeExecution', JSON.stringify({ executionArn }));
     const machines = await post(cloud.api.endpoint, SFN, 'AWSStepFunctions.ListStateMachines', '{}');
-    const queues = await post(cloud.stack.endpoints.sqsEndpoint, SFN, 'AmazonSQS.ListQueues', '{}');
+    const queues = await post(cloud.emulators.endpoints.sqsEndpoint, SFN, 'AmazonSQS.ListQueues', '{}');
 
     // Assess
     expect(described.PipelineExecutionStatus).toBe('Executing');

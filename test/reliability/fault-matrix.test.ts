@@ -7,11 +7,12 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+
 import { loadBundleInstance } from '#test/support/bundle-instances.js';
 import type { RunResult } from '#local/engine/runner.js';
 import { createSqsClient, startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
-import { useLocalEndpoints } from '#local/stack.js';
+import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import type { SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
 import { activeTimerCount, withDeadline } from '#local/bounded.js';
 import { startSageMakerInterceptor, type SageMakerInterceptor } from '#test/support/sagemaker-interceptor.js';
 import {
@@ -69,6 +70,7 @@ let sqs: SQSClient;
 let matrix: MatrixRun;
 let timersBefore: number;
 let matrixStartedAt: number;
+const clouds: LocalCloud[] = [];
 
 beforeAll(async () => {
   timersBefore = activeTimerCount();
@@ -76,12 +78,23 @@ beforeAll(async () => {
   sqsEmulator = await startSqsEmulator();
   interceptor = await startSageMakerInterceptor();
   // Before the bundles load: they read their environment once, at import.
-  useLocalEndpoints({ sagemakerEndpoint: interceptor.endpoint, sqsEndpoint: sqsEmulator.endpoint });
   process.env.GRACEFUL_STOP_TIME_SCALE = String(TIME_SCALE);
   process.env.GRACEFUL_STOP_REQUEST_TIMEOUT_MS = String(REQUEST_TIMEOUT_MS);
+  // A container is a local cloud of its own bundle instances, on the matrix's emulators (the interceptor routes each cell to its simulator).
   const container = async (tag: string) => {
-    const instance = await loadBundleInstance(tag);
-    return { machine: createGracefulStopMachine(instance.handlers), consumer: instance.consumer };
+    let consumer: SqsBatchHandler | undefined;
+    const cloud = await startLocalCloud({
+      emulatorsAt: { sagemakerEndpoint: interceptor.endpoint, sqsEndpoint: sqsEmulator.endpoint },
+      events: false,
+      loadGracefulStopHandlers: async () => {
+        const instance = await loadBundleInstance(tag);
+        consumer = instance.consumer;
+        return instance.handlers;
+      },
+    });
+    clouds.push(cloud);
+    if (!consumer) throw new Error(`The bundle instance ${tag} was not loaded.`);
+    return { machine: cloud.gracefulStop, consumer };
   };
   const shared = await container('shared');
   sqs = createSqsClient(sqsEmulator.endpoint);
@@ -99,6 +112,7 @@ afterAll(async () => {
   // Idempotent: the last test closes everything already when it gets that far.
   await withDeadline(matrix?.done ?? Promise.resolve(), MATRIX_BUDGET_MS);
   sqs?.destroy();
+  for (const cloud of clouds.splice(0)) await cloud.close();
   await interceptor?.close();
   await sqsEmulator?.close();
 });

@@ -14,10 +14,11 @@ import {
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
-import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+
 import type { LocalStateMachine, RunResult } from '#local/engine/runner.js';
 import { createSqsClient } from '#local/sqs/emulator.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { maskToken } from '#commons/tokens.js';
 import { waitFor, withDeadline } from '#local/bounded.js';
 import { loadBundleInstance } from '#test/support/bundle-instances.js';
@@ -51,7 +52,8 @@ async function capturingLogs<T>(work: () => Promise<T>): Promise<{ value: T; log
   }
 }
 
-let stack: LocalStack;
+let cloud: LocalCloud;
+let stack: Emulators;
 let sagemaker: SageMakerClient;
 let sqs: SQSClient;
 let machine: LocalStateMachine;
@@ -59,14 +61,24 @@ let consumer: SqsBatchHandler;
 const pollers: CallbackPoller[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: TIME_SCALE });
   // Before the bundles load: they read their environment once, at import.
-  useLocalEndpoints(stack.endpoints);
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   process.env.GRACEFUL_STOP_TIME_SCALE = String(TIME_SCALE);
-  const bundles = await loadBundleInstance('no-token-leak');
-  machine = createGracefulStopMachine(bundles.handlers);
-  consumer = bundles.consumer;
+  let consumerOfInstance: SqsBatchHandler | undefined;
+  cloud = await startLocalCloud({
+    timeScale: TIME_SCALE,
+    events: false,
+    // A private instance of the bundles, whose DEBUG log lines this file captures.
+    loadGracefulStopHandlers: async () => {
+      const bundles = await loadBundleInstance('no-token-leak');
+      consumerOfInstance = bundles.consumer;
+      return bundles.handlers;
+    },
+  });
+  stack = cloud.emulators;
+  machine = cloud.gracefulStop;
+  if (!consumerOfInstance) throw new Error('The bundle instance was not loaded.');
+  consumer = consumerOfInstance;
   sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: CREDENTIALS });
   sqs = createSqsClient(stack.endpoints.sqsEndpoint);
 });
@@ -75,7 +87,7 @@ afterAll(async () => {
   await Promise.all(pollers.map((poller) => withDeadline(poller.stop(), 5_000)));
   sagemaker?.destroy();
   sqs?.destroy();
-  await stack?.close();
+  await cloud?.close();
 });
 
 async function queue(name: string): Promise<string> {

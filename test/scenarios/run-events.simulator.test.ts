@@ -99,12 +99,12 @@ describe('run events on the local cloud: the stop watch, the orphan guard and th
         }),
       ],
     });
-    cloud.stack.simulator.observeCalls((operation) => {
+    cloud.emulators.simulator.observeCalls((operation) => {
       if (operation === 'StopPipelineExecution') stopCalls += 1;
     });
-    sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.stack.endpoints.sagemakerEndpoint });
+    sagemaker = new SageMakerClient({ ...BOUNDED_CLIENT_OPTIONS, endpoint: cloud.emulators.endpoints.sagemakerEndpoint });
     // A callback queue nobody consumes: its steps ignore the Stopping message.
-    const silentQueue = await createQueue(cloud.stack.endpoints.sqsEndpoint, 'silent-callbacks');
+    const silentQueue = await createQueue(cloud.emulators.endpoints.sqsEndpoint, 'silent-callbacks');
     for (const [name, definition] of [
       [TRAINING, trainingDefinition],
       [APPROVAL, approvalDefinition(silentQueue)],
@@ -137,7 +137,7 @@ describe('run events on the local cloud: the stop watch, the orphan guard and th
       [
         '-c',
         'import sys, boto3; boto3.client("sagemaker", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="local", aws_secret_access_key="local").stop_pipeline_execution(PipelineExecutionArn=sys.argv[2], ClientRequestToken="boto3-stop-0000000000000000000000000000")',
-        cloud.stack.endpoints.sagemakerEndpoint,
+        cloud.emulators.endpoints.sagemakerEndpoint,
         arn,
       ],
       { timeout: 60_000 },

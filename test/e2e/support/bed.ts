@@ -1,7 +1,9 @@
 /**
- * The e2e test bed: the SageMaker Pipelines simulator and the fauxqs SQS
- * emulator on 127.0.0.1, the graceful-stop ASL on the embedded engine, and
- * the BUILT handler bundles (dist/functions, `node scripts/build.mjs`).
+ * The e2e test bed: the local cloud (local/cloud.ts) - the SageMaker Pipelines
+ * simulator and the fauxqs SQS emulator on 127.0.0.1, the graceful-stop ASL on
+ * the embedded engine with the BUILT handler bundles (dist/functions,
+ * `node scripts/build.mjs`) - with events dropped, so a test sees what polling
+ * does, and plain SDK clients and helpers to prepare and inspect.
  *
  * One bed per test file, started in beforeAll. The bundles read their
  * environment (endpoints, GRACEFUL_STOP_TIME_SCALE, ...) once at import and
@@ -25,12 +27,11 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, S
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCallbackPoller, type CallbackPoller, type SqsBatchHandler } from '#local/event-source/sqs-event-source.js';
-import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
-import { loadBuiltHandlers } from '#local/engine/load-handlers.js';
 import { projectRoot } from '#local/engine/paths.js';
 import type { LocalStateMachine, RunOptions, RunResult } from '#local/engine/runner.js';
 import { createQueueWithDeadLetterQueue } from '#local/sqs/emulator.js';
-import { startLocalStack, useLocalEndpoints, type LocalStack } from '#local/stack.js';
+import { startLocalCloud, type LocalCloud } from '#local/cloud.js';
+import type { Emulators } from '#local/emulators.js';
 import { waitFor, within } from '#local/bounded.js';
 
 const REGION = 'us-east-1';
@@ -95,7 +96,8 @@ export interface QueueCounts {
 }
 
 export interface TestBed {
-  readonly stack: LocalStack;
+  readonly cloud: LocalCloud;
+  readonly emulators: Emulators;
   readonly timeScale: number;
   /** Plain SDK clients (no project code) for preparing and inspecting. */
   readonly sagemaker: SageMakerClient;
@@ -149,13 +151,16 @@ let pipelineCounter = 0;
 
 export async function startTestBed(options: BedOptions): Promise<TestBed> {
   const { timeScale } = options;
-  const stack = await startLocalStack({ timeScale, stepTransitionSeconds: options.stepTransitionSeconds });
-  useLocalEndpoints(stack.endpoints);
   // Read by the bundles at import: their clock runs K times faster, like the simulator's.
   process.env.GRACEFUL_STOP_TIME_SCALE = String(timeScale);
-  const handlers = await loadBuiltHandlers();
+  const cloud = await startLocalCloud({
+    timeScale,
+    events: false,
+    ...(options.stepTransitionSeconds === undefined ? {} : { stepTransitionSeconds: options.stepTransitionSeconds }),
+  });
+  const stack = cloud.emulators;
   const referenceConsumer = await loadBuiltConsumer();
-  const machine = createGracefulStopMachine(handlers);
+  const machine = cloud.gracefulStop;
 
   const sagemaker = new SageMakerClient({ endpoint: stack.endpoints.sagemakerEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
   const sqs = new SQSClient({ endpoint: stack.endpoints.sqsEndpoint, region: REGION, credentials: DUMMY_CREDENTIALS });
@@ -181,7 +186,8 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
   const describe = (executionArn: string) => sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
 
   return {
-    stack,
+    cloud,
+    emulators: stack,
     timeScale,
     sagemaker,
     sqs,
@@ -287,7 +293,7 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
       await stopConsumers();
       sagemaker.destroy();
       sqs.destroy();
-      await stack.close();
+      await cloud.close();
     },
   };
 }
@@ -302,7 +308,7 @@ export function useTestBed(options: BedOptions): () => TestBed {
     bed = await startTestBed(options);
   });
   afterEach(async () => {
-    bed?.stack.simulator.faults.clear();
+    bed?.emulators.simulator.faults.clear();
     await bed?.stopConsumers();
   });
   afterAll(async () => {

@@ -2,8 +2,12 @@ import { startSageMakerSimulator, type SageMakerSimulator, type SageMakerSimulat
 import { startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 import { LOCAL_LEDGER_BUCKET, createLedgerBucket } from './ledger-bucket.js';
 
-/** The local AWS stand-ins: SageMaker Pipelines simulator + SQS (and S3) emulator, both on 127.0.0.1. */
-export interface LocalStack {
+/**
+ * The local cloud's emulators: the SageMaker Pipelines simulator and the SQS (and S3) emulator, both
+ * on 127.0.0.1, with the bucket of the stop records and fleet ledgers. Started by startLocalCloud
+ * (local/cloud.ts), alone (`parts: 'emulators'`) or under Step Functions and EventBridge.
+ */
+export interface Emulators {
   simulator: SageMakerSimulator;
   sqs: SqsEmulator;
   endpoints: { sagemakerEndpoint: string; sqsEndpoint: string };
@@ -11,14 +15,14 @@ export interface LocalStack {
 }
 
 /** The simulator's account quota and step transition pass through as they are (their defaults are the simulator's). */
-export interface LocalStackOptions extends Pick<SageMakerSimulatorOptions, 'concurrentExecutionLimit' | 'stepTransitionSeconds'> {
+export interface EmulatorOptions extends Pick<SageMakerSimulatorOptions, 'concurrentExecutionLimit' | 'stepTransitionSeconds'> {
   port?: number;
   sqsPort?: number;
   host?: string;
   timeScale?: number;
 }
 
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
   const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, host });
   const simulator = await startSageMakerSimulator({
@@ -54,9 +58,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 /**
  * Points every AWS SDK client created afterwards (our handler bundles included)
- * at the local stack, with dummy credentials: nothing reaches AWS.
+ * at the emulators, with dummy credentials: nothing reaches AWS.
  */
-export function useLocalEndpoints(endpoints: LocalStack['endpoints']): void {
+export function useLocalEndpoints(endpoints: Emulators['endpoints']): void {
   process.env.AWS_ENDPOINT_URL_SAGEMAKER = endpoints.sagemakerEndpoint;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqsEndpoint;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.sqsEndpoint;
