@@ -9,7 +9,7 @@ import type { GracefulStopState, ReleasedStep } from '#graceful-stop/model.js';
 import { type ProgressSink } from '#cli/live-block.js';
 import { ProgressView, describeCheck, exitCodeOf, humanResult, type ExecutionLook } from '#cli/stop-view.js';
 import { jsonResult, type StopRunOutcome } from '#cli/outcome.js';
-import { ARN, T0, checkRecord, outputDocument, request, stepView, stopRecord } from '#test/functions/fixtures.js';
+import { ARN, T0, checkRecord, outputDocument, request, stepView, stopRecord } from '#test/support/fixtures.js';
 
 const T0_MS = Date.parse(T0);
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { STEP_STATUS_CHANGE } from '#local/simulator/index.js';
-import { jobStep, useTestBed } from '#test/e2e/support/bed.js';
-import { expectSucceeded } from '#test/e2e/support/expectations.js';
+import { jobStep, useTestBed } from '#test/support/test-bed.js';
+import { expectSucceeded } from '#test/support/expectations.js';
 
 // The transition lasts 5 s of real time (50 simulated s at K = 10): the graceful stop, started the
 // moment the first step ends, lands inside it on a busy machine too. Its retries come 2 s apart

@@ -10,8 +10,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { callbackStep, silentConsumer, useTestBed } from '#test/e2e/support/bed.js';
-import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, statsDelta } from '#test/e2e/support/expectations.js';
+import { callbackStep, silentConsumer, useTestBed } from '#test/support/test-bed.js';
+import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, statsDelta } from '#test/support/expectations.js';
 import { S, failedReport, shapeOf, timesEntered } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 

@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
 import { waitFor, within } from '#local/bounded.js';
-import { callbackStep, jobStep } from '#test/e2e/support/bed.js';
-import { cliDiagnostics as diagnostics, localStackEnv, useCli } from '#test/e2e/support/cli.js';
+import { callbackStep, jobStep } from '#test/support/test-bed.js';
+import { cliDiagnostics as diagnostics, localStackEnv, useCli } from '#test/support/cli-process.js';
 
 const REGION = 'us-east-1';
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -21,8 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandUsage } from '#cli/help.js';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
-import { jobStep, type StepJson } from '#test/e2e/support/bed.js';
-import { cliDiagnostics, localStackEnv, useCli } from '#test/e2e/support/cli.js';
+import { jobStep, type StepJson } from '#test/support/test-bed.js';
+import { cliDiagnostics, localStackEnv, useCli } from '#test/support/cli-process.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
 import { waitFor, within } from '#local/bounded.js';
 
@@ -300,7 +300,7 @@ describe('graceful-stop as an installed command', () => {
   it('is executable after a build, so npx graceful-stop runs it, and prints its version', async () => {
     // Prepare
     const { statSync, readFileSync } = await import('node:fs');
-    const { cliPath } = await import('./support/cli.js');
+    const { cliPath } = await import('#test/support/cli-process.js');
     const { execFile } = await import('node:child_process');
     const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

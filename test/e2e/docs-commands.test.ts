@@ -13,7 +13,7 @@ import { parseStopRequest } from '#graceful-stop/stop-request.js';
 import { projectRoot } from '#local/engine/paths.js';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
-import { codeBlocks } from '#test/entrypoints/support/docs.js';
+import { codeBlocks } from '#test/support/doc-examples.js';
 
 const PAGES = [
   'README.md',

@@ -10,9 +10,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { callbackStep, jobStep, lambdaStep, useTestBed, type TestBed } from '#test/e2e/support/bed.js';
-import { drainingExecution, expectStoppedCleanly } from '#test/e2e/support/draining.js';
-import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, finish, statsDelta } from '#test/e2e/support/expectations.js';
+import { callbackStep, jobStep, lambdaStep, useTestBed, type TestBed } from '#test/support/test-bed.js';
+import { drainingExecution, expectStoppedCleanly } from '#test/support/draining.js';
+import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, finish, statsDelta } from '#test/support/expectations.js';
 import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 import { SDK_MAX_ATTEMPTS } from '#commons/clients.js';

@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
-import { jobStep } from '#test/e2e/support/bed.js';
-import { runCli, type CliRun } from '#test/e2e/support/cli.js';
+import { jobStep } from '#test/support/test-bed.js';
+import { runCli, type CliRun } from '#test/support/cli-process.js';
 
 /** The bound of docs/guarantees.md: the deadline plus one SDK call budget, one ASL retry delay and the report. */
 const SLACK_SECONDS = 50;

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { waitFor } from '#local/bounded.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
-import { callbackStep, jobStep, lambdaStep, useTestBed } from '#test/e2e/support/bed.js';
-import { expectFailed, expectSucceeded } from '#test/e2e/support/expectations.js';
+import { callbackStep, jobStep, lambdaStep, useTestBed } from '#test/support/test-bed.js';
+import { expectFailed, expectSucceeded } from '#test/support/expectations.js';
 import { S } from '#test/support/run-path.js';
 
 const testBed = useTestBed({ timeScale: 20 });

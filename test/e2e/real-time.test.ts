@@ -17,7 +17,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '#cli/demo/demo.js';
 import { DEMO_SCENARIOS } from '#cli/demo/scenarios.js';
-import { runCli, type CliRun } from '#test/e2e/support/cli.js';
+import { runCli, type CliRun } from '#test/support/cli-process.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
 import { waitFor, within } from '#local/bounded.js';
 

@@ -5,8 +5,8 @@
  * SageMaker endpoint on first use, and Node caches them per process.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { callbackStep, silentConsumer, startTestBed, type TestBed } from '#test/e2e/support/bed.js';
-import { expectSucceeded } from '#test/e2e/support/expectations.js';
+import { callbackStep, silentConsumer, startTestBed, type TestBed } from '#test/support/test-bed.js';
+import { expectSucceeded } from '#test/support/expectations.js';
 import { S, timesEntered } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 

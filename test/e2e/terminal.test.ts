@@ -12,7 +12,7 @@ import { projectRoot } from '#local/engine/paths.js';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
 import { VirtualTerminal } from '#test/support/virtual-terminal.js';
-import { cliPath } from '#test/e2e/support/cli.js';
+import { cliPath } from '#test/support/cli-process.js';
 
 const PTY = join(projectRoot, 'test', 'support', 'pty-run.py');
 const LONG_NAME = `Train${'VeryLongStepName'.repeat(3)}Final`.slice(0, 64);

@@ -10,9 +10,9 @@
  * clients. Simulated time runs 20× faster.
  */
 import { describe, expect, it } from 'vitest';
-import { useTestBed } from '#test/e2e/support/bed.js';
-import { drainingExecution, expectStoppedCleanly } from '#test/e2e/support/draining.js';
-import { statsDelta } from '#test/e2e/support/expectations.js';
+import { useTestBed } from '#test/support/test-bed.js';
+import { drainingExecution, expectStoppedCleanly } from '#test/support/draining.js';
+import { statsDelta } from '#test/support/expectations.js';
 
 const TIME_SCALE = 20;
 const testBed = useTestBed({ timeScale: TIME_SCALE });

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
-import { codeBlocks } from '#test/entrypoints/support/docs.js';
+import { codeBlocks } from '#test/support/doc-examples.js';
 import { waitFor } from '#local/bounded.js';
 
 const page = readFileSync(join(projectRoot, 'docs', 'local.md'), 'utf8');

@@ -12,8 +12,8 @@ import {
 import { parseStopRequest } from '#graceful-stop/stop-request.js';
 import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
 import { mockedGracefulStop } from '#test/support/source-handlers.js';
-import { FAST, expectSucceeded } from '#test/statemachine/helpers.js';
-import { codeBlocks, section, shellArguments } from '#test/entrypoints/support/docs.js';
+import { FAST, expectSucceeded } from '#test/support/state-machine-paths.js';
+import { codeBlocks, section, shellArguments } from '#test/support/doc-examples.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 

@@ -12,10 +12,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { COMPLETED_DETAIL_TYPE } from '#graceful-stop/publish-completion-event.logic.js';
 import { mockedGracefulStop } from '#test/support/source-handlers.js';
-import { FAST, START, expectSucceeded, afterEnd } from '#test/statemachine/helpers.js';
+import { FAST, START, expectSucceeded, afterEnd } from '#test/support/state-machine-paths.js';
 import { S, pathOf } from '#test/support/run-path.js';
-import { loadTemplate } from '#test/template/support/template.js';
-import { section, shellArguments } from '#test/entrypoints/support/docs.js';
+import { loadTemplate } from '#test/support/template.js';
+import { section, shellArguments } from '#test/support/doc-examples.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();
 

@@ -17,7 +17,7 @@ import {
 import { createExampleParentMachine } from '#local/engine/example-parent.js';
 import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
 import type { RunResult } from '#local/engine/runner.js';
-import { EXECUTION_ARN, FAST, lambdaStep, notFound } from '#test/statemachine/helpers.js';
+import { EXECUTION_ARN, FAST, lambdaStep, notFound } from '#test/support/state-machine-paths.js';
 import { caught, pathOf } from '#test/support/run-path.js';
 
 // The handlers measure the drain deadline with the real clock scaled by GRACEFUL_STOP_TIME_SCALE,

@@ -17,7 +17,7 @@ import { handler as publishHandler } from '#graceful-stop/publish-completion-eve
 import { logger } from '#commons/logger.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
 import type { GracefulStopState } from '#graceful-stop/model.js';
-import { ARN, EXECUTION_ID, callbackStep, checkedState, lambdaStep, outputDocument, stoppedState } from './fixtures.js';
+import { ARN, EXECUTION_ID, callbackStep, checkedState, lambdaStep, outputDocument, stoppedState } from '#test/support/fixtures.js';
 import { lambdaContext } from '#test/support/lambda-context.js';
 
 const sagemaker = mockClient(SageMakerClient);

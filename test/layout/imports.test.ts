@@ -15,6 +15,11 @@ const ROOMS = ['functions', 'local', 'cli', 'bench'] as const;
 const SHARED = ['commons', 'pipeline-runs', 'stop-records'] as const;
 /** What commons may hold at most: plumbing stays small, the domain lives in named rooms. */
 const COMMONS_MAX_LINES = 1_000;
+/** A source file longer than this does more than one job. */
+const SOURCE_MAX_LINES = 300;
+/** The command line's input builder: the table, the help and the argv reader are files of their own. */
+const ARGS_MAX_LINES = 250;
+const linesOf = (file: string): number => readFileSync(file, 'utf8').split('\n').length - 1;
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -138,5 +143,13 @@ describe('the import graph', () => {
       0,
     );
     expect(lines).toBeLessThanOrEqual(COMMONS_MAX_LINES);
+  });
+
+  it(`keeps every source file of functions/, cli/, local/ and bench/ within ${SOURCE_MAX_LINES} lines, cli/args.ts within ${ARGS_MAX_LINES}`, () => {
+    const long = ROOMS.flatMap((room) => sourceFiles(join(projectRoot, room)))
+      .filter((file) => linesOf(file) > SOURCE_MAX_LINES)
+      .map((file) => `${relative(projectRoot, file)}: ${linesOf(file)} lines`);
+    expect(long).toEqual([]);
+    expect(linesOf(join(projectRoot, 'cli', 'args.ts'))).toBeLessThanOrEqual(ARGS_MAX_LINES);
   });
 });

@@ -29,7 +29,7 @@ import {
   wrongMessageValue,
   wrongTypedInput,
   MESSAGE_KEYS,
-} from './arbitraries.js';
+} from '#test/support/arbitraries.js';
 import { lambdaContext } from '#test/support/lambda-context.js';
 
 /** The longest InvalidInput / UsageError message accepted as "clear". */

@@ -25,8 +25,8 @@ import {
   type Cell,
   type ExpectedEnd,
   type FaultRow,
-} from './fault-table.js';
-import { startMatrix, type CellResult, type MatrixRun } from './matrix-runner.js';
+} from '#test/support/fault-table.js';
+import { startMatrix, type CellResult, type MatrixRun } from '#test/support/fault-matrix-runner.js';
 
 const { run: CELLS, notApplicable: NOT_APPLICABLE } = matrixCells();
 console.log(

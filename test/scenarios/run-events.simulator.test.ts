@@ -28,7 +28,7 @@ import { LocalStateMachine } from '#local/engine/runner.js';
 import type { LocalExecution } from '#local/engine/step-functions.js';
 import { createQueue } from '#local/sqs/emulator.js';
 import { projectRoot } from '#local/engine/paths.js';
-import { section, shellArguments } from '#test/entrypoints/support/docs.js';
+import { section, shellArguments } from '#test/support/doc-examples.js';
 
 const K = 20;
 const WATCH_GRACE_SECONDS = 60;

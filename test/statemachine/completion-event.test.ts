@@ -14,7 +14,15 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
-import { EXECUTION_ARN, FAST, START, expectEndedInFailState, expectSucceeded, lambdaStep, notFound } from './helpers.js';
+import {
+  EXECUTION_ARN,
+  FAST,
+  START,
+  expectEndedInFailState,
+  expectSucceeded,
+  lambdaStep,
+  notFound,
+} from '#test/support/state-machine-paths.js';
 import { S, caught, pathOf, retried } from '#test/support/run-path.js';
 
 const BUS = 'ml-platform-events';

@@ -34,7 +34,7 @@ import {
   sageMakerError,
   trainingStep,
   waitRounds,
-} from './helpers.js';
+} from '#test/support/state-machine-paths.js';
 import { S, lastInputOf, pathOf, timesEntered } from '#test/support/run-path.js';
 
 const SCALE = 100;

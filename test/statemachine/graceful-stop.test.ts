@@ -27,7 +27,7 @@ import {
   throttled,
   trainingStep,
   waitRounds,
-} from './helpers.js';
+} from '#test/support/state-machine-paths.js';
 import { S, caught, lastInputOf, pathOf, retried } from '#test/support/run-path.js';
 
 const { sagemaker, eventBridge, machine } = mockedGracefulStop();

@@ -2,6 +2,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
+import { createStopAllMachine, type StopAllHandlerTable } from '#local/engine/stop-all.js';
+import { handler as listRunningExecutions } from '#stop-all/list-running-executions.js';
+import { handler as signalAndSweep } from '#stop-all/signal-and-sweep.js';
+import { handler as summariseStopAll } from '#stop-all/summarise-stop-all.js';
 import type { HandlerTable, LocalHandler } from '#local/engine/functions.js';
 import { handler as stop } from '#graceful-stop/stop-pipeline-execution.js';
 import { handler as check } from '#graceful-stop/check-pipeline-execution.js';
@@ -43,6 +47,24 @@ export function mockedGracefulStop() {
     sagemaker: mockClient(SageMakerClient),
     eventBridge: mockClient(EventBridgeClient),
     machine: createGracefulStopMachine(sourceHandlers),
+    s3: memoryS3,
+  };
+}
+
+/** The stop-all handlers from source, in-process. */
+export const stopAllSourceHandlers: StopAllHandlerTable = {
+  ListRunningExecutionsFunction: listRunningExecutions as LocalHandler,
+  SignalAndSweepFunction: signalAndSweep as LocalHandler,
+  SummariseStopAllFunction: summariseStopAll as LocalHandler,
+  WaitForRunEventsFunction: waitForRunEvents as LocalHandler,
+};
+
+/** The stop-all state machine over the source handlers, SageMaker mocked and the ledgers in memory. */
+export function mockedStopAll() {
+  return {
+    sagemaker: mockClient(SageMakerClient),
+    eventBridge: mockClient(EventBridgeClient),
+    machine: createStopAllMachine(stopAllSourceHandlers),
     s3: memoryS3,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asList, isObject, loadTemplate, parseTemplate, referencesIn, type Json, type Template } from '#test/template/support/template.js';
+import { asList, isObject, loadTemplate, parseTemplate, referencesIn, type Json, type Template } from '#test/support/template.js';
 
 type SpecDatabase = Awaited<ReturnType<typeof loadAwsServiceSpec>>;
 

@@ -20,7 +20,7 @@ import {
   subOf,
   type Json,
   type JsonObject,
-} from '#test/template/support/template.js';
+} from '#test/support/template.js';
 
 const template = loadTemplate();
 const resource = (logicalId: string): JsonObject => {

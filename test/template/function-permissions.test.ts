@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsOf, walkPolicies, type PolicyTemplates, type PolicyWalk } from '#test/template/support/iam.js';
+import { actionsOf, walkPolicies, type PolicyTemplates, type PolicyWalk } from '#test/support/iam-policies.js';
 import {
   asList,
   functionProperty,
@@ -22,7 +22,7 @@ import {
   refTarget,
   resourcesOfType,
   type Template,
-} from '#test/template/support/template.js';
+} from '#test/support/template.js';
 
 /** SDK client package → IAM service prefix, for the services whose calls the code makes itself. */
 const SDK_SERVICES: Record<string, string> = { '@aws-sdk/client-sagemaker': 'sagemaker', '@aws-sdk/client-eventbridge': 'events' };

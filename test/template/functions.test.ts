@@ -16,7 +16,7 @@ import {
   type JsonObject,
   type Resource,
   type Template,
-} from '#test/template/support/template.js';
+} from '#test/support/template.js';
 
 interface EsbuildFunction {
   logicalId: string;

@@ -1,7 +1,7 @@
 /** The runaway guard in template.yaml: an optional schedule that starts stop-all with a valid policy, with its own least-privilege role and a dead-letter queue. */
 import { describe, expect, it } from 'vitest';
 import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
-import { loadTemplate, refTarget, type JsonObject } from '#test/template/support/template.js';
+import { loadTemplate, refTarget, type JsonObject } from '#test/support/template.js';
 
 const template = loadTemplate();
 const schedule = template.Resources.RunawayGuardSchedule;
@@ -23,7 +23,7 @@ describe('runaway guard', () => {
     // Assess
     expect(parameters.GuardSchedule?.Default).toBe('');
     expect(template.Conditions?.DeployGuard).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'GuardSchedule' }, ''] }] });
-    for (const id of ['RunawayGuardSchedule', 'GuardScheduleRole', 'GuardDeadLetterQueue'])
+    for (const id of ['RunawayGuardSchedule', 'RunawayGuardScheduleRole', 'GuardDeadLetterQueue'])
       expect(template.Resources[id]?.Condition, id).toBe('DeployGuard');
     const pattern = new RegExp(String(parameters.GuardSchedule?.AllowedPattern));
     expect(['', 'rate(1 hour)', 'cron(0 * * * ? *)'].every((value) => pattern.test(value))).toBe(true);
@@ -51,7 +51,7 @@ describe('runaway guard', () => {
     const target = schedule?.Properties?.Target as JsonObject;
     // Assess
     expect(refTarget(target.Arn)).toBe('StopAllStateMachine');
-    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': ['GuardScheduleRole', 'Arn'] });
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': ['RunawayGuardScheduleRole', 'Arn'] });
     expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 });
     expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['GuardDeadLetterQueue', 'Arn'] } });
     expect(template.Resources.GuardDeadLetterQueue?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
@@ -59,7 +59,7 @@ describe('runaway guard', () => {
 
   it('gives the schedule a role of its own that may only start stop-all and write to its dead-letter queue', () => {
     // Prepare
-    const role = template.Resources.GuardScheduleRole?.Properties as JsonObject & {
+    const role = template.Resources.RunawayGuardScheduleRole?.Properties as JsonObject & {
       AssumeRolePolicyDocument: JsonObject;
       Policies: JsonObject[];
     };
@@ -77,7 +77,7 @@ describe('runaway guard', () => {
   });
 
   it('alarms when the guard could not start stop-all', () => {
-    expect(template.Resources.GuardDeadLetterQueueAlarm).toMatchObject({
+    expect(template.Resources.RunawayGuardDeadLetterQueueAlarm).toMatchObject({
       Condition: 'CreateGuardAlarms',
       Properties: { Namespace: 'AWS/SQS' },
     });

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTemplate, projectRoot, templatePath } from '#test/template/support/template.js';
+import { loadTemplate, projectRoot, templatePath } from '#test/support/template.js';
 
 const text = readFileSync(templatePath, 'utf8');
 const template = loadTemplate();

@@ -8,7 +8,7 @@ import {
   wildcardActionFindings,
   type PolicyTemplates,
   type PolicyWalk,
-} from '#test/template/support/iam.js';
+} from '#test/support/iam-policies.js';
 import {
   getAttTarget,
   isObject,
@@ -18,7 +18,7 @@ import {
   refTarget,
   resourcesOfType,
   type Template,
-} from '#test/template/support/template.js';
+} from '#test/support/template.js';
 
 /** Functions a state machine's definition names through DefinitionSubstitutions. */
 function functionsNamedBy(template: Template, stateMachineId: string): string[] {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { METRIC, OTHER_OUTCOME, OUTCOME_DIMENSION } from '#commons/metrics.js';
 import { NAMED_FAILURES } from '#pipeline-runs/errors.js';
 import { OUTCOMES } from '#graceful-stop/model.js';
-import { loadTemplate, projectRoot, refTarget, resourcesOfType, type Json, type JsonObject } from '#test/template/support/template.js';
+import { loadTemplate, projectRoot, refTarget, resourcesOfType, type Json, type JsonObject } from '#test/support/template.js';
 
 const template = loadTemplate();
 const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
@@ -164,7 +164,7 @@ describe('alarms in template.yaml', () => {
         'DrainTimedOutAlarm',
         'FunctionErrorsAlarm',
         'FunctionThrottlesAlarm',
-        'GuardDeadLetterQueueAlarm',
+        'RunawayGuardDeadLetterQueueAlarm',
         'GracefulStopExecutionsAbortedAlarm',
         'GracefulStopExecutionsFailedAlarm',
         'GracefulStopExecutionsTimedOutAlarm',

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TRANSIENT_ERROR_NAMES, TransientServiceError, toStepError } from '#commons/service-errors.js';
-import { projectRoot } from '#test/template/support/template.js';
+import { projectRoot } from '#test/support/template.js';
 
 interface Retrier {
   ErrorEquals: string[];

@@ -12,7 +12,7 @@ import {
   schemasDir,
   templatePath,
   type Template,
-} from '#test/template/support/template.js';
+} from '#test/support/template.js';
 
 describe('template.yaml parsing (yaml-cfn)', () => {
   it('turns the short-form tags into Ref, Fn::Sub and Fn::GetAtt objects', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf, parseSamConfig } from '#test/template/support/samconfig.js';
-import { loadTemplate, projectRoot } from '#test/template/support/template.js';
+import { capabilitiesOf, parseSamConfig } from '#test/support/samconfig.js';
+import { loadTemplate, projectRoot } from '#test/support/template.js';
 
 const NAMED_IAM_PROPERTIES: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',

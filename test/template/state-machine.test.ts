@@ -12,7 +12,7 @@ import {
   resourcesOfType,
   type Json,
   type Template,
-} from '#test/template/support/template.js';
+} from '#test/support/template.js';
 
 const STATE_MACHINE_TYPES = ['AWS::Serverless::StateMachine'];
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CALL_BUDGET_MS, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '#commons/clients.js';
 import { SETTING_BOUNDS } from '#commons/settings.js';
-import { functionProperty, getAttTarget, loadTemplate, projectRoot, type Template } from '#test/template/support/template.js';
+import { functionProperty, getAttTarget, loadTemplate, projectRoot, type Template } from '#test/support/template.js';
 
 /** Seconds a Task's TimeoutSeconds exceeds its function's Timeout: the invoke itself and a cold start. */
 export const INVOKE_MARGIN_SECONDS = 30;

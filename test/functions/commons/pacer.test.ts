@@ -1,7 +1,7 @@
 /** functions/commons/pacer.ts: at most R calls a second on the clock, shared fairly by loops that use one pacer. */
 import { describe, expect, it } from 'vitest';
 import { createPacer } from '#commons/pacer.js';
-import { FakeClock, T0 } from '#test/functions/fixtures.js';
+import { FakeClock, T0 } from '#test/support/fixtures.js';
 
 describe('createPacer', () => {
   it('lets the first call go at once and spaces the next ones 1/R apart', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deriveClientRequestToken, maskToken } from '#commons/tokens.js';
-import { EXECUTION_ID } from '#test/functions/fixtures.js';
+import { EXECUTION_ID } from '#test/support/fixtures.js';
 
 describe('deriveClientRequestToken', () => {
   it('returns the same token for the same execution id and purpose', () => {

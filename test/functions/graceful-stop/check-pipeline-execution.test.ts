@@ -22,7 +22,7 @@ import {
   stoppedState,
   trainingStep,
   type FakeClock,
-} from '#test/functions/fixtures.js';
+} from '#test/support/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 

@@ -9,7 +9,7 @@ import {
   publishCompletionEvent,
 } from '#graceful-stop/publish-completion-event.logic.js';
 import type { GracefulStopState, OutputDocument } from '#graceful-stop/model.js';
-import { ARN, EXECUTION_ID, outputDocument } from '#test/functions/fixtures.js';
+import { ARN, EXECUTION_ID, outputDocument } from '#test/support/fixtures.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 

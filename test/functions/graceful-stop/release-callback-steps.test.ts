@@ -14,7 +14,7 @@ import { MAX_FAILURE_REASON_LENGTH, releaseCallbackSteps } from '#graceful-stop/
 import { releaseFailureReason } from '#pipeline-runs/callback-release.js';
 import type { CheckedState, ReleasedStep } from '#graceful-stop/model.js';
 import { deriveClientRequestToken } from '#commons/tokens.js';
-import { EXECUTION_ID, T0, callbackStep, checkedState, clockAt, lambdaStep, request, sdkError } from '#test/functions/fixtures.js';
+import { EXECUTION_ID, T0, callbackStep, checkedState, clockAt, lambdaStep, request, sdkError } from '#test/support/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const RELEASE_AT = '2025-03-01T12:05:00.000Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readableCause, reportOutcome } from '#graceful-stop/report-outcome.logic.js';
 import type { GracefulStopState, ReleasedStep } from '#graceful-stop/model.js';
-import { ARN, EXECUTION_ID, T0, checkedState, clockAt, stepView } from '#test/functions/fixtures.js';
+import { ARN, EXECUTION_ID, T0, checkedState, clockAt, stepView } from '#test/support/fixtures.js';
 
 const FINISHED_AT = '2025-03-01T12:15:00.000Z';
 const clock = () => clockAt(900);

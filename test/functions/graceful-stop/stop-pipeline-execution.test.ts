@@ -12,7 +12,7 @@ import { stopPipelineExecution, type StopDependencies } from '#graceful-stop/sto
 import { deriveClientRequestToken } from '#commons/tokens.js';
 import { s3StopRecords } from '#stop-records/stop-records.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
-import { ARN, EXECUTION_ID, FakeClock, NOT_EXECUTING_MESSAGE, T0, sdkError } from '#test/functions/fixtures.js';
+import { ARN, EXECUTION_ID, FakeClock, NOT_EXECUTING_MESSAGE, T0, sdkError } from '#test/support/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 

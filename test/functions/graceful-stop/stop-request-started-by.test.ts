@@ -1,7 +1,7 @@
 /** functions/graceful-stop/stop-request.ts: the field Step Functions adds to a nested execution's input. */
 import { describe, expect, it } from 'vitest';
 import { parseStopRequest, STARTED_BY_EXECUTION_ID_KEY } from '#graceful-stop/stop-request.js';
-import { ARN } from '#test/functions/fixtures.js';
+import { ARN } from '#test/support/fixtures.js';
 
 const PARENT = 'arn:aws:states:us-east-1:123456789012:execution:parent:run-1';
 

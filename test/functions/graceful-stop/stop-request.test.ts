@@ -5,7 +5,7 @@ import { parseStopRequest, unwrapEnvelope } from '#graceful-stop/stop-request.js
 import { MAX_REASON_LENGTH } from '#commons/validation.js';
 import { parsePipelineExecutionArn } from '#pipeline-runs/execution-arn.js';
 import { stopPipelineExecution } from '#graceful-stop/stop-pipeline-execution.logic.js';
-import { ARN, EXECUTION_ID, FakeClock } from '#test/functions/fixtures.js';
+import { ARN, EXECUTION_ID, FakeClock } from '#test/support/fixtures.js';
 import { s3StopRecords } from '#stop-records/stop-records.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
 

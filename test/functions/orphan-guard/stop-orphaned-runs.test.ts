@@ -5,8 +5,8 @@ import { DescribePipelineExecutionCommand, ResourceNotFound, SageMakerClient } f
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { gracefulStopNameOf } from '#stop-records/start-graceful-stop.js';
 import { MAX_HISTORY_PAGES, orphanReasonOf, startedRunsOf, stopOrphanedRuns } from '#orphan-guard/stop-orphaned-runs.logic.js';
-import { FakeClock } from '#test/functions/fixtures.js';
-import { PARENT, workflowEnd } from '#test/functions/wake-up/events.js';
+import { FakeClock } from '#test/support/fixtures.js';
+import { PARENT, workflowEnd } from '#test/support/run-events.js';
 
 const sfn = mockClient(SFNClient);
 const sagemaker = mockClient(SageMakerClient);

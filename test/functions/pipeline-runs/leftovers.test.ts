@@ -10,7 +10,7 @@ import {
   type PipelineExecutionStep,
 } from '@aws-sdk/client-sagemaker';
 import { checkLeftovers, jobsOfSteps } from '#pipeline-runs/leftovers.js';
-import { sdkError } from '#test/functions/fixtures.js';
+import { sdkError } from '#test/support/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const TRAINING = 'arn:aws:sagemaker:us-east-1:123456789012:training-job/pipelines-abc-train-x1';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { ListPipelineExecutionStepsCommand, SageMakerClient, type PipelineExecutionStep } from '@aws-sdk/client-sagemaker';
 import { callbackTokenOf, inferStepType, isDraining, listAllSteps, toStepView } from '#pipeline-runs/pipeline-steps.js';
-import { ARN, T0, callbackStep, lambdaStep, trainingStep } from '#test/functions/fixtures.js';
+import { ARN, T0, callbackStep, lambdaStep, trainingStep } from '#test/support/fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 

@@ -12,8 +12,8 @@ import { PACE_FRACTION } from '#stop-all/limits.js';
 import { listRunningExecutions } from '#stop-all/list-running-executions.logic.js';
 import type { StopAllLoopState } from '#stop-all/model.js';
 import { matchesGlob, parseStopAllRequest, patternWithinScope } from '#stop-all/stop-all-request.js';
-import { FakeClock, T0, sdkError } from '#test/functions/fixtures.js';
-import { EXECUTION_ID, MemoryLedgers, PIPELINE, arnOf, summary } from './support.js';
+import { FakeClock, T0, sdkError } from '#test/support/fixtures.js';
+import { EXECUTION_ID, MemoryLedgers, PIPELINE, arnOf, summary } from '#test/support/stop-all-fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const limits = { maxItems: 100, maxPages: 100 };

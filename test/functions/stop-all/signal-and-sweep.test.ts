@@ -20,10 +20,10 @@ import type { FleetLedger, FleetRun, ListedState } from '#stop-all/model.js';
 import { signalAndSweep } from '#stop-all/signal-and-sweep.logic.js';
 import { MAX_SIGNAL_ATTEMPTS } from '#stop-all/signal-runs.js';
 import { MAX_RELEASE_CHECKS, RELEASE_RECHECK_SECONDS } from '#stop-all/release-after-grace.js';
-import { FakeClock, NOT_EXECUTING_MESSAGE, T0, callbackStep, lambdaStep, sdkError } from '#test/functions/fixtures.js';
+import { FakeClock, NOT_EXECUTING_MESSAGE, T0, callbackStep, lambdaStep, sdkError } from '#test/support/fixtures.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
 import { s3StopRecords } from '#stop-records/stop-records.js';
-import { EXECUTION_ID, MemoryLedgers, PIPELINE, arnOf, fleetRun, ledgerOf, request } from './support.js';
+import { EXECUTION_ID, MemoryLedgers, PIPELINE, arnOf, fleetRun, ledgerOf, request } from '#test/support/stop-all-fixtures.js';
 
 const sagemaker = mockClient(SageMakerClient);
 const REF = ledgerRefOf(EXECUTION_ID);

@@ -10,8 +10,8 @@ import {
   reportRun,
   summariseStopAll,
 } from '#stop-all/summarise-stop-all.logic.js';
-import { FakeClock, T0 } from '#test/functions/fixtures.js';
-import { EXECUTION_ID, MemoryLedgers, arnOf, fleetRun, ledgerOf, request } from './support.js';
+import { FakeClock, T0 } from '#test/support/fixtures.js';
+import { EXECUTION_ID, MemoryLedgers, arnOf, fleetRun, ledgerOf, request } from '#test/support/stop-all-fixtures.js';
 
 const REF = ledgerRefOf(EXECUTION_ID);
 const at = (seconds: number): number => Date.parse(T0) + seconds * 1000;

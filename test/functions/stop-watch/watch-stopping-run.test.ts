@@ -5,9 +5,9 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { gracefulStopNameOf } from '#stop-records/start-graceful-stop.js';
 import { s3StopRecords } from '#stop-records/stop-records.js';
 import { WATCH_REASON, watchStoppingRun, type WatchSettings } from '#stop-watch/watch-stopping-run.logic.js';
-import { ARN, EXECUTION_ID } from '#test/functions/fixtures.js';
+import { ARN, EXECUTION_ID } from '#test/support/fixtures.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
-import { runStatusChange } from '#test/functions/wake-up/events.js';
+import { runStatusChange } from '#test/support/run-events.js';
 
 const sfn = mockClient(SFNClient);
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:graceful-stop';

@@ -5,9 +5,9 @@ import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client
 import { s3StopRecords, stopDigestOf } from '#stop-records/stop-records.js';
 import { endWaits } from '#wake-up/end-waits.logic.js';
 import { waitForRunEvents } from '#wake-up/wait-for-run-events.logic.js';
-import { ARN, EXECUTION_ID, FakeClock } from '#test/functions/fixtures.js';
+import { ARN, EXECUTION_ID, FakeClock } from '#test/support/fixtures.js';
 import { MemoryObjects } from '#test/support/memory-objects.js';
-import { runStatusChange } from './events.js';
+import { runStatusChange } from '#test/support/run-events.js';
 
 const sfn = mockClient(SFNClient);
 let objects: MemoryObjects;

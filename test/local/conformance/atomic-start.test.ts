@@ -11,9 +11,9 @@ import {
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { callbackStep, definition } from '#test/local/conformance/support/definitions.js';
-import { createQueue, ROLE_ARN, useHarness, uniqueName } from '#test/local/conformance/support/harness.js';
-import { postRaw } from '#test/local/conformance/support/raw.js';
+import { callbackStep, definition } from '#test/support/conformance-definitions.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from '#test/support/conformance-harness.js';
+import { postRaw } from '#test/support/raw-requests.js';
 
 const harness = useHarness();
 

@@ -11,13 +11,13 @@ import { CreatePipelineCommand, StartPipelineExecutionCommand } from '@aws-sdk/c
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
 import { OPERATION_NAMES } from '#local/simulator/operations/index.js';
-import { callbackStep, definition, jobStep, lambdaStep } from '#test/local/conformance/support/definitions.js';
-import { ROLE_ARN, createQueue, startHarness, uniqueName, useHarness } from '#test/local/conformance/support/harness.js';
-import { postRaw } from '#test/local/conformance/support/raw.js';
-import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from '#test/local/conformance/support/wait.js';
+import { callbackStep, definition, jobStep, lambdaStep } from '#test/support/conformance-definitions.js';
+import { ROLE_ARN, createQueue, startHarness, uniqueName, useHarness } from '#test/support/conformance-harness.js';
+import { postRaw } from '#test/support/raw-requests.js';
+import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from '#test/support/sagemaker-waits.js';
 
 const harness = useHarness({ timeScale: 100 });
-const CHECKER = join(projectRoot, 'test', 'local', 'conformance', 'support', 'botocore_shapes.py');
+const CHECKER = join(projectRoot, 'test', 'support', 'botocore_shapes.py');
 const call = async (operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
   const answer = await postRaw(harness.simulator.endpoint, `SageMaker.${operation}`, JSON.stringify(body));
   if (answer.status !== 200) throw new Error(`${operation}: ${answer.status} ${JSON.stringify(answer.body)}`);

@@ -6,15 +6,9 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { callbackStep, definition } from '#test/local/conformance/support/definitions.js';
-import { createQueue, ROLE_ARN, useHarness, uniqueName } from '#test/local/conformance/support/harness.js';
-import {
-  executionStatus,
-  receiveBodies,
-  stepNamed,
-  waitForExecutionStatus,
-  waitForStepStatus,
-} from '#test/local/conformance/support/wait.js';
+import { callbackStep, definition } from '#test/support/conformance-definitions.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from '#test/support/conformance-harness.js';
+import { executionStatus, receiveBodies, stepNamed, waitForExecutionStatus, waitForStepStatus } from '#test/support/sagemaker-waits.js';
 
 interface CallbackBody {
   token: string;

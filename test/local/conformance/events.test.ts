@@ -6,9 +6,9 @@
 import { CreatePipelineCommand, StartPipelineExecutionCommand, StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_STATUS_CHANGE, STEP_STATUS_CHANGE, type EventBridgeEvent } from '#local/simulator/index.js';
-import { definition, jobStep, lambdaStep } from '#test/local/conformance/support/definitions.js';
-import { ROLE_ARN, useHarness, uniqueName } from '#test/local/conformance/support/harness.js';
-import { waitForExecutionStatus } from '#test/local/conformance/support/wait.js';
+import { definition, jobStep, lambdaStep } from '#test/support/conformance-definitions.js';
+import { ROLE_ARN, useHarness, uniqueName } from '#test/support/conformance-harness.js';
+import { waitForExecutionStatus } from '#test/support/sagemaker-waits.js';
 
 const harness = useHarness({ timeScale: 100 });
 

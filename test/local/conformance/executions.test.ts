@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from '#test/local/conformance/support/definitions.js';
+import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN, type StepJson } from '#test/support/conformance-definitions.js';
 import { startSageMakerSimulator } from '#local/simulator/index.js';
-import { createQueue, ROLE_ARN, startHarness, useHarness, uniqueName } from '#test/local/conformance/support/harness.js';
-import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from '#test/local/conformance/support/wait.js';
+import { createQueue, ROLE_ARN, startHarness, useHarness, uniqueName } from '#test/support/conformance-harness.js';
+import { listAllSteps, waitForExecutionStatus, waitForStepStatus } from '#test/support/sagemaker-waits.js';
 import { waitFor } from '#local/bounded.js';
 
 // 120 runs at once for the paging tests: an account whose quota was raised (SageMaker's default is 20).

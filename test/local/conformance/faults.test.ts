@@ -6,10 +6,10 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { definition, jobStep } from '#test/local/conformance/support/definitions.js';
-import { ROLE_ARN, startHarness, uniqueName, type Harness } from '#test/local/conformance/support/harness.js';
-import { adminCall } from '#test/local/conformance/support/raw.js';
-import { waitForExecutionStatus } from '#test/local/conformance/support/wait.js';
+import { definition, jobStep } from '#test/support/conformance-definitions.js';
+import { ROLE_ARN, startHarness, uniqueName, type Harness } from '#test/support/conformance-harness.js';
+import { adminCall } from '#test/support/raw-requests.js';
+import { waitForExecutionStatus } from '#test/support/sagemaker-waits.js';
 
 let harness: Harness;
 let pipelineName: string;

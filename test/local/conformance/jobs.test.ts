@@ -17,9 +17,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '#local/bounded.js';
-import { definition, jobStep, type StepJson } from '#test/local/conformance/support/definitions.js';
-import { ROLE_ARN, uniqueName, useHarness } from '#test/local/conformance/support/harness.js';
-import { listAllSteps, waitForExecutionStatus } from '#test/local/conformance/support/wait.js';
+import { definition, jobStep, type StepJson } from '#test/support/conformance-definitions.js';
+import { ROLE_ARN, uniqueName, useHarness } from '#test/support/conformance-harness.js';
+import { listAllSteps, waitForExecutionStatus } from '#test/support/sagemaker-waits.js';
 
 const harness = useHarness({ timeScale: 100 });
 const nameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);

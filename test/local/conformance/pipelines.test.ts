@@ -1,4 +1,4 @@
-import { waitForExecutionStatus } from '#test/local/conformance/support/wait.js';
+import { waitForExecutionStatus } from '#test/support/sagemaker-waits.js';
 import {
   CreatePipelineCommand,
   DeletePipelineCommand,
@@ -10,9 +10,9 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN } from '#test/local/conformance/support/definitions.js';
-import { createQueue, ROLE_ARN, useHarness, uniqueName } from '#test/local/conformance/support/harness.js';
-import { receiveBodies } from '#test/local/conformance/support/wait.js';
+import { callbackStep, definition, jobStep, lambdaStep, LAMBDA_ARN } from '#test/support/conformance-definitions.js';
+import { createQueue, ROLE_ARN, useHarness, uniqueName } from '#test/support/conformance-harness.js';
+import { receiveBodies } from '#test/support/sagemaker-waits.js';
 
 const harness = useHarness({ timeScale: 100 });
 

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { definition, jobStep } from '#test/local/conformance/support/definitions.js';
-import { ROLE_ARN, useHarness, uniqueName } from '#test/local/conformance/support/harness.js';
-import { postRaw } from '#test/local/conformance/support/raw.js';
-import { waitForExecutionStatus } from '#test/local/conformance/support/wait.js';
+import { definition, jobStep } from '#test/support/conformance-definitions.js';
+import { ROLE_ARN, useHarness, uniqueName } from '#test/support/conformance-harness.js';
+import { postRaw } from '#test/support/raw-requests.js';
+import { waitForExecutionStatus } from '#test/support/sagemaker-waits.js';
 
 const runFile = promisify(execFile);
 const hasAwsCli = await runFile('aws', ['--version'], { timeout: 30_000 }).then(

@@ -1,14 +1,8 @@
 import { CreatePipelineCommand, StartPipelineExecutionCommand, StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { definition, jobStep, lambdaStep, type StepJson } from '#test/local/conformance/support/definitions.js';
-import { ROLE_ARN, startHarness, useHarness, uniqueName, type Harness } from '#test/local/conformance/support/harness.js';
-import {
-  executionStatus,
-  listAllSteps,
-  stepNamed,
-  waitForExecutionStatus,
-  waitForStepStatus,
-} from '#test/local/conformance/support/wait.js';
+import { definition, jobStep, lambdaStep, type StepJson } from '#test/support/conformance-definitions.js';
+import { ROLE_ARN, startHarness, useHarness, uniqueName, type Harness } from '#test/support/conformance-harness.js';
+import { executionStatus, listAllSteps, stepNamed, waitForExecutionStatus, waitForStepStatus } from '#test/support/sagemaker-waits.js';
 
 // At time scale 100 one simulated second is 10 ms. Steps whose intermediate
 // state is asserted last 100 simulated seconds or more (1 s real), so a slow

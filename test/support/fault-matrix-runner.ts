@@ -31,7 +31,7 @@ import {
 import type { EventLog, LocalStateMachine, RunResult } from '#local/engine/runner.js';
 import { startSageMakerSimulator, type SageMakerSimulator } from '#local/simulator/index.js';
 import { waitFor, withDeadline, type Bounded } from '#local/bounded.js';
-import type { SageMakerInterceptor } from '#test/support/sagemaker-interceptor.js';
+import type { SageMakerInterceptor } from './sagemaker-interceptor.js';
 import { DEFAULT_LAMBDA, RETRY_INTERVAL_MS, TIME_SCALE, cellId, type Cell } from './fault-table.js';
 
 export interface MatrixEnvironment {

@@ -1,5 +1,5 @@
 /** EventBridge events as SageMaker and Step Functions publish them, for the event handlers' tests. */
-import { ARN } from '#test/functions/fixtures.js';
+import { ARN } from './fixtures.js';
 
 export const runStatusChange = (status: string, pipelineExecutionArn = ARN, previous = 'Executing') => ({
   version: '0',

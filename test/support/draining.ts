@@ -1,9 +1,9 @@
 /** A pipeline execution that is draining when the graceful stop comes, shared by the fault files. */
 import { expect } from 'vitest';
 import type { RunResult } from '#local/engine/runner.js';
-import { callbackStep, lambdaStep, type TestBed } from './bed.js';
+import { callbackStep, lambdaStep, type TestBed } from './test-bed.js';
 import { LAST_CHECK, ROUND, START, ended, expectSucceeded } from './expectations.js';
-import { S, shapeOf } from '#test/support/run-path.js';
+import { S, shapeOf } from './run-path.js';
 import { waitFor } from '#local/bounded.js';
 
 /**

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { RunResult } from '#local/engine/runner.js';
 import type { SimulatorStatsSnapshot } from '#local/simulator/index.js';
-import { S, pathOf } from '#test/support/run-path.js';
+import { S, pathOf } from './run-path.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
 
 export const START = [S.capture, S.stop];

@@ -3,7 +3,7 @@ import type { PipelineExecutionStatus, PipelineExecutionSummary } from '@aws-sdk
 import { parseLedger, type LedgerStore } from '#stop-all/ledger.js';
 import type { FleetLedger, FleetRun, LedgerRef } from '#stop-all/model.js';
 import type { StopAllRequest } from '#stop-all/stop-all-request.js';
-import { T0 } from '#test/functions/fixtures.js';
+import { T0 } from './fixtures.js';
 
 export const PIPELINE = 'nightly-scoring';
 export const EXECUTION_ID = 'arn:aws:states:us-east-1:123456789012:execution:stop-all:release-2026-11';

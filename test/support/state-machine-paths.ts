@@ -10,7 +10,7 @@ import { ConflictException, ResourceNotFound, SageMakerServiceException, type Pi
 import { expect } from 'vitest';
 import { gracefulStopDefinitionPath } from '#local/engine/paths.js';
 import type { RunOptions, RunResult } from '#local/engine/runner.js';
-import { S, lastInputOf, pathOf } from '#test/support/run-path.js';
+import { S, lastInputOf, pathOf } from './run-path.js';
 
 export const PIPELINE_NAME = 'churn-model';
 export const EXECUTION_ARN = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE_NAME}/execution/k3x9p2m4q7ab`;
