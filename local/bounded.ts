@@ -1,5 +1,5 @@
 /**
- * Bounded waiting, one way for the demo, the test bed and the tests: every wait has a deadline and
+ * Bounded waiting, one way for the demo, the local cloud and the tests: every wait has a deadline and
  * says what it waited for; a deadline that passes is an error naming it (or, with withDeadline, a
  * result to assert on), never a hang. Defaults are generous: a slow machine passes, a hang fails.
  */

@@ -6,7 +6,7 @@
 import { CreatePipelineCommand, DescribePipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { runChild, readChildSpec } from '#bench/support/child-protocol.js';
 import { BENCH_ROLE_ARN, drainPipelineDefinition } from '#bench/drains/pipeline.js';
-import { counterDelta, startLocalBed, type LocalBed } from '#bench/support/local-bed.js';
+import { counterDelta, startBenchCloud, type BenchCloud } from '#bench/support/bench-cloud.js';
 import { billedTransitions, outcomeOf } from '#bench/support/run-counts.js';
 import { maximum, median, sum } from '#bench/support/summary-stats.js';
 import type { ConcurrencyChildResult, ConcurrencyChildSpec } from '#bench/support/types.js';
@@ -17,8 +17,8 @@ const PIPELINE_NAME = 'bench-concurrency';
 const tally = (values: readonly string[]): Record<string, number> =>
   values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
 
-async function startExecutions(bed: LocalBed, spec: ConcurrencyChildSpec): Promise<string[]> {
-  await bed.sagemaker.send(
+async function startExecutions(cloud: BenchCloud, spec: ConcurrencyChildSpec): Promise<string[]> {
+  await cloud.sagemaker.send(
     new CreatePipelineCommand({
       PipelineName: PIPELINE_NAME,
       RoleArn: BENCH_ROLE_ARN,
@@ -27,7 +27,7 @@ async function startExecutions(bed: LocalBed, spec: ConcurrencyChildSpec): Promi
   );
   const arns: string[] = [];
   for (let index = 0; index < spec.stops; index += 1) {
-    const { PipelineExecutionArn: arn } = await bed.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: PIPELINE_NAME }));
+    const { PipelineExecutionArn: arn } = await cloud.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: PIPELINE_NAME }));
     if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
     arns.push(arn);
   }
@@ -36,21 +36,21 @@ async function startExecutions(bed: LocalBed, spec: ConcurrencyChildSpec): Promi
 
 async function main(): Promise<ConcurrencyChildResult> {
   const spec = readChildSpec<ConcurrencyChildSpec>();
-  const bed = await startLocalBed({ timeScale: 1, functionsDir: spec.functionsDir, handlerInstances: spec.handlerInstances });
+  const cloud = await startBenchCloud({ timeScale: 1, functionsDir: spec.functionsDir, handlerInstances: spec.handlerInstances });
   try {
-    const arns = await startExecutions(bed, spec);
-    for (const operation of OPERATION_NAMES) bed.emulators.simulator.faults.set(operation, { throttle: { tps: spec.tps } });
-    const before = bed.emulators.simulator.stats();
+    const arns = await startExecutions(cloud, spec);
+    for (const operation of OPERATION_NAMES) cloud.emulators.simulator.faults.set(operation, { throttle: { tps: spec.tps } });
+    const before = cloud.emulators.simulator.stats();
     const started = Date.now();
     const runs = await Promise.all(
-      arns.map((arn, index) => bed.machine.run({ pipelineExecutionArn: arn }, { executionName: `stop-${index}` })),
+      arns.map((arn, index) => cloud.machine.run({ pipelineExecutionArn: arn }, { executionName: `stop-${index}` })),
     );
     const wallSeconds = (Date.now() - started) / 1000;
-    const after = bed.emulators.simulator.stats();
-    bed.emulators.simulator.faults.clear();
+    const after = cloud.emulators.simulator.stats();
+    cloud.emulators.simulator.faults.clear();
 
     const executions = await Promise.all(
-      arns.map((arn) => bed.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))),
+      arns.map((arn) => cloud.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))),
     );
     const latencies = runs.map((run, index) => (run.stoppedAt - (executions[index]?.LastModifiedTime?.getTime() ?? Number.NaN)) / 1000);
     const retryEvents = runs.flatMap((run) => run.events.filter((event) => event.type === 'StateRetried'));
@@ -74,7 +74,7 @@ async function main(): Promise<ConcurrencyChildResult> {
       latencySeconds: { median: median(latencies), max: maximum(latencies) },
     };
   } finally {
-    await bed.close();
+    await cloud.close();
   }
 }
 

@@ -10,7 +10,7 @@ import type { RunResult } from '#local/engine/runner.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runChild, readChildSpec } from '#bench/support/child-protocol.js';
 import { BENCH_ROLE_ARN, drainPipelineDefinition } from './pipeline.js';
-import { counterDelta, startLocalBed, type LocalBed } from '#bench/support/local-bed.js';
+import { counterDelta, startBenchCloud, type BenchCloud } from '#bench/support/bench-cloud.js';
 import { billedTransitions, outcomeOf, stopRequestedAtOf } from '#bench/support/run-counts.js';
 import { simulatedGbSeconds } from './timed-handlers.js';
 import { countS3Requests, perStop } from '#bench/support/s3-requests.js';
@@ -19,25 +19,25 @@ import type { DrainChildResult, DrainChildSpec, DrainRunMeasurement } from '#ben
 /** Real milliseconds between the starts of two repeats, so their polls do not all land on the same instant. */
 const STAGGER_MS = 100;
 
-async function startDrainingExecution(bed: LocalBed, index: number, drainSeconds: number): Promise<string> {
+async function startDrainingExecution(cloud: BenchCloud, index: number, drainSeconds: number): Promise<string> {
   const pipelineName = `bench-drain-${index}`;
-  await bed.sagemaker.send(
+  await cloud.sagemaker.send(
     new CreatePipelineCommand({
       PipelineName: pipelineName,
       RoleArn: BENCH_ROLE_ARN,
       PipelineDefinition: drainPipelineDefinition(drainSeconds),
     }),
   );
-  const { PipelineExecutionArn: arn } = await bed.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
+  const { PipelineExecutionArn: arn } = await cloud.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
   if (!arn) throw new Error('StartPipelineExecution returned no ARN.');
   return arn;
 }
 
-async function measure(bed: LocalBed, run: RunResult, arn: string, drainSeconds: number, timeScale: number): Promise<DrainRunMeasurement> {
-  const execution = await bed.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+async function measure(cloud: BenchCloud, run: RunResult, arn: string, drainSeconds: number, timeScale: number): Promise<DrainRunMeasurement> {
+  const execution = await cloud.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
   const terminalAtMs = execution.LastModifiedTime?.getTime() ?? Number.NaN;
   const stopRequestedAt = stopRequestedAtOf(run);
-  const invocations = bed.invocations.filter((call) => call.executionId === run.executionArn);
+  const invocations = cloud.invocations.filter((call) => call.executionId === run.executionArn);
   return {
     drainSeconds,
     measuredDrainSeconds: stopRequestedAt ? ((terminalAtMs - Date.parse(stopRequestedAt)) / 1000) * timeScale : Number.NaN,
@@ -56,20 +56,20 @@ async function main(): Promise<DrainChildResult> {
   const timeScale = readTimeScale();
   if (timeScale !== spec.timeScale) throw new Error(`GRACEFUL_STOP_TIME_SCALE is ${timeScale}, the spec says ${spec.timeScale}.`);
   const s3Requests = countS3Requests();
-  const bed = await startLocalBed({ timeScale, functionsDir: spec.functionsDir });
+  const cloud = await startBenchCloud({ timeScale, functionsDir: spec.functionsDir });
   try {
     const arns: string[] = [];
-    for (const [index, drainSeconds] of spec.drains.entries()) arns.push(await startDrainingExecution(bed, index, drainSeconds));
-    const before = bed.emulators.simulator.stats();
+    for (const [index, drainSeconds] of spec.drains.entries()) arns.push(await startDrainingExecution(cloud, index, drainSeconds));
+    const before = cloud.emulators.simulator.stats();
     const runs = await Promise.all(
       arns.map(async (arn, index) => {
         await sleep(index * STAGGER_MS);
-        return bed.machine.run({ pipelineExecutionArn: arn }, { timeScale, executionName: `bench-${index}` });
+        return cloud.machine.run({ pipelineExecutionArn: arn }, { timeScale, executionName: `bench-${index}` });
       }),
     );
-    const after = bed.emulators.simulator.stats();
+    const after = cloud.emulators.simulator.stats();
     const measurements: DrainRunMeasurement[] = [];
-    for (const [index, run] of runs.entries()) measurements.push(await measure(bed, run, arns[index]!, spec.drains[index]!, timeScale));
+    for (const [index, run] of runs.entries()) measurements.push(await measure(cloud, run, arns[index]!, spec.drains[index]!, timeScale));
     return {
       policy: spec.policy.name,
       nominalDrainSeconds: spec.nominalDrainSeconds,
@@ -80,7 +80,7 @@ async function main(): Promise<DrainChildResult> {
       s3RequestsPerStop: perStop(s3Requests, runs.length),
     };
   } finally {
-    await bed.close();
+    await cloud.close();
   }
 }
 

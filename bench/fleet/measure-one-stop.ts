@@ -4,7 +4,7 @@ import { CreatePipelineCommand, StartPipelineExecutionCommand } from '@aws-sdk/c
 import { BENCH_ROLE_ARN, drainPipelineDefinition } from '#bench/drains/pipeline.js';
 import { simulatedGbSeconds } from '#bench/drains/timed-handlers.js';
 
-import { counterDelta, startLocalBed } from '#bench/support/local-bed.js';
+import { counterDelta, startBenchCloud } from '#bench/support/bench-cloud.js';
 import { estimatedDollars } from '#bench/support/prices.js';
 import { billedTransitions, outcomeOf } from '#bench/support/run-counts.js';
 
@@ -13,28 +13,28 @@ import type { DesignFigures, FleetChildResult, FleetChildSpec } from './types.js
 
 /** One graceful stop of one Training run draining `drainSeconds`: what one Map iteration of the previous design cost. */
 export async function measureOneStop(spec: FleetChildSpec): Promise<FleetChildResult> {
-  const bed = await startLocalBed({ timeScale: spec.timeScale, functionsDir: spec.functionsDir });
+  const cloud = await startBenchCloud({ timeScale: spec.timeScale, functionsDir: spec.functionsDir });
   const realStart = Date.now();
   try {
-    await bed.sagemaker.send(
+    await cloud.sagemaker.send(
       new CreatePipelineCommand({
         PipelineName: 'fleet-child',
         RoleArn: BENCH_ROLE_ARN,
         PipelineDefinition: drainPipelineDefinition(spec.drainSeconds),
       }),
     );
-    const { PipelineExecutionArn: arn = '' } = await bed.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'fleet-child' }));
+    const { PipelineExecutionArn: arn = '' } = await cloud.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'fleet-child' }));
     const calls: Array<{ operation: string; atMs: number }> = [];
-    const before = bed.emulators.simulator.stats().callsByOperation;
-    const unobserve = bed.emulators.simulator.observeCalls((operation, atMs) => calls.push({ operation, atMs }));
+    const before = cloud.emulators.simulator.stats().callsByOperation;
+    const unobserve = cloud.emulators.simulator.observeCalls((operation, atMs) => calls.push({ operation, atMs }));
     const startMs = Date.now();
-    const run = await bed.machine.run(
+    const run = await cloud.machine.run(
       { pipelineExecutionArn: arn, maxWaitSeconds: spec.drainSeconds + 900 },
       { timeScale: spec.timeScale },
     );
     unobserve();
-    const callsByOperation = counterDelta(bed.emulators.simulator.stats().callsByOperation, before);
-    const gbSeconds = simulatedGbSeconds(bed.invocations, spec.timeScale);
+    const callsByOperation = counterDelta(cloud.emulators.simulator.stats().callsByOperation, before);
+    const gbSeconds = simulatedGbSeconds(cloud.invocations, spec.timeScale);
     const transitions = billedTransitions(run);
     const childSeconds = ((run.stoppedAt - run.startedAt) * spec.timeScale) / 1000;
     const figures: DesignFigures = {
@@ -73,6 +73,6 @@ export async function measureOneStop(spec: FleetChildSpec): Promise<FleetChildRe
       childPeakCallsPerSecond: figures.peakCallsPerSecond,
     };
   } finally {
-    await bed.close();
+    await cloud.close();
   }
 }

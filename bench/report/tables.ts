@@ -206,22 +206,53 @@ export function fleetTable(rows: readonly FleetRow[]): string {
 
 /** Detection with run events beside polling alone: simulated seconds from a run's end to its stop noticing it. */
 export function eventsTable(rows: readonly EventsRow[]): string {
-  const lines = [
-    '| drain | K | repeats | events: noticed after (median / max) | polling only (median / max) | transitions per stop (events / polling) | Lambda invocations (events / polling) | S3 requests per stop |',
-    '|---|---|---|---|---|---|---|---|',
+  const header = [
+    'drain',
+    'K',
+    'repeats',
+    'events: noticed after (median / max)',
+    'polling only (median / max)',
+    'transitions per stop (events / polling)',
+    'Lambda invocations (events / polling)',
+    'S3 requests per stop',
   ];
+  const lines = [markdownRow(header), markdownRow(header.map(() => '---'))];
   for (const row of rows) {
     if (row.error) {
-      lines.push(`| ${row.nominalDrainSeconds} s | ${row.timeScale} | - | failed: ${row.error.split('\n')[0]?.slice(0, 120)} | | | | |`);
+      lines.push(
+        markdownRow([
+          `${row.nominalDrainSeconds} s`,
+          `${row.timeScale}`,
+          '-',
+          `failed: ${row.error.split('\n')[0]?.slice(0, 120)}`,
+          '',
+          '',
+          '',
+          '',
+        ]),
+      );
       continue;
     }
+    const s3 = Object.entries(row.s3RequestsPerStop)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ');
     lines.push(
-      `| ${row.nominalDrainSeconds} s | ${row.timeScale} | ${row.repeats} | ${row.events.median} / ${row.events.max} s | ${row.polling.median} / ${row.polling.max} s | ${row.events.stateTransitions} / ${row.polling.stateTransitions} | ${row.events.lambdaInvocations} / ${row.polling.lambdaInvocations} | ${Object.entries(
-        row.s3RequestsPerStop,
-      )
-        .map(([kind, count]) => `${kind} ${count}`)
-        .join(', ')} |`,
+      markdownRow([
+        `${row.nominalDrainSeconds} s`,
+        `${row.timeScale}`,
+        `${row.repeats}`,
+        `${row.events.median} / ${row.events.max} s`,
+        `${row.polling.median} / ${row.polling.max} s`,
+        `${row.events.stateTransitions} / ${row.polling.stateTransitions}`,
+        `${row.events.lambdaInvocations} / ${row.polling.lambdaInvocations}`,
+        s3,
+      ]),
     );
   }
   return lines.join('\n');
+}
+
+/** One row of a Markdown table. */
+function markdownRow(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
 }

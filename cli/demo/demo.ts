@@ -51,7 +51,7 @@ async function loadConsumer(): Promise<SqsBatchHandler> {
 }
 
 /**
- * The whole story on the local test bed: simulator + SQS emulator start, a
+ * The whole story on the local cloud: simulator + SQS emulator start, a
  * pipeline with a callback step and a Lambda step runs, and the graceful
  * stop drains it on the embedded engine with the built handler bundles.
  */

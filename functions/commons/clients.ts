@@ -30,7 +30,7 @@ export function boundedRequestHandler(requestTimeoutMs = REQUEST_TIMEOUT_MS) {
   return { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true } as const;
 }
 
-/** The options every client of ours is created with (the functions', the CLI's and the test bed's). */
+/** The options every client of ours is created with (the functions', the CLI's and the local cloud's). */
 export const BOUNDED_CLIENT_OPTIONS = {
   maxAttempts: SDK_MAX_ATTEMPTS,
   requestHandler: boundedRequestHandler(),

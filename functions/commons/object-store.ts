@@ -53,7 +53,7 @@ export function objectUrl(bucket: string, key: string, region: string, endpoint?
 
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
   const env = options.env ?? process.env;
-  // Looked up at each call, not at creation: a test bed may stand in for S3 after the handlers loaded.
+  // Looked up at each call, not at creation: the local cloud may stand in for S3 after the handlers loaded.
   const doFetch: typeof globalThis.fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
   const client = (): AwsClient => {
     const accessKeyId = env.AWS_ACCESS_KEY_ID;

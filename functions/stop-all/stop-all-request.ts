@@ -14,8 +14,9 @@ import { PIPELINE_NAME } from '#pipeline-runs/execution-arn.js';
 
 /**
  * The stop-all input contract: which pipelines (one name, a list of names or
- * a name pattern), which of their runs (older than), how many graceful stops
- * at once, whether to stop at all (dry run), and what every graceful stop gets.
+ * a name pattern), which of their runs (older than), how fast to signal them
+ * (signals a second, the pace of every SageMaker call), whether to stop at all
+ * (dry run), and what every run's stop gets (reason, deadline, grace, leftovers).
  */
 export interface StopAllRequest {
   /** Exactly one of the three selections is set. */

@@ -6,7 +6,7 @@
 import type { LocalStateMachine } from './runner.js';
 import { assertArn, assertName, assertRoleArn, parseDefinition, shownArn, StepFunctionsError } from './step-functions-bounds.js';
 
-/** At most this many state machines of users' at once: the bed's memory stays bounded. */
+/** At most this many state machines of users' at once: the local cloud's memory stays bounded. */
 export const MAX_USER_STATE_MACHINES = 1_000;
 const LOCAL_ROLE_ARN = 'arn:aws:iam::123456789012:role/local';
 

@@ -233,7 +233,7 @@ export class LocalStepFunctions {
     }
   }
 
-  /** Aborts whatever still runs (closing the test bed). */
+  /** Aborts whatever still runs (closing the local cloud). */
   async close(): Promise<void> {
     for (const execution of this.list()) if (execution.status === 'RUNNING') execution.abort.abort();
     await Promise.all(this.list().map((execution) => execution.done.catch(() => undefined)));

@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { STEP_STATUS_CHANGE } from '#local/simulator/index.js';
-import { jobStep, useTestBed } from '#test/support/test-bed.js';
+import { jobStep, useTestCloud } from '#test/support/test-cloud.js';
 import { expectSucceeded } from '#test/support/expectations.js';
 
 // The transition lasts 5 s of real time (50 simulated s at K = 10): the graceful stop, started the
 // moment the first step ends, lands inside it on a busy machine too. Its retries come 2 s apart
 // (six attempts in all), so the later ones surely come after the next step has started.
-const testBed = useTestBed({ timeScale: 10, stepTransitionSeconds: 50, retryIntervalMs: 2_000 });
+const testBed = useTestCloud({ timeScale: 10, stepTransitionSeconds: 50, retryIntervalMs: 2_000 });
 
 describe('a stop that lands between two steps', () => {
   it('is retried past the ConflictException until the next step has started, then drains the run to Stopped', async () => {

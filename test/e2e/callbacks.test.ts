@@ -10,14 +10,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { callbackStep, silentConsumer, useTestBed } from '#test/support/test-bed.js';
+import { callbackStep, silentConsumer, useTestCloud } from '#test/support/test-cloud.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, statsDelta } from '#test/support/expectations.js';
 import { S, failedReport, shapeOf, timesEntered } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 
 const TIME_SCALE = 20;
 const CALLBACK = 'AwaitApproval';
-const testBed = useTestBed({ timeScale: TIME_SCALE });
+const testBed = useTestCloud({ timeScale: TIME_SCALE });
 
 /** The callback token SageMaker gave the step, read with a plain SDK client. */
 async function realToken(arn: string): Promise<string> {

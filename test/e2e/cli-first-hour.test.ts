@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
 import { waitFor, within } from '#local/bounded.js';
-import { callbackStep, jobStep } from '#test/support/test-bed.js';
+import { callbackStep, jobStep } from '#test/support/test-cloud.js';
 import { cliDiagnostics as diagnostics, localStackEnv, useCli } from '#test/support/cli-process.js';
 
 const REGION = 'us-east-1';

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandUsage } from '#cli/help.js';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
-import { jobStep, type StepJson } from '#test/support/test-bed.js';
+import { jobStep, type StepJson } from '#test/support/test-cloud.js';
 import { cliDiagnostics, localStackEnv, useCli } from '#test/support/cli-process.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
 import { waitFor, within } from '#local/bounded.js';

@@ -1,5 +1,5 @@
 /**
- * End to end: how a graceful stop ends on the local test bed — the
+ * End to end: how a graceful stop ends on the local test cloud — the
  * SageMaker Pipelines simulator, the fauxqs SQS emulator, the embedded engine
  * and the BUILT handler bundles, with the reference callback consumer behind
  * the SQS poller — and that HTTP 500 bursts and dropped connections, injected
@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StopPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
-import { callbackStep, jobStep, lambdaStep, useTestBed, type TestBed } from '#test/support/test-bed.js';
+import { callbackStep, jobStep, lambdaStep, useTestCloud, type TestCloud } from '#test/support/test-cloud.js';
 import { drainingExecution, expectStoppedCleanly } from '#test/support/draining.js';
 import { LAST_CHECK, ROUND, START, expectFailed, expectSucceeded, ended, finish, statsDelta } from '#test/support/expectations.js';
 import { S, failedReport, pathOf, retried, shapeOf, timesEntered } from '#test/support/run-path.js';
@@ -18,10 +18,10 @@ import { waitFor } from '#local/bounded.js';
 import { SDK_MAX_ATTEMPTS } from '#commons/clients.js';
 
 const TIME_SCALE = 20;
-const testBed = useTestBed({ timeScale: TIME_SCALE });
+const testBed = useTestCloud({ timeScale: TIME_SCALE });
 
 /** The Stop state's record of one run: was our StopPipelineExecution accepted? */
-function stopRecordOf(result: Awaited<ReturnType<TestBed['run']>>): { accepted: boolean; statusAtStop?: string } {
+function stopRecordOf(result: Awaited<ReturnType<TestCloud['run']>>): { accepted: boolean; statusAtStop?: string } {
   const exited = result.events.find((event) => event.type === 'StateExited' && event.state?.name === S.stop);
   const { accepted, statusAtStop } = (exited?.state?.output as { stop: { accepted: boolean; statusAtStop?: string } }).stop;
   return statusAtStop === undefined ? { accepted } : { accepted, statusAtStop };

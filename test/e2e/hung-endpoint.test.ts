@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '#commons/clients.js';
 import { startLocalCloud } from '#local/cloud.js';
 import type { Emulators } from '#local/emulators.js';
-import { jobStep } from '#test/support/test-bed.js';
+import { jobStep } from '#test/support/test-cloud.js';
 import { runCli, type CliRun } from '#test/support/cli-process.js';
 
 /** The bound of docs/guarantees.md: the deadline plus one SDK call budget, one ASL retry delay and the report. */

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { waitFor } from '#local/bounded.js';
 import type { OutputDocument } from '#graceful-stop/model.js';
-import { callbackStep, jobStep, lambdaStep, useTestBed } from '#test/support/test-bed.js';
+import { callbackStep, jobStep, lambdaStep, useTestCloud } from '#test/support/test-cloud.js';
 import { expectFailed, expectSucceeded } from '#test/support/expectations.js';
 import { S } from '#test/support/run-path.js';
 
-const testBed = useTestBed({ timeScale: 20 });
+const testBed = useTestCloud({ timeScale: 20 });
 const nameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 const trainingStatus = async (arn: string): Promise<string | undefined> =>
   (await testBed().sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: nameOf(arn) }))).TrainingJobStatus;

@@ -5,27 +5,27 @@
  * SageMaker endpoint on first use, and Node caches them per process.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { callbackStep, silentConsumer, startTestBed, type TestBed } from '#test/support/test-bed.js';
+import { callbackStep, silentConsumer, startTestCloud, type TestCloud } from '#test/support/test-cloud.js';
 import { expectSucceeded } from '#test/support/expectations.js';
 import { S, timesEntered } from '#test/support/run-path.js';
 import { waitFor } from '#local/bounded.js';
 
-let bed: TestBed | undefined;
+let cloud: TestCloud | undefined;
 
 afterAll(async () => {
-  await bed?.close();
+  await cloud?.close();
 });
 
 describe('Graceful stop with a silent callback consumer and a 5 s grace period, in real time', () => {
   it('reaches Stopped just after the grace period and reports it within one poll interval', async () => {
     // Prepare
     const GRACE_SECONDS = 5;
-    bed = await startTestBed({ timeScale: 1 });
-    const { queueUrl } = await bed.callbackQueue('timing');
+    cloud = await startTestCloud({ timeScale: 1 });
+    const { queueUrl } = await cloud.callbackQueue('timing');
     const silent = silentConsumer();
-    const poller = bed.consume(queueUrl, silent.handler);
-    const arn = await bed.startExecution('timing', [callbackStep('AwaitApproval', queueUrl)]);
-    await bed.waitForSteps(arn, ['AwaitApproval']);
+    const poller = cloud.consume(queueUrl, silent.handler);
+    const arn = await cloud.startExecution('timing', [callbackStep('AwaitApproval', queueUrl)]);
+    await cloud.waitForSteps(arn, ['AwaitApproval']);
     await waitFor(
       'the Executing message to be consumed',
       () => poller.stats().deleted,
@@ -34,7 +34,7 @@ describe('Graceful stop with a silent callback consumer and a 5 s grace period, 
 
     // Act
     const started = Date.now();
-    const result = await bed.run({
+    const result = await cloud.run({
       pipelineExecutionArn: arn,
       reason: 'e2e: timing',
       maxWaitSeconds: 60,
@@ -50,7 +50,7 @@ describe('Graceful stop with a silent callback consumer and a 5 s grace period, 
     expect(silent.seen).toEqual(['Executing', 'Stopping']);
     const stopRequestedAt = Date.parse(output.stopRequestedAt ?? '');
     const releasedAt = Date.parse(output.releasedCallbackSteps[0]?.releasedAt ?? '');
-    const sageMakerStoppedAt = (await bed.describe(arn)).LastModifiedTime?.getTime() ?? Number.NaN;
+    const sageMakerStoppedAt = (await cloud.describe(arn)).LastModifiedTime?.getTime() ?? Number.NaN;
     const seconds = (ms: number): number => Math.round(ms) / 1000;
     const measured = {
       stopToReleaseSeconds: seconds(releasedAt - stopRequestedAt),

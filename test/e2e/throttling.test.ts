@@ -10,12 +10,12 @@
  * clients. Simulated time runs 20× faster.
  */
 import { describe, expect, it } from 'vitest';
-import { useTestBed } from '#test/support/test-bed.js';
+import { useTestCloud } from '#test/support/test-cloud.js';
 import { drainingExecution, expectStoppedCleanly } from '#test/support/draining.js';
 import { statsDelta } from '#test/support/expectations.js';
 
 const TIME_SCALE = 20;
-const testBed = useTestBed({ timeScale: TIME_SCALE });
+const testBed = useTestCloud({ timeScale: TIME_SCALE });
 
 describe('Graceful stop under SageMaker throttling', () => {
   it('ends Stopped under a TPS limit on DescribePipelineExecution and ListPipelineExecutionSteps for the whole drain', async () => {

@@ -33,7 +33,7 @@ function selected(): string[] {
 const HEAVY = [
   /node:child_process/,
   /#test\/support\/cli-process\.js/,
-  /startLocalCloud|startTestBed|useTestBed|startSageMakerSimulator/,
+  /startLocalCloud|startTestCloud|useTestCloud|startSageMakerSimulator/,
   /loadBuilt|dist\/functions/,
 ];
 

@@ -34,7 +34,7 @@ const K = 20;
 const WATCH_GRACE_SECONDS = 60;
 const TRAINING = 'training-pipeline';
 const APPROVAL = 'approval-pipeline';
-/** Runs whose end events this test bed loses (EventBridge delivers best effort). */
+/** Runs whose end events this local cloud loses (EventBridge delivers best effort). */
 const losing = new Set<string>();
 
 const trainingDefinition = JSON.stringify({

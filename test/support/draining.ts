@@ -1,7 +1,7 @@
 /** A pipeline execution that is draining when the graceful stop comes, shared by the fault files. */
 import { expect } from 'vitest';
 import type { RunResult } from '#local/engine/runner.js';
-import { callbackStep, lambdaStep, type TestBed } from './test-bed.js';
+import { callbackStep, lambdaStep, type TestCloud } from './test-cloud.js';
 import { LAST_CHECK, ROUND, START, ended, expectSucceeded } from './expectations.js';
 import { S, shapeOf } from './run-path.js';
 import { waitFor } from '#local/bounded.js';
@@ -11,7 +11,7 @@ import { waitFor } from '#local/bounded.js';
  * consumer) and a Lambda step that runs `lambdaSeconds` simulated seconds;
  * returns once both run and the Executing message was consumed.
  */
-export async function drainingExecution(bed: TestBed, label: string, lambdaSeconds: number): Promise<string> {
+export async function drainingExecution(bed: TestCloud, label: string, lambdaSeconds: number): Promise<string> {
   const { queueUrl } = await bed.callbackQueue(label);
   const consumer = bed.consume(queueUrl, bed.referenceConsumer);
   const arn = await bed.startExecution(label, [

@@ -27,7 +27,7 @@ describe('bounded clients', () => {
     expect(createSageMakerClient().config.maxAttempts).toBeDefined();
   });
 
-  it('are the only kind of AWS SDK client the product and its test bed create', () => {
+  it('are the only kind of AWS SDK client the product and its local cloud create', () => {
     // Prepare
     const files = ['functions', 'cli', 'local', 'bench'].flatMap((dir) => sourcesUnder(join(projectRoot, dir)));
 

@@ -1,4 +1,4 @@
-/** One error base: every named error of the product and its test bed extends NamedError (name set, cause kept). */
+/** One error base: every named error of the product and its local cloud extends NamedError (name set, cause kept). */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -8,7 +8,7 @@ import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { BENCH_EXECUTION_LIMIT } from './run-counts.js';
 
 /** The local cloud as a bench child uses it: its graceful-stop machine, timed, and a client of the bench's own. */
-export interface LocalBed {
+export interface BenchCloud {
   cloud: LocalCloud;
   emulators: Emulators;
   machine: LocalStateMachine;
@@ -25,7 +25,7 @@ export interface LocalBed {
  * independent copies (one SDK client each, like separate Lambda containers).
  * Events are dropped (`events: false`): the bench measures what polling alone does.
  */
-export async function startLocalBed(options: { timeScale: number; functionsDir: string; handlerInstances?: number }): Promise<LocalBed> {
+export async function startBenchCloud(options: { timeScale: number; functionsDir: string; handlerInstances?: number }): Promise<BenchCloud> {
   const invocations: Invocation[] = [];
   const instances = options.handlerInstances ?? 1;
   const cloud = await startLocalCloud({

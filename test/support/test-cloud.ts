@@ -1,11 +1,11 @@
 /**
- * The e2e test bed: the local cloud (local/cloud.ts) - the SageMaker Pipelines
+ * The e2e tests' local cloud (local/cloud.ts) - the SageMaker Pipelines
  * simulator and the fauxqs SQS emulator on 127.0.0.1, the graceful-stop ASL on
  * the embedded engine with the BUILT handler bundles (dist/functions,
  * `node scripts/build.mjs`) - with events dropped, so a test sees what polling
  * does, and plain SDK clients and helpers to prepare and inspect.
  *
- * One bed per test file, started in beforeAll. The bundles read their
+ * One per test file, started in beforeAll. The bundles read their
  * environment (endpoints, GRACEFUL_STOP_TIME_SCALE, ...) once at import and
  * Node caches them, so the endpoints and the time scale are set here before
  * the first import, and every test of the file shares them. Simulated time is
@@ -80,7 +80,7 @@ export const jobStep = (name: string, simulation: Simulation = {}, type = 'Train
   Simulation: simulation,
 });
 
-export interface BedOptions {
+export interface TestCloudOptions {
   /** K: simulated seconds per real second, for the simulator, the handlers and the Wait states. */
   timeScale: number;
   /** Replaces every ASL Retry interval (ms). Default 20. */
@@ -95,7 +95,7 @@ export interface QueueCounts {
   delayed: number;
 }
 
-export interface TestBed {
+export interface TestCloud {
   readonly cloud: LocalCloud;
   readonly emulators: Emulators;
   readonly timeScale: number;
@@ -105,7 +105,7 @@ export interface TestBed {
   readonly machine: LocalStateMachine;
   /** The built reference callback consumer (dist/functions/callback-consumer.mjs). */
   readonly referenceConsumer: SqsBatchHandler;
-  /** Runs the graceful stop on the embedded engine at the bed's time scale (bounded in real time). */
+  /** Runs the graceful stop on the embedded engine at the cloud's time scale (bounded in real time). */
   run(input: Record<string, unknown>, options?: RunOptions): Promise<RunResult>;
   /** Creates a pipeline (unique name from `label`) and starts one execution; returns its ARN. */
   startExecution(label: string, steps: StepJson[]): Promise<string>;
@@ -149,7 +149,7 @@ async function loadBuiltConsumer(): Promise<SqsBatchHandler> {
 
 let pipelineCounter = 0;
 
-export async function startTestBed(options: BedOptions): Promise<TestBed> {
+export async function startTestCloud(options: TestCloudOptions): Promise<TestCloud> {
   const { timeScale } = options;
   // Read by the bundles at import: their clock runs K times faster, like the simulator's.
   process.env.GRACEFUL_STOP_TIME_SCALE = String(timeScale);
@@ -299,23 +299,23 @@ export async function startTestBed(options: BedOptions): Promise<TestBed> {
 }
 
 /**
- * The test bed for one test file: started before its tests, its faults cleared and consumers stopped
+ * The local cloud of one test file: started before its tests, its faults cleared and consumers stopped
  * after each test, closed after the file. Read it through the returned getter inside tests and hooks.
  */
-export function useTestBed(options: BedOptions): () => TestBed {
-  let bed: TestBed | undefined;
+export function useTestCloud(options: TestCloudOptions): () => TestCloud {
+  let testCloud: TestCloud | undefined;
   beforeAll(async () => {
-    bed = await startTestBed(options);
+    testCloud = await startTestCloud(options);
   });
   afterEach(async () => {
-    bed?.emulators.simulator.faults.clear();
-    await bed?.stopConsumers();
+    testCloud?.emulators.simulator.faults.clear();
+    await testCloud?.stopConsumers();
   });
   afterAll(async () => {
-    await bed?.close();
+    await testCloud?.close();
   });
   return () => {
-    if (!bed) throw new Error('The e2e test bed is used before its beforeAll has run.');
-    return bed;
+    if (!testCloud) throw new Error('The e2e test testCloud is used before its beforeAll has run.');
+    return testCloud;
   };
 }
