@@ -33,7 +33,13 @@ async function startDrainingExecution(cloud: BenchCloud, index: number, drainSec
   return arn;
 }
 
-async function measure(cloud: BenchCloud, run: RunResult, arn: string, drainSeconds: number, timeScale: number): Promise<DrainRunMeasurement> {
+async function measure(
+  cloud: BenchCloud,
+  run: RunResult,
+  arn: string,
+  drainSeconds: number,
+  timeScale: number,
+): Promise<DrainRunMeasurement> {
   const execution = await cloud.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
   const terminalAtMs = execution.LastModifiedTime?.getTime() ?? Number.NaN;
   const stopRequestedAt = stopRequestedAtOf(run);

@@ -23,7 +23,9 @@ export async function measureOneStop(spec: FleetChildSpec): Promise<FleetChildRe
         PipelineDefinition: drainPipelineDefinition(spec.drainSeconds),
       }),
     );
-    const { PipelineExecutionArn: arn = '' } = await cloud.sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: 'fleet-child' }));
+    const { PipelineExecutionArn: arn = '' } = await cloud.sagemaker.send(
+      new StartPipelineExecutionCommand({ PipelineName: 'fleet-child' }),
+    );
     const calls: Array<{ operation: string; atMs: number }> = [];
     const before = cloud.emulators.simulator.stats().callsByOperation;
     const unobserve = cloud.emulators.simulator.observeCalls((operation, atMs) => calls.push({ operation, atMs }));

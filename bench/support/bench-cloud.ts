@@ -25,7 +25,11 @@ export interface BenchCloud {
  * independent copies (one SDK client each, like separate Lambda containers).
  * Events are dropped (`events: false`): the bench measures what polling alone does.
  */
-export async function startBenchCloud(options: { timeScale: number; functionsDir: string; handlerInstances?: number }): Promise<BenchCloud> {
+export async function startBenchCloud(options: {
+  timeScale: number;
+  functionsDir: string;
+  handlerInstances?: number;
+}): Promise<BenchCloud> {
   const invocations: Invocation[] = [];
   const instances = options.handlerInstances ?? 1;
   const cloud = await startLocalCloud({
