@@ -1,6 +1,6 @@
 /**
  * template.yaml reads top to bottom (parameters → functions → state machines → entry points →
- * queues → guard → monitoring, each headed by a comment, no line a screen cannot show) and carries
+ * queues → guard → organization spoke → monitoring, each headed by a comment, no line a screen cannot show) and carries
  * the Serverless Application Repository metadata that lets it be published and nested.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ describe('template.yaml layout', () => {
       'Publishing',
       'Parameters',
       'Conditions',
+      'Rules',
       'Globals',
       'Resources',
       'Functions',
@@ -29,6 +30,7 @@ describe('template.yaml layout', () => {
       'Entry points',
       'Queues',
       'Guard',
+      'Organization spoke',
       'Monitoring',
       'Outputs',
     ]);
