@@ -35,6 +35,9 @@ export const METRIC = {
   stopAllSecondsToLastSignal: 'StopAllSecondsToLastSignal',
   stopAllSecondsToLastEnd: 'StopAllSecondsToLastEnd',
   stopAllSlowestDrainSeconds: 'StopAllSlowestDrainSeconds',
+  /** Organization stop: its targets, and those that did not complete (not deployed, denied, failed, timed out). */
+  organizationStopTargets: 'OrganizationStopTargets',
+  organizationStopTargetsNotCompleted: 'OrganizationStopTargetsNotCompleted',
   /** Stop-all, per cycle: runs still draining (the dashboard's live view of a fleet stop). */
   stopAllExecutionsDraining: 'StopAllExecutionsDraining',
   /** A stop could not write its stop record (the stop went on; the stop watch may drain the run too). */

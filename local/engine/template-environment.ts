@@ -7,6 +7,8 @@ import { readTemplate, type Json, type Template } from '#local/template.js';
 
 type Variables = Record<string, Json>;
 
+const LOCAL_PSEUDO_PARAMETERS: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1' };
+
 const variablesOf = (value: Json | undefined): Variables => {
   const variables = (value as { Variables?: Json } | null | undefined)?.Variables;
   return typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? variables : {};
@@ -17,6 +19,8 @@ function resolved(template: Template, value: Json): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   const ref = (value as { Ref?: Json } | null)?.Ref;
   if (typeof ref === 'string') {
+    // The pseudo parameters as the local cloud has them (one partition, one region).
+    if (ref in LOCAL_PSEUDO_PARAMETERS) return LOCAL_PSEUDO_PARAMETERS[ref] as string;
     const fallback = template.Parameters?.[ref]?.Default;
     return fallback === undefined || fallback === null ? '' : String(fallback as string | number | boolean);
   }

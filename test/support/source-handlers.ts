@@ -3,6 +3,15 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createGracefulStopMachine } from '#local/engine/graceful-stop.js';
 import { createStopAllMachine, type StopAllHandlerTable } from '#local/engine/stop-all.js';
+import { createOrganizationStopMachine, type OrganizationStopHandlerTable } from '#local/engine/organization-stop.js';
+import { handler as resolveTargets } from '#stop-all/organization/resolve-targets.js';
+import { handler as startSpokeStopAll } from '#stop-all/organization/start-spoke-stop-all.js';
+import { handler as checkSpokeStopAll } from '#stop-all/organization/check-spoke-stop-all.js';
+import { handler as summariseOrganizationStop } from '#stop-all/organization/summarise-organization-stop.js';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
 import { handler as listRunningExecutions } from '#stop-all/list-running-executions.js';
 import { handler as signalAndSweep } from '#stop-all/signal-and-sweep.js';
 import { handler as summariseStopAll } from '#stop-all/summarise-stop-all.js';
@@ -66,5 +75,25 @@ export function mockedStopAll() {
     eventBridge: mockClient(EventBridgeClient),
     machine: createStopAllMachine(stopAllSourceHandlers),
     s3: memoryS3,
+  };
+}
+
+/** The organization stop's handlers from source, in-process. */
+export const organizationStopSourceHandlers: OrganizationStopHandlerTable = {
+  ResolveTargetsFunction: resolveTargets as LocalHandler,
+  StartSpokeStopAllFunction: startSpokeStopAll as LocalHandler,
+  CheckSpokeStopAllFunction: checkSpokeStopAll as LocalHandler,
+  SummariseOrganizationStopFunction: summariseOrganizationStop as LocalHandler,
+};
+
+/** The organization stop over the source handlers: STS, every spoke's Step Functions, Organizations, CloudFormation and EventBridge mocked. */
+export function mockedOrganizationStop() {
+  return {
+    sts: mockClient(STSClient),
+    stepFunctions: mockClient(SFNClient),
+    organizations: mockClient(OrganizationsClient),
+    cloudFormation: mockClient(CloudFormationClient),
+    eventBridge: mockClient(EventBridgeClient),
+    machine: createOrganizationStopMachine(organizationStopSourceHandlers),
   };
 }

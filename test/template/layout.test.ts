@@ -31,6 +31,7 @@ describe('template.yaml layout', () => {
       'Queues',
       'Guard',
       'Organization spoke',
+      'Organization hub',
       'Monitoring',
       'Outputs',
     ]);

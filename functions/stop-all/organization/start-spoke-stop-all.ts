@@ -1,0 +1,18 @@
+import { createStsClient } from '#commons/clients.js';
+import { requireEnv } from '#commons/config.js';
+import { lambdaHandler } from '#commons/handler.js';
+import { logger } from '#commons/logger.js';
+import type { SpokeTarget, StartedSpoke } from './model.js';
+import { startSpokeStopAll } from './start-spoke-stop-all.logic.js';
+
+const sts = createStsClient();
+const partition = requireEnv('HUB_PARTITION');
+
+export const handler = lambdaHandler(
+  async (event: { target: SpokeTarget; organizationStopId: string; stopAll: Record<string, unknown> }): Promise<StartedSpoke> => {
+    logger.appendKeys({ executionId: event.organizationStopId, accountId: event.target.accountId, region: event.target.region });
+    const started = await startSpokeStopAll(event, { sts, partition, now: Date.now });
+    logger.info('Spoke stop-all started', { spokeExecutionArn: started.spokeExecutionArn });
+    return started;
+  },
+);
