@@ -10,6 +10,7 @@ export const ORGANIZATION_STOP_FUNCTIONS = {
   StartSpokeStopAllFunction: 'start-spoke-stop-all',
   CheckSpokeStopAllFunction: 'check-spoke-stop-all',
   SummariseOrganizationStopFunction: 'summarise-organization-stop',
+  WaitForSpokeEventFunction: 'wait-for-spoke-event',
 } as const;
 
 export type OrganizationStopFunctionLogicalId = keyof typeof ORGANIZATION_STOP_FUNCTIONS;

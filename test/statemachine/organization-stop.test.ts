@@ -8,12 +8,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand } from '@aws-sdk/client-organizations';
-import { DescribeExecutionCommand, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { forgetSpokeClients } from '#stop-all/organization/spoke-access.js';
 import { mockedOrganizationStop } from '#test/support/source-handlers.js';
 import { FAST } from '#test/support/state-machine-paths.js';
+import { caught, pathOf } from '#test/support/run-path.js';
+import { createOrganizationStopMachine } from '#local/engine/organization-stop.js';
+import { organizationStopSourceHandlers } from '#test/support/source-handlers.js';
+import { handler as endSpokeWaits } from '#stop-all/organization/end-spoke-waits.js';
+import type { LocalHandler } from '#local/engine/functions.js';
 
 const { sts, stepFunctions, organizations, cloudFormation, eventBridge, machine } = mockedOrganizationStop();
 
@@ -142,7 +147,9 @@ describe('organization stop state machine', () => {
 
     // Assess
     expect(result.output).toMatchObject({ byOutcome: { Completed: 1 }, totals: { selected: 1 } });
-    expect(result.events.filter((event) => event.type === 'StateEntered' && event.state?.name === 'Wait For Spoke')).toHaveLength(1);
+    expect(pathOf(result)).toEqual(
+      expect.arrayContaining(['Check Spoke Stop All', 'Wait For Spoke Event', caught('Wait For Spoke Event'), 'Check Spoke Stop All']),
+    );
     expect(stepFunctions.commandCalls(DescribeExecutionCommand)).toHaveLength(2);
   });
 
@@ -216,5 +223,46 @@ describe('organization stop state machine', () => {
     expect(result.error).toBe('InvalidInput');
     expect(sts.calls()).toHaveLength(0);
     expect(stepFunctions.calls()).toHaveLength(0);
+  });
+
+  it("wakes the wait for a spoke as soon as the spoke's Stop All Completed event reaches the hub's bus", async () => {
+    // Prepare
+    stepFunctions
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ status: 'RUNNING' })
+      .resolves({ status: 'SUCCEEDED', output: JSON.stringify(reportOf('111111111111', 'us-east-1')) });
+    // The forwarded event: delivered to EndSpokeWaitsFunction once the wait's token is kept.
+    const waitForSpokeEvent = organizationStopSourceHandlers.WaitForSpokeEventFunction;
+    const woken = createOrganizationStopMachine({
+      ...organizationStopSourceHandlers,
+      WaitForSpokeEventFunction: (async (event: { stopExecutionArn: string }, context: never) => {
+        const registered = await waitForSpokeEvent(event, context);
+        setTimeout(
+          () =>
+            void endSpokeWaits(
+              { source: 'sagemaker-pipelines.graceful-stop', 'detail-type': 'Stop All Completed', resources: [event.stopExecutionArn] },
+              context,
+            ),
+          0,
+        );
+        return registered;
+      }) as LocalHandler,
+    });
+    stepFunctions
+      .on(SendTaskSuccessCommand)
+      .callsFake((input: { taskToken: string; output: string }) => (woken.taskTokens.succeed(input.taskToken, input.output), {}));
+
+    // Act: real time, so the wait's timeout (10 s) would show if the event did not end the wait.
+    const result = await woken.run(
+      { targets: { accounts: ACCOUNTS.slice(0, 1), regions: REGIONS.slice(0, 1) }, ...SELECTION },
+      { retryIntervalMs: 0 },
+    );
+
+    // Assess
+    expect(result.output).toMatchObject({ byOutcome: { Completed: 1 } });
+    expect(stepFunctions.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    const path = pathOf(result);
+    expect(path).toContain('Wait For Spoke Event');
+    expect(path).not.toContain(caught('Wait For Spoke Event'));
   });
 });

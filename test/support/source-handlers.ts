@@ -8,6 +8,7 @@ import { handler as resolveTargets } from '#stop-all/organization/resolve-target
 import { handler as startSpokeStopAll } from '#stop-all/organization/start-spoke-stop-all.js';
 import { handler as checkSpokeStopAll } from '#stop-all/organization/check-spoke-stop-all.js';
 import { handler as summariseOrganizationStop } from '#stop-all/organization/summarise-organization-stop.js';
+import { handler as waitForSpokeEvent } from '#stop-all/organization/wait-for-spoke-event.js';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -84,6 +85,7 @@ export const organizationStopSourceHandlers: OrganizationStopHandlerTable = {
   StartSpokeStopAllFunction: startSpokeStopAll as LocalHandler,
   CheckSpokeStopAllFunction: checkSpokeStopAll as LocalHandler,
   SummariseOrganizationStopFunction: summariseOrganizationStop as LocalHandler,
+  WaitForSpokeEventFunction: waitForSpokeEvent as LocalHandler,
 };
 
 /** The organization stop over the source handlers: STS, every spoke's Step Functions, Organizations, CloudFormation and EventBridge mocked. */

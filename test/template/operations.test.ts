@@ -147,9 +147,14 @@ describe('alarms in template.yaml', () => {
       expect(properties.AlarmActions).toEqual([TOPIC]);
       expect(properties.OKActions).toEqual([TOPIC]);
       expect(['notBreaching', 'breaching', 'ignore', 'missing']).toContain(properties.TreatMissingData);
-      expect(['CreateAlarms', 'CreateCallbackAlarms', 'CreateGuardAlarms', 'CreateStopWatchAlarms', 'CreateOrphanGuardAlarms']).toContain(
-        resource.Condition,
-      );
+      expect([
+        'CreateAlarms',
+        'CreateCallbackAlarms',
+        'CreateGuardAlarms',
+        'CreateStopWatchAlarms',
+        'CreateOrphanGuardAlarms',
+        'CreateHubAlarms',
+      ]).toContain(resource.Condition);
     },
   );
 
@@ -170,6 +175,8 @@ describe('alarms in template.yaml', () => {
         'GracefulStopExecutionsTimedOutAlarm',
         'OldestDrainAlarm',
         'OrphanGuardErrorsAlarm',
+        'OrganizationStopExecutionsFailedAlarm',
+        'OrganizationStopTargetsNotCompletedAlarm',
         'StopAllRunsFailedAlarm',
         'StopAllExecutionsFailedAlarm',
         'StopWatchErrorsAlarm',

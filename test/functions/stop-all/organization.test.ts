@@ -9,6 +9,7 @@ import { checkSpokeStopAll, MAX_CHECK_SECONDS, MIN_CHECK_SECONDS } from '#stop-a
 import { spokeExecutionName } from '#stop-all/organization/start-spoke-stop-all.logic.js';
 import { forgetSpokeClients } from '#stop-all/organization/spoke-access.js';
 import { summariseOrganizationStop } from '#stop-all/organization/summarise-organization-stop.logic.js';
+import { spokeExecutionOf } from '#stop-all/organization/end-spoke-waits.logic.js';
 
 const sts = mockClient(STSClient);
 const stepFunctions = mockClient(SFNClient);
@@ -154,4 +155,18 @@ describe('summariseOrganizationStop', () => {
     expect(report.results[1]?.cause).toBe('Lambda.Unknown: boom');
     expect(report.totals).toMatchObject({ selected: 2, succeeded: 2 });
   });
+});
+
+describe('spokeExecutionOf', () => {
+  it("reads the spoke stop-all's execution ARN from its completion event", () => {
+    expect(spokeExecutionOf({ resources: [SPOKE.spokeExecutionArn] })).toBe(SPOKE.spokeExecutionArn);
+  });
+
+  it.each([{}, { resources: [] }, { resources: ['arn:aws:sagemaker:us-east-1:111111111111:pipeline/x'] }, null])(
+    'refuses %j by name, saying what it expected',
+    (event) => {
+      expect(() => spokeExecutionOf(event)).toThrow(InvalidInput);
+      expect(() => spokeExecutionOf(event)).toThrow(/Stop All Completed event's stop-all execution ARN/);
+    },
+  );
 });
