@@ -21,7 +21,9 @@ export function parseWaitRequest(raw: unknown): WaitRequest {
     );
   }
   if (typeof stopExecutionArn !== 'string' || !stopExecutionArn.includes(':states:')) {
-    throw new InvalidInput(`The wait's stopExecutionArn is ${describeValue(stopExecutionArn)}; expected $$.Execution.Id, or the execution ARN of the spoke stop-all waited for.`);
+    throw new InvalidInput(
+      `The wait's stopExecutionArn is ${describeValue(stopExecutionArn)}; expected $$.Execution.Id, or the execution ARN of the spoke stop-all waited for.`,
+    );
   }
   return { taskToken, stopExecutionArn };
 }

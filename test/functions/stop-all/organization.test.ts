@@ -1,5 +1,9 @@
 /** The organization stop's request, its looks at a spoke and its report, as plain functions. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '#local/engine/paths.js';
+import { codeBlocks } from '#test/support/doc-examples.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -169,4 +173,31 @@ describe('spokeExecutionOf', () => {
       expect(() => spokeExecutionOf(event)).toThrow(/Stop All Completed event's stop-all execution ARN/);
     },
   );
+});
+
+describe('docs/organizations.md', () => {
+  const page = readFileSync(join(projectRoot, 'docs', 'organizations.md'), 'utf8');
+
+  it("shows an organization stop's input the hub accepts", () => {
+    // Prepare
+    const input = codeBlocks(page, 'json')[0] ?? '';
+
+    // Act
+    const request = parseOrganizationStopRequest(JSON.parse(input));
+
+    // Assess
+    expect(request.targets).toEqual({ organizationalUnit: 'ou-ab12-cdefgh34', regions: ['us-east-1', 'eu-west-1'] });
+    expect(request.stopAll).toMatchObject({ pipelineNamePattern: 'training-*', dryRun: true });
+  });
+
+  it('shows a report with the fields the hub reports', () => {
+    // Prepare
+    const shown = JSON.parse(codeBlocks(page, 'json')[1] ?? '{}') as Record<string, unknown>;
+
+    // Act
+    const report = summariseOrganizationStop([], false);
+
+    // Assess
+    expect(Object.keys(shown).sort()).toEqual(Object.keys(report).sort());
+  });
 });
