@@ -9,6 +9,7 @@ import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
 import { MAX_WAIT_SECONDS_LIMIT } from '#commons/validation.js';
 import { COMMANDS, UsageError, type CommandName, type CommandSpec, type SEED_RUN_NAMES } from './command-table.js';
 import { parseFlags, shown, type Parsed } from './argv.js';
+import { organizationInput, organizationTargets } from './organization-args.js';
 
 export type Command =
   | { name: 'help'; command?: CommandName }
@@ -27,7 +28,14 @@ export type Command =
       verbose: boolean;
     }
   | ({ name: 'stop'; input: Record<string, unknown>; stateMachineArn?: string; stackName?: string } & OutputOptions)
-  | ({ name: 'stop-all'; input: Record<string, unknown>; stateMachineArn?: string; stackName?: string } & OutputOptions);
+  | ({
+      name: 'stop-all';
+      input: Record<string, unknown>;
+      stateMachineArn?: string;
+      stackName?: string;
+      /** Across an organization: the input is the hub's organization stop's (targets and selection). */
+      organization?: true;
+    } & OutputOptions);
 
 /** What every command that reports takes: --json, --quiet, --metrics, --verbose. */
 export interface OutputOptions {
@@ -199,6 +207,11 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
         ...inputFromFlags(command, values),
       };
       validated(command, () => parseStopAllRequest(input));
+      const targets = organizationTargets(values);
+      if (targets) {
+        const remote = aws.stateMachineArn !== undefined || aws.stackName !== undefined;
+        return { name: 'stop-all', ...output, ...aws, organization: true, input: organizationInput(targets, input, remote) };
+      }
       return { name: 'stop-all', ...output, ...aws, input };
     }
   }

@@ -166,9 +166,10 @@ export const COMMANDS = {
       '                       [--older-than DURATION] [--signal-rate N] [--dry-run]\n' +
       '                       [--max-wait DURATION] [--release-callbacks-after DURATION]\n' +
       '                       [--reason TEXT] [--json] [--quiet] [--metrics] [--verbose]\n' +
-      '                       [--state-machine-arn ARN | --stack-name NAME]',
+      '                       [--accounts IDS] [--organizational-unit OU] [--stack-set NAME]\n' +
+      '                       [--regions LIST] [--state-machine-arn ARN | --stack-name NAME]',
     summary:
-      'gracefully stop every running execution of some pipelines (by name, names or pattern): signal them all, then wait for them together',
+      'gracefully stop every running execution of some pipelines (by name, names or pattern): signal them all, then wait for them together; with --accounts, --organizational-unit or --stack-set, in every account and region of an organization (the hub on AWS)',
     positionals: { name: 'pipelineName', min: 0, max: 100 },
     flags: {
       'pipeline-pattern': {
@@ -195,6 +196,18 @@ export const COMMANDS = {
       },
       'dry-run': { kind: 'boolean', help: 'list what would be stopped, and stop nothing', input: 'dryRun' },
       ...STOP_INPUT,
+      accounts: { kind: 'string', value: 'IDS', help: "organization stop (the hub's): these accounts, comma-separated, × --regions" },
+      'organizational-unit': {
+        kind: 'string',
+        value: 'OU',
+        help: "organization stop: the unit's active accounts, and those of the units below it, × --regions",
+      },
+      'stack-set': { kind: 'string', value: 'NAME', help: "organization stop: every instance of the spokes' StackSet" },
+      regions: {
+        kind: 'string',
+        value: 'LIST',
+        help: 'organization stop: the regions, comma-separated (with --accounts or --organizational-unit)',
+      },
       ...OUTPUT,
       ...AWS_TARGET,
     },

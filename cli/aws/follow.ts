@@ -67,7 +67,7 @@ export function freshExecutionName(kind: AwsCommandKind, now = new Date()): stri
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `${kind === 'stop' ? 'graceful-stop' : 'stop-all'}-cli-${stamp}-${randomBytes(3).toString('hex')}`;
+  return `${kind === 'stop' ? 'graceful-stop' : kind}-cli-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /**

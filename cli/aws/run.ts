@@ -13,6 +13,7 @@ import { ProgressView } from '#cli/stop-view.js';
 import { exitCodeOf, humanResult } from '#cli/stop-view.js';
 import { EXIT, jsonResult, type StopRunOutcome } from '#cli/outcome.js';
 import { humanStopAllResult, StopAllProgress, stopAllExitCode } from '#cli/stop-all-view.js';
+import { humanOrganizationResult, OrganizationStopProgress, organizationExitCode } from '#cli/organization-view.js';
 import {
   DEFAULT_FOLLOW,
   FollowDeadlinePassed,
@@ -124,7 +125,8 @@ export async function runAwsCommand(
 ): Promise<number> {
   const sink = { isTTY: io.isTTY, write: (text: string) => io.err(text) };
   const stopView = new ProgressView(sink, true);
-  const view = command.name === 'stop' ? stopView : new StopAllProgress(sink, true);
+  const organization = command.name === 'stop-all' && command.organization === true;
+  const view = command.name === 'stop' ? stopView : organization ? new OrganizationStopProgress(sink) : new StopAllProgress(sink, true);
   let started: { executionArn: string; name: string } | undefined;
   const notice = (): string => {
     if (!started) return `interrupted before the execution was started on ${whereItRuns().service}: nothing was started.`;
@@ -135,7 +137,7 @@ export async function runAwsCommand(
   let result: AwsRunResult;
   try {
     result = await runOnAws(
-      command.name,
+      organization ? 'organization-stop' : command.name,
       command,
       command.input,
       {
@@ -146,6 +148,7 @@ export async function runAwsCommand(
         },
         onStateEntered: (name, type, input) => {
           if (view instanceof StopAllProgress) view.onStateEntered(name, input);
+          else if (view instanceof OrganizationStopProgress) view.onStateEntered(name);
           else stopView.onStateEntered(name, type);
         },
         onStateExited: (name, output) => view.onStateExited(name, output),
@@ -166,6 +169,8 @@ export async function runAwsCommand(
     stopView.close();
   }
   if (command.json) io.out(`${jsonResult(result)}\n`);
+  else if (organization) io.out(`${humanOrganizationResult(result)}\n`);
   else io.out(`${command.name === 'stop' ? humanResult(result) : humanStopAllResult(result)}\n`);
+  if (organization) return organizationExitCode(result);
   return command.name === 'stop' ? exitCodeOf(result) : stopAllExitCode(result);
 }

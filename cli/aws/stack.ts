@@ -6,7 +6,11 @@ import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/clien
 import { NamedError, isErrorNamed } from '#commons/errors.js';
 
 /** Which deployed state machine a command runs, and the stack output that names it. */
-export const STACK_OUTPUTS = { stop: 'GracefulStopStateMachineArn', 'stop-all': 'StopAllStateMachineArn' } as const;
+export const STACK_OUTPUTS = {
+  stop: 'GracefulStopStateMachineArn',
+  'stop-all': 'StopAllStateMachineArn',
+  'organization-stop': 'OrganizationStopStateMachineArn',
+} as const;
 export type AwsCommandKind = keyof typeof STACK_OUTPUTS;
 
 /** CloudFormation has no such stack in the region (exit 1, like any failure to reach what was named). */
