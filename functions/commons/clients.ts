@@ -1,9 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { STSClient } from '@aws-sdk/client-sts';
 import { optionalIntegerEnv } from './config.js';
 import { toNamedServiceError } from './service-errors.js';
 import { isErrorNamed } from './errors.js';
@@ -42,7 +39,7 @@ export const BOUNDED_CLIENT_OPTIONS = {
 type MiddlewareClient = { middlewareStack: { add: (middleware: never, options: { step: 'initialize'; name: string }) => void } };
 
 /** Outside the SDK's retries: a 5xx whose body is no AWS error document gets a name the ASL retries. */
-function withNamedServiceErrors<Client extends MiddlewareClient>(client: Client): Client {
+export function withNamedServiceErrors<Client extends MiddlewareClient>(client: Client): Client {
   const middleware = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
     try {
       return await next(args);
@@ -82,23 +79,4 @@ export function createEventBridgeClient(): EventBridgeClient {
 /** Step Functions, for what starts graceful stops, reads a parent's history and ends waits by token. */
 export function createStepFunctionsClient(): SFNClient {
   return withNamedServiceErrors(new SFNClient({ ...BOUNDED_CLIENT_OPTIONS }));
-}
-
-/** STS, CloudFormation (StackSet instances) and Organizations, for the hub of an organization stop. */
-export function createStsClient(): STSClient {
-  return withNamedServiceErrors(new STSClient({ ...BOUNDED_CLIENT_OPTIONS }));
-}
-export function createCloudFormationClient(): CloudFormationClient {
-  return withNamedServiceErrors(new CloudFormationClient({ ...BOUNDED_CLIENT_OPTIONS }));
-}
-export function createOrganizationsClient(): OrganizationsClient {
-  return withNamedServiceErrors(new OrganizationsClient({ ...BOUNDED_CLIENT_OPTIONS }));
-}
-
-/** Step Functions in another account and region, with an assumed role's credentials (the organization stop's spokes). */
-export function createStepFunctionsClientIn(
-  region: string,
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration?: Date },
-): SFNClient {
-  return withNamedServiceErrors(new SFNClient({ ...BOUNDED_CLIENT_OPTIONS, region, credentials }));
 }

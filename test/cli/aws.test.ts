@@ -16,9 +16,9 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { parseCommandLine } from '#cli/args.js';
-import { freshExecutionName, newHistoryEvents, outcomeOf, type FollowOptions } from '#cli/aws/follow.js';
+import { freshExecutionName, newHistoryEvents, outcomeOf } from '#cli/aws/follow.js';
 import { runAwsCommand, type AwsClients } from '#cli/aws/run.js';
-import type { CliIO } from '#cli/io.js';
+import { captureIO, fakeFollow } from '#test/support/cli-fakes.js';
 import type { ListedState, StopAllSummary } from '#stop-all/model.js';
 import { fleetProgress } from '#test/support/fleet-progress.js';
 
@@ -60,32 +60,6 @@ const checkExited = (id: number, status: string, draining: { name: string; type:
   exited(id, 'Check Pipeline Execution', {
     check: { status, waitedSeconds: id, polls: id, deadlinePassed: false, draining, nextWaitSeconds: 5 },
   });
-
-/** A clock that only moves when the follow loop sleeps. */
-function fakeFollow(overrides: Partial<FollowOptions> = {}): FollowOptions & { sleeps: number[] } {
-  let now = Date.parse('2026-01-01T10:00:00Z');
-  const sleeps: number[] = [];
-  return {
-    deadlineMs: 60_000,
-    initialPollMs: 1_000,
-    maxPollMs: 4_000,
-    backoff: 2,
-    maxHistoryPagesPerPoll: 5,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    sleeps,
-    ...overrides,
-  };
-}
-
-function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (text) => stdout.push(text), err: (text) => stderr.push(text) };
-}
 
 /** Real clients (intercepted by aws-sdk-client-mock) that record the region asked for. */
 function recordingClients(): AwsClients & { regions: (string | undefined)[] } {

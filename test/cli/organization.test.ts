@@ -15,9 +15,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { parseCommandLine } from '#cli/args.js';
 import { UsageError } from '#cli/command-table.js';
-import type { FollowOptions } from '#cli/aws/follow.js';
 import { runAwsCommand } from '#cli/aws/run.js';
-import type { CliIO } from '#cli/io.js';
+import { captureIO, fakeFollow } from '#test/support/cli-fakes.js';
 import type { OrganizationStopReport } from '#stop-all/organization/model.js';
 
 const sfn = mockClient(SFNClient);
@@ -44,23 +43,6 @@ const REPORT: OrganizationStopReport = {
   resultsOmitted: 0,
 };
 
-const io = (): CliIO & { stdout: string[]; stderr: string[] } => {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (text) => stdout.push(text), err: (text) => stderr.push(text) };
-};
-const follow = (): FollowOptions => {
-  let now = Date.parse('2026-12-07T10:00:00Z');
-  return {
-    deadlineMs: 60_000,
-    initialPollMs: 1_000,
-    maxPollMs: 4_000,
-    backoff: 2,
-    maxHistoryPagesPerPoll: 5,
-    now: () => now,
-    sleep: async (ms) => void (now += ms),
-  };
-};
 const clients = {
   sfnFor: (region: string | undefined) => new SFNClient({ region: region ?? 'us-east-1' }),
   cloudFormation: () => new CloudFormationClient({ region: 'us-east-1' }),
@@ -147,14 +129,14 @@ describe('graceful-stop stop-all across an organization (AWS mode)', () => {
 
   it("starts the hub's organization stop (its stack output), shows the phases, one line per target within 80 columns, and exits 1 when a target did not complete", async () => {
     // Prepare
-    const out = io();
+    const out = captureIO();
 
     // Act
     const code = await runAwsCommand(
       command('stop-all --pipeline-pattern training-* --accounts 111111111111,222222222222 --regions us-east-1,eu-west-1 --stack-name hub'),
       out,
       clients,
-      follow(),
+      fakeFollow(),
     );
 
     // Assess
@@ -182,10 +164,10 @@ describe('graceful-stop stop-all across an organization (AWS mode)', () => {
       results: REPORT.results.map((result) => ({ ...result, outcome: 'Completed' as const })),
     };
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', output: JSON.stringify(complete) });
-    const out = io();
+    const out = captureIO();
 
     // Act
-    const code = await runAwsCommand(command('stop-all nightly --stack-set spokes --stack-name hub --json'), out, clients, follow());
+    const code = await runAwsCommand(command('stop-all nightly --stack-set spokes --stack-name hub --json'), out, clients, fakeFollow());
 
     // Assess
     expect(code).toBe(0);

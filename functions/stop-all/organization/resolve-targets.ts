@@ -1,4 +1,4 @@
-import { createCloudFormationClient, createOrganizationsClient } from '#commons/clients.js';
+import { createCloudFormationClient, createOrganizationsClient } from './hub-clients.js';
 import { systemClock } from '#commons/clock.js';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';

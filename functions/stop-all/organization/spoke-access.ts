@@ -6,7 +6,7 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { createStepFunctionsClientIn } from '#commons/clients.js';
+import { createStepFunctionsClientIn } from './hub-clients.js';
 import { NamedError, isErrorNamed } from '#commons/errors.js';
 import { digestOf } from '#commons/tokens.js';
 import type { SpokeTarget } from './model.js';

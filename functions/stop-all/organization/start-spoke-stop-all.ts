@@ -1,4 +1,4 @@
-import { createStsClient } from '#commons/clients.js';
+import { createStsClient } from './hub-clients.js';
 import { requireEnv } from '#commons/config.js';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
