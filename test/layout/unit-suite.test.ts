@@ -1,59 +1,74 @@
 /**
- * `npm run test:unit` is the fast loop: the suites it selects start no child process and no
- * emulator, and read no built bundle, so it needs no build and runs in seconds.
+ * `npm run test:unit` (`vitest run --mode unit`) is the fast loop: the suites it runs - every suite
+ * but those vitest.config.ts's NOT_UNIT names - start no child process and no emulator, and read no
+ * built bundle, so it needs no build.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '#local/engine/paths.js';
 
+const { NOT_UNIT } = (await import(pathToFileURL(join(projectRoot, 'vitest.config.ts')).href)) as { NOT_UNIT: string[] };
 const script = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
   'test:unit'
 ];
 
 function testFiles(folder: string): string[] {
   return readdirSync(join(projectRoot, folder)).flatMap((name) => {
-    const path = join(folder, name);
+    const path = `${folder}/${name}`;
     if (statSync(join(projectRoot, path)).isDirectory()) return testFiles(path);
     return name.endsWith('.test.ts') ? [path] : [];
   });
 }
 
-/** The files the script selects: its folders, less its --exclude globs (a `**\/*.x.test.ts` suffix or a path). */
-function selected(): string[] {
-  const words = (script ?? '').split(/\s+/).map((word) => word.replace(/^"|"$/g, ''));
-  const folders = words.filter((word) => word.startsWith('test/') && !word.endsWith('.ts'));
-  const excluded = words.flatMap((word, index) => (words[index - 1] === '--exclude' ? [word] : []));
-  const isExcluded = (file: string): boolean =>
-    excluded.some((glob) => (glob.startsWith('**/*') ? file.endsWith(glob.slice(4)) : file === glob));
-  return folders.flatMap(testFiles).filter((file) => !isExcluded(file));
-}
+/** A glob as vitest reads these ones: `**` any folders, `*` any characters of one name. */
+const globPattern = (glob: string): RegExp =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*\//g, '\u0000')
+      .replace(/\*\*/g, '\u0001')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\u0000/g, '(?:.*/)?')
+      .replace(/\u0001/g, '.*')}$`,
+  );
 
 /** What a suite that starts a process, an emulator or the built bundles imports or calls. */
 const HEAVY = [
-  /node:child_process/,
-  /#test\/support\/cli-process\.js/,
-  /startLocalCloud|startTestCloud|useTestCloud|startSageMakerSimulator/,
-  /loadBuilt|dist\/functions/,
+  'node:child_process',
+  '#test/support/cli-process.js',
+  'startLocalCloud',
+  'startTestCloud',
+  'useTestCloud',
+  'loadBuilt',
+  'dist/functions',
 ];
 
 describe('npm run test:unit', () => {
-  const files = selected();
+  const excluded = NOT_UNIT.map(globPattern);
+  const files = testFiles('test').filter((file) => !excluded.some((pattern) => pattern.test(file)));
 
-  it('selects the unit suites of the functions, the template, the CLI, the layout and the state machines', () => {
-    expect(files.length).toBeGreaterThan(40);
-    expect(files).toContain('test/statemachine/stop-all.test.ts');
-    expect(files).not.toContain('test/entrypoints/stop-all.simulator.test.ts');
+  it('is vitest in its unit mode', () => {
+    expect(script).toBe('vitest run --mode unit');
   });
 
-  it('selects no suite that starts a process, an emulator or the built bundles', () => {
-    // This file names the patterns it looks for: it is the one file they may appear in.
+  it('runs the unit suites of the functions, the template, the CLI, the layout and the state machines, and no simulator suite', () => {
+    expect(files.length).toBeGreaterThan(40);
+    expect(files).toContain('test/statemachine/stop-all.test.ts');
+    expect(files).toContain('test/functions/commons/handler.test.ts');
+    expect(files).not.toContain('test/entrypoints/stop-all.simulator.test.ts');
+    expect(files.some((file) => file.startsWith('test/e2e/'))).toBe(false);
+  });
+
+  it('runs no suite that starts a process, an emulator or the built bundles', () => {
+    // This file names what it looks for: it is the one file those words may appear in.
     const heavy = files
       .filter((file) => file !== 'test/layout/unit-suite.test.ts')
       .filter((file) => {
         const text = readFileSync(join(projectRoot, file), 'utf8');
-        return HEAVY.some((pattern) => pattern.test(text));
+        return HEAVY.some((word) => text.includes(word));
       });
-    expect(heavy.map((file) => relative('.', file))).toEqual([]);
+    expect(heavy).toEqual([]);
   });
 });
