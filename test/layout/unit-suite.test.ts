@@ -27,11 +27,11 @@ const globPattern = (glob: string): RegExp =>
   new RegExp(
     `^${glob
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*\*\//g, '\u0000')
-      .replace(/\*\*/g, '\u0001')
+      .replace(/\*\*\//g, '<any folders>')
+      .replace(/\*\*/g, '<anything>')
       .replace(/\*/g, '[^/]*')
-      .replace(/\u0000/g, '(?:.*/)?')
-      .replace(/\u0001/g, '.*')}$`,
+      .replace(/<any folders>/g, '(?:.*/)?')
+      .replace(/<anything>/g, '.*')}$`,
   );
 
 /** What a suite that starts a process, an emulator or the built bundles imports or calls. */
