@@ -16,7 +16,26 @@ const counts = (record: Record<string, number>): string =>
     .join(', ') || 'none';
 
 export class OrganizationStopProgress {
+  private lastCounts = '';
+
   constructor(private readonly sink: { write(text: string): void }) {}
+
+  /** The targets' counts from the Map Run, written when they change. */
+  onMapRun(counts: {
+    total?: number;
+    running?: number;
+    pending?: number;
+    succeeded?: number;
+    failed?: number;
+    timedOut?: number;
+    aborted?: number;
+  }): void {
+    const ended = (counts.succeeded ?? 0) + (counts.failed ?? 0) + (counts.timedOut ?? 0) + (counts.aborted ?? 0);
+    const line = `organization stop: ${ended} of ${counts.total ?? '?'} target(s) ended, ${(counts.running ?? 0) + (counts.pending ?? 0)} running\n`;
+    if (line === this.lastCounts) return;
+    this.lastCounts = line;
+    this.sink.write(line);
+  }
 
   onStateEntered(stateName: string): void {
     if (stateName === 'Resolve Targets') this.sink.write('organization stop: resolving the targets\n');

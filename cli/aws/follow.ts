@@ -136,6 +136,10 @@ export interface StartAndFollowRequest {
   onStarted?: (executionArn: string) => void;
   onStateEntered?: (name: string, type: string, input: unknown) => void;
   onStateExited?: (name: string, output: unknown) => void;
+  /** Every history event, as it is read (a Map Run's start names the run whose children hold the work). */
+  onEvent?: (event: HistoryEvent) => void;
+  /** After each poll of a running execution, before the wait: one more paced look (a Map Run's counts). */
+  onPoll?: (sfn: SFNClient) => Promise<void>;
 }
 
 /** StartExecution, then polls until the execution ends or the deadline passes. */
@@ -156,6 +160,7 @@ export async function startAndFollow(
   const emit = (events: HistoryEvent[]): void => {
     for (const event of events) {
       lastSeenId = Math.max(lastSeenId, event.id ?? 0);
+      request.onEvent?.(event);
       if (event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name) {
         let input: unknown;
         try {
@@ -177,6 +182,7 @@ export async function startAndFollow(
       emit(await newHistoryEvents(sfn, executionArn, lastSeenId, follow.maxHistoryPagesPerPoll));
       return { ...outcomeOf(described), executionArn, executionName: request.name, executionStatus: described.status ?? 'UNKNOWN' };
     }
+    await request.onPoll?.(sfn);
     const left = deadline - follow.now();
     if (left <= 0) break;
     // Back to the shortest interval while events arrive; longer and longer while nothing happens.

@@ -4,7 +4,7 @@
  * and exit codes.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeMapRunCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import type { Command } from '#cli/args.js';
 import { hintFor, toCliFailure } from '#cli/failure.js';
@@ -49,6 +49,8 @@ export async function runOnAws(
     onStarted?: (executionArn: string, name: string) => void;
     onStateEntered?: (name: string, type: string, input: unknown) => void;
     onStateExited?: (name: string, output: unknown) => void;
+    onEvent?: (event: HistoryEvent) => void;
+    onPoll?: (sfn: SFNClient) => Promise<void>;
   },
   clients: AwsClients = defaultClients,
   follow: FollowOptions = DEFAULT_FOLLOW,
@@ -66,6 +68,8 @@ export async function runOnAws(
       onStarted: (executionArn) => hooks.onStarted?.(executionArn, name),
       ...(hooks.onStateEntered ? { onStateEntered: hooks.onStateEntered } : {}),
       ...(hooks.onStateExited ? { onStateExited: hooks.onStateExited } : {}),
+      ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
+      ...(hooks.onPoll ? { onPoll: hooks.onPoll } : {}),
     },
     follow,
   );
@@ -128,6 +132,7 @@ export async function runAwsCommand(
   const organization = command.name === 'stop-all' && command.organization === true;
   const view = command.name === 'stop' ? stopView : organization ? new OrganizationStopProgress(sink) : new StopAllProgress(sink, true);
   let started: { executionArn: string; name: string } | undefined;
+  let mapRunArn: string | undefined;
   const notice = (): string => {
     if (!started) return `interrupted before the execution was started on ${whereItRuns().service}: nothing was started.`;
     const where = whereItRuns(started.executionArn);
@@ -152,6 +157,19 @@ export async function runAwsCommand(
           else stopView.onStateEntered(name, type);
         },
         onStateExited: (name, output) => view.onStateExited(name, output),
+        ...(view instanceof OrganizationStopProgress
+          ? {
+              // The targets run as a Distributed Map's children, which the parent's history does not hold: their counts come from the Map Run.
+              onEvent: (event: HistoryEvent) => {
+                mapRunArn = event.mapRunStartedEventDetails?.mapRunArn ?? mapRunArn;
+              },
+              onPoll: async (sfn: SFNClient) => {
+                if (!mapRunArn) return;
+                const run = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+                if (run.executionCounts) view.onMapRun(run.executionCounts);
+              },
+            }
+          : {}),
       },
       clients,
       follow,

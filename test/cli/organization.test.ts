@@ -8,6 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeExecutionCommand,
+  DescribeMapRunCommand,
   GetExecutionHistoryCommand,
   SFNClient,
   StartExecutionCommand,
@@ -172,5 +173,36 @@ describe('graceful-stop stop-all across an organization (AWS mode)', () => {
     // Assess
     expect(code).toBe(0);
     expect(JSON.parse(out.stdout.join(''))).toMatchObject({ targets: 3, byOutcome: { Completed: 3 } });
+  });
+
+  it("shows how many targets have ended as the hub's Distributed Map runs them", async () => {
+    // Prepare
+    const mapRunArn = `${HUB.replace(':stateMachine:', ':mapRun:')}/stop-each-target:run-1`;
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolves({ events: [{ id: 6, type: 'MapRunStarted', timestamp: new Date(), mapRunStartedEventDetails: { mapRunArn } }] });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ status: 'RUNNING' })
+      .resolvesOnce({ status: 'RUNNING' })
+      .resolves({ status: 'SUCCEEDED', output: JSON.stringify(REPORT) });
+    sfn
+      .on(DescribeMapRunCommand)
+      .resolvesOnce({
+        executionCounts: { total: 3, running: 3, pending: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, resultsWritten: 0 },
+      } as never)
+      .resolves({
+        executionCounts: { total: 3, running: 1, pending: 0, succeeded: 2, failed: 0, timedOut: 0, aborted: 0, resultsWritten: 2 },
+      } as never);
+    const out = captureIO();
+
+    // Act
+    await runAwsCommand(command('stop-all nightly --stack-set spokes --stack-name hub'), out, clients, fakeFollow());
+
+    // Assess
+    expect(sfn.commandCalls(DescribeMapRunCommand)[0]?.args[0].input).toEqual({ mapRunArn });
+    const progress = out.stderr.join('');
+    expect(progress).toContain('organization stop: 0 of 3 target(s) ended, 3 running');
+    expect(progress).toContain('organization stop: 2 of 3 target(s) ended, 1 running');
   });
 });
