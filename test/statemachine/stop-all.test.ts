@@ -40,14 +40,15 @@ describe('stop-all state machine', () => {
   });
 
   it('lists the running executions, signals each, sweeps until all ended, and summarises them Stopped', async () => {
-    // Prepare
-    sagemaker
-      .on(ListPipelineExecutionsCommand)
-      .resolvesOnce({ PipelineExecutionSummaries: [run('aaa111', 'Executing'), run('bbb222', 'Executing')] })
-      .resolves({ PipelineExecutionSummaries: [run('aaa111', 'Stopped'), run('bbb222', 'Stopped')] });
-    sagemaker.on(StopPipelineExecutionCommand).callsFake((input: { PipelineExecutionArn: string }) => ({
-      PipelineExecutionArn: input.PipelineExecutionArn,
+    // Prepare: a run is Stopped once its own StopPipelineExecution came (whenever the sweep reads it).
+    const stopped = new Set<string>();
+    sagemaker.on(ListPipelineExecutionsCommand).callsFake(() => ({
+      PipelineExecutionSummaries: ['aaa111', 'bbb222'].map((id) => run(id, stopped.has(runArn(id)) ? 'Stopped' : 'Executing')),
     }));
+    sagemaker.on(StopPipelineExecutionCommand).callsFake((input: { PipelineExecutionArn: string }) => {
+      stopped.add(input.PipelineExecutionArn);
+      return { PipelineExecutionArn: input.PipelineExecutionArn };
+    });
 
     // Act
     const result = await machine.run({ pipelineName: PIPELINE, maxWaitSeconds: 600 }, FAST);

@@ -35,7 +35,9 @@ export function resultOfReport(spoke: StartedSpoke, output: string | undefined):
     return { ...base(spoke), outcome: 'Completed', cause: 'The spoke stop-all ended but its report is not JSON.' };
   }
   return {
-    ...base(spoke),
+    // A completed target's result stays small (300 of them travel in one state): no execution ARN.
+    accountId: spoke.accountId,
+    region: spoke.region,
     outcome: 'Completed',
     selected: count(report.selected),
     signalled: count(report.signalled),

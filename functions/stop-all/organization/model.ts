@@ -44,7 +44,7 @@ export interface SpokeCheck extends StartedSpoke {
   result?: TargetResult;
 }
 
-/** What the report keeps of one target: small, as a thousand of them travel in one state. */
+/** What the report keeps of one target: small, as 300 of them travel in one state. */
 export interface TargetResult extends SpokeTarget {
   outcome: TargetOutcome;
   spokeExecutionArn?: string;

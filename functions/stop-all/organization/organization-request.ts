@@ -9,8 +9,12 @@ import { describeValue, isPlainObject, readInteger, rejectUnknownKeys } from '#c
 import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
 import type { OrganizationStopRequest, TargetSelection } from './model.js';
 
-/** At most this many targets (accounts × regions) in one organization stop: Step Functions' state stays within 256 KB. */
-export const MAX_TARGETS = 1_000;
+/**
+ * At most this many targets (accounts × regions) in one organization stop: the Distributed Map hands
+ * every target's result back into one state, which Step Functions holds to 256 KB (a test keeps the
+ * worst case below it). More would need the Map's results written to S3 (a ResultWriter).
+ */
+export const MAX_TARGETS = 300;
 export const MAX_REGIONS = 30;
 /** A target's stop-all may take this long by default (and at most a week) before it ends SpokeTimedOut. */
 export const DEFAULT_SPOKE_TIMEOUT_SECONDS = 21_600;

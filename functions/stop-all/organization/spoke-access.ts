@@ -52,14 +52,23 @@ export class RegionDisabled extends NamedError {
   }
 }
 
+/**
+ * A per-target outcome travels in the Map's results as Lambda's error payload, whose trace is the
+ * stack: one line keeps 300 targets' results within Step Functions' 256 KB.
+ */
+function oneLineStack<T extends Error>(error: T): T {
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
+}
+
 /** Errors a region's endpoint gives every token when the region is not enabled for the account. */
 const REGION_DISABLED_ERRORS = ['UnrecognizedClientException', 'InvalidClientTokenId'];
 
 /** Maps a spoke call's error to the target's named outcome; any other error is returned as it is. */
 export function spokeError(target: SpokeTarget, error: unknown): unknown {
-  if (isErrorNamed(error, 'StateMachineDoesNotExist')) return new SpokeNotDeployed(target, error);
-  if (isErrorNamed(error, ...REGION_DISABLED_ERRORS)) return new RegionDisabled(target, error);
-  if (isErrorNamed(error, 'AccessDeniedException', 'AccessDenied')) return new SpokeAccessDenied(target, error);
+  if (isErrorNamed(error, 'StateMachineDoesNotExist')) return oneLineStack(new SpokeNotDeployed(target, error));
+  if (isErrorNamed(error, ...REGION_DISABLED_ERRORS)) return oneLineStack(new RegionDisabled(target, error));
+  if (isErrorNamed(error, 'AccessDeniedException', 'AccessDenied')) return oneLineStack(new SpokeAccessDenied(target, error));
   return error;
 }
 
@@ -86,13 +95,13 @@ export async function spokeStepFunctions(sts: STSClient, partition: string, targ
       }),
     );
   } catch (error) {
-    if (isErrorNamed(error, 'AccessDenied', 'AccessDeniedException')) throw new SpokeAccessDenied(target, error);
-    if (isErrorNamed(error, 'RegionDisabledException')) throw new RegionDisabled(target, error);
+    if (isErrorNamed(error, 'AccessDenied', 'AccessDeniedException')) throw oneLineStack(new SpokeAccessDenied(target, error));
+    if (isErrorNamed(error, 'RegionDisabledException')) throw oneLineStack(new RegionDisabled(target, error));
     throw error;
   }
   const credentials = assumed.Credentials;
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
-    throw new SpokeAccessDenied(target, new Error('AssumeRole returned no credentials.'));
+    throw oneLineStack(new SpokeAccessDenied(target, new Error('AssumeRole returned no credentials.')));
   }
   const client = createStepFunctionsClientIn(target.region, {
     accessKeyId: credentials.AccessKeyId,

@@ -9,9 +9,14 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { InvalidInput } from '#commons/errors.js';
 import { parseOrganizationStopRequest, MAX_TARGETS } from '#stop-all/organization/organization-request.js';
-import { checkSpokeStopAll, MAX_CHECK_SECONDS, MIN_CHECK_SECONDS } from '#stop-all/organization/check-spoke-stop-all.logic.js';
+import {
+  checkSpokeStopAll,
+  MAX_CHECK_SECONDS,
+  MIN_CHECK_SECONDS,
+  resultOfReport,
+} from '#stop-all/organization/check-spoke-stop-all.logic.js';
 import { spokeExecutionName } from '#stop-all/organization/start-spoke-stop-all.logic.js';
-import { forgetSpokeClients } from '#stop-all/organization/spoke-access.js';
+import { forgetSpokeClients, spokeError } from '#stop-all/organization/spoke-access.js';
 import { summariseOrganizationStop } from '#stop-all/organization/summarise-organization-stop.logic.js';
 import { spokeExecutionOf } from '#stop-all/organization/end-spoke-waits.logic.js';
 
@@ -63,11 +68,11 @@ describe('parseOrganizationStopRequest', () => {
 
   it(`refuses more than ${MAX_TARGETS} targets`, () => {
     // Prepare
-    const accounts = Array.from({ length: 501 }, (_, index) => String(100_000_000_000 + index));
+    const accounts = Array.from({ length: 151 }, (_, index) => String(100_000_000_000 + index));
 
     // Act / Assess
     expect(() => parseOrganizationStopRequest({ targets: { accounts, regions: ['us-east-1', 'eu-west-1'] }, pipelineName: 'x' })).toThrow(
-      /1002 targets; expected at most 1000/,
+      /302 targets; expected at most 300/,
     );
   });
 });
@@ -199,5 +204,51 @@ describe('docs/organizations.md', () => {
 
     // Assess
     expect(Object.keys(shown).sort()).toEqual(Object.keys(report).sort());
+  });
+});
+
+describe("the organization stop's state at its most targets", () => {
+  it(`stays within Step Functions' 256 KB with ${MAX_TARGETS} targets, each a failure with its longest cause`, async () => {
+    // Prepare: the parent state after the Map - its targets, and every target's result as the Map hands it back.
+    const targets = Array.from({ length: MAX_TARGETS }, (_, index) => ({
+      accountId: String(100_000_000_000 + index),
+      region: 'ap-southeast-3',
+    }));
+    const denied = spokeError(
+      targets[0] as never,
+      Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }),
+    ) as Error;
+    const lambdaCause = JSON.stringify({ errorType: denied.name, errorMessage: denied.message, trace: (denied.stack ?? '').split('\n') });
+    const failure = (target: { accountId: string; region: string }) => ({ ...target, failure: { Error: denied.name, Cause: lambdaCause } });
+    const completed = resultOfReport(
+      { ...SPOKE, region: 'ap-southeast-3' },
+      JSON.stringify({
+        selected: 20,
+        signalled: 20,
+        succeeded: 18,
+        failed: 2,
+        leftovers: 3,
+        released: 4,
+        finalStatuses: { Stopped: 18, Failed: 2 },
+      }),
+    );
+    const state = (results: unknown[]) => ({
+      organizationStopId: `arn:aws:states:us-east-1:999999999999:execution:graceful-stop-organization-us-east-1:${'x'.repeat(80)}`,
+      dryRun: false,
+      stopAll: { pipelineNamePattern: 'training-*', reason: 'r'.repeat(256), maxWaitSeconds: 86_400, releaseCallbacksAfterSeconds: 3_600 },
+      spokeTimeoutSeconds: 21_600,
+      targetCount: targets.length,
+      targets,
+      results,
+    });
+
+    // Act
+    const allFailed = Buffer.byteLength(JSON.stringify(state(targets.map(failure))));
+    const allCompleted = Buffer.byteLength(JSON.stringify(state(targets.map(() => completed))));
+
+    // Assess
+    expect(denied.stack?.split('\n')).toHaveLength(1);
+    expect(allFailed).toBeLessThan(262_144);
+    expect(allCompleted).toBeLessThan(262_144);
   });
 });
