@@ -5,13 +5,13 @@
  * once and sees the end. A duplicate or late event finds no wait (taken by the first) or a token
  * Step Functions no longer knows (the wait timed out into its poll): nothing changes.
  */
-import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Clock } from '#commons/clock.js';
-import { isErrorNamed } from '#commons/errors.js';
 import { createPacer } from '#commons/pacer.js';
 import { TERMINAL_STATUSES } from '#pipeline-runs/pipeline-execution.js';
 import { parseRunStatusChange } from '#pipeline-runs/run-events.js';
 import type { StopRecords } from '#stop-records/stop-records.js';
+import { answerWait } from '#stop-records/waits.js';
 
 /** SendTaskSuccess a second at most (one event wakes at most MAX_STOPS_PER_RUN stops). */
 export const WAKE_CALLS_PER_SECOND = 10;
@@ -26,9 +26,6 @@ export interface WakeReport {
   /** Waits that had already ended (timed out into their poll, or woken by an earlier copy of the event). */
   alreadyEnded: number;
 }
-
-/** What Step Functions answers for a token whose task is over. */
-const isClosedTask = (error: unknown): boolean => isErrorNamed(error, 'TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken');
 
 export async function endWaits(event: unknown, deps: { sfn: SFNClient; stopRecords: StopRecords; clock: Clock }): Promise<WakeReport> {
   const change = parseRunStatusChange(event);
@@ -54,18 +51,9 @@ export async function endWaits(event: unknown, deps: { sfn: SFNClient; stopRecor
       continue;
     }
     await pacer.take();
-    try {
-      const output = JSON.stringify({
-        wokenBy: 'RunStatusChange',
-        pipelineExecutionArn: change.pipelineExecutionArn,
-        status: change.status,
-      });
-      await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output }));
-      report.woken += 1;
-    } catch (error) {
-      if (!isClosedTask(error)) throw error;
-      report.alreadyEnded += 1;
-    }
+    const output = { wokenBy: 'RunStatusChange', pipelineExecutionArn: change.pipelineExecutionArn, status: change.status };
+    if (await answerWait(deps.sfn, wait.taskToken, output)) report.woken += 1;
+    else report.alreadyEnded += 1;
   }
   return report;
 }

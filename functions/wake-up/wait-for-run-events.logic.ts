@@ -7,14 +7,10 @@
  */
 import type { Clock } from '#commons/clock.js';
 import type { StopRecords } from '#stop-records/stop-records.js';
-import { parseWaitRequest } from '#stop-records/wait-request.js';
+import { keepWait, type WaitRegistered } from '#stop-records/waits.js';
 
-export interface WaitRegistered {
-  registered: true;
-}
+export type { WaitRegistered };
 
-export async function waitForRunEvents(raw: unknown, deps: { stopRecords: StopRecords; clock: Clock }): Promise<WaitRegistered> {
-  const request = parseWaitRequest(raw);
-  await deps.stopRecords.registerWait({ ...request, at: new Date(deps.clock.now()).toISOString() });
-  return { registered: true };
+export function waitForRunEvents(raw: unknown, deps: { stopRecords: StopRecords; clock: Clock }): Promise<WaitRegistered> {
+  return keepWait(raw, deps);
 }

@@ -36,8 +36,16 @@ export async function loadBundles<Id extends string>(
   return Object.fromEntries(entries) as Record<Id, LocalHandler>;
 }
 
-/** Loads the graceful-stop bundles from dist/functions (what `npm run build` and `sam build` produce). */
-export async function loadBuiltHandlers(distDir = defaultBundleDir): Promise<HandlerTable> {
+/** Loads a state machine's bundles from dist/functions (what `npm run build` and `sam build` produce), in the template's environment. */
+export async function loadBuiltBundles<Id extends string>(
+  table: Record<Id, string>,
+  distDir = defaultBundleDir,
+): Promise<Record<Id, LocalHandler>> {
   applyFunctionEnvironment();
-  return loadBundles(GRACEFUL_STOP_FUNCTIONS, distDir);
+  return loadBundles(table, distDir);
+}
+
+/** Loads the graceful-stop bundles. */
+export function loadBuiltHandlers(distDir = defaultBundleDir): Promise<HandlerTable> {
+  return loadBuiltBundles(GRACEFUL_STOP_FUNCTIONS, distDir);
 }

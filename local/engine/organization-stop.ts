@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { LocalHandler } from './functions.js';
-import { applyFunctionEnvironment, defaultBundleDir, loadBundles } from './load-handlers.js';
 import { projectRoot } from './paths.js';
-import { LocalStateMachine, localLambdaFunctions } from './runner.js';
+import { templateStateMachine, type LocalStateMachine } from './runner.js';
 
 /** The organization stop's Lambda functions by logical id (template.yaml, the ASL's `${<LogicalId>Arn}`) and handler file. */
 export const ORGANIZATION_STOP_FUNCTIONS = {
@@ -21,19 +20,5 @@ export const organizationStopDefinitionPath = join(projectRoot, 'statemachine', 
 
 /** The organization stop's ASL on the embedded engine, its Lambda tasks served by `handlers` (its Distributed Map runs inline here). */
 export function createOrganizationStopMachine(handlers: OrganizationStopHandlerTable): LocalStateMachine {
-  const { substitutions, lambdaHandlers } = localLambdaFunctions(
-    Object.keys(ORGANIZATION_STOP_FUNCTIONS) as OrganizationStopFunctionLogicalId[],
-    handlers,
-  );
-  return LocalStateMachine.fromFile(organizationStopDefinitionPath, {
-    stateMachineName: ORGANIZATION_STOP_STATE_MACHINE_NAME,
-    substitutions,
-    lambdaHandlers,
-  });
-}
-
-/** Loads the organization stop's bundles from dist/functions. */
-export async function loadBuiltOrganizationStopHandlers(distDir = defaultBundleDir): Promise<OrganizationStopHandlerTable> {
-  applyFunctionEnvironment();
-  return loadBundles(ORGANIZATION_STOP_FUNCTIONS, distDir);
+  return templateStateMachine(organizationStopDefinitionPath, ORGANIZATION_STOP_STATE_MACHINE_NAME, ORGANIZATION_STOP_FUNCTIONS, handlers);
 }

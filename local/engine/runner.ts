@@ -93,6 +93,19 @@ export function localLambdaFunctions<Id extends string>(
   return { substitutions, lambdaHandlers };
 }
 
+/** One of template.yaml's state machines on the engine: its ASL file, each of its Lambda functions served by `handlers`. */
+export function templateStateMachine<Id extends string>(
+  definitionPath: string,
+  stateMachineName: string,
+  functions: Record<Id, string>,
+  handlers: Record<Id, LocalHandler>,
+): LocalStateMachine {
+  return LocalStateMachine.fromFile(definitionPath, {
+    stateMachineName,
+    ...localLambdaFunctions(Object.keys(functions) as Id[], handlers),
+  });
+}
+
 /**
  * Runs an ASL definition on the embedded engine (aws-local-stepfunctions)
  * with local handlers in place of Lambda functions and nested workflows.

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { LocalHandler } from './functions.js';
-import { applyFunctionEnvironment, defaultBundleDir, loadBundles } from './load-handlers.js';
+import { loadBuiltBundles } from './load-handlers.js';
 import { projectRoot } from './paths.js';
-import { LocalStateMachine, localLambdaFunctions } from './runner.js';
+import { templateStateMachine, type LocalStateMachine } from './runner.js';
 
 /**
  * The stop-all Lambda functions by logical id (as in template.yaml and the
@@ -25,16 +25,10 @@ export const stopAllDefinitionPath = join(projectRoot, 'statemachine', 'stop-all
 
 /** The stop-all ASL on the embedded engine, its Lambda tasks served by `handlers` (the ledger in the local S3). */
 export function createStopAllMachine(handlers: StopAllHandlerTable): LocalStateMachine {
-  const { substitutions, lambdaHandlers } = localLambdaFunctions(Object.keys(STOP_ALL_FUNCTIONS) as StopAllFunctionLogicalId[], handlers);
-  return LocalStateMachine.fromFile(stopAllDefinitionPath, {
-    stateMachineName: STOP_ALL_STATE_MACHINE_NAME,
-    substitutions,
-    lambdaHandlers,
-  });
+  return templateStateMachine(stopAllDefinitionPath, STOP_ALL_STATE_MACHINE_NAME, STOP_ALL_FUNCTIONS, handlers);
 }
 
 /** Loads the stop-all bundles from dist/functions (what `npm run build` and `sam build` produce). */
-export async function loadBuiltStopAllHandlers(distDir = defaultBundleDir): Promise<StopAllHandlerTable> {
-  applyFunctionEnvironment();
-  return loadBundles(STOP_ALL_FUNCTIONS, distDir);
+export function loadBuiltStopAllHandlers(distDir?: string): Promise<StopAllHandlerTable> {
+  return loadBuiltBundles(STOP_ALL_FUNCTIONS, distDir);
 }

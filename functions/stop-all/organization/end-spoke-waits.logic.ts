@@ -3,10 +3,11 @@
  * organization stop waiting for that spoke is woken now, instead of at its next look. A duplicate or
  * late event finds no wait (taken by the first) or a token Step Functions no longer knows: nothing changes.
  */
-import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { InvalidInput, isErrorNamed } from '#commons/errors.js';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { InvalidInput } from '#commons/errors.js';
 import { describeValue, isPlainObject } from '#commons/validation.js';
 import { stopDigestOf, type StopRecords } from '#stop-records/stop-records.js';
+import { answerWait } from '#stop-records/waits.js';
 
 export interface SpokeWake {
   spokeExecutionArn: string;
@@ -29,13 +30,5 @@ export async function endSpokeWaits(event: unknown, deps: { sfn: SFNClient; stop
   const spokeExecutionArn = spokeExecutionOf(event);
   const wait = await deps.stopRecords.takeWait(stopDigestOf(spokeExecutionArn));
   if (!wait) return { spokeExecutionArn, woken: false };
-  try {
-    await deps.sfn.send(
-      new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ wokenBy: 'StopAllCompleted', spokeExecutionArn }) }),
-    );
-    return { spokeExecutionArn, woken: true };
-  } catch (error) {
-    if (isErrorNamed(error, 'TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken')) return { spokeExecutionArn, woken: false };
-    throw error;
-  }
+  return { spokeExecutionArn, woken: await answerWait(deps.sfn, wait.taskToken, { wokenBy: 'StopAllCompleted', spokeExecutionArn }) };
 }

@@ -32,8 +32,7 @@ function list(value: unknown, field: string, pattern: RegExp, what: string, max:
   }
   const bad = value.find((item) => typeof item !== 'string' || !pattern.test(item));
   if (bad !== undefined) throw new InvalidInput(`targets.${field} holds ${describeValue(bad)}; expected ${what} only.`);
-  const unique = [...new Set(value as string[])];
-  return unique;
+  return [...new Set(value as string[])];
 }
 
 function parseTargets(value: unknown): TargetSelection {
@@ -85,9 +84,9 @@ function parseTargets(value: unknown): TargetSelection {
 export function parseOrganizationStopRequest(input: unknown): OrganizationStopRequest {
   if (!isPlainObject(input))
     throw new InvalidInput(`The input is ${describeValue(input)}; expected an object with targets and a stop-all selection.`);
-  const { targets, spokeTimeoutSeconds, ...stopAll } = input;
+  // Everything but the targets and the spoke timeout is the stop-all selection.
+  const { targets, spokeTimeoutSeconds: _spokeTimeoutSeconds, ...stopAll } = input;
   const spokeTimeout = readInteger(input, 'spokeTimeoutSeconds', 60, MAX_SPOKE_TIMEOUT_SECONDS, 'seconds');
-  void spokeTimeoutSeconds;
   // The selection is stop-all's own contract: the same parser the spokes run.
   parseStopAllRequest(stopAll);
   return { targets: parseTargets(targets), stopAll, spokeTimeoutSeconds: spokeTimeout ?? DEFAULT_SPOKE_TIMEOUT_SECONDS };

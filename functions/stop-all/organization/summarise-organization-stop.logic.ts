@@ -2,8 +2,7 @@
  * The organization stop's report: every target's result (the ones that did not complete first), the
  * counts by outcome and by final status, and the totals - each the sum of the targets'.
  */
-import { clip } from '#commons/text.js';
-import { causeSentence } from '#commons/text.js';
+import { causeSentence, clip } from '#commons/text.js';
 import { TARGET_OUTCOMES, type OrganizationStopReport, type TargetOutcome, type TargetResult } from './model.js';
 
 /** Targets listed in full in the report (the totals count them all). */
