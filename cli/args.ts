@@ -9,7 +9,7 @@ import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
 import { MAX_WAIT_SECONDS_LIMIT } from '#commons/validation.js';
 import { COMMANDS, UsageError, type CommandName, type CommandSpec, type SEED_RUN_NAMES } from './command-table.js';
 import { parseFlags, shown, type Parsed } from './argv.js';
-import { organizationInput, organizationTargets } from './organization-args.js';
+import { organizationInput, organizationTargets, simulatedOrganization } from './organization-args.js';
 
 export type Command =
   | { name: 'help'; command?: CommandName }
@@ -24,6 +24,8 @@ export type Command =
       stopWatchGraceSeconds?: number;
       orphanGuard?: string;
       executionLimit?: number;
+      /** A local organization: N member accounts with a spoke in each region, the hub this process. */
+      organization?: { accounts: number; regions: string[] };
       metrics: boolean;
       verbose: boolean;
     }
@@ -182,6 +184,7 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
           stopWatchGraceSeconds: values['stop-watch'] as number | undefined,
           orphanGuard: orphanGuardPattern(values['orphan-guard'] as string | undefined),
           executionLimit: values['execution-limit'] as number | undefined,
+          organization: simulatedOrganization(values),
         }),
       };
     case 'stop': {

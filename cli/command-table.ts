@@ -40,9 +40,9 @@ export interface CommandSpec {
   flags: Record<string, FlagSpec>;
 }
 
-/** The demo's scenarios and the runs `simulate --with-run` starts (cli/demo/scenarios.ts, cli/seed-runs.ts). */
+/** The demo's scenarios and the runs `simulate --with-run` starts (cli/demo/scenarios.ts, local/seed-runs.ts). */
 export const DEMO_SCENARIO_NAMES = ['callback-and-lambda', 'silent-consumer', 'lambda-timeout', 'already-stopped'] as const;
-export const SEED_RUN_NAMES = ['training', 'lambda', 'callback'] as const;
+export const SEED_RUN_NAMES = ['training', 'long-drain', 'lambda', 'callback'] as const;
 
 const AWS_TARGET: Record<string, FlagSpec> = {
   'state-machine-arn': { kind: 'string', value: 'ARN', help: 'run the deployed state machine on AWS Step Functions and follow it' },
@@ -99,7 +99,7 @@ export const COMMANDS = {
     synopsis:
       'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]\n' +
       '                       [--stop-watch GRACE] [--orphan-guard PATTERN] [--execution-limit N]\n' +
-      '                       [--metrics] [--verbose]',
+      '                       [--accounts N --regions LIST] [--metrics] [--verbose]',
     summary:
       "run the SageMaker simulator, SQS/S3 emulator, Step Functions and EventBridge (template.yaml's rules) on 127.0.0.1 until Ctrl-C, printing the export lines to use them",
     positionals: { name: '', min: 0, max: 0 },
@@ -110,7 +110,7 @@ export const COMMANDS = {
       'with-run': {
         kind: 'string',
         value: 'RUN',
-        help: 'start a run (training, lambda, callback) and print its ARN',
+        help: 'start a run (training, long-drain, lambda, callback) and print its ARN',
         choices: SEED_RUN_NAMES,
       },
       'stop-watch': {
@@ -132,6 +132,14 @@ export const COMMANDS = {
         min: 1,
         max: 100_000,
       },
+      accounts: {
+        kind: 'integer',
+        value: 'N',
+        help: 'a local organization: N member accounts with a spoke in each of --regions, this process its hub (with --with-run, one run in every spoke)',
+        min: 1,
+        max: 10,
+      },
+      regions: { kind: 'string', value: 'LIST', help: "the local organization's regions, comma-separated (e.g. us-east-1,eu-west-1)" },
       metrics: { kind: 'boolean', help: 'show each metric the functions emit, one line each' },
       verbose: VERBOSE,
     },

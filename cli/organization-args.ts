@@ -4,7 +4,7 @@
  * selection - checked by the hub's own parser.
  */
 import { InvalidInput } from '#commons/errors.js';
-import { parseOrganizationStopRequest } from '#stop-all/organization/organization-request.js';
+import { parseOrganizationStopRequest, parseRegions } from '#stop-all/organization/organization-request.js';
 import { UsageError } from './command-table.js';
 
 type Values = Record<string, string | number | boolean>;
@@ -45,7 +45,7 @@ export function organizationInput(
 ): Record<string, unknown> {
   if (!remote) {
     throw new UsageError(
-      "An organization stop runs on the hub: pass --stack-name (the hub's stack) or --state-machine-arn (its OrganizationStopStateMachineArn). The local cloud simulates one account and region.",
+      "An organization stop runs on the hub: pass --stack-name (the hub's stack) or --state-machine-arn (its OrganizationStopStateMachineArn; locally, the one `simulate --accounts N --regions LIST` exports).",
       'stop-all',
     );
   }
@@ -62,4 +62,19 @@ export function organizationInput(
     throw error;
   }
   return input;
+}
+
+/** `simulate --accounts N --regions LIST`: a local organization of N member accounts with a spoke in each region. */
+export function simulatedOrganization(values: Values): { accounts: number; regions: string[] } | undefined {
+  const accounts = values.accounts as number | undefined;
+  const regions = values.regions as string | undefined;
+  if (accounts === undefined && regions === undefined) return undefined;
+  if (accounts === undefined || regions === undefined)
+    throw new UsageError('--accounts and --regions go together (e.g. --accounts 3 --regions us-east-1,eu-west-1).', 'simulate');
+  try {
+    return { accounts, regions: parseRegions(listOf(regions)) };
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new UsageError(error.message.replace(/targets\.regions/g, '--regions'), 'simulate', error);
+    throw error;
+  }
 }

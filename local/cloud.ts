@@ -53,6 +53,17 @@ export interface LocalCloudOptions extends EmulatorOptions {
   onDeadLetter?: (letter: DeadLetter) => void;
   /** Loses the events it says so (EventBridge delivers best effort): what polling must still cover. */
   loses?: (event: EventBridgeEvent) => boolean;
+  /**
+   * This cloud is a spoke of a local organization: its stop-all is named as a spoke stack names it,
+   * and the rule that forwards Stop All Completed to the hub's bus (its target `hub-bus`) delivers here.
+   */
+  spoke?: { stopAllName: string; forwardToHub: (event: EventBridgeEvent) => Promise<unknown> };
+  /**
+   * More of the template this cloud runs (the hub of a local organization): called once the local
+   * APIs are up and the product's bundles loaded, its machines are registered and its targets join
+   * the rules' targets.
+   */
+  extend?: (api: StepFunctionsApi) => Promise<{ machines: LocalStateMachine[]; targets: Record<string, RuleTarget> }>;
 }
 
 /** A delivery whose target failed: the event is kept, with the rule, the target and the error. */
@@ -82,6 +93,9 @@ export interface LocalCloud {
   exports: Record<string, string>;
   close(): Promise<void>;
 }
+
+/** The Id of the spoke's rule target that is the hub's event bus (StopAllCompletedToHubRule in template.yaml). */
+export const HUB_BUS_TARGET = 'hub-bus';
 
 const asTarget =
   (logicalId: string, handler: LocalHandler): RuleTarget =>
@@ -144,14 +158,19 @@ export async function startLocalCloud(options: LocalCloudOptions & { parts?: 'al
     const runEventHandlers = await loadBundles(RUN_EVENT_FUNCTIONS, options.functionsDir);
     Object.assign(functionHandlers, gracefulStopHandlers, stopAllHandlers, runEventHandlers);
     const gracefulStop = createGracefulStopMachine(gracefulStopHandlers);
-    const stopAll = createStopAllMachine(stopAllHandlers);
+    const stopAll = createStopAllMachine(stopAllHandlers, options.spoke?.stopAllName);
     stepFunctions.register(gracefulStop, stopAll, ...(options.machines?.() ?? []));
+    const extension = await options.extend?.(api);
+    if (extension) stepFunctions.register(...extension.machines);
 
     const targets: Record<string, RuleTarget> = {
       GracefulStopStateMachine: async (input) =>
         stepFunctions.startExecution({ stateMachineArn: gracefulStop.arn, input: JSON.stringify(input) }).executionArn,
       EndWaitsFunction: asTarget('EndWaitsFunction', runEventHandlers.EndWaitsFunction),
     };
+    Object.assign(targets, extension?.targets);
+    const spoke = options.spoke;
+    if (spoke) targets[HUB_BUS_TARGET] = (input) => spoke.forwardToHub(input as EventBridgeEvent);
     const on: RunEventFunctionLogicalId[] = [];
     if (options.stopWatch) on.push('WatchStoppingRunFunction');
     if (options.orphanGuard) on.push('StopOrphanedRunsFunction');

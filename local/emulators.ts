@@ -1,6 +1,7 @@
 import { startSageMakerSimulator, type SageMakerSimulator, type SageMakerSimulatorOptions } from '#local/simulator/index.js';
 import { startSqsEmulator, type SqsEmulator } from '#local/sqs/emulator.js';
 import { LOCAL_LEDGER_BUCKET, createLedgerBucket } from './ledger-bucket.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './account.js';
 
 /**
  * The local cloud's emulators: the SageMaker Pipelines simulator and the SQS (and S3) emulator, both
@@ -31,6 +32,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     timeScale: options.timeScale ?? 1,
     sqsEndpoint: sqs.endpoint,
     concurrentExecutionLimit: options.concurrentExecutionLimit,
+    accountId: LOCAL_ACCOUNT_ID,
+    region: LOCAL_REGION,
     stepTransitionSeconds: options.stepTransitionSeconds,
   }).catch(async (error: unknown) => {
     await sqs.close();
@@ -68,5 +71,5 @@ export function useLocalEndpoints(endpoints: Emulators['endpoints']): void {
   process.env.STOP_RECORDS_BUCKET = LOCAL_LEDGER_BUCKET;
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_REGION = LOCAL_REGION;
 }

@@ -73,7 +73,8 @@ async function main() {
       // runs, so --help and --version answer without loading the SDK, the engine or the simulator.
       build({
         ...localBundle,
-        entryPoints: { 'graceful-stop': cli },
+        // The spoke thread: each spoke of a local organization (simulate --accounts) runs in a worker thread of its own.
+        entryPoints: { 'graceful-stop': cli, 'spoke-thread': join(root, 'local', 'organization', 'spoke-thread.ts') },
         splitting: true,
         sourcemap: true,
         outdir: out('cli'),

@@ -77,10 +77,78 @@ export function functionOutputOf(
   };
 }
 
+/** Ctrl-C ends it with 130, as every command of this CLI (and a shell) reports an interrupt; SIGTERM with 0. */
+const endSignal = (): Promise<NodeJS.Signals> =>
+  new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+
+const CREDENTIAL_LINES = [
+  'export AWS_REGION=us-east-1',
+  'export AWS_DEFAULT_REGION=us-east-1',
+  'export AWS_ACCESS_KEY_ID=local',
+  'export AWS_SECRET_ACCESS_KEY=local',
+];
+
+/**
+ * `simulate --accounts N --regions LIST`: a local organization, this process its hub, each spoke a
+ * thread with its own simulator and stop-all; the exports point a shell at the hub.
+ */
+async function simulateOrganization(options: SimulateOptions, organization: { accounts: number; regions: string[] }): Promise<number> {
+  const [{ startLocalOrganization }, { describeSeedRun }, { EXIT }] = await Promise.all([
+    import('#local/organization/organization.js'),
+    import('#local/seed-runs.js'),
+    import('#cli/outcome.js'),
+  ]);
+  routeFunctionOutput(functionOutputOf(options));
+  let started: Awaited<ReturnType<typeof startLocalOrganization>>;
+  try {
+    started = await startLocalOrganization({
+      ...organization,
+      timeScale: options.timeScale,
+      ...(options.executionLimit === undefined ? {} : { executionLimit: options.executionLimit }),
+      ...(options.withRun === undefined ? {} : { seed: { [options.withRun]: 1 } }),
+      hub: {
+        port: options.port,
+        sqsPort: options.sqsPort,
+        onEvent: (event, deliveries) => {
+          const line = eventLine(event, deliveries);
+          if (line) io.err(`${line}\n`);
+        },
+        onDeadLetter: (letter) => io.err(`${deadLetterLine(letter)}\n`),
+      },
+    });
+  } catch (error) {
+    throw portInUse(error, options) ?? error;
+  }
+  const ended = endSignal();
+  const lines = [
+    ...Object.entries(started.exports).map(([name, value]) => `export ${name}=${value}`),
+    ...CREDENTIAL_LINES.filter((line) => !line.startsWith('export AWS_ACCESS_KEY_ID=')),
+    `export GRACEFUL_STOP_ORGANIZATION_STOP_STATE_MACHINE_ARN=${started.hub.organizationStop.arn}`,
+    `export GRACEFUL_STOP_TIME_SCALE=${options.timeScale}`,
+  ];
+  io.out(`${lines.join('\n')}\n`);
+  const spokes = started.spokes.map(
+    (spoke) => `  ${spoke.accountId} ${spoke.region.padEnd(14)} ${spoke.runs.length} run(s)  simulator ${spoke.sagemakerEndpoint}`,
+  );
+  io.err(
+    `local organization ${started.organizationId}: hub ${started.hub.accountId} ${started.hub.region} (STS, Step Functions, CloudFormation and Organizations on ${started.front.endpoint}), time scale ${options.timeScale}\n` +
+      `spokes (accounts ${started.accounts.join(',')}):\n${spokes.join('\n')}\n` +
+      `${options.withRun ? `each spoke runs ${describeSeedRun(options.withRun, options.timeScale)}\n` : ''}` +
+      'paste the export lines above in another terminal; Ctrl-C ends the organization\n',
+  );
+  const signal = await ended;
+  await started.close();
+  return signal === 'SIGINT' ? EXIT.interrupted : EXIT.success;
+}
+
 export async function simulate(options: SimulateOptions): Promise<number> {
+  if (options.organization) return simulateOrganization(options, options.organization);
   const [{ startLocalCloud }, { describeSeedRun, startSeedRun }, { EXIT }] = await Promise.all([
     import('#local/cloud.js'),
-    import('#cli/seed-runs.js'),
+    import('#local/seed-runs.js'),
     import('#cli/outcome.js'),
   ]);
   // Read by the function bundles at load: their clock runs as fast as the simulator's.
@@ -108,22 +176,15 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   // Paste-able: eval "$(graceful-stop simulate ...)" works too, and the CLI, the AWS CLI and boto3 then talk to the local cloud.
   const lines = [
     ...Object.entries(cloud.exports).map(([name, value]) => `export ${name}=${value}`),
-    'export AWS_REGION=us-east-1',
-    'export AWS_DEFAULT_REGION=us-east-1',
-    'export AWS_ACCESS_KEY_ID=local',
-    'export AWS_SECRET_ACCESS_KEY=local',
+    ...CREDENTIAL_LINES,
     `export GRACEFUL_STOP_STATE_MACHINE_ARN=${cloud.gracefulStop.arn}`,
     `export GRACEFUL_STOP_STOP_ALL_STATE_MACHINE_ARN=${cloud.stopAll.arn}`,
     // The CLI's local mode runs its waits on this clock too (the functions and the engine read it).
     `export GRACEFUL_STOP_TIME_SCALE=${options.timeScale}`,
     ...(arn ? [`export PIPELINE_EXECUTION_ARN=${arn}`] : []),
   ];
-  // Ctrl-C ends it with 130, as every command of this CLI (and a shell) reports an interrupt; SIGTERM with 0.
   // Listened for before the lines are printed: whoever reads them may signal at once.
-  const ended = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const ended = endSignal();
   io.out(`${lines.join('\n')}\n`);
   const { sagemakerEndpoint, sqsEndpoint } = cloud.emulators.endpoints;
   const extras = [

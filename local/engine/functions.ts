@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { allFunctionsEnvironment } from './template-environment.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 
 /**
  * The graceful-stop Lambda functions by logical id (as in template.yaml and
@@ -42,9 +43,9 @@ export const LOCAL_FUNCTION_ENVIRONMENT: Record<string, string> = {
   FLEET_LEDGER_BUCKET: 'graceful-stop-fleet-ledgers',
   STOP_RECORDS_BUCKET: 'graceful-stop-fleet-ledgers',
   // The GracefulStopStateMachine the stop watch and the orphan guard start; locally the engine's (local/engine/runner.ts).
-  GRACEFUL_STOP_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:graceful-stop',
+  GRACEFUL_STOP_STATE_MACHINE_ARN: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:graceful-stop`,
   POWERTOOLS_LOG_LEVEL: 'WARN',
-  AWS_REGION: 'us-east-1',
+  AWS_REGION: LOCAL_REGION,
   // Node 20 is supported here until the SDK drops it; the warning would drown the CLI output.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

@@ -3,6 +3,7 @@ import { jsonDepth, MAX_JSON_DEPTH } from '#local/simulator/protocol.js';
 import type { JsonValue } from '#local/simulator/types.js';
 import { eventBridgeEvent, type EventBridgeEvent } from '#local/events/event.js';
 import { BadRequest } from './step-functions-bounds.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 
 /** PutEvents takes 1-10 entries of at most 256 KB in all (the PutEvents API reference; entry size as "Calculating PutEvents event entry size" counts it). */
 const MAX_ENTRIES = 10;
@@ -56,8 +57,8 @@ function putEntry(entry: unknown, onEvent: ((event: EventBridgeEvent) => void) |
     'detail-type': detailType,
     detail: detail as Record<string, unknown>,
     resources,
-    account: '123456789012',
-    region: 'us-east-1',
+    account: LOCAL_ACCOUNT_ID,
+    region: LOCAL_REGION,
     time: new Date().toISOString(),
   });
   onEvent?.(event);

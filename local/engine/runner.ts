@@ -13,9 +13,10 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ExecutionAbortedError, ExecutionTimeoutError } from 'aws-local-stepfunctions';
 import { LocalTaskTokens, TASK_TOKEN_PLACEHOLDER } from './task-tokens.js';
 import { assertWithinPayloadLimit } from './step-functions-bounds.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 
-const REGION = 'us-east-1';
-const ACCOUNT = '123456789012';
+const REGION = LOCAL_REGION;
+const ACCOUNT = LOCAL_ACCOUNT_ID;
 type Json = unknown;
 /** One history event of the embedded engine (ExecutionStarted, StateEntered, StateRetried, ...). */
 export type EventLog = {

@@ -5,10 +5,11 @@
  */
 import type { LocalStateMachine } from './runner.js';
 import { assertArn, assertName, assertRoleArn, parseDefinition, shownArn, StepFunctionsError } from './step-functions-bounds.js';
+import { LOCAL_ACCOUNT_ID } from '#local/account.js';
 
 /** At most this many state machines of users' at once: the local cloud's memory stays bounded. */
 export const MAX_USER_STATE_MACHINES = 1_000;
-const LOCAL_ROLE_ARN = 'arn:aws:iam::123456789012:role/local';
+const LOCAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/local`;
 
 export type CreateRequest = { name: string; definition: string; roleArn: string; type?: string };
 export type UpdateRequest = { stateMachineArn: string; definition?: string; roleArn?: string };

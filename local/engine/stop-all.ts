@@ -23,9 +23,12 @@ export type StopAllHandlerTable = Record<StopAllFunctionLogicalId, LocalHandler>
 export const STOP_ALL_STATE_MACHINE_NAME = 'stop-all';
 export const stopAllDefinitionPath = join(projectRoot, 'statemachine', 'stop-all.asl.json');
 
-/** The stop-all ASL on the embedded engine, its Lambda tasks served by `handlers` (the ledger in the local S3). */
-export function createStopAllMachine(handlers: StopAllHandlerTable): LocalStateMachine {
-  return templateStateMachine(stopAllDefinitionPath, STOP_ALL_STATE_MACHINE_NAME, STOP_ALL_FUNCTIONS, handlers);
+/**
+ * The stop-all ASL on the embedded engine, its Lambda tasks served by `handlers` (the ledger in the
+ * local S3); a spoke of an organization names it as its stack does (graceful-stop-all-spoke).
+ */
+export function createStopAllMachine(handlers: StopAllHandlerTable, name: string = STOP_ALL_STATE_MACHINE_NAME): LocalStateMachine {
+  return templateStateMachine(stopAllDefinitionPath, name, STOP_ALL_FUNCTIONS, handlers);
 }
 
 /** Loads the stop-all bundles from dist/functions (what `npm run build` and `sam build` produce). */

@@ -4,10 +4,15 @@
  * local mode, the tests and the bench give the handlers.
  */
 import { readTemplate, type Json, type Template } from '#local/template.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 
 type Variables = Record<string, Json>;
 
-const LOCAL_PSEUDO_PARAMETERS: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1' };
+const LOCAL_PSEUDO_PARAMETERS: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': LOCAL_REGION,
+  'AWS::AccountId': LOCAL_ACCOUNT_ID,
+};
 
 const variablesOf = (value: Json | undefined): Variables => {
   const variables = (value as { Variables?: Json } | null | undefined)?.Variables;

@@ -13,10 +13,11 @@ import { localLambdaContext } from '#local/engine/lambda-context.js';
 import { boundedRequestHandler, REQUEST_TIMEOUT_MS } from '#commons/clients.js';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queueArnFromUrl, recordsToDelete, toSqsEvent } from './sqs-event.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 
 /** Emulators accept any signature; fixed dummy credentials keep real ones out of local runs. */
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-const REGION = 'us-east-1';
+const REGION = LOCAL_REGION;
 /** Pause after a failed ReceiveMessage or an empty short poll, so an error never turns into a busy loop. */
 const ERROR_BACKOFF_MS = 250;
 const EMPTY_SHORT_POLL_PAUSE_MS = 100;
@@ -193,7 +194,7 @@ export function startCallbackPoller(options: CallbackPollerOptions): CallbackPol
     try {
       const response = await options.handler(
         event,
-        localLambdaContext(`arn:aws:lambda:${REGION}:000000000000:function:${functionName}`, timeoutMs),
+        localLambdaContext(`arn:aws:lambda:${REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}`, timeoutMs),
       );
       toDelete = recordsToDelete(event.Records, response);
     } catch (error) {

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { LOCAL_REGION } from '#local/account.js';
 
-const REGION = 'us-east-1';
+const REGION = LOCAL_REGION;
 
 /** arn:aws:sqs:<region>:<account>:<name> from http(s)://host/<account>/<name>. */
 export function queueArnFromUrl(queueUrl: string, region = REGION): string {

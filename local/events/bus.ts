@@ -8,12 +8,13 @@ import { readTemplate, type Json, type Template } from '#local/template.js';
 import type { EventBridgeEvent } from './event.js';
 import { matchesEventPattern } from './pattern.js';
 import { NamedError } from '#commons/errors.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 
 export interface TemplateRule {
   /** `<LogicalId>.<EventName>` for a SAM event, the rule's logical id otherwise. */
   name: string;
   pattern: Record<string, unknown>;
-  /** The logical id of what the rule starts. */
+  /** The logical id of what the rule starts, or the target's Id when it is not of this template (`hub-bus`). */
   target: string;
   /** JSONPath of what the target gets (`$.detail`); the whole event when absent. */
   inputPath?: string;
@@ -49,7 +50,7 @@ export function localRuleValues(template: Template, overrides: Record<string, st
       parameter.Default === undefined || parameter.Default === null ? [] : [[name, String(parameter.Default as string | number | boolean)]],
     ),
   );
-  return { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', ...defaults, ...overrides };
+  return { 'AWS::Partition': 'aws', 'AWS::Region': LOCAL_REGION, 'AWS::AccountId': LOCAL_ACCOUNT_ID, ...defaults, ...overrides };
 }
 
 /** A pattern with its `!Sub` strings filled in, the rest as written. */
@@ -94,7 +95,8 @@ export function templateRules(
       }
     } else if (resource.Type === 'AWS::Events::Rule' && isObject(properties.EventPattern) && Array.isArray(properties.Targets)) {
       for (const target of properties.Targets) {
-        const id = isObject(target) ? targetOf(target.Arn) : undefined;
+        // A resource of this template by its logical id; anything else (another account's bus) by the target's Id.
+        const id = isObject(target) ? (targetOf(target.Arn) ?? (typeof target.Id === 'string' ? target.Id : undefined)) : undefined;
         if (!id || !isObject(target)) continue;
         const inputPath = target.InputPath;
         rules.push({

@@ -11,7 +11,7 @@ import { commandUsage, HELP_COLUMNS, USAGE } from '#cli/help.js';
 import { parseCommandLine } from '#cli/args.js';
 import { parseDuration } from '#cli/argv.js';
 import { DEMO_SCENARIOS } from '#cli/demo/scenarios.js';
-import { SEED_RUNS } from '#cli/seed-runs.js';
+import { SEED_RUNS } from '#local/seed-runs.js';
 
 const ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-model/execution/k3x9p2m4q7ab';
 const OTHER_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-model/execution/zz9y8x7w6v5u';
@@ -92,7 +92,7 @@ describe('parseCommandLine: help and version', () => {
       '--scenario is "nope"; expected one of callback-and-lambda, silent-consumer, lambda-timeout, already-stopped.',
     );
     expect(usageErrorOf(['simulate', '--with-run', 'nope']).message).toBe(
-      '--with-run is "nope"; expected one of training, lambda, callback.',
+      '--with-run is "nope"; expected one of training, long-drain, lambda, callback.',
     );
   });
 

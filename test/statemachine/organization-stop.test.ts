@@ -6,7 +6,7 @@
  * bad request refused before any target is touched.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackInstanceCommand, ListStackInstancesCommand, StackInstanceNotFoundException } from '@aws-sdk/client-cloudformation';
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand } from '@aws-sdk/client-organizations';
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSServiceException } from '@aws-sdk/client-sts';
@@ -133,6 +133,27 @@ describe('organization stop state machine', () => {
     const report = result.output as { byOutcome: Record<string, number>; results: Array<{ outcome: string; cause?: string }> };
     expect(report.byOutcome).toEqual({ Completed: 5, SpokeAccessDenied: 1 });
     expect(report.results[0]?.cause).toContain('graceful-stop-hub-access-us-east-1');
+  });
+
+  it("ends a target SpokeNotDeployed when STS refuses its role and its region's StackSet has no instance in its account", async () => {
+    // Prepare
+    sts
+      .on(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::333333333333:role/graceful-stop-hub-access-us-east-1' })
+      .rejects(
+        new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'not authorized' }),
+      );
+    cloudFormation
+      .on(DescribeStackInstanceCommand, { StackSetName: 'graceful-stop-spokes-us-east-1', StackInstanceAccount: '333333333333' })
+      .rejects(new StackInstanceNotFoundException({ $metadata: {}, message: 'Stack instance not found' }));
+
+    // Act
+    const result = await machine.run({ targets: { accounts: ACCOUNTS, regions: REGIONS }, ...SELECTION }, FAST);
+
+    // Assess
+    const report = result.output as { byOutcome: Record<string, number>; results: Array<{ outcome: string; cause?: string }> };
+    expect(report.byOutcome).toEqual({ Completed: 5, SpokeNotDeployed: 1 });
+    expect(report.results[0]?.cause).toContain('the StackSet graceful-stop-spokes-us-east-1 has no instance in 333333333333');
+    expect(cloudFormation.commandCalls(DescribeStackInstanceCommand)[0]?.args[0].input.CallAs).toBe('SELF');
   });
 
   it('finds the end of a spoke whose completion event never came by looking again after a wait', async () => {

@@ -26,6 +26,9 @@ const ORGANIZATIONAL_UNIT = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 const STACK_SET = /^[a-zA-Z][a-zA-Z0-9-]{0,127}$/;
 const TARGET_KEYS = ['accounts', 'organizationalUnit', 'stackSet', 'regions', 'callAs'];
 
+/** The regions of a request (targets.regions, or the CLI's --regions): region names, each once. */
+export const parseRegions = (value: unknown): string[] => list(value, 'regions', REGION, 'region names (us-east-1)', MAX_REGIONS);
+
 function list(value: unknown, field: string, pattern: RegExp, what: string, max: number): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > max) {
     throw new InvalidInput(`targets.${field} is ${describeValue(value)}; expected a list of 1 to ${max} ${what}.`);
@@ -62,7 +65,7 @@ function parseTargets(value: unknown): TargetSelection {
     return { stackSet: value.stackSet, callAs };
   }
   if (value.callAs !== undefined) throw new InvalidInput('targets.callAs goes with stackSet only.');
-  const regions = list(value.regions, 'regions', REGION, 'region names (us-east-1)', MAX_REGIONS);
+  const regions = parseRegions(value.regions);
   if (value.organizationalUnit !== undefined) {
     if (typeof value.organizationalUnit !== 'string' || !ORGANIZATIONAL_UNIT.test(value.organizationalUnit)) {
       throw new InvalidInput(

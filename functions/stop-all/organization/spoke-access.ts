@@ -31,14 +31,10 @@ export class SpokeAccessDenied extends NamedError {
     );
   }
 }
-/** The spoke role was assumed but the spoke's stop-all is not there (a stack without HubAccountId, or an old one). */
+/** No spoke in the target: its StackSet has no instance there, or its stop-all is not there (a stack without HubAccountId). */
 export class SpokeNotDeployed extends NamedError {
-  constructor(target: SpokeTarget, cause?: unknown) {
-    super(
-      'SpokeNotDeployed',
-      `No spoke stop-all (${SPOKE_STOP_ALL_NAME}) in ${target.accountId} ${target.region}: deploy the stack there with HubAccountId.`,
-      cause,
-    );
+  constructor(target: SpokeTarget, cause?: unknown, why = `no spoke stop-all (${SPOKE_STOP_ALL_NAME}) there`) {
+    super('SpokeNotDeployed', `No spoke in ${target.accountId} ${target.region}: ${why}; deploy the stack there with HubAccountId.`, cause);
   }
 }
 /** The target's region is not enabled for its account (an opt-in region): its endpoints refuse every token. */
@@ -56,7 +52,7 @@ export class RegionDisabled extends NamedError {
  * A per-target outcome travels in the Map's results as Lambda's error payload, whose trace is the
  * stack: one line keeps 300 targets' results within Step Functions' 256 KB.
  */
-function oneLineStack<T extends Error>(error: T): T {
+export function oneLineStack<T extends Error>(error: T): T {
   error.stack = `${error.name}: ${error.message}`;
   return error;
 }

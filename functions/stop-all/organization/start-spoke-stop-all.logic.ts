@@ -7,12 +7,29 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { isErrorNamed } from '#commons/errors.js';
 import { digestOf } from '#commons/tokens.js';
 import type { SpokeTarget, StartedSpoke } from './model.js';
-import { spokeError, spokeStepFunctions, spokeStopAllArn } from './spoke-access.js';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { oneLineStack, SpokeAccessDenied, SpokeNotDeployed, spokeError, spokeStepFunctions, spokeStopAllArn } from './spoke-access.js';
+import { hasStackInstance, spokeStackSetName, type SpokeStackSets } from './spoke-instances.js';
 
 export interface StartDependencies {
   sts: STSClient;
   partition: string;
   now: () => number;
+  /** The spokes' StackSets, to tell a target without a spoke from a spoke that refuses the hub. */
+  stackSets?: SpokeStackSets;
+}
+
+/** A spoke role that cannot be assumed is SpokeNotDeployed when its region's StackSet has no instance in the account. */
+async function reachSpoke(target: SpokeTarget, deps: StartDependencies): Promise<SFNClient> {
+  try {
+    return await spokeStepFunctions(deps.sts, deps.partition, target, deps.now());
+  } catch (error) {
+    if (error instanceof SpokeAccessDenied && deps.stackSets && (await hasStackInstance(deps.stackSets, target)) === false) {
+      const stackSet = spokeStackSetName(deps.stackSets.prefix, target.region);
+      throw oneLineStack(new SpokeNotDeployed(target, error, `the StackSet ${stackSet} has no instance in ${target.accountId}`));
+    }
+    throw error;
+  }
 }
 
 /** `org-<digest of the organization stop>-<digest of the target>`: within Step Functions' 80 characters, one per target. */
@@ -24,7 +41,7 @@ export async function startSpokeStopAll(
   deps: StartDependencies,
 ): Promise<StartedSpoke> {
   const { target } = input;
-  const sfn = await spokeStepFunctions(deps.sts, deps.partition, target, deps.now());
+  const sfn = await reachSpoke(target, deps);
   const stateMachineArn = spokeStopAllArn(deps.partition, target);
   const name = spokeExecutionName(input.organizationStopId, target);
   const startedAt = new Date(deps.now()).toISOString();

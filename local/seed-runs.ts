@@ -2,6 +2,7 @@ import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand }
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { NamedError } from '#commons/errors.js';
 import { createQueue } from '#local/sqs/queues.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 
 const QUEUE_URL_PLACEHOLDER = '<the walkthrough queue>';
 
@@ -10,6 +11,10 @@ export const SEED_RUNS = {
   training: {
     title: 'a training step that takes {20} to stop (it saves a checkpoint)',
     steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 3_600, StopDurationSeconds: 20 } }],
+  },
+  'long-drain': {
+    title: 'a training step that takes {120} to stop (a long checkpoint)',
+    steps: [{ Name: 'Train', Type: 'Training', Arguments: {}, Simulation: { DurationSeconds: 36_000, StopDurationSeconds: 120 } }],
   },
   lambda: {
     title: 'a Lambda step that cannot be interrupted and runs for another {30}',
@@ -64,14 +69,26 @@ export function isSeedRunName(name: string): name is SeedRunName {
 
 /** Creates the pipeline `walkthrough-<name>` in the simulator and starts one execution of it; returns its ARN. */
 export async function startSeedRun(endpoints: { sagemakerEndpoint: string; sqsEndpoint: string }, name: SeedRunName): Promise<string> {
+  const [arn] = await startSeedRuns(endpoints, name, 1);
+  return arn as string;
+}
+
+/**
+ * Creates the pipeline `walkthrough-<name>` in the simulator and starts `count` executions of it, one
+ * after another (the simulator's quota of running executions applies); returns their ARNs.
+ */
+export async function startSeedRuns(
+  endpoints: { sagemakerEndpoint: string; sqsEndpoint: string },
+  name: SeedRunName,
+  count: number,
+): Promise<string[]> {
   // A callback step's messages go to a queue of the local SQS emulator that nobody reads.
   const queueUrl = await createQueue(endpoints.sqsEndpoint, 'walkthrough-callbacks');
   const steps = SEED_RUNS[name].steps.map((step) => ('SqsQueueUrl' in step ? { ...step, SqsQueueUrl: queueUrl } : step));
-  const sagemakerEndpoint = endpoints.sagemakerEndpoint;
   const sagemaker = new SageMakerClient({
     ...BOUNDED_CLIENT_OPTIONS,
-    endpoint: sagemakerEndpoint,
-    region: 'us-east-1',
+    endpoint: endpoints.sagemakerEndpoint,
+    region: LOCAL_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
@@ -79,13 +96,17 @@ export async function startSeedRun(endpoints: { sagemakerEndpoint: string; sqsEn
     await sagemaker.send(
       new CreatePipelineCommand({
         PipelineName: pipelineName,
-        RoleArn: 'arn:aws:iam::123456789012:role/walkthrough',
+        RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/walkthrough`,
         PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: steps }),
       }),
     );
-    const { PipelineExecutionArn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
-    if (!PipelineExecutionArn) throw new Error(`StartPipelineExecution of ${pipelineName} returned no ARN.`);
-    return PipelineExecutionArn;
+    const arns: string[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const { PipelineExecutionArn } = await sagemaker.send(new StartPipelineExecutionCommand({ PipelineName: pipelineName }));
+      if (!PipelineExecutionArn) throw new Error(`StartPipelineExecution of ${pipelineName} returned no ARN.`);
+      arns.push(PipelineExecutionArn);
+    }
+    return arns;
   } finally {
     sagemaker.destroy();
   }
