@@ -8,7 +8,8 @@
  *   thread); a region not enabled refuses every key, as AWS does;
  * - CloudFormation's StackSet reads (ListStackInstances, DescribeStackInstance): one StackSet per
  *   region, `<prefix><region>`, whose instances are the spokes deployed there;
- * - Organizations' listings: one root holding one organizational unit with every member account.
+ * - Organizations' listings: the root holds the hub's account and one organizational unit, which holds
+ *   every member account.
  * Every request is bounded (body size, time) and a bad one is a named error, never a crash.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -107,7 +108,9 @@ function organizationsAction(options: FrontOptions, signer: Signer, operation: s
       `We can't find a root or OU with the ParentId that you specified: ${String(parent).slice(0, 70)}.`,
     );
   if (operation === 'ListAccountsForParent') {
-    const accounts = parent === LOCAL_ROOT_ID ? [] : options.identity.shape.accounts;
+    // The hub (the management account) sits in the root; the member accounts in the one unit.
+    const { hub, accounts: members } = options.identity.shape;
+    const accounts = parent === LOCAL_ROOT_ID ? [hub.accountId] : members.filter((id) => id !== hub.accountId);
     return { Accounts: accounts.map((id) => ({ Id: id, Name: `account-${id}`, Status: 'ACTIVE', State: 'ACTIVE' })) };
   }
   if (operation === 'ListOrganizationalUnitsForParent') {

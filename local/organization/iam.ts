@@ -5,6 +5,7 @@
  * policies use is understood - Allow statements, Action/Resource globs, an AWS principal, the
  * StringEquals, StringLike and ArnLike conditions - and anything else allows nothing (fail closed).
  */
+import { NamedError } from '#commons/errors.js';
 import { matchesGlob } from '#commons/glob.js';
 import { readTemplate, type Json, type Template } from '#local/template.js';
 
@@ -32,10 +33,12 @@ export interface AccessRequest {
 }
 
 /** An intrinsic that names a value the local organization does not give: the template changed. */
-export class PolicyValueMissing extends Error {
+export class PolicyValueMissing extends NamedError {
   constructor(name: string) {
-    super(`A policy of template.yaml uses ${name}, which the local organization gives no value; expected it among the values passed.`);
-    this.name = 'PolicyValueMissing';
+    super(
+      'PolicyValueMissing',
+      `A policy of template.yaml uses ${name}, which the local organization gives no value; expected it among the values passed.`,
+    );
   }
 }
 

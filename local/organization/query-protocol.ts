@@ -5,16 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NamedError } from '#commons/errors.js';
 
 /** An answer the client parses as the service's named error. */
-export class ServiceFault extends Error {
+export class ServiceFault extends NamedError {
   constructor(
     readonly code: string,
     message: string,
     readonly status = 400,
   ) {
-    super(message);
-    this.name = code;
+    super(code, message);
   }
 }
 

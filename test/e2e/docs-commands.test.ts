@@ -38,7 +38,9 @@ function kindOf(command: string): Kind | undefined {
   if (/^npm (ci|start|test|run (build|bench|typecheck|lint))\b|^npm ci && |^node dist\/bench\/|^npx vitest /.test(command)) return 'suite';
   if (/^(sam |aws (stepfunctions|events|cloudformation) )/.test(command)) return 'aws';
   if (
-    /^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"|^for i in \$\(seq \d+\); do |^[A-Z]+=\$\(aws /.test(command)
+    /^npx graceful-stop simulate\b|^aws sagemaker |"\$PIPELINE_EXECUTION_ARN"|"\$GRACEFUL_STOP_ORGANIZATION_STOP_STATE_MACHINE_ARN"|^for i in \$\(seq \d+\); do |^[A-Z]+=\$\(aws /.test(
+      command,
+    )
   )
     return 'walkthrough';
   if (/^curl .*\$EP\/_simulator\//.test(command)) return 'simulator-admin';
