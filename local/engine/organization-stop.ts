@@ -10,6 +10,7 @@ export const ORGANIZATION_STOP_FUNCTIONS = {
   CheckSpokeStopAllFunction: 'check-spoke-stop-all',
   SummariseOrganizationStopFunction: 'summarise-organization-stop',
   WaitForSpokeEventFunction: 'wait-for-spoke-event',
+  RecordTargetResultFunction: 'record-target-result',
 } as const;
 
 export type OrganizationStopFunctionLogicalId = keyof typeof ORGANIZATION_STOP_FUNCTIONS;

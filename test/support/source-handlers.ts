@@ -9,6 +9,7 @@ import { handler as startSpokeStopAll } from '#stop-all/organization/start-spoke
 import { handler as checkSpokeStopAll } from '#stop-all/organization/check-spoke-stop-all.js';
 import { handler as summariseOrganizationStop } from '#stop-all/organization/summarise-organization-stop.js';
 import { handler as waitForSpokeEvent } from '#stop-all/organization/wait-for-spoke-event.js';
+import { handler as recordTargetResult } from '#stop-all/organization/record-target-result.js';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -86,6 +87,7 @@ export const organizationStopSourceHandlers: OrganizationStopHandlerTable = {
   CheckSpokeStopAllFunction: checkSpokeStopAll as LocalHandler,
   SummariseOrganizationStopFunction: summariseOrganizationStop as LocalHandler,
   WaitForSpokeEventFunction: waitForSpokeEvent as LocalHandler,
+  RecordTargetResultFunction: recordTargetResult as LocalHandler,
 };
 
 /** The organization stop over the source handlers: STS, every spoke's Step Functions, Organizations, CloudFormation and EventBridge mocked. */

@@ -10,11 +10,12 @@ import { parseStopAllRequest } from '#stop-all/stop-all-request.js';
 import type { OrganizationStopRequest, TargetSelection } from './model.js';
 
 /**
- * At most this many targets (accounts × regions) in one organization stop: the Distributed Map hands
- * every target's result back into one state, which Step Functions holds to 256 KB (a test keeps the
- * worst case below it). More would need the Map's results written to S3 (a ResultWriter).
+ * At most this many targets (accounts × regions) in one organization stop. Each target's result is
+ * kept in S3, not in the state; what the state holds - the targets, the report's first 200 results -
+ * stays within Step Functions' 256 KB at this many (a test keeps the worst case below it), and the
+ * summariser reads them all well within its time.
  */
-export const MAX_TARGETS = 300;
+export const MAX_TARGETS = 1_000;
 export const MAX_REGIONS = 30;
 /** A target's stop-all may take this long by default (and at most a week) before it ends SpokeTimedOut. */
 export const DEFAULT_SPOKE_TIMEOUT_SECONDS = 21_600;

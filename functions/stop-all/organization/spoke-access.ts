@@ -49,8 +49,8 @@ export class RegionDisabled extends NamedError {
 }
 
 /**
- * A per-target outcome travels in the Map's results as Lambda's error payload, whose trace is the
- * stack: one line keeps 300 targets' results within Step Functions' 256 KB.
+ * A per-target outcome travels to its iteration's Catch as Lambda's error payload, whose trace is the
+ * stack: one line keeps the kept result and the report's causes short.
  */
 export function oneLineStack<T extends Error>(error: T): T {
   error.stack = `${error.name}: ${error.message}`;

@@ -4,20 +4,19 @@ import { requireEnv } from '#commons/config.js';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
 import { METRIC, MetricUnit, metrics } from '#commons/metrics.js';
-import type { OrganizationStopReport } from './model.js';
-import {
-  ORGANIZATION_STOP_COMPLETED_DETAIL_TYPE,
-  summariseOrganizationStop,
-  type IterationResult,
-} from './summarise-organization-stop.logic.js';
+import { createObjectStore } from '#commons/object-store.js';
+import type { OrganizationStopReport, SpokeTarget } from './model.js';
+import { ORGANIZATION_STOP_COMPLETED_DETAIL_TYPE, summariseOrganizationStop } from './summarise-organization-stop.logic.js';
+import { readTargetResults } from './target-results.js';
 
 const eventBridge = createEventBridgeClient();
 /** The hub's bus (empty = no Organization Stop Completed events). */
 const eventBusName = requireEnv('HUB_EVENT_BUS_NAME');
+const store = createObjectStore({ bucket: requireEnv('STOP_RECORDS_BUCKET') });
 
 export const handler = lambdaHandler(
-  async (event: { results: IterationResult[]; dryRun: boolean; organizationStopId: string }): Promise<OrganizationStopReport> => {
-    const report = summariseOrganizationStop(event.results, event.dryRun);
+  async (event: { targets: SpokeTarget[]; dryRun: boolean; organizationStopId: string }): Promise<OrganizationStopReport> => {
+    const report = summariseOrganizationStop(await readTargetResults(store, event.organizationStopId, event.targets), event.dryRun);
     logger.appendKeys({ executionId: event.organizationStopId });
     logger.info('Organization stop finished', { targets: report.targets, byOutcome: report.byOutcome, totals: report.totals });
     const { results, ...totals } = report;

@@ -9,16 +9,13 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { InvalidInput } from '#commons/errors.js';
 import { parseOrganizationStopRequest, MAX_TARGETS } from '#stop-all/organization/organization-request.js';
-import {
-  checkSpokeStopAll,
-  MAX_CHECK_SECONDS,
-  MIN_CHECK_SECONDS,
-  resultOfReport,
-} from '#stop-all/organization/check-spoke-stop-all.logic.js';
+import { checkSpokeStopAll, MAX_CHECK_SECONDS, MIN_CHECK_SECONDS } from '#stop-all/organization/check-spoke-stop-all.logic.js';
 import { spokeExecutionName } from '#stop-all/organization/start-spoke-stop-all.logic.js';
 import { forgetSpokeClients, spokeError } from '#stop-all/organization/spoke-access.js';
 import { summariseOrganizationStop } from '#stop-all/organization/summarise-organization-stop.logic.js';
 import { spokeExecutionOf } from '#stop-all/organization/end-spoke-waits.logic.js';
+import { readTargetResults, recordTargetResult } from '#stop-all/organization/target-results.js';
+import { MemoryObjects } from '#test/support/memory-objects.js';
 
 const sts = mockClient(STSClient);
 const stepFunctions = mockClient(SFNClient);
@@ -68,11 +65,11 @@ describe('parseOrganizationStopRequest', () => {
 
   it(`refuses more than ${MAX_TARGETS} targets`, () => {
     // Prepare
-    const accounts = Array.from({ length: 151 }, (_, index) => String(100_000_000_000 + index));
+    const accounts = Array.from({ length: MAX_TARGETS / 2 + 1 }, (_, index) => String(100_000_000_000 + index));
 
     // Act / Assess
     expect(() => parseOrganizationStopRequest({ targets: { accounts, regions: ['us-east-1', 'eu-west-1'] }, pipelineName: 'x' })).toThrow(
-      /302 targets; expected at most 300/,
+      new RegExp(`${MAX_TARGETS + 2} targets; expected at most ${MAX_TARGETS}`),
     );
   });
 });
@@ -208,8 +205,8 @@ describe('docs/organizations.md', () => {
 });
 
 describe("the organization stop's state at its most targets", () => {
-  it(`stays within Step Functions' 256 KB with ${MAX_TARGETS} targets, each a failure with its longest cause`, async () => {
-    // Prepare: the parent state after the Map - its targets, and every target's result as the Map hands it back.
+  it(`stays within Step Functions' 256 KB with ${MAX_TARGETS} targets, each a failure with its longest cause`, () => {
+    // Prepare: the parent state the Map leaves (its targets; the results are in S3) and the report of every target failed.
     const targets = Array.from({ length: MAX_TARGETS }, (_, index) => ({
       accountId: String(100_000_000_000 + index),
       region: 'ap-southeast-3',
@@ -219,36 +216,54 @@ describe("the organization stop's state at its most targets", () => {
       Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }),
     ) as Error;
     const lambdaCause = JSON.stringify({ errorType: denied.name, errorMessage: denied.message, trace: (denied.stack ?? '').split('\n') });
-    const failure = (target: { accountId: string; region: string }) => ({ ...target, failure: { Error: denied.name, Cause: lambdaCause } });
-    const completed = resultOfReport(
-      { ...SPOKE, region: 'ap-southeast-3' },
-      JSON.stringify({
-        selected: 20,
-        signalled: 20,
-        succeeded: 18,
-        failed: 2,
-        leftovers: 3,
-        released: 4,
-        finalStatuses: { Stopped: 18, Failed: 2 },
-      }),
-    );
-    const state = (results: unknown[]) => ({
+    const state = {
       organizationStopId: `arn:aws:states:us-east-1:999999999999:execution:graceful-stop-organization-us-east-1:${'x'.repeat(80)}`,
       dryRun: false,
       stopAll: { pipelineNamePattern: 'training-*', reason: 'r'.repeat(256), maxWaitSeconds: 86_400, releaseCallbacksAfterSeconds: 3_600 },
       spokeTimeoutSeconds: 21_600,
       targetCount: targets.length,
       targets,
-      results,
-    });
+    };
 
     // Act
-    const allFailed = Buffer.byteLength(JSON.stringify(state(targets.map(failure))));
-    const allCompleted = Buffer.byteLength(JSON.stringify(state(targets.map(() => completed))));
+    const report = summariseOrganizationStop(
+      targets.map((target) => ({ ...target, failure: { Error: denied.name, Cause: lambdaCause } })),
+      false,
+    );
 
     // Assess
     expect(denied.stack?.split('\n')).toHaveLength(1);
-    expect(allFailed).toBeLessThan(262_144);
-    expect(allCompleted).toBeLessThan(262_144);
+    expect(report.resultsOmitted).toBe(MAX_TARGETS - 200);
+    expect(Buffer.byteLength(JSON.stringify(state))).toBeLessThan(262_144);
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(262_144);
+  });
+});
+
+describe('target results', () => {
+  it('keeps each iteration’s result and reads them all back in order; a result never kept is SpokeFailed, said so', async () => {
+    // Prepare
+    const store = new MemoryObjects();
+    const id = 'arn:aws:states:us-east-1:111111111111:execution:organization-stop:one';
+    const kept = { ...SPOKE, region: 'us-east-1' };
+    const failed = { ...SPOKE, region: 'eu-west-1' };
+    const lost = { ...SPOKE, region: 'ap-south-1' };
+    await recordTargetResult(store, id, { ...kept, outcome: 'Completed', selected: 2, finalStatuses: { Stopped: 2 } });
+    const recorded = await recordTargetResult(store, id, {
+      ...failed,
+      failure: { Error: 'SpokeAccessDenied', Cause: '{"errorMessage":"no"}' },
+    });
+
+    // Act
+    const results = await readTargetResults(store, id, [kept, failed, lost]);
+
+    // Assess
+    expect(recorded).toEqual({ outcome: 'SpokeAccessDenied' });
+    expect(results.map((result) => [result.region, result.outcome])).toEqual([
+      ['us-east-1', 'Completed'],
+      ['eu-west-1', 'SpokeAccessDenied'],
+      ['ap-south-1', 'SpokeFailed'],
+    ]);
+    expect(results[0]?.selected).toBe(2);
+    expect(results[2]?.cause).toContain('not recorded');
   });
 });
