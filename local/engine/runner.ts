@@ -29,7 +29,6 @@ export type EventLog = {
   index?: number;
 };
 export const localFunctionArn = (logicalId: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
-export const localStateMachineArn = (name: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
 
 export interface RunnerOptions extends TaskHandlers {
   /** Name used in execution ARNs. */
@@ -40,6 +39,8 @@ export interface RunnerOptions extends TaskHandlers {
   literal?: boolean;
   /** The task tokens of `.waitForTaskToken` tasks (shared with the local Step Functions API that answers them). */
   taskTokens?: LocalTaskTokens;
+  /** The account and region of its ARNs (default this thread's: local/account.ts); several spokes in one thread each have their own. */
+  scope?: { accountId: string; region: string };
 }
 
 export interface RunOptions {
@@ -100,10 +101,12 @@ export function templateStateMachine<Id extends string>(
   stateMachineName: string,
   functions: Record<Id, string>,
   handlers: Record<Id, LocalHandler>,
+  scope?: RunnerOptions['scope'],
 ): LocalStateMachine {
   return LocalStateMachine.fromFile(definitionPath, {
     stateMachineName,
     ...localLambdaFunctions(Object.keys(functions) as Id[], handlers),
+    ...(scope ? { scope } : {}),
   });
 }
 
@@ -136,13 +139,21 @@ export class LocalStateMachine {
     return new LocalStateMachine(readFileSync(path, 'utf8'), options);
   }
 
+  private get region(): string {
+    return this.options.scope?.region ?? REGION;
+  }
+
+  private get account(): string {
+    return this.options.scope?.accountId ?? ACCOUNT;
+  }
+
   get arn(): string {
-    return localStateMachineArn(this.options.stateMachineName);
+    return `arn:aws:states:${this.region}:${this.account}:stateMachine:${this.options.stateMachineName}`;
   }
 
   /** The ARN of this machine's execution named `name`. */
   executionArn(name: string): string {
-    return `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
+    return `arn:aws:states:${this.region}:${this.account}:execution:${this.options.stateMachineName}:${name}`;
   }
 
   async run(input: Json, runOptions: RunOptions = {}): Promise<RunResult> {
@@ -179,7 +190,7 @@ export class LocalStateMachine {
             timeoutSeconds = positiveSeconds(fromPath, stateName);
           }
           record('TaskScheduled', {
-            taskScheduledEventDetails: { resourceType, resource, region: REGION, parameters: JSON.stringify(taskInput) },
+            taskScheduledEventDetails: { resourceType, resource, region: this.region, parameters: JSON.stringify(taskInput) },
           });
           record('TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
           const task = invokeTask(
@@ -230,7 +241,7 @@ export class LocalStateMachine {
     const startedAt = Date.now();
     const facts = { executionArn, stateMachineArn: this.arn, name, startDate: startedAt, input };
     record('ExecutionStarted', {
-      executionStartedEventDetails: { input: JSON.stringify(input), roleArn: `arn:aws:iam::${ACCOUNT}:role/local` },
+      executionStartedEventDetails: { input: JSON.stringify(input), roleArn: `arn:aws:iam::${this.account}:role/local` },
     });
     runOptions.onStatusChange?.(executionStatusChange({ ...facts, status: 'RUNNING' }));
     const execution = this.machine.run(input as never, {

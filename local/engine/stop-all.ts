@@ -27,8 +27,12 @@ export const stopAllDefinitionPath = join(projectRoot, 'statemachine', 'stop-all
  * The stop-all ASL on the embedded engine, its Lambda tasks served by `handlers` (the ledger in the
  * local S3); a spoke of an organization names it as its stack does (graceful-stop-all-spoke).
  */
-export function createStopAllMachine(handlers: StopAllHandlerTable, name: string = STOP_ALL_STATE_MACHINE_NAME): LocalStateMachine {
-  return templateStateMachine(stopAllDefinitionPath, name, STOP_ALL_FUNCTIONS, handlers);
+export function createStopAllMachine(
+  handlers: StopAllHandlerTable,
+  name: string = STOP_ALL_STATE_MACHINE_NAME,
+  scope?: { accountId: string; region: string },
+): LocalStateMachine {
+  return templateStateMachine(stopAllDefinitionPath, name, STOP_ALL_FUNCTIONS, handlers, scope);
 }
 
 /** Loads the stop-all bundles from dist/functions (what `npm run build` and `sam build` produce). */

@@ -8,24 +8,19 @@
  * spokes' StackSets and the organization's listing. A spoke's Stop All Completed goes by its own
  * rule to the hub's bus, where the hub's rule wakes the wait for it.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/account.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '#local/cloud.js';
-import { LOCAL_FUNCTION_ENVIRONMENT } from '#local/engine/functions.js';
 import { localLambdaContext } from '#local/engine/lambda-context.js';
-import { BundlesNotBuilt, loadBuiltBundles } from '#local/engine/load-handlers.js';
+import { loadBuiltBundles } from '#local/engine/load-handlers.js';
 import { createOrganizationStopMachine, ORGANIZATION_STOP_FUNCTIONS } from '#local/engine/organization-stop.js';
-import { projectRoot } from '#local/engine/paths.js';
 import { localFunctionArn, type LocalStateMachine } from '#local/engine/runner.js';
-import { within } from '#local/bounded.js';
 import { startFront, type Front } from './front.js';
 import { LocalIdentity, HUB_ACCESS_KEY_ID, type LocalSpoke } from './identity.js';
-import type { EventBridgeEvent } from '#local/events/event.js';
-import type { SpokeReply, SpokeThreadData } from './spoke-messages.js';
 import type { SeedRunName } from '#local/seed-runs.js';
+import { threadPerSpoke, type RunningSpoke, type SpokeHost } from './spoke-threads.js';
+
+export type { RunningSpoke } from './spoke-threads.js';
 
 export const LOCAL_ORGANIZATION_ID = 'o-localorg01';
 /** The organization a misconfigured spoke trusts instead. */
@@ -35,10 +30,6 @@ export const SPOKE_STACK_SET_PREFIX = 'graceful-stop-spokes-';
 
 /** The member accounts of a local organization: 200000000001, 200000000002, … */
 export const memberAccount = (index: number): string => String(200_000_000_001 + index);
-
-const spokeThreadPath = join(projectRoot, 'dist', 'cli', 'spoke-thread.mjs');
-/** A spoke thread that has not started (or closed) within this is a fault. */
-const SPOKE_START_MS = 120_000;
 
 export interface LocalOrganizationOptions {
   /** How many member accounts (each with spokes), or their ids. */
@@ -59,19 +50,13 @@ export interface LocalOrganizationOptions {
   /** The hub's cloud options (its events, dead letters). */
   hub?: Pick<LocalCloudOptions, 'onEvent' | 'onDeadLetter' | 'port' | 'sqsPort'>;
   functionsDir?: string;
+  /** How the spokes run (default: each a whole local cloud in a thread of its own). */
+  hostSpokes?: SpokeHost;
   /**
    * What the spokes' functions print (log lines, metrics documents); by default this process's
    * console, where the hub's functions print too (the CLI routes it).
    */
   onFunctionOutput?: (text: string) => void;
-}
-
-export interface RunningSpoke extends LocalSpoke {
-  sagemakerEndpoint: string;
-  stepFunctionsEndpoint: string;
-  stopAllArn: string;
-  /** The runs seeded in it. */
-  runs: string[];
 }
 
 export interface LocalOrganization {
@@ -88,63 +73,6 @@ export interface LocalOrganization {
 }
 
 const keyOf = (accountId: string, region: string): string => `${accountId}/${region}`;
-
-/** The environment a spoke thread starts with: this process's, less what the hub set for itself. */
-function spokeEnvironment(spoke: LocalSpoke, timeScale: number): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || name in LOCAL_FUNCTION_ENVIRONMENT || name.startsWith('AWS_ENDPOINT_URL_')) continue;
-    environment[name] = value;
-  }
-  return { ...environment, LOCAL_ACCOUNT_ID: spoke.accountId, LOCAL_REGION: spoke.region, GRACEFUL_STOP_TIME_SCALE: String(timeScale) };
-}
-
-interface SpokeThread {
-  spoke: RunningSpoke;
-  close(): Promise<void>;
-}
-
-async function startSpokeThread(
-  spoke: LocalSpoke,
-  data: SpokeThreadData,
-  onEvent: (event: EventBridgeEvent) => void,
-  onOutput: (text: string) => void,
-): Promise<SpokeThread> {
-  if (!existsSync(spokeThreadPath)) throw new BundlesNotBuilt(spokeThreadPath);
-  const where = keyOf(spoke.accountId, spoke.region);
-  const worker = new Worker(spokeThreadPath, { workerData: data, env: spokeEnvironment(spoke, data.timeScale) });
-  worker.on('message', (message: SpokeReply) => {
-    if (message.kind === 'event') onEvent(message.event);
-    if (message.kind === 'output') onOutput(message.text);
-  });
-  const next = <Kind extends SpokeReply['kind']>(kind: Kind) =>
-    new Promise<Extract<SpokeReply, { kind: Kind }>>((resolve, reject) => {
-      const listen = (message: SpokeReply): void => {
-        if (message.kind !== kind && message.kind !== 'failed') return;
-        worker.off('message', listen);
-        if (message.kind === 'failed') reject(new Error(`The spoke ${where} failed: ${message.message}`));
-        else resolve(message as Extract<SpokeReply, { kind: Kind }>);
-      };
-      worker.on('message', listen);
-      worker.once('error', reject);
-    });
-  try {
-    const ready = await within(`the spoke ${where} to start`, next('ready'), SPOKE_START_MS);
-    const { stepFunctionsEndpoint, sagemakerEndpoint, stopAllArn, runs } = ready;
-    return {
-      spoke: { ...spoke, sagemakerEndpoint, stepFunctionsEndpoint, stopAllArn, runs },
-      close: async () => {
-        const closed = next('closed');
-        worker.postMessage({ kind: 'close' });
-        await within(`the spoke ${where} to close`, closed, SPOKE_START_MS).catch(() => undefined);
-        await worker.terminate();
-      },
-    };
-  } catch (error) {
-    await worker.terminate();
-    throw error;
-  }
-}
 
 /** The hub's part of template.yaml: the organization stop and its functions, and the rule that wakes its waits. */
 async function hubExtension(front: Front, functionsDir: string | undefined) {
@@ -164,16 +92,6 @@ async function hubExtension(front: Front, functionsDir: string | undefined) {
     },
   };
 }
-
-/** Runs `work` on each item, `width` at a time. */
-async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let from = 0; from < items.length; from += width) results.push(...(await Promise.all(items.slice(from, from + width).map(work))));
-  return results;
-}
-
-/** At most this many spoke threads start at once: each loads its bundles and starts its emulators. */
-const STARTING_AT_ONCE = 4;
 
 export async function startLocalOrganization(options: LocalOrganizationOptions): Promise<LocalOrganization> {
   const accounts =
@@ -236,23 +154,19 @@ export async function startLocalOrganization(options: LocalOrganizationOptions):
       },
     });
     closers.unshift(() => cloud.close());
-    const threads = await inBatches(deployed, STARTING_AT_ONCE, async (spoke) => {
-      const thread = await startSpokeThread(
-        spoke,
-        {
-          timeScale,
-          ...(options.executionLimit === undefined ? {} : { executionLimit: options.executionLimit }),
-          ...(options.functionsDir === undefined ? {} : { functionsDir: options.functionsDir }),
-          ...(options.seed ? { seed: options.seed } : {}),
-          ...(listed(options.losingEvents, spoke.accountId, spoke.region) ? { loseStopAllEvents: true } : {}),
-        },
-        (event) => void cloud.put(event),
-        options.onFunctionOutput ?? ((text) => console.log(text)),
-      );
-      closers.unshift(() => thread.close());
-      endpoints.set(keyOf(spoke.accountId, spoke.region), thread.spoke.stepFunctionsEndpoint);
-      return thread.spoke;
+    const host = options.hostSpokes ?? threadPerSpoke;
+    const hosted = await host(deployed, {
+      timeScale,
+      ...(options.executionLimit === undefined ? {} : { executionLimit: options.executionLimit }),
+      ...(options.functionsDir === undefined ? {} : { functionsDir: options.functionsDir }),
+      ...(options.seed ? { seed: options.seed } : {}),
+      losingEvents: options.losingEvents ?? [],
+      onEvent: (event) => void cloud.put(event),
+      onOutput: options.onFunctionOutput ?? ((text) => console.log(text)),
     });
+    closers.unshift(() => hosted.close());
+    for (const spoke of hosted.spokes) endpoints.set(keyOf(spoke.accountId, spoke.region), spoke.stepFunctionsEndpoint);
+    const threads = hosted.spokes;
     const exports = {
       ...cloud.exports,
       AWS_ENDPOINT_URL_SFN: front.endpoint,
