@@ -21,8 +21,11 @@ import { renderReport, type BenchResults } from '#bench/report/report.js';
 import { checkEventTargets, checkFleetTargets, checkTargets } from '#bench/report/targets.js';
 import { adaptiveDefaultsOf, loadBuildScript, readTemplate } from '#bench/support/template-build.js';
 import { createWorkspace } from '#bench/support/workspace.js';
+import { measureOrganizationStop, type OrgRow } from '#bench/org/suite.js';
+import { checkOrganizationTargets } from '#bench/org/report.js';
+import { existsSync, readFileSync } from 'node:fs';
 
-const SECTIONS = ['drains', 'events', 'concurrency', 'cold-start', 'fleet'] as const;
+const SECTIONS = ['drains', 'events', 'concurrency', 'cold-start', 'fleet', 'org'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -63,6 +66,9 @@ async function main(): Promise<void> {
   let coldStarts: FunctionColdStart[] = [];
   let fleet: FleetRow[] = [];
   let events: EventsRow[] = [];
+  let organization: OrgRow | undefined;
+  const resultsDir = join(projectRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
   const sectionSeconds: Record<string, number> = {};
   const timed = async <T>(section: Section, what: string, work: () => Promise<T>): Promise<T> => {
     log(what);
@@ -95,9 +101,27 @@ async function main(): Promise<void> {
       const what = 'fleet: 1,000 and 10,000 runs, 2- and 20-minute drains, against the previous design and an SDK loop';
       fleet = await timed('fleet', what, () => measureFleet(workspace.benchDir, workspace.functionsDir, log, options.fleetRuns));
     }
+    if (options.sections.includes('org')) {
+      const what = 'organization stop: 100 accounts × 3 regions × 20 runs, 2-minute drains; then 1,000 targets for the quotas';
+      organization = await timed('org', what, () =>
+        measureOrganizationStop(workspace.benchDir, workspace.functionsDir, projectRoot).catch(
+          (error: unknown): OrgRow => ({ error: error instanceof Error ? error.message : String(error) }) as OrgRow,
+        ),
+      );
+    }
   } finally {
     workspace.remove();
   }
+  // A section not run this time keeps its figures from the previous results (their date is in docs/benchmarks.md).
+  const previous = readPrevious(join(resultsDir, 'latest.json'));
+  const kept = <T>(ran: boolean, now: T, before: T | undefined): T => (ran ? now : (before ?? now));
+  const ran = (section: Section): boolean => options.sections.includes(section);
+  drains = kept(ran('drains'), drains, previous?.drains);
+  coldStarts = kept(ran('cold-start'), coldStarts, previous?.coldStarts);
+  fleet = kept(ran('fleet'), fleet, previous?.fleet);
+  events = kept(ran('events'), events, previous?.events);
+  concurrency = kept(ran('concurrency'), concurrency, previous?.concurrency);
+  organization = kept(ran('org'), organization, previous?.organization);
   const results: BenchResults = {
     machine,
     finishedAt: new Date().toISOString(),
@@ -110,15 +134,28 @@ async function main(): Promise<void> {
     fleet,
     events,
     ...(concurrency ? { concurrency } : {}),
-    targets: [...checkTargets(drains, coldStarts, concurrency), ...checkEventTargets(events), ...checkFleetTargets(fleet)],
+    ...(organization ? { organization } : {}),
+    targets: [
+      ...checkTargets(drains, coldStarts, concurrency),
+      ...checkEventTargets(events),
+      ...checkFleetTargets(fleet),
+      ...checkOrganizationTargets(organization, fleet),
+    ],
   };
   const markdown = renderReport(results);
-  const resultsDir = join(projectRoot, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(resultsDir, 'latest.md'), markdown);
   process.stdout.write(markdown);
   log(`done in ${Math.round(results.totalRealSeconds)} s; wrote bench/results/latest.json and latest.md`);
+}
+
+function readPrevious(path: string): Partial<BenchResults> | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Partial<BenchResults>;
+  } catch {
+    return undefined;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -4,23 +4,12 @@
  * negative. Every mistake (a repeated flag, a missing value, an unknown option) is a UsageError
  * naming it, and a message never grows with the argv.
  */
+import { parseDuration } from '#commons/duration.js';
 import { COMMANDS, UsageError, type CommandName, type CommandSpec, type FlagSpec } from './command-table.js';
 
 /** A usage message never grows with the argv. */
 const MAX_SHOWN = 60;
 export const shown = (text: string): string => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text);
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
-
-/** `900`, `90s`, `15m`, `2h`, `1d`, `1h30m` → seconds; undefined when it is no duration. */
-export function parseDuration(raw: string): number | undefined {
-  const text = raw.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  if (!/^(\d+[smhd])+$/.test(text)) return undefined;
-  let seconds = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(amount) * (UNIT_SECONDS[unit ?? 's'] ?? 1);
-  return seconds;
-}
 
 function flagValue(command: CommandName, flag: string, spec: FlagSpec, raw: string): string | number {
   const min = spec.min ?? 0;

@@ -95,6 +95,8 @@ async function main() {
       'fleet-child': 'fleet/child',
       'fleet-simulator': 'fleet/simulator-thread',
       'events-child': 'events/child',
+      'org-child': 'org/child',
+      'org-spokes': 'org/spokes-thread',
     })
       .map(([name, source]) => [name, join(root, 'bench', `${source}.ts`)])
       .filter(([, entry]) => existsSync(entry)),

@@ -9,6 +9,8 @@ import { coldStartTable, concurrencyTable, costTable, eventsTable, fleetTable, l
 import type { EventsRow } from '#bench/events/types.js';
 import type { TargetCheck } from './targets.js';
 import { EVENTS_NOTE, FLEET_NOTE, pricesNote } from './notes.js';
+import type { OrgRow } from '#bench/org/suite.js';
+import { organizationTable } from '#bench/org/report.js';
 
 export interface BenchResults {
   machine: MachineInfo;
@@ -22,6 +24,7 @@ export interface BenchResults {
   fleet: FleetRow[];
   events: EventsRow[];
   concurrency?: ConcurrencyReport;
+  organization?: OrgRow;
   targets: TargetCheck[];
 }
 
@@ -64,6 +67,14 @@ export function renderReport(results: BenchResults): string {
       '## Fleet: stop-all of 1,000 and 10,000 runs (simulated seconds; R = 10 calls a second)',
       fleetTable(results.fleet),
       FLEET_NOTE,
+    );
+  }
+  if (results.organization) {
+    sections.push(
+      '## Organization stop: 100 accounts × 3 regions × 20 runs (simulated seconds)',
+      organizationTable(results.organization),
+      // latest.md is in bench/results.
+      ...(results.organization.picture ? [`![The organization stop over time](../../${results.organization.picture})`] : []),
     );
   }
   sections.push('## Targets', targetsTable(results.targets));

@@ -121,6 +121,7 @@ export class LocalStateMachine {
   /** The definition as it runs (substituted): what DescribeStateMachine shows. */
   readonly definitionText: string;
   readonly taskTokens: LocalTaskTokens;
+  private readonly scope: { accountId: string; region: string };
 
   constructor(
     definitionText: string,
@@ -133,27 +134,20 @@ export class LocalStateMachine {
     this.definitionText = JSON.stringify(this.definition);
     this.machine = new StateMachine(forEngine(this.definition) as never);
     this.taskTokens = options.taskTokens ?? new LocalTaskTokens();
+    this.scope = options.scope ?? { accountId: ACCOUNT, region: REGION };
   }
 
   static fromFile(path: string, options: RunnerOptions): LocalStateMachine {
     return new LocalStateMachine(readFileSync(path, 'utf8'), options);
   }
 
-  private get region(): string {
-    return this.options.scope?.region ?? REGION;
-  }
-
-  private get account(): string {
-    return this.options.scope?.accountId ?? ACCOUNT;
-  }
-
   get arn(): string {
-    return `arn:aws:states:${this.region}:${this.account}:stateMachine:${this.options.stateMachineName}`;
+    return `arn:aws:states:${this.scope.region}:${this.scope.accountId}:stateMachine:${this.options.stateMachineName}`;
   }
 
   /** The ARN of this machine's execution named `name`. */
   executionArn(name: string): string {
-    return `arn:aws:states:${this.region}:${this.account}:execution:${this.options.stateMachineName}:${name}`;
+    return `arn:aws:states:${this.scope.region}:${this.scope.accountId}:execution:${this.options.stateMachineName}:${name}`;
   }
 
   async run(input: Json, runOptions: RunOptions = {}): Promise<RunResult> {
@@ -190,7 +184,7 @@ export class LocalStateMachine {
             timeoutSeconds = positiveSeconds(fromPath, stateName);
           }
           record('TaskScheduled', {
-            taskScheduledEventDetails: { resourceType, resource, region: this.region, parameters: JSON.stringify(taskInput) },
+            taskScheduledEventDetails: { resourceType, resource, region: this.scope.region, parameters: JSON.stringify(taskInput) },
           });
           record('TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
           const task = invokeTask(
@@ -241,7 +235,7 @@ export class LocalStateMachine {
     const startedAt = Date.now();
     const facts = { executionArn, stateMachineArn: this.arn, name, startDate: startedAt, input };
     record('ExecutionStarted', {
-      executionStartedEventDetails: { input: JSON.stringify(input), roleArn: `arn:aws:iam::${this.account}:role/local` },
+      executionStartedEventDetails: { input: JSON.stringify(input), roleArn: `arn:aws:iam::${this.scope.accountId}:role/local` },
     });
     runOptions.onStatusChange?.(executionStatusChange({ ...facts, status: 'RUNNING' }));
     const execution = this.machine.run(input as never, {

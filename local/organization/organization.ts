@@ -48,7 +48,7 @@ export interface LocalOrganizationOptions {
   /** Per account, the regions not enabled for it. */
   disabledRegions?: Record<string, string[]>;
   /** The hub's cloud options (its events, dead letters). */
-  hub?: Pick<LocalCloudOptions, 'onEvent' | 'onDeadLetter' | 'port' | 'sqsPort'>;
+  hub?: Pick<LocalCloudOptions, 'onEvent' | 'onDeadLetter' | 'port' | 'sqsPort' | 'wrapHandlers'>;
   functionsDir?: string;
   /** How the spokes run (default: each a whole local cloud in a thread of its own). */
   hostSpokes?: SpokeHost;
@@ -75,10 +75,11 @@ export interface LocalOrganization {
 const keyOf = (accountId: string, region: string): string => `${accountId}/${region}`;
 
 /** The hub's part of template.yaml: the organization stop and its functions, and the rule that wakes its waits. */
-async function hubExtension(front: Front, functionsDir: string | undefined) {
+async function hubExtension(front: Front, functionsDir: string | undefined, wrap: LocalCloudOptions['wrapHandlers']) {
   // The hub's functions reach STS, the spokes' Step Functions, the StackSets and Organizations through the front.
   for (const service of ['STS', 'SFN', 'CLOUDFORMATION', 'ORGANIZATIONS']) process.env[`AWS_ENDPOINT_URL_${service}`] = front.endpoint;
-  const handlers = await loadBuiltBundles({ ...ORGANIZATION_STOP_FUNCTIONS, EndSpokeWaitsFunction: 'end-spoke-waits' }, functionsDir);
+  const loaded = await loadBuiltBundles({ ...ORGANIZATION_STOP_FUNCTIONS, EndSpokeWaitsFunction: 'end-spoke-waits' }, functionsDir);
+  const handlers = wrap ? wrap(loaded) : loaded;
   const organizationStop = createOrganizationStopMachine(handlers);
   const endSpokeWaits = handlers.EndSpokeWaitsFunction;
   return {
@@ -148,7 +149,7 @@ export async function startLocalOrganization(options: LocalOrganizationOptions):
       ...(options.functionsDir ? { functionsDir: options.functionsDir } : {}),
       extend: async (api) => {
         hubApi.endpoint = api.endpoint;
-        const built = await hubExtension(front, options.functionsDir);
+        const built = await hubExtension(front, options.functionsDir, options.hub?.wrapHandlers);
         organizationStop = built.organizationStop;
         return built.extension;
       },

@@ -98,6 +98,8 @@ export interface Pipeline {
   creationTime: number;
   lastModifiedTime: number;
   lastRunTime?: number;
+  /** Its tags (CreatePipeline's Tags, AddTags, DeleteTags). */
+  tags?: Array<{ Key: string; Value: string }>;
 }
 
 export interface StepRun {

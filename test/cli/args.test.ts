@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, DEMO_SCENARIO_NAMES, SEED_RUN_NAMES, UsageError } from '#cli/command-table.js';
 import { commandUsage, HELP_COLUMNS, USAGE } from '#cli/help.js';
 import { parseCommandLine } from '#cli/args.js';
-import { parseDuration } from '#cli/argv.js';
+import { parseDuration } from '#commons/duration.js';
 import { DEMO_SCENARIOS } from '#cli/demo/scenarios.js';
 import { SEED_RUNS } from '#local/seed-runs.js';
 

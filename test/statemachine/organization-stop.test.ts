@@ -250,7 +250,6 @@ describe('organization stop state machine', () => {
     // Prepare
     stepFunctions
       .on(DescribeExecutionCommand)
-      .resolvesOnce({ status: 'RUNNING' })
       .resolves({ status: 'SUCCEEDED', output: JSON.stringify(reportOf('111111111111', 'us-east-1')) });
     // The forwarded event: delivered to EndSpokeWaitsFunction once the wait's token is kept.
     const waitForSpokeEvent = organizationStopSourceHandlers.WaitForSpokeEventFunction;
@@ -273,7 +272,7 @@ describe('organization stop state machine', () => {
       .on(SendTaskSuccessCommand)
       .callsFake((input: { taskToken: string; output: string }) => (woken.taskTokens.succeed(input.taskToken, input.output), {}));
 
-    // Act: real time, so the wait's timeout (10 s) would show if the event did not end the wait.
+    // Act: real time, so the wait's timeout (60 s) would show if the event did not end the wait.
     const result = await woken.run(
       { targets: { accounts: ACCOUNTS.slice(0, 1), regions: REGIONS.slice(0, 1) }, ...SELECTION },
       { retryIntervalMs: 0 },

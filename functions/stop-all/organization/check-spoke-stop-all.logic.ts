@@ -10,9 +10,13 @@ import { clip } from '#commons/text.js';
 import type { SpokeCheck, StartedSpoke, TargetResult } from './model.js';
 import { spokeError, spokeStepFunctions } from './spoke-access.js';
 
-/** Looks come at least this far apart, and at most this far (a tenth of the time spent, in between). */
-export const MIN_CHECK_SECONDS = 10;
-export const MAX_CHECK_SECONDS = 120;
+/**
+ * Looks come at least this far apart, and at most this far (a quarter of the time spent, in
+ * between): the event is the fast path, and each look costs three transitions and two invocations,
+ * paid by every target - a lost event is noticed within a quarter of the time spent, or a minute.
+ */
+export const MIN_CHECK_SECONDS = 60;
+export const MAX_CHECK_SECONDS = 300;
 const CAUSE_LENGTH = 300;
 
 export interface CheckDependencies {
@@ -79,7 +83,7 @@ export async function checkSpokeStopAll(
       };
       return { ...spoke, done: true, nextWaitSeconds: 0, result };
     }
-    const wait = Math.min(MAX_CHECK_SECONDS, Math.max(MIN_CHECK_SECONDS, Math.round(elapsed / 10)), Math.ceil(left));
+    const wait = Math.min(MAX_CHECK_SECONDS, Math.max(MIN_CHECK_SECONDS, Math.round(elapsed / 4)), Math.ceil(left));
     return { ...spoke, done: false, nextWaitSeconds: wait };
   }
   if (described.status === 'SUCCEEDED')

@@ -6,7 +6,8 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { isErrorNamed } from '#commons/errors.js';
 import { digestOf } from '#commons/tokens.js';
-import type { SpokeTarget, StartedSpoke } from './model.js';
+import type { SpokeCheck, SpokeTarget } from './model.js';
+import { MIN_CHECK_SECONDS } from './check-spoke-stop-all.logic.js';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { oneLineStack, SpokeAccessDenied, SpokeNotDeployed, spokeError, spokeStepFunctions, spokeStopAllArn } from './spoke-access.js';
 import { hasStackInstance, spokeStackSetName, type SpokeStackSets } from './spoke-instances.js';
@@ -39,7 +40,7 @@ export const spokeExecutionName = (organizationStopId: string, target: SpokeTarg
 export async function startSpokeStopAll(
   input: { target: SpokeTarget; organizationStopId: string; stopAll: Record<string, unknown> },
   deps: StartDependencies,
-): Promise<StartedSpoke> {
+): Promise<SpokeCheck> {
   const { target } = input;
   const sfn = await reachSpoke(target, deps);
   const stateMachineArn = spokeStopAllArn(deps.partition, target);
@@ -47,10 +48,11 @@ export async function startSpokeStopAll(
   const startedAt = new Date(deps.now()).toISOString();
   try {
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input.stopAll) }));
-    return { ...target, spokeExecutionArn: started.executionArn ?? '', startedAt };
+    return { ...target, spokeExecutionArn: started.executionArn ?? '', startedAt, done: false, nextWaitSeconds: MIN_CHECK_SECONDS };
   } catch (error) {
     if (isErrorNamed(error, 'ExecutionAlreadyExists')) {
-      return { ...target, spokeExecutionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, startedAt };
+      const spokeExecutionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+      return { ...target, spokeExecutionArn, startedAt, done: false, nextWaitSeconds: MIN_CHECK_SECONDS };
     }
     throw spokeError(target, error);
   }

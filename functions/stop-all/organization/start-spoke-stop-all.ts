@@ -2,7 +2,7 @@ import { createCloudFormationClient, createStsClient } from './hub-clients.js';
 import { requireEnv } from '#commons/config.js';
 import { lambdaHandler } from '#commons/handler.js';
 import { logger } from '#commons/logger.js';
-import type { SpokeTarget, StartedSpoke } from './model.js';
+import type { SpokeTarget, SpokeCheck } from './model.js';
 import { startSpokeStopAll } from './start-spoke-stop-all.logic.js';
 
 const sts = createStsClient();
@@ -14,7 +14,7 @@ const stackSets = {
 };
 
 export const handler = lambdaHandler(
-  async (event: { target: SpokeTarget; organizationStopId: string; stopAll: Record<string, unknown> }): Promise<StartedSpoke> => {
+  async (event: { target: SpokeTarget; organizationStopId: string; stopAll: Record<string, unknown> }): Promise<SpokeCheck> => {
     logger.appendKeys({ executionId: event.organizationStopId, accountId: event.target.accountId, region: event.target.region });
     const started = await startSpokeStopAll(event, { sts, partition, now: Date.now, stackSets });
     logger.info('Spoke stop-all started', { spokeExecutionArn: started.spokeExecutionArn });

@@ -10,6 +10,7 @@ import { stopPipelineExecution } from './stop.js';
 import { sendPipelineExecutionStepFailure, sendPipelineExecutionStepSuccess } from './callbacks.js';
 import type { OperationHandler } from './context.js';
 import { JOB_OPERATIONS } from './jobs.js';
+import { addTags, deleteTags, listTags } from './tags.js';
 
 export type { OperationContext, OperationHandler } from './context.js';
 
@@ -27,6 +28,9 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   SendPipelineExecutionStepSuccess: sendPipelineExecutionStepSuccess,
   SendPipelineExecutionStepFailure: sendPipelineExecutionStepFailure,
   DescribePipelineDefinitionForExecution: describePipelineDefinitionForExecution,
+  AddTags: addTags,
+  ListTags: listTags,
+  DeleteTags: deleteTags,
   ...JOB_OPERATIONS,
 };
 

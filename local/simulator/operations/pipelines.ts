@@ -5,6 +5,7 @@ import { CLIENT_REQUEST_TOKEN, PATTERNS, RequestReader } from '#local/simulator/
 import { MAX_RESULTS_LIMIT, paginate } from '#local/simulator/pagination.js';
 import { isRunningExecution, type JsonObject } from '#local/simulator/types.js';
 import type { OperationHandler } from './context.js';
+import { readTags } from './tags.js';
 
 export const createPipeline: OperationHandler = (body, { store, clock, scope }) => {
   const request = new RequestReader(body);
@@ -15,6 +16,7 @@ export const createPipeline: OperationHandler = (body, { store, clock, scope }) 
   const displayName = request.string('PipelineDisplayName', { minLength: 1, maxLength: 256, pattern: PATTERNS.pipelineName });
   const description = request.string('PipelineDescription', { maxLength: 3072 });
   request.assertValid();
+  const tags = readTags(body['Tags']);
   if (body['PipelineDefinitionS3Location'] !== undefined) {
     throw validationError('PipelineDefinitionS3Location is not supported by the simulator; pass PipelineDefinition inline.');
   }
@@ -42,6 +44,7 @@ export const createPipeline: OperationHandler = (body, { store, clock, scope }) 
     clientRequestToken,
     creationTime: now,
     lastModifiedTime: now,
+    ...(tags ? { tags } : {}),
   });
   return { PipelineArn: arn };
 };

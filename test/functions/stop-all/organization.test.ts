@@ -92,6 +92,10 @@ describe('checkSpokeStopAll', () => {
       { ...SPOKE, spokeTimeoutSeconds: 86_400 },
       { sts: new STSClient({}), partition: 'aws', now: at(5) },
     );
+    const middle = await checkSpokeStopAll(
+      { ...SPOKE, spokeTimeoutSeconds: 86_400 },
+      { sts: new STSClient({}), partition: 'aws', now: at(400) },
+    );
     const late = await checkSpokeStopAll(
       { ...SPOKE, spokeTimeoutSeconds: 86_400 },
       { sts: new STSClient({}), partition: 'aws', now: at(7_200) },
@@ -103,6 +107,7 @@ describe('checkSpokeStopAll', () => {
 
     // Assess
     expect(early).toMatchObject({ done: false, nextWaitSeconds: MIN_CHECK_SECONDS });
+    expect(middle).toMatchObject({ done: false, nextWaitSeconds: 100 });
     expect(late).toMatchObject({ done: false, nextWaitSeconds: MAX_CHECK_SECONDS });
     expect(nearDeadline).toMatchObject({ done: false, nextWaitSeconds: 3 });
   });

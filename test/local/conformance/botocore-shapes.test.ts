@@ -50,7 +50,7 @@ describe("the simulator's responses against botocore's SageMaker model", () => {
       responses.push({ operation, response });
       return response;
     };
-    await record('CreatePipeline', {
+    const { PipelineArn: pipelineArn } = await record('CreatePipeline', {
       PipelineName: name,
       RoleArn: ROLE_ARN,
       PipelineDefinition: definition(steps),
@@ -63,6 +63,9 @@ describe("the simulator's responses against botocore's SageMaker model", () => {
 
     // Act: every operation the simulator serves
     await record('DescribePipeline', { PipelineName: name });
+    await record('AddTags', { ResourceArn: pipelineArn, Tags: [{ Key: 'graceful-stop:max-concurrent-runs', Value: '2' }] });
+    await record('ListTags', { ResourceArn: pipelineArn });
+    await record('DeleteTags', { ResourceArn: pipelineArn, TagKeys: ['graceful-stop:max-concurrent-runs'] });
     await record('ListPipelines', {});
     await record('DescribePipelineExecution', { PipelineExecutionArn: arn });
     await record('ListPipelineExecutions', { PipelineName: name });
