@@ -23,9 +23,11 @@ import { adaptiveDefaultsOf, loadBuildScript, readTemplate } from '#bench/suppor
 import { createWorkspace } from '#bench/support/workspace.js';
 import { measureOrganizationStop, type OrgRow } from '#bench/org/suite.js';
 import { checkOrganizationTargets } from '#bench/org/report.js';
+import { checkLimitsTargets, measureLimits } from '#bench/limits/suite.js';
+import type { LimitsRow } from '#bench/limits/types.js';
 import { existsSync, readFileSync } from 'node:fs';
 
-const SECTIONS = ['drains', 'events', 'concurrency', 'cold-start', 'fleet', 'org'] as const;
+const SECTIONS = ['drains', 'events', 'concurrency', 'cold-start', 'fleet', 'org', 'limits'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
   let fleet: FleetRow[] = [];
   let events: EventsRow[] = [];
   let organization: OrgRow | undefined;
+  let limits: LimitsRow | undefined;
   const resultsDir = join(projectRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const sectionSeconds: Record<string, number> = {};
@@ -109,6 +112,10 @@ async function main(): Promise<void> {
         ),
       );
     }
+    if (options.sections.includes('limits')) {
+      const what = "pipelines' limits: a run beyond a limit of 1, and the runaway guard over 500 tagged pipelines";
+      limits = await timed('limits', what, () => measureLimits(workspace.benchDir, workspace.functionsDir));
+    }
   } finally {
     workspace.remove();
   }
@@ -122,6 +129,7 @@ async function main(): Promise<void> {
   events = kept(ran('events'), events, previous?.events);
   concurrency = kept(ran('concurrency'), concurrency, previous?.concurrency);
   organization = kept(ran('org'), organization, previous?.organization);
+  limits = kept(ran('limits'), limits, previous?.limits);
   const results: BenchResults = {
     machine,
     finishedAt: new Date().toISOString(),
@@ -135,11 +143,13 @@ async function main(): Promise<void> {
     events,
     ...(concurrency ? { concurrency } : {}),
     ...(organization ? { organization } : {}),
+    ...(limits ? { limits } : {}),
     targets: [
       ...checkTargets(drains, coldStarts, concurrency),
       ...checkEventTargets(events),
       ...checkFleetTargets(fleet),
       ...checkOrganizationTargets(organization, fleet),
+      ...checkLimitsTargets(limits),
     ],
   };
   const markdown = renderReport(results);

@@ -15,6 +15,7 @@ export type Command =
   | { name: 'help'; command?: CommandName }
   | { name: 'version' }
   | ({ name: 'demo'; scenario?: string } & OutputOptions)
+  | { name: 'limits'; json: boolean; pipelineNamePattern: string; maxRuntimeSeconds?: number }
   | {
       name: 'simulate';
       port: number;
@@ -171,6 +172,15 @@ export function parseCommandLine(argv: string[], context: ParseContext = {}): Co
   switch (command) {
     case 'demo':
       return { name: 'demo', ...output, ...defined({ scenario: values.scenario as string | undefined }) };
+    case 'limits':
+      if (values['dry-run'] !== true)
+        throw new UsageError("limits shows what the pipelines' limits would stop, and stops nothing: add --dry-run.", 'limits');
+      return {
+        name: 'limits',
+        json: output.json,
+        pipelineNamePattern: (values['pipeline-pattern'] as string | undefined) ?? '*',
+        ...defined({ maxRuntimeSeconds: values['max-runtime'] as number | undefined }),
+      };
     case 'simulate':
       return {
         name: 'simulate',

@@ -95,6 +95,24 @@ export const COMMANDS = {
       ...OUTPUT,
     },
   },
+  limits: {
+    synopsis: 'graceful-stop limits --dry-run [--pipeline-pattern PATTERN] [--max-runtime DURATION] [--json]',
+    summary:
+      "show each pipeline's own limits from its graceful-stop: tags, the tags refused, and what the limits would stop now (SageMaker as AWS_ENDPOINT_URL_SAGEMAKER or AWS points it; stops nothing)",
+    positionals: { name: '', min: 0, max: 0 },
+    flags: {
+      'dry-run': { kind: 'boolean', help: "show, stop nothing (the runaway guard and the deployment's rule enforce the limits)" },
+      'pipeline-pattern': { kind: 'string', value: 'PATTERN', help: "the pipelines to look at, e.g. 'training-*' (default *)" },
+      'max-runtime': {
+        kind: 'duration',
+        value: 'DURATION',
+        help: "the deployment's maximum runtime (GuardMaxRuntimeSeconds) for pipelines without their own",
+        min: 60,
+        max: 2_419_200,
+      },
+      json: OUTPUT.json as FlagSpec,
+    },
+  },
   simulate: {
     synopsis:
       'graceful-stop simulate [--port N] [--sqs-port N] [--time-scale K] [--with-run RUN]\n' +

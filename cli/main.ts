@@ -47,6 +47,8 @@ async function run(command: Command): Promise<number> {
       return (await import('./commands/stop.js')).stop(command);
     case 'stop-all':
       return (await import('./commands/stop-all.js')).stopAll(command);
+    case 'limits':
+      return (await import('./commands/limits.js')).limits(command);
   }
 }
 

@@ -39,6 +39,8 @@ export interface LocalCloudOptions extends EmulatorOptions {
   wrapHandlers?: <Table extends Record<string, LocalHandler>>(handlers: Table) => Table;
   /** The stop watch (StopWatchEnabled): off unless given, with its grace (StopWatchGraceSeconds). */
   stopWatch?: { graceSeconds: number };
+  /** The pipelines' limits from their tags (PipelineLimitsEnabled): off unless true. */
+  pipelineLimits?: boolean;
   /** The orphan guard (OrphanGuardStateMachinePattern): off unless given. */
   orphanGuard?: { stateMachinePattern: string };
   /** More state machines to run (a parent workflow), made once the local endpoints are set. */
@@ -174,6 +176,7 @@ export async function startLocalCloud(options: LocalCloudOptions & { parts?: 'al
     const on: RunEventFunctionLogicalId[] = [];
     if (options.stopWatch) on.push('WatchStoppingRunFunction');
     if (options.orphanGuard) on.push('StopOrphanedRunsFunction');
+    if (options.pipelineLimits) on.push('LimitConcurrentRunsFunction');
     for (const id of on) targets[id] = asTarget(id, runEventHandlers[id]);
     const template = readTemplate();
     const values = localRuleValues(template, {

@@ -97,6 +97,7 @@ async function main() {
       'events-child': 'events/child',
       'org-child': 'org/child',
       'org-spokes': 'org/spokes-thread',
+      'limits-child': 'limits/child',
     })
       .map(([name, source]) => [name, join(root, 'bench', `${source}.ts`)])
       .filter(([, entry]) => existsSync(entry)),

@@ -118,7 +118,11 @@ export async function measureOrganization(spec: OrgSpec): Promise<OrgResult> {
     const lags = figures.flatMap((spoke) => spoke.ends.map((end) => simulated(recorded.get(keyOf(spoke)) ?? Number.NaN) - simulated(end)));
     const timeline: TargetTimeline[] = figures.map((spoke) => ({
       target: keyOf(spoke),
-      signals: spoke.signals.map(simulated),
+      // A run signalled twice (a retried call) counts once: the first runsPerSpoke calls.
+      signals: [...spoke.signals]
+        .sort((x, y) => x - y)
+        .slice(0, spec.runsPerSpoke)
+        .map(simulated),
       ends: spoke.ends.map(simulated),
       reportedAt: simulated(recorded.get(keyOf(spoke)) ?? Number.NaN),
     }));
@@ -162,6 +166,7 @@ export async function measureOrganization(spec: OrgSpec): Promise<OrgResult> {
       realSeconds: (Date.now() - realStart) / 1000,
       outcome: report.byOutcome,
       finalStatuses: report.finalStatuses,
+      causes: [...new Set(report.results.flatMap((result) => (result.cause ? [result.cause.slice(0, 200)] : [])))].slice(0, 5),
       secondsToLastSignal: Math.max(...timeline.flatMap((target) => target.signals)),
       secondsToReport: simulated(run.stoppedAt),
       maxEndToReportSeconds: Math.max(...endToReport),

@@ -28,6 +28,7 @@ export function organizationTable(row: OrgRow): string {
         `${row.targets} × ${row.runs / row.targets} = ${row.runs} runs (${row.drainSeconds / 60} min), time scale ${row.timeScale}`,
       ],
       ['outcome; final statuses', `${counts(row.outcome)}; ${counts(row.finalStatuses)}`],
+      ...(row.causes?.length ? [['why targets did not complete', row.causes.join(' / ')]] : []),
       ['last signal (any spoke)', `${row.secondsToLastSignal.toFixed(1)} s`],
       [
         "a run's end to the hub's report of it (median / max)",

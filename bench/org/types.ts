@@ -63,6 +63,8 @@ export interface OrgResult {
   realSeconds: number;
   outcome: Record<string, number>;
   finalStatuses: Record<string, number>;
+  /** The distinct causes of the targets that did not complete (at most 5). */
+  causes: string[];
   /** Simulated seconds from the request to the last StopPipelineExecution of any spoke. */
   secondsToLastSignal: number;
   /** Simulated seconds from the request to the report. */

@@ -11,6 +11,8 @@ import type { TargetCheck } from './targets.js';
 import { EVENTS_NOTE, FLEET_NOTE, pricesNote } from './notes.js';
 import type { OrgRow } from '#bench/org/suite.js';
 import { organizationTable } from '#bench/org/report.js';
+import type { LimitsRow } from '#bench/limits/types.js';
+import { limitsTable } from '#bench/limits/suite.js';
 
 export interface BenchResults {
   machine: MachineInfo;
@@ -25,6 +27,7 @@ export interface BenchResults {
   events: EventsRow[];
   concurrency?: ConcurrencyReport;
   organization?: OrgRow;
+  limits?: LimitsRow;
   targets: TargetCheck[];
 }
 
@@ -77,6 +80,7 @@ export function renderReport(results: BenchResults): string {
       ...(results.organization.picture ? [`![The organization stop over time](../../${results.organization.picture})`] : []),
     );
   }
+  if (results.limits) sections.push("## Pipelines' own limits (from their tags)", limitsTable(results.limits));
   sections.push('## Targets', targetsTable(results.targets));
   return `${sections.join('\n\n')}\n`;
 }

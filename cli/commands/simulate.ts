@@ -161,6 +161,8 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       sqsPort: options.sqsPort,
       timeScale: options.timeScale,
       concurrentExecutionLimit: options.executionLimit,
+      // As template.yaml deploys it (PipelineLimitsEnabled): a pipeline's graceful-stop:max-concurrent-runs holds.
+      pipelineLimits: true,
       ...(options.stopWatchGraceSeconds === undefined ? {} : { stopWatch: { graceSeconds: options.stopWatchGraceSeconds } }),
       ...(options.orphanGuard === undefined ? {} : { orphanGuard: { stateMachinePattern: options.orphanGuard } }),
       onEvent: (event, deliveries) => {

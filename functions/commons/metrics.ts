@@ -48,6 +48,7 @@ export const METRIC = {
   stopWatchStarts: 'StopWatchStarts',
   /** Orphan guard: graceful stops started for runs whose parent workflow ended without them. */
   orphanGuardStops: 'OrphanGuardStops',
+  pipelineLimitStops: 'PipelineLimitStops',
   /** After a run ended: what may still run behind it (jobs still InProgress, timed-out Lambda functions, released callback work). */
   leftovers: 'Leftovers',
 } as const;

@@ -1,6 +1,7 @@
 import {
   ListPipelineExecutionsCommand,
   ListPipelinesCommand,
+  ListTagsCommand,
   type PipelineExecutionSummary,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -14,7 +15,8 @@ import { MAX_REPORTED_RUNS, PAGE_SIZE } from './limits.js';
 import { pacedCalls, type PacedCall } from './paced-calls.js';
 import { ledgerRefOf, type LedgerStore } from './ledger.js';
 import { matchesGlob, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
-import type { Candidate, FleetLedger, FleetRun, ListedState, PipelineCount, StopAllLoopState } from './model.js';
+import type { Candidate, FleetLedger, FleetRun, ListedState, PipelineCount, PolicyDecision, StopAllLoopState } from './model.js';
+import { POLICY_TAGS, policyOfTags, type PipelinePolicy } from '#pipeline-runs/tag-policy.js';
 
 export { MAX_LISTING_PAGES, MAX_REPORTED_RUNS } from './limits.js';
 
@@ -39,6 +41,7 @@ async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, ma
   // SageMaker's PipelineNamePrefix must itself look like a name (no trailing hyphen): narrow by what does.
   const prefix = (pattern.split('*')[0] ?? '').replace(/-+$/, '');
   const names: string[] = [];
+  const arns = new Map<string, string>();
   let nextToken: string | undefined;
   let pages = 0;
   do {
@@ -51,11 +54,28 @@ async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, ma
       }),
     );
     pages += 1;
-    for (const summary of page.PipelineSummaries ?? [])
-      if (summary.PipelineName && matchesGlob(pattern, summary.PipelineName)) names.push(summary.PipelineName);
+    for (const summary of page.PipelineSummaries ?? []) {
+      if (!summary.PipelineName || !matchesGlob(pattern, summary.PipelineName)) continue;
+      names.push(summary.PipelineName);
+      if (summary.PipelineArn) arns.set(summary.PipelineName, summary.PipelineArn);
+    }
     nextToken = page.NextToken;
   } while (nextToken && pages < maxPages);
-  return { names: [...new Set(names)].sort(), complete: !nextToken, pages };
+  return { names: [...new Set(names)].sort(), arns, complete: !nextToken, pages };
+}
+
+/** A pipeline's own policy for the runaway guard, from its tags (one ListTags, paced like every call). */
+async function policyOf(sagemaker: SageMakerClient, pipelineName: string, pipelineArn: string | undefined, call: PacedCall) {
+  const decisions: PolicyDecision[] = [];
+  if (!pipelineArn) return { policy: { exempt: false } as PipelinePolicy, decisions };
+  await call('ListTags');
+  const tags = await sagemaker.send(new ListTagsCommand({ ResourceArn: pipelineArn, MaxResults: 50 }));
+  const { policy, problems } = policyOfTags(tags.Tags ?? []);
+  for (const problem of problems) decisions.push({ pipelineName, decision: 'TagRefused', ...problem });
+  if (policy.exempt) decisions.push({ pipelineName, decision: 'Exempt', tag: POLICY_TAGS.exempt, value: 'true' });
+  else if (policy.maxRuntimeSeconds !== undefined)
+    decisions.push({ pipelineName, decision: 'MaxRuntime', tag: POLICY_TAGS.maxRuntime, value: `${policy.maxRuntimeSeconds} s` });
+  return { policy, decisions };
 }
 
 /** Every page (at most `maxPages`) of one pipeline's executions started before the listing, newest first. */
@@ -104,7 +124,6 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   // Every run's deadline and grace are known from here on: the deployment's defaults filled in, as for one graceful stop.
   const request: StopAllRequest = { ...parsed, ...resolveDeadlineAndGrace(parsed, deps.defaults) };
   const now = deps.clock.now();
-  const threshold = now - request.olderThanSeconds * 1000;
   // The ledger from the start: SageMaker publishes no rate for its list calls, so each is paced
   // and counted like the signals, and the first cycle's calls carry on at the listing's pace.
   const ledger: FleetLedger = {
@@ -121,9 +140,11 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   let scanComplete = true;
   let pagesRead = 0;
   let names: string[];
+  let arns = new Map<string, string>();
   if (request.pipelineNamePattern !== undefined) {
     const matched = await pipelinesMatching(deps.sagemaker, request.pipelineNamePattern, deps.limits.maxPages, call);
     names = matched.names;
+    arns = matched.arns;
     scanComplete = matched.complete;
     pagesRead += matched.pages;
   } else {
@@ -134,7 +155,21 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
   const selected: FleetRun[] = [];
   let tooRecent = 0;
   let scanned = 0;
+  const policies: PolicyDecision[] = [];
   for (const pipelineName of names) {
+    // The runaway guard: the pipeline's own maximum runtime in place of the request's, its grace, or its exemption.
+    let olderThanSeconds = request.olderThanSeconds;
+    let own: Pick<FleetRun, 'reason' | 'graceSeconds'> = {};
+    if (request.pipelineTags) {
+      const { policy, decisions } = await policyOf(deps.sagemaker, pipelineName, arns.get(pipelineName), call);
+      policies.push(...decisions);
+      if (policy.exempt) continue;
+      if (policy.maxRuntimeSeconds !== undefined) {
+        olderThanSeconds = policy.maxRuntimeSeconds;
+        own = { reason: `pipeline limit ${POLICY_TAGS.maxRuntime}: running longer than ${olderThanSeconds} s` };
+      }
+      if (policy.graceSeconds !== undefined) own = { ...own, graceSeconds: policy.graceSeconds };
+    }
     const listed = await executionsOf(deps.sagemaker, pipelineName, new Date(now), deps.limits.maxPages, call);
     pagesRead += listed.pages;
     scanComplete &&= listed.complete;
@@ -145,11 +180,13 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
       const started = summary.StartTime?.getTime();
       if (started !== undefined && started >= now) continue;
       // A run without a start time has an unknown age: it only qualifies when every age does.
-      if (request.olderThanSeconds > 0 && (started === undefined || started > threshold)) {
+      // Its age on the deployment's clock (simulated seconds off AWS), as every other age stop-all reads.
+      const age = started === undefined ? undefined : deps.clock.secondsSince(new Date(started).toISOString());
+      if (olderThanSeconds > 0 && (age === undefined || age < olderThanSeconds)) {
         tooRecent += 1;
         continue;
       }
-      selected.push({ arn: summary.PipelineExecutionArn, pipelineName, startedAt: started ?? null, listedStatus: status, status });
+      selected.push({ arn: summary.PipelineExecutionArn, pipelineName, startedAt: started ?? null, listedStatus: status, status, ...own });
     }
   }
   selected.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
@@ -194,6 +231,7 @@ export async function listRunningExecutions(state: StopAllLoopState, deps: Listi
       tooRecent,
       omitted: selected.length - runs.length,
       byPipeline,
+      ...(request.pipelineTags ? { policies: policies.slice(0, MAX_REPORTED_RUNS) } : {}),
     },
     progress: request.dryRun ? { ...progress, signalling: false, done: true } : progress,
     ...(request.dryRun ? { candidates } : {}),

@@ -25,6 +25,9 @@ export interface FleetRun {
   /** Start time, epoch ms; null when SageMaker gave none. */
   startedAt: number | null;
   listedStatus: 'Executing' | 'Stopping';
+  /** Its pipeline's own policy (the runaway guard reads the tags): the stop's reason, naming the tag, and its grace. */
+  reason?: string;
+  graceSeconds?: number;
   /** Our StopPipelineExecution: when it was answered, how, and the attempts it took. */
   signal?: { at: number; result: SignalResult; attempts: number };
   /** Transient failures so far of a signal not yet answered, and when to try again (epoch ms). */
@@ -109,6 +112,19 @@ export interface ListingFacts {
   omitted: number;
   /** Runs per pipeline, the most first (at most MAX_REPORTED_RUNS pipelines). */
   byPipeline: PipelineCount[];
+  /** With pipelineTags (the runaway guard): each pipeline's policy as its tags set it, and each tag refused (at most MAX_REPORTED_RUNS). */
+  policies?: PolicyDecision[];
+}
+
+/** What a pipeline's tags decided for the runaway guard, and the tag that decided it. */
+export interface PolicyDecision {
+  pipelineName: string;
+  decision: 'Exempt' | 'MaxRuntime' | 'TagRefused';
+  tag: string;
+  /** The tag's value (refused or taken). */
+  value: string;
+  /** Why the tag was refused (TagRefused). */
+  problem?: string;
 }
 
 /** The fleet's counts after a cycle (or the listing): what the Choice states and the CLI read. */
@@ -201,6 +217,8 @@ export interface StopAllSummary {
   tooRecent: number;
   omitted: number;
   byPipeline: PipelineCount[];
+  /** The runaway guard's: what each pipeline's tags decided, with the tag. */
+  policies?: PolicyDecision[];
   selected: number;
   signalled: number;
   takenIn: number;

@@ -23,36 +23,36 @@ export async function releaseAfterGrace(ledger: FleetLedger, deps: SweepDependen
   for (const run of ledger.runs) {
     if (!isEnded(run) && run.drainFrom !== undefined && secondsSinceDrain(run, deps.clock) >= maxWait) run.timedOut = true;
   }
-  const grace = request.releaseCallbacksAfterSeconds;
-  if (grace !== undefined) {
-    for (const run of ledger.runs) {
-      if (fleetSeconds(ledger, deps.clock) >= until) return false;
-      if (isEnded(run) || run.drainFrom === undefined || secondsSinceDrain(run, deps.clock) < grace) continue;
-      // Once at the grace, then again while it drains (a step that got its token late), a bounded number of times.
-      const checks = run.releaseChecks ?? 0;
-      if (
-        checks >= MAX_RELEASE_CHECKS ||
-        (checks > 0 && fleetSeconds(ledger, deps.clock) - (run.releaseCheckedAt ?? 0) < RELEASE_RECHECK_SECONDS)
-      )
-        continue;
-      if (run.signal?.result === 'NotExecuting' && run.statusAtStop !== 'Stopping') continue;
-      const steps = await stepsOf(run, deps, call);
-      const released = await releaseCallbackStepsOf(
-        deps.sagemaker,
-        steps,
-        {
-          ...(request.reason === undefined ? {} : { reason: request.reason }),
-          graceSeconds: grace,
-          requestKey: ledger.executionId,
-          alreadyReleased: new Set(),
-          pace: () => call('SendPipelineExecutionStepFailure'),
-        },
-        deps.clock,
-      );
-      run.releaseChecks = checks + 1;
-      run.releaseCheckedAt = fleetSeconds(ledger, deps.clock);
-      run.released = (run.released ?? 0) + released.filter((step) => step.result === 'Released').length;
-    }
+  for (const run of ledger.runs) {
+    // A run's own grace (its pipeline's graceful-stop:grace, for the runaway guard) before the request's.
+    const grace = run.graceSeconds ?? request.releaseCallbacksAfterSeconds;
+    if (grace === undefined) continue;
+    if (fleetSeconds(ledger, deps.clock) >= until) return false;
+    if (isEnded(run) || run.drainFrom === undefined || secondsSinceDrain(run, deps.clock) < grace) continue;
+    // Once at the grace, then again while it drains (a step that got its token late), a bounded number of times.
+    const checks = run.releaseChecks ?? 0;
+    if (
+      checks >= MAX_RELEASE_CHECKS ||
+      (checks > 0 && fleetSeconds(ledger, deps.clock) - (run.releaseCheckedAt ?? 0) < RELEASE_RECHECK_SECONDS)
+    )
+      continue;
+    if (run.signal?.result === 'NotExecuting' && run.statusAtStop !== 'Stopping') continue;
+    const steps = await stepsOf(run, deps, call);
+    const released = await releaseCallbackStepsOf(
+      deps.sagemaker,
+      steps,
+      {
+        ...((run.reason ?? request.reason) === undefined ? {} : { reason: run.reason ?? request.reason }),
+        graceSeconds: grace,
+        requestKey: ledger.executionId,
+        alreadyReleased: new Set(),
+        pace: () => call('SendPipelineExecutionStepFailure'),
+      },
+      deps.clock,
+    );
+    run.releaseChecks = checks + 1;
+    run.releaseCheckedAt = fleetSeconds(ledger, deps.clock);
+    run.released = (run.released ?? 0) + released.filter((step) => step.result === 'Released').length;
   }
   return true;
 }

@@ -35,6 +35,11 @@ export interface StopAllRequest {
   releaseCallbacksAfterSeconds?: number;
   /** False: a job still running behind a run that ended Failed is reported, not stopped (absent: true). */
   stopLeftoverJobs?: false;
+  /**
+   * The runaway guard's: each pipeline's tags give its own policy - its graceful-stop:max-runtime in
+   * place of olderThanSeconds, its graceful-stop:grace, graceful-stop:exempt=true leaves it alone.
+   */
+  pipelineTags?: true;
 }
 
 /** The deployment's default pace (template parameter SignalRatePerSecond) and its bounds. */
@@ -58,6 +63,7 @@ const ALLOWED_KEYS = [
   'maxWaitSeconds',
   'releaseCallbacksAfterSeconds',
   'stopLeftoverJobs',
+  'pipelineTags',
 ] as const;
 
 /** Whether every name `pattern` matches is also matched by `scope` (both globs with `*`). */
@@ -139,6 +145,9 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
     );
   }
   const dryRun = readBoolean(raw, 'dryRun', false);
+  const pipelineTags = readBoolean(raw, 'pipelineTags', false);
+  if (pipelineTags && selection.pipelineNamePattern === undefined)
+    throw new InvalidInput("pipelineTags goes with pipelineNamePattern (the runaway guard's); expected a pattern, or no pipelineTags.");
   const stopLeftoverJobs = readBoolean(raw, 'stopLeftoverJobs', true);
   const reason = readReason(raw.reason);
   const maxWaitSeconds = readInteger(raw, 'maxWaitSeconds', 1, MAX_WAIT_SECONDS_LIMIT);
@@ -157,6 +166,7 @@ export function parseStopAllRequest(raw: unknown, scope = '*', defaultSignalRate
     ...(maxWaitSeconds === undefined ? {} : { maxWaitSeconds }),
     ...(releaseCallbacksAfterSeconds === undefined ? {} : { releaseCallbacksAfterSeconds }),
     ...(stopLeftoverJobs ? {} : { stopLeftoverJobs: false as const }),
+    ...(pipelineTags ? { pipelineTags: true as const } : {}),
   };
 }
 

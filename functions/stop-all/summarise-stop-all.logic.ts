@@ -150,6 +150,7 @@ export async function summariseStopAll(state: ListedState, deps: { ledgers: Ledg
       tooRecent: state.listing.tooRecent,
       omitted: state.listing.omitted,
       byPipeline: state.listing.byPipeline,
+      ...(state.listing.policies ? { policies: state.listing.policies } : {}),
       selected: ledger.runs.length,
       signalled: ledger.runs.filter((run) => run.signal?.result === 'Accepted').length,
       takenIn: request.dryRun

@@ -10,7 +10,7 @@ import { digestOf } from '#commons/tokens.js';
 import { parsePipelineExecutionArn } from '#pipeline-runs/execution-arn.js';
 
 /** Who started the stop: part of the execution's name, so the console shows why it runs. */
-export type StopStarter = 'watch' | 'orphan';
+export type StopStarter = 'watch' | 'orphan' | 'limit';
 
 /** `<starter>-<execution id>-<digest>`: ≤ 80 characters of [A-Za-z0-9-], one name per run and starter. */
 export function gracefulStopNameOf(starter: StopStarter, pipelineExecutionArn: string): string {

@@ -19,12 +19,13 @@ export const GRACEFUL_STOP_FUNCTIONS = {
 
 /**
  * The functions EventBridge rules start (template.yaml's own rules route to them off AWS too):
- * the wake-up on a run's end, the stop watch and the orphan guard.
+ * the wake-up on a run's end, the stop watch, the orphan guard and the pipelines' concurrency limits.
  */
 export const RUN_EVENT_FUNCTIONS = {
   EndWaitsFunction: 'end-waits',
   WatchStoppingRunFunction: 'watch-stopping-run',
   StopOrphanedRunsFunction: 'stop-orphaned-runs',
+  LimitConcurrentRunsFunction: 'limit-concurrent-runs',
 } as const;
 export type RunEventFunctionLogicalId = keyof typeof RUN_EVENT_FUNCTIONS;
 

@@ -25,6 +25,7 @@ routeFunctionOutput({
 try {
   const cloud = await startLocalCloud({
     timeScale: data.timeScale,
+    pipelineLimits: true,
     ...(data.executionLimit === undefined ? {} : { concurrentExecutionLimit: data.executionLimit }),
     ...(data.functionsDir === undefined ? {} : { functionsDir: data.functionsDir }),
     ...(data.loseStopAllEvents ? { loses: (event) => event['detail-type'] === 'Stop All Completed' } : {}),

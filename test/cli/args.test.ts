@@ -82,7 +82,7 @@ describe('parseCommandLine: help and version', () => {
   });
 
   it('refuses help for a command that does not exist as a usage error', () => {
-    expect(usageErrorOf(['help', 'nope']).message).toBe('No help for "nope"; expected one of demo, simulate, stop, stop-all.');
+    expect(usageErrorOf(['help', 'nope']).message).toBe('No help for "nope"; expected one of demo, limits, simulate, stop, stop-all.');
   });
 
   it('knows exactly the demo scenarios and the simulator runs the commands know', () => {
@@ -370,7 +370,11 @@ describe('parseCommandLine: usage errors', () => {
     ['--port 70000', ['simulate', '--port', '70000'], /^--port is "70000"; expected an integer from 0 to 65535\.$/],
     ['--execution-limit 0', ['simulate', '--execution-limit', '0'], /^--execution-limit is "0"; expected an integer from 1 to 100000\.$/],
     ['a positional for demo', ['demo', 'extra'], /^demo takes no positional arguments; got "extra"\.$/],
-    ['an unknown command', ['launch'], /^Unknown command "launch"; expected demo, simulate, stop, stop-all, --help or --version\.$/],
+    [
+      'an unknown command',
+      ['launch'],
+      /^Unknown command "launch"; expected demo, limits, simulate, stop, stop-all, --help or --version\.$/,
+    ],
     ['an object property as a command', ['toString'], /^Unknown command "toString";/],
     ['an object property as a flag', ['stop', ARN, '--constructor'], /^Unknown option '--constructor' for stop;/],
   ])('rejects %s with a UsageError saying what was expected', (_label, argv, message) => {

@@ -239,7 +239,7 @@ describe('stop-all state machine in template.yaml', () => {
   const statementsOfFunction = (id: string): JsonObject[] =>
     ((properties(id).Policies ?? []) as JsonObject[]).flatMap((policy) => statementsOf(policy));
 
-  it('lets the listing function list executions only of pipelines in the PipelineNamePattern scope (and pipeline names), write ledgers, and caps the run', () => {
+  it('lets the listing function list executions and read tags only of pipelines in the PipelineNamePattern scope (and pipeline names), write ledgers, and caps the run', () => {
     // Prepare
     const fn = properties('ListRunningExecutionsFunction');
     // Act
@@ -249,6 +249,11 @@ describe('stop-all state machine in template.yaml', () => {
     expect(statements).toEqual([
       expect.objectContaining({
         Action: 'sagemaker:ListPipelineExecutions',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:pipeline/${PipelineNamePattern}' },
+      }),
+      // The runaway guard reads each pipeline's own limits: ListTags on the pipelines of the scope only.
+      expect.objectContaining({
+        Action: 'sagemaker:ListTags',
         Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:pipeline/${PipelineNamePattern}' },
       }),
       // ListPipelines has no resource-level permissions; the function keeps to the scope itself.

@@ -285,7 +285,7 @@ describe('least privilege in template.yaml', () => {
     ]);
   });
 
-  it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope (ListPipelineExecutions: to the pipelines; ListPipelines: names only)', () => {
+  it('scopes every SageMaker statement to pipeline executions in the PipelineNamePattern scope (ListPipelineExecutions and ListTags: to the pipelines; ListPipelines: names only)', () => {
     // Prepare
     const sagemaker = walk.statements.filter((found) =>
       [found.statement.Action].flat().some((action) => typeof action === 'string' && action.startsWith('sagemaker:')),
@@ -295,6 +295,8 @@ describe('least privilege in template.yaml', () => {
     const resources = sagemaker.map((found) => ({
       // ListPipelineExecutions authorizes on the pipeline, not on an execution; alone in its statement, it gets exactly the pipeline scope.
       listsExecutions: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelineExecutions']),
+      // ListTags reads a pipeline's own limits: alone in its statement, on exactly the pipelines of the scope.
+      readsTags: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListTags']),
       // ListPipelines has no resource-level permissions: alone in its statement, on '*' (RESOURCE_STAR_ALLOWED).
       listsPipelines: JSON.stringify([found.statement.Action].flat()) === JSON.stringify(['sagemaker:ListPipelines']),
       // The jobs behind steps: read and stopped only as jobs pipelines start (named pipelines-...), in this account and region.
@@ -305,14 +307,15 @@ describe('least privilege in template.yaml', () => {
     }));
     // Assess
     expect(sagemaker.length).toBeGreaterThan(0);
-    for (const { listsExecutions, listsPipelines, readsJobs, resource } of resources) {
+    expect(resources.filter((found) => found.readsTags).length).toBe(2);
+    for (const { listsExecutions, listsPipelines, readsJobs, readsTags, resource } of resources) {
       if (listsPipelines) expect(resource).toBe('"*"');
       else if (readsJobs)
         for (const arn of JSON.parse(resource) as Array<{ 'Fn::Sub': string }>)
           expect(arn['Fn::Sub']).toMatch(
             /^arn:\$\{AWS::Partition\}:sagemaker:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+-job\/pipelines-\*$/,
           );
-      else if (listsExecutions) expect(resource).toBe(JSON.stringify({ 'Fn::Sub': pipelineScope }));
+      else if (listsExecutions || readsTags) expect(resource).toBe(JSON.stringify({ 'Fn::Sub': pipelineScope }));
       else expect(resource).toContain(`${pipelineScope}/execution/`);
     }
   });

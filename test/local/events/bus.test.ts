@@ -48,15 +48,16 @@ describe('templateRules: the run events', () => {
   const targetsOf = (rules: ReturnType<typeof templateRules>, routed: EventBridgeEvent): string[] =>
     rules.filter((rule) => matchesEventPattern(rule.pattern, routed)).map((rule) => rule.target);
 
-  it('sends a run entering Stopping to the stop watch and a run that ended to the wake-up, within the pipeline-name pattern', () => {
+  it("sends a run entering Stopping to the stop watch, a run that ended to the wake-up and a run entering Executing to its pipeline's limit, within the pipeline-name pattern", () => {
     // Prepare
     const rules = templateRules(readTemplate(), values());
 
     // Act & Assess
     expect(targetsOf(rules, runStatus('Stopping'))).toEqual(['WatchStoppingRunFunction']);
     expect(targetsOf(rules, runStatus('Stopped'))).toEqual(['EndWaitsFunction']);
-    expect(targetsOf(rules, runStatus('Executing'))).toEqual([]);
+    expect(targetsOf(rules, runStatus('Executing'))).toEqual(['LimitConcurrentRunsFunction']);
     expect(targetsOf(rules, runStatus('Stopping', 'other-pipeline'))).toEqual([]);
+    expect(targetsOf(rules, runStatus('Executing', 'other-pipeline'))).toEqual([]);
   });
 
   it('sends an aborted, timed-out or failed workflow of the chosen state machines to the orphan guard, and nothing else', () => {
