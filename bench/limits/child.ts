@@ -9,7 +9,7 @@ import { AddTagsCommand, CreatePipelineCommand, SageMakerClient, StartPipelineEx
 import { simulatedGbSeconds, timedHandlers, type Invocation } from '#bench/drains/timed-handlers.js';
 import { readChildSpec, runChild } from '#bench/support/child-protocol.js';
 import { estimatedDollars } from '#bench/support/prices.js';
-import { billedTransitions } from '#bench/support/run-counts.js';
+import { BENCH_EXECUTION_LIMIT, billedTransitions } from '#bench/support/run-counts.js';
 import { BOUNDED_CLIENT_OPTIONS } from '#commons/clients.js';
 import { waitFor } from '#local/bounded.js';
 import { startLocalCloud } from '#local/cloud.js';
@@ -32,7 +32,14 @@ async function measureLatency(spec: LimitsSpec): Promise<LatencyResult> {
     if (detail.currentPipelineExecutionStatus === 'Executing') executing.set(detail.pipelineExecutionArn, performance.now());
     if (detail.currentPipelineExecutionStatus === 'Stopping') stopping.set(detail.pipelineExecutionArn, performance.now());
   };
-  const cloud = await startLocalCloud({ timeScale: spec.timeScale, functionsDir: spec.functionsDir, pipelineLimits: true, onEvent });
+  // The stopped runs stay Stopping 10 s each: a quota of 20 would refuse the later starts.
+  const cloud = await startLocalCloud({
+    timeScale: spec.timeScale,
+    functionsDir: spec.functionsDir,
+    pipelineLimits: true,
+    onEvent,
+    concurrentExecutionLimit: BENCH_EXECUTION_LIMIT,
+  });
   const sagemaker = new SageMakerClient({
     ...BOUNDED_CLIENT_OPTIONS,
     endpoint: cloud.emulators.endpoints.sagemakerEndpoint,
@@ -89,9 +96,12 @@ async function measureGuard(spec: LimitsSpec): Promise<GuardResult> {
         new CreatePipelineCommand({ PipelineName: name, RoleArn: 'arn:aws:iam::123456789012:role/bench', PipelineDefinition: definition }),
       );
       const tags = [
-        ...(index % 3 === 0 ? [{ Key: POLICY_TAGS.maxRuntime, Value: '6h' }] : []),
+        ...(index % 50 === 2
+          ? [{ Key: POLICY_TAGS.maxRuntime, Value: 'six hours' }]
+          : index % 3 === 0
+            ? [{ Key: POLICY_TAGS.maxRuntime, Value: '6h' }]
+            : []),
         ...(index % 10 === 1 ? [{ Key: POLICY_TAGS.exempt, Value: 'true' }] : []),
-        ...(index % 50 === 2 ? [{ Key: POLICY_TAGS.maxRuntime, Value: 'six hours' }] : []),
       ];
       if (tags.length > 0) await sagemaker.send(new AddTagsCommand({ ResourceArn: PipelineArn, Tags: tags }));
     }

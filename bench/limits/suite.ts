@@ -65,7 +65,7 @@ export function limitsTable(row: LimitsRow): string {
       ],
       [`runaway guard, ${guard?.pipelines} tagged pipelines: one cycle`, `${guard?.cycleSeconds.toFixed(0)} s; ${calls}`],
       [
-        'its decisions',
+        'its decisions (the report lists 100 at most)',
         Object.entries(guard?.decisions ?? {})
           .map(([decision, count]) => `${decision} ${count}`)
           .join(', '),

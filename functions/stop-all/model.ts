@@ -189,6 +189,8 @@ export interface RunReport {
   pipelineName: string;
   /** Signalled: our stop was accepted (this stop-all counts it). TakenIn: another stop was draining it. EndedFirst: it ended before any stop. */
   origin: 'Signalled' | 'TakenIn' | 'EndedFirst';
+  /** Its own reason, when its pipeline's tags chose it (the runaway guard): the tag named. */
+  reason?: string;
   succeeded: boolean;
   outcome?: string;
   finalStatus: ExecutionStatus;

@@ -66,6 +66,7 @@ export function reportRun(run: FleetRun, ledger: FleetLedger, clock: Clock): Run
     pipelineExecutionArn: run.arn,
     pipelineName: run.pipelineName,
     origin: originOf(run),
+    ...(run.reason ? { reason: run.reason } : {}),
     finalStatus: run.status,
     drainSeconds: run.timedOut ? (ledger.request.maxWaitSeconds ?? null) : drainSecondsOf(run, clock),
     ...(run.steps && run.steps.length > 0 ? { steps: run.steps } : {}),

@@ -82,6 +82,30 @@ describe("pipelines' own limits from their tags", () => {
     expect(stops).toHaveLength(2);
   }, 90_000);
 
+  it('leaves exactly one of two runs started at the same moment under a limit of one', async () => {
+    // Prepare
+    await createPipeline('single-training', [{ Key: POLICY_TAGS.maxConcurrentRuns, Value: '1' }]);
+
+    // Act
+    const runs = await Promise.all([startRun('single-training'), startRun('single-training')]);
+    const statuses = await waitFor(
+      'one of the two runs to be stopped',
+      () => Promise.all(runs.map(statusOf)),
+      (now) => now.includes('Stopped'),
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, (60 / K) * 1000));
+
+    // Assess: one stopped, one running, and the second event stopped nothing more.
+    expect([...statuses].sort()).toEqual(['Executing', 'Stopped']);
+    expect([...(await Promise.all(runs.map(statusOf)))].sort()).toEqual(['Executing', 'Stopped']);
+    expect(
+      cloud.stepFunctions
+        .list()
+        .filter((execution) => execution.name.startsWith('limit-') && runs.some((run) => execution.input.includes(run))),
+    ).toHaveLength(1);
+  }, 90_000);
+
   it('reads no limit from a pipeline without the tag, and reports a malformed one without stopping anything', async () => {
     // Prepare
     await createPipeline('untagged-training', []);
@@ -93,7 +117,7 @@ describe("pipelines' own limits from their tags", () => {
       'every run to be looked at',
       () =>
         cloud.routed.filter(({ deliveries }) => deliveries.some((delivery) => delivery.target === 'LimitConcurrentRunsFunction')).length,
-      (looked) => looked >= 7,
+      (looked) => looked >= 9,
       { timeoutMs: 30_000 },
     );
 
@@ -132,6 +156,9 @@ describe("pipelines' own limits from their tags", () => {
       ]),
     );
     expect(await statusOf(shortRun)).toBe('Stopped');
+    expect(summary.runs.find((run) => run.pipelineExecutionArn === shortRun)?.reason).toBe(
+      'pipeline limit graceful-stop:max-runtime: running longer than 60 s',
+    );
     expect((explicit.output as unknown as StopAllSummary).selected).toBe(1);
     expect(await statusOf(exemptRun)).toBe('Stopped');
   }, 120_000);
