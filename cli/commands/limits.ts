@@ -29,14 +29,18 @@ export function limitsTable(report: readonly PipelineLimits[]): string {
     const { policy } = pipeline;
     const byRuntime = pipeline.wouldStop.filter((stop) => stop.why === 'MaxRuntime').length;
     const byRuns = pipeline.wouldStop.length - byRuntime;
-    const wouldStop = [byRuntime ? `${byRuntime} old` : '', byRuns ? `${byRuns} over` : ''].filter(Boolean).join(', ') || '-';
+    const wouldStop = [byRuntime ? `${byRuntime} old` : '', byRuns ? `${byRuns} over` : ''].filter(Boolean).join(' ') || '-';
     lines.push(
       `${fit(pipeline.pipelineName, 24)} ${fit(duration(policy.maxRuntimeSeconds), 11)} ${fit(String(policy.maxConcurrentRuns ?? '-'), 8)} ${fit(duration(policy.graceSeconds), 6)} ${fit(policy.exempt ? 'yes' : 'no', 6)} ${fit(String(pipeline.executing), 7)} ${fit(wouldStop, 12)}`.trimEnd(),
     );
   }
   for (const pipeline of report)
     for (const problem of pipeline.problems)
-      lines.push(printable(`refused ${pipeline.pipelineName}: ${problem.tag}="${problem.value}": ${problem.problem}`).slice(0, 80));
+      // Two lines, each within 80 columns: what was refused, then what was expected.
+      lines.push(
+        printable(`refused ${pipeline.pipelineName}: ${problem.tag}="${problem.value}"`).slice(0, 80),
+        `  ${problem.problem}`.slice(0, 80),
+      );
   return lines.join('\n');
 }
 
