@@ -101,11 +101,12 @@ describe('stop-all by policy on the embedded engine against the simulator', () =
     // Prepare
     const [oldA = ''] = await pipelineWithRuns('training-list-a', 1);
     await pipelineWithRuns('training-list-b', 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Ages are read on the deployment's clock, K times faster: 3 s here are 60 simulated seconds.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     const [youngA = ''] = await pipelineWithRuns('training-list-c', 1);
 
-    // Act
-    const result = await stopAll.run({ pipelineNames: ['training-list-a', 'training-list-c'], olderThanSeconds: 1 }, RUN);
+    // Act: the young run is listed well within 1.5 real seconds of its start (30 simulated seconds).
+    const result = await stopAll.run({ pipelineNames: ['training-list-a', 'training-list-c'], olderThanSeconds: 30 }, RUN);
 
     // Assess
     const summary = result.output as StopAllSummary;
