@@ -177,13 +177,18 @@ async function main(): Promise<void> {
     const handlers = timedHandlers(workingFor(keyOf(spoke), stopAll), (call) => calls.push(call));
     stepFunctions.register(createStopAllMachine(handlers, SPOKE_STOP_ALL_NAME, spoke));
   }
-  // A run's end wakes its stop-all's wait, by the template's own rule, as in every spoke.
+  // A run's end wakes its stop-all's wait, by the template's own rule as each spoke deploys it (its
+  // pattern names the spoke's account and region).
   const template = readTemplate();
-  const bus = new LocalEventBus(
-    { EndWaitsFunction: (input) => (endWaits as LocalHandler)(input, localLambdaContext(localFunctionArn('EndWaitsFunction')) as Context) },
-    templateRules(template, localRuleValues(template)),
-  );
-  for (const simulator of simulators.values()) simulator.observeEvents((event) => void bus.put(event));
+  const targets = {
+    EndWaitsFunction: (input: unknown) =>
+      (endWaits as LocalHandler)(input, localLambdaContext(localFunctionArn('EndWaitsFunction')) as Context),
+  };
+  for (const spoke of data.spokes) {
+    const values = localRuleValues(template, { 'AWS::AccountId': spoke.accountId, 'AWS::Region': spoke.region });
+    const bus = new LocalEventBus(targets, templateRules(template, values));
+    simulators.get(keyOf(spoke))?.observeEvents((event) => void bus.put(event));
+  }
 
   const runs = new Map<string, string[]>();
   for (const spoke of data.spokes) {
