@@ -6,18 +6,13 @@
  * Functions refuses a second execution of one name): two runs starting at once never both survive
  * a limit of one, and never both get stopped; a repeated or late event stops nothing twice.
  */
-import {
-  ListPipelineExecutionsCommand,
-  ListTagsCommand,
-  type PipelineExecutionSummary,
-  type SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { ListPipelineExecutionsCommand, type PipelineExecutionSummary, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { matchesGlob } from '#commons/glob.js';
 import type { Pacer } from '#commons/pacer.js';
 import { parseRunStatusChange } from '#pipeline-runs/run-events.js';
 import { startGracefulStop } from '#stop-records/start-graceful-stop.js';
-import { POLICY_TAGS, policyOfTags, type TagProblem } from '#pipeline-runs/tag-policy.js';
+import { POLICY_TAGS, policyOfTags, readPipelineTags, type TagProblem } from '#pipeline-runs/tag-policy.js';
 
 /** Pages of 100 runs read at most (SageMaker's quota keeps a pipeline's Executing runs far fewer). */
 export const MAX_EXECUTION_PAGES = 10;
@@ -96,9 +91,8 @@ export async function limitConcurrentRuns(event: unknown, deps: LimitDependencie
   };
   if (change.status !== 'Executing') return { ...base, skipped: 'NotExecuting' };
   if (!matchesGlob(deps.pipelineNamePattern, change.pipelineName)) return { ...base, skipped: 'OutsidePipelineNamePattern' };
-  await deps.pacer.take();
-  const tags = await deps.sagemaker.send(new ListTagsCommand({ ResourceArn: pipelineArnOf(change.pipelineExecutionArn), MaxResults: 50 }));
-  const { policy, problems } = policyOfTags(tags.Tags ?? []);
+  const tags = await readPipelineTags(deps.sagemaker, pipelineArnOf(change.pipelineExecutionArn), () => deps.pacer.take());
+  const { policy, problems } = policyOfTags(tags);
   const limit = policy.maxConcurrentRuns;
   if (limit === undefined) return { ...base, problems };
   const runs = await executingRuns(deps, change.pipelineName);

@@ -4,10 +4,10 @@
  * of concurrent runs (the newest, as the rule chooses them). What `graceful-stop limits --dry-run`
  * shows; it stops nothing.
  */
-import { ListPipelineExecutionsCommand, ListPipelinesCommand, ListTagsCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ListPipelineExecutionsCommand, ListPipelinesCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { matchesGlob } from '#commons/glob.js';
 import type { Pacer } from '#commons/pacer.js';
-import { POLICY_TAGS, policyOfTags, type PipelinePolicy, type TagProblem } from '#pipeline-runs/tag-policy.js';
+import { POLICY_TAGS, policyOfTags, readPipelineTags, type PipelinePolicy, type TagProblem } from '#pipeline-runs/tag-policy.js';
 import { beyondLimit } from './limit-concurrent-runs.logic.js';
 
 /** Pipelines looked at, at most (pages of 100). */
@@ -43,9 +43,8 @@ export async function limitsReport(
   } while (nextToken && pipelines.length < MAX_PIPELINES);
   const report: PipelineLimits[] = [];
   for (const pipeline of pipelines.sort((a, b) => a.name.localeCompare(b.name))) {
-    await options.pacer.take();
-    const tags = await sagemaker.send(new ListTagsCommand({ ResourceArn: pipeline.arn, MaxResults: 50 }));
-    const { policy, problems } = policyOfTags(tags.Tags ?? []);
+    const tags = await readPipelineTags(sagemaker, pipeline.arn, () => options.pacer.take());
+    const { policy, problems } = policyOfTags(tags);
     await options.pacer.take();
     const listed = await sagemaker.send(
       new ListPipelineExecutionsCommand({ PipelineName: pipeline.name, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 }),

@@ -4,6 +4,7 @@
  * users keep such policy. A bad value is reported - with the tag, the value and what was expected -
  * and ignored: it never stops a run and never stops the guard.
  */
+import { ListTagsCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseDuration } from '#commons/duration.js';
 
 export const TAG_PREFIX = 'graceful-stop:';
@@ -84,4 +85,21 @@ export function policyOfTags(tags: readonly Tag[]): { policy: PipelinePolicy; pr
     }
   }
   return { policy, problems };
+}
+
+/** A resource holds at most 50 tags and ListTags returns at least 50 a page: two pages are more than enough. */
+const MAX_TAG_PAGES = 2;
+
+/** Every page of a pipeline's tags, each call paced. */
+export async function readPipelineTags(sagemaker: SageMakerClient, pipelineArn: string, pace: () => Promise<void>): Promise<Tag[]> {
+  const tags: Tag[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_TAG_PAGES; page += 1) {
+    await pace();
+    const listed = await sagemaker.send(new ListTagsCommand({ ResourceArn: pipelineArn, MaxResults: 50, NextToken: nextToken }));
+    tags.push(...(listed.Tags ?? []));
+    nextToken = listed.NextToken;
+    if (!nextToken) break;
+  }
+  return tags;
 }

@@ -1,7 +1,6 @@
 import {
   ListPipelineExecutionsCommand,
   ListPipelinesCommand,
-  ListTagsCommand,
   type PipelineExecutionSummary,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -16,7 +15,7 @@ import { pacedCalls, type PacedCall } from './paced-calls.js';
 import { ledgerRefOf, type LedgerStore } from './ledger.js';
 import { matchesGlob, parseStopAllRequest, type StopAllRequest } from './stop-all-request.js';
 import type { Candidate, FleetLedger, FleetRun, ListedState, PipelineCount, PolicyDecision, StopAllLoopState } from './model.js';
-import { POLICY_TAGS, policyOfTags, type PipelinePolicy } from '#pipeline-runs/tag-policy.js';
+import { POLICY_TAGS, policyOfTags, readPipelineTags, type PipelinePolicy } from '#pipeline-runs/tag-policy.js';
 
 export { MAX_LISTING_PAGES, MAX_REPORTED_RUNS } from './limits.js';
 
@@ -68,9 +67,8 @@ async function pipelinesMatching(sagemaker: SageMakerClient, pattern: string, ma
 async function policyOf(sagemaker: SageMakerClient, pipelineName: string, pipelineArn: string | undefined, call: PacedCall) {
   const decisions: PolicyDecision[] = [];
   if (!pipelineArn) return { policy: { exempt: false } as PipelinePolicy, decisions };
-  await call('ListTags');
-  const tags = await sagemaker.send(new ListTagsCommand({ ResourceArn: pipelineArn, MaxResults: 50 }));
-  const { policy, problems } = policyOfTags(tags.Tags ?? []);
+  const tags = await readPipelineTags(sagemaker, pipelineArn, () => call('ListTags'));
+  const { policy, problems } = policyOfTags(tags);
   for (const problem of problems) decisions.push({ pipelineName, decision: 'TagRefused', ...problem });
   if (policy.exempt) decisions.push({ pipelineName, decision: 'Exempt', tag: POLICY_TAGS.exempt, value: 'true' });
   else if (policy.maxRuntimeSeconds !== undefined)

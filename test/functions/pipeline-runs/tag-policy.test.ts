@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { policyOfTags, POLICY_TAGS } from '#pipeline-runs/tag-policy.js';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ListTagsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { policyOfTags, POLICY_TAGS, readPipelineTags } from '#pipeline-runs/tag-policy.js';
+
+const sagemaker = mockClient(SageMakerClient);
 
 describe('policyOfTags', () => {
   it("reads a pipeline's limits from its graceful-stop: tags and ignores everyone else's", () => {
@@ -32,5 +36,30 @@ describe('policyOfTags', () => {
     // Assess
     expect(policy).toEqual({ exempt: false });
     expect(problems).toEqual([{ tag, value, problem: expect.stringContaining(problem) as string }]);
+  });
+});
+
+describe('readPipelineTags', () => {
+  it("reads every page of a pipeline's tags, each call paced", async () => {
+    // Prepare
+    sagemaker.reset();
+    sagemaker
+      .on(ListTagsCommand)
+      .resolvesOnce({ Tags: [{ Key: POLICY_TAGS.maxRuntime, Value: '6h' }], NextToken: 'next' })
+      .resolves({ Tags: [{ Key: POLICY_TAGS.exempt, Value: 'true' }] });
+    let paced = 0;
+
+    // Act
+    const tags = await readPipelineTags(new SageMakerClient({}), 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p', async () => {
+      paced += 1;
+    });
+
+    // Assess
+    expect(tags).toEqual([
+      { Key: POLICY_TAGS.maxRuntime, Value: '6h' },
+      { Key: POLICY_TAGS.exempt, Value: 'true' },
+    ]);
+    expect(paced).toBe(2);
+    expect(sagemaker.commandCalls(ListTagsCommand)[1]?.args[0].input.NextToken).toBe('next');
   });
 });
