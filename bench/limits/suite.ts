@@ -4,6 +4,7 @@ import { markdownTable } from '#bench/report/tables.js';
 import type { TargetCheck } from '#bench/report/targets.js';
 import { spawnChild } from '#bench/support/spawn-child.js';
 import type { GuardResult, LatencyResult, LimitsRow, LimitsSpec } from './types.js';
+import { median } from '#bench/support/summary-stats.js';
 
 /** Runs started beyond a limit of 1, one after another: each its own reaction, in real time. */
 const EXTRA_RUNS = 20;
@@ -12,8 +13,6 @@ const GUARD_PIPELINES = 500;
 const GUARD_TIME_SCALE = 10;
 const CHILD_TIMEOUT_MS = 600_000;
 export const LIMITS_TARGETS = { reactionSeconds: 2 } as const;
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
 
 export async function measureLimits(benchDir: string, functionsDir: string): Promise<LimitsRow> {
   const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' };

@@ -15,13 +15,10 @@ import { memberAccount, startLocalOrganization, type LocalOrganization } from '#
 import type { OrganizationStopReport } from '#stop-all/organization/model.js';
 import { spokesInThreads } from './spoke-host.js';
 import type { OrgResult, OrgSpec, SpokeFigures, TargetTimeline } from './types.js';
+import { median } from '#bench/support/summary-stats.js';
 
 const PIPELINE = 'bench-org-drain';
 const keyOf = (target: { accountId: string; region: string }): string => `${target.accountId}/${target.region}`;
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
-};
 
 async function organizationStop(organization: LocalOrganization, input: object): Promise<{ run: RunResult; startedAt: number }> {
   const startedAt = Date.now();

@@ -9,9 +9,8 @@
  * and a router sends it to that spoke's simulator.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import http, { createServer } from 'node:http';
+import http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import {
@@ -36,6 +35,8 @@ import { createLedgerBucket, LOCAL_LEDGER_BUCKET } from '#local/ledger-bucket.js
 import { startSageMakerSimulator, type SageMakerSimulator } from '#local/simulator/index.js';
 import { startSqsEmulator } from '#local/sqs/emulator.js';
 import { readTemplate } from '#local/template.js';
+import { forward, listen, type Listener } from '#local/listen.js';
+import { readBody } from '#local/simulator/protocol.js';
 import { SPOKE_STOP_ALL_NAME } from '#stop-all/organization/spoke-access.js';
 import type { SpokeFigures, SpokesThreadData, SpokesThreadReply, SpokesThreadRequest } from './types.js';
 
@@ -64,50 +65,21 @@ http.request = function request(this: unknown, ...args: unknown[]) {
 syncBuiltinESMExports();
 
 /** Routes each tagged request to its spoke's simulator. */
-async function startRouter(simulators: Map<string, SageMakerSimulator>): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const simulator = simulators.get(String(request.headers[TENANT_HEADER] ?? ''));
-      if (!simulator) {
+function startRouter(simulators: Map<string, SageMakerSimulator>): Promise<Listener> {
+  return listen((request, response) => {
+    void readBody(request)
+      .then((body) => {
+        const simulator = simulators.get(String(request.headers[TENANT_HEADER] ?? ''));
+        if (simulator) return forward(simulator.endpoint, request, body, response);
         response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
         response.end(JSON.stringify({ __type: 'ValidationException', message: 'No spoke tagged this request.' }));
-        return;
-      }
-      const headers = Object.fromEntries(
-        Object.entries(request.headers).filter(
-          ([name, value]) => typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name),
-        ),
-      ) as Record<string, string>;
-      fetch(simulator.endpoint, {
-        method: request.method ?? 'POST',
-        headers,
-        body: Buffer.concat(chunks),
-        signal: AbortSignal.timeout(30_000),
       })
-        .then(async (answer) => {
-          const body = Buffer.from(await answer.arrayBuffer());
-          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.1' });
-          response.end(body);
-        })
-        .catch((error: unknown) => {
-          response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
-          response.end(JSON.stringify({ __type: 'InternalFailure', message: String(error) }));
-        });
-    });
+      .catch((error: unknown) => {
+        if (response.headersSent || response.destroyed) return;
+        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify({ __type: 'InternalFailure', message: String(error) }));
+      });
   });
-  server.requestTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** The stop-all handlers, working for `spoke`. */
@@ -169,7 +141,7 @@ async function main(): Promise<void> {
   });
   applyFunctionEnvironment({ COMPLETION_EVENT_BUS_NAME: 'default' });
   const stopAll = await loadBundles(STOP_ALL_FUNCTIONS, data.functionsDir);
-  const { EndWaitsFunction: endWaits } = await loadBundles(RUN_EVENT_FUNCTIONS, data.functionsDir);
+  const { EndWaitsFunction: endWaits } = await loadBundles({ EndWaitsFunction: RUN_EVENT_FUNCTIONS.EndWaitsFunction }, data.functionsDir);
   const invocations = new Map<string, Invocation[]>();
   for (const spoke of data.spokes) {
     const calls: Invocation[] = [];

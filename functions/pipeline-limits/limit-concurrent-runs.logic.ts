@@ -57,12 +57,17 @@ export const oldestFirst = (runs: readonly PipelineExecutionSummary[]): Pipeline
 export const beyondLimit = (runs: readonly PipelineExecutionSummary[], limit: number): PipelineExecutionSummary[] =>
   oldestFirst(runs).slice(limit);
 
-async function executingRuns(deps: LimitDependencies, pipelineName: string): Promise<PipelineExecutionSummary[]> {
+/** A pipeline's Executing runs, every page (at most MAX_EXECUTION_PAGES), each call paced; oldest first. */
+export async function executingRuns(
+  sagemaker: SageMakerClient,
+  pipelineName: string,
+  pace: () => Promise<void>,
+): Promise<PipelineExecutionSummary[]> {
   const runs: PipelineExecutionSummary[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_EXECUTION_PAGES; page += 1) {
-    await deps.pacer.take();
-    const listed = await deps.sagemaker.send(
+    await pace();
+    const listed = await sagemaker.send(
       new ListPipelineExecutionsCommand({
         PipelineName: pipelineName,
         SortBy: 'CreationTime',
@@ -95,7 +100,7 @@ export async function limitConcurrentRuns(event: unknown, deps: LimitDependencie
   const { policy, problems } = policyOfTags(tags);
   const limit = policy.maxConcurrentRuns;
   if (limit === undefined) return { ...base, problems };
-  const runs = await executingRuns(deps, change.pipelineName);
+  const runs = await executingRuns(deps.sagemaker, change.pipelineName, () => deps.pacer.take());
   const reason = `pipeline limit ${POLICY_TAGS.maxConcurrentRuns}=${limit}: ${runs.length} runs were executing`;
   const decisions: LimitReport['decisions'] = [];
   for (const [index, run] of runs.entries()) {

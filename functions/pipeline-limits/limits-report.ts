@@ -4,11 +4,11 @@
  * of concurrent runs (the newest, as the rule chooses them). What `graceful-stop limits --dry-run`
  * shows; it stops nothing.
  */
-import { ListPipelineExecutionsCommand, ListPipelinesCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ListPipelinesCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { matchesGlob } from '#commons/glob.js';
 import type { Pacer } from '#commons/pacer.js';
 import { POLICY_TAGS, policyOfTags, readPipelineTags, type PipelinePolicy, type TagProblem } from '#pipeline-runs/tag-policy.js';
-import { beyondLimit } from './limit-concurrent-runs.logic.js';
+import { beyondLimit, executingRuns } from './limit-concurrent-runs.logic.js';
 
 /** Pipelines looked at, at most (pages of 100). */
 export const MAX_PIPELINES = 1_000;
@@ -45,13 +45,7 @@ export async function limitsReport(
   for (const pipeline of pipelines.sort((a, b) => a.name.localeCompare(b.name))) {
     const tags = await readPipelineTags(sagemaker, pipeline.arn, () => options.pacer.take());
     const { policy, problems } = policyOfTags(tags);
-    await options.pacer.take();
-    const listed = await sagemaker.send(
-      new ListPipelineExecutionsCommand({ PipelineName: pipeline.name, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 }),
-    );
-    const executing = (listed.PipelineExecutionSummaries ?? []).filter(
-      (run) => run.PipelineExecutionStatus === 'Executing' && run.PipelineExecutionArn,
-    );
+    const executing = await executingRuns(sagemaker, pipeline.name, () => options.pacer.take());
     const wouldStop: WouldStop[] = [];
     const maxRuntime = policy.maxRuntimeSeconds ?? (policy.exempt ? undefined : options.deploymentMaxRuntimeSeconds);
     const runtimeTag = policy.maxRuntimeSeconds === undefined ? 'GuardMaxRuntimeSeconds' : POLICY_TAGS.maxRuntime;

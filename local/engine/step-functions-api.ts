@@ -9,12 +9,12 @@
  * what is wrong, a bad PutEvents entry a failed entry (FailedEntryCount) as EventBridge answers it;
  * no request ends the process (an unexpected error is a 500 InternalFailure).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isErrorNamed } from '#commons/errors.js';
 import { assertShallow, readBody } from '#local/simulator/protocol.js';
 import type { EventBridgeEvent } from '#local/events/event.js';
+import { listen, type Listener } from '#local/listen.js';
 import { putEvents } from './put-events.js';
 import { LocalStepFunctions } from './step-functions.js';
 import { BadRequest, StepFunctionsError } from './step-functions-bounds.js';
@@ -52,10 +52,7 @@ function pageSize(value: unknown): number {
 const epochSeconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 const wireHistory = (events: HistoryEvent[]) => events.map((event) => ({ ...event, timestamp: epochSeconds(event.timestamp?.getTime()) }));
 
-export interface StepFunctionsApi {
-  endpoint: string;
-  close(): Promise<void>;
-}
+export type StepFunctionsApi = Listener;
 
 export interface StepFunctionsApiOptions {
   host?: string;
@@ -230,21 +227,5 @@ export async function startStepFunctionsApi(sfn: LocalStepFunctions, options: St
       });
     }
   };
-  const server = createServer((request, response) => void handle(request, response));
-  // Bounded: a client that stops talking is cut off.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const { address, port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${address}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen((request, response) => void handle(request, response), options);
 }

@@ -12,8 +12,8 @@
  *   every member account.
  * Every request is bounded (body size, time) and a bad one is a named error, never a crash.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { forward, listen, type Listener } from '#local/listen.js';
 import { readBody } from '#local/simulator/protocol.js';
 import type { LocalIdentity, LocalSpoke } from './identity.js';
 import { formOf, sendJsonError, sendQueryError, sendQueryResult, ServiceFault, signerOf, type Signer } from './query-protocol.js';
@@ -25,8 +25,6 @@ const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const CLOUDFORMATION_NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const SFN_TARGET = 'AWSStepFunctions.';
 const ORGANIZATIONS_TARGET = 'AWSOrganizationsV20161128.';
-/** A spoke that does not answer within this is a fault, reported as one. */
-const FORWARD_TIMEOUT_MS = 30_000;
 
 export interface FrontOptions {
   identity: LocalIdentity;
@@ -41,10 +39,7 @@ export interface FrontOptions {
   port?: number;
 }
 
-export interface Front {
-  endpoint: string;
-  close(): Promise<void>;
-}
+export type Front = Listener;
 
 function stsAction(options: FrontOptions, signer: Signer, form: Record<string, string>) {
   if (form.Action === 'AssumeRole') return options.identity.assumeRole(signer.accessKeyId, form);
@@ -145,22 +140,6 @@ function stepFunctionsEndpoint(options: FrontOptions, signer: Signer, operation:
   throw new ServiceFault('ExecutionDoesNotExist', `Execution Does Not Exist: '${resource}'`);
 }
 
-async function forward(endpoint: string, target: string, text: string, response: ServerResponse): Promise<void> {
-  const answer = await fetch(endpoint, {
-    method: 'POST',
-    headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.0' },
-    body: text,
-    signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
-  });
-  const payload = await answer.text();
-  if (response.headersSent || response.destroyed) return;
-  response.writeHead(answer.status, {
-    'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(payload),
-  });
-  response.end(payload);
-}
-
 export async function startFront(options: FrontOptions): Promise<Front> {
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const target = String(request.headers['x-amz-target'] ?? '');
@@ -176,7 +155,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       });
       if (target.startsWith(SFN_TARGET)) {
         const operation = target.slice(SFN_TARGET.length);
-        await forward(stepFunctionsEndpoint(options, signer, operation, jsonBody(text)), target, text, response);
+        await forward(stepFunctionsEndpoint(options, signer, operation, jsonBody(text)), request, text, response);
       } else if (target.startsWith(ORGANIZATIONS_TARGET)) {
         const body = organizationsAction(options, signer, target.slice(ORGANIZATIONS_TARGET.length), jsonBody(text));
         const payload = JSON.stringify(body);
@@ -201,20 +180,5 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       else sendJsonError(response, fault);
     }
   };
-  const server = createServer((request, response) => void handle(request, response));
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const { address, port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${address}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen((request, response) => void handle(request, response), options);
 }

@@ -18,7 +18,7 @@ import { localFunctionArn, type LocalStateMachine } from '#local/engine/runner.j
 import { startFront, type Front } from './front.js';
 import { LocalIdentity, HUB_ACCESS_KEY_ID, type LocalSpoke } from './identity.js';
 import type { SeedRunName } from '#local/seed-runs.js';
-import { threadPerSpoke, type RunningSpoke, type SpokeHost } from './spoke-threads.js';
+import { keyOf, threadPerSpoke, type RunningSpoke, type SpokeHost } from './spoke-threads.js';
 
 export type { RunningSpoke } from './spoke-threads.js';
 
@@ -71,8 +71,6 @@ export interface LocalOrganization {
   exports: Record<string, string>;
   close(): Promise<void>;
 }
-
-const keyOf = (accountId: string, region: string): string => `${accountId}/${region}`;
 
 /** The hub's part of template.yaml: the organization stop and its functions, and the rule that wakes its waits. */
 async function hubExtension(front: Front, functionsDir: string | undefined, wrap: LocalCloudOptions['wrapHandlers']) {

@@ -48,7 +48,8 @@ const SPOKE_START_MS = 120_000;
 /** At most this many spoke threads start at once: each loads its bundles and starts its emulators. */
 const STARTING_AT_ONCE = 4;
 
-const keyOf = (accountId: string, region: string): string => `${accountId}/${region}`;
+/** `account/region`: how a local organization names a target. */
+export const keyOf = (accountId: string, region: string): string => `${accountId}/${region}`;
 
 /** The environment a spoke thread starts with: this process's, less what the hub set for itself. */
 function spokeEnvironment(spoke: LocalSpoke, timeScale: number): Record<string, string> {

@@ -3,7 +3,8 @@
  * engine) over 3 accounts × 2 regions of spokes, each a whole local cloud in its own thread with its
  * own runs, reached through the local STS (template.yaml's trust and permissions) and each spoke's
  * Step Functions. Plus a fourth account whose spoke in us-east-1 trusts another organization and
- * which has no spoke in eu-west-1, and a spoke whose completion events are lost.
+ * which has no spoke in eu-west-1, a fifth whose eu-west-1 is not enabled, and a spoke whose
+ * completion events are lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribePipelineExecutionCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -16,7 +17,7 @@ import type { OrganizationStopReport } from '#stop-all/organization/model.js';
 
 const TIME_SCALE = 100;
 const REGIONS = ['us-east-1', 'eu-west-1'];
-const [FIRST, SECOND, THIRD, FOURTH] = [0, 1, 2, 3].map(memberAccount) as [string, string, string, string];
+const [FIRST, SECOND, THIRD, FOURTH, FIFTH] = [0, 1, 2, 3, 4].map(memberAccount) as [string, string, string, string, string];
 const LOST_EVENTS = `${THIRD}/eu-west-1`;
 const SELECTION = { pipelineNamePattern: 'walkthrough-*', reason: 'poisoned data set', releaseCallbacksAfterSeconds: 60 };
 
@@ -59,13 +60,14 @@ async function runStatuses(accounts: string[]): Promise<Record<string, string[]>
 describe('a local organization', () => {
   beforeAll(async () => {
     organization = await startLocalOrganization({
-      accounts: [FIRST, SECOND, THIRD, FOURTH],
+      accounts: [FIRST, SECOND, THIRD, FOURTH, FIFTH],
       regions: REGIONS,
       timeScale: TIME_SCALE,
       seed: { training: 1, callback: 1 },
       trustingAnotherOrganization: [`${FOURTH}/us-east-1`],
       withoutSpoke: [`${FOURTH}/eu-west-1`],
       losingEvents: [LOST_EVENTS],
+      disabledRegions: { [FIFTH]: ['eu-west-1'] },
       onFunctionOutput: () => undefined,
     });
     hub = client(SFNClient, organization.front.endpoint);
@@ -124,6 +126,14 @@ describe('a local organization', () => {
     // The misconfigured spoke's runs were not touched; nor did its failure stop anything else.
     expect(Object.values(await runStatuses([FOURTH])).flat()).toEqual(['Executing', 'Executing']);
   }, 180_000);
+
+  it('ends a target in a region not enabled for its account RegionDisabled', async () => {
+    // Act
+    const { report } = await organizationStop({ targets: { accounts: [FIFTH], regions: ['eu-west-1'] }, ...SELECTION });
+
+    // Assess
+    expect(report.results).toEqual([expect.objectContaining({ accountId: FIFTH, region: 'eu-west-1', outcome: 'RegionDisabled' })]);
+  });
 
   it('lets the hub assume a spoke role and refuses a principal outside the organization, even one named like the hub', async () => {
     // Prepare

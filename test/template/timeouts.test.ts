@@ -38,13 +38,12 @@ interface Task {
   TimeoutSecondsPath?: string;
   Parameters?: { FunctionName?: string };
 }
+/** Every Lambda task of a definition, a Map's included. */
 function lambdaTasks(file: string): Array<[string, Task]> {
   const definition = JSON.parse(readFileSync(join(projectRoot, 'statemachine', file), 'utf8')) as {
-    States: Record<string, Task & { Type: string }>;
+    States: Parameters<typeof allTasks>[0];
   };
-  return Object.entries(definition.States).filter(
-    ([, state]) => state.Type === 'Task' && state.Resource?.endsWith(':states:::lambda:invoke'),
-  );
+  return allTasks(definition.States).filter(([, task]) => task.Resource?.endsWith(':states:::lambda:invoke'));
 }
 
 /** `${CheckPipelineExecutionFunctionArn}` → CheckPipelineExecutionFunction, via the machine's DefinitionSubstitutions. */
@@ -79,6 +78,7 @@ describe('TimeoutSeconds of each Lambda task', () => {
   it.each([
     ['graceful-stop.asl.json', 'GracefulStopStateMachine'],
     ['stop-all.asl.json', 'StopAllStateMachine'],
+    ['organization-stop.asl.json', 'OrganizationStopStateMachine'],
   ])('in %s is the function Timeout plus the invoke margin', (file, machine) => {
     // Prepare
     const tasks = lambdaTasks(file);
@@ -115,7 +115,7 @@ function allTasks(
 const CHILD_STOP_TIMEOUT_SECONDS = SETTING_BOUNDS.DEFAULT_MAX_WAIT_SECONDS.max + 3_600;
 
 describe('TimeoutSeconds of every Task', () => {
-  it.each(['graceful-stop.asl.json', 'stop-all.asl.json', 'example-parent.asl.json'])(
+  it.each(['graceful-stop.asl.json', 'stop-all.asl.json', 'example-parent.asl.json', 'organization-stop.asl.json'])(
     'is set on every Task of %s (the embedded engine would end one without it after 60 s)',
     (file) => {
       // Prepare
@@ -129,7 +129,9 @@ describe('TimeoutSeconds of every Task', () => {
       for (const [name, task] of tasks) {
         // A wait for a task token times out at the wait it stands for (the next poll or sweep), read from the state.
         if (task.Resource?.endsWith('.waitForTaskToken')) {
-          expect(task.TimeoutSecondsPath, name).toMatch(/^\$\.(check|progress)\.nextWaitSeconds$/);
+          expect(task.TimeoutSecondsPath, name).toMatch(
+            file === 'organization-stop.asl.json' ? /^\$\.spoke\.value\.nextWaitSeconds$/ : /^\$\.(check|progress)\.nextWaitSeconds$/,
+          );
           continue;
         }
         expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
