@@ -10,8 +10,9 @@ import type { Pacer } from '#commons/pacer.js';
 import { POLICY_TAGS, policyOfTags, readPipelineTags, type PipelinePolicy, type TagProblem } from '#pipeline-runs/tag-policy.js';
 import { beyondLimit, executingRuns } from './limit-concurrent-runs.logic.js';
 
-/** Pipelines looked at, at most (pages of 100). */
+/** Pipelines looked at, at most, and pages of ListPipelines read, at most (100 a page). */
 export const MAX_PIPELINES = 1_000;
+export const MAX_PIPELINE_PAGES = 100;
 
 export interface WouldStop {
   pipelineExecutionArn: string;
@@ -33,14 +34,16 @@ export async function limitsReport(
 ): Promise<PipelineLimits[]> {
   const pipelines: Array<{ name: string; arn: string }> = [];
   let nextToken: string | undefined;
+  let pages = 0;
   do {
+    pages += 1;
     await options.pacer.take();
     const page = await sagemaker.send(new ListPipelinesCommand({ MaxResults: 100, NextToken: nextToken }));
     for (const summary of page.PipelineSummaries ?? [])
       if (summary.PipelineName && summary.PipelineArn && matchesGlob(options.pattern, summary.PipelineName))
         pipelines.push({ name: summary.PipelineName, arn: summary.PipelineArn });
     nextToken = page.NextToken;
-  } while (nextToken && pipelines.length < MAX_PIPELINES);
+  } while (nextToken && pipelines.length < MAX_PIPELINES && pages < MAX_PIPELINE_PAGES);
   const report: PipelineLimits[] = [];
   for (const pipeline of pipelines.sort((a, b) => a.name.localeCompare(b.name))) {
     const tags = await readPipelineTags(sagemaker, pipeline.arn, () => options.pacer.take());

@@ -4,7 +4,7 @@ import { ListPipelineExecutionsCommand, ListPipelinesCommand, ListTagsCommand, S
 import { limitsTable } from '#cli/commands/limits.js';
 import { parseCommandLine } from '#cli/args.js';
 import { createPacer } from '#commons/pacer.js';
-import { limitsReport } from '#pipeline-limits/limits-report.js';
+import { limitsReport, MAX_PIPELINE_PAGES } from '#pipeline-limits/limits-report.js';
 import { POLICY_TAGS } from '#pipeline-runs/tag-policy.js';
 import { FakeClock } from '#test/support/fixtures.js';
 
@@ -75,6 +75,24 @@ describe('graceful-stop limits --dry-run', () => {
       '  expected a whole number from 1 to 1000',
     ]);
     expect(table.every((line) => line.length <= 80)).toBe(true);
+  });
+
+  it('reads at most MAX_PIPELINE_PAGES pages of pipelines, however many pages SageMaker offers', async () => {
+    // Prepare
+    sagemaker
+      .on(ListPipelinesCommand)
+      .resolves({ PipelineSummaries: [{ PipelineName: 'other', PipelineArn: pipelineArn('other') }], NextToken: 'more' });
+
+    // Act
+    const report = await limitsReport(new SageMakerClient({}), {
+      pattern: 'nightly-*',
+      now: NOW,
+      pacer: createPacer(1_000, new FakeClock()),
+    });
+
+    // Assess
+    expect(report).toEqual([]);
+    expect(sagemaker.commandCalls(ListPipelinesCommand)).toHaveLength(MAX_PIPELINE_PAGES);
   });
 
   it('takes --dry-run, a pattern and the deployment’s runtime, and refuses to run without --dry-run', () => {
